@@ -1,0 +1,49 @@
+// Bundles the extension client, the language server and the CLI into dist/, and copies kuromoji's
+// dictionary beside them (found from __dirname at run time, never from node_modules).
+//   node esbuild.mjs [--watch] [--production]
+import * as esbuild from "esbuild";
+import { cpSync, mkdirSync, existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+
+const root = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const watch = process.argv.includes("--watch");
+const production = process.argv.includes("--production");
+
+function copyDictionary() {
+  const src = join(dirname(require.resolve("kuromoji/package.json")), "dict");
+  const dest = join(root, "dist", "dict");
+  mkdirSync(dest, { recursive: true });
+  cpSync(src, dest, { recursive: true });
+}
+
+const common = {
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node18",
+  sourcemap: production ? false : "linked",
+  minify: production,
+  logLevel: "warning",
+  absWorkingDir: root,
+};
+
+const builds = [
+  { ...common, entryPoints: { extension: "client/src/extension.ts" }, outdir: "dist", external: ["vscode"] },
+  { ...common, entryPoints: { server: "server/src/main.ts", cli: "server/src/cli/main.ts", tokenizerWorker: "server/src/core/text/tokenizerWorker.ts" }, outdir: "dist" },
+];
+
+mkdirSync(join(root, "dist"), { recursive: true });
+copyDictionary();
+const present = builds.map((b) => ({
+  ...b,
+  entryPoints: Object.fromEntries(Object.entries(b.entryPoints).filter(([, p]) => existsSync(join(root, p)))),
+}));
+if (watch) {
+  for (const b of present) (await esbuild.context(b)).watch();
+  console.log("[esbuild] watching…");
+} else {
+  await Promise.all(present.map((b) => esbuild.build(b)));
+}

@@ -1,0 +1,94 @@
+/** `shutten check [--corpus DIR] [--format text|json|sarif|github] [--lang en|ja] FILE…|DIR…` */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
+import { checkDraft } from "../core/check/checkDraft";
+import { localeFromEnv, type Locale } from "../core/check/messages";
+import { buildCorpus } from "../core/corpus/loadCorpus";
+import { CorpusIndex } from "../core/index/corpusIndex";
+import { LineIndex } from "../core/lineIndex";
+import { resolveSettings } from "../core/settings";
+import { loadTokenizer } from "../core/text/tokenizer";
+import { parseArgs, UsageError, type CliIo } from "./cliIo";
+import { formatGithub, formatJson, formatSarif, formatText, type CliDiagnostic } from "./formatters";
+
+const DRAFT_EXT = /\.(md|markdown)$/i;
+
+/** Markdown files under the given paths (folders walked, skipping node_modules, dot folders and the corpus). */
+function collectDrafts(paths: string[], cwd: string, corpusDir: string): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const walk = (abs: string, depth: number) => {
+    if (depth > 40) return;
+    let st;
+    try {
+      st = statSync(abs);
+    } catch (e) {
+      throw new UsageError(`cannot read ${relative(cwd, abs) || abs}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+    }
+    if (st.isDirectory()) {
+      if (abs === corpusDir || abs.startsWith(corpusDir + sep)) return;
+      for (const name of readdirSync(abs).sort()) {
+        if (name === "node_modules" || name.startsWith(".")) continue;
+        const child = join(abs, name);
+        try {
+          if (statSync(child).isDirectory() || DRAFT_EXT.test(name)) walk(child, depth + 1);
+        } catch {
+          /* unreadable or dangling entry inside a folder: skipped */
+        }
+      }
+    } else if (!seen.has(abs)) {
+      seen.add(abs);
+      out.push(abs);
+    }
+  };
+  for (const p of paths) walk(resolve(cwd, p), 0);
+  return out;
+}
+
+export async function runCheck(args: string[], io: CliIo): Promise<number> {
+  const { options, positional } = parseArgs(args, ["corpus", "format", "lang", "config"]);
+  const format = (options.format as string) ?? "text";
+  if (!["text", "json", "sarif", "github"].includes(format)) throw new UsageError(`unknown format '${format}' (text, json, sarif, github)`);
+  if (positional.length === 0) throw new UsageError("shutten check needs at least one draft file or folder");
+  const locale: Locale = options.lang === "ja" || options.lang === "en" ? options.lang : localeFromEnv();
+  const corpusDir = resolve(io.cwd, (options.corpus as string) ?? "corpus");
+  try {
+    if (!statSync(corpusDir).isDirectory()) throw new Error();
+  } catch {
+    throw new UsageError(`corpus folder not found: ${options.corpus ?? "corpus"}`);
+  }
+  const files = collectDrafts(positional, io.cwd, corpusDir);
+  let settingsRaw: unknown = undefined;
+  if (options.config) {
+    try {
+      settingsRaw = JSON.parse(readFileSync(resolve(io.cwd, options.config as string), "utf8"));
+      settingsRaw = (settingsRaw as Record<string, unknown>).shutten ?? settingsRaw;
+    } catch (e) {
+      throw new UsageError(`cannot read settings ${options.config}: ${e instanceof Error ? e.message : e}`);
+    }
+  }
+  const settings = resolveSettings(settingsRaw);
+
+  const tokenizer = await loadTokenizer();
+  const built = await buildCorpus({ corpusDir, tokenizer });
+  for (const p of built.problems) io.stderr(`${relative(io.cwd, p.path) || p.path}: ${p.severity}: ${p.message}\n`);
+  const index = new CorpusIndex(built.sources, built.problems);
+
+  const all: CliDiagnostic[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (e) {
+      throw new UsageError(`cannot read ${relative(io.cwd, file)}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+    }
+    const lines = new LineIndex(text);
+    const shown = relative(io.cwd, file) || file;
+    for (const f of checkDraft(text, { index, tokenizer, aliases: built.aliases, settings, locale })) {
+      all.push({ file: shown, range: { start: lines.positionAt(f.span.start), end: lines.positionAt(f.span.end) }, severity: f.severity, code: f.code, message: f.message });
+    }
+  }
+  const version = process.env.SHUTTEN_VERSION ?? "0.1.0";
+  io.stdout(format === "json" ? formatJson(all) : format === "sarif" ? formatSarif(all, version) : format === "github" ? formatGithub(all) : formatText(all));
+  return all.some((d) => d.severity === "error" || d.severity === "warning") ? 1 : 0;
+}

@@ -1,0 +1,76 @@
+/**
+ * The checker: parse the draft, analyse its prose, compute quote verdicts and claim alignments once,
+ * run every rule over them, and apply the severity settings. Pure: no I/O, no LSP.
+ */
+import { DEFAULT_SEVERITY, isDiagnosticCode } from "../diagnosticCodes";
+import type { ParsedDraft } from "../draft/draftModel";
+import { parseDraft } from "../draft/parseDraft";
+import type { CorpusIndex } from "../index/corpusIndex";
+import type { PartialDate } from "../model";
+import { RULES } from "../rules";
+import type { RuleContext } from "../rules/ruleContext";
+import { SETTINGS_DEFAULTS, type ShuttenSettings } from "../settings";
+import type { AliasTable } from "../text/entities";
+import { normalizeForMatch } from "../text/normalize";
+import type { Tokenizer } from "../text/tokenizer";
+import { alignClaims } from "./claimAlignment";
+import { analyzeDraft } from "./draftAnalysis";
+import type { Finding } from "./finding";
+import type { Locale } from "./messages";
+import { quoteVerdicts } from "./quoteVerdicts";
+
+export interface CheckOptions {
+  index: CorpusIndex;
+  tokenizer: Tokenizer;
+  aliases?: AliasTable;
+  settings?: ShuttenSettings;
+  locale?: Locale;
+  /** Called between phases; throwing (e.g. a cancellation) stops the check. */
+  checkpoint?: () => void;
+}
+
+/** Katakana spelling variants (ウィトコフ/ウィットコフ) compare equal; so do names that differ by a title only. */
+function foldName(s: string): string {
+  return normalizeForMatch(s).replace(/[ッっーｰ・=＝\s]/g, "");
+}
+
+function draftReference(draft: ParsedDraft): PartialDate | null {
+  const raw = draft.frontMatter?.date;
+  const value = raw instanceof Date ? raw.toISOString() : typeof raw === "string" ? raw : null;
+  const m = value?.match(/^(\d{4})-(\d{2})(?:-(\d{2}))?/);
+  return m ? { year: Number(m[1]), month: Number(m[2]), day: m[3] ? Number(m[3]) : null } : null;
+}
+
+export function checkParsedDraft(draft: ParsedDraft, options: CheckOptions): Finding[] {
+  const settings = options.settings ?? SETTINGS_DEFAULTS;
+  const checkpoint = options.checkpoint ?? (() => {});
+  const analysis = analyzeDraft(draft, { tokenizer: options.tokenizer, aliases: options.aliases, reference: draftReference(draft) });
+  checkpoint();
+  const verdicts = quoteVerdicts(analysis, options.index);
+  checkpoint();
+  const claims = alignClaims(analysis, options.index);
+  checkpoint();
+  const ctx: RuleContext = {
+    draft,
+    analysis,
+    index: options.index,
+    verdicts,
+    claims,
+    locale: options.locale ?? "en",
+    sameEntity: (a, b) => a === b || foldName(a) === foldName(b),
+  };
+  const findings: Finding[] = [];
+  for (const rule of RULES) {
+    const setting = settings.diagnostics[rule.code];
+    if (setting === "off") continue;
+    const severity = setting === "default" || !setting ? DEFAULT_SEVERITY[rule.code] : setting;
+    for (const f of rule.run(ctx)) findings.push({ ...f, severity });
+  }
+  return findings.sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
+}
+
+export function checkDraft(text: string, options: CheckOptions): Finding[] {
+  return checkParsedDraft(parseDraft(text), options);
+}
+
+export { isDiagnosticCode };

@@ -1,0 +1,66 @@
+/**
+ * Every message a rule produces, in English and Japanese. Rules call `msg(locale).x(...)`; nothing
+ * else in the core builds user-facing text.
+ */
+export type Locale = "en" | "ja";
+
+const clip = (s: string, n = 60) => (s.length > n ? s.slice(0, n - 1) + "…" : s);
+
+const en = {
+  unknownSource: (key: string, near: string[]) =>
+    `Unknown source '@${key}': no corpus source has this key.` + (near.length ? ` Did you mean ${near.map((k) => "@" + k).join(", ")}?` : ""),
+  quoteMismatch: (key: string, source: string, diff: string) =>
+    `Misquote: @${key} does not have these exact words; it says 「${clip(source, 120)}」 (difference: ${diff}).`,
+  quoteWrongSource: (cited: string[], found: string[]) =>
+    `Quote not in ${cited.map((k) => "@" + k).join(", ")}; it is in ${found.map((k) => "@" + k).join(", ")}.`,
+  quoteNotFound: () => `Quote not found in the corpus: no source has these words.`,
+  speakerMismatch: (draft: string, source: string, key: string) =>
+    `Speaker mismatch: the draft attributes this quote to ${draft}, but @${key} attributes it to ${source}.`,
+  dateMismatch: (draft: string, source: string, key: string) => `Date mismatch: the draft says ${draft}, @${key} says ${source}.`,
+  numberMismatch: (draft: string, source: string, key: string) => `Number mismatch: the draft says ${draft}, @${key} says ${source}.`,
+  entityMismatch: (draft: string, source: string, key: string) => `Entity mismatch: the draft names ${draft}, @${key} names ${source}.`,
+  uncitedQuote: (keys: string[]) => `Uncited quote: the corpus has these words in ${keys.map((k) => "@" + k).join(", ")}; add a citation.`,
+  sourcesDisagree: (fact: string, a: string, b: string, other: string) =>
+    `Sources disagree on ${fact}: ${a}, but ${b} (@${other}).`,
+  secondarySource: (key: string, original: string) =>
+    `Secondary source: this passage of @${key} quotes ${original}; consider citing the original.`,
+  evidence: (key: string) => `Source passage in @${key}`,
+  fixReplaceQuote: (text: string) => `Replace with the source's words 「${clip(text, 40)}」`,
+  fixCite: (key: string) => `Cite @${key} instead`,
+  fixAddCitation: (key: string) => `Add citation [@${key}]`,
+  fixReplace: (text: string) => `Change to ${text} (as the source says)`,
+  fixKey: (key: string) => `Change to @${key}`,
+};
+
+type Messages = typeof en;
+
+const ja: Messages = {
+  unknownSource: (key, near) =>
+    `不明な出典「@${key}」: このキーの出典はコーパスにありません。` + (near.length ? `候補: ${near.map((k) => "@" + k).join("、")}` : ""),
+  quoteMismatch: (key, source, diff) => `引用の不一致: @${key} にこの文言はありません。出典では「${clip(source, 120)}」（差分: ${diff}）。`,
+  quoteWrongSource: (cited, found) => `引用は ${cited.map((k) => "@" + k).join("、")} になく、${found.map((k) => "@" + k).join("、")} にあります。`,
+  quoteNotFound: () => `引用がコーパスに見つかりません。`,
+  speakerMismatch: (draft, source, key) => `発言者の不一致: 原稿では${draft}の発言ですが、@${key} では${source}の発言です。`,
+  dateMismatch: (draft, source, key) => `日付の不一致: 原稿は${draft}、@${key} は${source}。`,
+  numberMismatch: (draft, source, key) => `数値の不一致: 原稿は${draft}、@${key} は${source}。`,
+  entityMismatch: (draft, source, key) => `固有名詞の不一致: 原稿は${draft}、@${key} は${source}。`,
+  uncitedQuote: (keys) => `出典のない引用: この文言は ${keys.map((k) => "@" + k).join("、")} にあります。出典を示してください。`,
+  sourcesDisagree: (fact, a, b, other) => `出典間の食い違い（${fact}）: ${a}、ただし @${other} では${b}。`,
+  secondarySource: (key, original) => `二次出典: @${key} のこの箇所は ${original} からの引用です。元の報道の引用を検討してください。`,
+  evidence: (key) => `@${key} の該当箇所`,
+  fixReplaceQuote: (text) => `出典の文言「${clip(text, 40)}」に置き換える`,
+  fixCite: (key) => `出典を @${key} に変更`,
+  fixAddCitation: (key) => `出典 [@${key}] を追加`,
+  fixReplace: (text) => `出典どおり ${text} に修正`,
+  fixKey: (key) => `@${key} に変更`,
+};
+
+export function msg(locale: Locale): Messages {
+  return locale === "ja" ? ja : en;
+}
+
+/** The locale for CLI output: `--lang`, else the environment (LANG/LC_ALL starting with `ja`). */
+export function localeFromEnv(env: NodeJS.ProcessEnv = process.env): Locale {
+  const v = env.SHUTTEN_LANG || env.LC_ALL || env.LC_MESSAGES || env.LANG || "";
+  return v.toLowerCase().startsWith("ja") ? "ja" : "en";
+}

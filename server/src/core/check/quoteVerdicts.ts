@@ -1,0 +1,95 @@
+/**
+ * The verdict on each quote of a draft, against the citations of its sentence. Deterministic and
+ * explained: the quote rules (quoteMismatch, quoteWrongSource, quoteNotFound, speakerMismatch,
+ * uncitedQuote) only read these verdicts.
+ *
+ *   exact (after normalisation) in a cited source  → "exact"   (then the speaker is compared)
+ *   exact elsewhere in the corpus                   → "elsewhere"
+ *   near match in a cited source                    → "near"    (the source's words are offered)
+ *   near match elsewhere                            → "elsewhere"
+ *   nowhere                                         → "missing" (reported for speech quotes only)
+ *   no citation in the sentence, found in corpus    → "uncited"
+ */
+import type { DraftQuote } from "../draft/draftModel";
+import type { CorpusIndex, SourceMatch } from "../index/corpusIndex";
+import type { QuoteKind } from "../model";
+import { normalizeForMatch } from "../text/normalize";
+import type { DraftAnalysis } from "./draftAnalysis";
+
+export type QuoteVerdictKind = "exact" | "near" | "elsewhere" | "missing" | "uncited" | "skipped";
+
+export interface QuoteVerdict {
+  quote: DraftQuote;
+  index: number;
+  kind: QuoteKind;
+  /** Canonical speaker the draft gives, if its grammar names one. */
+  draftSpeaker: string | null;
+  verdict: QuoteVerdictKind;
+  /** Known keys cited in the quote's sentence. */
+  cited: string[];
+  /** Matches backing the verdict (in cited sources for exact/near, elsewhere for elsewhere/uncited). */
+  matches: SourceMatch[];
+}
+
+/** Near matches must keep at least this share of the quote's characters. */
+export const NEAR_SIMILARITY = 0.7;
+/** An uncited quote is only worth a note when it is this long, or is a corpus speech quote. */
+const UNCITED_MIN_LENGTH = 6;
+/** Quotes shorter than this (normalised) are never looked up: single characters, symbols. */
+const MIN_QUOTE_LENGTH = 2;
+
+/** Ellipses a writer uses to elide part of a quote; each piece must then be found in order. */
+const ELISION = /…+|\.{3,}|‥+|（中略）|\(中略\)|〔中略〕|\[中略\]/;
+
+function findExactWithElision(index: CorpusIndex, normalized: string, keys?: string[]): SourceMatch[] {
+  const pieces = normalized.split(ELISION).filter((p) => p.length > 0);
+  if (pieces.length <= 1) return index.findExact(pieces[0] ?? normalized, keys);
+  // Every piece must occur, in order, in one source.
+  const first = index.findExact(pieces[0], keys);
+  return first.filter((m) => {
+    const key = m.source.meta.key;
+    let from = m.span.end;
+    for (const piece of pieces.slice(1)) {
+      const next = index.findExact(piece, [key]).find((x) => x.span.start >= from);
+      if (!next) return false;
+      from = next.span.end;
+    }
+    return true;
+  });
+}
+
+export function quoteVerdicts(analysis: DraftAnalysis, index: CorpusIndex): QuoteVerdict[] {
+  const { draft } = analysis;
+  return draft.quotes.map((quote, i) => {
+    const { kind, speaker } = analysis.quotes[i];
+    const sentence = draft.sentences[quote.sentence];
+    const keys = sentence ? sentence.citations.flatMap((c) => draft.citations[c].items.map((it) => it.key)) : [];
+    const cited = [...new Set(keys.filter((k) => index.has(k)))];
+    const base = { quote, index: i, kind, draftSpeaker: speaker, cited };
+    const normalized = normalizeForMatch(quote.text);
+    if (normalized.length < MIN_QUOTE_LENGTH) return { ...base, verdict: "skipped", matches: [] };
+
+    if (keys.length === 0) {
+      const found = findExactWithElision(index, normalized);
+      const worthIt = found.filter((m) => normalized.length >= UNCITED_MIN_LENGTH || index.quoteAt(m.source, m.span)?.kind === "speech");
+      return { ...base, verdict: worthIt.length ? "uncited" : "skipped", matches: worthIt };
+    }
+    // Citations whose keys are all unknown: `unknown-source` says it; the quote cannot be judged.
+    if (cited.length === 0) return { ...base, verdict: "skipped", matches: [] };
+
+    const exact = findExactWithElision(index, normalized, cited);
+    if (exact.length) return { ...base, verdict: "exact", matches: exact };
+
+    const others = index.keys().filter((k) => !cited.includes(k));
+    const exactElsewhere = others.length ? findExactWithElision(index, normalized, others) : [];
+    if (exactElsewhere.length) return { ...base, verdict: "elsewhere", matches: exactElsewhere };
+
+    const near = index.findNear(normalized, NEAR_SIMILARITY, cited);
+    if (near.length) return { ...base, verdict: "near", matches: near };
+
+    const nearElsewhere = others.length ? index.findNear(normalized, Math.max(NEAR_SIMILARITY, 0.85), others) : [];
+    if (nearElsewhere.length) return { ...base, verdict: "elsewhere", matches: nearElsewhere };
+
+    return { ...base, verdict: "missing", matches: [] };
+  });
+}

@@ -1,0 +1,378 @@
+/**
+ * Cleaning of scraped news pages: decides which lines of a text are article body and which are page
+ * chrome (navigation, share and print buttons, rankings, related-article lists, subscription and
+ * newsletter prompts, magazine promotion, copyright footers).
+ *
+ * It works on lines and blocks (runs of non-blank lines) with general signals, never with the text
+ * of particular pages:
+ *  - a lexicon of site-UI phrases used by Japanese news sites, matched against whole lines
+ *    (`記事を印刷する`, `X(旧Twitter)`, `ログイン`…) or counted inside a line (`有料会員`,
+ *    `ニュースレター`, the polite UI register `ご利用になれます`, `お届けします`…);
+ *  - section headings that open a non-article list (`関連記事`, `あわせて読みたい`, `人気ランキング`…):
+ *    the list after them is dropped until prose resumes;
+ *  - numbered ranking lists (a run of rank numbers, each followed by a headline);
+ *  - blocks of short lines that are mostly UI (share bars, menus), and short lines stranded between
+ *    dropped lines;
+ *  - a copyright line after the article ends it: everything after it is page footer;
+ *  - a trailing run of lines that is mostly chrome is dropped whole;
+ *  - standalone datelines and aggregator "read more / 出典" lines are metadata, not body.
+ *
+ * The result is `Span[]` over the original text: exact offsets, nothing rewritten.
+ */
+import type { Span } from "../model";
+
+export type LineVerdict =
+  | "body"
+  | "blank"
+  | "ui"
+  | "prompt"
+  | "footer"
+  | "section"
+  | "ranking"
+  | "block"
+  | "dateline"
+  | "aggregator"
+  | "navigation"
+  | "stranded"
+  | "tail";
+
+export interface ClassifiedLine {
+  /** The line's content without surrounding whitespace, as a span of the text. */
+  span: Span;
+  text: string;
+  verdict: LineVerdict;
+}
+
+/** Returns the body of `text` (restricted to `regions`, default the whole text) as ordered spans. */
+export function cleanBoilerplate(text: string, regions?: Span[]): Span[] {
+  const out: Span[] = [];
+  for (const region of regions ?? [{ start: 0, end: text.length }]) {
+    out.push(...mergeKept(classifyLines(text, region)));
+  }
+  return out;
+}
+
+/** Classifies every line of `region`; exposed for tests and for explaining what was dropped. */
+export function classifyLines(text: string, region: Span = { start: 0, end: text.length }): ClassifiedLine[] {
+  const lines = splitLines(text, region);
+  const n = lines.length;
+  const verdict: LineVerdict[] = lines.map((l) => (l.text === "" ? "blank" : "body"));
+  const key = lines.map((l) => normalizeLine(l.text));
+  const nonBlank = (i: number) => verdict[i] !== "blank";
+
+  // Line-level signals.
+  for (let i = 0; i < n; i++) {
+    if (!nonBlank(i)) continue;
+    const k = key[i];
+    if (isUiLine(k)) verdict[i] = "ui";
+    else if (isAggregatorLine(k)) verdict[i] = "aggregator";
+    else if (isDateline(k)) verdict[i] = "dateline";
+    else if (isPromptLine(k)) verdict[i] = "prompt";
+  }
+
+  // A copyright line after some article text ends the article.
+  let proseBefore = 0;
+  for (let i = 0; i < n; i++) {
+    if (!nonBlank(i)) continue;
+    if (COPYRIGHT.test(key[i]) && key[i].length <= 200 && proseBefore >= 200) {
+      for (let j = i; j < n; j++) if (nonBlank(j)) verdict[j] = "footer";
+      break;
+    }
+    if (verdict[i] === "body") proseBefore += key[i].length;
+  }
+
+  // Numbered ranking lists: ≥ 3 rank markers counting up (a list may restart at 1), each followed by
+  // at most two short headline lines.
+  for (let i = 0; i < n; ) {
+    const run = rankingRunAt(lines, key, verdict, i);
+    if (run) {
+      for (let j = run.start; j < run.end; j++) if (nonBlank(j)) verdict[j] = "ranking";
+      i = run.end;
+    } else i++;
+  }
+
+  // Section headings open a list that is not article: drop until prose resumes.
+  for (let i = 0; i < n; i++) {
+    if (!nonBlank(i) || !isSectionHeading(key[i])) continue;
+    verdict[i] = "section";
+    let j = i + 1;
+    for (; j < n; j++) {
+      if (!nonBlank(j)) continue;
+      if (verdict[j] === "body" && isProse(key[j]) && !isSectionHeading(key[j])) break;
+      if (verdict[j] === "body") verdict[j] = "section";
+    }
+    i = j - 1;
+  }
+
+  // Blocks (adjacent non-blank lines) of short lines that are mostly UI: share bars, menus.
+  for (const [s, e] of blocks(verdict)) {
+    const idx = range(s, e).filter(nonBlank);
+    if (idx.length < 2) continue;
+    const flagged = idx.filter((i) => verdict[i] !== "body").length;
+    const allShort = idx.every((i) => verdict[i] !== "body" || isShortLine(key[i]));
+    const atTop = s === firstNonBlank(verdict);
+    if (allShort && flagged > 0 && ((flagged >= 2 && flagged * 2 >= idx.length) || atTop)) {
+      for (const i of idx) if (verdict[i] === "body") verdict[i] = atTop ? "navigation" : "block";
+    }
+  }
+
+  // Short lines stranded between dropped lines (or between a dropped line and the end) are chrome.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let i = 0; i < n; i++) {
+      if (verdict[i] !== "body" || !isShortLine(key[i])) continue;
+      const p = prevNonBlank(verdict, i);
+      const q = nextNonBlank(verdict, i);
+      if (p >= 0 && verdict[p] !== "body" && (q < 0 || verdict[q] !== "body")) {
+        verdict[i] = "stranded";
+        changed = true;
+      }
+    }
+  }
+
+  // A trailing stretch that is mostly chrome goes whole (a stray line of it reads as body alone).
+  // It never reaches back over article prose.
+  const idx = range(0, n).filter(nonBlank);
+  let lastProse = -1;
+  for (const i of idx) if (verdict[i] === "body" && isProse(key[i])) lastProse = i;
+  let dropped = 0;
+  let cut = -1;
+  for (let k = idx.length - 1; k >= 0 && idx[k] > lastProse; k--) {
+    const i = idx[k];
+    if (verdict[i] !== "body") dropped++;
+    const total = idx.length - k;
+    if (verdict[i] !== "body" && total >= 3 && dropped / total >= 0.75) cut = k;
+  }
+  if (cut >= 0) for (let k = cut; k < idx.length; k++) if (verdict[idx[k]] === "body") verdict[idx[k]] = "tail";
+
+  return lines.map((l, i) => ({ span: l.span, text: l.text, verdict: verdict[i] }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lexicons. Whole-line matches are on the NFKC-normalised, lower-cased line without list bullets.
+
+const SHARE_SERVICES =
+  "x|x\\(旧twitter\\)|twitter|facebook|line|はてなブックマーク|はてブ|linkedin|bluesky|note|pocket|threads|instagram|youtube|tiktok|mastodon|misskey|reddit|pinterest|mixi|google\\+";
+const UI_WORDS = [
+  "記事を印刷する", "印刷する", "印刷", "メールで送る", "メール", "リンクをコピーする", "リンクをコピー", "urlをコピー",
+  "urlをコピーする", "コピーする", "シェアする", "シェア", "ツイート", "ポスト", "ブックマーク", "記事を保存する",
+  "図表を保存する", "保存する", "保存", "フォローする", "フォロー", "ログイン", "ログアウト", "会員登録", "新規登録",
+  "無料登録", "マイページ", "menu", "メニュー", "検索", "ホーム", "トップ", "top", "最新記事", "新着記事", "ニュース速報",
+  "速報", "magazine", "好評発売中", "発売中", "エラー", "もっと見る", "続きを読む", "一覧へ", "一覧を見る", "次へ", "前へ",
+  "次のページ", "前のページ", "ページトップへ", "ページの先頭へ", "先頭へ", "pr", "広告", "advertisement", "sponsored",
+  "スポンサーリンク", "コメント", "コメントする", "いいね", "閉じる", "もっと読む", "記事一覧",
+].map(escapeRe);
+const UI_LINE = new RegExp(`^(?:${SHARE_SERVICES}|${UI_WORDS.join("|")})$`, "i");
+/** Site headers rendered as text: "<site> Logo Menu opener", "メニューを開く". */
+const MENU_LINE = /(?:\blogo\b.*\bmenu\b|\bmenu opener\b|メニューを開く|メニューを閉じる|^skip to (?:main )?content)/i;
+
+const SECTION_HEADING = new RegExp(
+  "^(?:" +
+    [
+      "関連記事", "関連ニュース", "関連リンク", "関連情報", "関連トピックス", "あわせて読みたい", "合わせて読みたい",
+      "こちらもおすすめ", "こちらもオススメ", "おすすめ記事", "オススメ記事", "おすすめ", "編集部のおすすめ", "人気ランキング",
+      "人気記事", "人気記事ランキング", "アクセスランキング", "ランキング", "よく読まれている記事", "よく読まれている",
+      "注目記事", "注目のニュース", "最新ニュース", "新着ニュース", "ピックアップ", "pickup", "写真特集", "トピックス",
+      "この記事を読んだ人は", "この記事を読んだ人はこんな記事も読んでいます", "次の記事", "前の記事", "ニュース速報",
+      "主要ニュース", "ニュース一覧", "その他のニュース",
+    ]
+      .map(escapeRe)
+      .join("|") +
+    ")(?:\\s*[(【\\[][^)】\\]]{0,12}[)】\\]])?\\s*[:：>»]?$",
+  "i",
+);
+
+/** One hit is enough on a line that reads as UI, not as a news sentence. */
+const STRONG_PROMPT = [
+  "有料会員", "会員限定", "会員の方のみ", "無料会員", "ニュースレター", "メールマガジン", "メルマガ", "定期購読",
+  "購読はこちら", "無料体験", "読み放題", "配信解除", "※画像をクリック", "クリックすると", "登録はこちら", "ご登録",
+  "ご利用になれます", "ご利用いただけます", "お読みいただけます", "ご覧いただけます", "お届けします", "お送りします",
+  "お試しください", "お待ち下さい", "お待ちください", "登録済み", "好評発売中", "名様プレゼント", "プレゼント応募",
+  "アプリで読む", "アプリをダウンロード", "続きは会員", "残り文字", "この記事は会員",
+];
+/** Two of these (or one strong and one of these) make a prompt. */
+const WEAK_PROMPT = [
+  "発売", "号(", "プレゼント", "メールアドレス", "キャンペーン", "会員登録", "ログイン", "フォロー", "はこちら",
+  "こちらから", "購読", "登録", "配信", "特集", "バックナンバー", "アマゾン", "amazon", "クリック", "無料", "会員",
+];
+const COPYRIGHT = /(?:copyright|©|\(c\)\s*\d{4}|all rights reserved|無断転載|無断転用|無断複製|無断で転載)/i;
+
+/** Plain past or assertive endings: the register of a news sentence, not of site UI. */
+const NEWS_REGISTER = /(?:た|だ|である|という|とした|している|ている|れる|する|ない)[。」]?$/;
+
+function isUiLine(k: string): boolean {
+  if (UI_LINE.test(k)) return true;
+  return k.length <= 80 && MENU_LINE.test(k) && !/[。、]/.test(k);
+}
+
+function isAggregatorLine(k: string): boolean {
+  if (/^https?:\/\/\S+$/.test(k)) return true;
+  if (/^(?:さらに読む|続きを読む|もっと読む|全文を読む|記事全文|元記事を読む|元記事)/.test(k)) return true;
+  return /(?:出典|画像元|引用元|ソース|source)\s*[:：]?\s*https?:\/\//i.test(k) && k.length <= 200;
+}
+
+const DATE = "\\d{4}\\s*[年/.-]\\s*\\d{1,2}\\s*[月/.-]\\s*\\d{1,2}\\s*日?(?:\\s*[(（][月火水木金土日](?:曜日?)?[)）])?";
+const TIME = "\\d{1,2}\\s*(?:時|:)\\s*\\d{2}\\s*分?(?:\\s*(?:jst|配信|更新|公開))?";
+const DATELINE = new RegExp(
+  `^(?:(?:公開日|更新日|配信日|投稿日|掲載日|公開|更新|配信|投稿|最終更新日?)\\s*(?:時)?\\s*[:：]?\\s*)?${DATE}(?:\\s*${TIME})?\\s*(?:配信|更新|公開|投稿)?$`,
+  "i",
+);
+
+function isDateline(k: string): boolean {
+  return DATELINE.test(k);
+}
+
+function isPromptLine(k: string): boolean {
+  const lower = k.toLowerCase();
+  const strong = STRONG_PROMPT.filter((p) => lower.includes(p)).length;
+  const weak = WEAK_PROMPT.filter((p) => lower.includes(p)).length;
+  if (strong + weak === 0) return false;
+  const len = k.length;
+  if (strong >= 1 && len <= 150) {
+    // "…は有料会員が100万人を超えたと発表した。" is news about a newsletter, not a prompt.
+    if (strong === 1 && weak === 0 && NEWS_REGISTER.test(k) && len > 30) return false;
+    return true;
+  }
+  if (strong + weak >= 2 && len <= 150) return !(NEWS_REGISTER.test(k) && strong === 0 && len > 40);
+  return strong + weak >= 3;
+}
+
+function isSectionHeading(k: string): boolean {
+  return SECTION_HEADING.test(k);
+}
+
+/** Prose: a line long enough, with sentence punctuation, that it reads as article text. */
+function isProse(k: string): boolean {
+  return k.length >= 60 && /[。！？!?]/.test(k);
+}
+
+function isShortLine(k: string): boolean {
+  return k.length <= 30 && !/[。！？]$/.test(k);
+}
+
+const RANK_ONLY = /^(\d{1,2})\s*位?$/;
+const RANK_INLINE = /^(\d{1,2})\s*(?:位|[.．)）:：])\s*\S/;
+
+function rankOf(k: string): { rank: number; inline: boolean } | null {
+  let m = RANK_ONLY.exec(k);
+  if (m) return { rank: Number(m[1]), inline: false };
+  m = RANK_INLINE.exec(k);
+  if (m) return { rank: Number(m[1]), inline: true };
+  return null;
+}
+
+function rankingRunAt(
+  lines: Array<{ text: string }>,
+  key: string[],
+  verdict: LineVerdict[],
+  i: number,
+): { start: number; end: number } | null {
+  const first = verdict[i] === "blank" ? null : rankOf(key[i]);
+  if (!first || first.rank !== 1) return null;
+  let markers = 1;
+  let prev = 1;
+  let j = i + 1;
+  let end = i + 1;
+  let between = 0;
+  for (; j < lines.length; j++) {
+    if (verdict[j] === "blank") continue;
+    const r = rankOf(key[j]);
+    if (r && (r.rank === prev + 1 || r.rank === 1) && (between > 0 || first.inline)) {
+      markers++;
+      prev = r.rank;
+      between = 0;
+      end = j + 1;
+      continue;
+    }
+    // Headlines in a ranking are single short lines; article prose ends the run.
+    if (between >= 2 || /[。]$/.test(key[j]) || key[j].length > 90) break;
+    between++;
+    end = j + 1;
+  }
+  return markers >= 3 ? { start: i, end } : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const TRIM_LEFT = /^[\s\u3000\u00a0\ufeff]+/;
+const TRIM_RIGHT = /[\s\u3000\u00a0\ufeff]+$/;
+
+function splitLines(text: string, region: Span): Array<{ span: Span; text: string }> {
+  const out: Array<{ span: Span; text: string }> = [];
+  let pos = region.start;
+  while (pos <= region.end) {
+    let eol = pos;
+    while (eol < region.end && text.charCodeAt(eol) !== 10 && text.charCodeAt(eol) !== 13) eol++;
+    const raw = text.slice(pos, eol);
+    const lead = TRIM_LEFT.exec(raw)?.[0].length ?? 0;
+    const trail = raw.length > lead ? (TRIM_RIGHT.exec(raw)?.[0].length ?? 0) : 0;
+    const start = pos + lead;
+    const end = Math.max(start, eol - trail);
+    out.push({ span: { start, end }, text: text.slice(start, end) });
+    if (eol >= region.end) break;
+    pos = eol + (text.charCodeAt(eol) === 13 && text.charCodeAt(eol + 1) === 10 ? 2 : 1);
+  }
+  return out;
+}
+
+/** NFKC, lower case, list bullets and surrounding whitespace removed: the form lexicons match. */
+function normalizeLine(s: string): string {
+  return s
+    .normalize("NFKC")
+    .trim()
+    .replace(/^[•・●○■□◆◇▶▷►▸*+-]\s*/, "")
+    .toLowerCase();
+}
+
+function mergeKept(lines: ClassifiedLine[]): Span[] {
+  const out: Span[] = [];
+  let cur: Span | null = null;
+  for (const l of lines) {
+    if (l.verdict === "blank") continue;
+    if (l.verdict === "body") {
+      if (cur) cur.end = l.span.end;
+      else cur = { start: l.span.start, end: l.span.end };
+    } else if (cur) {
+      out.push(cur);
+      cur = null;
+    }
+  }
+  if (cur) out.push(cur);
+  return out;
+}
+
+function blocks(verdict: LineVerdict[]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let s = -1;
+  for (let i = 0; i <= verdict.length; i++) {
+    const blank = i === verdict.length || verdict[i] === "blank";
+    if (!blank && s < 0) s = i;
+    if (blank && s >= 0) {
+      out.push([s, i]);
+      s = -1;
+    }
+  }
+  return out;
+}
+
+function firstNonBlank(verdict: LineVerdict[]): number {
+  return verdict.findIndex((v) => v !== "blank");
+}
+
+function prevNonBlank(verdict: LineVerdict[], i: number): number {
+  for (let j = i - 1; j >= 0; j--) if (verdict[j] !== "blank") return j;
+  return -1;
+}
+
+function nextNonBlank(verdict: LineVerdict[], i: number): number {
+  for (let j = i + 1; j < verdict.length; j++) if (verdict[j] !== "blank") return j;
+  return -1;
+}
+
+function range(s: number, e: number): number[] {
+  return Array.from({ length: Math.max(0, e - s) }, (_, k) => s + k);
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

@@ -1,0 +1,250 @@
+/**
+ * Bytes → text for corpus files: UTF-8 (with or without BOM), UTF-16 LE/BE with BOM, Shift_JIS/CP932,
+ * EUC-JP and ISO-2022-JP, detected from the bytes. Nothing is ever decoded with replacement
+ * characters: a file either decodes exactly or is rejected with a reason (binary, invalid UTF-8,
+ * unknown encoding).
+ *
+ * Detection order, and why:
+ *  1. A BOM is authoritative.
+ *  2. Known binary signatures and NUL bytes mean binary (UTF-16 without a BOM is not supported:
+ *     it cannot be told from binary reliably).
+ *  3. Strict UTF-8 wins when the whole file is valid: legacy Japanese text almost never is.
+ *  4. A file that is *mostly* valid UTF-8 (many well-formed multi-byte sequences, a few broken
+ *     ones) is reported as invalid UTF-8 with the first bad byte, not re-read as Shift_JIS, which
+ *     would turn it into plausible-looking kanji soup.
+ *  5. Otherwise Shift_JIS/CP932 and EUC-JP are each decoded strictly; the candidate whose text looks
+ *     most like Japanese (kana, common kanji, no half-width katakana or private-use characters) wins,
+ *     and it must look like Japanese at all.
+ */
+import Encoding from "encoding-japanese";
+import iconv from "iconv-lite";
+
+export type DecodeResult =
+  | {
+      ok: true;
+      /** Decoded text without the BOM. */
+      text: string;
+      /** `utf-8`, `utf-16le`, `utf-16be`, `shift_jis` (CP932), `euc-jp`, `iso-2022-jp`. */
+      encoding: string;
+      bom: boolean;
+    }
+  | {
+      ok: false;
+      /** `binary`, `invalid-utf8`, `invalid-utf16`, `unknown-encoding`. */
+      code: string;
+      reason: string;
+    };
+
+const BINARY_SIGNATURES: Array<[string, number[]]> = [
+  ["PDF", [0x25, 0x50, 0x44, 0x46, 0x2d]],
+  ["PNG image", [0x89, 0x50, 0x4e, 0x47]],
+  ["GIF image", [0x47, 0x49, 0x46, 0x38]],
+  ["JPEG image", [0xff, 0xd8, 0xff]],
+  ["ZIP archive (or Office document)", [0x50, 0x4b, 0x03, 0x04]],
+  ["gzip archive", [0x1f, 0x8b]],
+  ["ELF executable", [0x7f, 0x45, 0x4c, 0x46]],
+  ["WebP/RIFF file", [0x52, 0x49, 0x46, 0x46]],
+];
+
+/** Decodes a corpus file's bytes, detecting the encoding. Never throws. */
+export function decodeBytes(bytes: Uint8Array): DecodeResult {
+  if (bytes.length === 0) return { ok: true, text: "", encoding: "utf-8", bom: false };
+
+  if (startsWith(bytes, [0xef, 0xbb, 0xbf])) {
+    const r = strictUtf8(bytes.subarray(3));
+    if (r.ok) return finish(r.text, "utf-8", true);
+    return { ok: false, code: "invalid-utf8", reason: `invalid UTF-8 after a UTF-8 BOM ${where(bytes, r.badByte + 3)}` };
+  }
+  if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff])) {
+    const le = bytes[0] === 0xff;
+    const enc = le ? "utf-16le" : "utf-16be";
+    if ((bytes.length - 2) % 2 !== 0) {
+      return { ok: false, code: "invalid-utf16", reason: `${enc.toUpperCase()} file with an odd number of bytes (truncated?)` };
+    }
+    try {
+      const text = new TextDecoder(enc, { fatal: true, ignoreBOM: true }).decode(bytes.subarray(2));
+      return finish(text, enc, true);
+    } catch {
+      return { ok: false, code: "invalid-utf16", reason: `invalid ${enc.toUpperCase()} (unpaired surrogate) after a BOM` };
+    }
+  }
+
+  for (const [name, sig] of BINARY_SIGNATURES) {
+    if (startsWith(bytes, sig)) return { ok: false, code: "binary", reason: `binary file (${name})` };
+  }
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    return { ok: false, code: "binary", reason: `binary file: NUL byte at offset ${nul} (UTF-16 needs a BOM)` };
+  }
+
+  // ISO-2022-JP is 7-bit, hence also valid UTF-8: look for its escape sequences first.
+  if (hasIso2022Escape(bytes) && bytes.every((b) => b < 0x80)) {
+    const text = decodeIso2022jp(bytes);
+    if (text !== null) return finish(text, "iso-2022-jp", false);
+  }
+
+  const utf8 = strictUtf8(bytes);
+  if (utf8.ok) return finish(utf8.text, "utf-8", false);
+
+  const stats = utf8Stats(bytes);
+  if (stats.valid >= 4 && stats.valid >= 2 * stats.invalid) {
+    return { ok: false, code: "invalid-utf8", reason: `invalid UTF-8 ${where(bytes, utf8.badByte)}` };
+  }
+
+  const candidates: Array<{ encoding: string; text: string; score: number }> = [];
+  for (const [encoding, iconvName] of [
+    ["shift_jis", "cp932"],
+    ["euc-jp", "euc-jp"],
+  ] as const) {
+    const text = iconvStrict(bytes, iconvName);
+    if (text !== null) candidates.push({ encoding, text, score: japaneseScore(text) });
+  }
+  candidates.sort((a, b) => b.score - a.score);
+  const best = candidates[0];
+  if (best && best.score >= 0.5) return finish(best.text, best.encoding, false);
+  if (stats.valid > 0) {
+    return { ok: false, code: "invalid-utf8", reason: `invalid UTF-8 ${where(bytes, utf8.badByte)}, and not Shift_JIS or EUC-JP either` };
+  }
+  return {
+    ok: false,
+    code: "unknown-encoding",
+    reason: `unknown encoding: not UTF-8, UTF-16 with BOM, Shift_JIS or EUC-JP (first non-ASCII byte ${where(bytes, utf8.badByte)})`,
+  };
+}
+
+/** Rejects decoded text that is full of control characters (binary data that happened to decode). */
+function finish(text: string, encoding: string, bom: boolean): DecodeResult {
+  let controls = 0;
+  let first = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // Tab, LF, VT, FF, CR and ESC are normal in text files; the rest of C0 and DEL are not.
+    if ((c < 0x20 && c !== 9 && c !== 10 && c !== 11 && c !== 12 && c !== 13 && c !== 27) || c === 0x7f || c === 0) {
+      if (first < 0) first = i;
+      controls++;
+    }
+  }
+  // A stray control character or two is tolerated (scraped text has them); more means binary.
+  if (controls > Math.max(2, text.length / 1000)) {
+    return { ok: false, code: "binary", reason: `binary file: ${controls} control characters (first at character ${first})` };
+  }
+  return { ok: true, text, encoding, bom };
+}
+
+function startsWith(bytes: Uint8Array, sig: number[]): boolean {
+  if (bytes.length < sig.length) return false;
+  for (let i = 0; i < sig.length; i++) if (bytes[i] !== sig[i]) return false;
+  return true;
+}
+
+function strictUtf8(bytes: Uint8Array): { ok: true; text: string } | { ok: false; badByte: number } {
+  try {
+    return { ok: true, text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes) };
+  } catch {
+    return { ok: false, badByte: firstInvalidUtf8(bytes) };
+  }
+}
+
+/** Length of the well-formed UTF-8 sequence at `i`, or 0. */
+function utf8SeqLength(bytes: Uint8Array, i: number): number {
+  const b = bytes[i];
+  if (b < 0x80) return 1;
+  let n: number;
+  let min: number;
+  if (b >= 0xc2 && b <= 0xdf) (n = 2), (min = 0x80);
+  else if (b >= 0xe0 && b <= 0xef) (n = 3), (min = 0x800);
+  else if (b >= 0xf0 && b <= 0xf4) (n = 4), (min = 0x10000);
+  else return 0;
+  if (i + n > bytes.length) return 0;
+  let cp = b & (0xff >> (n + 1));
+  for (let k = 1; k < n; k++) {
+    const c = bytes[i + k];
+    if ((c & 0xc0) !== 0x80) return 0;
+    cp = (cp << 6) | (c & 0x3f);
+  }
+  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  return n;
+}
+
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; ) {
+    const n = utf8SeqLength(bytes, i);
+    if (n === 0) return i;
+    i += n;
+  }
+  return bytes.length;
+}
+
+/** Counts well-formed multi-byte UTF-8 sequences and invalid bytes. */
+function utf8Stats(bytes: Uint8Array): { valid: number; invalid: number } {
+  let valid = 0;
+  let invalid = 0;
+  for (let i = 0; i < bytes.length; ) {
+    const n = utf8SeqLength(bytes, i);
+    if (n === 0) {
+      invalid++;
+      i++;
+    } else {
+      if (n > 1) valid++;
+      i += n;
+    }
+  }
+  return { valid, invalid };
+}
+
+function hasIso2022Escape(bytes: Uint8Array): boolean {
+  for (let i = 0; i + 2 < bytes.length; i++) {
+    if (bytes[i] === 0x1b && bytes[i + 1] === 0x24 && (bytes[i + 2] === 0x42 || bytes[i + 2] === 0x40)) return true;
+  }
+  return false;
+}
+
+function decodeIso2022jp(bytes: Uint8Array): string | null {
+  const text = Encoding.convert(Array.from(bytes), { to: "UNICODE", from: "JIS", type: "string" });
+  return text.includes("\ufffd") || text.includes("\u001b") ? null : text;
+}
+
+/** Decodes with iconv-lite, or `null` when any byte sequence is invalid (iconv emits U+FFFD then). */
+function iconvStrict(bytes: Uint8Array, encoding: string): string | null {
+  if (!iconv.encodingExists(encoding)) return null;
+  const text = iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), encoding);
+  return text.includes("\ufffd") ? null : text;
+}
+
+/**
+ * How Japanese a decoded text looks, in [0, 1]: the share of its non-ASCII characters that are kana,
+ * CJK ideographs or full-width punctuation, penalised for half-width katakana and private-use
+ * characters (what EUC-JP read as Shift_JIS, or the reverse, turns into) and for a lack of kana.
+ */
+export function japaneseScore(text: string): number {
+  let nonAscii = 0;
+  let good = 0;
+  let kana = 0;
+  let bad = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x80) continue;
+    nonAscii++;
+    if ((c >= 0x3040 && c <= 0x30ff) || c === 0x30fc) {
+      kana++;
+      good++;
+    } else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff01 && c <= 0xff5e)) {
+      good++;
+    } else if ((c >= 0xff61 && c <= 0xff9f) || (c >= 0xe000 && c <= 0xf8ff) || (c >= 0x80 && c <= 0x9f)) {
+      bad++;
+    }
+  }
+  if (nonAscii === 0) return 1;
+  const ratio = (good - 2 * bad) / nonAscii;
+  // Running Japanese prose is at least a fifth kana; kanji-only output is a sign of a wrong guess.
+  const kanaShare = kana / nonAscii;
+  const kanaFactor = nonAscii < 20 || kanaShare >= 0.15 ? 1 : 0.5 + kanaShare * 3;
+  return Math.max(0, Math.min(1, ratio * kanaFactor));
+}
+
+/** "at byte 123 (line 4)", for messages. */
+function where(bytes: Uint8Array, offset: number): string {
+  let line = 1;
+  for (let i = 0; i < offset && i < bytes.length; i++) if (bytes[i] === 0x0a) line++;
+  return `at byte ${offset} (line ${line})`;
+}

@@ -1,0 +1,269 @@
+/**
+ * Article extraction from HTML corpus files, with offsets that stay the file's own.
+ *
+ * How offsets stay honest: the text handed to the analysis is a *masked view* of the HTML source —
+ * the same length and the same line breaks, with markup, comments, scripts and styles replaced by
+ * spaces and character references (`&amp;`, `&#12354;`) replaced by the character they stand for,
+ * padded with spaces to the reference's length. Every offset, line and column in the masked view is
+ * therefore the same in the file. Which parts are article is decided by Mozilla Readability (over
+ * linkedom); each block it returns is located in the masked view by its text (whitespace ignored), so
+ * a block the extractor kept becomes a span of the file. A block that cannot be located is left out
+ * and counted in `unmatchedBlocks`.
+ */
+import { Readability } from "@mozilla/readability";
+import { parseHTML } from "linkedom";
+import type { Span } from "../model";
+
+export interface HtmlMetadata {
+  title: string | null;
+  siteName: string | null;
+  byline: string | null;
+  published: string | null;
+  url: string | null;
+  lang: string | null;
+}
+
+export interface HtmlExtraction {
+  /** Masked view of the source: same length and line breaks, markup blanked, references decoded. */
+  text: string;
+  /** Article blocks as spans of `text` (hence of the file), in document order. */
+  regions: Span[];
+  meta: HtmlMetadata;
+  extractor: "readability" | "fallback";
+  unmatchedBlocks: number;
+}
+
+/** Extracts the article of an HTML page. Never throws: a page Readability cannot read falls back to its `<body>`. */
+export function extractHtml(html: string): HtmlExtraction {
+  const masked = maskHtml(html);
+  let meta: HtmlMetadata = { title: null, siteName: null, byline: null, published: null, url: null, lang: null };
+  let blocks: string[] | null = null;
+  try {
+    const { document } = parseHTML(html);
+    meta = readMeta(document);
+    const article = new Readability(document as unknown as Document, { charThreshold: 200 }).parse();
+    if (article?.content) {
+      blocks = leafBlockTexts(article.content);
+      meta.title ??= clean(article.title);
+      meta.siteName ??= clean(article.siteName);
+      meta.byline ??= clean(article.byline);
+      meta.published ??= clean(article.publishedTime);
+    }
+  } catch {
+    blocks = null;
+  }
+  if (!blocks || blocks.length === 0) {
+    const start = bodyStart(html);
+    return { text: masked, regions: [{ start, end: masked.length }], meta, extractor: "fallback", unmatchedBlocks: 0 };
+  }
+  const { regions, unmatched } = locateBlocks(masked, blocks, bodyStart(html));
+  return { text: masked, regions, meta, extractor: "readability", unmatchedBlocks: unmatched };
+}
+
+const RAW_TEXT = new Set(["script", "style", "noscript", "template", "svg", "math", "iframe", "object", "textarea"]);
+
+/** Blanks markup with spaces (keeping line breaks) and decodes character references in place. */
+export function maskHtml(html: string): string {
+  const out: string[] = [];
+  const blank = (from: number, to: number) => {
+    for (let k = from; k < to; k++) {
+      const c = html[k];
+      out.push(c === "\n" || c === "\r" ? c : " ");
+    }
+  };
+  let lowered: string | null = null;
+  const lowerHtml = () => (lowered ??= html.toLowerCase());
+  let i = 0;
+  const n = html.length;
+  while (i < n) {
+    const c = html[i];
+    if (c === "<") {
+      if (html.startsWith("<!--", i)) {
+        const e = html.indexOf("-->", i + 4);
+        const end = e < 0 ? n : e + 3;
+        blank(i, end);
+        i = end;
+        continue;
+      }
+      const m = /^<\/?([A-Za-z][A-Za-z0-9:-]*)/.exec(html.slice(i, i + 64));
+      if (m || html[i + 1] === "!" || html[i + 1] === "?") {
+        const end = tagEnd(html, i);
+        blank(i, end);
+        const name = m?.[1].toLowerCase();
+        const opening = m !== null && !m[0].startsWith("</") && html[end - 2] !== "/";
+        i = end;
+        if (name && opening && RAW_TEXT.has(name)) {
+          // Script and style content is not text: blank it up to the closing tag.
+          const close = lowerHtml().indexOf(`</${name}`, i);
+          const stop = close < 0 ? n : close;
+          blank(i, stop);
+          i = stop;
+        }
+        continue;
+      }
+    }
+    if (c === "&") {
+      const ref = /^&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?/.exec(html.slice(i, i + 40));
+      if (ref) {
+        const decoded = decodeReference(ref[1]);
+        if (decoded !== null && decoded.length <= ref[0].length) {
+          out.push(decoded);
+          for (let k = decoded.length; k < ref[0].length; k++) out.push(" ");
+          i += ref[0].length;
+          continue;
+        }
+      }
+    }
+    out.push(c);
+    i++;
+  }
+  return out.join("");
+}
+
+function tagEnd(html: string, i: number): number {
+  let quote: string | null = null;
+  for (let k = i + 1; k < html.length; k++) {
+    const c = html[k];
+    if (quote) {
+      if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") {
+      // Quotes only delimit attribute values (after `=`); a stray apostrophe in `<a href=x'>` must not run on.
+      if (/=\s*$/.test(html.slice(Math.max(i, k - 8), k))) quote = c;
+    } else if (c === ">") return k + 1;
+  }
+  return html.length;
+}
+
+const NAMED: Record<string, string> = {
+  amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0", hellip: "…", mdash: "—", ndash: "–",
+  lsquo: "‘", rsquo: "’", ldquo: "“", rdquo: "”", copy: "©", reg: "®", trade: "™", middot: "·", bull: "•",
+  yen: "¥", times: "×", divide: "÷", laquo: "«", raquo: "»", larr: "←", rarr: "→", uarr: "↑", darr: "↓",
+  emsp: "\u2003", ensp: "\u2002", thinsp: "\u2009", zwj: "\u200d", zwnj: "\u200c", shy: "\u00ad", deg: "°",
+  plusmn: "±", sect: "§", para: "¶", euro: "€", pound: "£", cent: "¢", prime: "′", Prime: "″",
+};
+
+function decodeReference(ref: string): string | null {
+  if (ref.startsWith("#")) {
+    const cp = ref[1] === "x" || ref[1] === "X" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+    if (!Number.isFinite(cp) || cp <= 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return null;
+    return String.fromCodePoint(cp);
+  }
+  return NAMED[ref] ?? null;
+}
+
+const BLOCK_SELECTOR = "p, li, h1, h2, h3, h4, h5, h6, blockquote, pre, figcaption, td, th, dd, dt, caption";
+
+/** Texts of the innermost block elements of Readability's output, in order. */
+function leafBlockTexts(content: string): string[] {
+  const { document } = parseHTML(`<!doctype html><html><body>${content}</body></html>`);
+  const all = Array.from(document.querySelectorAll(BLOCK_SELECTOR)) as Element[];
+  const leaves = all.filter((el) => !el.querySelector(BLOCK_SELECTOR));
+  const texts = leaves.map((el) => el.textContent ?? "").filter((t) => t.trim() !== "");
+  if (texts.length > 0) return texts;
+  const whole = document.body?.textContent ?? "";
+  return whole.split(/\n+/).filter((t) => t.trim() !== "");
+}
+
+/** Finds each block's text (whitespace ignored) in the masked view, moving forward through the page. */
+function locateBlocks(masked: string, blocks: string[], from: number): { regions: Span[]; unmatched: number } {
+  const chars: string[] = [];
+  const at: number[] = [];
+  for (let i = 0; i < masked.length; i++) {
+    if (!/\s/.test(masked[i])) {
+      chars.push(masked[i]);
+      at.push(i);
+    }
+  }
+  const compact = chars.join("");
+  const regions: Span[] = [];
+  let unmatched = 0;
+  // The <head> (whose <title> repeats the headline) is never article.
+  let floor = at.findIndex((o) => o >= from);
+  if (floor < 0) floor = compact.length;
+  let cursor = floor;
+  const find = (needle: string): Span | null => {
+    if (needle.length === 0) return null;
+    let p = compact.indexOf(needle, cursor);
+    if (p < 0) p = compact.indexOf(needle, floor);
+    if (p < 0) return null;
+    cursor = p + needle.length;
+    return { start: at[p], end: at[p + needle.length - 1] + 1 };
+  };
+  for (const block of blocks) {
+    const whole = find(block.replace(/\s+/g, ""));
+    if (whole) {
+      regions.push(whole);
+      continue;
+    }
+    // Readability may have removed something inside the block: place its pieces one by one.
+    let placed = false;
+    for (const piece of block.split(/\s+/)) {
+      if (piece.length < 4) continue;
+      const s = find(piece);
+      if (s) {
+        regions.push(s);
+        placed = true;
+      }
+    }
+    if (!placed) unmatched++;
+  }
+  regions.sort((a, b) => a.start - b.start);
+  const merged: Span[] = [];
+  for (const r of regions) {
+    const last = merged[merged.length - 1];
+    if (last && r.start < last.end) last.end = Math.max(last.end, r.end);
+    else merged.push({ ...r });
+  }
+  return { regions: merged, unmatched };
+}
+
+function bodyStart(html: string): number {
+  const m = /<body\b[^>]*>/i.exec(html);
+  return m ? m.index + m[0].length : 0;
+}
+
+function readMeta(document: any): HtmlMetadata {
+  const metaContent = (selector: string): string | null => clean(document.querySelector(selector)?.getAttribute("content"));
+  const ld = jsonLd(document);
+  return {
+    title: metaContent('meta[property="og:title"]') ?? clean(ld.headline) ?? clean(document.querySelector("title")?.textContent),
+    siteName: metaContent('meta[property="og:site_name"]') ?? clean(ld.publisher),
+    byline: metaContent('meta[name="author"]') ?? clean(ld.author),
+    published:
+      metaContent('meta[property="article:published_time"]') ??
+      clean(ld.datePublished) ??
+      metaContent('meta[name="pubdate"]') ??
+      metaContent('meta[name="date"]') ??
+      clean(document.querySelector("time[datetime]")?.getAttribute("datetime")),
+    url: clean(document.querySelector('link[rel="canonical"]')?.getAttribute("href")) ?? metaContent('meta[property="og:url"]'),
+    lang: clean(document.documentElement?.getAttribute("lang")),
+  };
+}
+
+/** The first NewsArticle-like object of the page's JSON-LD, flattened to strings. */
+function jsonLd(document: any): { headline?: string; datePublished?: string; publisher?: string; author?: string } {
+  for (const script of Array.from(document.querySelectorAll('script[type="application/ld+json"]')) as Element[]) {
+    let data: unknown;
+    try {
+      data = JSON.parse(script.textContent ?? "");
+    } catch {
+      continue;
+    }
+    const items = (Array.isArray(data) ? data : [data]).flatMap((d: any) => (d && Array.isArray(d["@graph"]) ? d["@graph"] : [d]));
+    for (const d of items as any[]) {
+      if (!d || typeof d !== "object") continue;
+      const type = [].concat(d["@type"] ?? []).join(" ");
+      if (!/Article|Posting|Report/i.test(type)) continue;
+      const name = (v: any): string | undefined =>
+        typeof v === "string" ? v : Array.isArray(v) ? name(v[0]) : v && typeof v.name === "string" ? v.name : undefined;
+      return { headline: d.headline, datePublished: d.datePublished, publisher: name(d.publisher), author: name(d.author) };
+    }
+  }
+  return {};
+}
+
+function clean(s: unknown): string | null {
+  if (typeof s !== "string") return null;
+  const t = s.replace(/\s+/g, " ").trim();
+  return t === "" ? null : t;
+}

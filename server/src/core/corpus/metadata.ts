@@ -1,0 +1,358 @@
+/**
+ * Source metadata: key, title, outlet, published, url and originals, resolved field by field with the
+ * precedence front matter > catalogue (`sources.yaml`) > inference from the text > file name.
+ *
+ * Inference is deliberately conservative about outlets and dates: an aggregator (a curation blog)
+ * quotes many outlets and shows their dates, none of which are its own. So the outlet is read only
+ * from the page's own chrome (a site-name header, its UI and subscription prompts, credit and
+ * copyright lines), never from article prose or from "出典/さらに読む" lines; the date only from a
+ * standalone dateline in the header, before the first paragraph of prose.
+ */
+import { parse as parseYaml } from "yaml";
+import type { SourceMetadata, Span } from "../model";
+import type { ClassifiedLine } from "./boilerplate";
+
+/** One entry of `sources.yaml`. */
+export interface CatalogueEntry {
+  key?: string;
+  title?: string;
+  outlet?: string;
+  published?: string;
+  url?: string;
+  originals?: string[];
+}
+
+export interface Catalogue {
+  /** Entries by file path relative to the corpus directory, `/`-separated. */
+  entries: Map<string, CatalogueEntry>;
+  problems: Array<{ message: string }>;
+}
+
+/** What the text (or the HTML page's metadata) tells. */
+export interface InferredMetadata {
+  title: string | null;
+  outlet: string | null;
+  published: string | null;
+  url: string | null;
+  originals: string[];
+}
+
+export interface OutletInfo {
+  /** Display name. */
+  name: string;
+  /** Romanised slug for keys. */
+  slug: string;
+  /** Spellings that name it, longest first where one contains another. */
+  aliases: string[];
+}
+
+/** Japanese and international news outlets, for outlet inference and key slugs. */
+export const OUTLETS: OutletInfo[] = [
+  { name: "日本経済新聞", slug: "nikkei", aliases: ["日本経済新聞", "日経電子版", "日経新聞", "日経ID", "NIKKEI", "日経"] },
+  { name: "ニューズウィーク日本版", slug: "newsweekjapan", aliases: ["ニューズウィーク日本版", "Newsweek Japan", "ニューズウィーク"] },
+  { name: "ロイター", slug: "reuters", aliases: ["トムソンロイター", "トムソン・ロイター", "ロイター", "Reuters"] },
+  { name: "時事通信", slug: "jiji", aliases: ["時事通信社", "時事通信", "時事ドットコム", "JIJI.COM"] },
+  { name: "共同通信", slug: "kyodo", aliases: ["共同通信社", "共同通信", "Kyodo News"] },
+  { name: "朝日新聞", slug: "asahi", aliases: ["朝日新聞デジタル", "朝日新聞"] },
+  { name: "読売新聞", slug: "yomiuri", aliases: ["読売新聞オンライン", "読売新聞"] },
+  { name: "毎日新聞", slug: "mainichi", aliases: ["毎日新聞"] },
+  { name: "産経新聞", slug: "sankei", aliases: ["産経新聞", "産経ニュース"] },
+  { name: "東京新聞", slug: "tokyonp", aliases: ["東京新聞デジタル", "東京新聞", "TOKYO Web"] },
+  { name: "中日新聞", slug: "chunichi", aliases: ["中日新聞"] },
+  { name: "北海道新聞", slug: "hokkaido-np", aliases: ["北海道新聞"] },
+  { name: "西日本新聞", slug: "nishinippon", aliases: ["西日本新聞"] },
+  { name: "NHK", slug: "nhk", aliases: ["NHKニュース", "NHK NEWS WEB", "NHK"] },
+  { name: "TBS", slug: "tbs", aliases: ["TBS NEWS DIG", "TBSテレビ", "TBS"] },
+  { name: "テレビ朝日", slug: "tvasahi", aliases: ["テレ朝news", "テレビ朝日", "ANN"] },
+  { name: "日本テレビ", slug: "ntv", aliases: ["日テレNEWS", "日本テレビ", "NNN"] },
+  { name: "フジテレビ", slug: "fnn", aliases: ["FNNプライムオンライン", "フジテレビ", "FNN"] },
+  { name: "テレビ東京", slug: "tvtokyo", aliases: ["テレ東BIZ", "テレビ東京"] },
+  { name: "AFP", slug: "afp", aliases: ["AFPBB News", "AFP時事", "AFP"] },
+  { name: "AP通信", slug: "ap", aliases: ["AP通信", "Associated Press"] },
+  { name: "ブルームバーグ", slug: "bloomberg", aliases: ["ブルームバーグ", "Bloomberg"] },
+  { name: "CNN", slug: "cnn", aliases: ["CNN.co.jp", "CNN"] },
+  { name: "BBC", slug: "bbc", aliases: ["BBCニュース", "BBC"] },
+  { name: "ウォール・ストリート・ジャーナル", slug: "wsj", aliases: ["ウォール・ストリート・ジャーナル", "WSJ"] },
+  { name: "東洋経済", slug: "toyokeizai", aliases: ["東洋経済オンライン", "東洋経済"] },
+  { name: "ダイヤモンド・オンライン", slug: "diamond", aliases: ["ダイヤモンド・オンライン"] },
+  { name: "文春オンライン", slug: "bunshun", aliases: ["文春オンライン", "週刊文春"] },
+  { name: "ハフポスト日本版", slug: "huffpost", aliases: ["ハフポスト", "HuffPost"] },
+  { name: "Yahoo!ニュース", slug: "yahoo", aliases: ["Yahoo!ニュース", "ヤフーニュース"] },
+  { name: "Forbes JAPAN", slug: "forbesjapan", aliases: ["Forbes JAPAN"] },
+  { name: "インタファクス通信", slug: "interfax", aliases: ["インタファクス通信", "インタファクス", "Interfax"] },
+  { name: "タス通信", slug: "tass", aliases: ["タス通信", "TASS"] },
+  { name: "新華社", slug: "xinhua", aliases: ["新華社"] },
+  { name: "聯合ニュース", slug: "yonhap", aliases: ["聯合ニュース"] },
+  { name: "Arab News Japan", slug: "arabnews", aliases: ["Arab News", "アラブニュース"] },
+  { name: "スプートニク", slug: "sputnik", aliases: ["スプートニク", "Sputnik"] },
+];
+
+const ALIAS_INDEX: Array<{ alias: string; outlet: OutletInfo }> = OUTLETS.flatMap((o) => o.aliases.map((alias) => ({ alias, outlet: o }))).sort(
+  (a, b) => b.alias.length - a.alias.length,
+);
+
+/** Outlets named in `text`, longest spelling first so `日本経済新聞` is not also counted as `日経`. */
+export function outletsIn(text: string): OutletInfo[] {
+  const found: Array<{ at: number; outlet: OutletInfo }> = [];
+  let rest = text;
+  for (const { alias, outlet } of ALIAS_INDEX) {
+    // Short Latin acronyms must stand alone (`AP` is not inside `APPLE`).
+    const re = new RegExp(/^[A-Za-z]{1,4}$/.test(alias) ? `(?<![A-Za-z])${escapeRe(alias)}(?![A-Za-z])` : escapeRe(alias), "g");
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(rest))) {
+      found.push({ at: m.index, outlet });
+      rest = rest.slice(0, m.index) + "\u0000".repeat(alias.length) + rest.slice(m.index + alias.length);
+      re.lastIndex = m.index + alias.length;
+    }
+  }
+  return found.sort((a, b) => a.at - b.at).map((f) => f.outlet);
+}
+
+export function outletByName(name: string): OutletInfo | null {
+  return outletsIn(name)[0] ?? null;
+}
+
+/**
+ * Pandoc citation-key rule: begins with a letter, digit or `_`, then letters, digits, `_` and
+ * internal punctuation `:.#$%&-+?<>~/` (punctuation may not end the key).
+ */
+export function isValidCitationKey(key: string): boolean {
+  return /^[\p{L}\p{N}_](?:[\p{L}\p{N}_]|[:.#$%&\-+?<>~/](?=[\p{L}\p{N}_:.#$%&\-+?<>~/]*[\p{L}\p{N}_]))*$/u.test(key);
+}
+
+/** `<outlet-slug>-<YYYY-MM-DD>` when both are known, else a slug of the file name. */
+export function inferKey(outlet: string | null, published: string | null, fileName: string): string {
+  const date = published ? /^(\d{4}-\d{2}-\d{2})/.exec(published)?.[1] : undefined;
+  const slug = outlet ? outletSlug(outlet) : null;
+  if (slug && date) return `${slug}-${date}`;
+  return fileNameKey(fileName);
+}
+
+export function outletSlug(outlet: string): string | null {
+  const known = outletByName(outlet);
+  if (known) return known.slug;
+  const ascii = outlet.normalize("NFKC").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  // Only a name written in Latin letters slugs honestly; a Japanese name would lose everything.
+  return ascii.length >= 2 && ascii.replace(/-/g, "").length >= outlet.replace(/\s/g, "").length * 0.6 ? ascii : null;
+}
+
+/** A valid key from a file name: extension dropped, anything outside the key alphabet turned into `-`. */
+export function fileNameKey(fileName: string): string {
+  const base = fileName.replace(/^.*[\\/]/, "").replace(/\.[^.]+$/, "");
+  let key = base
+    .normalize("NFKC")
+    .replace(/[^\p{L}\p{N}_:.#$%&\-+?<>~/]+/gu, "-")
+    .replace(/-{2,}/g, "-")
+    .replace(/^[^\p{L}\p{N}_]+|[^\p{L}\p{N}_]+$/gu, "");
+  if (!key) key = "source";
+  return key;
+}
+
+/** Parses `sources.yaml`: a list of entries with `path`, or a map from path to entry. Never throws. */
+export function parseCatalogue(text: string): Catalogue {
+  const entries = new Map<string, CatalogueEntry>();
+  const problems: Array<{ message: string }> = [];
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (e) {
+    problems.push({ message: `sources.yaml is not valid YAML: ${(e as Error).message.split("\n")[0]}` });
+    return { entries, problems };
+  }
+  const add = (path: unknown, raw: unknown, where: string) => {
+    if (typeof path !== "string" || !raw || typeof raw !== "object" || Array.isArray(raw)) {
+      problems.push({ message: `sources.yaml: ${where} needs a file path and a mapping of fields; ignored` });
+      return;
+    }
+    const { entry, errors } = readFields(raw as Record<string, unknown>);
+    for (const e of errors) problems.push({ message: `sources.yaml: ${path}: ${e}` });
+    entries.set(normalizeRelPath(path), entry);
+  };
+  if (data === null || data === undefined) return { entries, problems };
+  if (Array.isArray(data)) {
+    data.forEach((item, i) => add((item as any)?.path ?? (item as any)?.file, item, `entry ${i + 1}`));
+  } else if (typeof data === "object") {
+    const obj = data as Record<string, unknown>;
+    const list = Array.isArray(obj.sources) ? obj.sources : null;
+    if (list) list.forEach((item, i) => add((item as any)?.path ?? (item as any)?.file, item, `entry ${i + 1}`));
+    else for (const [path, raw] of Object.entries(obj)) add(path, raw, `entry '${path}'`);
+  } else {
+    problems.push({ message: "sources.yaml must be a list of entries or a map from file path to entry" });
+  }
+  return { entries, problems };
+}
+
+/** Reads the metadata fields of a front matter or catalogue mapping, validating each. */
+export function readFields(raw: Record<string, unknown>): { entry: CatalogueEntry; errors: string[] } {
+  const entry: CatalogueEntry = {};
+  const errors: string[] = [];
+  const str = (v: unknown): string | undefined =>
+    typeof v === "string" && v.trim() !== "" ? v.trim() : typeof v === "number" ? String(v) : undefined;
+  const key = str(raw.key ?? raw.id ?? raw.citekey);
+  if (key !== undefined) {
+    if (isValidCitationKey(key)) entry.key = key;
+    else errors.push(`key '${key}' is not a valid citation key (letters, digits, _ and internal :.#$%&-+?<>~/); ignored`);
+  }
+  const title = str(raw.title);
+  if (title) entry.title = title;
+  const outlet = str(raw.outlet ?? raw.publisher ?? raw["container-title"]);
+  if (outlet) entry.outlet = outlet;
+  const date = raw.published ?? raw.date;
+  if (date !== undefined && date !== null) {
+    const iso = date instanceof Date ? date.toISOString().slice(0, 10) : normalizeIsoDate(String(date));
+    if (iso) entry.published = iso;
+    else errors.push(`published '${String(date)}' is not an ISO 8601 date or date-time; ignored`);
+  }
+  const url = str(raw.url ?? raw.URL);
+  if (url) entry.url = url;
+  const originals = raw.originals;
+  if (Array.isArray(originals)) entry.originals = originals.filter((o): o is string => typeof o === "string");
+  else if (typeof originals === "string") entry.originals = [originals];
+  return { entry, errors };
+}
+
+/** `2025-04-12`, `2025/4/12`, `2025-03-24T08:57:00+09:00` → ISO 8601; `null` when not a date. */
+export function normalizeIsoDate(s: string): string | null {
+  const t = s.trim();
+  const m = /^(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(t);
+  if (!m) return /^\d{4}$/.test(t) ? t : null;
+  const [, y, mo, d, time] = m;
+  if (+mo < 1 || +mo > 12 || (d && (+d < 1 || +d > 31))) return null;
+  const date = `${y}-${mo.padStart(2, "0")}${d ? `-${d.padStart(2, "0")}` : ""}`;
+  return time && d ? date + time : date;
+}
+
+const JA_DATETIME =
+  /(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*[(（][月火水木金土日](?:曜日?)?[)）])?(?:\s*(\d{1,2})\s*(?:時|:)\s*(\d{2})\s*分?)?/;
+const NUM_DATETIME = /(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})(?:\s+(\d{1,2}):(\d{2}))?/;
+
+/** Parses a dateline (`2025年3月24日(月)08時57分`, `公開日:2025/04/12`); times are taken as JST. */
+export function parseDateline(line: string): string | null {
+  const s = line.normalize("NFKC");
+  const m = JA_DATETIME.exec(s) ?? NUM_DATETIME.exec(s);
+  if (!m) return null;
+  const [, y, mo, d, hh, mm] = m;
+  if (+mo < 1 || +mo > 12 || +d < 1 || +d > 31) return null;
+  const date = `${y}-${mo.padStart(2, "0")}-${d.padStart(2, "0")}`;
+  if (hh === undefined || +hh > 23) return date;
+  return `${date}T${hh.padStart(2, "0")}:${mm}:00+09:00`;
+}
+
+const ORIGINAL_LINE = /(?:出典|画像元|引用元|ソース|source)\s*[:：]\s*(https?:\/\/[^\s「」『』<>"')）]+)/gi;
+const CREDIT_LINE = /^[[［(（【〔]\s*([^\]］)）】〕]{1,20}?)\s*[\]］)）】〕]$/;
+const COPYRIGHT_LINE = /(?:copyright|©|\(c\)\s*\d{4}|all rights reserved|無断転載|無断転用|無断複製)/i;
+const SITE_HEADER = /^(.{2,60}?)\s+logo\b/i;
+
+/**
+ * Infers metadata from a cleaned text: `lines` are the cleaner's verdicts over the whole text, `body`
+ * its kept spans. `pageMeta` (an HTML page's own metadata) wins over heuristics.
+ */
+export function inferMetadata(text: string, lines: ClassifiedLine[], body: Span[], pageMeta?: Partial<InferredMetadata> & { siteName?: string | null }): InferredMetadata {
+  const nonBlank = lines.filter((l) => l.verdict !== "blank");
+  const firstProse = nonBlank.findIndex((l) => l.verdict === "body" && l.text.length >= 60 && /[。！？]/.test(l.text));
+  const header = firstProse < 0 ? nonBlank : nonBlank.slice(0, firstProse);
+
+  // Title: the first line of the body.
+  let title: string | null = null;
+  if (body.length > 0) {
+    const first = text.slice(body[0].start, body[0].end).split(/\r\n|\n|\r/)[0].trim();
+    if (first) title = first.length > 300 ? first.slice(0, 300) + "…" : first;
+  }
+
+  // Published: a standalone dateline in the header only.
+  let published: string | null = null;
+  for (const l of header) {
+    if (l.verdict === "dateline" || (l.text.length <= 40 && JA_DATETIME.test(l.text) && l.text.replace(JA_DATETIME, "").trim().length <= 6)) {
+      published = parseDateline(l.text);
+      if (published) break;
+    }
+  }
+
+  // Outlet: site header > the page's own chrome > credit lines > copyright lines.
+  let outlet: string | null = null;
+  const siteHeader = nonBlank.length > 0 ? SITE_HEADER.exec(nonBlank[0].text.normalize("NFKC")) : null;
+  if (siteHeader) outlet = outletByName(siteHeader[1])?.name ?? siteHeader[1].trim();
+  if (!outlet) {
+    const chrome = nonBlank.filter((l) => l.verdict !== "body" && l.verdict !== "aggregator" && l.verdict !== "dateline" && !COPYRIGHT_LINE.test(l.text));
+    outlet = mostFrequent(chrome.flatMap((l) => outletsIn(l.text)))?.name ?? null;
+  }
+  if (!outlet) {
+    const credits = nonBlank.map((l) => CREDIT_LINE.exec(l.text.normalize("NFKC"))?.[1]).filter((c): c is string => !!c);
+    outlet = mostFrequent(credits.flatMap((c) => outletsIn(c)))?.name ?? null;
+  }
+  if (!outlet) {
+    outlet = mostFrequent(nonBlank.filter((l) => COPYRIGHT_LINE.test(l.text)).flatMap((l) => outletsIn(l.text)))?.name ?? null;
+  }
+
+  const originals: string[] = [];
+  for (const m of text.matchAll(ORIGINAL_LINE)) if (!originals.includes(m[1])) originals.push(m[1]);
+
+  return {
+    title: pageMeta?.title ?? title,
+    outlet: (pageMeta?.siteName ? (outletByName(pageMeta.siteName)?.name ?? pageMeta.siteName) : null) ?? pageMeta?.outlet ?? outlet,
+    published: (pageMeta?.published ? normalizeIsoDate(pageMeta.published) ?? parseDateline(pageMeta.published) : null) ?? published,
+    url: pageMeta?.url ?? null,
+    originals: [...(pageMeta?.originals ?? []), ...originals.filter((o) => !pageMeta?.originals?.includes(o))],
+  };
+}
+
+/** Applies the precedence front matter > catalogue > inferred > file name, recording provenance. */
+export function resolveMetadata(args: {
+  path: string;
+  relPath: string;
+  frontMatter: CatalogueEntry | null;
+  catalogue: CatalogueEntry | null;
+  inferred: InferredMetadata;
+}): SourceMetadata {
+  const { frontMatter: fm, catalogue: cat, inferred } = args;
+  const provenance: NonNullable<SourceMetadata["provenance"]> = {};
+  const pick = <K extends "title" | "outlet" | "published" | "url">(field: K): string | null => {
+    if (fm?.[field]) return (provenance[field] = "front-matter"), fm[field]!;
+    if (cat?.[field]) return (provenance[field] = "catalogue"), cat[field]!;
+    if (inferred[field]) return (provenance[field] = "text"), inferred[field]!;
+    return null;
+  };
+  const title = pick("title");
+  const outlet = pick("outlet");
+  const published = pick("published");
+  const url = pick("url");
+  let key: string;
+  if (fm?.key) (key = fm.key), (provenance.key = "front-matter");
+  else if (cat?.key) (key = cat.key), (provenance.key = "catalogue");
+  else {
+    key = inferKey(outlet, published, args.relPath);
+    provenance.key = key === fileNameKey(args.relPath) ? "file-name" : "text";
+  }
+  const meta: SourceMetadata = {
+    key,
+    title: title ?? fileNameKey(args.relPath),
+    outlet,
+    published,
+    url,
+    originals: dedupe([...(fm?.originals ?? []), ...(cat?.originals ?? []), ...inferred.originals]),
+    path: args.path,
+    provenance,
+  };
+  if (!title) provenance.title = "file-name";
+  return meta;
+}
+
+export function normalizeRelPath(p: string): string {
+  return p.replace(/\\/g, "/").replace(/^\.\//, "");
+}
+
+function mostFrequent(outlets: OutletInfo[]): OutletInfo | null {
+  const counts = new Map<OutletInfo, number>();
+  for (const o of outlets) counts.set(o, (counts.get(o) ?? 0) + 1);
+  let best: OutletInfo | null = null;
+  for (const [o, c] of counts) if (!best || c > counts.get(best)!) best = o;
+  return best;
+}
+
+function dedupe(xs: string[]): string[] {
+  return [...new Set(xs)];
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

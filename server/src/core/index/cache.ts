@@ -1,0 +1,165 @@
+/**
+ * The persisted analysis cache: one JSON file per analysed source, keyed by the file's content hash,
+ * the tool version, the analysis version and every input the analysis depends on besides the text
+ * (the article date, the user alias file). Unchanged files are therefore never re-tokenised and a
+ * changed file re-indexes alone.
+ *
+ * Architecture invariants: the cache lives in the user's cache folder, never in the corpus or the
+ * drafts; writes are atomic (temp file + rename) so a crash leaves the old entry or the new one; an
+ * entry that is corrupt or from another version is treated as absent and rewritten.
+ */
+import { createHash } from "node:crypto";
+import * as fsp from "node:fs/promises";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { AnalyzedText } from "../model";
+import pkg from "../../../../package.json";
+
+/** The tool's version (package.json), part of every cache key. */
+export const TOOL_VERSION: string = (pkg as { version?: string }).version ?? "0.0.0";
+
+/** Bumped when the cache's own layout changes. */
+const CACHE_FORMAT = 1;
+
+/** The file operations the cache needs, injectable for tests. */
+export interface CacheFs {
+  readFile(p: string): Promise<Uint8Array>;
+  writeFile(p: string, data: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  mkdir(p: string): Promise<void>;
+  rm(p: string): Promise<void>;
+}
+
+export const nodeCacheFs: CacheFs = {
+  readFile: (p) => fsp.readFile(p),
+  writeFile: (p, data) => fsp.writeFile(p, data, "utf8"),
+  rename: (a, b) => fsp.rename(a, b),
+  mkdir: async (p) => void (await fsp.mkdir(p, { recursive: true })),
+  rm: (p) => fsp.rm(p, { force: true }),
+};
+
+/**
+ * Where the cache lives: `SHUTTEN_CACHE_DIR` > the `shutten.cache.directory` setting >
+ * `$XDG_CACHE_HOME/shutten` > `~/.cache/shutten`.
+ */
+export function resolveCacheDir(opts: { env?: Record<string, string | undefined>; setting?: string | null; homedir?: string } = {}): string {
+  const env = opts.env ?? process.env;
+  if (env.SHUTTEN_CACHE_DIR) return path.resolve(env.SHUTTEN_CACHE_DIR);
+  if (opts.setting) return path.resolve(opts.setting);
+  if (env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME)) return path.join(env.XDG_CACHE_HOME, "shutten");
+  return path.join(opts.homedir ?? os.homedir(), ".cache", "shutten");
+}
+
+/** Everything besides the text that the analysis of one source depends on. */
+export interface CacheKeyParts {
+  /** Content hash of the file's bytes. */
+  hash: string;
+  /** The article date handed to the analysis (ISO string or null). */
+  published: string | null;
+  /** Hash of the user alias file, `""` without one. */
+  aliases: string;
+  /** Hash of the body regions handed to the analysis (cleaning is versioned with the tool). */
+  body: string;
+}
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  /** Entries found unreadable, corrupt or from another version (rebuilt). */
+  rejected: number;
+  writes: number;
+  writeErrors: number;
+}
+
+interface CacheEntry {
+  format: number;
+  tool: string;
+  analysis: string;
+  key: string;
+  value: AnalyzedText;
+}
+
+export class AnalysisCache {
+  readonly stats: CacheStats = { hits: 0, misses: 0, rejected: 0, writes: 0, writeErrors: 0 };
+  private readonly root: string;
+
+  /**
+   * @param dir the cache directory (see `resolveCacheDir`)
+   * @param versions the tool version and the analysis module's version
+   */
+  constructor(
+    readonly dir: string,
+    private readonly versions: { tool: string; analysis: string } = { tool: TOOL_VERSION, analysis: "0" },
+    private readonly fs: CacheFs = nodeCacheFs,
+  ) {
+    this.root = path.join(dir, `analysis-v${CACHE_FORMAT}`);
+  }
+
+  keyFor(parts: CacheKeyParts): string {
+    const h = createHash("sha256");
+    h.update(JSON.stringify([CACHE_FORMAT, this.versions.tool, this.versions.analysis, parts.hash, parts.published, parts.aliases, parts.body]));
+    return h.digest("hex");
+  }
+
+  private fileOf(key: string): string {
+    return path.join(this.root, key.slice(0, 2), `${key}.json`);
+  }
+
+  /** The cached analysis, or `null` when absent, corrupt or from another version. */
+  async get(key: string): Promise<AnalyzedText | null> {
+    let raw: Uint8Array;
+    try {
+      raw = await this.fs.readFile(this.fileOf(key));
+    } catch {
+      this.stats.misses++;
+      return null;
+    }
+    try {
+      const entry = JSON.parse(Buffer.from(raw).toString("utf8")) as CacheEntry;
+      if (
+        entry &&
+        entry.format === CACHE_FORMAT &&
+        entry.tool === this.versions.tool &&
+        entry.analysis === this.versions.analysis &&
+        entry.key === key &&
+        isAnalyzedText(entry.value)
+      ) {
+        this.stats.hits++;
+        return entry.value;
+      }
+    } catch {
+      // corrupt JSON: fall through, the entry is rebuilt
+    }
+    this.stats.rejected++;
+    this.stats.misses++;
+    return null;
+  }
+
+  /** Stores an analysis atomically. Failures are counted, never thrown: a cache is optional. */
+  async put(key: string, value: AnalyzedText): Promise<void> {
+    const file = this.fileOf(key);
+    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    try {
+      await this.fs.mkdir(path.dirname(file));
+      const entry: CacheEntry = { format: CACHE_FORMAT, tool: this.versions.tool, analysis: this.versions.analysis, key, value };
+      await this.fs.writeFile(tmp, JSON.stringify(entry));
+      await this.fs.rename(tmp, file);
+      this.stats.writes++;
+    } catch {
+      this.stats.writeErrors++;
+      await this.fs.rm(tmp).catch(() => undefined);
+    }
+  }
+}
+
+function isAnalyzedText(v: unknown): v is AnalyzedText {
+  if (!v || typeof v !== "object") return false;
+  const a = v as Record<string, unknown>;
+  return ["sentences", "quotes", "entities", "events", "numbers", "dates"].every((k) => Array.isArray(a[k]));
+}
+
+/** True when `inner` is `outer` or inside it (used to refuse a cache inside the corpus). */
+export function isInside(inner: string, outer: string): boolean {
+  const rel = path.relative(path.resolve(outer), path.resolve(inner));
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}

@@ -1,0 +1,53 @@
+/** What every rule receives: the parsed and analysed draft, the index, and the shared verdicts. */
+import type { ClaimAlignment } from "../check/claimAlignment";
+import type { DraftAnalysis } from "../check/draftAnalysis";
+import type { Finding, FixData } from "../check/finding";
+import type { Locale } from "../check/messages";
+import type { QuoteVerdict } from "../check/quoteVerdicts";
+import type { DiagnosticCode } from "../diagnosticCodes";
+import type { ParsedDraft } from "../draft/draftModel";
+import type { CorpusIndex, SourceMatch } from "../index/corpusIndex";
+import type { Span } from "../model";
+import { msg } from "../check/messages";
+
+export interface RuleContext {
+  draft: ParsedDraft;
+  analysis: DraftAnalysis;
+  index: CorpusIndex;
+  verdicts: QuoteVerdict[];
+  claims: ClaimAlignment[];
+  locale: Locale;
+  /** Same person/place/organisation? (alias-aware) */
+  sameEntity(a: string, b: string): boolean;
+}
+
+export interface Rule {
+  code: DiagnosticCode;
+  run(ctx: RuleContext): Finding[];
+}
+
+/** A finding with the default severity placeholder (the checker applies the settings). */
+export function finding(code: DiagnosticCode, span: Span, message: string, related: Finding["related"] = [], fixes: FixData[] = []): Finding {
+  return { code, severity: "warning", span, message, related, fixes };
+}
+
+/** Related information pointing at a source match. */
+export function evidence(ctx: RuleContext, m: SourceMatch): Finding["related"][number] {
+  const sentence = m.source.sentences[m.sentence];
+  return {
+    key: m.source.meta.key,
+    path: m.source.meta.path,
+    span: m.span,
+    text: sentence ? sentence.text : m.text,
+    message: msg(ctx.locale).evidence(m.source.meta.key),
+  };
+}
+
+/** Draft span of a mention given in sentence-plain offsets. */
+export function plainToDraft(ctx: RuleContext, sentence: number, start: number, end: number): Span {
+  const offs = ctx.draft.sentences[sentence].offsets;
+  const s = offs[start];
+  const last = offs[Math.max(start, end - 1)];
+  const code = ctx.draft.text.charCodeAt(last);
+  return { start: s, end: last + (code >= 0xd800 && code <= 0xdbff ? 2 : 1) };
+}

@@ -1,0 +1,55 @@
+/**
+ * `sources-disagree`: the corpus itself disagrees on a fact the draft uses. A draft date that agrees
+ * with its cited passage is checked against the other sources' events of the same kind (predicate)
+ * with shared participants in the same month: a different day there means the sources disagree.
+ */
+import { datesAgree, formatDate } from "../check/claimAlignment";
+import { msg } from "../check/messages";
+import type { EventUnit } from "../model";
+import { finding, plainToDraft, type Rule } from "./ruleContext";
+
+function sameHappening(a: EventUnit, b: EventUnit): boolean {
+  if (a.predicate !== b.predicate) return false;
+  if (a.participants.length && b.participants.length && !a.participants.some((p) => b.participants.includes(p))) return false;
+  return a.date.month !== null && a.date.month === b.date.month && (a.date.year === null || b.date.year === null || a.date.year === b.date.year);
+}
+
+export const sourcesDisagree: Rule = {
+  code: "sources-disagree",
+  run(ctx) {
+    const m = msg(ctx.locale);
+    const out = [];
+    for (const claim of ctx.claims) {
+      const passage = claim.passage;
+      if (!passage) continue;
+      for (const pair of claim.dates) {
+        if (!pair.agrees) continue;
+        const src = passage.source;
+        const event = src.events.find(
+          (e) => e.start >= passage.span.start && e.end <= passage.span.end && datesAgree(e.date, pair.draft.mention.date) && e.date.day !== null,
+        );
+        if (!event) continue;
+        const citedDays = new Set(src.events.filter((e) => sameHappening(event, e)).map((e) => e.date.day));
+        for (const other of ctx.index.sources) {
+          if (claim.cited.includes(other.meta.key)) continue;
+          const rival = other.events.find((e) => sameHappening(event, e) && e.date.day !== null && !citedDays.has(e.date.day));
+          if (!rival) continue;
+          const span = plainToDraft(ctx, pair.sentence, pair.draft.start, pair.draft.end);
+          out.push(
+            finding(
+              "sources-disagree",
+              span,
+              m.sourcesDisagree(event.predicate, `${formatDate(event.date)} (@${src.meta.key})`, formatDate(rival.date), other.meta.key),
+              [
+                { key: src.meta.key, path: src.meta.path, span: { start: event.start, end: event.end }, text: src.text.slice(event.start, event.end), message: m.evidence(src.meta.key) },
+                { key: other.meta.key, path: other.meta.path, span: { start: rival.start, end: rival.end }, text: other.text.slice(rival.start, rival.end), message: m.evidence(other.meta.key) },
+              ],
+            ),
+          );
+          break;
+        }
+      }
+    }
+    return out;
+  },
+};

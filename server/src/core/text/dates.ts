@@ -1,0 +1,191 @@
+/**
+ * Date expressions in Japanese news text, resolved against a reference date (the article's date).
+ *
+ * Handles `2025年3月24日(月)`, `令和7年3月24日`, `3月18日`, `11日`, `今月2日`, `先月`, `同日`, `昨年`,
+ * `2025/04/12`, `2025-04-12`, `4/22`, `3月下旬` (month only) and kanji or full-width numerals.
+ * Durations (`30日間`, `3日以内`, `数日`) are not dates.
+ */
+import type { PartialDate, Span } from "../model";
+import { foldWidth, parseJapaneseNumber } from "./normalize";
+
+export interface ExtractedDate extends Span {
+  text: string;
+  date: PartialDate;
+  /** What the text said explicitly before resolution (for `--MM-DD` style output and conflicts). */
+  explicit: PartialDate;
+}
+
+const ERAS: Record<string, number> = { 令和: 2018, 平成: 1988, 昭和: 1925, 大正: 1911, 明治: 1867 };
+const N = "[0-9〇一二三四五六七八九十]";
+const WEEKDAY = "(?:\\s?[(（][月火水木金土日](?:曜日?)?(?:[・,、][祝休])?[)）])?";
+const DAY_NOT_DURATION = "(?![間0-9]|以内|以上|以降の間|ぶり|余り|程度|前後|連続|分)";
+
+const PATTERNS: { re: RegExp; kind: string }[] = [
+  { kind: "era", re: new RegExp(`(令和|平成|昭和|大正|明治)(元|${N}{1,2})年(?:(${N}{1,2})月(?:(${N}{1,3})日${DAY_NOT_DURATION})?)?`, "gu") },
+  { kind: "ymd-slash", re: /(?<![0-9])(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})(?![0-9])/gu },
+  { kind: "ymd", re: new RegExp(`(?<![0-9])(\\d{4}|[〇一二三四五六七八九]{4})年(?:(${N}{1,3})月(?:(${N}{1,3})日${DAY_NOT_DURATION})?)?(?![間度代])`, "gu") },
+  { kind: "rel-md", re: new RegExp(`(今年|昨年|去年|来年|同年|前年)(?:(${N}{1,3})月(?:(${N}{1,3})日${DAY_NOT_DURATION})?)?`, "gu") },
+  { kind: "rel-month-day", re: new RegExp(`(今月|先月|来月|同月|前月)(?:(${N}{1,3})日${DAY_NOT_DURATION})?`, "gu") },
+  { kind: "md", re: new RegExp(`(?<![0-9〇一二三四五六七八九十年数何])(${N}{1,3})月(?:(${N}{1,3})日${DAY_NOT_DURATION})?(?:の?(上旬|中旬|下旬|初め|初旬|末))?`, "gu") },
+  { kind: "md-slash", re: /(?<![0-9/\-.])(\d{1,2})\/(\d{1,2})(?![0-9/])/gu },
+  { kind: "same-day", re: /同日|当日|前日|翌日/gu },
+  { kind: "d", re: new RegExp(`(?<![0-9〇一二三四五六七八九十月数何])(${N}{1,3})日${DAY_NOT_DURATION}(?!本|曜|米|中|韓|銀|経|系|間)`, "gu") },
+];
+
+function num(s: string | undefined): number | null {
+  if (s === undefined) return null;
+  return parseJapaneseNumber(s);
+}
+
+function valid(d: PartialDate): boolean {
+  if (d.month !== null && (d.month < 1 || d.month > 12)) return false;
+  if (d.day !== null && (d.day < 1 || d.day > 31)) return false;
+  if (d.year !== null && (d.year < 1800 || d.year > 2200)) return false;
+  return true;
+}
+
+function compare(a: PartialDate, b: PartialDate): number {
+  return ((a.year ?? 0) - (b.year ?? 0)) * 400 + ((a.month ?? 0) - (b.month ?? 0)) * 32 + ((a.day ?? 0) - (b.day ?? 0));
+}
+
+/** Formats as `YYYY-MM-DD`, `YYYY-MM`, `YYYY`, `--MM-DD` or `--MM` (the SPEC's partial dates). */
+export function formatPartialDate(d: PartialDate): string {
+  const p2 = (n: number): string => String(n).padStart(2, "0");
+  if (d.year !== null) {
+    if (d.month === null) return String(d.year);
+    return d.day === null ? `${d.year}-${p2(d.month)}` : `${d.year}-${p2(d.month)}-${p2(d.day)}`;
+  }
+  if (d.month !== null) return d.day === null ? `--${p2(d.month)}` : `--${p2(d.month)}-${p2(d.day)}`;
+  return d.day === null ? "" : `---${p2(d.day)}`;
+}
+
+/** Parses `YYYY-MM-DD`, `YYYY-MM`, `--MM-DD`, an ISO date-time, or `YYYY/MM/DD` into a PartialDate. */
+export function parsePartialDate(s: string | null | undefined): PartialDate | null {
+  if (!s) return null;
+  let m = /^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?(?:[T ].*)?$/.exec(s.trim());
+  if (m) return { year: Number(m[1]), month: m[2] ? Number(m[2]) : null, day: m[3] ? Number(m[3]) : null };
+  m = /^--(\d{2})(?:-(\d{2}))?$/.exec(s.trim());
+  if (m) return { year: null, month: Number(m[1]), day: m[2] ? Number(m[2]) : null };
+  return null;
+}
+
+/**
+ * Year for a month-day without year: the reference year, or the previous one when the date would
+ * fall more than about seven months after the reference (news looks back more than forward).
+ */
+function yearFor(month: number, day: number | null, ref: PartialDate | null): number | null {
+  if (!ref || ref.year === null) return null;
+  if (ref.month === null) return ref.year;
+  const ahead = (month - ref.month) * 31 + ((day ?? 1) - (ref.day ?? 1));
+  return ahead > 7 * 31 ? ref.year - 1 : ref.year;
+}
+
+/**
+ * Finds the dates in `text` and resolves them against `reference` (year and month filled in; a bare
+ * `11日` takes the reference month, or the previous month when day 11 would be after the reference).
+ * `同日` repeats the previous date found in the same call, or `previous` (the last date of the text before).
+ */
+export function extractDates(text: string, reference: PartialDate | null, previous: PartialDate | null = null): ExtractedDate[] {
+  const folded = foldWidth(text);
+  const found: { start: number; end: number; kind: string; m: RegExpMatchArray }[] = [];
+  for (const { re, kind } of PATTERNS) {
+    re.lastIndex = 0;
+    for (const m of folded.matchAll(re)) {
+      const start = m.index ?? 0;
+      found.push({ start, end: start + m[0].length, kind, m });
+    }
+  }
+  // Earlier patterns win overlaps (they are the more specific ones); then by position.
+  const taken: typeof found = [];
+  for (const f of found) if (!taken.some((t) => f.start < t.end && t.start < f.end)) taken.push(f);
+  taken.sort((a, b) => a.start - b.start);
+
+  const out: ExtractedDate[] = [];
+  const ref = reference;
+  let last: PartialDate | null = previous;
+  let lastHere: PartialDate | null = null;
+  for (const { start, end, kind, m } of taken) {
+    let explicit: PartialDate = { year: null, month: null, day: null };
+    let date: PartialDate;
+    let stop = end;
+    switch (kind) {
+      case "era": {
+        const y = m[2] === "元" ? 1 : num(m[2]);
+        explicit = { year: y === null ? null : ERAS[m[1]] + y, month: num(m[3]), day: num(m[4]) };
+        date = explicit;
+        break;
+      }
+      case "ymd-slash":
+      case "ymd":
+        explicit = { year: num(m[1]), month: num(m[2]), day: num(m[3]) };
+        date = explicit;
+        break;
+      case "rel-md": {
+        const base = ref?.year ?? null;
+        const off: Record<string, number> = { 今年: 0, 同年: 0, 昨年: -1, 去年: -1, 前年: -1, 来年: 1 };
+        const y = m[1] === "同年" || m[1] === "前年" ? (last?.year ?? base) : base;
+        explicit = { year: null, month: num(m[2]), day: num(m[3]) };
+        date = { year: y === null ? null : y + (m[1] === "同年" ? 0 : off[m[1]]), month: explicit.month, day: explicit.day };
+        break;
+      }
+      case "rel-month-day": {
+        const off: Record<string, number> = { 今月: 0, 同月: 0, 先月: -1, 前月: -1, 来月: 1 };
+        const baseRef = m[1] === "同月" || m[1] === "前月" ? (last ?? ref) : ref;
+        explicit = { year: null, month: null, day: num(m[2]) };
+        if (baseRef && baseRef.year !== null && baseRef.month !== null) {
+          let mo = baseRef.month + off[m[1]];
+          let y = baseRef.year;
+          if (mo < 1) { mo += 12; y--; }
+          if (mo > 12) { mo -= 12; y++; }
+          date = { year: y, month: mo, day: explicit.day };
+        } else {
+          date = explicit;
+        }
+        break;
+      }
+      case "md":
+      case "md-slash": {
+        const month = num(m[1]);
+        const day = num(m[2]);
+        explicit = { year: null, month, day };
+        date = { year: month === null ? null : yearFor(month, day, ref), month, day };
+        break;
+      }
+      case "same-day": {
+        const delta = m[0] === "前日" ? -1 : m[0] === "翌日" ? 1 : 0;
+        if (!last || last.day === null) continue;
+        date = { ...last, day: last.day + delta };
+        if (date.day !== null && (date.day < 1 || date.day > 31)) continue;
+        break;
+      }
+      case "d": {
+        const day = num(m[1]);
+        explicit = { year: null, month: null, day };
+        // A bare day follows the month of a date just mentioned (`2月12日、13日`), else the reference.
+        const base = lastHere && lastHere.month !== null ? lastHere : ref;
+        if (base && base.month !== null && day !== null) {
+          let mo = base.month;
+          let y = base.year;
+          if (base === ref && ref.day !== null && day > ref.day) {
+            mo -= 1;
+            if (mo < 1) { mo = 12; y = y === null ? null : y - 1; }
+          }
+          date = { year: y, month: mo, day };
+        } else {
+          date = explicit;
+        }
+        break;
+      }
+      default:
+        continue;
+    }
+    // Trailing weekday `(月)` belongs to the date's span.
+    const wd = new RegExp(`^${WEEKDAY}`, "u").exec(folded.slice(stop));
+    if (wd && wd[0].length > 0 && (date.day !== null)) stop += wd[0].length;
+    if (!valid(date)) continue;
+    out.push({ start, end: stop, text: text.slice(start, stop), date, explicit });
+    last = date;
+    lastHere = date;
+  }
+  return out;
+}

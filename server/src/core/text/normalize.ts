@@ -1,0 +1,161 @@
+/**
+ * Text normalisation for matching quotes and claims, with a map back to the original offsets.
+ *
+ * What is folded: NFKC (full/half width, compatibility forms), whitespace and line breaks (removed),
+ * quote marks (removed, so 「」『』“”"" nesting and wrapping never matter), long vowel mark and dash
+ * variants after kana (→ ー), comma variants (→ 、), Latin case. What is kept: kanji vs kana, so
+ * いら立っている and いらだっている stay different and a misquote is reported.
+ */
+
+/** Quote marks removed by normalisation. */
+const QUOTE_MARKS = new Set(["「", "」", "『", "』", "“", "”", '"', "„", "‟", "〝", "〞", "〟", "«", "»", "‘", "’", "｢", "｣", "＂"]);
+/** Dashes and long vowel marks that all mean ー after kana. */
+const LONG_VOWELS = new Set(["ー", "ｰ", "－", "―", "‐", "‑", "–", "—", "−", "-", "─", "━", "〜", "～", "~"]);
+const COMMAS = new Set(["、", "，", ",", "､"]);
+/** Half-width voiced sound marks that NFKC composes with the preceding kana. */
+const COMBINING = /[\uFF9E\uFF9F\u3099\u309A]/;
+
+function isKana(ch: string): boolean {
+  const c = ch.codePointAt(0) ?? 0;
+  return (c >= 0x3041 && c <= 0x309f) || (c >= 0x30a0 && c <= 0x30ff);
+}
+
+export interface NormalizedWithMap {
+  /** The normalised text. */
+  text: string;
+  /** `map[i]` is the offset in the input of the character that produced output char `i`. */
+  map: number[];
+  /** `map` extended with the input length, so an end offset `text.length` maps too. */
+  toOriginal(offset: number): number;
+  /** Maps a half-open range of the normalised text back to the smallest covering input range. */
+  spanToOriginal(start: number, end: number): { start: number; end: number };
+}
+
+/** Normalises `s` and keeps, for every output char, the input offset it came from. */
+export function normalizeWithMap(s: string): NormalizedWithMap {
+  let out = "";
+  const map: number[] = [];
+  const ends: number[] = [];
+  let i = 0;
+  while (i < s.length) {
+    const cp = s.codePointAt(i) ?? 0;
+    let len = cp > 0xffff ? 2 : 1;
+    let piece = s.slice(i, i + len);
+    if (i + len < s.length && COMBINING.test(s[i + len])) {
+      piece += s[i + len];
+      len += 1;
+    }
+    const start = i;
+    i += len;
+    if (/^\s+$/u.test(piece) || piece === "\u200b" || piece === "\ufeff") continue;
+    if (QUOTE_MARKS.has(piece)) continue;
+    let n = piece.normalize("NFKC");
+    if (LONG_VOWELS.has(piece) || LONG_VOWELS.has(n)) {
+      const prev = out.length > 0 ? out[out.length - 1] : "";
+      n = prev !== "" && isKana(prev) ? "ー" : piece === "〜" || piece === "～" || piece === "~" ? "~" : "-";
+    } else if (COMMAS.has(piece) || COMMAS.has(n)) {
+      n = "、";
+    } else {
+      n = n.toLowerCase();
+    }
+    for (const ch of n) {
+      if (/^\s$/u.test(ch) || QUOTE_MARKS.has(ch)) continue;
+      for (let k = 0; k < ch.length; k++) {
+        out += ch[k];
+        map.push(start);
+        ends.push(start + len);
+      }
+    }
+  }
+  const inputLength = s.length;
+  return {
+    text: out,
+    map,
+    toOriginal(offset: number): number {
+      if (offset <= 0) return map.length > 0 ? map[0] : 0;
+      if (offset >= map.length) return inputLength;
+      return map[offset];
+    },
+    spanToOriginal(startOff: number, endOff: number) {
+      if (map.length === 0) return { start: 0, end: 0 };
+      const a = Math.max(0, Math.min(startOff, map.length - 1));
+      const b = Math.max(a, Math.min(endOff, map.length));
+      return { start: map[a], end: b > a ? ends[b - 1] : map[a] };
+    },
+  };
+}
+
+/** The normalised form used to compare quotes and claims (see the module comment). */
+export function normalizeForMatch(s: string): string {
+  return normalizeWithMap(s).text;
+}
+
+/**
+ * Folds full-width ASCII (digits, Latin, punctuation) to ASCII one char for one char, so offsets
+ * in the result equal offsets in the input. Used by the date and number parsers.
+ */
+export function foldWidth(s: string): string {
+  return s.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, " ");
+}
+
+const KANJI_DIGITS: Record<string, number> = {
+  〇: 0, 零: 0, 一: 1, 壱: 1, 二: 2, 弐: 2, 三: 3, 参: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,
+};
+const KANJI_SMALL_UNITS: Record<string, number> = { 十: 10, 拾: 10, 百: 100, 千: 1000 };
+const KANJI_BIG_UNITS: Record<string, number> = { 万: 1e4, 億: 1e8, 兆: 1e12 };
+
+/** Characters that may appear in a numeral: ASCII and full-width digits, kanji numerals, separators. */
+export const NUMERAL_CHARS = "0-9０-９〇零一二三四五六七八九十百千万億兆壱弐参拾.．,，";
+
+/**
+ * Parses a numeral written with ASCII or full-width digits, kanji (`三十五`, `二〇二五`), or a mix
+ * (`1万2000`, `3.5万`). Returns `null` when `s` is not a numeral.
+ */
+export function parseJapaneseNumber(s: string): number | null {
+  const t = foldWidth(s).replace(/[,，]/g, "").replace(/．/g, ".");
+  if (t.length === 0) return null;
+  if (/^\d+(\.\d+)?$/.test(t)) return Number(t);
+  // Positional kanji digits without units: 二〇二五 = 2025.
+  if (/^[〇零一二三四五六七八九]{2,}$/.test(t)) {
+    return Number([...t].map((c) => KANJI_DIGITS[c]).join(""));
+  }
+  let total = 0;
+  let section = 0; // below 万
+  let current: number | null = null;
+  let i = 0;
+  let any = false;
+  while (i < t.length) {
+    const ch = t[i];
+    const m = /^\d+(\.\d+)?/.exec(t.slice(i));
+    if (m) {
+      current = Number(m[0]);
+      i += m[0].length;
+      any = true;
+      continue;
+    }
+    if (ch in KANJI_DIGITS) {
+      current = KANJI_DIGITS[ch];
+      i++;
+      any = true;
+      continue;
+    }
+    if (ch in KANJI_SMALL_UNITS) {
+      section += (current ?? 1) * KANJI_SMALL_UNITS[ch];
+      current = null;
+      i++;
+      any = true;
+      continue;
+    }
+    if (ch in KANJI_BIG_UNITS) {
+      total += (section + (current ?? 0) || 1) * KANJI_BIG_UNITS[ch];
+      section = 0;
+      current = null;
+      i++;
+      any = true;
+      continue;
+    }
+    return null;
+  }
+  if (!any) return null;
+  return total + section + (current ?? 0);
+}

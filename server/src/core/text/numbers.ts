@@ -1,0 +1,63 @@
+/**
+ * Numbers with counters (`30日間`, `4時間`, `3回目`, `1カ月以内`, `5組`, `三回`, `１カ月`), with the value
+ * normalised from any numeral form and the counter from any spelling (カ月/ヶ月/か月/ケ月 → カ月).
+ * Dates, years and times of day are not numbers here: they belong to dates.ts.
+ */
+import type { Span } from "../model";
+import { foldWidth, parseJapaneseNumber } from "./normalize";
+
+export interface ExtractedNumber extends Span {
+  text: string;
+  value: number;
+  counter: string;
+}
+
+/** Counters, longest first; the key is how the text may spell it, the value its normal form. */
+const COUNTERS: [string, string][] = [
+  ["カ月間", "カ月間"], ["ヶ月間", "カ月間"], ["か月間", "カ月間"], ["ケ月間", "カ月間"], ["ヵ月間", "カ月間"], ["箇月間", "カ月間"],
+  ["カ月", "カ月"], ["ヶ月", "カ月"], ["か月", "カ月"], ["ケ月", "カ月"], ["ヵ月", "カ月"], ["箇月", "カ月"], ["カ国", "カ国"], ["ヶ国", "カ国"], ["か国", "カ国"], ["カ所", "カ所"], ["ヶ所", "カ所"], ["か所", "カ所"], ["箇所", "カ所"],
+  ["日間", "日間"], ["時間", "時間"], ["週間", "週間"], ["年間", "年間"], ["分間", "分間"], ["秒間", "秒間"],
+  ["回目", "回目"], ["度目", "度目"], ["日目", "日目"], ["年目", "年目"], ["番目", "番目"], ["期目", "期目"],
+  ["万人", "万人"], ["千人", "千人"], ["億円", "億円"], ["万円", "万円"], ["兆円", "兆円"], ["万ドル", "万ドル"], ["億ドル", "億ドル"],
+  ["パーセント", "%"], ["%", "%"], ["ドル", "ドル"], ["ユーロ", "ユーロ"], ["ルーブル", "ルーブル"], ["円", "円"],
+  ["キロメートル", "km"], ["キロ", "キロ"], ["km", "km"], ["メートル", "m"],
+  ["人", "人"], ["名", "名"], ["回", "回"], ["度", "度"], ["件", "件"], ["組", "組"], ["機", "機"], ["隻", "隻"], ["発", "発"], ["両", "両"],
+  ["基", "基"], ["カ国", "カ国"], ["か国", "カ国"], ["国", "カ国"], ["党", "党"], ["社", "社"], ["項目", "項目"], ["点", "点"], ["つ目", "つ目"], ["つ", "つ"],
+  ["年ぶり", "年ぶり"], ["歳", "歳"], ["倍", "倍"], ["割", "割"], ["分", "分"], ["秒", "秒"], ["週", "週"], ["日", "日間"],
+].sort((a, b) => b[0].length - a[0].length) as [string, string][];
+
+/** Words after a counter that qualify it (`以内`, `超`, `以上`…); kept in the span and text only. */
+const QUALIFIER = /^(?:以内|以上|以下|未満|超|余り|あまり|近く|程度|前後|ぶり|を超え)/u;
+
+const NUMERAL = "(?:[0-9][0-9,]*(?:\\.[0-9]+)?(?:[万億兆](?:[0-9]+)?)*|[〇一二三四五六七八九十百千万億兆]+)";
+const NUMBER_RE = new RegExp(`(?<![0-9.,〇一二三四五六七八九十百千万億兆第])(${NUMERAL})`, "gu");
+
+/** Extracts numbers with counters from `text`. Dates (`3月18日`, `2025年`) and times (`08時57分`) are skipped. */
+export function extractNumbers(text: string): ExtractedNumber[] {
+  const folded = foldWidth(text);
+  const out: ExtractedNumber[] = [];
+  for (const m of folded.matchAll(NUMBER_RE)) {
+    const start = m.index ?? 0;
+    const numeral = m[1];
+    let end = start + numeral.length;
+    // Kanji numerals only count when they are clearly numbers (三回, 二十日間), not words (一方, 一部).
+    const isKanji = /^[〇一二三四五六七八九十百千万億兆]+$/.test(numeral);
+    const rest = folded.slice(end, end + 8);
+    const counter = COUNTERS.find(([spelling]) => rest.startsWith(spelling));
+    if (!counter) continue;
+    const [spelling, normal] = counter;
+    // Dates and clock times are not numbers: 3月, 18日 after 月, 2025年, 8時57分.
+    if (normal === "日間" && spelling === "日") continue;
+    if (/^[月年時]/.test(rest) && !/^(?:時間|年間|年目|月間|年ぶり)/.test(rest)) continue;
+    if (spelling === "分" && /時$/.test(folded.slice(Math.max(0, start - 1), start))) continue;
+    if (isKanji && !/^(?:回|度|人|カ月|ヶ月|か月|日間|時間|週間|年間|つ|カ国|か国|倍|割)/.test(rest)) continue;
+    if (isKanji && numeral === "一" && /^(?:つ|度|人)/.test(rest) && /[同唯]$/.test(folded.slice(start - 1, start))) continue;
+    const value = parseJapaneseNumber(numeral.replace(/,/g, ""));
+    if (value === null || Number.isNaN(value)) continue;
+    end += spelling.length;
+    const q = QUALIFIER.exec(folded.slice(end));
+    if (q) end += q[0].length;
+    out.push({ start, end, text: text.slice(start, end), value, counter: normal });
+  }
+  return out;
+}

@@ -1,0 +1,40 @@
+/** LSP completion handler: source keys after `[@`/`@` (thin over core/features/completion). */
+import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem } from "vscode-languageserver/node";
+import { completeSourceKeys, type CompletionEntry } from "../../core/features/completion";
+import { LineIndex } from "../../core/lineIndex";
+import { toRange } from "../convert";
+import type { ServerContext } from "../server";
+
+const KINDS: Record<CompletionEntry["kind"], CompletionItemKind> = {
+  source: CompletionItemKind.Reference,
+  quote: CompletionItemKind.Text,
+  event: CompletionItemKind.Event,
+  entity: CompletionItemKind.Constant,
+};
+
+export function toCompletionItem(e: CompletionEntry, lines: LineIndex): CompletionItem {
+  return {
+    label: e.label,
+    kind: KINDS[e.kind],
+    detail: e.detail,
+    documentation: { kind: MarkupKind.Markdown, value: e.documentation },
+    textEdit: { range: toRange(lines, e.span), newText: e.insertText },
+    insertTextFormat: e.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+    sortText: e.sortText,
+    filterText: e.filterText,
+  };
+}
+
+export function registerCompletion(ctx: ServerContext): void {
+  ctx.connection.onCompletion(async (params) => {
+    const doc = ctx.documents.get(params.textDocument.uri);
+    if (!doc) return null;
+    const loaded = await ctx.projectFor(doc.uri).host.load();
+    const text = doc.getText();
+    const lines = new LineIndex(text);
+    const offset = doc.offsetAt(params.position);
+    const entries = completeSourceKeys(text, offset, loaded.index, ctx.locale);
+    if (!entries) return null;
+    return { isIncomplete: false, items: entries.map((e) => toCompletionItem(e, lines)) };
+  });
+}

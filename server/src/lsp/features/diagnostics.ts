@@ -1,0 +1,87 @@
+/**
+ * Diagnostics: debounced per document; a newer edit supersedes older work (checked between phases),
+ * so typing never waits on stale checks. Corpus problems are shown on corpus files that are open.
+ */
+import { fileURLToPath } from "node:url";
+import type { Diagnostic } from "vscode-languageserver/node";
+import { checkDraft } from "../../core/check/checkDraft";
+import { LineIndex } from "../../core/lineIndex";
+import { toDiagnostic, toRange, toSeverity } from "../convert";
+import type { ServerContext } from "../server";
+
+class Superseded extends Error {}
+
+export class DiagnosticsScheduler {
+  private timers = new Map<string, NodeJS.Timeout>();
+  private generation = new Map<string, number>();
+
+  constructor(private readonly ctx: ServerContext) {}
+
+  schedule(uri: string, delayMs?: number): void {
+    const gen = (this.generation.get(uri) ?? 0) + 1;
+    this.generation.set(uri, gen);
+    clearTimeout(this.timers.get(uri));
+    void (async () => {
+      const settings = await this.ctx.settingsFor(uri);
+      const delay = delayMs ?? settings.diagnostics.debounceMs;
+      this.timers.set(
+        uri,
+        setTimeout(() => void this.run(uri, gen).catch((e) => this.ctx.connection.console.error(`shutten: checking ${uri} failed: ${e instanceof Error ? e.stack : e}`)), delay),
+      );
+    })();
+  }
+
+  clear(uri: string): void {
+    clearTimeout(this.timers.get(uri));
+    this.generation.set(uri, (this.generation.get(uri) ?? 0) + 1);
+    void this.ctx.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  private async run(uri: string, gen: number): Promise<void> {
+    const doc = this.ctx.documents.get(uri);
+    if (!doc) return;
+    const project = this.ctx.projectFor(uri);
+    const loaded = await project.host.load();
+    if (this.generation.get(uri) !== gen) return;
+    let path: string | null = null;
+    try {
+      path = uri.startsWith("file:") ? fileURLToPath(uri) : null;
+    } catch {}
+    const text = doc.getText();
+    const lines = new LineIndex(text);
+    let diagnostics: Diagnostic[];
+    if (path && project.isCorpusFile(path)) {
+      // A corpus file: show why it was skipped or what clashed, nothing else.
+      diagnostics = loaded.index.problems
+        .filter((p) => p.path === path)
+        .map((p) => ({
+          range: toRange(lines, p.span ?? { start: 0, end: 0 }),
+          severity: toSeverity(p.severity),
+          source: "shutten",
+          code: p.code ?? "corpus-problem",
+          message: p.message,
+        }));
+    } else {
+      if (doc.languageId !== "markdown" && !uri.endsWith(".md")) return;
+      const settings = await this.ctx.settingsFor(uri);
+      try {
+        const findings = checkDraft(text, {
+          index: loaded.index,
+          tokenizer: loaded.tokenizer,
+          aliases: loaded.aliases,
+          settings,
+          locale: this.ctx.locale,
+          checkpoint: () => {
+            if (this.generation.get(uri) !== gen) throw new Superseded();
+          },
+        });
+        diagnostics = findings.map((f) => toDiagnostic(f, lines, loaded.index));
+      } catch (e) {
+        if (e instanceof Superseded) return;
+        throw e;
+      }
+    }
+    if (this.generation.get(uri) !== gen) return;
+    await this.ctx.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+  }
+}

@@ -1,0 +1,19 @@
+/** LSP hover handler: a source card on a key (thin over core/features/hover). */
+import { MarkupKind } from "vscode-languageserver/node";
+import { parseDraft } from "../../core/draft/parseDraft";
+import { hoverKey } from "../../core/features/hover";
+import { LineIndex } from "../../core/lineIndex";
+import { toRange } from "../convert";
+import type { ServerContext } from "../server";
+
+export function registerHover(ctx: ServerContext): void {
+  ctx.connection.onHover(async (params) => {
+    const doc = ctx.documents.get(params.textDocument.uri);
+    if (!doc) return null;
+    const loaded = await ctx.projectFor(doc.uri).host.load();
+    const text = doc.getText();
+    const result = hoverKey(parseDraft(text), doc.offsetAt(params.position), loaded.index, ctx.locale);
+    if (!result) return null;
+    return { contents: { kind: MarkupKind.Markdown, value: result.markdown }, range: toRange(new LineIndex(text), result.span) };
+  });
+}

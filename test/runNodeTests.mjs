@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// Runs the node:test files (*.test.ts, through tsx) under the given folders or files. Node 20's
+// `--test` takes no glob patterns (they arrived in Node 21), so the files are listed here.
+//   node test/runNodeTests.mjs test/unit test/protocol [-- extra node --test flags]
+import { spawnSync } from "node:child_process";
+import { readdirSync, statSync, existsSync } from "node:fs";
+import { join } from "node:path";
+
+const args = process.argv.slice(2);
+const dashdash = args.indexOf("--");
+const targets = dashdash < 0 ? args : args.slice(0, dashdash);
+const extra = dashdash < 0 ? [] : args.slice(dashdash + 1);
+
+function collect(path, out) {
+  if (!existsSync(path)) return;
+  if (statSync(path).isFile()) return void out.push(path);
+  for (const name of readdirSync(path).sort()) {
+    if (name === "node_modules" || name.startsWith(".")) continue;
+    const p = join(path, name);
+    if (statSync(p).isDirectory()) collect(p, out);
+    else if (/\.test\.[cm]?ts$/.test(name)) out.push(p);
+  }
+}
+
+const files = [];
+for (const t of targets) collect(t, files);
+if (files.length === 0) {
+  console.log(`no test files under ${targets.join(", ")}`);
+  process.exit(0);
+}
+const reporter = extra.some((a) => a.startsWith("--test-reporter")) ? [] : ["--test-reporter=spec"];
+const r = spawnSync(process.execPath, ["--import", "tsx", "--test", ...reporter, ...extra, ...files], { stdio: "inherit" });
+process.exit(r.status ?? 1);
