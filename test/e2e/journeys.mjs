@@ -120,6 +120,7 @@ export async function liveDiagnostics(ctx) {
   const before = await editor.locator(".squiggly-error").count();
   await page.keyboard.press("End");
   await page.keyboard.type(` 追記[@${unknownKey}`);
+  await page.keyboard.press("Escape"); // the suggest widget, if it reopened
   await page.waitForFunction(
     (n) => document.querySelectorAll(".editor-instance .monaco-editor .squiggly-error").length > n,
     before,

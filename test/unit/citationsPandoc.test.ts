@@ -72,7 +72,7 @@ const paragraphText = fc
   .array(fc.tuple(glue, inline), { minLength: 1, maxLength: 12 })
   .map((parts) => parts.map(([g, p]) => g + p).join("").trim())
   // A line must not start like a block (list marker, heading, quote…), where Markdown flavours differ.
-  .map((t) => t.replace(/\n(?=[\s\-*+#>0-9`_(\[!?;:'.,、。」「（），：<])/g, "\n本文").replace(/^[\s\-*+#>0-9`_(\[!?;:'.,、。」「（），：<]+/, ""))
+  .map((t) => t.replace(/\n(?=[\s\-*+#>0-9`_(\[!?;:'.,、。」「（），：<])/g, "\n本文").replace(/^(?=[\s\-*+#>0-9`_(\[!?;:'.,、。」「（），：<])/, "本文"))
   .filter((t) => t.length > 0);
 const block = fc.oneof(
   { weight: 6, arbitrary: paragraphText },

@@ -118,6 +118,12 @@ export interface IndexedSource extends AnalyzedText {
   encoding: string;
   /** Content hash of the file's bytes (the cache key with the tool version). */
   hash: string;
+  /**
+   * How the file was read. For `html`, `text` is a masked view of the page source (markup blanked
+   * with spaces, character references decoded and padded): same length and line breaks as the file,
+   * so offsets, lines and columns are still the file's own.
+   */
+  format?: "text" | "markdown" | "html";
 }
 
 export type Severity = "error" | "warning" | "information" | "hint";

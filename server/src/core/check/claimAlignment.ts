@@ -113,13 +113,17 @@ function contextScore(a: { left: string; right: string }, b: { left: string; rig
   return commonSuffix(a.left, b.left) + commonPrefix(a.right, b.right);
 }
 
-/** Dates agree when every part both give is the same. */
+/** Whether two dates can be compared at all: they give at least one part in common. */
+export function datesComparable(a: PartialDate, b: PartialDate): boolean {
+  return (a.day !== null && b.day !== null) || (a.month !== null && b.month !== null) || (a.year !== null && b.year !== null);
+}
+
+/** Dates agree when they are comparable and every part both give is the same. */
 export function datesAgree(a: PartialDate, b: PartialDate): boolean {
   if (a.day !== null && b.day !== null && a.day !== b.day) return false;
   if (a.month !== null && b.month !== null && a.month !== b.month) return false;
   if (a.year !== null && b.year !== null && a.year !== b.year) return false;
-  // Nothing in common to compare (a year against a day) is not agreement.
-  return (a.day !== null && b.day !== null) || (a.month !== null && b.month !== null) || (a.year !== null && b.year !== null);
+  return datesComparable(a, b);
 }
 
 export function formatDate(d: PartialDate): string {
@@ -180,7 +184,11 @@ export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex): ClaimA
       });
     const m = analysis.mentions[i];
     const src = passage.source;
-    result.dates = pairMentions("date", i, sentence.plain, outsideQuotes(m.dates), src, passage, src.dates, () => true, (d, s) => datesAgree(d.date, s.date));
+    result.dates = pairMentions(
+      "date", i, sentence.plain, outsideQuotes(m.dates), src, passage, src.dates,
+      (d, s) => datesComparable(d.date, s.date),
+      (d, s) => datesAgree(d.date, s.date),
+    );
     result.numbers = pairMentions(
       "number", i, sentence.plain, outsideQuotes(m.numbers), src, passage, src.numbers,
       (d, s) => d.counter === s.counter,

@@ -231,7 +231,7 @@ function normalCite(s: string, i: number): ScannedCitation | null {
   return { start: i, end: list.end + 1, inText: false, items: list.items };
 }
 
-/** `@key` or `@key [p. 3]` at `i`: Pandoc's `textualCite`. */
+/** `@key` or `@key [p. 3]` at `i` (an `@`): Pandoc's `textualCite`. */
 function textualCite(s: string, i: number): ScannedCitation | null {
   const key = citeKey(s, i);
   if (!key) return null;
@@ -310,14 +310,16 @@ export function scanCitations(s: string): { citations: ScannedCitation[]; proble
       i++;
       continue;
     }
-    if (ch === "@" || (ch === "-" && s[i + 1] === "@")) {
+    // In-text citations start at `@` only: Pandoc reads the `-` of an in-text `-@key` as text
+    // (its mode stays AuthorInText); `-@` suppresses the author inside brackets only.
+    if (ch === "@") {
       const c = textualCite(s, i);
       if (c) {
         citations.push(c);
         i = c.end;
         continue;
       }
-      if (ch === "@") {
+      {
         const prev = codePointBefore(s, i);
         const glued = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]$/u.test(prev);
         const end = glued ? simpleIdentifier(s, i + 1) : null;
@@ -337,6 +339,39 @@ export function scanCitations(s: string): { citations: ScannedCitation[]; proble
     i++;
   }
   return { citations, problems };
+}
+
+/**
+ * Returns `text` with the Markdown-significant characters inside citation keys (`@_x`, `@a_b_`,
+ * `@a<b`, `@a&b`, `@{a*b}`) replaced by `x`, one unit for one unit. Pandoc reads a key before any
+ * emphasis, HTML or entity; giving the masked text to a CommonMark parser keeps it from pairing an
+ * underscore in a key with another far away. Offsets are unchanged.
+ */
+export function maskCitationKeys(text: string): string {
+  let out: string[] | null = null;
+  let i = text.indexOf("@");
+  while (i >= 0) {
+    const prev = codePointBefore(text, i);
+    if (!(prev === "." || isAlphaNum(prev))) {
+      let start = i + 1;
+      let end: number | null = null;
+      if (text[start] === "{") {
+        const close = text.slice(start, start + 500).search(/[}\s]/);
+        if (close > 0 && text[start + close] === "}") end = start + close;
+      } else end = simpleIdentifier(text, start);
+      if (end !== null) {
+        const key = text.slice(start, end);
+        if (/[_*<&`\[\]\\!]/.test(key)) {
+          out ??= text.split("");
+          for (let k = start; k < end; k++) if (/[_*<&`\[\]\\!]/.test(text[k])) out[k] = "x";
+        }
+        i = text.indexOf("@", Math.max(end, i + 1));
+        continue;
+      }
+    }
+    i = text.indexOf("@", i + 1);
+  }
+  return out ? out.join("") : text;
 }
 
 const LOCATOR_LABEL =

@@ -17,7 +17,7 @@ import { frontmatterFromMarkdown } from "mdast-util-frontmatter";
 import { parse as parseYaml } from "yaml";
 import type { Span } from "../model";
 import type { Citation, CitationItem, DraftQuote, DraftSentence, ParsedDraft } from "./draftModel";
-import { OPAQUE, STRING_END, scanCitations, splitLocator } from "./citations";
+import { OPAQUE, STRING_END, maskCitationKeys, scanCitations, splitLocator } from "./citations";
 
 /** Minimal view of the mdast nodes we read (avoids depending on @types/mdast directly). */
 interface MdNode {
@@ -72,7 +72,7 @@ function nodeEnd(n: MdNode): number | undefined {
  * The source differs from the value by backslash escapes, character references and, after a line
  * ending, the container prefix (indentation, `>` markers) that the parser stripped.
  */
-function pushText(text: string, value: string, from: number, to: number, out: Stream): void {
+function pushText(text: string, masked: string, value: string, from: number, to: number, out: Stream): void {
   let j = from;
   let v = 0;
   while (v < value.length) {
@@ -80,13 +80,13 @@ function pushText(text: string, value: string, from: number, to: number, out: St
     if (c === "\r" || c === "\n") {
       const len = c === "\r" && value[v + 1] === "\n" ? 2 : 1;
       // Find the line ending in the source (it is copied verbatim).
-      while (j < to && text[j] !== "\r" && text[j] !== "\n") j++;
-      const srcLen = text[j] === "\r" && text[j + 1] === "\n" ? 2 : 1;
-      out.push("\n", "\n", j, Math.min(j + srcLen, text.length), Kind.Break);
+      while (j < to && masked[j] !== "\r" && masked[j] !== "\n") j++;
+      const srcLen = masked[j] === "\r" && masked[j + 1] === "\n" ? 2 : 1;
+      out.push("\n", "\n", j, Math.min(j + srcLen, masked.length), Kind.Break);
       j += srcLen;
       v += len;
       if (v < value.length) {
-        while (j < to && (text[j] === " " || text[j] === "\t" || text[j] === ">") && text[j] !== value[v]) j++;
+        while (j < to && (masked[j] === " " || masked[j] === "\t" || masked[j] === ">") && masked[j] !== value[v]) j++;
       }
       continue;
     }
@@ -96,14 +96,14 @@ function pushText(text: string, value: string, from: number, to: number, out: St
       v++;
       continue;
     }
-    if (text[j] === "\\" && ASCII_PUNCT.test(text[j + 1] ?? "") && value[v] === text[j + 1]) {
+    if (masked[j] === "\\" && ASCII_PUNCT.test(masked[j + 1] ?? "") && value[v] === masked[j + 1]) {
       out.push(OPAQUE, c, j + 1, j + 2, Kind.Literal);
       j += 2;
       v++;
       continue;
     }
-    if (text[j] === "&") {
-      const m = ENTITY.exec(text.slice(j, j + 40));
+    if (masked[j] === "&") {
+      const m = ENTITY.exec(masked.slice(j, j + 40));
       if (m && !value.startsWith(m[0], v)) {
         const hi = value.charCodeAt(v);
         const len = hi >= 0xd800 && hi <= 0xdbff ? 2 : 1;
@@ -113,14 +113,15 @@ function pushText(text: string, value: string, from: number, to: number, out: St
         continue;
       }
     }
-    if (text[j] === c) {
-      out.push(c, c, j, j + 1, Kind.Char);
+    if (masked[j] === c) {
+      // Emit the original character: `masked` only differs inside citation keys.
+      out.push(text[j], text[j], j, j + 1, Kind.Char);
       j++;
       v++;
       continue;
     }
     // Unexpected difference: skip source units until the value character shows up again.
-    const found = text.indexOf(c, j);
+    const found = masked.indexOf(c, j);
     if (found >= 0 && found < to) j = found;
     else {
       out.push(OPAQUE, c, j, j + 1, Kind.Literal);
@@ -134,12 +135,12 @@ function pushMarker(out: Stream, sentinel: string, start: number | undefined, en
   out.push(sentinel, "", start, end ?? start, Kind.Marker);
 }
 
-function flattenInline(text: string, node: MdNode, out: Stream): void {
+function flattenInline(text: string, masked: string, node: MdNode, out: Stream): void {
   const s = nodeStart(node);
   const e = nodeEnd(node);
   switch (node.type) {
     case "text":
-      if (s !== undefined && e !== undefined) pushText(text, node.value ?? "", s, e, out);
+      if (s !== undefined && e !== undefined) pushText(text, masked, node.value ?? "", s, e, out);
       return;
     case "break":
       if (s !== undefined) out.push("\n", "\n", s, e ?? s, Kind.Break);
@@ -151,7 +152,7 @@ function flattenInline(text: string, node: MdNode, out: Stream): void {
       const first = kids.length > 0 ? nodeStart(kids[0]) : undefined;
       const last = kids.length > 0 ? nodeEnd(kids[kids.length - 1]) : undefined;
       pushMarker(out, OPAQUE, s, first ?? e);
-      for (const k of kids) flattenInline(text, k, out);
+      for (const k of kids) flattenInline(text, masked, k, out);
       // Pandoc treats the end of an emphasis like the end of a word (`*本文*@key` is no citation).
       pushMarker(out, STRING_END, last ?? s, e);
       return;
@@ -166,14 +167,14 @@ function flattenInline(text: string, node: MdNode, out: Stream): void {
       const first = kids.length > 0 ? nodeStart(kids[0]) : undefined;
       const last = kids.length > 0 ? nodeEnd(kids[kids.length - 1]) : undefined;
       pushMarker(out, OPAQUE, s, first ?? e);
-      for (const k of kids) flattenInline(text, k, out);
+      for (const k of kids) flattenInline(text, masked, k, out);
       pushMarker(out, OPAQUE, last ?? s, e);
       return;
     }
     default:
       // inlineCode, html, image, imageReference, footnoteReference, …: never checked.
       if (node.children && node.type !== "image" && node.type !== "imageReference") {
-        for (const k of node.children) flattenInline(text, k, out);
+        for (const k of node.children) flattenInline(text, masked, k, out);
       } else pushMarker(out, OPAQUE, s, e);
   }
 }
@@ -212,8 +213,10 @@ export interface ParseDraftOptions {
 export function parseDraft(text: string): ParsedDraft {
   const draft: ParsedDraft = { text, sentences: [], citations: [], quotes: [], frontMatter: null, problems: [] };
   let tree: MdNode;
+  let masked = text;
   try {
-    tree = fromMarkdown(text, {
+    masked = maskCitationKeys(text);
+    tree = fromMarkdown(masked, {
       extensions: [frontmatter(["yaml"])],
       mdastExtensions: [frontmatterFromMarkdown(["yaml"])],
     }) as unknown as MdNode;
@@ -222,18 +225,20 @@ export function parseDraft(text: string): ParsedDraft {
     return draft;
   }
   const yamlNode = tree.children?.find((c) => c.type === "yaml");
-  if (yamlNode) readFrontMatter(yamlNode, draft);
+  if (yamlNode) readFrontMatter(text, yamlNode, draft);
 
   const blocks: MdNode[] = [];
   collectBlocks(tree, blocks);
-  blocks.forEach((b, index) => parseBlock(text, b, index, draft));
+  blocks.forEach((b, index) => parseBlock(text, masked, b, index, draft));
   return draft;
 }
 
-function readFrontMatter(node: MdNode, draft: ParsedDraft): void {
+function readFrontMatter(text: string, node: MdNode, draft: ParsedDraft): void {
   const span = { start: nodeStart(node) ?? 0, end: nodeEnd(node) ?? 0 };
   try {
-    const data: unknown = parseYaml(node.value ?? "");
+    // The node's value comes from the masked text; read the original between the fences.
+    const raw = text.slice(span.start, span.end).replace(/^---[^\n]*\n?/, "").replace(/\r?\n?---[ \t]*$/, "");
+    const data: unknown = parseYaml(raw);
     if (data !== null && typeof data === "object" && !Array.isArray(data)) {
       draft.frontMatter = data as Record<string, unknown>;
     } else if (data !== null && data !== undefined) {
@@ -245,9 +250,9 @@ function readFrontMatter(node: MdNode, draft: ParsedDraft): void {
   }
 }
 
-function parseBlock(text: string, block: MdNode, blockIndex: number, draft: ParsedDraft): void {
+function parseBlock(text: string, masked: string, block: MdNode, blockIndex: number, draft: ParsedDraft): void {
   const st = new Stream();
-  for (const c of block.children ?? []) flattenInline(text, c, st);
+  for (const c of block.children ?? []) flattenInline(text, masked, c, st);
   const n = st.length;
   if (n === 0) return;
   const spanOf = (a: number, b: number): Span => ({ start: st.start[a], end: st.end[b - 1] });

@@ -34,16 +34,39 @@ function creditsOf(source: IndexedSource): Credit[] {
   return credits;
 }
 
-/** The credit line that closes the excerpt holding `span`, if any. */
+/** Paragraph markers of an aggregator's excerpt: summary bullets and the excerpt's dateline. */
+const EXCERPT_LINE = /^\s*(?:[✅☑✔・•●■◆▶►※-]|公開日|配信日|更新日|\d{4}[/年.]\d{1,2}[/月.]\d{1,2})/u;
+
+/**
+ * The credit line that closes the excerpt holding `span`, if any. The excerpt is the run of bullet
+ * or dateline paragraphs right above the credit line (plus the headline above them): the
+ * aggregator's own commentary and paraphrase after a credit are not the original's words.
+ */
 export function creditFor(source: IndexedSource, span: Span): Credit | undefined {
-  if (source.meta.originals.length === 0 && creditsOf(source).length === 0) return undefined;
   const credits = creditsOf(source);
   const next = credits.find((c) => c.at >= span.end);
   if (!next || next.at - span.end > CREDIT_REACH) return undefined;
-  // The excerpt starts after the previous credit line; the passage must be inside it.
-  const prev = [...credits].reverse().find((c) => c.at < span.start);
-  if (prev && prev.at > span.start) return undefined;
-  return next;
+  const text = source.text;
+  // Walk up from the credit line over excerpt paragraphs until the span's line is reached.
+  let lineStart = text.lastIndexOf("\n", next.at - 1) + 1;
+  let headlineAllowed = true;
+  while (lineStart > 0) {
+    const prevEnd = lineStart - 1;
+    const prevStart = text.lastIndexOf("\n", prevEnd - 1) + 1;
+    const line = text.slice(prevStart, prevEnd);
+    if (line.trim() === "") {
+      lineStart = prevStart;
+      continue;
+    }
+    const isExcerpt = EXCERPT_LINE.test(line);
+    if (!isExcerpt) {
+      if (!headlineAllowed) break;
+      headlineAllowed = false; // one headline line above the bullets and dateline
+    }
+    lineStart = prevStart;
+    if (span.start >= prevStart && span.start <= prevEnd) return next;
+  }
+  return undefined;
 }
 
 export const secondarySource: Rule = {
@@ -55,7 +78,7 @@ export const secondarySource: Rule = {
     const report = (draftSpan: Span, source: IndexedSource, span: Span) => {
       const credit = creditFor(source, span);
       if (!credit) return;
-      const id = `${draftSpan.start}:${credit.url}`;
+      const id = `${ctx.draft.sentences.findIndex((s) => s.span.start <= draftSpan.start && draftSpan.start < s.span.end)}:${credit.url}`;
       if (seen.has(id)) return;
       seen.add(id);
       const original = credit.outlet ? `${credit.outlet} (${credit.url})` : credit.url;

@@ -1,0 +1,398 @@
+/**
+ * Loads a corpus directory: finds the files (include/exclude globs), decodes them, splits front
+ * matter, extracts HTML articles, cleans boilerplate and resolves metadata, reporting every file that
+ * cannot be loaded with its path and reason while the rest still loads. `buildCorpus` then runs the
+ * Japanese analysis on each source, through the persisted cache.
+ *
+ * Architecture invariant: the disk is reached only through `CorpusFs` (injectable) and the cache;
+ * nothing here writes into the corpus.
+ */
+import { createHash } from "node:crypto";
+import * as fsp from "node:fs/promises";
+import * as path from "node:path";
+import type { AnalyzedText, CorpusProblem, IndexedSource, PartialDate, SourceMetadata, Span } from "../model";
+import { AnalysisCache, isInside } from "../index/cache";
+import { classifyLines, cleanBoilerplate, type ClassifiedLine } from "./boilerplate";
+import { decodeBytes } from "./decode";
+import { parseFrontMatter } from "./frontMatter";
+import { globToRegExp, matchesAny } from "./glob";
+import { extractHtml } from "./html";
+import { inferMetadata, normalizeRelPath, parseCatalogue, readFields, resolveMetadata, type Catalogue, type CatalogueEntry } from "./metadata";
+import * as analyzeModule from "../text/analyze";
+import { AliasTable } from "../text/entities";
+import { loadTokenizer, type Tokenizer } from "../text/tokenizer";
+
+/** A decoded, cleaned source before analysis. */
+export interface RawSource {
+  meta: SourceMetadata;
+  /** The decoded file text (for HTML, its masked view: see `IndexedSource.format`). */
+  text: string;
+  body: Span[];
+  encoding: string;
+  hash: string;
+  format: "text" | "markdown" | "html";
+  /** Path relative to the corpus directory, `/`-separated. */
+  relPath: string;
+}
+
+export interface CorpusLoadResult {
+  sources: RawSource[];
+  problems: CorpusProblem[];
+}
+
+/** Directory entries and file reads: everything the loader needs from a file system. */
+export interface CorpusFs {
+  readdir(dir: string): Promise<Array<{ name: string; kind: "file" | "directory" | "symlink" | "other" }>>;
+  /** Follows symlinks. */
+  stat(p: string): Promise<{ size: number; kind: "file" | "directory" | "other" }>;
+  realpath(p: string): Promise<string>;
+  readFile(p: string): Promise<Uint8Array>;
+}
+
+export const nodeCorpusFs: CorpusFs = {
+  async readdir(dir) {
+    const entries = await fsp.readdir(dir, { withFileTypes: true });
+    return entries.map((e) => ({
+      name: e.name,
+      kind: e.isSymbolicLink() ? "symlink" : e.isDirectory() ? "directory" : e.isFile() ? "file" : "other",
+    }));
+  },
+  async stat(p) {
+    const s = await fsp.stat(p);
+    return { size: s.size, kind: s.isFile() ? "file" : s.isDirectory() ? "directory" : "other" };
+  },
+  realpath: (p) => fsp.realpath(p),
+  readFile: (p) => fsp.readFile(p),
+};
+
+export interface LoadCorpusOptions {
+  /** The corpus directory. */
+  dir: string;
+  /** Globs relative to `dir`; default `**\/*.{txt,md,markdown,html,htm}`. */
+  include?: string[];
+  exclude?: string[];
+  fs?: CorpusFs;
+  /** Files larger than this are reported and skipped (default 16 MB). */
+  maxFileBytes?: number;
+  /** The catalogue's file name inside `dir` (default `sources.yaml`); never loaded as a source. */
+  catalogueName?: string;
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_INCLUDE = ["**/*.{txt,md,markdown,html,htm}"];
+export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
+const READ_CONCURRENCY = 8;
+
+/** Finds, decodes and cleans every corpus file. Never throws for a bad file; throws only if `dir` is unreadable. */
+export async function loadCorpus(options: LoadCorpusOptions): Promise<CorpusLoadResult> {
+  const fs = options.fs ?? nodeCorpusFs;
+  const dir = path.resolve(options.dir);
+  const problems: CorpusProblem[] = [];
+  const catalogueName = options.catalogueName ?? "sources.yaml";
+
+  let catalogue: Catalogue = { entries: new Map(), problems: [] };
+  const cataloguePath = path.join(dir, catalogueName);
+  try {
+    const bytes = await fs.readFile(cataloguePath);
+    const decoded = decodeBytes(bytes);
+    if (decoded.ok) catalogue = parseCatalogue(decoded.text);
+    else problems.push({ path: cataloguePath, message: `${catalogueName}: ${decoded.reason}`, severity: "error", code: decoded.code });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") {
+      problems.push({ path: cataloguePath, message: `cannot read ${catalogueName}: ${(e as Error).message}`, severity: "error", code: "unreadable" });
+    }
+  }
+  for (const p of catalogue.problems) problems.push({ path: cataloguePath, message: p.message, severity: "warning", code: "catalogue" });
+
+  const files = await findCorpusFiles(dir, options, fs, problems);
+  const loaded: Array<{ source: RawSource | null; problems: CorpusProblem[] } | undefined> = new Array(files.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      if (options.signal?.aborted) return;
+      const i = next++;
+      loaded[i] = await readAndLoad(files[i], dir, fs, catalogue, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
+
+  const sources: RawSource[] = [];
+  for (const r of loaded) {
+    if (!r) continue;
+    problems.push(...r.problems);
+    if (r.source) sources.push(r.source);
+  }
+  for (const [rel] of catalogue.entries) {
+    if (!files.some((f) => f.relPath === rel)) {
+      problems.push({ path: cataloguePath, message: `${catalogueName}: no corpus file '${rel}'`, severity: "information", code: "catalogue" });
+    }
+  }
+  return { sources: rejectDuplicateKeys(sources, problems), problems };
+}
+
+/** Loads one file of a corpus (for re-indexing a single changed file). */
+export async function loadCorpusFile(filePath: string, options: LoadCorpusOptions & { catalogue?: Catalogue }): Promise<{ source: RawSource | null; problems: CorpusProblem[] }> {
+  const fs = options.fs ?? nodeCorpusFs;
+  const dir = path.resolve(options.dir);
+  const abs = path.resolve(filePath);
+  const relPath = normalizeRelPath(path.relative(dir, abs));
+  return readAndLoad({ abs, relPath }, dir, fs, options.catalogue ?? { entries: new Map(), problems: [] }, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+}
+
+interface FoundFile {
+  abs: string;
+  relPath: string;
+}
+
+async function findCorpusFiles(dir: string, options: LoadCorpusOptions, fs: CorpusFs, problems: CorpusProblem[]): Promise<FoundFile[]> {
+  const include = (options.include && options.include.length > 0 ? options.include : DEFAULT_INCLUDE).map(globToRegExp);
+  const exclude = (options.exclude ?? []).map(globToRegExp);
+  const catalogueName = options.catalogueName ?? "sources.yaml";
+  const found: FoundFile[] = [];
+  const seenDirs = new Set<string>();
+  const seenFiles = new Set<string>();
+
+  const walk = async (abs: string, rel: string): Promise<void> => {
+    let real: string;
+    try {
+      real = await fs.realpath(abs);
+    } catch (e) {
+      problems.push({ path: abs, message: `cannot resolve directory: ${(e as Error).message}`, severity: "warning", code: "unreadable" });
+      return;
+    }
+    // A directory reached twice (a symlink loop or two links to one folder) is walked once.
+    if (seenDirs.has(real)) {
+      problems.push({ path: abs, message: `skipped: directory already visited as ${real} (symlink loop?)`, severity: "information", code: "symlink-loop" });
+      return;
+    }
+    seenDirs.add(real);
+    let entries: Awaited<ReturnType<CorpusFs["readdir"]>>;
+    try {
+      entries = await fs.readdir(abs);
+    } catch (e) {
+      if (rel === "") throw new Error(`cannot read corpus directory ${abs}: ${(e as Error).message}`);
+      problems.push({ path: abs, message: `cannot read directory: ${(e as Error).message}`, severity: "warning", code: "unreadable" });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (options.signal?.aborted) return;
+      const childAbs = path.join(abs, entry.name);
+      const childRel = rel === "" ? entry.name : `${rel}/${entry.name}`;
+      let kind: "file" | "directory" | "other" | "symlink" = entry.kind;
+      if (kind === "symlink") {
+        try {
+          kind = (await fs.stat(childAbs)).kind;
+        } catch (e) {
+          problems.push({ path: childAbs, message: `broken symbolic link: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, severity: "warning", code: "unreadable" });
+          continue;
+        }
+      }
+      if (kind === "directory") {
+        if (entry.name === "node_modules" || entry.name === ".git") continue;
+        if (matchesAny(childRel + "/", exclude) || matchesAny(childRel, exclude)) continue;
+        await walk(childAbs, childRel);
+      } else if (kind === "file") {
+        if (childRel === catalogueName) continue;
+        if (!matchesAny(childRel, include) || matchesAny(childRel, exclude)) continue;
+        let realFile = childAbs;
+        try {
+          realFile = await fs.realpath(childAbs);
+        } catch {
+          // reported when read
+        }
+        if (seenFiles.has(realFile)) continue;
+        seenFiles.add(realFile);
+        found.push({ abs: childAbs, relPath: childRel });
+      }
+    }
+  };
+  await walk(dir, "");
+  return found;
+}
+
+async function readAndLoad(file: FoundFile, dir: string, fs: CorpusFs, catalogue: Catalogue, maxBytes: number): Promise<{ source: RawSource | null; problems: CorpusProblem[] }> {
+  const skip = (message: string, code: string) => ({ source: null, problems: [{ path: file.abs, message: `skipped: ${message}`, severity: "error" as const, code }] });
+  try {
+    const { size } = await fs.stat(file.abs);
+    if (size > maxBytes) return skip(`file too large (${formatBytes(size)}; the limit is ${formatBytes(maxBytes)})`, "too-large");
+    const bytes = await fs.readFile(file.abs);
+    if (bytes.length > maxBytes) return skip(`file too large (${formatBytes(bytes.length)}; the limit is ${formatBytes(maxBytes)})`, "too-large");
+    return loadSource(bytes, { path: file.abs, relPath: file.relPath, catalogue: catalogue.entries.get(file.relPath) ?? null });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    return skip(`cannot read file (${err.code ?? err.message})`, "unreadable");
+  }
+}
+
+/** Loads one file from its bytes: pure, no file system. */
+export function loadSource(
+  bytes: Uint8Array,
+  args: { path: string; relPath: string; catalogue: CatalogueEntry | null },
+): { source: RawSource | null; problems: CorpusProblem[] } {
+  const problems: CorpusProblem[] = [];
+  const fail = (message: string, code: string) => {
+    problems.push({ path: args.path, message: `skipped: ${message}`, severity: "error", code });
+    return { source: null, problems };
+  };
+  if (bytes.length === 0) return fail("empty file (0 bytes)", "empty");
+  const decoded = decodeBytes(bytes);
+  if (!decoded.ok) return fail(decoded.reason, decoded.code);
+  const hash = createHash("sha256").update(bytes).digest("hex");
+  const ext = path.extname(args.relPath).toLowerCase();
+  const format: RawSource["format"] = ext === ".html" || ext === ".htm" ? "html" : ext === ".md" || ext === ".markdown" ? "markdown" : "text";
+
+  let text = decoded.text;
+  let regions: Span[];
+  let frontMatter: CatalogueEntry | null = null;
+  let pageMeta: Parameters<typeof inferMetadata>[3];
+  if (format === "html") {
+    const html = extractHtml(text);
+    text = html.text;
+    regions = html.regions;
+    pageMeta = { title: html.meta.title, siteName: html.meta.siteName, published: html.meta.published, url: html.meta.url };
+    if (html.unmatchedBlocks > 0) {
+      problems.push({ path: args.path, message: `${html.unmatchedBlocks} extracted block(s) could not be located in the page source and were left out`, severity: "information", code: "html-extraction" });
+    }
+  } else {
+    const fm = parseFrontMatter(text);
+    for (const p of fm.problems) problems.push({ path: args.path, message: p.message, severity: fm.fatal ? "error" : "warning", span: p.span, code: "front-matter" });
+    if (fm.fatal) return { source: null, problems: problems.map((p) => ({ ...p, message: p.message.startsWith("skipped") ? p.message : `skipped: ${p.message}` })) };
+    if (fm.data) {
+      const { entry, errors } = readFields(fm.data);
+      frontMatter = entry;
+      for (const e of errors) problems.push({ path: args.path, message: `front matter: ${e}`, severity: "warning", span: fm.span ?? undefined, code: "front-matter" });
+    }
+    regions = [{ start: fm.bodyStart, end: text.length }];
+  }
+
+  const lines: ClassifiedLine[] = regions.flatMap((r) => classifyLines(text, r));
+  const body = cleanBoilerplate(text, regions);
+  if (body.length === 0) problems.push({ path: args.path, message: "no article text left after cleaning", severity: "warning", code: "empty-body" });
+  const inferred = inferMetadata(text, lines, body, pageMeta);
+  const meta = resolveMetadata({ path: args.path, relPath: args.relPath, frontMatter, catalogue: args.catalogue, inferred });
+  return { source: { meta, text, body, encoding: decoded.encoding, hash, format, relPath: args.relPath }, problems };
+}
+
+/** Keeps the first source of each key (in path order) and reports the clash on both files. */
+function rejectDuplicateKeys(sources: RawSource[], problems: CorpusProblem[]): RawSource[] {
+  const byKey = new Map<string, RawSource>();
+  const kept: RawSource[] = [];
+  for (const s of sources) {
+    const first = byKey.get(s.meta.key);
+    if (first) {
+      problems.push({
+        path: s.meta.path,
+        message: `skipped: duplicate citation key '${s.meta.key}' (from ${s.meta.provenance?.key ?? "?"}), already used by ${first.relPath}`,
+        severity: "error",
+        code: "duplicate-key",
+      });
+      problems.push({
+        path: first.meta.path,
+        message: `citation key '${s.meta.key}' is also claimed by ${s.relPath}, which was skipped`,
+        severity: "warning",
+        code: "duplicate-key",
+      });
+      continue;
+    }
+    byKey.set(s.meta.key, s);
+    kept.push(s);
+  }
+  return kept;
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KB` : `${n} bytes`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Analysis
+
+export type AnalyzeFn = (text: string, regions: Span[], context: { published: PartialDate | null; tokenizer: Tokenizer; aliases?: AliasTable }) => AnalyzedText;
+
+export interface BuildCorpusOptions extends LoadCorpusOptions {
+  /** The cache, or `null` for none. */
+  cache?: AnalysisCache | null;
+  /** Text of the user alias file (YAML `canonical: [alias, …]`). */
+  aliasYaml?: string;
+  /** Injectable for tests; defaults to the tokenizer module's `loadTokenizer`, loaded only on a cache miss. */
+  tokenizer?: () => Promise<Tokenizer>;
+  /** Injectable for tests; defaults to `analyzeText`. */
+  analyze?: AnalyzeFn;
+  /** The analysis version for the cache key (default: the analysis module's `ANALYSIS_VERSION`, else "0"). */
+  analysisVersion?: string;
+  onProgress?: (done: number, total: number, relPath: string, fromCache: boolean) => void;
+}
+
+export interface BuildCorpusResult {
+  sources: IndexedSource[];
+  problems: CorpusProblem[];
+  stats: { analysed: number; fromCache: number; ms: number };
+}
+
+/** The analysis module's version, when it exports one (part of the cache key). */
+export function analysisVersion(): string {
+  const v = (analyzeModule as Record<string, unknown>).ANALYSIS_VERSION;
+  return typeof v === "string" || typeof v === "number" ? String(v) : "0";
+}
+
+/** Loads and analyses the corpus; each source's analysis comes from the cache when its inputs are unchanged. */
+export async function buildCorpus(options: BuildCorpusOptions): Promise<BuildCorpusResult> {
+  const t0 = performance.now();
+  const loaded = await loadCorpus(options);
+  const problems = [...loaded.problems];
+  let cache = options.cache ?? null;
+  if (cache && isInside(cache.dir, options.dir)) {
+    problems.push({ path: cache.dir, message: "cache directory is inside the corpus; caching is off (set SHUTTEN_CACHE_DIR elsewhere)", severity: "warning", code: "cache" });
+    cache = null;
+  }
+  const analyze: AnalyzeFn = options.analyze ?? analyzeModule.analyzeText;
+  const aliasHash = options.aliasYaml ? createHash("sha256").update(options.aliasYaml).digest("hex") : "";
+  let tokenizer: Promise<Tokenizer> | null = null;
+  const getTokenizer = () => (tokenizer ??= (options.tokenizer ?? (() => loadTokenizer()))());
+
+  const out: IndexedSource[] = [];
+  let analysed = 0;
+  let fromCache = 0;
+  for (let i = 0; i < loaded.sources.length; i++) {
+    if (options.signal?.aborted) break;
+    const src = loaded.sources[i];
+    const key = cache
+      ? cache.keyFor({ hash: src.hash, published: src.meta.published, aliases: aliasHash, body: JSON.stringify(src.body) })
+      : "";
+    let analysis = cache ? await cache.get(key) : null;
+    const hit = analysis !== null;
+    if (!analysis) {
+      try {
+        // A per-file alias table (user aliases only) keeps each analysis a pure function of its
+        // inputs, so it can be cached; corpus-wide clusters are applied afterwards.
+        const aliases = options.aliasYaml ? AliasTable.fromYaml(options.aliasYaml) : new AliasTable();
+        analysis = analyze(src.text, src.body, { published: parsePublished(src.meta.published), tokenizer: await getTokenizer(), aliases });
+      } catch (e) {
+        problems.push({ path: src.meta.path, message: `analysis failed: ${(e as Error).message}`, severity: "error", code: "analysis" });
+        analysis = { sentences: [], quotes: [], entities: [], events: [], numbers: [], dates: [] };
+      }
+      analysed++;
+      if (cache) await cache.put(key, analysis);
+    } else fromCache++;
+    out.push({ ...analysis, meta: src.meta, text: src.text, body: src.body, encoding: src.encoding, hash: src.hash, format: src.format });
+    options.onProgress?.(i + 1, loaded.sources.length, src.relPath, hit);
+  }
+
+  // Corpus-wide alias clusters: every source names a person the same way.
+  const corpusAliases = options.aliasYaml ? AliasTable.fromYaml(options.aliasYaml) : new AliasTable();
+  for (const s of out) for (const e of s.entities) corpusAliases.observe(e.text, e.type);
+  const applyAliases = (analyzeModule as Record<string, unknown>).applyAliases as ((a: AnalyzedText, t: AliasTable) => AnalyzedText) | undefined;
+  const sources = applyAliases
+    ? out.map((s) => ({ ...s, ...applyAliases(s, corpusAliases), meta: s.meta, text: s.text, body: s.body, encoding: s.encoding, hash: s.hash, format: s.format }))
+    : out;
+  return { sources, problems, stats: { analysed, fromCache, ms: performance.now() - t0 } };
+}
+
+/** The article date as a PartialDate (`2025-03-24T08:57:00+09:00` → 2025-03-24). */
+export function parsePublished(published: string | null): PartialDate | null {
+  if (!published) return null;
+  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/.exec(published);
+  if (!m) return null;
+  return { year: Number(m[1]), month: m[2] ? Number(m[2]) : null, day: m[3] ? Number(m[3]) : null };
+}
