@@ -14,7 +14,7 @@
 //   KEEP=1               keep the temp dir (code-server and extension host logs) afterwards
 //   HEADED=1             show the browser (needs a display)
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, readdirSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { installExtension, isolatedEnv, startCodeServer, writeUserSettings } from "./codeServer.mjs";
@@ -84,7 +84,7 @@ function extensionHostLogs(userDataDir) {
     for (const name of existsSync(dir) ? readdirSync(dir) : []) {
       const p = join(dir, name);
       if (statSync(p).isDirectory()) walk(p);
-      else if (/exthost|Shutten|shutten/i.test(p)) found.push(p);
+      else if (/remoteexthost\.log$|shutten/i.test(p)) found.push(p);
     }
   };
   walk(join(userDataDir, "logs"));
@@ -97,6 +97,8 @@ async function main() {
   if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath} (apt-get install chromium)`);
   const shots = resolve(process.env.SHOTS || join(repo, "test-results"));
   mkdirSync(shots, { recursive: true });
+  // Screenshots of an earlier run would be mistaken for this one's.
+  for (const f of readdirSync(shots)) if (f.endsWith(".png")) rmSync(join(shots, f));
 
   const vsix = await timed("packageMs", async () => packageVsix());
   const tmpParent = resolve(process.env.E2E_TMP || join(repo, "tmp"));
@@ -112,7 +114,7 @@ async function main() {
   writeUserSettings(userDataDir);
 
   const sources = sampleSources(env);
-  const known = sources.find((s) => s.key.startsWith("nikkei") && s.title) ?? sources.find((s) => s.title);
+  const known = sources.find((s) => (s.key.startsWith("nikkei") || s.path.includes("002_")) && s.title) ?? sources.find((s) => s.title);
   if (!known) throw new Error(`no sample source with a title: ${JSON.stringify(sources)}`);
   cpSync(join(repo, "corpus"), join(workspace, "corpus"), { recursive: true });
   writeFileSync(join(workspace, "draft.md"), draftText(known));
@@ -168,7 +170,13 @@ async function main() {
   } finally {
     const failed = results.some((r) => !r.ok);
     if (failed && server) log(`code-server log (tail):\n${server.logTail()}`);
-    if (failed) log(`extension host logs:\n${extensionHostLogs(userDataDir).join("\n") || "(none)"}`);
+    if (failed) {
+      const logs = extensionHostLogs(userDataDir);
+      log(`extension host logs:\n${logs.join("\n") || "(none)"}`);
+      for (const f of logs.filter((p) => /shutten/i.test(p))) {
+        log(`--- ${f} (tail) ---\n${readFileSync(f, "utf8").split("\n").slice(-40).join("\n")}`);
+      }
+    }
     await browser?.close().catch(() => {});
     await server?.stop();
     if (process.env.KEEP || failed) log(`kept ${tmp}`);

@@ -44,7 +44,7 @@ async function main() {
   const sources = JSON.parse(
     execFileSync(process.execPath, [join(repo, "dist/cli.js"), "sources", "--corpus", join(repo, "corpus"), "--json"], { encoding: "utf8" }),
   );
-  const known = sources.find((s) => s.key.startsWith("nikkei") && s.title) ?? sources.find((s) => s.title);
+  const known = sources.find((s) => (s.key.startsWith("nikkei") || s.path.includes("002_")) && s.title) ?? sources.find((s) => s.title);
 
   const tmp = mkdtempSync(join(tmpdir(), "shutten-electron-"));
   const workspace = join(tmp, "workspace");

@@ -19,7 +19,7 @@ export SHUTTEN_CACHE_DIR="$tmp/cache"
 sources_json=$(node "$repo/dist/cli.js" sources --corpus "$repo/corpus" --json)
 eval "$(SOURCES="$sources_json" node -e '
   const s = JSON.parse(process.env.SOURCES);
-  const known = s.find((x) => x.key.startsWith("nikkei") && x.title) || s.find((x) => x.title);
+  const known = s.find((x) => (x.key.startsWith("nikkei") || x.path.includes("002_")) && x.title) || s.find((x) => x.title);
   const q = (v) => "\x27" + String(v).replace(/\x27/g, "\x27\\\x27\x27") + "\x27";
   console.log(`export SHUTTEN_KNOWN_KEY=${q(known.key)} SHUTTEN_KNOWN_TITLE=${q(known.title)} SHUTTEN_KEYS=${q(s.map((x) => x.key).join(","))}`);
 ')"

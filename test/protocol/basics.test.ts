@@ -29,7 +29,7 @@ describe("protocol basics", () => {
 
   before(async () => {
     sources = sampleSources();
-    known = sources.find((s) => s.key.startsWith("nikkei")) ?? sources[0];
+    known = sources.find((s) => s.key.startsWith("nikkei") || s.path.includes("002_")) ?? sources[0];
     draft = [
       "# 停戦交渉のメモ",
       "",

@@ -51,8 +51,8 @@ const inText = fc
   .map(([at, k, loc]) => `${at}${k}${loc}`);
 const keyless = fc.constantFrom("[@]", "[@ ]", "[-@]", "[@, p. 3]");
 const email = fc.constantFrom("foo@bar.com", "<info@example.jp>", "mail@東京.jp", "a.b@c");
-const codeSpan = fc.tuple(fc.constantFrom("`", "``"), fc.oneof(bracketed, inText)).map(([t, c]) => `${t}${c}${t}`);
-const emph = fc.tuple(fc.constantFrom("*", "_", "**"), jaWord).map(([m, w]) => `${m}${w}${m}`);
+const codeSpan = fc.tuple(fc.constantFrom("`", "``"), fc.oneof(bracketed, inText)).map(([t, c]) => ` ${t}${c}${t} `); // spaced: CommonMark and Pandoc split ```` `a```b`` ```` differently
+const emph = fc.tuple(fc.constantFrom("*", "_", "**"), jaWord).map(([m, w]) => ` ${m}${w}${m}`); // spaced before: the flavours pair `*a**b*` differently
 const link = jaWord.map((w) => `[${w}](https://example.com/${encodeURIComponent(w)})`);
 
 const glue = fc.constantFrom("", "", " ", " ", "\n", "、", "」", "。");

@@ -48,7 +48,7 @@ export function checkParsedDraft(draft: ParsedDraft, options: CheckOptions): Fin
   checkpoint();
   const verdicts = quoteVerdicts(analysis, options.index);
   checkpoint();
-  const claims = alignClaims(analysis, options.index);
+  const claims = alignClaims(analysis, options.index, (a, b) => a === b || analysis.aliases.same(a, b));
   checkpoint();
   const ctx: RuleContext = {
     draft,
@@ -57,7 +57,7 @@ export function checkParsedDraft(draft: ParsedDraft, options: CheckOptions): Fin
     verdicts,
     claims,
     locale: options.locale ?? "en",
-    sameEntity: (a, b) => a === b || foldName(a) === foldName(b),
+    sameEntity: (a, b) => a === b || foldName(a) === foldName(b) || analysis.aliases.same(a, b),
   };
   const findings: Finding[] = [];
   for (const rule of RULES) {

@@ -164,7 +164,7 @@ function pairMentions<T extends Span>(
 }
 
 /** Aligns every cited sentence of the draft and pairs its mentions with the passage's. */
-export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex): ClaimAlignment[] {
+export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEntity: (a: string, b: string) => boolean = (a, b) => a === b): ClaimAlignment[] {
   const { draft } = analysis;
   const out: ClaimAlignment[] = [];
   draft.sentences.forEach((sentence, i) => {
@@ -194,12 +194,12 @@ export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex): ClaimA
       (d, s) => d.counter === s.counter,
       (d, s) => d.value === s.value,
     );
-    const draftCanon = new Set(m.entities.map((e) => e.mention.canonical));
+    const draftCanon = m.entities.map((e) => e.mention.canonical);
     const passageText = normalizeForMatch(src.text.slice(passage.span.start, passage.span.end));
     result.entities = pairMentions(
       "entity", i, sentence.plain, outsideQuotes(m.entities), src, passage, src.entities,
-      (d, s) => d.type === s.type && !draftCanon.has(s.canonical),
-      (d, s) => d.canonical === s.canonical,
+      (d, s) => d.type === s.type && !draftCanon.some((c) => sameEntity(c, s.canonical)),
+      (d, s) => sameEntity(d.canonical, s.canonical),
     ).map((p) =>
       // The passage may spell the name in a way the analysis did not tag; its words settle it.
       !p.agrees && (passageText.includes(normalizeForMatch(p.draft.mention.canonical)) || passageText.includes(normalizeForMatch(p.draft.mention.text)))

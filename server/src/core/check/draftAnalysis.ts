@@ -9,7 +9,7 @@ import type { DraftSentence, ParsedDraft } from "../draft/draftModel";
 import type { AnalyzedText, DateMention, EntityMention, NumberMention, PartialDate, QuoteKind } from "../model";
 import { analyzeText } from "../text/analyze";
 import type { Tokenizer } from "../text/tokenizer";
-import type { AliasTable } from "../text/entities";
+import { AliasTable } from "../text/entities";
 
 /** A mention inside one draft sentence, with its offsets in that sentence's `plain`. */
 export interface PlainMention<T> {
@@ -31,6 +31,8 @@ export interface DraftAnalysis {
   quotes: { kind: QuoteKind; speaker: string | null }[];
   /** Per draft sentence. */
   mentions: SentenceMentions[];
+  /** The alias clusters the draft was analysed with (the corpus's, plus the draft's own spellings). */
+  aliases: AliasTable;
 }
 
 export interface DraftAnalysisOptions {
@@ -51,8 +53,9 @@ export function analyzeDraft(draft: ParsedDraft, options: DraftAnalysisOptions):
     sentenceStart.push(doc.length);
     doc += s.plain;
   });
+  const aliases = options.aliases ? options.aliases.clone() : new AliasTable();
   const analysis: AnalyzedText = doc.length
-    ? analyzeText(doc, [{ start: 0, end: doc.length }], { published: options.reference ?? null, tokenizer: options.tokenizer, aliases: options.aliases })
+    ? analyzeText(doc, [{ start: 0, end: doc.length }], { published: options.reference ?? null, tokenizer: options.tokenizer, aliases })
     : { sentences: [], quotes: [], entities: [], events: [], numbers: [], dates: [] };
 
   const sentenceOf = (docOffset: number): number => {
@@ -89,7 +92,7 @@ export function analyzeDraft(draft: ParsedDraft, options: DraftAnalysisOptions):
     const hit = analysis.quotes.find((a) => a.start === docStart) ?? analysis.quotes.find((a) => a.start <= docStart && docStart < a.end);
     return { kind: hit?.kind ?? guessKind(q.text), speaker: hit?.speaker ?? null };
   });
-  return { draft, quotes, mentions };
+  return { draft, quotes, mentions, aliases };
 }
 
 /** Fallback when the analysis did not see a quote (e.g. unbalanced marks): long quotes are speech. */

@@ -74,7 +74,7 @@ export function classifyLines(text: string, region: Span = { start: 0, end: text
   let proseBefore = 0;
   for (let i = 0; i < n; i++) {
     if (!nonBlank(i)) continue;
-    if (COPYRIGHT.test(key[i]) && key[i].length <= 200 && proseBefore >= 200) {
+    if (COPYRIGHT.test(key[i]) && key[i].length <= 200 && proseBefore >= 50) {
       for (let j = i; j < n; j++) if (nonBlank(j)) verdict[j] = "footer";
       break;
     }
@@ -134,7 +134,7 @@ export function classifyLines(text: string, region: Span = { start: 0, end: text
   // It never reaches back over article prose.
   const idx = range(0, n).filter(nonBlank);
   let lastProse = -1;
-  for (const i of idx) if (verdict[i] === "body" && isProse(key[i])) lastProse = i;
+  for (const i of idx) if (verdict[i] === "body" && (isProse(key[i]) || isSentence(key[i]))) lastProse = i;
   let dropped = 0;
   let cut = -1;
   for (let k = idx.length - 1; k >= 0 && idx[k] > lastProse; k--) {
@@ -225,7 +225,9 @@ function isDateline(k: string): boolean {
 function isPromptLine(k: string): boolean {
   const lower = k.toLowerCase();
   const strong = STRONG_PROMPT.filter((p) => lower.includes(p)).length;
-  const weak = WEAK_PROMPT.filter((p) => lower.includes(p)).length;
+  // A weak phrase inside a strong one (`会員` in `有料会員`) is not a second signal.
+  const rest = STRONG_PROMPT.reduce((t, p) => t.split(p).join("\u0000"), lower);
+  const weak = WEAK_PROMPT.filter((p) => rest.includes(p)).length;
   if (strong + weak === 0) return false;
   const len = k.length;
   if (strong >= 1 && len <= 150) {
@@ -244,6 +246,11 @@ function isSectionHeading(k: string): boolean {
 /** Prose: a line long enough, with sentence punctuation, that it reads as article text. */
 function isProse(k: string): boolean {
   return k.length >= 60 && /[。！？!?]/.test(k);
+}
+
+/** A complete sentence of some length: article text even when short. */
+function isSentence(k: string): boolean {
+  return k.length >= 20 && /[。！？」]$/.test(k);
 }
 
 function isShortLine(k: string): boolean {

@@ -86,8 +86,10 @@ export function decodeBytes(bytes: Uint8Array): DecodeResult {
   const utf8 = strictUtf8(bytes);
   if (utf8.ok) return finish(utf8.text, "utf-8", false);
 
+  // In UTF-8 with a few corrupt bytes, nearly every non-ASCII byte still belongs to a well-formed
+  // sequence; in Shift_JIS or EUC-JP most do not (a chance 3-byte match is rare).
   const stats = utf8Stats(bytes);
-  if (stats.valid >= 4 && stats.valid >= 2 * stats.invalid) {
+  if (stats.invalid < 0.2 * stats.nonAsciiBytes) {
     return { ok: false, code: "invalid-utf8", reason: `invalid UTF-8 ${where(bytes, utf8.badByte)}` };
   }
 
@@ -175,10 +177,12 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   return bytes.length;
 }
 
-/** Counts well-formed multi-byte UTF-8 sequences and invalid bytes. */
-function utf8Stats(bytes: Uint8Array): { valid: number; invalid: number } {
+/** Counts well-formed multi-byte UTF-8 sequences, invalid bytes and bytes ≥ 0x80. */
+function utf8Stats(bytes: Uint8Array): { valid: number; invalid: number; nonAsciiBytes: number } {
   let valid = 0;
   let invalid = 0;
+  let nonAsciiBytes = 0;
+  for (const b of bytes) if (b >= 0x80) nonAsciiBytes++;
   for (let i = 0; i < bytes.length; ) {
     const n = utf8SeqLength(bytes, i);
     if (n === 0) {
@@ -189,7 +193,7 @@ function utf8Stats(bytes: Uint8Array): { valid: number; invalid: number } {
       i += n;
     }
   }
-  return { valid, invalid };
+  return { valid, invalid, nonAsciiBytes };
 }
 
 function hasIso2022Escape(bytes: Uint8Array): boolean {

@@ -41,7 +41,7 @@ export function extractHtml(html: string): HtmlExtraction {
   try {
     const { document } = parseHTML(html);
     meta = readMeta(document);
-    const article = new Readability(document as unknown as Document, { charThreshold: 200 }).parse();
+    const article = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0], { charThreshold: 200 }).parse();
     if (article?.content) {
       blocks = leafBlockTexts(article.content);
       meta.title ??= clean(article.title);
@@ -156,12 +156,12 @@ const BLOCK_SELECTOR = "p, li, h1, h2, h3, h4, h5, h6, blockquote, pre, figcapti
 /** Texts of the innermost block elements of Readability's output, in order. */
 function leafBlockTexts(content: string): string[] {
   const { document } = parseHTML(`<!doctype html><html><body>${content}</body></html>`);
-  const all = Array.from(document.querySelectorAll(BLOCK_SELECTOR)) as Element[];
+  const all = Array.from(document.querySelectorAll(BLOCK_SELECTOR)) as any[];
   const leaves = all.filter((el) => !el.querySelector(BLOCK_SELECTOR));
-  const texts = leaves.map((el) => el.textContent ?? "").filter((t) => t.trim() !== "");
+  const texts = leaves.map((el) => el.textContent ?? "").filter((t: string) => t.trim() !== "");
   if (texts.length > 0) return texts;
   const whole = document.body?.textContent ?? "";
-  return whole.split(/\n+/).filter((t) => t.trim() !== "");
+  return whole.split(/\n+/).filter((t: string) => t.trim() !== "");
 }
 
 /** Finds each block's text (whitespace ignored) in the masked view, moving forward through the page. */
@@ -242,7 +242,7 @@ function readMeta(document: any): HtmlMetadata {
 
 /** The first NewsArticle-like object of the page's JSON-LD, flattened to strings. */
 function jsonLd(document: any): { headline?: string; datePublished?: string; publisher?: string; author?: string } {
-  for (const script of Array.from(document.querySelectorAll('script[type="application/ld+json"]')) as Element[]) {
+  for (const script of Array.from(document.querySelectorAll('script[type="application/ld+json"]')) as any[]) {
     let data: unknown;
     try {
       data = JSON.parse(script.textContent ?? "");

@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import type { AnalyzedText, CorpusProblem, IndexedSource, PartialDate, SourceMetadata, Span } from "../model";
-import { AnalysisCache, isInside } from "../index/cache";
+import { AnalysisCache, isInside, resolveCacheDir, TOOL_VERSION } from "../index/cache";
 import { classifyLines, cleanBoilerplate, type ClassifiedLine } from "./boilerplate";
 import { decodeBytes } from "./decode";
 import { parseFrontMatter } from "./frontMatter";
@@ -157,6 +157,7 @@ async function findCorpusFiles(dir: string, options: LoadCorpusOptions, fs: Corp
     try {
       real = await fs.realpath(abs);
     } catch (e) {
+      if (rel === "") throw new Error(`cannot read corpus directory ${abs}: ${(e as Error).message}`);
       problems.push({ path: abs, message: `cannot resolve directory: ${(e as Error).message}`, severity: "warning", code: "unreadable" });
       return;
     }
@@ -310,46 +311,73 @@ function formatBytes(n: number): string {
 
 export type AnalyzeFn = (text: string, regions: Span[], context: { published: PartialDate | null; tokenizer: Tokenizer; aliases?: AliasTable }) => AnalyzedText;
 
-export interface BuildCorpusOptions extends LoadCorpusOptions {
-  /** The cache, or `null` for none. */
+export interface BuildCorpusOptions extends Omit<LoadCorpusOptions, "dir"> {
+  /** The corpus directory (`corpusDir` is accepted as a synonym). */
+  dir?: string;
+  corpusDir?: string;
+  /**
+   * The cache: an `AnalysisCache`, or `null` for none. When absent, a cache in `cacheDir` (or the
+   * default folder of `resolveCacheDir`) is used.
+   */
   cache?: AnalysisCache | null;
+  /** Cache folder when `cache` is absent; `""`/undefined means the default folder. */
+  cacheDir?: string;
   /** Text of the user alias file (YAML `canonical: [alias, …]`). */
   aliasYaml?: string;
-  /** Injectable for tests; defaults to the tokenizer module's `loadTokenizer`, loaded only on a cache miss. */
-  tokenizer?: () => Promise<Tokenizer>;
+  /** Path of the user alias file (read when `aliasYaml` is absent); relative paths are relative to the corpus' parent. */
+  aliasFile?: string;
+  /** A tokenizer, or a loader called only on the first cache miss (default: `loadTokenizer`). */
+  tokenizer?: Tokenizer | (() => Promise<Tokenizer>);
   /** Injectable for tests; defaults to `analyzeText`. */
   analyze?: AnalyzeFn;
-  /** The analysis version for the cache key (default: the analysis module's `ANALYSIS_VERSION`, else "0"). */
-  analysisVersion?: string;
   onProgress?: (done: number, total: number, relPath: string, fromCache: boolean) => void;
 }
 
 export interface BuildCorpusResult {
   sources: IndexedSource[];
   problems: CorpusProblem[];
-  stats: { analysed: number; fromCache: number; ms: number };
+  /** Corpus-wide alias clusters (user aliases plus every entity mention of the corpus). */
+  aliases: AliasTable;
+  /** `cached` is a synonym of `fromCache`. */
+  stats: { analysed: number; fromCache: number; cached: number; ms: number };
 }
 
 /** The analysis module's version, when it exports one (part of the cache key). */
 export function analysisVersion(): string {
-  const v = (analyzeModule as Record<string, unknown>).ANALYSIS_VERSION;
+  const v = (analyzeModule as unknown as Record<string, unknown>).ANALYSIS_VERSION;
   return typeof v === "string" || typeof v === "number" ? String(v) : "0";
 }
 
 /** Loads and analyses the corpus; each source's analysis comes from the cache when its inputs are unchanged. */
 export async function buildCorpus(options: BuildCorpusOptions): Promise<BuildCorpusResult> {
   const t0 = performance.now();
-  const loaded = await loadCorpus(options);
+  const dir = path.resolve(options.dir ?? options.corpusDir ?? "corpus");
+  const loaded = await loadCorpus({ ...options, dir });
   const problems = [...loaded.problems];
-  let cache = options.cache ?? null;
-  if (cache && isInside(cache.dir, options.dir)) {
+
+  let aliasYaml = options.aliasYaml;
+  if (aliasYaml === undefined && options.aliasFile) {
+    const aliasPath = path.resolve(path.dirname(dir), options.aliasFile);
+    try {
+      aliasYaml = Buffer.from(await (options.fs ?? nodeCorpusFs).readFile(aliasPath)).toString("utf8");
+      AliasTable.fromYaml(aliasYaml);
+    } catch (e) {
+      problems.push({ path: aliasPath, message: `alias file ignored: ${(e as Error).message}`, severity: "warning", code: "alias-file" });
+      aliasYaml = undefined;
+    }
+  }
+
+  let cache: AnalysisCache | null =
+    options.cache === undefined ? new AnalysisCache(resolveCacheDir({ setting: options.cacheDir || null }), { tool: TOOL_VERSION, analysis: analysisVersion() }) : options.cache;
+  if (cache && isInside(cache.dir, dir)) {
     problems.push({ path: cache.dir, message: "cache directory is inside the corpus; caching is off (set SHUTTEN_CACHE_DIR elsewhere)", severity: "warning", code: "cache" });
     cache = null;
   }
   const analyze: AnalyzeFn = options.analyze ?? analyzeModule.analyzeText;
-  const aliasHash = options.aliasYaml ? createHash("sha256").update(options.aliasYaml).digest("hex") : "";
+  const aliasHash = aliasYaml ? createHash("sha256").update(aliasYaml).digest("hex") : "";
   let tokenizer: Promise<Tokenizer> | null = null;
-  const getTokenizer = () => (tokenizer ??= (options.tokenizer ?? (() => loadTokenizer()))());
+  const given = options.tokenizer;
+  const getTokenizer = () => (tokenizer ??= typeof given === "function" ? given() : given ? Promise.resolve(given) : loadTokenizer());
 
   const out: IndexedSource[] = [];
   let analysed = 0;
@@ -357,16 +385,14 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<BuildCor
   for (let i = 0; i < loaded.sources.length; i++) {
     if (options.signal?.aborted) break;
     const src = loaded.sources[i];
-    const key = cache
-      ? cache.keyFor({ hash: src.hash, published: src.meta.published, aliases: aliasHash, body: JSON.stringify(src.body) })
-      : "";
+    const key = cache ? cache.keyFor({ hash: src.hash, published: src.meta.published, aliases: aliasHash, body: JSON.stringify(src.body) }) : "";
     let analysis = cache ? await cache.get(key) : null;
     const hit = analysis !== null;
     if (!analysis) {
       try {
         // A per-file alias table (user aliases only) keeps each analysis a pure function of its
         // inputs, so it can be cached; corpus-wide clusters are applied afterwards.
-        const aliases = options.aliasYaml ? AliasTable.fromYaml(options.aliasYaml) : new AliasTable();
+        const aliases = aliasYaml ? AliasTable.fromYaml(aliasYaml) : new AliasTable();
         analysis = analyze(src.text, src.body, { published: parsePublished(src.meta.published), tokenizer: await getTokenizer(), aliases });
       } catch (e) {
         problems.push({ path: src.meta.path, message: `analysis failed: ${(e as Error).message}`, severity: "error", code: "analysis" });
@@ -378,15 +404,15 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<BuildCor
     out.push({ ...analysis, meta: src.meta, text: src.text, body: src.body, encoding: src.encoding, hash: src.hash, format: src.format });
     options.onProgress?.(i + 1, loaded.sources.length, src.relPath, hit);
   }
+  if (cache && cache.stats.writeErrors > 0) {
+    problems.push({ path: cache.dir, message: `could not write ${cache.stats.writeErrors} cache entr${cache.stats.writeErrors === 1 ? "y" : "ies"}`, severity: "warning", code: "cache" });
+  }
 
   // Corpus-wide alias clusters: every source names a person the same way.
-  const corpusAliases = options.aliasYaml ? AliasTable.fromYaml(options.aliasYaml) : new AliasTable();
-  for (const s of out) for (const e of s.entities) corpusAliases.observe(e.text, e.type);
-  const applyAliases = (analyzeModule as Record<string, unknown>).applyAliases as ((a: AnalyzedText, t: AliasTable) => AnalyzedText) | undefined;
-  const sources = applyAliases
-    ? out.map((s) => ({ ...s, ...applyAliases(s, corpusAliases), meta: s.meta, text: s.text, body: s.body, encoding: s.encoding, hash: s.hash, format: s.format }))
-    : out;
-  return { sources, problems, stats: { analysed, fromCache, ms: performance.now() - t0 } };
+  const aliases = aliasYaml ? AliasTable.fromYaml(aliasYaml) : new AliasTable();
+  for (const s of out) for (const e of s.entities) aliases.observe(e.text, e.type);
+  const sources = out.map((s) => ({ ...s, ...analyzeModule.applyAliases(s, aliases), meta: s.meta, text: s.text, body: s.body, encoding: s.encoding, hash: s.hash, format: s.format }));
+  return { sources, problems, aliases, stats: { analysed, fromCache, cached: fromCache, ms: performance.now() - t0 } };
 }
 
 /** The article date as a PartialDate (`2025-03-24T08:57:00+09:00` → 2025-03-24). */

@@ -20,6 +20,8 @@
 export const OPAQUE = "\uE001";
 /** Sentinel for the end of an emphasis, which Pandoc treats like the end of a word. */
 export const STRING_END = "\uE000";
+/** Sentinel for the `[` that opens a Markdown link: opaque, but Pandoc sees a `[` there. */
+export const LINK_OPEN = "\uE002";
 
 /** One item of a scanned citation; offsets index the scanned string. */
 export interface ScannedItem {
@@ -137,8 +139,9 @@ interface KeyMatch {
 }
 
 /** Pandoc's `citeKey True` at `i` (`-@key`, `@key`, `@{key}`), including the after-string guard. */
-function citeKey(s: string, i: number): KeyMatch | null {
-  if (isAfterString(s, i)) return null;
+function citeKey(s: string, i: number, citeEnd = -1): KeyMatch | null {
+  // Pandoc's last-string position is not moved by a citation: `@a@b` holds two.
+  if (i !== citeEnd && isAfterString(s, i)) return null;
   let j = i;
   const suppressAuthor = s[j] === "-";
   if (suppressAuthor) j++;
@@ -223,6 +226,20 @@ function citeList(s: string, i: number, mode: CitationMode): { items: ScannedIte
   }
 }
 
+/** The `]` matching the `[` at `i` (nested brackets balanced), or -1. */
+function matchBracket(s: string, i: number): number {
+  let depth = 0;
+  const limit = Math.min(s.length, i + 4 * MAX_PART);
+  for (let k = i; k < limit; k++) {
+    if (s[k] === "[" || s[k] === LINK_OPEN) depth++;
+    else if (s[k] === "]") {
+      depth--;
+      if (depth === 0) return k;
+    }
+  }
+  return -1;
+}
+
 /** `[ … ]` at `i`: Pandoc's `normalCite`. */
 function normalCite(s: string, i: number): ScannedCitation | null {
   const list = citeList(s, spnl(s, i + 1), "NormalCitation");
@@ -232,8 +249,8 @@ function normalCite(s: string, i: number): ScannedCitation | null {
 }
 
 /** `@key` or `@key [p. 3]` at `i` (an `@`): Pandoc's `textualCite`. */
-function textualCite(s: string, i: number): ScannedCitation | null {
-  const key = citeKey(s, i);
+function textualCite(s: string, i: number, citeEnd: number): ScannedCitation | null {
+  const key = citeKey(s, i, citeEnd);
   if (!key) return null;
   const first: ScannedItem = {
     key: key.key,
@@ -246,8 +263,13 @@ function textualCite(s: string, i: number): ScannedCitation | null {
     suppressAuthor: key.suppressAuthor,
     mode: key.suppressAuthor ? "SuppressAuthor" : "AuthorInText",
   };
-  // Pandoc's `bareloc`: an optional `[locator; @more]` after the key.
   const b = spnl(s, key.end);
+  // `@a [see @b, p. 3]`: a bracketed citation right after joins this one.
+  if (s[b] === "[") {
+    const rest = normalCite(s, b);
+    if (rest && !"[(\uE002".includes(s[rest.end] ?? "x")) return { start: i, end: rest.end, inText: true, items: [first, ...rest.items] };
+  }
+  // Pandoc's `bareloc`: an optional `[locator; @more]` after the key.
   if (s[b] === "[" && s[b + 1] !== "^") {
     let e = b + 1;
     while (e < s.length && s[e] !== ";" && s[e] !== "]" && e - b <= MAX_PART) e++;
@@ -259,7 +281,7 @@ function textualCite(s: string, i: number): ScannedCitation | null {
       ok = rest !== null;
       if (rest) {
         const close = rest.end;
-        if (ok && s[close + 1] !== "[" && s[close + 1] !== "(") {
+        if (ok && !"[(\uE002".includes(s[close + 1] ?? "x")) {
           return {
             start: i,
             end: close + 1,
@@ -268,7 +290,7 @@ function textualCite(s: string, i: number): ScannedCitation | null {
           };
         }
       }
-    } else if (ok && s[e + 1] !== "[" && s[e + 1] !== "(") {
+    } else if (ok && !"[(\uE002".includes(s[e + 1] ?? "x")) {
       return { start: i, end: e + 1, inText: true, items: [{ ...first, suffix: cleanText(s.slice(b + 1, e)) }] };
     }
   }
@@ -284,13 +306,27 @@ export function scanCitations(s: string): { citations: ScannedCitation[]; proble
   const problems: ScanProblem[] = [];
   let i = 0;
   const n = s.length;
+  let citeEnd = -1;
+  // The second bracket of `[x][y]`, which Pandoc re-reads on its own once the reference fails.
+  let isolated = -1;
   while (i < n) {
     const ch = s[i];
     if (ch === "[") {
-      const c = normalCite(s, i);
+      // Pandoc tries a reference link before a citation: `[@a][x]` (x undefined) falls back to
+      // text, its first bracket read as inlines (`@a` in-text), its second re-read on its own.
+      // `![…]` is an image to Pandoc (its text read as inlines), never a citation.
+      let refLink = s[i - 1] === "!";
+      if (i !== isolated && !refLink) {
+        const close = matchBracket(s, i);
+        if (close >= 0 && (s[close + 1] === "[" || s[close + 1] === LINK_OPEN)) {
+          refLink = true;
+          if (s[close + 1] === "[" && matchBracket(s, close + 1) >= 0) isolated = close + 1;
+        }
+      }
+      const c = refLink ? null : normalCite(s, i);
       if (c) {
         citations.push(c);
-        i = c.end;
+        i = citeEnd = c.end;
         continue;
       }
       const close = s.indexOf("]", i);
@@ -313,10 +349,10 @@ export function scanCitations(s: string): { citations: ScannedCitation[]; proble
     // In-text citations start at `@` only: Pandoc reads the `-` of an in-text `-@key` as text
     // (its mode stays AuthorInText); `-@` suppresses the author inside brackets only.
     if (ch === "@") {
-      const c = textualCite(s, i);
+      const c = textualCite(s, i, citeEnd);
       if (c) {
         citations.push(c);
-        i = c.end;
+        i = citeEnd = c.end;
         continue;
       }
       {
@@ -350,9 +386,10 @@ export function scanCitations(s: string): { citations: ScannedCitation[]; proble
 export function maskCitationKeys(text: string): string {
   let out: string[] | null = null;
   let i = text.indexOf("@");
+  let keyEnd = -1;
   while (i >= 0) {
     const prev = codePointBefore(text, i);
-    if (!(prev === "." || isAlphaNum(prev))) {
+    if (i === keyEnd || !(prev === "." || isAlphaNum(prev))) {
       let start = i + 1;
       let end: number | null = null;
       if (text[start] === "{") {
@@ -365,6 +402,7 @@ export function maskCitationKeys(text: string): string {
           out ??= text.split("");
           for (let k = start; k < end; k++) if (/[_*<&`\[\]\\!]/.test(text[k])) out[k] = "x";
         }
+        keyEnd = text[start] === "{" ? end + 1 : end;
         i = text.indexOf("@", Math.max(end, i + 1));
         continue;
       }

@@ -17,7 +17,7 @@ import { frontmatterFromMarkdown } from "mdast-util-frontmatter";
 import { parse as parseYaml } from "yaml";
 import type { Span } from "../model";
 import type { Citation, CitationItem, DraftQuote, DraftSentence, ParsedDraft } from "./draftModel";
-import { OPAQUE, STRING_END, maskCitationKeys, scanCitations, splitLocator } from "./citations";
+import { LINK_OPEN, OPAQUE, STRING_END, maskCitationKeys, scanCitations, splitLocator } from "./citations";
 
 /** Minimal view of the mdast nodes we read (avoids depending on @types/mdast directly). */
 interface MdNode {
@@ -166,7 +166,7 @@ function flattenInline(text: string, masked: string, node: MdNode, out: Stream):
       const kids = node.children ?? [];
       const first = kids.length > 0 ? nodeStart(kids[0]) : undefined;
       const last = kids.length > 0 ? nodeEnd(kids[kids.length - 1]) : undefined;
-      pushMarker(out, OPAQUE, s, first ?? e);
+      pushMarker(out, LINK_OPEN, s, first ?? e);
       for (const k of kids) flattenInline(text, masked, k, out);
       pushMarker(out, OPAQUE, last ?? s, e);
       return;

@@ -1,12 +1,22 @@
 /**
- * Completion: source keys after `[@` / `@` (also straight after Japanese text). Items are plain
- * data; the LSP handler converts them.
+ * Completion, by what the writer is typing:
+ *   `[@`, `@`, `本文@` → source keys (title, outlet, date), and events whose date or participant
+ *                        matches what is typed (`[@3月18日`), inserting the reporting source's key;
+ *   after 「 or 『     → corpus quotes ranked against the typed text in kanji or kana (readings),
+ *                        inserting the exact words, the closing mark and the citation as one snippet;
+ *   after a date       → the corpus's events of that date, with their citation;
+ *   after a name part  → entity names from the corpus.
+ * Items are plain data; the LSP handler converts them. Lookups go through the catalogue built once
+ * per index (corpusCatalog.ts), so a keystroke never re-tokenises or scans the corpus text.
  */
+import type { Locale } from "../check/messages";
 import type { CorpusIndex } from "../index/corpusIndex";
 import type { Span } from "../model";
-import type { Locale } from "../check/messages";
-import { keyPrefixAt } from "./citationAtCursor";
-import { sourceCardMarkdown } from "./sourceCard";
+import { keyPrefixAt, openQuoteAt } from "./citationAtCursor";
+import { searchEntities, searchEvents, searchQuotes, type CatalogEvent, type CorpusCatalog } from "./corpusCatalog";
+import { featureText } from "./featureText";
+import { passageMarkdown } from "./hover";
+import { escapeMd, sourceCardMarkdown } from "./sourceCard";
 
 export interface CompletionEntry {
   label: string;
@@ -20,6 +30,15 @@ export interface CompletionEntry {
   sortText: string;
   filterText: string;
 }
+
+export interface CompletionResult {
+  items: CompletionEntry[];
+  /** True when typing more may change the set (the client should ask again, not filter locally). */
+  incomplete: boolean;
+}
+
+/** Default cap on items per request. */
+export const COMPLETION_LIMIT = 50;
 
 export function completeSourceKeys(text: string, offset: number, index: CorpusIndex, locale: Locale = "en", limit = 200): CompletionEntry[] | null {
   const at = keyPrefixAt(text, offset);
@@ -44,6 +63,143 @@ export function completeSourceKeys(text: string, offset: number, index: CorpusIn
     snippet: false,
     span: at.span,
     sortText: `${rank}${String(i).padStart(5, "0")}`,
-    filterText: `${s.meta.key} ${s.meta.title ?? ""} ${s.meta.outlet ?? ""}`,
+    // What is typed leads, so the client's own filter keeps items matched by title or outlet.
+    filterText: `${at.prefix} ${s.meta.key} ${s.meta.title ?? ""} ${s.meta.outlet ?? ""}`,
   }));
+}
+
+/** Escapes text for a snippet body (`$`, `}` and `\` are snippet syntax). */
+export function escapeSnippet(s: string): string {
+  return s.replace(/[\\$}]/g, "\\$&");
+}
+
+const CLOSING: Record<string, string> = { "「": "」", "『": "』" };
+
+function eventLabel(e: CatalogEvent): string {
+  const who = e.event.participants.length ? ` (${e.event.participants.join(", ")})` : "";
+  const where = e.event.place ? ` @ ${e.event.place}` : "";
+  return `${e.date} ${e.event.predicate}${who}${where}`;
+}
+
+function eventDocumentation(e: CatalogEvent): string {
+  const sentence = e.source.sentences[e.event.sentence];
+  const span = { start: e.event.dateSpan.start, end: e.event.dateSpan.end };
+  return sentence ? passageMarkdown(e.source, span) + `\n\n\`@${e.source.meta.key}\`` : `\`@${e.source.meta.key}\``;
+}
+
+/** Quotes after an open 「/『: the exact source words, the closing mark and `[@key]`, as one snippet. */
+export function completeQuotes(text: string, offset: number, catalog: CorpusCatalog, locale: Locale = "en", limit = COMPLETION_LIMIT): CompletionResult | null {
+  const open = openQuoteAt(text, offset);
+  if (!open) return null;
+  const t = featureText(locale);
+  const close = CLOSING[open.mark] ?? "」";
+  // An auto-closed mark right after the cursor is replaced, not doubled.
+  const span = { start: open.span.start, end: text.startsWith(close, offset) ? offset + 1 : offset };
+  const hits = searchQuotes(catalog, open.typed, limit);
+  const items = hits.map(({ quote, rank }, i): CompletionEntry => {
+    const key = quote.source.meta.key;
+    const words = quote.unit.text.replace(/\s*\n\s*/g, "");
+    const speaker = quote.unit.speaker;
+    return {
+      label: words.length > 60 ? words.slice(0, 59) + "…" : words,
+      kind: "quote",
+      detail: [speaker ?? (quote.unit.kind === "term" ? t.term : t.unknownSpeaker), `@${key}`, quote.source.meta.outlet].filter(Boolean).join(" · "),
+      documentation: `${passageMarkdown(quote.source, quote.unit)}\n\n${t.speaker}: ${speaker ? escapeMd(speaker) : `*${t.unknownSpeaker}*`} · \`@${key}\``,
+      insertText: `${escapeSnippet(words)}${close}[@${escapeSnippet(key)}]$0`,
+      snippet: true,
+      span,
+      sortText: `${rank}${String(i).padStart(5, "0")}`,
+      filterText: `${open.typed} ${quote.reading} ${words}`,
+    };
+  });
+  return { items, incomplete: true };
+}
+
+/** Events whose date or participant matches the typed key prefix (`[@3月18日`): inserts the reporting source's key. */
+function completeEventKeys(prefix: string, span: Span, catalog: CorpusCatalog, locale: Locale, limit: number): CompletionEntry[] {
+  if (!prefix || /^[\x21-\x7e]+$/.test(prefix)) return [];
+  const t = featureText(locale);
+  return searchEvents(catalog, prefix, limit).map((e, i) => ({
+    label: eventLabel(e),
+    kind: "event",
+    detail: `${t.event} · @${e.source.meta.key}`,
+    documentation: eventDocumentation(e),
+    insertText: e.source.meta.key,
+    snippet: false,
+    span,
+    sortText: `2${String(i).padStart(5, "0")}`,
+    filterText: `${prefix} ${eventLabel(e)}`,
+  }));
+}
+
+/** The run of Japanese text, digits and date marks just before `offset` on its line (at most 16 chars). */
+function wordBefore(text: string, offset: number): { word: string; start: number } {
+  let i = offset;
+  while (i > 0 && offset - i < 16 && /[\p{Script=Han}\p{Script=Katakana}\p{Script=Hiragana}ー々0-9０-９/／]/u.test(text[i - 1])) i--;
+  return { word: text.slice(i, offset), start: i };
+}
+
+/** After a date (`3月18日`): the corpus's events on it, inserting the date, the happening and its citation. */
+function completeEventsAfterDate(text: string, offset: number, catalog: CorpusCatalog, locale: Locale, limit: number): CompletionEntry[] {
+  const { word, start } = wordBefore(text, offset);
+  const m = /(?:[0-9０-９]{4}年)?[0-9０-９]{1,2}月(?:[0-9０-９]{1,2}日)?$/.exec(word);
+  if (!m) return [];
+  const t = featureText(locale);
+  const span = { start: start + (m.index ?? 0), end: offset };
+  const typed = m[0];
+  return searchEvents(catalog, typed, limit).map((e, i) => {
+    // Only what the source states: the date, the happening and its citation; the writer adds the rest.
+    const insert = `${typed}の${e.event.predicate}[@${e.source.meta.key}]`;
+    return {
+      label: eventLabel(e),
+      kind: "event",
+      detail: `${t.event} · @${e.source.meta.key}`,
+      documentation: eventDocumentation(e),
+      insertText: insert,
+      snippet: false,
+      span,
+      sortText: `1${String(i).padStart(5, "0")}`,
+      filterText: `${typed} ${eventLabel(e)}`,
+    };
+  });
+}
+
+/** After part of a name (`プー`, `ぷー`, `ゼレン`): entity names from the corpus, most mentioned first. */
+function completeEntities(text: string, offset: number, catalog: CorpusCatalog, locale: Locale, limit: number): CompletionEntry[] {
+  const { word, start } = wordBefore(text, offset);
+  const t = featureText(locale);
+  // The longest tail of the run that starts some name wins (`会談したプー` → `プー`).
+  for (let from = 0; from <= word.length - 2; from++) {
+    const tail = word.slice(from);
+    if (/^[0-9０-９]/.test(tail)) continue;
+    const found = searchEntities(catalog, tail, limit);
+    if (!found.length) continue;
+    const span = { start: start + from, end: offset };
+    return found.map((e, i) => ({
+      label: e.canonical,
+      kind: "entity",
+      detail: t.entity(t.types[e.type] ?? e.type, e.count),
+      documentation: `${e.spellings.map(escapeMd).join(" · ")}\n\n${e.keys.map((k) => `\`@${k}\``).join(", ")}`,
+      insertText: e.canonical,
+      snippet: false,
+      span,
+      sortText: `3${String(i).padStart(5, "0")}`,
+      filterText: `${tail} ${e.spellings.join(" ")}`,
+    }));
+  }
+  return [];
+}
+
+/** Every completion at `offset`, or null when the cursor is in no completable context. */
+export function complete(text: string, offset: number, index: CorpusIndex, catalog: CorpusCatalog, locale: Locale = "en", limit = COMPLETION_LIMIT): CompletionResult | null {
+  const keyAt = keyPrefixAt(text, offset);
+  if (keyAt) {
+    const keys = completeSourceKeys(text, offset, index, locale, limit) ?? [];
+    const events = completeEventKeys(keyAt.prefix, keyAt.span, catalog, locale, Math.max(0, limit - keys.length));
+    return { items: [...keys, ...events], incomplete: events.length > 0 || keys.length >= limit };
+  }
+  const quotes = completeQuotes(text, offset, catalog, locale, limit);
+  if (quotes) return quotes;
+  const items = [...completeEventsAfterDate(text, offset, catalog, locale, limit), ...completeEntities(text, offset, catalog, locale, limit)].slice(0, limit);
+  return items.length ? { items, incomplete: true } : null;
 }

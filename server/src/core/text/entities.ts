@@ -167,6 +167,18 @@ export class AliasTable {
     return best;
   }
 
+  /**
+   * An independent copy: analysing a draft observes its spellings, which must not leak into the
+   * corpus-wide clusters (display names would drift with every keystroke).
+   */
+  clone(): AliasTable {
+    const copy = new AliasTable();
+    for (const [k, m] of this.counts) copy.counts.set(k, new Map(m));
+    for (const [k, v] of this.userCanonical) copy.userCanonical.set(k, v);
+    for (const [k, v] of this.types) copy.types.set(k, v);
+    return copy;
+  }
+
   /** True when two names are in the same cluster. */
   same(a: string, b: string): boolean {
     return this.key(a) === this.key(b);

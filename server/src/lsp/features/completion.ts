@@ -1,6 +1,7 @@
-/** LSP completion handler: source keys after `[@`/`@` (thin over core/features/completion). */
+/** LSP completion: keys, quotes, events and entity names (thin over core/features/completion). */
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem } from "vscode-languageserver/node";
-import { completeSourceKeys, type CompletionEntry } from "../../core/features/completion";
+import { complete, type CompletionEntry } from "../../core/features/completion";
+import { catalogFor } from "../../core/features/corpusCatalog";
 import { LineIndex } from "../../core/lineIndex";
 import { toRange } from "../convert";
 import type { ServerContext } from "../server";
@@ -31,10 +32,9 @@ export function registerCompletion(ctx: ServerContext): void {
     if (!doc) return null;
     const loaded = await ctx.projectFor(doc.uri).host.load();
     const text = doc.getText();
+    const result = complete(text, doc.offsetAt(params.position), loaded.index, catalogFor(loaded.index, loaded.tokenizer), ctx.locale);
+    if (!result) return null;
     const lines = new LineIndex(text);
-    const offset = doc.offsetAt(params.position);
-    const entries = completeSourceKeys(text, offset, loaded.index, ctx.locale);
-    if (!entries) return null;
-    return { isIncomplete: false, items: entries.map((e) => toCompletionItem(e, lines)) };
+    return { isIncomplete: result.incomplete, items: result.items.map((e) => toCompletionItem(e, lines)) };
   });
 }

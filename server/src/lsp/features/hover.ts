@@ -1,7 +1,8 @@
-/** LSP hover handler: a source card on a key (thin over core/features/hover). */
+/** LSP hover: source card, quote in context, events of a date, aligned passage (thin over core/features/hover). */
 import { MarkupKind } from "vscode-languageserver/node";
 import { parseDraft } from "../../core/draft/parseDraft";
-import { hoverKey } from "../../core/features/hover";
+import { catalogFor } from "../../core/features/corpusCatalog";
+import { hoverAt } from "../../core/features/hover";
 import { LineIndex } from "../../core/lineIndex";
 import { toRange } from "../convert";
 import type { ServerContext } from "../server";
@@ -12,7 +13,11 @@ export function registerHover(ctx: ServerContext): void {
     if (!doc) return null;
     const loaded = await ctx.projectFor(doc.uri).host.load();
     const text = doc.getText();
-    const result = hoverKey(parseDraft(text), doc.offsetAt(params.position), loaded.index, ctx.locale);
+    const result = hoverAt(parseDraft(text), doc.offsetAt(params.position), {
+      index: loaded.index,
+      catalog: catalogFor(loaded.index, loaded.tokenizer),
+      locale: ctx.locale,
+    });
     if (!result) return null;
     return { contents: { kind: MarkupKind.Markdown, value: result.markdown }, range: toRange(new LineIndex(text), result.span) };
   });

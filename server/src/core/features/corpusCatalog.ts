@@ -1,0 +1,256 @@
+/**
+ * Lookup structures the editor features need over a corpus index, built once per index (cached in a
+ * WeakMap keyed by the `CorpusIndex`, so a rebuilt corpus gets a fresh catalogue and the old one is
+ * collected with its index):
+ *
+ * - quotes with their kana reading (kuromoji's katakana readings folded to hiragana), so typing
+ *   `「けんとう` finds 「検討が必要」; a bigram → quote posting list over both the text and the reading,
+ *   so a keystroke only verifies the quotes that share the typed text's rarest bigram;
+ * - events by date, and every event with its source, for completion, hover and the timeline;
+ * - entity names (canonical and spellings) sorted by their folded form for prefix lookup.
+ *
+ * Nothing here re-tokenises per request: the tokenizer runs once per quote, when the catalogue is built.
+ */
+import type { CorpusIndex } from "../index/corpusIndex";
+import type { EntityType, EventUnit, IndexedSource, QuoteUnit } from "../model";
+import { formatPartialDate } from "../text/dates";
+import { normalizeForMatch } from "../text/normalize";
+import type { Tokenizer } from "../text/tokenizer";
+
+/** Katakana → hiragana, one char for one char (ヴ and small ヵヶ included). */
+export function toHiragana(s: string): string {
+  let out = "";
+  for (const ch of s) {
+    const c = ch.charCodeAt(0);
+    out += c >= 0x30a1 && c <= 0x30f6 ? String.fromCharCode(c - 0x60) : ch;
+  }
+  return out;
+}
+
+/** The form typed text and catalogue entries are compared in: normalised for matching, kana folded to hiragana. */
+export function foldForLookup(s: string): string {
+  return toHiragana(normalizeForMatch(s));
+}
+
+export interface CatalogQuote {
+  id: number;
+  source: IndexedSource;
+  unit: QuoteUnit;
+  /** `foldForLookup(text)`. */
+  folded: string;
+  /** The quote read in hiragana (kanji replaced by their readings). */
+  reading: string;
+  /** How many times the source holds these words (deduplicated entries). */
+  occurrences: number;
+}
+
+export interface CatalogEvent {
+  source: IndexedSource;
+  event: EventUnit;
+  /** `formatPartialDate(event.date)`. */
+  date: string;
+}
+
+export interface CatalogEntity {
+  canonical: string;
+  /** Spellings seen in the corpus (`プーチン大統領`, `プーチン氏`…), canonical first. */
+  spellings: string[];
+  type: EntityType;
+  /** Mentions across the corpus. */
+  count: number;
+  /** Keys of the sources that mention it. */
+  keys: string[];
+  /** `foldForLookup` of each spelling, parallel to `spellings`. */
+  folded: string[];
+}
+
+export interface CorpusCatalog {
+  quotes: CatalogQuote[];
+  events: CatalogEvent[];
+  entities: CatalogEntity[];
+  /** bigram of `folded` or `reading` → ids of quotes holding it (ascending). */
+  quoteBigrams: Map<string, number[]>;
+  /** single character → ids, for one-character queries. */
+  quoteChars: Map<string, number[]>;
+  /** Events by the month-day part of their date (`03-18`), the form a writer types most. */
+  eventsByMonthDay: Map<string, CatalogEvent[]>;
+}
+
+const catalogs = new WeakMap<CorpusIndex, CorpusCatalog>();
+
+/** The catalogue of an index, built on first use (about a millisecond per quote, for its reading). */
+export function catalogFor(index: CorpusIndex, tokenizer: Tokenizer): CorpusCatalog {
+  let c = catalogs.get(index);
+  if (!c) catalogs.set(index, (c = buildCatalog(index, tokenizer)));
+  return c;
+}
+
+function readingOf(text: string, tokenizer: Tokenizer): string {
+  try {
+    return toHiragana(
+      tokenizer
+        .tokenize(normalizeForMatch(text))
+        .map((t) => (t.reading && t.reading !== "*" ? t.reading : t.surface))
+        .join(""),
+    );
+  } catch {
+    return "";
+  }
+}
+
+function addPosting(map: Map<string, number[]>, gram: string, id: number): void {
+  let list = map.get(gram);
+  if (!list) map.set(gram, (list = []));
+  if (list[list.length - 1] !== id) list.push(id);
+}
+
+function buildCatalog(index: CorpusIndex, tokenizer: Tokenizer): CorpusCatalog {
+  const quotes: CatalogQuote[] = [];
+  const quoteBigrams = new Map<string, number[]>();
+  const quoteChars = new Map<string, number[]>();
+  const entityMap = new Map<string, CatalogEntity & { spellingSet: Set<string>; keySet: Set<string> }>();
+  const events: CatalogEvent[] = [];
+  const eventsByMonthDay = new Map<string, CatalogEvent[]>();
+
+  for (const source of index.sources) {
+    const seen = new Map<string, CatalogQuote>();
+    for (const unit of source.quotes) {
+      if (unit.normalized.length < 2) continue;
+      const prior = seen.get(unit.normalized);
+      if (prior) {
+        prior.occurrences++;
+        // Prefer the occurrence that names a speaker.
+        if (!prior.unit.speaker && unit.speaker) prior.unit = unit;
+        continue;
+      }
+      const folded = toHiragana(unit.normalized);
+      const entry: CatalogQuote = { id: quotes.length, source, unit, folded, reading: readingOf(unit.text, tokenizer), occurrences: 1 };
+      seen.set(unit.normalized, entry);
+      quotes.push(entry);
+      for (const s of [folded, entry.reading]) {
+        for (let i = 0; i + 1 < s.length; i++) addPosting(quoteBigrams, s.slice(i, i + 2), entry.id);
+        for (const ch of s) addPosting(quoteChars, ch, entry.id);
+      }
+    }
+    for (const event of source.events) {
+      const e: CatalogEvent = { source, event, date: formatPartialDate(event.date) };
+      events.push(e);
+      if (event.date.month !== null && event.date.day !== null) {
+        const md = `${String(event.date.month).padStart(2, "0")}-${String(event.date.day).padStart(2, "0")}`;
+        let list = eventsByMonthDay.get(md);
+        if (!list) eventsByMonthDay.set(md, (list = []));
+        list.push(e);
+      }
+    }
+    for (const m of source.entities) {
+      let e = entityMap.get(m.canonical);
+      if (!e) {
+        e = { canonical: m.canonical, spellings: [], folded: [], type: m.type, count: 0, keys: [], spellingSet: new Set([m.canonical]), keySet: new Set() };
+        entityMap.set(m.canonical, e);
+      }
+      e.count++;
+      e.spellingSet.add(m.text.trim());
+      e.keySet.add(source.meta.key);
+    }
+  }
+  const entities: CatalogEntity[] = [...entityMap.values()]
+    .map(({ spellingSet, keySet, ...e }) => {
+      const spellings = [...spellingSet].filter((s) => s.length > 0);
+      return { ...e, spellings, folded: spellings.map(foldForLookup), keys: [...keySet].sort() };
+    })
+    .sort((a, b) => b.count - a.count || a.canonical.localeCompare(b.canonical));
+  return { quotes, events, entities, quoteBigrams, quoteChars, eventsByMonthDay };
+}
+
+export interface QuoteHit {
+  quote: CatalogQuote;
+  /** Lower is better: 0 text prefix, 1 reading prefix, 2 text substring, 3 reading substring. */
+  rank: number;
+}
+
+/**
+ * Quotes matching what the writer typed after 「 (kanji, kana or a mix the reading covers), best
+ * first, at most `limit`. Speech quotes rank before terms; then quotes reported by more sources;
+ * then shorter quotes (a closer completion of what is typed).
+ */
+export function searchQuotes(catalog: CorpusCatalog, typed: string, limit = 50): QuoteHit[] {
+  const q = foldForLookup(typed);
+  let candidates: Iterable<number>;
+  if (q.length === 0) {
+    candidates = catalog.quotes.map((x) => x.id);
+  } else if (q.length === 1) {
+    candidates = catalog.quoteChars.get(q) ?? [];
+  } else {
+    // The rarest bigram's postings bound the candidates; `includes` then verifies each.
+    let best: number[] | undefined;
+    for (let i = 0; i + 1 < q.length; i++) {
+      const list = catalog.quoteBigrams.get(q.slice(i, i + 2));
+      if (!list) return [];
+      if (!best || list.length < best.length) best = list;
+    }
+    candidates = best ?? [];
+  }
+  const hits: QuoteHit[] = [];
+  for (const id of candidates) {
+    const quote = catalog.quotes[id];
+    let rank = -1;
+    if (q.length === 0) rank = 0;
+    else if (quote.folded.startsWith(q)) rank = 0;
+    else if (quote.reading.startsWith(q)) rank = 1;
+    else if (quote.folded.includes(q)) rank = 2;
+    else if (quote.reading.includes(q)) rank = 3;
+    if (rank >= 0) hits.push({ quote, rank });
+  }
+  const reported = new Map<string, number>();
+  for (const h of hits) reported.set(h.quote.folded, (reported.get(h.quote.folded) ?? 0) + 1);
+  hits.sort(
+    (a, b) =>
+      a.rank - b.rank ||
+      (a.quote.unit.kind === "speech" ? 0 : 1) - (b.quote.unit.kind === "speech" ? 0 : 1) ||
+      (reported.get(b.quote.folded) ?? 0) - (reported.get(a.quote.folded) ?? 0) ||
+      a.quote.folded.length - b.quote.folded.length ||
+      a.quote.source.meta.key.localeCompare(b.quote.source.meta.key) ||
+      a.quote.id - b.quote.id,
+  );
+  return hits.slice(0, limit);
+}
+
+/** Entities whose canonical name or a spelling starts with `typed` (folded), most mentioned first. */
+export function searchEntities(catalog: CorpusCatalog, typed: string, limit = 50): CatalogEntity[] {
+  const q = foldForLookup(typed);
+  if (!q) return [];
+  const out: CatalogEntity[] = [];
+  for (const e of catalog.entities) {
+    if (e.folded.some((f) => f.startsWith(q) && f !== q)) out.push(e);
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+/** Writer-typed month-day (`3月18日`, `3/18`, `03-18`) → `MM-DD`, or a month alone → `MM-`. */
+export function monthDayKey(typed: string): string | null {
+  const s = typed.normalize("NFKC");
+  let m = /(?:(\d{4})[年/-])?(\d{1,2})[月/-](?:(\d{1,2})日?)?$/.exec(s);
+  if (!m) return null;
+  const month = Number(m[2]);
+  if (month < 1 || month > 12) return null;
+  const mm = String(month).padStart(2, "0");
+  if (!m[3]) return `${mm}-`;
+  const day = Number(m[3]);
+  if (day < 1 || day > 31) return null;
+  return `${mm}-${String(day).padStart(2, "0")}`;
+}
+
+/** Events on a typed date (`3月18日`) or month (`3月`), or with a participant whose name starts with `typed`. */
+export function searchEvents(catalog: CorpusCatalog, typed: string, limit = 50): CatalogEvent[] {
+  const md = monthDayKey(typed);
+  let out: CatalogEvent[];
+  if (md && !md.endsWith("-")) out = [...(catalog.eventsByMonthDay.get(md) ?? [])];
+  else if (md) out = catalog.events.filter((e) => e.event.date.month === Number(md.slice(0, 2)));
+  else {
+    const q = foldForLookup(typed);
+    if (q.length < 2) return [];
+    out = catalog.events.filter((e) => e.event.participants.some((p) => foldForLookup(p).startsWith(q)));
+  }
+  return out.sort((a, b) => a.date.localeCompare(b.date) || a.source.meta.key.localeCompare(b.source.meta.key)).slice(0, limit);
+}

@@ -1,0 +1,113 @@
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, chmodSync, cpSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { loadCorpus, type CorpusFs, nodeCorpusFs } from "../../server/src/core/corpus/loadCorpus";
+import { LineIndex } from "../../server/src/core/lineIndex";
+
+const root = join(__dirname, "..", "..");
+const variants = join(root, "test", "fixtures", "corpus-variants");
+
+test("the sample corpus loads with its catalogue keys", async () => {
+  const { sources, problems } = await loadCorpus({ dir: join(root, "corpus") });
+  assert.deepEqual(problems, []);
+  assert.deepEqual(
+    sources.map((s) => s.meta.key),
+    ["chrysanthemum-ukraine-talks", "findgo-trump-putin-call", "nikkei-2025-04-12", "newsweekjapan-2025-03-24"],
+  );
+  for (const s of sources) {
+    assert.equal(s.encoding, "utf-8");
+    assert.match(s.hash, /^[0-9a-f]{64}$/);
+    assert.ok(s.body.length > 0);
+  }
+});
+
+test("every encoding and format variant loads to the same article text", async () => {
+  const { sources, problems } = await loadCorpus({ dir: join(variants, "good") });
+  assert.deepEqual(problems, []);
+  const by = Object.fromEntries(sources.map((s) => [s.relPath, s]));
+  assert.equal(by["000_shift_jis.txt"].encoding, "shift_jis");
+  assert.equal(by["001_euc_jp.txt"].encoding, "euc-jp");
+  assert.equal(by["002_utf16le_bom.txt"].encoding, "utf-16le");
+  assert.equal(by["003_utf8_bom.txt"].encoding, "utf-8");
+  const phrase = "ウィットコフ中東担当特使とロシア北西部サンクトペテルブルクで会談した";
+  for (const rel of ["002_utf16le_bom.txt", "002_page.html"]) {
+    const s = by[rel];
+    assert.ok(s.body.some((b) => s.text.slice(b.start, b.end).includes(phrase)), rel);
+    assert.ok(!s.body.some((b) => /記事を印刷する|円安|ニュースレター|Copyright|gtag/.test(s.text.slice(b.start, b.end))), rel);
+  }
+  // HTML: offsets are the file's own (the masked view has the file's length and line breaks).
+  const html = by["002_page.html"];
+  const file = readFileSync(join(variants, "good", "002_page.html"), "utf8");
+  assert.equal(html.format, "html");
+  assert.equal(html.text.length, file.length);
+  assert.equal(new LineIndex(html.text).lineCount, new LineIndex(file).lineCount);
+  const at = html.text.indexOf(phrase);
+  assert.equal(file.slice(at, at + phrase.length), phrase);
+  assert.equal(html.meta.key, "nikkei-2025-04-12");
+  assert.equal(html.meta.url, "https://www.nikkei.com/article/DGXZQOGN000000000000000000000/");
+  const md = by["003_front_matter.md"];
+  assert.equal(md.meta.key, "reuters-peskov-2025-03-24");
+  assert.equal(md.meta.provenance?.key, "front-matter");
+  assert.ok(md.body[0].start > md.text.indexOf("---", 3), "front matter is not body");
+});
+
+test("bad inputs are reported with file and reason; the rest loads", async () => {
+  const { sources, problems } = await loadCorpus({ dir: join(variants, "bad") });
+  assert.deepEqual(sources.map((s) => s.relPath).sort(), ["broken-front-matter.md", "dup-a.md", "good.txt"]);
+  const reason = (file: string) =>
+    problems
+      .filter((p) => p.path.endsWith(file))
+      .map((p) => `${p.code}: ${p.message}`)
+      .join(" | ");
+  assert.match(reason("binary.txt"), /^binary: skipped: binary file/);
+  assert.match(reason("control-chars.txt"), /^binary:/);
+  assert.match(reason("empty.txt"), /^empty: skipped: empty file/);
+  assert.match(reason("invalid-utf8.txt"), /^invalid-utf8: skipped: invalid UTF-8 at byte 200/);
+  assert.match(reason("latin1.txt"), /^unknown-encoding:/);
+  assert.match(reason("unclosed-front-matter.md"), /never closed/);
+  assert.match(reason("broken-front-matter.md"), /^front-matter: broken front matter \(line [34]\)/);
+  assert.match(reason("dup-b.md"), /^duplicate-key: skipped: duplicate citation key 'same-key'.*dup-a\.md/);
+  assert.match(reason("dup-a.md"), /^duplicate-key: .*dup-b\.md/);
+});
+
+test("symlink loops, unreadable and oversized files, include/exclude", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "shutten-corpus-"));
+  try {
+    cpSync(join(root, "corpus", "002_a7bcb88a404c413b.txt"), join(dir, "a.txt"));
+    mkdirSync(join(dir, "sub"));
+    cpSync(join(root, "corpus", "003_da387fb42327dcfe.txt"), join(dir, "sub", "b.md"));
+    symlinkSync(dir, join(dir, "sub", "loop"));
+    symlinkSync(join(dir, "missing.txt"), join(dir, "dangling.txt"));
+    writeFileSync(join(dir, "big.txt"), Buffer.alloc(20000, 0x41));
+    writeFileSync(join(dir, "locked.txt"), "本文");
+    chmodSync(join(dir, "locked.txt"), 0o000);
+    writeFileSync(join(dir, "notes.csv"), "a,b");
+    mkdirSync(join(dir, "drafts"));
+    writeFileSync(join(dir, "drafts", "d.md"), "下書き");
+
+    // An injected file system makes the unreadable case independent of running as root.
+    const fs: CorpusFs = {
+      ...nodeCorpusFs,
+      readFile: async (p) => {
+        if (p.endsWith("locked.txt")) throw Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" });
+        return nodeCorpusFs.readFile(p);
+      },
+    };
+    const { sources, problems } = await loadCorpus({ dir, fs, maxFileBytes: 10000, exclude: ["drafts/**"] });
+    assert.deepEqual(sources.map((s) => s.relPath), ["a.txt", "sub/b.md"]);
+    const msg = problems.map((p) => `${p.path.slice(dir.length + 1)}: ${p.code}: ${p.message}`).join("\n");
+    assert.match(msg, /big\.txt: too-large: skipped: file too large \(19\.5 KB; the limit is 9\.8 KB\)/);
+    assert.match(msg, /locked\.txt: unreadable: skipped: cannot read file \(EACCES\)/);
+    assert.match(msg, /dangling\.txt: unreadable: broken symbolic link/);
+    assert.match(msg, /sub\/loop: symlink-loop/);
+  } finally {
+    chmodSync(join(dir, "locked.txt"), 0o644);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a missing corpus folder throws (the CLI turns it into exit 2)", async () => {
+  await assert.rejects(loadCorpus({ dir: join(tmpdir(), "no-such-corpus-" + process.pid) }), /cannot read corpus directory/);
+});
