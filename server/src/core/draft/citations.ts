@@ -339,8 +339,7 @@ export function scanCitations(s: string): { citations: ScannedCitation[]; proble
             code: "citation-without-key",
             message: "This citation has no key: write `[@key]` with a source key after `@`.",
           });
-          i = close + 1;
-          continue;
+          // Keep scanning inside, as Pandoc does: `[@a; @]` still cites `@a` in-text.
         }
       }
       i++;

@@ -143,8 +143,17 @@ export function alignWithin(pattern: string, text: string, maxDistance = Infinit
     [prev, cur] = [cur, prev];
     [prevStart, curStart] = [curStart, prevStart];
   }
+  // Among equally close substrings, prefer the one whose length is nearest the pattern's: a changed
+  // last character should offer the source's whole word, not a truncated one.
   let bestJ = 0;
-  for (let j = 1; j <= n; j++) if (prev[j] < prev[bestJ] || (prev[j] === prev[bestJ] && j < bestJ)) bestJ = j;
+  let bestGap = Infinity;
+  for (let j = 1; j <= n; j++) {
+    const gap = Math.abs(j - prevStart[j] - m);
+    if (prev[j] < prev[bestJ] || (prev[j] === prev[bestJ] && gap < bestGap)) {
+      bestJ = j;
+      bestGap = gap;
+    }
+  }
   if (prev[bestJ] > maxDistance) return null;
   return { start: prevStart[bestJ], end: bestJ, distance: prev[bestJ] };
 }

@@ -1,0 +1,85 @@
+/**
+ * The corpus's timeline: every dated event grouped by date, with the source and sentence that report
+ * it, and the conflicts — two sources reporting the same kind of happening (same predicate, shared
+ * or unnamed participants, same month) on different days, where neither reports the other's day.
+ */
+import type { IndexedSource, Span } from "../model";
+import type { CatalogEvent, CorpusCatalog } from "./corpusCatalog";
+
+export interface TimelineEventData {
+  date: string;
+  predicate: string;
+  participants: string[];
+  place: string | null;
+  source: IndexedSource;
+  sentence: string;
+  span: Span;
+}
+
+export interface TimelineConflictData {
+  predicate: string;
+  participants: string[];
+  a: { date: string; source: IndexedSource; sentence: string };
+  b: { date: string; source: IndexedSource; sentence: string };
+}
+
+export interface TimelineData {
+  days: { date: string; events: TimelineEventData[] }[];
+  conflicts: TimelineConflictData[];
+}
+
+const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
+
+function sameHappening(a: CatalogEvent, b: CatalogEvent): boolean {
+  const x = a.event;
+  const y = b.event;
+  if (x.predicate !== y.predicate) return false;
+  if (x.participants.length && y.participants.length && !x.participants.some((p) => y.participants.includes(p))) return false;
+  if (x.date.month === null || x.date.month !== y.date.month) return false;
+  return x.date.year === null || y.date.year === null || x.date.year === y.date.year;
+}
+
+/** Sorts partial dates: known years first by value; `--MM-DD` after them, ordered by month-day. */
+function dateOrder(a: string, b: string): number {
+  return a.localeCompare(b);
+}
+
+export function timeline(catalog: CorpusCatalog): TimelineData {
+  const byDate = new Map<string, TimelineEventData[]>();
+  for (const e of catalog.events) {
+    if (!e.date) continue;
+    const s = e.source.sentences[e.event.sentence];
+    const item: TimelineEventData = {
+      date: e.date,
+      predicate: e.event.predicate,
+      participants: e.event.participants,
+      place: e.event.place,
+      source: e.source,
+      sentence: s ? oneLine(s.text) : "",
+      span: { start: e.event.start, end: e.event.end },
+    };
+    let list = byDate.get(e.date);
+    if (!list) byDate.set(e.date, (list = []));
+    list.push(item);
+  }
+  const days = [...byDate.entries()].sort(([a], [b]) => dateOrder(a, b)).map(([date, events]) => ({ date, events }));
+
+  const conflicts: TimelineConflictData[] = [];
+  const seen = new Set<string>();
+  const dayed = catalog.events.filter((e) => e.event.date.day !== null);
+  for (const a of dayed)
+    for (const b of dayed) {
+      if (a.source === b.source || a.event.date.day === b.event.date.day || !sameHappening(a, b)) continue;
+      // Neither source may report the other's day for the same happening.
+      const aDays = new Set(dayed.filter((e) => e.source === a.source && sameHappening(e, a)).map((e) => e.event.date.day));
+      const bDays = new Set(dayed.filter((e) => e.source === b.source && sameHappening(e, b)).map((e) => e.event.date.day));
+      if (aDays.has(b.event.date.day) || bDays.has(a.event.date.day)) continue;
+      const [x, y] = a.source.meta.key < b.source.meta.key ? [a, b] : [b, a];
+      const id = `${x.source.meta.key}|${x.date}|${y.source.meta.key}|${y.date}|${x.event.predicate}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const side = (e: CatalogEvent) => ({ date: e.date, source: e.source, sentence: oneLine(e.source.sentences[e.event.sentence]?.text ?? "") });
+      conflicts.push({ predicate: x.event.predicate, participants: [...new Set([...x.event.participants, ...y.event.participants])], a: side(x), b: side(y) });
+    }
+  return { days, conflicts };
+}
