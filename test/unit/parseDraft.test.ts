@@ -28,7 +28,8 @@ function assertConsistent(d: ParsedDraft): void {
       const ok =
         s.plain[i] === text[o] ||
         (s.plain[i] === " " && (text[o] === "\n" || text[o] === "\r")) || // a soft break between Latin words
-        text[o] === "&"; // a character reference, decoded
+        text[o] === "&" || // a character reference, decoded
+        (s.plain[i] === "\uFFFD" && text[o] === "\0"); // CommonMark replaces NUL
       assert.ok(ok, `plain[${i}]=${JSON.stringify(s.plain[i])} but text[${o}]=${JSON.stringify(text[o])}`);
       if (i > 0) assert.ok(s.offsets[i] > s.offsets[i - 1] || text[o] === "&");
     }
@@ -128,9 +129,12 @@ test("headings, list items and block quotes are separate blocks", () => {
 test("positions are exact with emoji, surrogate pairs, tabs and CRLF", () => {
   const md = "---\r\ntitle: t\r\n---\r\n\r\n😀\t𠮷野家は「𠮷😀」と\r\n述べた[@k]。\r\n";
   const d = check(md, [{ plain: "😀\t𠮷野家は「𠮷😀」と述べた。", keys: ["k"], quotes: ["𠮷😀"] }]);
-  assert.deepEqual(d.quotes[0].span, spanOf(md, "𠮷😀」").start === -1 ? null : { start: md.indexOf("𠮷😀」"), end: md.indexOf("」") });
-  assert.deepEqual(d.citations[0].items[0].keySpan, spanOf(md, "k]"));
-  assert.deepEqual({ start: d.citations[0].items[0].keySpan.start, end: d.citations[0].items[0].keySpan.end }, { start: md.indexOf("k]"), end: md.indexOf("k]") + 1 });
+  assert.deepEqual(d.quotes[0].span, spanOf(md, "𠮷😀"));
+  assert.deepEqual(d.citations[0].items[0].keySpan, spanOf(md, "k", md.indexOf("[@k]")));
+  const s = d.sentences[0];
+  const yoshi = s.plain.indexOf("𠮷野家");
+  assert.deepEqual(plainRangeToSpan(s, yoshi, yoshi + 4), spanOf(md, "𠮷野家"));
+  assert.deepEqual(plainRangeToSpan(s, s.plain.indexOf("と述べた"), s.plain.length), spanOf(md, "と\r\n述べた[@k]。"));
   assert.deepEqual(d.frontMatter, { title: "t" });
 });
 
@@ -185,7 +189,8 @@ test("eval draft dev-01", { skip: !evalAvailable && "../shared/eval not present"
   // Line numbers of the eval's expectations (1-based) are where the sentences sit.
   const line = (o: number) => md.slice(0, o).split("\n").length;
   assert.deepEqual(d.sentences.slice(1).map((s) => line(s.span.start)), [3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23]);
-  assert.deepEqual(d.citations[8].span, spanOf(md, "[@nikkei-2025-04-12x]"));
+  const unknown = d.citations.find((c) => c.items[0].key === "nikkei-2025-04-12x");
+  assert.deepEqual(unknown?.span, spanOf(md, "[@nikkei-2025-04-12x]"));
 });
 
 test("eval draft dev-02: front matter, list items, code block and HTML comment ignored, wrapped quote whole", { skip: !evalAvailable && "../shared/eval not present" }, () => {

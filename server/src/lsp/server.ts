@@ -23,7 +23,8 @@ import { registerCodeActions } from "./features/codeActions";
 import { registerCompletion } from "./features/completion";
 import { DiagnosticsScheduler } from "./features/diagnostics";
 import { registerHover } from "./features/hover";
-import { registerNavigation } from "./features/navigation";
+import { registerCustomRequests } from "./features/customRequests";
+import { registerNavigation, SEMANTIC_TOKENS_LEGEND } from "./features/navigation";
 
 /** Everything a feature handler needs, built once per server. */
 export interface ServerContext {
@@ -187,6 +188,12 @@ export function startServer(connection: Connection): void {
         codeActionProvider: { codeActionKinds: ["quickfix"] },
         definitionProvider: true,
         referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentLinkProvider: { resolveProvider: false },
+        documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
+        inlayHintProvider: true,
+        semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
         workspace: { workspaceFolders: { supported: true } },
       },
       serverInfo: { name: "shutten", version: process.env.SHUTTEN_VERSION ?? "0.1.0" },
@@ -232,6 +239,7 @@ export function startServer(connection: Connection): void {
   registerHover(ctx);
   registerCodeActions(ctx);
   registerNavigation(ctx);
+  registerCustomRequests(ctx);
 
   connection.onRequest("shutten/reindex", async () => {
     for (const p of projects.values()) await p.host.invalidate();

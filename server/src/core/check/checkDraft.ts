@@ -8,6 +8,7 @@ import { parseDraft } from "../draft/parseDraft";
 import type { CorpusIndex } from "../index/corpusIndex";
 import type { PartialDate } from "../model";
 import { RULES } from "../rules";
+import { draftSyntaxFindings } from "../rules/draftSyntax";
 import type { RuleContext } from "../rules/ruleContext";
 import { SETTINGS_DEFAULTS, type ShuttenSettings } from "../settings";
 import type { AliasTable } from "../text/entities";
@@ -66,6 +67,7 @@ export function checkParsedDraft(draft: ParsedDraft, options: CheckOptions): Fin
     const severity = setting === "default" || !setting ? DEFAULT_SEVERITY[rule.code] : setting;
     for (const f of rule.run(ctx)) findings.push({ ...f, severity });
   }
+  findings.push(...draftSyntaxFindings(ctx));
   return findings.sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
 }
 

@@ -5,6 +5,8 @@
 import type { DiagnosticCode } from "../diagnosticCodes";
 import type { Severity, SourceLocation, Span } from "../model";
 
+export type DraftProblemCode = "citation-without-key" | "citation-after-text" | "unbalanced-quote" | "front-matter-invalid";
+
 /** What a quick fix needs: replace the span with `text` (the source's exact words, a key, a date…). */
 export interface FixData {
   kind: "replace-quote" | "replace-citation" | "add-citation" | "replace-date" | "replace-number" | "replace-entity" | "replace-key";
@@ -16,7 +18,8 @@ export interface FixData {
 }
 
 export interface Finding {
-  code: DiagnosticCode;
+  /** A catalogue code, or one of the draft-syntax codes (`citation-without-key`, …). */
+  code: DiagnosticCode | DraftProblemCode;
   severity: Severity;
   /** Span in the draft text. */
   span: Span;

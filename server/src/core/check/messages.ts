@@ -25,6 +25,14 @@ const en = {
   secondarySource: (key: string, original: string) =>
     `Secondary source: this passage of @${key} quotes ${original}; consider citing the original.`,
   evidence: (key: string) => `Source passage in @${key}`,
+  draftProblem: (code: string, fallback: string) =>
+    ({
+      "citation-without-key": "This citation has no key: write [@key] with a source key after @.",
+      "citation-after-text": "@key straight after Japanese text is not a citation (Pandoc reads it as text): write [@key] or put a space before @.",
+      "unbalanced-quote": fallback,
+      "front-matter-invalid": fallback,
+    })[code] ?? fallback,
+  fixBracket: (key: string) => `Write [@${key}]`,
   fixReplaceQuote: (text: string) => `Replace with the source's words 「${clip(text, 40)}」`,
   fixCite: (key: string) => `Cite @${key} instead`,
   fixAddCitation: (key: string) => `Add citation [@${key}]`,
@@ -48,6 +56,14 @@ const ja: Messages = {
   sourcesDisagree: (fact, a, b, other) => `出典間の食い違い（${fact}）: ${a}、ただし @${other} では${b}。`,
   secondarySource: (key, original) => `二次出典: @${key} のこの箇所は ${original} からの引用です。元の報道の引用を検討してください。`,
   evidence: (key) => `@${key} の該当箇所`,
+  draftProblem: (code, fallback) =>
+    ({
+      "citation-without-key": "キーのない引用です。@ の後に出典キーを書いてください（[@key]）。",
+      "citation-after-text": "日本語の直後の @key は引用として扱われません（Pandoc は本文と解釈します）。[@key] と書くか、@ の前に空白を入れてください。",
+      "unbalanced-quote": "括弧が閉じられていません（この段落に対応する閉じ括弧がありません）。",
+      "front-matter-invalid": `フロントマターが正しいYAMLではありません: ${fallback}`,
+    })[code] ?? fallback,
+  fixBracket: (key) => `[@${key}] と書く`,
   fixReplaceQuote: (text) => `出典の文言「${clip(text, 40)}」に置き換える`,
   fixCite: (key) => `出典を @${key} に変更`,
   fixAddCitation: (key) => `出典 [@${key}] を追加`,

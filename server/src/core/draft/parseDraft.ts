@@ -142,9 +142,13 @@ function flattenInline(text: string, masked: string, node: MdNode, out: Stream):
     case "text":
       if (s !== undefined && e !== undefined) pushText(text, masked, node.value ?? "", s, e, out);
       return;
-    case "break":
-      if (s !== undefined) out.push("\n", "\n", s, e ?? s, Kind.Break);
+    case "break": {
+      // A hard break (`\` or two spaces before the newline): the break sits at the line ending.
+      if (s === undefined) return;
+      const nl = text.slice(s, e ?? s).search(/[\r\n]/);
+      out.push("\n", "\n", nl >= 0 ? s + nl : s, e ?? s, Kind.Break);
       return;
+    }
     case "emphasis":
     case "strong":
     case "delete": {
@@ -199,11 +203,6 @@ const TRAILERS = new Set(["」", "』", "）", ")", "”", "’", "。", "！", 
 
 function isCjk(ch: string | undefined): boolean {
   return ch !== undefined && /[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]/.test(ch);
-}
-
-export interface ParseDraftOptions {
-  /** Not used yet; reserved for extensions such as GFM tables. */
-  readonly _reserved?: never;
 }
 
 /**
@@ -341,7 +340,7 @@ function parseBlock(text: string, masked: string, block: MdNode, blockIndex: num
   let start = 0;
   let k = 0;
   while (k < n) {
-    if (visible(k) && depth[k] === 0 && TERMINATORS.has(st.plain[k]) && !(st.plain[k] === "!" || st.plain[k] === "?") ) {
+    if (visible(k) && depth[k] === 0 && TERMINATORS.has(st.plain[k]) && st.plain[k] !== "!" && st.plain[k] !== "?") {
       k = endOfSentence(k);
       ranges.push([start, k]);
       start = k;
@@ -416,7 +415,11 @@ function parseBlock(text: string, masked: string, block: MdNode, blockIndex: num
     while (b > a && citationAt[b - 1] < 0 && (isSpace(b - 1) || st.kind[b - 1] === Kind.Marker)) b--;
     if (a >= b) return;
     const { plain, offsets, ends } = plainOf(a, b);
-    let trimmed = plain;
+    // Leading spaces left by a removed citation (`@key によると`) and trailing ones go.
+    const lead = plain.length - plain.trimStart().length;
+    offsets.splice(0, lead);
+    ends.splice(0, lead);
+    let trimmed = plain.slice(lead);
     while (trimmed.length > 0 && /\s/.test(trimmed[trimmed.length - 1])) trimmed = trimmed.slice(0, -1);
     offsets.length = trimmed.length;
     ends.length = trimmed.length;

@@ -163,6 +163,11 @@ export function hoverDate(draft: ParsedDraft, offset: number, catalog: CorpusCat
     const who = g.participants.size ? ` (${[...g.participants].map(escapeMd).join(", ")})` : "";
     lines.push(`- ${g.date} **${escapeMd(g.predicate)}**${who} — ${t.reportedBy} ${[...g.keys].map((k) => `\`@${k}\``).join(", ")}`);
     if (g.sentence) lines.push(`  > ${escapeMd(clipEnd(g.sentence, 100))}`);
+    // The corpus disagreeing on the day: the same happening, same month, another day, another source.
+    const rivals = catalog.events.filter(
+      (e) => e.event.predicate === g.predicate && !g.keys.has(e.source.meta.key) && e.event.date.day !== null && e.date !== g.date && e.date.slice(0, -3) === g.date.slice(0, -3),
+    );
+    if (rivals.length) lines.push(`  - ⚠ ${t.otherDay}: ${[...new Set(rivals.map((r) => `${r.date} \`@${r.source.meta.key}\``))].join(", ")}`);
   }
   const span = { start: sentence.offsets[date.start], end: sentence.ends?.[date.end - 1] ?? sentence.offsets[date.end - 1] + 1 };
   return { markdown: lines.join("\n"), span };

@@ -41,7 +41,9 @@ function sameHappening(a: CatalogEvent, b: CatalogEvent): boolean {
 
 /** Sorts partial dates: known years first by value; `--MM-DD` after them, ordered by month-day. */
 function dateOrder(a: string, b: string): number {
-  return a.localeCompare(b);
+  const ya = a.startsWith("-") ? 1 : 0;
+  const yb = b.startsWith("-") ? 1 : 0;
+  return ya - yb || a.localeCompare(b);
 }
 
 export function timeline(catalog: CorpusCatalog): TimelineData {

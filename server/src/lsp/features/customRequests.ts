@@ -1,0 +1,122 @@
+/**
+ * Shutten's own requests (names and shapes in ../protocol.ts): the sources list for the Sources view,
+ * the items of *Insert citation*, the timeline, the bibliography export and the source at a key.
+ */
+import { catalogFor } from "../../core/features/corpusCatalog";
+import { definitionAt, sourceStart } from "../../core/features/navigation";
+import { timeline } from "../../core/features/timeline";
+import { exportBibliography } from "../../core/export/bibliography";
+import { LineIndex } from "../../core/lineIndex";
+import type { IndexedSource } from "../../core/model";
+import type { CorpusIndex } from "../../core/index/corpusIndex";
+import { linesOfSource, toRange } from "../convert";
+import {
+  ExportBibliographyRequest,
+  PickItemsRequest,
+  SourceAtRequest,
+  SourcesRequest,
+  TimelineRequest,
+  type ExportBibliographyParams,
+  type ExportBibliographyResult,
+  type PickItem,
+  type ProjectParams,
+  type ProtocolLocation,
+  type SourceAtParams,
+  type SourceAtResult,
+  type SourceSummary,
+  type TimelineResult,
+} from "../protocol";
+import type { Project, ServerContext } from "../server";
+import { parsedDraftOf, pathToUri } from "./drafts";
+
+function locationIn(index: CorpusIndex, source: IndexedSource, span: { start: number; end: number }): ProtocolLocation {
+  const lines = linesOfSource(index, source.meta.key) ?? new LineIndex(source.text);
+  return { uri: pathToUri(source.meta.path), range: toRange(lines, span) };
+}
+
+export function registerCustomRequests(ctx: ServerContext): void {
+  const { connection } = ctx;
+  const projectOf = (params: ProjectParams | undefined): Project | undefined => (params?.uri ? ctx.projectFor(params.uri) : ctx.projects()[0]);
+
+  connection.onRequest(SourcesRequest, async (params: ProjectParams): Promise<SourceSummary[]> => {
+    const project = projectOf(params);
+    if (!project) return [];
+    const { index } = await project.host.load();
+    return index.sources.map((s) => ({
+      key: s.meta.key,
+      title: s.meta.title,
+      outlet: s.meta.outlet,
+      published: s.meta.published,
+      url: s.meta.url,
+      uri: pathToUri(s.meta.path),
+      range: locationIn(index, s, sourceStart(s)).range,
+      quotes: s.quotes.filter((q) => q.kind === "speech").length,
+      events: s.events.length,
+    }));
+  });
+
+  connection.onRequest(PickItemsRequest, async (params: ProjectParams): Promise<PickItem[]> => {
+    const project = projectOf(params);
+    if (!project) return [];
+    const { index, tokenizer } = await project.host.load();
+    const catalog = catalogFor(index, tokenizer);
+    const items: PickItem[] = index.sources.map((s) => ({
+      kind: "source",
+      label: `@${s.meta.key}`,
+      description: [s.meta.outlet, s.meta.published?.slice(0, 10)].filter(Boolean).join(" · "),
+      detail: s.meta.title ?? "",
+      key: s.meta.key,
+      insertText: `[@${s.meta.key}]`,
+    }));
+    for (const q of catalog.quotes) {
+      if (q.unit.kind !== "speech") continue;
+      const words = q.unit.text.replace(/\s*\n\s*/g, "");
+      items.push({ kind: "quote", label: `「${words}」`, description: [q.unit.speaker, `@${q.source.meta.key}`].filter(Boolean).join(" · "), detail: q.reading, key: q.source.meta.key, insertText: `「${words}」[@${q.source.meta.key}]` });
+    }
+    for (const e of catalog.events) {
+      const sentence = e.source.sentences[e.event.sentence]?.text.replace(/\s+/g, " ").trim() ?? "";
+      items.push({
+        kind: "event",
+        label: `${e.date} ${e.event.predicate}`,
+        description: [e.event.participants.join(", "), `@${e.source.meta.key}`].filter(Boolean).join(" · "),
+        detail: sentence.length > 120 ? sentence.slice(0, 119) + "…" : sentence,
+        key: e.source.meta.key,
+        insertText: `[@${e.source.meta.key}]`,
+      });
+    }
+    return items;
+  });
+
+  connection.onRequest(TimelineRequest, async (params: ProjectParams): Promise<TimelineResult> => {
+    const project = projectOf(params);
+    if (!project) return { days: [], conflicts: [] };
+    const { index, tokenizer } = await project.host.load();
+    const t = timeline(catalogFor(index, tokenizer));
+    const side = (x: { date: string; source: IndexedSource; sentence: string }) => ({ date: x.date, key: x.source.meta.key, sentence: x.sentence });
+    return {
+      days: t.days.map((d) => ({
+        date: d.date,
+        events: d.events.map((e) => ({ date: e.date, predicate: e.predicate, participants: e.participants, place: e.place, key: e.source.meta.key, sentence: e.sentence, location: locationIn(index, e.source, e.span) })),
+      })),
+      conflicts: t.conflicts.map((c) => ({ predicate: c.predicate, participants: c.participants, a: side(c.a), b: side(c.b) })),
+    };
+  });
+
+  connection.onRequest(ExportBibliographyRequest, async (params: ExportBibliographyParams): Promise<ExportBibliographyResult> => {
+    const project = projectOf(params);
+    if (!project) return { text: "", extension: "json", count: 0 };
+    const { index } = await project.host.load();
+    const sources = params.keys ? params.keys.map((k) => index.get(k)).filter((s): s is IndexedSource => !!s) : [...index.sources];
+    const out = exportBibliography(sources, params.format);
+    return { ...out, count: sources.length };
+  });
+
+  connection.onRequest(SourceAtRequest, async (params: SourceAtParams): Promise<SourceAtResult> => {
+    const doc = ctx.documents.get(params.uri);
+    if (!doc) return null;
+    const { index } = await ctx.projectFor(doc.uri).host.load();
+    const target = definitionAt(parsedDraftOf(doc), doc.offsetAt(params.position), index);
+    const source = target && index.get(target.key);
+    return source ? locationIn(index, source, target.span) : null;
+  });
+}
