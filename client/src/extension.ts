@@ -1,10 +1,23 @@
 /**
  * The VS Code extension: starts the Shutten language server over IPC for Markdown drafts, watches
- * the corpus so changes re-index, and shows indexing progress and counts in the status bar.
+ * the corpus so changes re-index, shows indexing progress and counts in the status bar, and adds
+ * the commands (Reindex, Insert citation, Show source, Show timeline, Export bibliography) and the
+ * Sources view. Every user-facing string goes through vscode.l10n (l10n/bundle.l10n.ja.json).
  */
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
+import {
+  IndexProgressNotification,
+  ReindexRequest,
+  StatusRequest,
+  type BibliographyFormat,
+  type IndexProgressParams,
+  type ProjectStatus,
+} from "../../server/src/lsp/protocol";
+import { exportBibliography, insertCitation, showSource } from "./commands";
+import { SourcesView } from "./sourcesView";
+import { showTimeline } from "./timelinePanel";
 
 let client: LanguageClient | undefined;
 
@@ -34,32 +47,64 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   status.show();
   context.subscriptions.push(status);
 
-  context.subscriptions.push(
-    vscode.commands.registerCommand("shutten.reindex", async () => {
-      status.text = `$(sync~spin) ${vscode.l10n.t("Shutten: indexing…")}`;
-      await client?.sendRequest("shutten/reindex");
-      await refreshStatus();
-    }),
+  const sources = new SourcesView(() => client);
+  context.subscriptions.push(vscode.window.registerTreeDataProvider("shutten.sources", sources));
+
+  const ready = (): LanguageClient | undefined => {
+    if (client?.isRunning()) return client;
+    void vscode.window.showWarningMessage(vscode.l10n.t("The Shutten language server is not running."));
+    return undefined;
+  };
+  const register = (id: string, fn: (c: LanguageClient, ...args: any[]) => unknown) =>
+    context.subscriptions.push(
+      vscode.commands.registerCommand(id, async (...args: any[]) => {
+        const c = ready();
+        if (!c) return undefined;
+        try {
+          return await fn(c, ...args);
+        } catch (e) {
+          void vscode.window.showErrorMessage(vscode.l10n.t("Shutten: {0}", e instanceof Error ? e.message : String(e)));
+          return undefined;
+        }
+      }),
+    );
+
+  register("shutten.reindex", async (c) => {
+    status.text = `$(sync~spin) ${vscode.l10n.t("Shutten: indexing…")}`;
+    await c.sendRequest(ReindexRequest);
+    await refreshStatus();
+    sources.refresh();
+  });
+  register("shutten.insertCitation", (c) => insertCitation(c));
+  register("shutten.showSource", (c) => showSource(c));
+  register("shutten.showTimeline", (c) => showTimeline(c));
+  // Tests and keybindings may pass a format and a target file to skip the pickers.
+  register("shutten.exportBibliography", (c, format?: BibliographyFormat, target?: vscode.Uri | string) =>
+    exportBibliography(c, format, typeof target === "string" ? vscode.Uri.file(target) : target),
   );
+  register("shutten.refreshSources", () => sources.refresh());
 
   async function refreshStatus(): Promise<void> {
     if (!client) return;
-    const projects = (await client.sendRequest("shutten/status")) as { sources: number; problems: number; indexing: boolean }[];
-    const sources = projects.reduce((n, p) => n + p.sources, 0);
+    const projects = await client.sendRequest<ProjectStatus[]>(StatusRequest);
+    const count = projects.reduce((n, p) => n + p.sources, 0);
     const problems = projects.reduce((n, p) => n + p.problems, 0);
     const indexing = projects.some((p) => p.indexing);
-    status.text = indexing ? `$(sync~spin) ${vscode.l10n.t("Shutten: indexing…")}` : `$(book) ${vscode.l10n.t("Shutten: {0} sources", sources)}`;
+    status.text = indexing ? `$(sync~spin) ${vscode.l10n.t("Shutten: indexing…")}` : `$(book) ${vscode.l10n.t("Shutten: {0} sources", count)}`;
     status.tooltip = problems ? vscode.l10n.t("{0} corpus files could not be loaded (see the Shutten output)", problems) : vscode.l10n.t("Click to re-index the corpus");
   }
 
   await client.start();
   context.subscriptions.push(
-    client.onNotification("shutten/indexProgress", (p: { done: number; total: number; phase: string }) => {
-      if (p.phase === "ready") void refreshStatus();
-      else status.text = `$(sync~spin) ${vscode.l10n.t("Shutten: indexing {0}/{1}", p.done, p.total)}`;
+    client.onNotification(IndexProgressNotification, (p: IndexProgressParams) => {
+      if (p.phase === "ready") {
+        void refreshStatus();
+        sources.refresh();
+      } else status.text = `$(sync~spin) ${vscode.l10n.t("Shutten: indexing {0}/{1}", p.done, p.total)}`;
     }),
   );
   void refreshStatus();
+  sources.refresh();
 }
 
 export async function deactivate(): Promise<void> {

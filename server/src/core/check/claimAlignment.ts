@@ -11,6 +11,7 @@
 import type { CorpusIndex } from "../index/corpusIndex";
 import { bigrams } from "../index/textSearch";
 import type { DateMention, EntityMention, IndexedSource, NumberMention, PartialDate, Span } from "../model";
+import { PERSON_TITLES } from "../text/entities";
 import { normalizeForMatch } from "../text/normalize";
 import type { DraftAnalysis, PlainMention } from "./draftAnalysis";
 
@@ -53,24 +54,43 @@ export const MIN_CONTEXT = 3;
 const CONTEXT_CHARS = 6;
 
 function contentBigrams(s: string): Set<string> {
-  // Digits are left out so a changed number or date does not lower the coverage.
-  return new Set(bigrams(normalizeForMatch(s)).filter((b) => !/[0-9]/.test(b)));
+  return new Set(bigrams(normalizeForMatch(s)));
 }
 
-function coverage(draft: Set<string>, passage: string): number {
-  if (draft.size === 0) return 0;
+const hasDigit = (b: string) => /[0-9]/.test(b);
+
+/**
+ * Share of the draft's bigrams found in the passage: `ranking` counts digits (a passage with the
+ * same dates and numbers is the better match), `content` leaves them out (a changed number must
+ * not make a passage look unrelated).
+ */
+function coverage(draft: Set<string>, passage: string): { ranking: number; content: number } {
+  if (draft.size === 0) return { ranking: 0, content: 0 };
   const p = contentBigrams(passage);
-  let n = 0;
-  for (const b of draft) if (p.has(b)) n++;
-  return n / draft.size;
+  let all = 0;
+  let content = 0;
+  let contentSize = 0;
+  for (const b of draft) {
+    const digit = hasDigit(b);
+    if (!digit) contentSize++;
+    if (p.has(b)) {
+      all++;
+      if (!digit) content++;
+    }
+  }
+  return { ranking: all / draft.size, content: contentSize ? content / contentSize : 0 };
 }
 
-/** Aligns a draft sentence with the best passage of the cited sources. */
-export function alignSentence(plain: string, cited: string[], index: CorpusIndex): AlignedPassage | null {
+/**
+ * Candidate passages of the cited sources for a draft sentence, best first: windows of one to three
+ * consecutive sentences around the BM25 hits, scored by bigram coverage of the draft sentence.
+ */
+export function candidatePassages(plain: string, cited: string[], index: CorpusIndex): AlignedPassage[] {
   const draftBigrams = contentBigrams(plain);
-  if (draftBigrams.size < 4) return null;
+  if ([...draftBigrams].filter((b) => !hasDigit(b)).length < 4) return [];
   const hits = index.similarSentences(plain, 12, cited);
-  let best: AlignedPassage | null = null;
+  const seen = new Set<string>();
+  const out: (AlignedPassage & { rank: number })[] = [];
   for (const hit of hits) {
     const n = hit.source.sentences.length;
     for (const [a, b] of [
@@ -80,15 +100,22 @@ export function alignSentence(plain: string, cited: string[], index: CorpusIndex
       [hit.index - 1, hit.index + 1],
     ]) {
       if (a < 0 || b >= n) continue;
+      const id = `${hit.source.meta.key}:${a}:${b}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
       const span = { start: hit.source.sentences[a].start, end: hit.source.sentences[b].end };
       const text = hit.source.sentences.slice(a, b + 1).map((s) => s.text).join("");
-      // A longer window must earn its place: a small bonus to single sentences breaks near-ties.
-      const c = coverage(draftBigrams, text) - 0.04 * (b - a);
-      if (!best || c > best.coverage) best = { source: hit.source, first: a, last: b, span, coverage: c };
+      const c = coverage(draftBigrams, text);
+      // A longer window must earn its place: a small penalty per extra sentence breaks near-ties.
+      out.push({ source: hit.source, first: a, last: b, span, coverage: c.content, rank: c.ranking - 0.04 * (b - a) });
     }
   }
-  if (best) best.coverage = Math.min(1, best.coverage + 0.04 * (best.last - best.first));
-  return best;
+  return out.sort((x, y) => y.rank - x.rank).map(({ rank: _rank, ...p }) => p);
+}
+
+/** Aligns a draft sentence with the best passage of the cited sources. */
+export function alignSentence(plain: string, cited: string[], index: CorpusIndex): AlignedPassage | null {
+  return candidatePassages(plain, cited, index)[0] ?? null;
 }
 
 function commonPrefix(a: string, b: string): number {
@@ -134,34 +161,86 @@ export function formatDate(d: PartialDate): string {
   return parts.join("");
 }
 
-function pairMentions<T extends Span>(
-  kind: MentionKind,
+/** Person titles that may follow a name: skipped so the words after the title are compared. */
+const TITLE_RUN = new RegExp(`^[\\p{Script=Han}\\p{Script=Katakana}ー]{0,8}(?:${PERSON_TITLES.join("|")})`, "u");
+
+function rightEdge(text: string, end: number, hi: number, skipTitle: boolean): number {
+  if (!skipTitle) return end;
+  const m = TITLE_RUN.exec(text.slice(end, Math.min(hi, end + 16)));
+  return m ? end + m[0].length : end;
+}
+
+interface PairRules<T> {
+  kind: MentionKind;
+  /** Could the two be about the same slot at all (same counter, comparable dates, same entity type)? */
+  comparable: (d: T, s: T) => boolean;
+  equal: (d: T, s: T) => boolean;
+  /** May a differing passage mention be excluded from competing (it is named in the draft too)? */
+  competes?: (s: T) => boolean;
+  /** Compare the words after a person's title rather than the title itself. */
+  skipTitle?: (m: T) => boolean;
+  /**
+   * When the draft sentence has a single mention of this class and the passage a single comparable
+   * one that plays the same part (`sameRole`), they are the same slot even if the sentence was
+   * rephrased around it (`- 4月30日：…と警告` against `…は3月30日、…と警告した`). Needs a passage
+   * that covers the sentence well.
+   */
+  sameRole?: (d: T, s: T, source: IndexedSource) => boolean;
+  /** True when the draft's words appear in the passage though the analysis did not tag them. */
+  presentInText?: (d: T, passageText: string) => boolean;
+}
+
+/** Passages must cover this much of a sentence for the single-mention rule. */
+export const SINGLE_SLOT_COVERAGE = 0.6;
+/** A slot match this strong overrides the draft's name appearing elsewhere in the passage. */
+const STRONG_CONTEXT = MIN_CONTEXT + 2;
+
+function pairMention<T extends Span>(
+  rules: PairRules<T>,
   sentence: number,
   plain: string,
-  draftMentions: PlainMention<T>[],
-  source: IndexedSource,
-  passage: AlignedPassage,
-  sourceMentions: T[],
-  comparable: (d: T, s: T) => boolean,
-  equal: (d: T, s: T) => boolean,
-): MentionPair<T>[] {
-  const inPassage = sourceMentions.filter((m) => m.start >= passage.span.start && m.end <= passage.span.end);
-  return draftMentions.map((d) => {
-    const candidates = inPassage.filter((s) => comparable(d.mention, s));
-    if (candidates.some((s) => equal(d.mention, s))) return { kind, sentence, draft: d, source: null, agrees: true, context: 0 };
-    const dc = contextOf(plain, d.start, d.end, 0, plain.length);
+  d: PlainMention<T>,
+  sameClassInDraft: number,
+  passages: AlignedPassage[],
+  mentionsOf: (source: IndexedSource) => T[],
+): MentionPair<T> {
+  const none: MentionPair<T> = { kind: rules.kind, sentence, draft: d, source: null, agrees: false, context: 0 };
+  for (const passage of passages) {
+    const source = passage.source;
+    const inPassage = mentionsOf(source).filter((m) => m.start >= passage.span.start && m.end <= passage.span.end);
+    const candidates = inPassage.filter((s) => rules.comparable(d.mention, s));
+    if (candidates.length === 0) continue; // this passage says nothing about the slot; try the next
+    if (candidates.some((s) => rules.equal(d.mention, s))) return { ...none, agrees: true };
+    const competitors = candidates.filter((s) => !rules.competes || rules.competes(s));
+    const skipD = rules.skipTitle?.(d.mention) ?? false;
+    const dc = contextOf(plain, d.start, rightEdge(plain, d.end, plain.length, skipD), 0, plain.length);
     let best: T | null = null;
     let bestScore = 0;
-    for (const s of candidates) {
-      const score = contextScore(dc, contextOf(source.text, s.start, s.end, passage.span.start, passage.span.end));
+    for (const s of competitors) {
+      const end = rightEdge(source.text, s.end, passage.span.end, rules.skipTitle?.(s) ?? false);
+      const score = contextScore(dc, contextOf(source.text, s.start, end, passage.span.start, passage.span.end));
       if (score > bestScore) {
         best = s;
         bestScore = score;
       }
     }
-    return { kind, sentence, draft: d, source: best, agrees: false, context: bestScore };
-  });
+    const passageText = normalizeForMatch(source.text.slice(passage.span.start, passage.span.end));
+    if (rules.presentInText?.(d.mention, passageText) && bestScore < STRONG_CONTEXT) return { ...none, agrees: true };
+    if (best && bestScore >= MIN_CONTEXT) return { ...none, source: best, context: bestScore };
+    if (rules.sameRole && sameClassInDraft === 1 && passage.coverage >= SINGLE_SLOT_COVERAGE) {
+      const sameRole = competitors.filter((s) => rules.sameRole!(d.mention, s, source));
+      if (sameRole.length === 1) return { ...none, source: sameRole[0], context: MIN_CONTEXT };
+    }
+    // Nothing decided here: a slightly weaker passage may still hold the slot (a dated caption
+    // beside an undated body sentence).
+  }
+  return none;
 }
+
+const RANGE_BOUNDARY = /^(?:以降|以来|から|まで|より|前|後|ごろ|頃)/;
+
+/** Passages within this much coverage of the best one are consulted for a slot the best one lacks. */
+const ALTERNATIVE_MARGIN = 0.15;
 
 /** Aligns every cited sentence of the draft and pairs its mentions with the passage's. */
 export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEntity: (a: string, b: string) => boolean = (a, b) => a === b): ClaimAlignment[] {
@@ -171,10 +250,13 @@ export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEnt
     const keys = sentence.citations.flatMap((c) => draft.citations[c].items.map((it) => it.key));
     const cited = [...new Set(keys.filter((k) => index.has(k)))];
     if (cited.length === 0) return;
-    const passage = alignSentence(sentence.plain, cited, index);
+    const candidates = candidatePassages(sentence.plain, cited, index);
+    const passage = candidates[0] ?? null;
     const result: ClaimAlignment = { sentence: i, cited, passage, dates: [], numbers: [], entities: [] };
     out.push(result);
     if (!passage || passage.coverage < MIN_COVERAGE) return;
+    const floor = Math.max(MIN_COVERAGE, passage.coverage - ALTERNATIVE_MARGIN);
+    const passages = candidates.filter((p) => p.coverage >= floor).slice(0, 4);
     // Mentions inside the sentence's quotes are the quote rules' business.
     const quoteRanges = sentence.quotes.map((q) => draft.quotes[q].span);
     const outsideQuotes = <T>(list: PlainMention<T>[]) =>
@@ -183,29 +265,46 @@ export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEnt
         return !quoteRanges.some((r) => at >= r.start && at < r.end);
       });
     const m = analysis.mentions[i];
-    const src = passage.source;
-    result.dates = pairMentions(
-      "date", i, sentence.plain, outsideQuotes(m.dates), src, passage, src.dates,
-      (d, s) => datesComparable(d.date, s.date),
-      (d, s) => datesAgree(d.date, s.date),
+    const dates = outsideQuotes(m.dates);
+    const numbers = outsideQuotes(m.numbers);
+    const entities = outsideQuotes(m.entities);
+    // A date plays the same part when it dates the same kind of event (会談, 警告, 発言…).
+    const draftEventAt = (d: DateMention) => m.events.find((e) => e.mention.dateSpan.start === d.start)?.mention;
+    const dateRules: PairRules<DateMention> = {
+      kind: "date",
+      comparable: (d, s) => datesComparable(d.date, s.date),
+      equal: (d, s) => datesAgree(d.date, s.date),
+      sameRole: (d, s, source) => {
+        // `1月20日以降`, `発足後`: a boundary of a period, not the date of the event itself.
+        if (RANGE_BOUNDARY.test(source.text.slice(s.end, s.end + 3))) return false;
+        const mine = draftEventAt(d);
+        const theirs = source.events.find((e) => e.dateSpan.start === s.start);
+        return !!mine && !!theirs && mine.predicate === theirs.predicate;
+      },
+    };
+    result.dates = dates.map((d) => pairMention(dateRules, i, sentence.plain, d, dates.length, passages, (s) => s.dates));
+    const numberRules: PairRules<NumberMention> = {
+      kind: "number",
+      comparable: (d, s) => d.counter === s.counter,
+      equal: (d, s) => d.value === s.value,
+      // The same counter once on each side of a well-aligned passage is the same quantity.
+      sameRole: () => true,
+    };
+    result.numbers = numbers.map((d) =>
+      pairMention(numberRules, i, sentence.plain, d, numbers.filter((x) => x.mention.counter === d.mention.counter).length, passages, (s) => s.numbers),
     );
-    result.numbers = pairMentions(
-      "number", i, sentence.plain, outsideQuotes(m.numbers), src, passage, src.numbers,
-      (d, s) => d.counter === s.counter,
-      (d, s) => d.value === s.value,
-    );
-    const draftCanon = m.entities.map((e) => e.mention.canonical);
-    const passageText = normalizeForMatch(src.text.slice(passage.span.start, passage.span.end));
-    result.entities = pairMentions(
-      "entity", i, sentence.plain, outsideQuotes(m.entities), src, passage, src.entities,
-      (d, s) => d.type === s.type && !draftCanon.some((c) => sameEntity(c, s.canonical)),
-      (d, s) => sameEntity(d.canonical, s.canonical),
-    ).map((p) =>
+    const draftCanon = entities.map((e) => e.mention.canonical);
+    const entityRules: PairRules<EntityMention> = {
+      kind: "entity",
+      comparable: (d, s) => d.type === s.type,
+      equal: (d, s) => sameEntity(d.canonical, s.canonical),
+      // A passage name the draft also uses elsewhere is not a substitute for this one.
+      competes: (s) => !draftCanon.some((c) => sameEntity(c, s.canonical)),
+      skipTitle: (e) => e.type === "person",
       // The passage may spell the name in a way the analysis did not tag; its words settle it.
-      !p.agrees && (passageText.includes(normalizeForMatch(p.draft.mention.canonical)) || passageText.includes(normalizeForMatch(p.draft.mention.text)))
-        ? { ...p, agrees: true, source: null }
-        : p,
-    );
+      presentInText: (d, text) => text.includes(normalizeForMatch(d.canonical)) || text.includes(normalizeForMatch(d.text)),
+    };
+    result.entities = entities.map((d) => pairMention(entityRules, i, sentence.plain, d, 0, passages, (s) => s.entities));
   });
   return out;
 }

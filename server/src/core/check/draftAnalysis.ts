@@ -6,7 +6,7 @@
  * offsets.
  */
 import type { DraftSentence, ParsedDraft } from "../draft/draftModel";
-import type { AnalyzedText, DateMention, EntityMention, NumberMention, PartialDate, QuoteKind } from "../model";
+import type { AnalyzedText, DateMention, EntityMention, EventUnit, NumberMention, PartialDate, QuoteKind } from "../model";
 import { analyzeText } from "../text/analyze";
 import type { Tokenizer } from "../text/tokenizer";
 import { AliasTable } from "../text/entities";
@@ -20,6 +20,8 @@ export interface PlainMention<T> {
 }
 
 export interface SentenceMentions {
+  /** Events the sentence reports, positioned at their date. */
+  events: PlainMention<EventUnit>[];
   dates: PlainMention<DateMention>[];
   numbers: PlainMention<NumberMention>[];
   entities: PlainMention<EntityMention>[];
@@ -69,7 +71,7 @@ export function analyzeDraft(draft: ParsedDraft, options: DraftAnalysisOptions):
     return lo;
   };
 
-  const mentions: SentenceMentions[] = draft.sentences.map(() => ({ dates: [], numbers: [], entities: [] }));
+  const mentions: SentenceMentions[] = draft.sentences.map(() => ({ events: [], dates: [], numbers: [], entities: [] }));
   const place = <T extends { start: number; end: number }>(list: T[], pick: (m: SentenceMentions) => PlainMention<T>[]) => {
     for (const m of list) {
       const i = sentenceOf(m.start);
@@ -81,6 +83,7 @@ export function analyzeDraft(draft: ParsedDraft, options: DraftAnalysisOptions):
     }
   };
   place(analysis.dates, (m) => m.dates);
+  place(analysis.events.map((e) => ({ ...e, start: e.dateSpan.start, end: e.dateSpan.end })), (m) => m.events);
   place(analysis.numbers, (m) => m.numbers);
   place(analysis.entities, (m) => m.entities);
 

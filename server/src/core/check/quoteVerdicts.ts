@@ -13,6 +13,7 @@
 import type { DraftQuote } from "../draft/draftModel";
 import type { CorpusIndex, SourceMatch } from "../index/corpusIndex";
 import type { QuoteKind } from "../model";
+import { editDistance } from "../index/textSearch";
 import { normalizeForMatch } from "../text/normalize";
 import type { DraftAnalysis } from "./draftAnalysis";
 
@@ -33,6 +34,30 @@ export interface QuoteVerdict {
 
 /** Near matches must keep at least this share of the quote's characters. */
 export const NEAR_SIMILARITY = 0.7;
+/**
+ * A looser floor for short quotes whose first and last words match a source quote's exactly
+ * (「対面会談への一歩」 against 「対面会談に向けた一歩」): a reworded middle is still a misquote of
+ * that quote, not an invented one.
+ */
+export const LOOSE_SIMILARITY = 0.5;
+const ANCHOR = 2;
+
+/**
+ * The source quote a loose match falls in, when the draft quote keeps its first and last words and
+ * most of its characters: the match is then widened to that whole quote, so the fix offers it.
+ */
+function anchoredInQuote(index: CorpusIndex, m: SourceMatch, normalized: string): SourceMatch | null {
+  if (normalized.length < ANCHOR * 2 + 1) return null;
+  const unit = m.source.quotes.find((q) => q.start < m.span.end && m.span.start < q.end);
+  if (!unit) return null;
+  if (!unit.normalized.startsWith(normalized.slice(0, ANCHOR)) || !unit.normalized.endsWith(normalized.slice(-ANCHOR))) return null;
+  const distance = editDistance(normalized, unit.normalized);
+  const similarity = 1 - distance / Math.max(normalized.length, unit.normalized.length);
+  if (similarity < LOOSE_SIMILARITY) return null;
+  const sentence = m.source.sentences.findIndex((x) => x.start <= unit.start && unit.start < x.end);
+  return { source: m.source, span: { start: unit.start, end: unit.end }, text: unit.text, sentence: Math.max(0, sentence), distance, similarity };
+}
+
 /** An uncited quote is only worth a note when it is this long, or is a corpus speech quote. */
 const UNCITED_MIN_LENGTH = 6;
 /** Quotes shorter than this (normalised) are never looked up: single characters, symbols. */
@@ -84,7 +109,10 @@ export function quoteVerdicts(analysis: DraftAnalysis, index: CorpusIndex): Quot
     const exactElsewhere = others.length ? findExactWithElision(index, normalized, others) : [];
     if (exactElsewhere.length) return { ...base, verdict: "elsewhere", matches: exactElsewhere };
 
-    const near = index.findNear(normalized, NEAR_SIMILARITY, cited);
+    const near = index
+      .findNear(normalized, LOOSE_SIMILARITY, cited)
+      .map((m) => (m.similarity >= NEAR_SIMILARITY ? m : anchoredInQuote(index, m, normalized)))
+      .filter((m): m is SourceMatch => m !== null);
     if (near.length) return { ...base, verdict: "near", matches: near };
 
     const nearElsewhere = others.length ? index.findNear(normalized, Math.max(NEAR_SIMILARITY, 0.85), others) : [];

@@ -16,13 +16,14 @@ export function mismatchFindings<T extends Span & { text: string }>(
   pick: (c: ClaimAlignment) => MentionPair<T>[],
   message: (draft: T, source: T, key: string) => string,
   fixKind: FixData["kind"],
+  skip: (pair: MentionPair<T>) => boolean = () => false,
 ): Finding[] {
   const out: Finding[] = [];
   for (const claim of ctx.claims) {
     const passage = claim.passage;
     if (!passage) continue;
     for (const pair of pick(claim)) {
-      if (pair.agrees || !pair.source || pair.context < MIN_CONTEXT) continue;
+      if (pair.agrees || !pair.source || pair.context < MIN_CONTEXT || skip(pair)) continue;
       const span = plainToDraft(ctx, pair.sentence, pair.draft.start, pair.draft.end);
       const src = pair.source;
       const key = passage.source.meta.key;

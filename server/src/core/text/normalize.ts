@@ -31,13 +31,41 @@ export interface NormalizedWithMap {
   spanToOriginal(start: number, end: number): { start: number; end: number };
 }
 
+/**
+ * True for characters NFKC, case folding and every rule above leave as they are: kana (except the
+ * long vowel mark and the combining/voicing marks), unified CJK ideographs, ASCII lowercase letters
+ * and digits. They take the fast path (no per-character regex or `normalize`).
+ */
+function isPlain(c: number): boolean {
+  return (
+    (c >= 0x3041 && c <= 0x3096) ||
+    (c >= 0x30a1 && c <= 0x30fa) ||
+    (c >= 0x4e00 && c <= 0x9fff) ||
+    (c >= 0x61 && c <= 0x7a) ||
+    (c >= 0x30 && c <= 0x39) ||
+    c === 0x3002
+  );
+}
+
+function isCombining(c: number): boolean {
+  return c === 0xff9e || c === 0xff9f || c === 0x3099 || c === 0x309a;
+}
+
 /** Normalises `s` and keeps, for every output char, the input offset it came from. */
 export function normalizeWithMap(s: string): NormalizedWithMap {
-  let out = "";
+  const codes: number[] = [];
   const map: number[] = [];
   const ends: number[] = [];
   let i = 0;
   while (i < s.length) {
+    const c0 = s.charCodeAt(i);
+    if (isPlain(c0) && !(i + 1 < s.length && isCombining(s.charCodeAt(i + 1)))) {
+      codes.push(c0);
+      map.push(i);
+      ends.push(i + 1);
+      i++;
+      continue;
+    }
     const cp = s.codePointAt(i) ?? 0;
     let len = cp > 0xffff ? 2 : 1;
     let piece = s.slice(i, i + len);
@@ -51,7 +79,7 @@ export function normalizeWithMap(s: string): NormalizedWithMap {
     if (QUOTE_MARKS.has(piece)) continue;
     let n = piece.normalize("NFKC");
     if (LONG_VOWELS.has(piece) || LONG_VOWELS.has(n)) {
-      const prev = out.length > 0 ? out[out.length - 1] : "";
+      const prev = codes.length > 0 ? String.fromCharCode(codes[codes.length - 1]) : "";
       n = prev !== "" && isKana(prev) ? "ー" : piece === "〜" || piece === "～" || piece === "~" ? "~" : "-";
     } else if (COMMAS.has(piece) || COMMAS.has(n)) {
       n = "、";
@@ -61,12 +89,14 @@ export function normalizeWithMap(s: string): NormalizedWithMap {
     for (const ch of n) {
       if (/^\s$/u.test(ch) || QUOTE_MARKS.has(ch)) continue;
       for (let k = 0; k < ch.length; k++) {
-        out += ch[k];
+        codes.push(ch.charCodeAt(k));
         map.push(start);
         ends.push(start + len);
       }
     }
   }
+  let out = "";
+  for (let k = 0; k < codes.length; k += 8192) out += String.fromCharCode.apply(null, codes.slice(k, k + 8192));
   const inputLength = s.length;
   return {
     text: out,

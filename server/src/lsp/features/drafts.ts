@@ -13,11 +13,12 @@ import type { Project, ServerContext } from "../server";
 
 const parsed = new Map<string, { version: number; draft: ParsedDraft }>();
 
-/** The parse of an open document at its current version. */
+/** The parse of an open document at its current version (a reopened document restarts at version 1, so the text is compared too). */
 export function parsedDraftOf(doc: TextDocument): ParsedDraft {
   const hit = parsed.get(doc.uri);
-  if (hit && hit.version === doc.version) return hit.draft;
-  const draft = parseDraft(doc.getText());
+  const text = doc.getText();
+  if (hit && hit.version === doc.version && hit.draft.text === text) return hit.draft;
+  const draft = parseDraft(text);
   parsed.set(doc.uri, { version: doc.version, draft });
   if (parsed.size > 64) parsed.delete(parsed.keys().next().value as string);
   return draft;
