@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: every test layer, in order, each timed, ending with "N passed, N failed".
-#   build → typecheck → unit → protocol (built server over stdio) → package (.vsix) →
+#   build → typecheck → unit → protocol (built server over stdio) → eval (diagnostic quality on
+#   the dev set and our own drafts, through the built CLI) → package (.vsix) →
 #   package contents → e2e in code-server (the .vsix in a real VS Code) → Neovim over stdio.
 # A failing step does not stop the others, except that steps needing its output are skipped
 # (and counted as failed). Exit status is non-zero when anything failed.
@@ -72,6 +73,7 @@ step build -- node esbuild.mjs
 step typecheck -- npx --no-install tsc -b
 step unit build -- node test/runNodeTests.mjs test/unit
 step protocol build -- node test/runNodeTests.mjs test/protocol
+step eval build -- node test/eval/runEval.mjs
 step package -- npm run --silent package
 step package-contents package -- env VSIX="$repo/shutten.vsix" node test/runNodeTests.mjs test/package
 step e2e package -- e2e

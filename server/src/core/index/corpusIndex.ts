@@ -5,7 +5,11 @@
  * character bigrams of sentences), and key lookup with nearest-key suggestions.
  *
  * Architecture invariant: the index is immutable once built; a corpus change builds a new one (from
- * the per-file cache, so only changed files are re-analysed).
+ * the per-file cache, so only changed files are re-analysed). Because it is immutable, lookups are
+ * memoised per index (bounded): re-checking an edited draft repeats no lookup for unchanged text.
+ *
+ * Storage is compact (10,000 articles, SPEC §7): trigram → sources postings in CSR typed arrays
+ * (an open-addressing table maps each trigram to its row), BM25 postings likewise (textSearch.ts).
  */
 import type { CorpusProblem, IndexedSource, QuoteUnit, Sentence, Span } from "../model";
 import { normalizeWithMap } from "../text/normalize";
@@ -46,9 +50,112 @@ interface SourceText {
 }
 
 const SEPARATOR = "\u0001";
+/** Memoised lookups kept per index before the memo is dropped and refilled. */
+const MEMO_LIMIT = 20_000;
 
 function trigramCode(s: string, i: number): number {
   return s.charCodeAt(i) * 4294967296 + s.charCodeAt(i + 1) * 65536 + s.charCodeAt(i + 2);
+}
+
+function trigramHash(s: string, i: number): number {
+  return (Math.imul(s.charCodeAt(i), 0x9e3779b1) ^ Math.imul(s.charCodeAt(i + 1), 0x85ebca77) ^ Math.imul(s.charCodeAt(i + 2), 0xc2b2ae3d)) >>> 0;
+}
+
+/**
+ * Trigram → ids of the sources containing it (ascending), exact: an open-addressing table from the
+ * trigram's code to a row, rows in CSR typed arrays.
+ */
+class TrigramPostings {
+  private keys: Float64Array;
+  private rows: Int32Array;
+  private mask: number;
+  private count = 0;
+  start = new Int32Array(1);
+  docs = new Int32Array(0);
+
+  constructor(texts: string[]) {
+    let cap = 1 << 16;
+    this.keys = new Float64Array(cap).fill(-1);
+    this.rows = new Int32Array(cap);
+    this.mask = cap - 1;
+    // Pass 1: rows and per-row document counts; each document's distinct rows in order.
+    let df = new Int32Array(1 << 16);
+    let lastDoc = new Int32Array(1 << 16).fill(-1);
+    let perDoc = new Int32Array(1 << 20);
+    let perDocLength = 0;
+    const docEnd = new Int32Array(texts.length);
+    for (let doc = 0; doc < texts.length; doc++) {
+      const t = texts[doc];
+      for (let i = 0; i + 3 <= t.length; i++) {
+        if (this.count * 2 >= cap) {
+          this.grow(cap * 2);
+          cap *= 2;
+        }
+        const row = this.rowOf(t, i, true);
+        if (row >= df.length) {
+          const n = new Int32Array(df.length * 2);
+          n.set(df);
+          df = n;
+          const l = new Int32Array(lastDoc.length * 2).fill(-1);
+          l.set(lastDoc);
+          lastDoc = l;
+        }
+        if (lastDoc[row] === doc) continue;
+        lastDoc[row] = doc;
+        df[row]++;
+        if (perDocLength === perDoc.length) {
+          const n = new Int32Array(perDoc.length * 2);
+          n.set(perDoc);
+          perDoc = n;
+        }
+        perDoc[perDocLength++] = row;
+      }
+      docEnd[doc] = perDocLength;
+    }
+    // Pass 2: CSR.
+    const start = new Int32Array(this.count + 1);
+    for (let r = 0; r < this.count; r++) start[r + 1] = start[r] + df[r];
+    const fill = start.slice(0, this.count);
+    const docs = new Int32Array(perDocLength);
+    let k = 0;
+    for (let doc = 0; doc < texts.length; doc++) for (; k < docEnd[doc]; k++) docs[fill[perDoc[k]]++] = doc;
+    this.start = start;
+    this.docs = docs;
+  }
+
+  private grow(cap: number): void {
+    const keys = this.keys;
+    const rows = this.rows;
+    this.keys = new Float64Array(cap).fill(-1);
+    this.rows = new Int32Array(cap);
+    this.mask = cap - 1;
+    for (let slot = 0; slot < keys.length; slot++) {
+      if (keys[slot] < 0) continue;
+      const code = keys[slot];
+      const s = String.fromCharCode(Math.floor(code / 4294967296), Math.floor(code / 65536) % 65536, code % 65536);
+      let h = trigramHash(s, 0) & this.mask;
+      while (this.keys[h] >= 0) h = (h + 1) & this.mask;
+      this.keys[h] = code;
+      this.rows[h] = rows[slot];
+    }
+  }
+
+  /** The row of the trigram at `s[i..i+3)`; -1 when absent (and `insert` is false). */
+  rowOf(s: string, i: number, insert = false): number {
+    const code = trigramCode(s, i);
+    let h = trigramHash(s, i) & this.mask;
+    for (;;) {
+      const k = this.keys[h];
+      if (k === code) return this.rows[h];
+      if (k < 0) {
+        if (!insert) return -1;
+        this.keys[h] = code;
+        this.rows[h] = this.count;
+        return this.count++;
+      }
+      h = (h + 1) & this.mask;
+    }
+  }
 }
 
 export class CorpusIndex {
@@ -56,50 +163,67 @@ export class CorpusIndex {
   readonly problems: readonly CorpusProblem[];
   private readonly byKey = new Map<string, number>();
   private readonly texts: SourceText[] = [];
-  /** trigram code → ids of sources whose normalised text contains it (ascending). */
-  private readonly trigramDocs = new Map<number, number[]>();
-  /** BM25 over sentences; `sentenceRefs[doc]` says which source and sentence. */
+  private readonly trigrams: TrigramPostings;
+  /** BM25 over sentences; sentence docs of source `id` are `firstSentence[id] .. firstSentence[id + 1]`. */
   private readonly sentenceSearch = new Bm25();
-  private readonly sentenceRefs: { source: number; sentence: number }[] = [];
+  private readonly firstSentence: Int32Array;
+  private readonly sentenceSource: Int32Array;
+  private readonly memo = new Map<string, unknown>();
 
   constructor(sources: IndexedSource[], problems: CorpusProblem[] = []) {
     this.sources = sources;
     this.problems = problems;
+    this.firstSentence = new Int32Array(sources.length + 1);
+    let sentenceCount = 0;
+    for (const s of sources) sentenceCount += s.sentences.length;
+    this.sentenceSource = new Int32Array(sentenceCount);
+    let doc = 0;
     sources.forEach((s, id) => {
       this.byKey.set(s.meta.key, id);
-      const text = this.buildText(s);
-      this.texts.push(text);
-      const seen = new Set<number>();
-      for (let i = 0; i + 3 <= text.norm.length; i++) {
-        const code = trigramCode(text.norm, i);
-        if (seen.has(code)) continue;
-        seen.add(code);
-        let list = this.trigramDocs.get(code);
-        if (!list) this.trigramDocs.set(code, (list = []));
-        list.push(id);
-      }
-      s.sentences.forEach((sentence, k) => {
-        this.sentenceRefs.push({ source: id, sentence: k });
-        this.sentenceSearch.add(bigrams(normalizeWithMap(sentence.text).text));
+      this.firstSentence[id] = doc;
+      const text = this.buildText(s, (sentenceNorm) => {
+        this.sentenceSource[doc++] = id;
+        this.sentenceSearch.add(bigrams(sentenceNorm));
       });
+      this.texts.push(text);
     });
+    this.firstSentence[sources.length] = doc;
+    this.trigrams = new TrigramPostings(this.texts.map((t) => t.norm));
   }
 
-  private buildText(source: IndexedSource): SourceText {
-    let norm = "";
-    const map: number[] = [];
-    const starts: number[] = [];
-    for (const sentence of source.sentences) {
-      if (norm.length) {
-        norm += SEPARATOR;
-        map.push(sentence.start);
+  private buildText(source: IndexedSource, onSentence: (norm: string) => void): SourceText {
+    const parts: string[] = [];
+    let length = 0;
+    for (const sentence of source.sentences) length += sentence.text.length + 1;
+    const map = new Int32Array(Math.max(0, length * 2));
+    const starts = new Int32Array(source.sentences.length);
+    let at = 0;
+    source.sentences.forEach((sentence, k) => {
+      if (at > 0) {
+        parts.push(SEPARATOR);
+        map[at++] = sentence.start;
       }
-      starts.push(norm.length);
+      starts[k] = at;
       const n = normalizeWithMap(sentence.text);
-      norm += n.text;
-      for (let i = 0; i < n.text.length; i++) map.push(sentence.start + n.map[i]);
-    }
-    return { source, norm, map: Int32Array.from(map), sentenceStarts: Int32Array.from(starts) };
+      parts.push(n.text);
+      for (let i = 0; i < n.text.length; i++) map[at++] = sentence.start + n.map[i];
+      onSentence(n.text);
+    });
+    return { source, norm: parts.join(""), map: map.slice(0, at), sentenceStarts: starts };
+  }
+
+  /** A memoised lookup (the index is immutable; the memo is bounded). */
+  private memoized<T>(key: string, compute: () => T[]): T[] {
+    const hit = this.memo.get(key) as T[] | undefined;
+    if (hit) return hit.slice();
+    const value = compute();
+    if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
+    this.memo.set(key, value);
+    return value.slice();
+  }
+
+  private static keysPart(keys?: Iterable<string>): string {
+    return keys === undefined ? "*" : [...keys].join("\u0000");
   }
 
   get size(): number {
@@ -134,11 +258,15 @@ export class CorpusIndex {
     if (pattern.length < 3) return among ? [...among] : this.sources.map((_, i) => i);
     const counts = new Map<number, number>();
     const seen = new Set<number>();
+    const { start, docs } = this.trigrams;
     for (let i = 0; i + 3 <= pattern.length; i++) {
       const code = trigramCode(pattern, i);
       if (seen.has(code)) continue;
       seen.add(code);
-      for (const doc of this.trigramDocs.get(code) ?? []) {
+      const row = this.trigrams.rowOf(pattern, i);
+      if (row < 0) continue;
+      for (let k = start[row]; k < start[row + 1]; k++) {
+        const doc = docs[k];
         if (among && !among.has(doc)) continue;
         counts.set(doc, (counts.get(doc) ?? 0) + 1);
       }
@@ -188,6 +316,10 @@ export class CorpusIndex {
   /** Every exact occurrence of a normalised pattern, in the given sources or everywhere. */
   findExact(normalized: string, keys?: Iterable<string>): SourceMatch[] {
     if (!normalized) return [];
+    return this.memoized(`x\u0002${normalized}\u0002${CorpusIndex.keysPart(keys)}`, () => this.findExactUncached(normalized, keys));
+  }
+
+  private findExactUncached(normalized: string, keys?: Iterable<string>): SourceMatch[] {
     const out: SourceMatch[] = [];
     for (const id of this.candidates(normalized, 1, this.idsOf(keys)).sort((a, b) => a - b)) {
       const norm = this.texts[id].norm;
@@ -204,6 +336,10 @@ export class CorpusIndex {
    */
   findNear(normalized: string, minSimilarity: number, keys?: Iterable<string>): SourceMatch[] {
     if (!normalized) return [];
+    return this.memoized(`n\u0002${minSimilarity}\u0002${normalized}\u0002${CorpusIndex.keysPart(keys)}`, () => this.findNearUncached(normalized, minSimilarity, keys));
+  }
+
+  private findNearUncached(normalized: string, minSimilarity: number, keys?: Iterable<string>): SourceMatch[] {
     const maxDistance = Math.floor(normalized.length * (1 - minSimilarity));
     const out: SourceMatch[] = [];
     const share = Math.max(0.05, 1 - 3 * (1 - minSimilarity));
@@ -224,13 +360,26 @@ export class CorpusIndex {
 
   /** Sentences most similar to `text` (BM25 over bigrams), optionally only in some sources. */
   similarSentences(text: string, limit: number, keys?: Iterable<string>): { source: IndexedSource; sentence: Sentence; index: number; score: number }[] {
+    return this.memoized(`s\u0002${limit}\u0002${text}\u0002${CorpusIndex.keysPart(keys)}`, () => this.similarSentencesUncached(text, limit, keys));
+  }
+
+  private similarSentencesUncached(text: string, limit: number, keys?: Iterable<string>): { source: IndexedSource; sentence: Sentence; index: number; score: number }[] {
     const ids = this.idsOf(keys);
     const terms = bigrams(normalizeWithMap(text).text);
-    const hits = this.sentenceSearch.search(terms, limit, ids ? (doc) => ids.has(this.sentenceRefs[doc].source) : undefined);
+    let hits: { doc: number; score: number }[];
+    if (ids && ids.size * 4 < this.sources.length) {
+      // Few sources (the cited ones): score their sentences directly.
+      const docs: number[] = [];
+      for (const id of [...ids].sort((a, b) => a - b)) for (let d = this.firstSentence[id]; d < this.firstSentence[id + 1]; d++) docs.push(d);
+      hits = this.sentenceSearch.searchDocs(terms, limit, docs);
+    } else {
+      hits = this.sentenceSearch.search(terms, limit, ids ? (doc) => ids.has(this.sentenceSource[doc]) : undefined);
+    }
     return hits.map(({ doc, score }) => {
-      const ref = this.sentenceRefs[doc];
-      const source = this.sources[ref.source];
-      return { source, sentence: source.sentences[ref.sentence], index: ref.sentence, score };
+      const id = this.sentenceSource[doc];
+      const index = doc - this.firstSentence[id];
+      const source = this.sources[id];
+      return { source, sentence: source.sentences[index], index, score };
     });
   }
 }

@@ -34,14 +34,45 @@ export function trigrams(s: string): Set<string> {
   return out;
 }
 
+/** A growable Int32 buffer (amortised doubling), for postings built one by one. */
+class IntList {
+  data: Int32Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Int32Array(capacity);
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  trimmed(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
 /**
  * BM25 over documents given as term lists. Documents are added once; `search` scores every
- * document sharing a term with the query through the postings, never scanning all documents.
+ * document sharing a term with the query through the postings, never scanning all documents;
+ * `searchDocs` scores only the given documents (the sentences of the cited sources).
+ *
+ * Storage is compact: terms get integer ids; each document keeps its (term id, tf) pairs in one
+ * doc-major CSR array; term-major postings (CSR, typed arrays) are built on the first `search`.
  */
 export class Bm25 {
-  private postings = new Map<string, { doc: number; tf: number }[]>();
-  private lengths: number[] = [];
+  private termIds = new Map<string, number>();
+  private df: number[] = [];
+  private docStart = new IntList();
+  private docTerm = new IntList(1 << 16);
+  private docTf = new IntList(1 << 16);
+  private lengths = new IntList();
   private totalLength = 0;
+  private postingStart: Int32Array | null = null;
+  private postingDoc: Int32Array | null = null;
+  private postingTf: Int32Array | null = null;
   constructor(
     private readonly k1 = 1.2,
     private readonly b = 0.75,
@@ -56,38 +87,126 @@ export class Bm25 {
     const id = this.lengths.length;
     this.lengths.push(terms.length);
     this.totalLength += terms.length;
-    const tf = new Map<string, number>();
-    for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
-    for (const [t, n] of tf) {
-      let list = this.postings.get(t);
-      if (!list) this.postings.set(t, (list = []));
-      list.push({ doc: id, tf: n });
+    this.docStart.push(this.docTerm.length);
+    const tf = new Map<number, number>();
+    for (const t of terms) {
+      let tid = this.termIds.get(t);
+      if (tid === undefined) {
+        tid = this.df.length;
+        this.termIds.set(t, tid);
+        this.df.push(0);
+      }
+      tf.set(tid, (tf.get(tid) ?? 0) + 1);
     }
+    for (const [tid, n] of tf) {
+      this.docTerm.push(tid);
+      this.docTf.push(n);
+      this.df[tid]++;
+    }
+    this.postingStart = null;
     return id;
+  }
+
+  private buildPostings(): void {
+    const terms = this.df.length;
+    const start = new Int32Array(terms + 1);
+    for (let t = 0; t < terms; t++) start[t + 1] = start[t] + this.df[t];
+    const fill = start.slice(0, terms);
+    const docs = new Int32Array(this.docTerm.length);
+    const tfs = new Int32Array(this.docTerm.length);
+    const n = this.lengths.length;
+    const ds = this.docStart.data;
+    const dt = this.docTerm.data;
+    const dtf = this.docTf.data;
+    for (let d = 0; d < n; d++) {
+      const end = d + 1 < n ? ds[d + 1] : this.docTerm.length;
+      for (let k = ds[d]; k < end; k++) {
+        const at = fill[dt[k]]++;
+        docs[at] = d;
+        tfs[at] = dtf[k];
+      }
+    }
+    this.postingStart = start;
+    this.postingDoc = docs;
+    this.postingTf = tfs;
+  }
+
+  private idf(tid: number): number {
+    const n = this.lengths.length;
+    const df = this.df[tid];
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  private weight(tf: number, len: number, avg: number): number {
+    return (tf * (this.k1 + 1)) / (tf + this.k1 * (1 - this.b + (this.b * len) / avg));
   }
 
   /** Scores documents for the query terms; `filter` restricts to some documents. Best first. */
   search(terms: string[], limit: number, filter?: (doc: number) => boolean): { doc: number; score: number }[] {
     const n = this.lengths.length;
     if (n === 0) return [];
+    if (!this.postingStart) this.buildPostings();
+    const start = this.postingStart!;
+    const pdoc = this.postingDoc!;
+    const ptf = this.postingTf!;
     const avg = this.totalLength / n;
     const scores = new Map<number, number>();
     for (const t of new Set(terms)) {
-      const list = this.postings.get(t);
-      if (!list) continue;
-      const idf = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5));
-      for (const { doc, tf } of list) {
+      const tid = this.termIds.get(t);
+      if (tid === undefined) continue;
+      const idf = this.idf(tid);
+      for (let k = start[tid]; k < start[tid + 1]; k++) {
+        const doc = pdoc[k];
         if (filter && !filter(doc)) continue;
-        const len = this.lengths[doc];
-        const s = (idf * tf * (this.k1 + 1)) / (tf + this.k1 * (1 - this.b + (this.b * len) / avg));
+        const s = idf * this.weight(ptf[k], this.lengths.data[doc], avg);
         scores.set(doc, (scores.get(doc) ?? 0) + s);
       }
     }
-    return [...scores]
-      .map(([doc, score]) => ({ doc, score }))
-      .sort((a, b) => b.score - a.score || a.doc - b.doc)
-      .slice(0, limit);
+    return rank(scores, limit);
   }
+
+  /**
+   * The same scores as `search`, computed only for `docs` (each document's own terms, so the cost
+   * is the size of those documents, not of the postings). Best first.
+   */
+  searchDocs(terms: string[], limit: number, docs: Iterable<number>): { doc: number; score: number }[] {
+    const n = this.lengths.length;
+    if (n === 0) return [];
+    const avg = this.totalLength / n;
+    const query: number[] = [];
+    for (const t of new Set(terms)) {
+      const tid = this.termIds.get(t);
+      if (tid !== undefined) query.push(tid);
+    }
+    const scores = new Map<number, number>();
+    const ds = this.docStart.data;
+    const dt = this.docTerm.data;
+    const dtf = this.docTf.data;
+    for (const doc of docs) {
+      if (doc < 0 || doc >= n) continue;
+      const end = doc + 1 < n ? ds[doc + 1] : this.docTerm.length;
+      let score = 0;
+      let any = false;
+      // Query order, as `search` accumulates, so the floating-point sums are identical.
+      for (const tid of query) {
+        for (let k = ds[doc]; k < end; k++) {
+          if (dt[k] !== tid) continue;
+          score += this.idf(tid) * this.weight(dtf[k], this.lengths.data[doc], avg);
+          any = true;
+          break;
+        }
+      }
+      if (any) scores.set(doc, score);
+    }
+    return rank(scores, limit);
+  }
+}
+
+function rank(scores: Map<number, number>, limit: number): { doc: number; score: number }[] {
+  return [...scores]
+    .map(([doc, score]) => ({ doc, score }))
+    .sort((a, b) => b.score - a.score || a.doc - b.doc)
+    .slice(0, limit);
 }
 
 export interface Alignment {
