@@ -255,7 +255,11 @@ export async function timelineView(ctx) {
   assert.match(body, /2025-03-14[\s\S]*2025-03-18|2025-03-18[\s\S]*2025-03-14/, "both dates of the call");
   assert.match(body, /Sources disagree|出典間の食い違い/);
   await wb.screenshot("12-timeline.png");
-  await wb.runCommand("View: Close Editor");
+  // Close the timeline's own tab: "Close Editor" would act on the draft if it had focus.
+  const tab = page.locator(".tabs-container .tab", { hasText: /Timeline|時系列/ }).first();
+  await tab.hover();
+  await tab.locator(".tab-actions .action-label").first().click();
+  await tab.waitFor({ state: "detached", timeout: 5_000 }).catch(() => ctx.log("timeline tab still open"));
 }
 
 /** Export bibliography (CSL-JSON) through the save dialog; pandoc --citeproc renders a draft with it. */

@@ -86,6 +86,21 @@ function coverage(draft: Set<string>, passage: string): { ranking: number; conte
  * consecutive sentences around the BM25 hits, scored by bigram coverage of the draft sentence.
  */
 export function candidatePassages(plain: string, cited: string[], index: CorpusIndex): AlignedPassage[] {
+  // Memoised per (immutable) index: re-checking an edited draft re-aligns only changed sentences.
+  let memo = passageMemo.get(index);
+  if (!memo) passageMemo.set(index, (memo = new Map()));
+  const key = `${plain}\u0000${cited.join("\u0000")}`;
+  let hit = memo.get(key);
+  if (!hit) {
+    if (memo.size >= 20_000) memo.clear();
+    memo.set(key, (hit = candidatePassagesUncached(plain, cited, index)));
+  }
+  return hit.map((p) => ({ ...p }));
+}
+
+const passageMemo = new WeakMap<CorpusIndex, Map<string, AlignedPassage[]>>();
+
+function candidatePassagesUncached(plain: string, cited: string[], index: CorpusIndex): AlignedPassage[] {
   const draftBigrams = contentBigrams(plain);
   if ([...draftBigrams].filter((b) => !hasDigit(b)).length < 4) return [];
   const hits = index.similarSentences(plain, 12, cited);

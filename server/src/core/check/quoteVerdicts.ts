@@ -14,7 +14,7 @@ import type { DraftQuote } from "../draft/draftModel";
 import type { CorpusIndex, SourceMatch } from "../index/corpusIndex";
 import type { QuoteKind } from "../model";
 import { editDistance } from "../index/textSearch";
-import { normalizeForMatch } from "../text/normalize";
+import { normalizeQuote } from "../text/normalize";
 import type { DraftAnalysis } from "./draftAnalysis";
 
 export type QuoteVerdictKind = "exact" | "near" | "elsewhere" | "missing" | "uncited" | "skipped";
@@ -50,9 +50,10 @@ function anchoredInQuote(index: CorpusIndex, m: SourceMatch, normalized: string)
   if (normalized.length < ANCHOR * 2 + 1) return null;
   const unit = m.source.quotes.find((q) => q.start < m.span.end && m.span.start < q.end);
   if (!unit) return null;
-  if (!unit.normalized.startsWith(normalized.slice(0, ANCHOR)) || !unit.normalized.endsWith(normalized.slice(-ANCHOR))) return null;
-  const distance = editDistance(normalized, unit.normalized);
-  const similarity = 1 - distance / Math.max(normalized.length, unit.normalized.length);
+  const words = normalizeQuote(unit.text);
+  if (!words.startsWith(normalized.slice(0, ANCHOR)) || !words.endsWith(normalized.slice(-ANCHOR))) return null;
+  const distance = editDistance(normalized, words);
+  const similarity = 1 - distance / Math.max(normalized.length, words.length);
   if (similarity < LOOSE_SIMILARITY) return null;
   const sentence = m.source.sentences.findIndex((x) => x.start <= unit.start && unit.start < x.end);
   return { source: m.source, span: { start: unit.start, end: unit.end }, text: unit.text, sentence: Math.max(0, sentence), distance, similarity };
@@ -66,9 +67,10 @@ const MIN_QUOTE_LENGTH = 2;
 /** Ellipses a writer uses to elide part of a quote; each piece must then be found in order. */
 const ELISION = /…+|\.{3,}|‥+|（中略）|\(中略\)|〔中略〕|\[中略\]/;
 
-function findExactWithElision(index: CorpusIndex, normalized: string, keys?: string[]): SourceMatch[] {
-  const pieces = normalized.split(ELISION).filter((p) => p.length > 0);
-  if (pieces.length <= 1) return index.findExact(pieces[0] ?? normalized, keys);
+function findExactWithElision(index: CorpusIndex, text: string, keys?: string[]): SourceMatch[] {
+  const pieces = text.split(ELISION).map(normalizeQuote).filter((p) => p.length > 0);
+  if (pieces.length === 0) return [];
+  if (pieces.length === 1) return index.findExact(pieces[0], keys);
   // Every piece must occur, in order, in one source.
   const first = index.findExact(pieces[0], keys);
   return first.filter((m) => {
@@ -91,22 +93,22 @@ export function quoteVerdicts(analysis: DraftAnalysis, index: CorpusIndex): Quot
     const keys = sentence ? sentence.citations.flatMap((c) => draft.citations[c].items.map((it) => it.key)) : [];
     const cited = [...new Set(keys.filter((k) => index.has(k)))];
     const base = { quote, index: i, kind, draftSpeaker: speaker, cited };
-    const normalized = normalizeForMatch(quote.text);
+    const normalized = normalizeQuote(quote.text);
     if (normalized.length < MIN_QUOTE_LENGTH) return { ...base, verdict: "skipped", matches: [] };
 
     if (keys.length === 0) {
-      const found = findExactWithElision(index, normalized);
+      const found = findExactWithElision(index, quote.text);
       const worthIt = found.filter((m) => normalized.length >= UNCITED_MIN_LENGTH || index.quoteAt(m.source, m.span)?.kind === "speech");
       return { ...base, verdict: worthIt.length ? "uncited" : "skipped", matches: worthIt };
     }
     // Citations whose keys are all unknown: `unknown-source` says it; the quote cannot be judged.
     if (cited.length === 0) return { ...base, verdict: "skipped", matches: [] };
 
-    const exact = findExactWithElision(index, normalized, cited);
+    const exact = findExactWithElision(index, quote.text, cited);
     if (exact.length) return { ...base, verdict: "exact", matches: exact };
 
     const others = index.keys().filter((k) => !cited.includes(k));
-    const exactElsewhere = others.length ? findExactWithElision(index, normalized, others) : [];
+    const exactElsewhere = others.length ? findExactWithElision(index, quote.text, others) : [];
     if (exactElsewhere.length) return { ...base, verdict: "elsewhere", matches: exactElsewhere };
 
     const near = index

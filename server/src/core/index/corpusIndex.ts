@@ -12,7 +12,7 @@
  * (an open-addressing table maps each trigram to its row), BM25 postings likewise (textSearch.ts).
  */
 import type { CorpusProblem, IndexedSource, QuoteUnit, Sentence, Span } from "../model";
-import { normalizeWithMap } from "../text/normalize";
+import { maskParentheticals, normalizeWithMap } from "../text/normalize";
 import { alignWithin, bigrams, Bm25, editDistance } from "./textSearch";
 
 /** Where a normalised match landed in a source. */
@@ -204,7 +204,7 @@ export class CorpusIndex {
         map[at++] = sentence.start;
       }
       starts[k] = at;
-      const n = normalizeWithMap(sentence.text);
+      const n = normalizeWithMap(maskParentheticals(sentence.text));
       parts.push(n.text);
       for (let i = 0; i < n.text.length; i++) map[at++] = sentence.start + n.map[i];
       onSentence(n.text);

@@ -1,12 +1,12 @@
 /** `quote-mismatch`: the cited source has a near match but not these exact words; shows the difference. */
 import { msg } from "../check/messages";
 import { diffChars } from "../index/textSearch";
-import { normalizeForMatch } from "../text/normalize";
+import { normalizeQuote } from "../text/normalize";
 import { evidence, finding, type Rule } from "./ruleContext";
 
 /** A compact rendering of the changes: `だ→立`, `+北西部`, `−いつも`. */
 export function describeDifference(draftWords: string, sourceWords: string): string {
-  const runs = diffChars(normalizeForMatch(draftWords), normalizeForMatch(sourceWords));
+  const runs = diffChars(normalizeQuote(draftWords), normalizeQuote(sourceWords));
   const parts: string[] = [];
   for (let i = 0; i < runs.length; i++) {
     const r = runs[i];
@@ -28,12 +28,14 @@ export const quoteMismatch: Rule = {
       .filter((v) => v.verdict === "near")
       .map((v) => {
         const best = v.matches[0];
+        // A sentence stop the alignment took in is not part of the quoted words.
+        const words = /[。．]$/.test(best.text) && !/[。．]$/.test(v.quote.text) ? best.text.slice(0, -1) : best.text;
         return finding(
           "quote-mismatch",
           v.quote.span,
-          m.quoteMismatch(best.source.meta.key, best.text, describeDifference(v.quote.text, best.text)),
+          m.quoteMismatch(best.source.meta.key, words, describeDifference(v.quote.text, words)),
           v.matches.slice(0, 3).map((x) => evidence(ctx, x)),
-          [{ kind: "replace-quote", span: v.quote.span, text: best.text.replace(/\s*\n\s*/g, ""), title: m.fixReplaceQuote(best.text) }],
+          [{ kind: "replace-quote", span: v.quote.span, text: words.replace(/\s*\n\s*/g, ""), title: m.fixReplaceQuote(words) }],
         );
       });
   },

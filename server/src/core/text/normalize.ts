@@ -189,3 +189,20 @@ export function parseJapaneseNumber(s: string): number | null {
   if (!any) return null;
   return total + section + (current ?? 0);
 }
+
+/** Short editorial insertions in parentheses: `(プーチン)大統領`, `（中略）`, `(笑)`. */
+const PARENTHETICAL = /[(（][^()（）\n]{1,20}[)）]/g;
+
+/**
+ * Blanks short parentheticals with spaces (which normalisation drops), keeping every offset: a
+ * quote that leaves out the editor's `(プーチン)` matches the source's words, and one that keeps
+ * it matches too.
+ */
+export function maskParentheticals(s: string): string {
+  return s.replace(PARENTHETICAL, (m) => " ".repeat(m.length));
+}
+
+/** The form quotes are compared in: `normalizeForMatch` after masking editorial parentheticals. */
+export function normalizeQuote(s: string): string {
+  return normalizeForMatch(maskParentheticals(s));
+}
