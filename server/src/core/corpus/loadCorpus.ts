@@ -20,7 +20,9 @@ import { extractHtml } from "./html";
 import { inferMetadata, normalizeRelPath, parseCatalogue, readFields, resolveMetadata, type Catalogue, type CatalogueEntry } from "./metadata";
 import * as analyzeModule from "../text/analyze";
 import { AliasTable } from "../text/entities";
-import { loadTokenizer, type Tokenizer } from "../text/tokenizer";
+import { splitSentences } from "../text/sentences";
+import { loadTokenizer, type Token, type Tokenizer } from "../text/tokenizer";
+import { defaultWorkerCount, TokenizerPool, workerScript } from "../text/tokenizerPool";
 
 /** A decoded, cleaned source before analysis. */
 export interface RawSource {
@@ -331,6 +333,11 @@ export interface BuildCorpusOptions extends Omit<LoadCorpusOptions, "dir"> {
   /** Injectable for tests; defaults to `analyzeText`. */
   analyze?: AnalyzeFn;
   onProgress?: (done: number, total: number, relPath: string, fromCache: boolean) => void;
+  /**
+   * Tokenising worker threads for cache misses (default: one per core, when neither `tokenizer` nor
+   * `analyze` is given and the bundled worker script exists); 0 tokenises on this thread.
+   */
+  workers?: number;
 }
 
 export interface BuildCorpusResult {
@@ -339,8 +346,11 @@ export interface BuildCorpusResult {
   /** Corpus-wide alias clusters (user aliases plus every entity mention of the corpus). */
   aliases: AliasTable;
   /** `cached` is a synonym of `fromCache`. */
-  stats: { analysed: number; fromCache: number; cached: number; ms: number };
+  stats: { analysed: number; fromCache: number; cached: number; ms: number; bodyChars?: number; tokenizedChars?: number };
 }
+
+/** Sources analysed per batch sent to a tokenising worker. */
+const WORKER_BATCH = 16;
 
 /** The analysis module's version, when it exports one (part of the cache key). */
 export function analysisVersion(): string {
@@ -379,30 +389,77 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<BuildCor
   const given = options.tokenizer;
   const getTokenizer = () => (tokenizer ??= typeof given === "function" ? given() : given ? Promise.resolve(given) : loadTokenizer());
 
+  const loadedSources = loaded.sources;
+  const keys: string[] = [];
+  const analyses: (AnalyzedText | null)[] = [];
+  for (const src of loadedSources) {
+    if (options.signal?.aborted) break;
+    const key = cache ? cache.keyFor({ hash: src.hash, published: src.meta.published, aliases: aliasHash, body: JSON.stringify(src.body) }) : "";
+    keys.push(key);
+    analyses.push(cache ? await cache.get(key) : null);
+  }
+  const misses = analyses.flatMap((a, i) => (a === null ? [i] : []));
+
+  // Cache misses: tokenise on worker threads (batches in flight while this thread analyses).
+  const script = workerScript();
+  const workerCount = options.workers ?? (given === undefined && options.analyze === undefined && script ? defaultWorkerCount() : 0);
+  let pool: TokenizerPool | null = null;
+  const batches = new Map<number, Promise<Token[][]>>();
+  const sentenceTexts = new Map<number, string[]>();
+  if (workerCount > 0 && script && misses.length > 0) {
+    pool = new TokenizerPool(script, Math.min(workerCount, Math.ceil(misses.length / WORKER_BATCH)));
+    for (let b = 0; b < misses.length; b += WORKER_BATCH) {
+      const texts: string[] = [];
+      for (const i of misses.slice(b, b + WORKER_BATCH)) {
+        const src = loadedSources[i];
+        const list = splitSentences(src.text, src.body).map((x) => x.text);
+        sentenceTexts.set(i, list);
+        texts.push(...list);
+      }
+      batches.set(b, pool.tokenize(texts));
+    }
+  }
+  let bodyChars = 0;
+
   const out: IndexedSource[] = [];
   let analysed = 0;
   let fromCache = 0;
-  for (let i = 0; i < loaded.sources.length; i++) {
-    if (options.signal?.aborted) break;
-    const src = loaded.sources[i];
-    const key = cache ? cache.keyFor({ hash: src.hash, published: src.meta.published, aliases: aliasHash, body: JSON.stringify(src.body) }) : "";
-    let analysis = cache ? await cache.get(key) : null;
-    const hit = analysis !== null;
-    if (!analysis) {
-      try {
-        // A per-file alias table (user aliases only) keeps each analysis a pure function of its
-        // inputs, so it can be cached; corpus-wide clusters are applied afterwards.
-        const aliases = aliasYaml ? AliasTable.fromYaml(aliasYaml) : new AliasTable();
-        analysis = analyze(src.text, src.body, { published: parsePublished(src.meta.published), tokenizer: await getTokenizer(), aliases });
-      } catch (e) {
-        problems.push({ path: src.meta.path, message: `analysis failed: ${(e as Error).message}`, severity: "error", code: "analysis" });
-        analysis = { sentences: [], quotes: [], entities: [], events: [], numbers: [], dates: [] };
-      }
-      analysed++;
-      if (cache) await cache.put(key, analysis);
-    } else fromCache++;
-    out.push({ ...analysis, meta: src.meta, text: src.text, body: src.body, encoding: src.encoding, hash: src.hash, format: src.format });
-    options.onProgress?.(i + 1, loaded.sources.length, src.relPath, hit);
+  try {
+    for (let i = 0; i < keys.length; i++) {
+      if (options.signal?.aborted) break;
+      const src = loadedSources[i];
+      const key = keys[i];
+      let analysis = analyses[i];
+      const hit = analysis !== null;
+      if (!analysis) {
+        for (const b of src.body) bodyChars += b.end - b.start;
+        try {
+          // A per-file alias table (user aliases only) keeps each analysis a pure function of its
+          // inputs, so it can be cached; corpus-wide clusters are applied afterwards.
+          const aliases = aliasYaml ? AliasTable.fromYaml(aliasYaml) : new AliasTable();
+          let tokenizer: Tokenizer;
+          if (pool) {
+            const m = misses.indexOf(i);
+            const b = m - (m % WORKER_BATCH);
+            const all = await batches.get(b)!;
+            let offset = 0;
+            for (const j of misses.slice(b, m)) offset += sentenceTexts.get(j)!.length;
+            const texts = sentenceTexts.get(i)!;
+            tokenizer = replayTokenizer(texts, all.slice(offset, offset + texts.length));
+          } else tokenizer = await getTokenizer();
+          analysis = analyze(src.text, src.body, { published: parsePublished(src.meta.published), tokenizer, aliases });
+        } catch (e) {
+          problems.push({ path: src.meta.path, message: `analysis failed: ${(e as Error).message}`, severity: "error", code: "analysis" });
+          analysis = { sentences: [], quotes: [], entities: [], events: [], numbers: [], dates: [] };
+        }
+        analysed++;
+        if (cache) await cache.put(key, analysis);
+      } else fromCache++;
+      out.push({ ...analysis, meta: src.meta, text: src.text, body: src.body, encoding: src.encoding, hash: src.hash, format: src.format });
+      options.onProgress?.(i + 1, loadedSources.length, src.relPath, hit);
+    }
+  } finally {
+    await pool?.close();
   }
   if (cache && cache.stats.writeErrors > 0) {
     problems.push({ path: cache.dir, message: `could not write ${cache.stats.writeErrors} cache entr${cache.stats.writeErrors === 1 ? "y" : "ies"}`, severity: "warning", code: "cache" });
@@ -412,7 +469,25 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<BuildCor
   const aliases = aliasYaml ? AliasTable.fromYaml(aliasYaml) : new AliasTable();
   for (const s of out) for (const e of s.entities) aliases.observe(e.text, e.type);
   const sources = out.map((s) => ({ ...s, ...analyzeModule.applyAliases(s, aliases), meta: s.meta, text: s.text, body: s.body, encoding: s.encoding, hash: s.hash, format: s.format }));
-  return { sources, problems, aliases, stats: { analysed, fromCache, cached: fromCache, ms: performance.now() - t0 } };
+  return {
+    sources,
+    problems,
+    aliases,
+    stats: { analysed, fromCache, cached: fromCache, ms: performance.now() - t0, bodyChars, tokenizedChars: pool ? pool.tokenizedChars : bodyChars },
+  };
+}
+
+/** A tokenizer answering the analysis' per-sentence calls from tokens computed by the workers. */
+function replayTokenizer(texts: string[], tokens: Token[][]): Tokenizer {
+  const byText = new Map<string, Token[]>();
+  texts.forEach((t, k) => byText.set(t, tokens[k]));
+  return {
+    tokenize(text: string): Token[] {
+      const hit = byText.get(text);
+      if (!hit) throw new Error("tokenizer worker: sentence not prepared");
+      return hit;
+    },
+  };
 }
 
 /** The article date as a PartialDate (`2025-03-24T08:57:00+09:00` → 2025-03-24). */
