@@ -7,6 +7,7 @@ import { buildCorpus } from "./corpus/loadCorpus";
 import { CorpusIndex } from "./index/corpusIndex";
 import { AliasTable } from "./text/entities";
 import { loadTokenizer, type Tokenizer } from "./text/tokenizer";
+import { defaultWorkerCount } from "./text/tokenizerPool";
 
 export interface HostOptions {
   corpusDir: string;
@@ -86,7 +87,10 @@ export class CorpusHost {
     const started = Date.now();
     const options = await this.deps.options();
     this.corpusDir = options.corpusDir;
-    const tokenizer = await loadTokenizer();
+    // This thread's tokenizer serves drafts and the feature catalogue; corpus misses are tokenised
+    // on worker threads by buildCorpus, while this dictionary loads.
+    const tokenizerLoading = loadTokenizer();
+    tokenizerLoading.catch(() => undefined);
     const emit = (p: IndexProgress) => this.progressListeners.forEach((cb) => cb(p));
     const result = await buildCorpus({
       corpusDir: options.corpusDir,
@@ -94,14 +98,16 @@ export class CorpusHost {
       exclude: options.exclude,
       cacheDir: options.cacheDir,
       aliasFile: options.aliasFile,
-      tokenizer,
+      tokenizer: () => tokenizerLoading,
+      workers: defaultWorkerCount(),
       onProgress: (done: number, total: number) => emit({ done, total, phase: "analyse" }),
     });
+    const tokenizer = await tokenizerLoading;
     for (const p of result.problems) this.deps.log(p.severity === "error" ? "error" : "warn", `shutten: ${p.path}: ${p.message}`);
     emit({ done: result.sources.length, total: result.sources.length, phase: "index" });
     const index = new CorpusIndex(result.sources, result.problems);
     const ms = Date.now() - started;
-    this.deps.log("info", `shutten: indexed ${index.size} sources from ${options.corpusDir} in ${ms} ms (${result.stats?.analysed ?? "?"} analysed, ${result.stats?.cached ?? "?"} from cache)`);
+    this.deps.log("info", `shutten: indexed ${index.size} sources from ${options.corpusDir} in ${ms} ms (${result.stats?.analysed ?? "?"} analysed, ${result.stats?.cached ?? "?"} from cache); tokenised ${result.stats?.tokenizedChars ?? "?"} of ${result.stats?.bodyChars ?? "?"} body chars analysed`);
     emit({ done: index.size, total: index.size, phase: "ready" });
     return { index, tokenizer, aliases: result.aliases, stats: { ms, analysed: result.stats?.analysed ?? 0, cached: result.stats?.cached ?? 0 } };
   }

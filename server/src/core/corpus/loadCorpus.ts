@@ -20,9 +20,8 @@ import { extractHtml } from "./html";
 import { inferMetadata, normalizeRelPath, parseCatalogue, readFields, resolveMetadata, type Catalogue, type CatalogueEntry } from "./metadata";
 import * as analyzeModule from "../text/analyze";
 import { AliasTable } from "../text/entities";
-import { splitSentences } from "../text/sentences";
-import { loadTokenizer, type Token, type Tokenizer } from "../text/tokenizer";
-import { defaultWorkerCount, TokenizerPool, workerScript } from "../text/tokenizerPool";
+import { loadTokenizer, type Tokenizer } from "../text/tokenizer";
+import { defaultWorkerCount, TokenizerPool, workerScript, type AnalysisResult } from "../text/tokenizerPool";
 
 /** A decoded, cleaned source before analysis. */
 export interface RawSource {
@@ -400,26 +399,23 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<BuildCor
   }
   const misses = analyses.flatMap((a, i) => (a === null ? [i] : []));
 
-  // Cache misses: tokenise on worker threads (batches in flight while this thread analyses).
+  // Cache misses: analysed on worker threads (batches in flight while this thread stores results).
   const script = workerScript();
   const workerCount = options.workers ?? (given === undefined && options.analyze === undefined && script ? defaultWorkerCount() : 0);
   let pool: TokenizerPool | null = null;
-  const batches = new Map<number, Promise<Token[][]>>();
-  const sentenceTexts = new Map<number, string[]>();
+  const batches = new Map<number, Promise<AnalysisResult[]>>();
   if (workerCount > 0 && script && misses.length > 0) {
     pool = new TokenizerPool(script, Math.min(workerCount, Math.ceil(misses.length / WORKER_BATCH)));
     for (let b = 0; b < misses.length; b += WORKER_BATCH) {
-      const texts: string[] = [];
-      for (const i of misses.slice(b, b + WORKER_BATCH)) {
+      const jobs = misses.slice(b, b + WORKER_BATCH).map((i) => {
         const src = loadedSources[i];
-        const list = splitSentences(src.text, src.body).map((x) => x.text);
-        sentenceTexts.set(i, list);
-        texts.push(...list);
-      }
-      batches.set(b, pool.tokenize(texts));
+        return { text: src.text, body: src.body, published: parsePublished(src.meta.published), aliasYaml };
+      });
+      batches.set(b, pool.analyze(jobs));
     }
   }
   let bodyChars = 0;
+  const missPos = new Map(misses.map((i, k) => [i, k]));
 
   const out: IndexedSource[] = [];
   let analysed = 0;
@@ -437,17 +433,14 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<BuildCor
           // A per-file alias table (user aliases only) keeps each analysis a pure function of its
           // inputs, so it can be cached; corpus-wide clusters are applied afterwards.
           const aliases = aliasYaml ? AliasTable.fromYaml(aliasYaml) : new AliasTable();
-          let tokenizer: Tokenizer;
           if (pool) {
-            const m = misses.indexOf(i);
-            const b = m - (m % WORKER_BATCH);
-            const all = await batches.get(b)!;
-            let offset = 0;
-            for (const j of misses.slice(b, m)) offset += sentenceTexts.get(j)!.length;
-            const texts = sentenceTexts.get(i)!;
-            tokenizer = replayTokenizer(texts, all.slice(offset, offset + texts.length));
-          } else tokenizer = await getTokenizer();
-          analysis = analyze(src.text, src.body, { published: parsePublished(src.meta.published), tokenizer, aliases });
+            const m = missPos.get(i)!;
+            const result = (await batches.get(m - (m % WORKER_BATCH))!)[m % WORKER_BATCH];
+            if (result.error !== undefined) throw new Error(result.error);
+            analysis = result.ok;
+          } else {
+            analysis = analyze(src.text, src.body, { published: parsePublished(src.meta.published), tokenizer: await getTokenizer(), aliases });
+          }
         } catch (e) {
           problems.push({ path: src.meta.path, message: `analysis failed: ${(e as Error).message}`, severity: "error", code: "analysis" });
           analysis = { sentences: [], quotes: [], entities: [], events: [], numbers: [], dates: [] };
@@ -475,25 +468,4 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<BuildCor
     aliases,
     stats: { analysed, fromCache, cached: fromCache, ms: performance.now() - t0, bodyChars, tokenizedChars: pool ? pool.tokenizedChars : bodyChars },
   };
-}
-
-/** A tokenizer answering the analysis' per-sentence calls from tokens computed by the workers. */
-function replayTokenizer(texts: string[], tokens: Token[][]): Tokenizer {
-  const byText = new Map<string, Token[]>();
-  texts.forEach((t, k) => byText.set(t, tokens[k]));
-  return {
-    tokenize(text: string): Token[] {
-      const hit = byText.get(text);
-      if (!hit) throw new Error("tokenizer worker: sentence not prepared");
-      return hit;
-    },
-  };
-}
-
-/** The article date as a PartialDate (`2025-03-24T08:57:00+09:00` → 2025-03-24). */
-export function parsePublished(published: string | null): PartialDate | null {
-  if (!published) return null;
-  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/.exec(published);
-  if (!m) return null;
-  return { year: Number(m[1]), month: m[2] ? Number(m[2]) : null, day: m[3] ? Number(m[3]) : null };
 }

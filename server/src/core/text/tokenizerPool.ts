@@ -1,13 +1,17 @@
 /**
- * Tokenising on worker threads: `size` workers (dist/tokenizerWorker.js), each with its own
- * dictionary (about 0.34 GB, not shareable), fed batches of sentences; answers keep request order.
+ * Analysing on worker threads: `size` workers (dist/tokenizerWorker.js), each with its own
+ * dictionary (about 0.34 GB, not shareable), fed batches of sources; answers keep request order.
  * Used by `buildCorpus` for cache misses, then closed, so the dictionaries' memory goes with them.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
-import { dictionaryPath, type Token } from "./tokenizer";
+import type { AnalyzedText } from "../model";
+import { dictionaryPath } from "./tokenizer";
+import type { AnalysisJob } from "./tokenizerWorker";
+
+export type AnalysisResult = { ok: AnalyzedText; error?: undefined } | { ok?: undefined; error: string };
 
 /** The bundled worker script, or null when running from sources (tests through tsx). */
 export function workerScript(): string | null {
@@ -22,8 +26,8 @@ export function defaultWorkerCount(): number {
 }
 
 interface Pending {
-  texts: string[];
-  resolve: (tokens: Token[][]) => void;
+  jobs: AnalysisJob[];
+  resolve: (results: AnalysisResult[]) => void;
   reject: (e: Error) => void;
 }
 
@@ -38,13 +42,13 @@ export class TokenizerPool {
     for (let i = 0; i < size; i++) {
       const worker = new Worker(script, { workerData: { dicPath } });
       const slot = { worker, busy: null as Pending | null, id: 0 };
-      worker.on("message", (msg: { id: number; tokens?: Token[][]; error?: string; tokenizedChars?: number }) => {
+      worker.on("message", (msg: { id: number; analyses?: AnalysisResult[]; error?: string; tokenizedChars?: number }) => {
         const p = slot.busy;
         slot.busy = null;
         if (msg.tokenizedChars !== undefined) this.charsBy.set(worker, msg.tokenizedChars);
         if (p) {
-          if (msg.error || !msg.tokens) p.reject(new Error(msg.error ?? "tokenizer worker failed"));
-          else p.resolve(msg.tokens);
+          if (msg.error || !msg.analyses) p.reject(new Error(msg.error ?? "analysis worker failed"));
+          else p.resolve(msg.analyses);
         }
         this.pump();
       });
@@ -58,10 +62,10 @@ export class TokenizerPool {
     }
   }
 
-  /** Tokens of each text (only those the analysis reads), in order. */
-  tokenize(texts: string[]): Promise<Token[][]> {
+  /** `analyzeText` of each job, in order. */
+  analyze(jobs: AnalysisJob[]): Promise<AnalysisResult[]> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ texts, resolve, reject });
+      this.queue.push({ jobs, resolve, reject });
       this.pump();
     });
   }
@@ -79,7 +83,7 @@ export class TokenizerPool {
       const p = this.queue.shift()!;
       slot.busy = p;
       slot.id = this.nextId++;
-      slot.worker.postMessage({ id: slot.id, texts: p.texts });
+      slot.worker.postMessage({ id: slot.id, jobs: p.jobs });
     }
   }
 

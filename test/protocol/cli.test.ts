@@ -1,0 +1,107 @@
+// The command line as scripts and CI use it: `check` in every format with SPEC's exit codes,
+// `sources` and `inspect` shapes, and clear usage errors. Runs the built dist/cli.js.
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { repoRoot, sampleSources } from "./lspClient";
+
+const cli = join(repoRoot, "dist", "cli.js");
+let dir: string;
+let cacheDir: string;
+
+function run(args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: repoRoot, encoding: "utf8", env: { ...process.env, SHUTTEN_CACHE_DIR: cacheDir, LANG: "C" } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("shutten CLI", () => {
+  let nikkei: string;
+  let bad: string;
+  let good: string;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "shutten-cli-"));
+    cacheDir = join(dir, "cache");
+    nikkei = sampleSources().find((s) => s.path.includes("002_"))!.key;
+    bad = join(dir, "bad.md");
+    good = join(dir, "good.md");
+    writeFileSync(bad, `# メモ\n\nレビット氏は「トランプ大統領は両当事者にいつもいらだっている」と述べた[@${nikkei}]。\n\n別の記事[@nosuch-key]。\n`);
+    writeFileSync(good, `# メモ\n\nプーチン氏は11日、ウィットコフ特使と会談した[@${nikkei}]。\n`);
+  });
+
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("text format: one `file:line:col severity code message` line per problem, exit 1", () => {
+    const r = run(["check", "--corpus", "corpus", bad]);
+    assert.equal(r.code, 1);
+    const lines = r.stdout.trim().split("\n");
+    assert.ok(lines.some((l) => /bad\.md:3:\d+ warning quote-mismatch /.test(l)), r.stdout);
+    assert.ok(lines.some((l) => /bad\.md:5:\d+ error unknown-source /.test(l)), r.stdout);
+  });
+
+  it("json format: LSP ranges (0-based lines, UTF-16 columns) and the contract's fields", () => {
+    const r = run(["check", "--corpus", "corpus", "--format", "json", bad]);
+    const list = JSON.parse(r.stdout);
+    const m = list.find((d: { code: string }) => d.code === "quote-mismatch");
+    assert.deepEqual(Object.keys(m).sort(), ["code", "file", "message", "range", "severity"]);
+    assert.equal(m.range.start.line, 2);
+    assert.equal(m.range.start.character, "レビット氏は「".length);
+    assert.equal(m.severity, "warning");
+  });
+
+  it("sarif format: a SARIF 2.1.0 log with one result per problem", () => {
+    const sarif = JSON.parse(run(["check", "--corpus", "corpus", "--format", "sarif", bad]).stdout);
+    assert.equal(sarif.version, "2.1.0");
+    assert.ok(sarif.runs[0].results.some((x: { ruleId: string }) => x.ruleId === "unknown-source"));
+    assert.equal(sarif.runs[0].results[0].locations[0].physicalLocation.region.startLine, 3);
+  });
+
+  it("github format: workflow annotations", () => {
+    const out = run(["check", "--corpus", "corpus", "--format", "github", bad]).stdout;
+    assert.match(out, /^::warning file=.*bad\.md,line=3,col=\d+.*::Misquote/m);
+    assert.match(out, /^::error file=.*bad\.md,line=5/m);
+  });
+
+  it("a clean draft exits 0 and prints nothing", () => {
+    const r = run(["check", "--corpus", "corpus", good]);
+    assert.equal(r.stdout, "");
+    assert.equal(r.code, 0);
+  });
+
+  it("a folder is walked for Markdown drafts", () => {
+    const r = run(["check", "--corpus", "corpus", "--format", "json", dir]);
+    const files = new Set(JSON.parse(r.stdout).map((d: { file: string }) => d.file.split("/").pop()));
+    assert.deepEqual([...files], ["bad.md"]);
+  });
+
+  it("Japanese messages with --lang ja", () => {
+    assert.match(run(["check", "--corpus", "corpus", "--lang", "ja", bad]).stdout, /引用の不一致/);
+  });
+
+  it("usage and I/O errors exit 2 with a message on stderr", () => {
+    for (const args of [["check"], ["check", "--format", "xml", bad], ["check", "--corpus", "no-such-dir", bad], ["check", "--corpus", "corpus", join(dir, "missing.md")], ["frobnicate"]]) {
+      const r = run(args);
+      assert.equal(r.code, 2, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, /shutten/);
+    }
+  });
+
+  it("sources --json lists key, path, title, outlet, published, url for every sample article", () => {
+    const list = JSON.parse(run(["sources", "--corpus", "corpus", "--json"]).stdout);
+    assert.equal(list.length, 4);
+    for (const s of list) assert.deepEqual(Object.keys(s).sort(), ["key", "outlet", "path", "published", "title", "url"]);
+    assert.ok(list.every((s: { path: string }) => s.path.startsWith("corpus/")));
+  });
+
+  it("inspect --json KEY shows the speech quotes with their speakers", () => {
+    const [src] = JSON.parse(run(["inspect", "--corpus", "corpus", "--json", nikkei]).stdout);
+    assert.equal(src.key, nikkei);
+    const q = src.quotes.find((x: { text: string }) => x.text === "トランプ大統領は両当事者にいつもいら立っている");
+    assert.equal(q.kind, "speech");
+    assert.equal(q.speaker, "レビット");
+    assert.ok(src.events.some((e: { date: string; predicate: string }) => e.date === "2025-04-11" && e.predicate === "会談"));
+  });
+});
