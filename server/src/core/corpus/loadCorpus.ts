@@ -469,3 +469,11 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<BuildCor
     stats: { analysed, fromCache, cached: fromCache, ms: performance.now() - t0, bodyChars, tokenizedChars: pool ? pool.tokenizedChars : bodyChars },
   };
 }
+
+/** The article date as a PartialDate (`2025-03-24T08:57:00+09:00` → 2025-03-24). */
+export function parsePublished(published: string | null): PartialDate | null {
+  if (!published) return null;
+  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/.exec(published);
+  if (!m) return null;
+  return { year: Number(m[1]), month: m[2] ? Number(m[2]) : null, day: m[3] ? Number(m[3]) : null };
+}
