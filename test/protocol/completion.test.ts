@@ -71,6 +71,8 @@ describe("completion", () => {
     assert.ok(nikkei, items.map((i) => i.label).join(", "));
     assert.match(nikkei.detail ?? "", /日本経済新聞/);
     assert.match(nikkei.detail ?? "", /2025-04-12/);
+    // Pandoc reads `本文@key` as text, so the key goes in brackets: `本文[@key]`.
+    assert.equal(accept(BASE + "本文@", nikkei), BASE + "本文[@nikkei-2025-04-12]");
   });
 
   it("events by date after [@3月18日 insert the reporting source's key", async () => {

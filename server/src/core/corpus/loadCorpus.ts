@@ -391,29 +391,40 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<BuildCor
   const loadedSources = loaded.sources;
   const keys: string[] = [];
   const analyses: (AnalyzedText | null)[] = [];
-  for (const src of loadedSources) {
-    if (options.signal?.aborted) break;
-    const key = cache ? cache.keyFor({ hash: src.hash, published: src.meta.published, aliases: aliasHash, body: JSON.stringify(src.body) }) : "";
-    keys.push(key);
-    analyses.push(cache ? await cache.get(key) : null);
-  }
-  const misses = analyses.flatMap((a, i) => (a === null ? [i] : []));
-
-  // Cache misses: analysed on worker threads (batches in flight while this thread stores results).
+  const misses: number[] = [];
+  // Cache misses are analysed on worker threads: the pool starts at the first miss and batches are
+  // sent as misses are found, in flight while this thread checks the cache and stores results.
   const script = workerScript();
   const workerCount = options.workers ?? (given === undefined && options.analyze === undefined && script ? defaultWorkerCount() : 0);
   let pool: TokenizerPool | null = null;
   const batches = new Map<number, Promise<AnalysisResult[]>>();
-  if (workerCount > 0 && script && misses.length > 0) {
-    pool = new TokenizerPool(script, Math.min(workerCount, Math.ceil(misses.length / WORKER_BATCH)));
-    for (let b = 0; b < misses.length; b += WORKER_BATCH) {
-      const jobs = misses.slice(b, b + WORKER_BATCH).map((i) => {
-        const src = loadedSources[i];
-        return { text: src.text, body: src.body, published: parsePublished(src.meta.published), aliasYaml };
-      });
-      batches.set(b, pool.analyze(jobs));
+  let batch: number[] = [];
+  const flush = () => {
+    if (!batch.length) return;
+    if (!pool) pool = new TokenizerPool(script!, workerCount);
+    const jobs = batch.map((i) => {
+      const src = loadedSources[i];
+      return { text: src.text, body: src.body, published: parsePublished(src.meta.published), aliasYaml };
+    });
+    batches.set(misses.length - batch.length, pool.analyze(jobs));
+    batch = [];
+  };
+  for (let i = 0; i < loadedSources.length; i++) {
+    if (options.signal?.aborted) break;
+    const src = loadedSources[i];
+    const key = cache ? cache.keyFor({ hash: src.hash, published: src.meta.published, aliases: aliasHash, body: JSON.stringify(src.body) }) : "";
+    keys.push(key);
+    const hit = cache ? await cache.get(key) : null;
+    analyses.push(hit);
+    if (hit === null) {
+      misses.push(i);
+      if (workerCount > 0 && script) {
+        batch.push(i);
+        if (batch.length === WORKER_BATCH) flush();
+      }
     }
   }
+  if (workerCount > 0 && script) flush();
   let bodyChars = 0;
   const missPos = new Map(misses.map((i, k) => [i, k]));
 
@@ -452,7 +463,7 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<BuildCor
       options.onProgress?.(i + 1, loadedSources.length, src.relPath, hit);
     }
   } finally {
-    await pool?.close();
+    await (pool as TokenizerPool | null)?.close();
   }
   if (cache && cache.stats.writeErrors > 0) {
     problems.push({ path: cache.dir, message: `could not write ${cache.stats.writeErrors} cache entr${cache.stats.writeErrors === 1 ? "y" : "ies"}`, severity: "warning", code: "cache" });
@@ -466,7 +477,7 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<BuildCor
     sources,
     problems,
     aliases,
-    stats: { analysed, fromCache, cached: fromCache, ms: performance.now() - t0, bodyChars, tokenizedChars: pool ? pool.tokenizedChars : bodyChars },
+    stats: { analysed, fromCache, cached: fromCache, ms: performance.now() - t0, bodyChars, tokenizedChars: pool ? (pool as TokenizerPool).tokenizedChars : bodyChars },
   };
 }
 

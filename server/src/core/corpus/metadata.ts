@@ -92,12 +92,23 @@ const ALIAS_INDEX: Array<{ alias: string; outlet: OutletInfo }> = OUTLETS.flatMa
 );
 
 /** Outlets named in `text`, longest spelling first so `日本経済新聞` is not also counted as `日経`. */
+let compiledAliases: Array<{ alias: string; outlet: OutletInfo; re: RegExp }> | null = null;
+
+/** ALIAS_INDEX with each alias' pattern compiled once. */
+function aliasPatterns(): Array<{ alias: string; outlet: OutletInfo; re: RegExp }> {
+  // Short Latin acronyms must stand alone (`AP` is not inside `APPLE`).
+  return (compiledAliases ??= ALIAS_INDEX.map(({ alias, outlet }) => ({
+    alias,
+    outlet,
+    re: new RegExp(/^[A-Za-z]{1,4}$/.test(alias) ? `(?<![A-Za-z])${escapeRe(alias)}(?![A-Za-z])` : escapeRe(alias), "g"),
+  })));
+}
+
 export function outletsIn(text: string): OutletInfo[] {
   const found: Array<{ at: number; outlet: OutletInfo }> = [];
   let rest = text;
-  for (const { alias, outlet } of ALIAS_INDEX) {
-    // Short Latin acronyms must stand alone (`AP` is not inside `APPLE`).
-    const re = new RegExp(/^[A-Za-z]{1,4}$/.test(alias) ? `(?<![A-Za-z])${escapeRe(alias)}(?![A-Za-z])` : escapeRe(alias), "g");
+  for (const { alias, outlet, re } of aliasPatterns()) {
+    re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = re.exec(rest))) {
       found.push({ at: m.index, outlet });

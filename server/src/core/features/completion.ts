@@ -37,6 +37,9 @@ export interface CompletionResult {
   incomplete: boolean;
 }
 
+/** Text after which a bare `@` is glued to a word (Pandoc then reads no citation). */
+const GLUED_BEFORE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー]/u;
+
 /** Default cap on items per request. */
 export const COMPLETION_LIMIT = 50;
 
@@ -54,17 +57,22 @@ export function completeSourceKeys(text: string, offset: number, index: CorpusIn
     .filter((x) => x.rank >= 0)
     .sort((a, b) => a.rank - b.rank || (b.s.meta.published ?? "").localeCompare(a.s.meta.published ?? "") || a.s.meta.key.localeCompare(b.s.meta.key))
     .slice(0, limit);
+  // `本文@` glued to Japanese text is not a citation for Pandoc: complete it to `本文[@key]`.
+  const atSign = at.span.start - 1;
+  const glued = !at.bracketed && atSign > 0 && GLUED_BEFORE.test(text[atSign - 1]);
+  const span = glued ? { start: atSign, end: at.span.end } : at.span;
+  const typed = glued ? `@${at.prefix}` : at.prefix;
   return scored.map(({ s, rank }, i) => ({
     label: s.meta.key,
     kind: "source",
     detail: [s.meta.title, s.meta.outlet, s.meta.published].filter(Boolean).join(" · "),
     documentation: sourceCardMarkdown(s, locale),
-    insertText: s.meta.key,
+    insertText: glued ? `[@${s.meta.key}]` : s.meta.key,
     snippet: false,
-    span: at.span,
+    span,
     sortText: `${rank}${String(i).padStart(5, "0")}`,
     // What is typed leads, so the client's own filter keeps items matched by title or outlet.
-    filterText: `${at.prefix} ${s.meta.key} ${s.meta.title ?? ""} ${s.meta.outlet ?? ""}`,
+    filterText: `${typed} ${s.meta.key} ${s.meta.title ?? ""} ${s.meta.outlet ?? ""}`,
   }));
 }
 

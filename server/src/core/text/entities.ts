@@ -55,10 +55,12 @@ function toKatakana(s: string): string {
   return s.replace(/[\u3041-\u3096]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0x60));
 }
 
+const TITLED_NAME_WHOLE = new RegExp(`^(${KATAKANA_NAME})${TITLE_QUALIFIER}(?:${PERSON_TITLES.join("|")})$`, "u");
+
 /** Strips titles, qualifiers and honorifics: `プーチン大統領` → `プーチン`, `トランプ前米大統領` → `トランプ`. */
 export function canonicalName(text: string): string {
   let s = text.normalize("NFKC").replace(/[\s()（）]/g, "");
-  const m = new RegExp(`^(${KATAKANA_NAME})${TITLE_QUALIFIER}(?:${PERSON_TITLES.join("|")})$`, "u").exec(s);
+  const m = TITLED_NAME_WHOLE.exec(s);
   if (m) return m[1];
   for (const t of PERSON_TITLES) {
     if (s.length > t.length && s.endsWith(t)) {
