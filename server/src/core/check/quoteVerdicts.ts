@@ -59,8 +59,8 @@ function anchoredInQuote(index: CorpusIndex, m: SourceMatch, normalized: string)
   return { source: m.source, span: { start: unit.start, end: unit.end }, text: unit.text, sentence: Math.max(0, sentence), distance, similarity };
 }
 
-/** An uncited quote is only worth a note when it is this long, or is a corpus speech quote. */
-const UNCITED_MIN_LENGTH = 6;
+/** An uncited quote is only worth a note when it is speech (in the draft or the source) or this long. */
+const UNCITED_MIN_LENGTH = 12;
 /** Quotes shorter than this (normalised) are never looked up: single characters, symbols. */
 const MIN_QUOTE_LENGTH = 2;
 
@@ -98,7 +98,9 @@ export function quoteVerdicts(analysis: DraftAnalysis, index: CorpusIndex): Quot
 
     if (keys.length === 0) {
       const found = findExactWithElision(index, quote.text);
-      const worthIt = found.filter((m) => normalized.length >= UNCITED_MIN_LENGTH || index.quoteAt(m.source, m.span)?.kind === "speech");
+      // A scare quote of a short term the corpus happens to use is the writer's own word choice;
+      // someone's words, or a long passage, needs its source.
+      const worthIt = found.filter((m) => kind === "speech" || normalized.length >= UNCITED_MIN_LENGTH || index.quoteAt(m.source, m.span)?.kind === "speech");
       return { ...base, verdict: worthIt.length ? "uncited" : "skipped", matches: worthIt };
     }
     // Citations whose keys are all unknown: `unknown-source` says it; the quote cannot be judged.
