@@ -149,11 +149,3 @@ export function buildKuromoji(dicPath: string = dictionaryPath()): Promise<kurom
 
 export { toTokens as kuromojiTokens };
 
-/**
- * The tokens the corpus analysis reads: `extractEntities` looks only at proper nouns (名詞,固有名詞),
- * and joins person names only across adjacent tokens, so dropping every other token changes nothing.
- * The tokenising workers return only these (a few per sentence instead of ~200 bytes per token).
- */
-export function isAnalysisToken(t: Token): boolean {
-  return t.pos === "名詞" && t.pos1 === "固有名詞";
-}
