@@ -81,6 +81,9 @@ function coverage(draft: Set<string>, passage: string): { ranking: number; conte
   return { ranking: all / draft.size, content: contentSize ? content / contentSize : 0 };
 }
 
+const WINDOW_PENALTY = 0.04;
+const PARAGRAPH_PENALTY = 0.08;
+
 /**
  * Candidate passages of the cited sources for a draft sentence, best first: windows of one to three
  * consecutive sentences around the BM25 hits, scored by bigram coverage of the draft sentence.
@@ -122,7 +125,9 @@ function candidatePassagesUncached(plain: string, cited: string[], index: Corpus
       const text = hit.source.sentences.slice(a, b + 1).map((s) => s.text).join("");
       const c = coverage(draftBigrams, text);
       // A longer window must earn its place: a small penalty per extra sentence breaks near-ties.
-      out.push({ source: hit.source, first: a, last: b, span, coverage: c.content, rank: c.ranking - 0.04 * (b - a) });
+      // A window crossing into another paragraph pays more: it is usually another statement.
+      const paragraphs = hit.source.sentences[b].paragraph - hit.source.sentences[a].paragraph;
+      out.push({ source: hit.source, first: a, last: b, span, coverage: c.content, rank: c.ranking - WINDOW_PENALTY * (b - a) - PARAGRAPH_PENALTY * paragraphs });
     }
   }
   return out.sort((x, y) => y.rank - x.rank).map(({ rank: _rank, ...p }) => p);
@@ -192,6 +197,12 @@ interface PairRules<T> {
   equal: (d: T, s: T) => boolean;
   /** May a differing passage mention be excluded from competing (it is named in the draft too)? */
   competes?: (s: T) => boolean;
+  /**
+   * Only mentions from a window sentence that itself covers the draft sentence compete (names: a
+   * window may pull in the next paragraph's `Xによると` for a shared phrase; numbers and dates of a
+   * merged pair of bullets must still be compared).
+   */
+  ownSentence?: boolean;
   /** Compare the words after a person's title rather than the title itself. */
   skipTitle?: (m: T) => boolean;
   /**
@@ -204,6 +215,9 @@ interface PairRules<T> {
   /** True when the draft's words appear in the passage though the analysis did not tag them. */
   presentInText?: (d: T, passageText: string) => boolean;
 }
+
+/** A sentence of a window must cover this much of the draft sentence for its mentions to compete. */
+const RELEVANT_SENTENCE = 0.4;
 
 /** Passages must cover this much of a sentence for the single-mention rule. */
 export const SINGLE_SLOT_COVERAGE = 0.6;
@@ -220,13 +234,21 @@ function pairMention<T extends Span>(
   mentionsOf: (source: IndexedSource) => T[],
 ): MentionPair<T> {
   const none: MentionPair<T> = { kind: rules.kind, sentence, draft: d, source: null, agrees: false, context: 0 };
+  const draftBigrams = contentBigrams(plain);
   for (const passage of passages) {
     const source = passage.source;
+    const relevant = (offset: number): boolean => {
+      if (passage.first === passage.last) return true;
+      const k = source.sentences.findIndex((x, i) => i >= passage.first && i <= passage.last && x.start <= offset && offset < x.end);
+      return k < 0 || coverage(draftBigrams, source.sentences[k].text).content >= RELEVANT_SENTENCE;
+    };
     const inPassage = mentionsOf(source).filter((m) => m.start >= passage.span.start && m.end <= passage.span.end);
     const candidates = inPassage.filter((s) => rules.comparable(d.mention, s));
     if (candidates.length === 0) continue; // this passage says nothing about the slot; try the next
     if (candidates.some((s) => rules.equal(d.mention, s))) return { ...none, agrees: true };
-    const competitors = candidates.filter((s) => !rules.competes || rules.competes(s));
+    // A differing mention only counts from a sentence that is itself about the draft's claim: a
+    // window may have pulled in the next paragraph's statement for a shared phrase.
+    const competitors = candidates.filter((s) => (!rules.competes || rules.competes(s)) && (!rules.ownSentence || relevant(s.start)));
     const skipD = rules.skipTitle?.(d.mention) ?? false;
     const dc = contextOf(plain, d.start, rightEdge(plain, d.end, plain.length, skipD), 0, plain.length);
     let best: T | null = null;
@@ -316,6 +338,7 @@ export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEnt
       // A passage name the draft also uses elsewhere is not a substitute for this one.
       competes: (s) => !draftCanon.some((c) => sameEntity(c, s.canonical)),
       skipTitle: (e) => e.type === "person",
+      ownSentence: true,
       // The passage may spell the name in a way the analysis did not tag; its words settle it.
       presentInText: (d, text) => text.includes(normalizeForMatch(d.canonical)) || text.includes(normalizeForMatch(d.text)),
     };
