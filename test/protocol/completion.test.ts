@@ -2,10 +2,10 @@
 // (inserting the exact words, the closing mark and the citation as one snippet), events by date,
 // entity names; and the latency of ~200 requests, printed (never asserted: budgets are benchmarked).
 import { strict as assert } from "node:assert";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import type { CompletionItem } from "vscode-languageserver-protocol";
 import { applyEdits, percentiles, snippetText } from "./edits";
-import { createWorkspace, positionOf, startServer, type LspClient, type TestWorkspace } from "./lspClient";
+import { positionOf, serverSession } from "./lspClient";
 
 const BASE = "# メモ\n\nプーチン氏は米特使と会談した[@nikkei-2025-04-12]。\n\n";
 
@@ -16,26 +16,11 @@ function accept(text: string, item: CompletionItem): string {
 }
 
 describe("completion", () => {
-  let ws: TestWorkspace;
-  let client: LspClient;
-  let uri: string;
-
-  before(async () => {
-    ws = createWorkspace({ "draft.md": BASE });
-    uri = ws.uri("draft.md");
-    client = await startServer({ workspace: ws.dir });
-    client.openDocument(uri, BASE);
-    await client.waitForDiagnostics(uri, () => true, 60_000);
-  });
-
-  after(async () => {
-    await client?.stop();
-    ws?.dispose();
-  });
+  const session = serverSession({ name: "draft.md", text: BASE });
 
   async function completeAt(text: string, needle: string, trigger?: string): Promise<CompletionItem[]> {
-    client.changeDocument(uri, text);
-    return client.completion(uri, positionOf(text, needle, needle.length), trigger);
+    session.client.changeDocument(session.uri, text);
+    return session.client.completion(session.uri, positionOf(text, needle, needle.length), trigger);
   }
 
   it("「けんとう (kana) offers 「検討が必要」 and inserts the words, 」 and the citation", async () => {
@@ -52,8 +37,8 @@ describe("completion", () => {
 
   it("「検討 (kanji) finds the same quote; an auto-closed 」 is replaced, not doubled", async () => {
     const text = BASE + "プーチン氏は「検討」と述べた。";
-    client.changeDocument(uri, text);
-    const items = await client.completion(uri, positionOf(text, "「検討", 3));
+    session.client.changeDocument(session.uri, text);
+    const items = await session.client.completion(session.uri, positionOf(text, "「検討", 3));
     const item = items.find((i) => i.label === "検討が必要");
     assert.ok(item, `got ${items.map((i) => i.label).join(" | ")}`);
     assert.equal(accept(text, item), BASE + "プーチン氏は「検討が必要」[@findgo-trump-putin-call]と述べた。");
@@ -108,13 +93,13 @@ describe("completion", () => {
     const times: number[] = [];
     for (let i = 0; i < 200; i++) {
       const text = docs[i % docs.length];
-      client.changeDocument(uri, text);
+      session.client.changeDocument(session.uri, text);
       const t0 = performance.now();
-      await client.completion(uri, positionOf(text, typed[i % typed.length], typed[i % typed.length].length));
+      await session.client.completion(session.uri, positionOf(text, typed[i % typed.length], typed[i % typed.length].length));
       times.push(performance.now() - t0);
     }
     const p = percentiles(times);
     console.log(`completion latency on the sample corpus (ms): p50 ${p.p50}, p95 ${p.p95}, p99 ${p.p99}, max ${p.max} over ${p.n} requests`);
-    client.changeDocument(uri, BASE);
+    session.client.changeDocument(session.uri, BASE);
   });
 });

@@ -5,7 +5,7 @@ import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import {
   ExportBibliographyRequest,
   PickItemsRequest,
@@ -18,31 +18,16 @@ import {
   type SourceSummary,
   type TimelineResult,
 } from "../../server/src/lsp/protocol";
-import { createWorkspace, positionOf, sampleSources, startServer, type LspClient, type TestWorkspace } from "./lspClient";
+import { positionOf, sampleSources, serverSession } from "./lspClient";
 
 const DRAFT = "# メモ\n\nプーチン氏は米特使と会談した[@nikkei-2025-04-12]。\n";
 const PANDOC = "/usr/bin/pandoc";
 
 describe("custom requests", () => {
-  let ws: TestWorkspace;
-  let client: LspClient;
-  let uri: string;
-
-  before(async () => {
-    ws = createWorkspace({ "draft.md": DRAFT });
-    uri = ws.uri("draft.md");
-    client = await startServer({ workspace: ws.dir });
-    client.openDocument(uri, DRAFT);
-    await client.waitForDiagnostics(uri, () => true, 60_000);
-  });
-
-  after(async () => {
-    await client?.stop();
-    ws?.dispose();
-  });
+  const session = serverSession({ name: "draft.md", text: DRAFT });
 
   it("shutten/sources lists what `shutten sources --json` lists, with file URIs", async () => {
-    const list = await client.request<SourceSummary[]>(SourcesRequest, { uri });
+    const list = await session.client.request<SourceSummary[]>(SourcesRequest, { uri: session.uri });
     const cli = sampleSources();
     assert.deepEqual(list.map((s) => s.key).sort(), cli.map((s) => s.key).sort());
     for (const s of list) {
@@ -53,14 +38,14 @@ describe("custom requests", () => {
   });
 
   it("shutten/pickItems offers sources, speech quotes and events with their insert text", async () => {
-    const items = await client.request<PickItem[]>(PickItemsRequest, { uri });
+    const items = await session.client.request<PickItem[]>(PickItemsRequest, { uri: session.uri });
     assert.ok(items.some((i) => i.kind === "source" && i.insertText === "[@nikkei-2025-04-12]"));
     assert.ok(items.some((i) => i.kind === "quote" && i.insertText === "「検討が必要」[@findgo-trump-putin-call]"), "a quote with its citation");
     assert.ok(items.some((i) => i.kind === "event" && /2025-03-18 電話会談/.test(i.label)));
   });
 
   it("shutten/timeline: events by date, and the 3月14日 / 3月18日 disagreement", async () => {
-    const t = await client.request<TimelineResult>(TimelineRequest, { uri });
+    const t = await session.client.request<TimelineResult>(TimelineRequest, { uri: session.uri });
     const dates = t.days.map((d) => d.date);
     assert.ok(dates.includes("2025-03-14") && dates.includes("2025-03-18"), dates.join(", "));
     const dated = dates.filter((d) => !d.startsWith("-"));
@@ -73,13 +58,13 @@ describe("custom requests", () => {
   });
 
   it("shutten/sourceAt: the corpus file of the key under the cursor", async () => {
-    const loc = await client.request<SourceAtResult>(SourceAtRequest, { uri, position: positionOf(DRAFT, "nikkei", 2) });
+    const loc = await session.client.request<SourceAtResult>(SourceAtRequest, { uri: session.uri, position: positionOf(DRAFT, "nikkei", 2) });
     assert.ok(loc && /002_a7bcb88a404c413b\.txt$/.test(loc.uri));
   });
 
   for (const [format, file] of [["csl-json", "refs.json"], ["bibtex", "refs.bib"], ["pandoc-yaml", "refs.yaml"]] as const) {
     it(`exportBibliography ${format}: pandoc --citeproc renders the citation`, async (t) => {
-      const out = await client.request<ExportBibliographyResult>(ExportBibliographyRequest, { uri, format });
+      const out = await session.client.request<ExportBibliographyResult>(ExportBibliographyRequest, { uri: session.uri, format });
       assert.equal(out.count, 4);
       assert.ok(out.text.includes("nikkei-2025-04-12"));
       assert.ok(out.text.includes("日本経済新聞"), "Japanese kept as is");
@@ -90,9 +75,9 @@ describe("custom requests", () => {
         assert.equal(n["container-title"], "日本経済新聞");
       }
       if (!existsSync(PANDOC)) return t.skip("pandoc is not installed");
-      const bib = join(ws.dir, file);
+      const bib = join(session.ws.dir, file);
       writeFileSync(bib, out.text);
-      const args = format === "pandoc-yaml" ? ["--citeproc", "--metadata-file", bib, "-t", "plain", join(ws.dir, "draft.md")] : ["--citeproc", "--bibliography", bib, "-t", "plain", join(ws.dir, "draft.md")];
+      const args = format === "pandoc-yaml" ? ["--citeproc", "--metadata-file", bib, "-t", "plain", join(session.ws.dir, "draft.md")] : ["--citeproc", "--bibliography", bib, "-t", "plain", join(session.ws.dir, "draft.md")];
       const r = spawnSync(PANDOC, args, { encoding: "utf8" });
       assert.equal(r.status, 0, r.stderr);
       assert.ok(!/\?\?|not found/i.test(r.stdout + r.stderr), `citation resolved: ${r.stdout}${r.stderr}`);

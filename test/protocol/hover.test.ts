@@ -2,9 +2,9 @@
 // quote in bold and its speaker; a date shows the corpus's events of that date and who reports them;
 // a cited claim shows the aligned passage. Latency of ~200 hovers is printed, not asserted.
 import { strict as assert } from "node:assert";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { percentiles } from "./edits";
-import { createWorkspace, hoverText, positionOf, startServer, textAt, type LspClient, type TestWorkspace } from "./lspClient";
+import { hoverText, positionOf, textAt, serverSession } from "./lspClient";
 
 const DRAFT = [
   "# メモ",
@@ -20,31 +20,16 @@ const DRAFT = [
 ].join("\n");
 
 describe("hover", () => {
-  let ws: TestWorkspace;
-  let client: LspClient;
-  let uri: string;
-
-  before(async () => {
-    ws = createWorkspace({ "draft.md": DRAFT });
-    uri = ws.uri("draft.md");
-    client = await startServer({ workspace: ws.dir });
-    client.openDocument(uri, DRAFT);
-    await client.waitForDiagnostics(uri, () => true, 60_000);
-  });
-
-  after(async () => {
-    await client?.stop();
-    ws?.dispose();
-  });
+  const session = serverSession({ name: "draft.md", text: DRAFT });
 
   it("on a key: the source card with title and outlet", async () => {
-    const text = hoverText(await client.hover(uri, positionOf(DRAFT, "@nikkei-2025-04-12", 3)));
+    const text = hoverText(await session.client.hover(session.uri, positionOf(DRAFT, "@nikkei-2025-04-12", 3)));
     assert.match(text, /プーチン氏、米特使と会談/);
     assert.match(text, /日本経済新聞/);
   });
 
   it("on a quote: the source sentence, the quote in bold, and its speaker", async () => {
-    const hover = await client.hover(uri, positionOf(DRAFT, "検討が必要", 2));
+    const hover = await session.client.hover(session.uri, positionOf(DRAFT, "検討が必要", 2));
     const text = hoverText(hover);
     assert.match(text, /\*\*検討が必要\*\*/, text);
     assert.match(text, /ゼレンスキー大統領/, "the sentence around the quote");
@@ -53,13 +38,13 @@ describe("hover", () => {
   });
 
   it("on a quote in the cited source: its speaker there", async () => {
-    const text = hoverText(await client.hover(uri, positionOf(DRAFT, "ロシアは行動", 2)));
+    const text = hoverText(await session.client.hover(session.uri, positionOf(DRAFT, "ロシアは行動", 2)));
     assert.match(text, /\*\*ロシアは行動しなければならない\*\*/, text);
     assert.match(text, /(Speaker|発言者): トランプ/, text);
   });
 
   it("on a date: the events of that date and the sources reporting them", async () => {
-    const hover = await client.hover(uri, positionOf(DRAFT, "3月18日", 1));
+    const hover = await session.client.hover(session.uri, positionOf(DRAFT, "3月18日", 1));
     const text = hoverText(hover);
     assert.match(text, /3月18日/, text);
     assert.match(text, /2025-03-18 \*\*電話会談\*\*/, text);
@@ -68,13 +53,13 @@ describe("hover", () => {
   });
 
   it("on a cited claim: the aligned passage of the cited source", async () => {
-    const text = hoverText(await client.hover(uri, positionOf(DRAFT, "公表されている", 2)));
+    const text = hoverText(await session.client.hover(session.uri, positionOf(DRAFT, "公表されている", 2)));
     assert.match(text, /@newsweekjapan-2025-03-24/, text);
     assert.match(text, /2回が公表されているが/, "the source's own words");
   });
 
   it("nothing on a sentence that cites nothing", async () => {
-    assert.equal(hoverText(await client.hover(uri, positionOf(DRAFT, "何も引用", 2))), "");
+    assert.equal(hoverText(await session.client.hover(session.uri, positionOf(DRAFT, "何も引用", 2))), "");
   });
 
   it("latency: p50/p95/p99 over 200 hovers (printed)", async () => {
@@ -83,7 +68,7 @@ describe("hover", () => {
     for (let i = 0; i < 200; i++) {
       const [needle, at] = targets[i % targets.length];
       const t0 = performance.now();
-      await client.hover(uri, positionOf(DRAFT, needle, at));
+      await session.client.hover(session.uri, positionOf(DRAFT, needle, at));
       times.push(performance.now() - t0);
     }
     const p = percentiles(times);

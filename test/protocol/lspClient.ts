@@ -13,6 +13,7 @@ import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { after, before } from "node:test";
 import {
   createMessageConnection,
   StreamMessageReader,
@@ -379,4 +380,32 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string, std
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** What `serverSession` gives a test file: the workspace, the running server and the draft's URI. */
+export interface ServerSession {
+  ws: TestWorkspace;
+  client: LspClient;
+  uri: string;
+}
+
+/**
+ * One warmed-up server per test file (STYLE: share one server): registers node:test `before`/`after`
+ * hooks that make a workspace with the sample corpus and `files`, start the built server, open
+ * `draft` (its name and text) and wait for its first diagnostics. Read the session inside tests.
+ */
+export function serverSession(draft: { name: string; text: string }, files: Record<string, string> = {}, options: Omit<StartOptions, "workspace"> = {}): ServerSession {
+  const session = {} as ServerSession;
+  before(async () => {
+    session.ws = createWorkspace({ [draft.name]: draft.text, ...files });
+    session.uri = session.ws.uri(draft.name);
+    session.client = await startServer({ workspace: session.ws.dir, ...options });
+    session.client.openDocument(session.uri, draft.text);
+    await session.client.waitForDiagnostics(session.uri, () => true, 60_000);
+  });
+  after(async () => {
+    await session.client?.stop();
+    session.ws?.dispose();
+  });
+  return session;
 }

@@ -5,11 +5,11 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { Location, TextDocumentEdit, WorkspaceEdit } from "vscode-languageserver-protocol";
 import { applyEdits } from "./edits";
-import { createWorkspace, positionOf, startServer, textAt, type LspClient, type TestWorkspace } from "./lspClient";
+import { positionOf, textAt, serverSession } from "./lspClient";
 
 const DRAFT = [
   "# メモ",
@@ -25,60 +25,45 @@ const OTHER = "# 別の原稿\n\n続報[@nikkei-2025-04-12; @findgo-trump-putin-
 const NESTED = "# 下書き\n\n@nikkei-2025-04-12 によれば会談があった。\n";
 
 describe("navigation", () => {
-  let ws: TestWorkspace;
-  let client: LspClient;
-  let uri: string;
-
-  before(async () => {
-    ws = createWorkspace({ "draft.md": DRAFT, "other.md": OTHER, "notes/nested.md": NESTED, "node_modules/pkg/readme.md": OTHER });
-    uri = ws.uri("draft.md");
-    client = await startServer({ workspace: ws.dir });
-    client.openDocument(uri, DRAFT);
-    await client.waitForDiagnostics(uri, () => true, 60_000);
-  });
-
-  after(async () => {
-    await client?.stop();
-    ws?.dispose();
-  });
+  const session = serverSession({ name: "draft.md", text: DRAFT }, { "other.md": OTHER, "notes/nested.md": NESTED, "node_modules/pkg/readme.md": OTHER });
 
   const fileText = (u: string) => readFileSync(fileURLToPath(u), "utf8");
 
   it("definition on a key opens the corpus file at the source's title", async () => {
-    const loc = await client.request<Location>("textDocument/definition", { textDocument: { uri }, position: positionOf(DRAFT, "nikkei-2025-04-12", 2) });
+    const loc = await session.client.request<Location>("textDocument/definition", { textDocument: { uri: session.uri }, position: positionOf(DRAFT, "nikkei-2025-04-12", 2) });
     assert.match(loc.uri, /corpus\/002_a7bcb88a404c413b\.txt$/);
     assert.match(textAt(fileText(loc.uri), loc.range), /^プーチン氏、米特使と会談/);
   });
 
   it("definition on a quote opens the passage holding it", async () => {
-    const loc = await client.request<Location>("textDocument/definition", { textDocument: { uri }, position: positionOf(DRAFT, "検討が必要", 1) });
+    const loc = await session.client.request<Location>("textDocument/definition", { textDocument: { uri: session.uri }, position: positionOf(DRAFT, "検討が必要", 1) });
     assert.match(loc.uri, /corpus\/001_ab86abc2cc8096fe\.txt$/);
     assert.equal(textAt(fileText(loc.uri), loc.range), "検討が必要");
   });
 
   it("references list every draft citing the key, opened or not, skipping node_modules", async () => {
-    const refs = await client.request<Location[]>("textDocument/references", {
-      textDocument: { uri },
+    const refs = await session.client.request<Location[]>("textDocument/references", {
+      textDocument: { uri: session.uri },
       position: positionOf(DRAFT, "nikkei-2025-04-12", 2),
       context: { includeDeclaration: true },
     });
     const files = refs.map((r) => r.uri.slice(r.uri.lastIndexOf("/") + 1)).sort();
     assert.deepEqual(files, ["draft.md", "nested.md", "other.md"], JSON.stringify(refs));
-    for (const r of refs) assert.equal(textAt(r.uri === uri ? DRAFT : fileText(r.uri), r.range), "@nikkei-2025-04-12");
+    for (const r of refs) assert.equal(textAt(r.uri === session.uri ? DRAFT : fileText(r.uri), r.range), "@nikkei-2025-04-12");
   });
 
   it("prepareRename offers the key alone; an unknown key is refused", async () => {
-    const r = await client.request<{ range: any; placeholder: string }>("textDocument/prepareRename", { textDocument: { uri }, position: positionOf(DRAFT, "nikkei-2025-04-12", 2) });
+    const r = await session.client.request<{ range: any; placeholder: string }>("textDocument/prepareRename", { textDocument: { uri: session.uri }, position: positionOf(DRAFT, "nikkei-2025-04-12", 2) });
     assert.equal(r.placeholder, "nikkei-2025-04-12");
     assert.equal(textAt(DRAFT, r.range), "nikkei-2025-04-12");
-    await assert.rejects(client.request("textDocument/prepareRename", { textDocument: { uri }, position: positionOf(DRAFT, "nosuch-key", 2) }));
+    await assert.rejects(session.client.request("textDocument/prepareRename", { textDocument: { uri: session.uri }, position: positionOf(DRAFT, "nosuch-key", 2) }));
   });
 
   it("rename edits the catalogue entry and every draft; a taken or invalid key is refused", async () => {
     const position = positionOf(DRAFT, "nikkei-2025-04-12", 2);
-    await assert.rejects(client.request("textDocument/rename", { textDocument: { uri }, position, newName: "newsweekjapan-2025-03-24" }), /already/);
-    await assert.rejects(client.request("textDocument/rename", { textDocument: { uri }, position, newName: "bad key!" }), /not a valid/);
-    const edit = await client.request<WorkspaceEdit>("textDocument/rename", { textDocument: { uri }, position, newName: "nikkei-putin-witkoff" });
+    await assert.rejects(session.client.request("textDocument/rename", { textDocument: { uri: session.uri }, position, newName: "newsweekjapan-2025-03-24" }), /already/);
+    await assert.rejects(session.client.request("textDocument/rename", { textDocument: { uri: session.uri }, position, newName: "bad key!" }), /not a valid/);
+    const edit = await session.client.request<WorkspaceEdit>("textDocument/rename", { textDocument: { uri: session.uri }, position, newName: "nikkei-putin-witkoff" });
     const changes = (edit.documentChanges ?? []) as TextDocumentEdit[];
     const byFile = new Map(changes.map((c) => [c.textDocument.uri.slice(c.textDocument.uri.lastIndexOf("/") + 1), c]));
     assert.deepEqual([...byFile.keys()].sort(), ["draft.md", "nested.md", "other.md", "sources.yaml"]);
@@ -91,7 +76,7 @@ describe("navigation", () => {
   });
 
   it("document links: known keys to their corpus file, and URLs", async () => {
-    const links = await client.request<{ range: any; target: string }[]>("textDocument/documentLink", { textDocument: { uri } });
+    const links = await session.client.request<{ range: any; target: string }[]>("textDocument/documentLink", { textDocument: { uri: session.uri } });
     const key = links.find((l) => textAt(DRAFT, l.range) === "nikkei-2025-04-12");
     assert.ok(key && /002_a7bcb88a404c413b\.txt$/.test(key.target), JSON.stringify(links));
     assert.ok(links.some((l) => l.target === "https://example.com/a"));
@@ -99,23 +84,23 @@ describe("navigation", () => {
   });
 
   it("document symbols: citations and quotes in order", async () => {
-    const symbols = await client.request<{ name: string; detail?: string }[]>("textDocument/documentSymbol", { textDocument: { uri } });
+    const symbols = await session.client.request<{ name: string; detail?: string }[]>("textDocument/documentSymbol", { textDocument: { uri: session.uri } });
     assert.deepEqual(symbols.map((s) => s.name), ["「検討が必要」", "@findgo-trump-putin-call", "@nikkei-2025-04-12", "@nosuch-key"]);
     assert.match(symbols[2].detail ?? "", /日本経済新聞/);
   });
 
   it("workspace symbols: events and quotes of the corpus, searched in kana too", async () => {
-    const byDate = await client.request<{ name: string; location: Location }[]>("workspace/symbol", { query: "2025-03-18" });
+    const byDate = await session.client.request<{ name: string; location: Location }[]>("workspace/symbol", { query: "2025-03-18" });
     assert.ok(byDate.some((s) => /電話会談/.test(s.name) && /003_da387fb42327dcfe/.test(s.location.uri)), JSON.stringify(byDate));
-    const byReading = await client.request<{ name: string; location: Location }[]>("workspace/symbol", { query: "けんとう" });
+    const byReading = await session.client.request<{ name: string; location: Location }[]>("workspace/symbol", { query: "けんとう" });
     const q = byReading.find((s) => s.name.startsWith("「検討が必要」"));
     assert.ok(q, JSON.stringify(byReading.map((s) => s.name)));
     assert.equal(textAt(fileText(q.location.uri), q.location.range), "検討が必要");
   });
 
   it("inlay hints: outlet and date after a citation", async () => {
-    const hints = await client.request<{ position: any; label: string }[]>("textDocument/inlayHint", {
-      textDocument: { uri },
+    const hints = await session.client.request<{ position: any; label: string }[]>("textDocument/inlayHint", {
+      textDocument: { uri: session.uri },
       range: { start: { line: 0, character: 0 }, end: { line: 10, character: 0 } },
     });
     const nikkei = hints.find((h) => /日本経済新聞 2025-04-12/.test(h.label));
@@ -124,8 +109,8 @@ describe("navigation", () => {
   });
 
   it("semantic tokens: every key, the unknown one marked", async () => {
-    const legend = (client.initializeResult.capabilities.semanticTokensProvider as any).legend;
-    const { data } = await client.request<{ data: number[] }>("textDocument/semanticTokens/full", { textDocument: { uri } });
+    const legend = (session.client.initializeResult.capabilities.semanticTokensProvider as any).legend;
+    const { data } = await session.client.request<{ data: number[] }>("textDocument/semanticTokens/full", { textDocument: { uri: session.uri } });
     const tokens: { line: number; char: number; length: number; unknown: boolean }[] = [];
     let line = 0;
     let char = 0;
