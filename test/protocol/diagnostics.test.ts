@@ -87,3 +87,38 @@ describe("diagnostics over the protocol", () => {
     assert.equal(byCode(draftDiagnostics, "unknown-source").length, 0);
   });
 });
+
+describe("a long draft being checked does not hold up the editor", () => {
+  let ws: TestWorkspace;
+  let client: LspClient;
+
+  before(async () => {
+    ws = createWorkspace({ "warm.md": "# 準備\n" });
+    client = await startServer({ workspace: ws.dir });
+    client.openDocument(ws.uri("warm.md"), "# 準備\n");
+    await client.waitForDiagnostics(ws.uri("warm.md"), () => true, 60_000);
+  });
+
+  after(async () => {
+    await client?.stop();
+    ws?.dispose();
+  });
+
+  it("hover is answered before the diagnostics of a freshly opened 1,000-paragraph draft", async () => {
+    // Distinct paragraphs (numbers vary), so nothing is answered from the block memo.
+    const nikkei = sampleSources().find((x) => x.path.includes("002_"))!.key;
+    const paragraphs = Array.from({ length: 1000 }, (_, i) => `第${i + 1}報: プーチン氏は${(i % 27) + 1}日、米特使と${i + 2}時間会談し、「交渉プロセスの新たな一歩になる」と述べた[@${nikkei}]。`);
+    const text = paragraphs.join("\n\n") + "\n";
+    const uri = ws.uri("long.md");
+    const order: string[] = [];
+    const diagnostics = client.waitForDiagnostics(uri, () => true, 120_000).then(() => order.push("diagnostics"));
+    const t0 = Date.now();
+    client.openDocument(uri, text);
+    // Ask once the check is under way (it starts after the debounce), as a writer hovering would.
+    await new Promise((r) => setTimeout(r, 300));
+    const hover = client.hover(uri, { line: 0, character: text.indexOf("@") + 2 }).then(() => order.push("hover"));
+    await Promise.all([hover, diagnostics]);
+    console.log(`# check of ${text.length} chars took ${Date.now() - t0} ms; order: ${order.join(", ")}`);
+    assert.deepEqual(order, ["hover", "diagnostics"]);
+  });
+});

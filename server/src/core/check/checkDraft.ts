@@ -15,7 +15,7 @@ import type { AliasTable } from "../text/entities";
 import { normalizeForMatch } from "../text/normalize";
 import type { Tokenizer } from "../text/tokenizer";
 import { alignClaims } from "./claimAlignment";
-import { analyzeDraft } from "./draftAnalysis";
+import { analyzeDraft, analyzeDraftAsync, type DraftAnalysis } from "./draftAnalysis";
 import type { Finding } from "./finding";
 import type { Locale } from "./messages";
 import { quoteVerdicts } from "./quoteVerdicts";
@@ -42,11 +42,11 @@ function draftReference(draft: ParsedDraft): PartialDate | null {
   return m ? { year: Number(m[1]), month: Number(m[2]), day: m[3] ? Number(m[3]) : null } : null;
 }
 
-export function checkParsedDraft(draft: ParsedDraft, options: CheckOptions): Finding[] {
+/** Runs the rules over an analysed draft and applies the severity settings. */
+function runRules(analysis: DraftAnalysis, options: CheckOptions): Finding[] {
   const settings = options.settings ?? SETTINGS_DEFAULTS;
   const checkpoint = options.checkpoint ?? (() => {});
-  const analysis = analyzeDraft(draft, { tokenizer: options.tokenizer, aliases: options.aliases, reference: draftReference(draft) });
-  checkpoint();
+  const { draft } = analysis;
   const verdicts = quoteVerdicts(analysis, options.index);
   checkpoint();
   const claims = alignClaims(analysis, options.index, (a, b) => a === b || analysis.aliases.same(a, b));
@@ -69,6 +69,25 @@ export function checkParsedDraft(draft: ParsedDraft, options: CheckOptions): Fin
   }
   findings.push(...draftSyntaxFindings(ctx));
   return findings.sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
+}
+
+export function checkParsedDraft(draft: ParsedDraft, options: CheckOptions): Finding[] {
+  const analysis = analyzeDraft(draft, { tokenizer: options.tokenizer, aliases: options.aliases, reference: draftReference(draft) });
+  options.checkpoint?.();
+  return runRules(analysis, options);
+}
+
+/**
+ * The same check for the language server: the analysis yields to the event loop every few
+ * milliseconds, so completion and hover are answered while a long draft is checked, and
+ * `checkpoint` (called at every turn) can abandon a check an edit has made stale.
+ */
+export async function checkDraftAsync(text: string, options: CheckOptions): Promise<Finding[]> {
+  const draft = parseDraft(text);
+  options.checkpoint?.();
+  const analysis = await analyzeDraftAsync(draft, { tokenizer: options.tokenizer, aliases: options.aliases, reference: draftReference(draft) }, 15, options.checkpoint);
+  options.checkpoint?.();
+  return runRules(analysis, options);
 }
 
 export function checkDraft(text: string, options: CheckOptions): Finding[] {

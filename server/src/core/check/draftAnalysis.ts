@@ -4,9 +4,14 @@
  * entities to compare with the sources. The analysis sees the draft's plain text (markup and
  * citations removed, soft breaks joined), block by block, and every result is mapped back to draft
  * offsets.
+ *
+ * Each block is analysed with the block before it as context (a speaker named in the previous
+ * paragraph carries over), and the result is memoised by those two texts: after an edit only the
+ * edited block and the one after it are analysed again. Blocks are a natural unit to yield at, so
+ * the language server's async variant never holds the event loop for long on a huge draft.
  */
 import type { DraftSentence, ParsedDraft } from "../draft/draftModel";
-import type { AnalyzedText, DateMention, EntityMention, EventUnit, NumberMention, PartialDate, QuoteKind } from "../model";
+import type { AnalyzedText, DateMention, EntityMention, EventUnit, NumberMention, PartialDate, QuoteKind, QuoteUnit } from "../model";
 import { analyzeText } from "../text/analyze";
 import type { Tokenizer } from "../text/tokenizer";
 import { AliasTable } from "../text/entities";
@@ -44,58 +49,151 @@ export interface DraftAnalysisOptions {
   reference?: PartialDate | null;
 }
 
-export function analyzeDraft(draft: ParsedDraft, options: DraftAnalysisOptions): DraftAnalysis {
-  // Join the sentences' plain text, a blank line between blocks so paragraph logic applies.
-  let doc = "";
-  const sentenceStart: number[] = [];
+/** Memoised block analyses per corpus alias table (a rebuilt corpus starts afresh). */
+const blockMemo = new WeakMap<AliasTable | Tokenizer, Map<string, AnalyzedText>>();
+/** The draft-side alias table per corpus table: drafts' spellings never leak into the corpus's. */
+const draftAliases = new WeakMap<AliasTable, AliasTable>();
+const MEMO_LIMIT = 4000;
+const EMPTY: AnalyzedText = { sentences: [], quotes: [], entities: [], events: [], numbers: [], dates: [] };
+
+interface Block {
+  /** Indexes of the draft sentences in the block, in order. */
+  sentences: number[];
+  /** Their plain texts joined. */
+  text: string;
+  /** Offset in `text` where each of those sentences starts. */
+  starts: number[];
+}
+
+function blocksOf(draft: ParsedDraft): Block[] {
+  const blocks: Block[] = [];
+  let current: Block | null = null;
   let lastBlock = -1;
-  draft.sentences.forEach((s) => {
-    if (doc.length && s.block !== lastBlock) doc += "\n\n";
+  draft.sentences.forEach((s, i) => {
+    if (!current || s.block !== lastBlock) blocks.push((current = { sentences: [], text: "", starts: [] }));
     lastBlock = s.block;
-    sentenceStart.push(doc.length);
-    doc += s.plain;
+    current.sentences.push(i);
+    current.starts.push(current.text.length);
+    current.text += s.plain;
   });
-  const aliases = options.aliases ? options.aliases.clone() : new AliasTable();
-  const analysis: AnalyzedText = doc.length
-    ? analyzeText(doc, [{ start: 0, end: doc.length }], { published: options.reference ?? null, tokenizer: options.tokenizer, aliases })
-    : { sentences: [], quotes: [], entities: [], events: [], numbers: [], dates: [] };
+  return blocks;
+}
 
-  const sentenceOf = (docOffset: number): number => {
-    let lo = 0;
-    let hi = sentenceStart.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (sentenceStart[mid] <= docOffset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+/** Analyses `block` with `previous` as context; results are offsets into `block.text`. */
+function analyzeBlock(previous: string, block: string, options: DraftAnalysisOptions, aliases: AliasTable): AnalyzedText {
+  const memoOwner = options.aliases ?? options.tokenizer;
+  let memo = blockMemo.get(memoOwner);
+  if (!memo) blockMemo.set(memoOwner, (memo = new Map()));
+  const ref = options.reference ? `${options.reference.year}-${options.reference.month}-${options.reference.day}` : "";
+  const key = `${ref}\u0000${previous}\u0000${block}`;
+  const hit = memo.get(key);
+  if (hit) {
+    memo.delete(key); // most recently used last
+    memo.set(key, hit);
+    return hit;
+  }
+  const prefix = previous ? previous + "\n\n" : "";
+  const doc = prefix + block;
+  const a = analyzeText(doc, [{ start: 0, end: doc.length }], { published: options.reference ?? null, tokenizer: options.tokenizer, aliases });
+  const shift = <T extends { start: number; end: number }>(list: T[]) =>
+    list.filter((x) => x.start >= prefix.length).map((x) => ({ ...x, start: x.start - prefix.length, end: x.end - prefix.length }));
+  const result: AnalyzedText = {
+    sentences: [],
+    quotes: shift(a.quotes),
+    entities: shift(a.entities),
+    dates: shift(a.dates),
+    numbers: shift(a.numbers),
+    events: a.events
+      .filter((e) => e.dateSpan.start >= prefix.length)
+      .map((e) => ({ ...e, start: e.start - prefix.length, end: e.end - prefix.length, dateSpan: { start: e.dateSpan.start - prefix.length, end: e.dateSpan.end - prefix.length } })),
   };
+  memo.set(key, result);
+  if (memo.size > MEMO_LIMIT) memo.delete(memo.keys().next().value as string);
+  return result;
+}
 
+/**
+ * The analysis as a sequence of steps, one per block; `analyzeDraft` runs them at once,
+ * `analyzeDraftAsync` yields to the event loop between them.
+ */
+function* analysisSteps(draft: ParsedDraft, options: DraftAnalysisOptions): Generator<void, DraftAnalysis> {
+  let aliases = options.aliases ? draftAliases.get(options.aliases) : undefined;
+  if (!aliases) {
+    aliases = options.aliases ? options.aliases.clone() : new AliasTable();
+    if (options.aliases) draftAliases.set(options.aliases, aliases);
+  }
   const mentions: SentenceMentions[] = draft.sentences.map(() => ({ events: [], dates: [], numbers: [], entities: [] }));
-  const place = <T extends { start: number; end: number }>(list: T[], pick: (m: SentenceMentions) => PlainMention<T>[]) => {
-    for (const m of list) {
-      const i = sentenceOf(m.start);
-      const s: DraftSentence = draft.sentences[i];
-      const start = m.start - sentenceStart[i];
-      const end = Math.min(m.end - sentenceStart[i], s.plain.length);
-      if (start < 0 || start >= s.plain.length) continue;
-      pick(mentions[i]).push({ mention: m, start, end });
+  const quoteAt = new Map<number, QuoteUnit>(); // draft offset of a quote's inner start → analysed quote
+  const blocks = blocksOf(draft);
+  let previous = "";
+  for (const block of blocks) {
+    const a = block.text ? analyzeBlock(previous, block.text, options, aliases) : EMPTY;
+    previous = block.text;
+    const sentenceOf = (offset: number): number => {
+      let lo = 0;
+      let hi = block.starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (block.starts[mid] <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo;
+    };
+    const place = <T extends { start: number; end: number }>(list: T[], pick: (m: SentenceMentions) => PlainMention<T>[]) => {
+      for (const m of list) {
+        const k = sentenceOf(m.start);
+        const i = block.sentences[k];
+        const s: DraftSentence = draft.sentences[i];
+        const start = m.start - block.starts[k];
+        const end = Math.min(m.end - block.starts[k], s.plain.length);
+        if (start < 0 || start >= s.plain.length) continue;
+        pick(mentions[i]).push({ mention: m, start, end });
+      }
+    };
+    place(a.dates, (m) => m.dates);
+    place(a.events.map((e) => ({ ...e, start: e.dateSpan.start, end: e.dateSpan.end })), (m) => m.events);
+    place(a.numbers, (m) => m.numbers);
+    place(a.entities, (m) => m.entities);
+    for (const q of a.quotes) {
+      const k = sentenceOf(q.start);
+      const s = draft.sentences[block.sentences[k]];
+      const at = s.offsets[q.start - block.starts[k]];
+      if (at !== undefined && !quoteAt.has(at)) quoteAt.set(at, q);
     }
-  };
-  place(analysis.dates, (m) => m.dates);
-  place(analysis.events.map((e) => ({ ...e, start: e.dateSpan.start, end: e.dateSpan.end })), (m) => m.events);
-  place(analysis.numbers, (m) => m.numbers);
-  place(analysis.entities, (m) => m.entities);
-
+    yield;
+  }
   // Draft quotes ↔ analysed quotes, by where their inner text starts.
   const quotes = draft.quotes.map((q) => {
-    const s = draft.sentences[q.sentence];
-    const plainStart = s ? s.offsets.indexOf(q.span.start) : -1;
-    const docStart = plainStart >= 0 ? sentenceStart[q.sentence] + plainStart : -1;
-    const hit = analysis.quotes.find((a) => a.start === docStart) ?? analysis.quotes.find((a) => a.start <= docStart && docStart < a.end);
+    const hit = quoteAt.get(q.span.start);
     return { kind: hit?.kind ?? guessKind(q.text), speaker: hit?.speaker ?? null };
   });
   return { draft, quotes, mentions, aliases };
+}
+
+export function analyzeDraft(draft: ParsedDraft, options: DraftAnalysisOptions): DraftAnalysis {
+  const steps = analysisSteps(draft, options);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same analysis, giving the event loop a turn every `sliceMs` of work so requests (completion,
+ * hover) are answered while a long draft is analysed. `checkpoint` may throw to abandon the work.
+ */
+export async function analyzeDraftAsync(draft: ParsedDraft, options: DraftAnalysisOptions, sliceMs = 15, checkpoint: () => void = () => {}): Promise<DraftAnalysis> {
+  const steps = analysisSteps(draft, options);
+  let sliceStart = performance.now();
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() - sliceStart >= sliceMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      checkpoint();
+      sliceStart = performance.now();
+    }
+  }
 }
 
 /** Fallback when the analysis did not see a quote (e.g. unbalanced marks): long quotes are speech. */

@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from "node:url";
 import type { Diagnostic } from "vscode-languageserver/node";
-import { checkDraft } from "../../core/check/checkDraft";
+import { checkDraftAsync } from "../../core/check/checkDraft";
 import { LineIndex } from "../../core/lineIndex";
 import { toDiagnostic, toRange, toSeverity } from "../convert";
 import type { ServerContext } from "../server";
@@ -65,7 +65,7 @@ export class DiagnosticsScheduler {
       if (doc.languageId !== "markdown" && !uri.endsWith(".md")) return;
       const settings = await this.ctx.settingsFor(uri);
       try {
-        const findings = checkDraft(text, {
+        const findings = await checkDraftAsync(text, {
           index: loaded.index,
           tokenizer: loaded.tokenizer,
           aliases: loaded.aliases,
