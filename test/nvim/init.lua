@@ -1,4 +1,4 @@
--- Headless Neovim (0.7+) as a second real LSP client: starts `node dist/server.js --stdio` on the
+-- Headless Neovim (0.7+) as a second real LSP client: starts `shutten serve --stdio` (dist/cli.js) on the
 -- draft given on the command line and checks diagnostics, hover and completion. Driven by
 -- runNvim.sh, which passes the keys and title through the environment. Everything runs in a
 -- VimEnter autocmd because `-u init.lua` is sourced before the file arguments are loaded.
@@ -52,7 +52,7 @@ local function run()
   local root = vim.fn.getcwd()
   local client_id = vim.lsp.start_client({
     name = 'shutten',
-    cmd = { node, server, '--stdio' },
+    cmd = { node, server, 'serve', '--stdio' },
     root_dir = root,
     workspace_folders = { { uri = vim.uri_from_fname(root), name = 'workspace' } },
     on_exit = function(code, signal)

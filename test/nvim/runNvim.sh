@@ -24,7 +24,7 @@ eval "$(SOURCES="$sources_json" node -e '
   console.log(`export SHUTTEN_KNOWN_KEY=${q(known.key)} SHUTTEN_KNOWN_TITLE=${q(known.title)} SHUTTEN_KEYS=${q(s.map((x) => x.key).join(","))}`);
 ')"
 export SHUTTEN_UNKNOWN_KEY="nosuch-2099-01-01"
-export SHUTTEN_SERVER="$repo/dist/server.js"
+export SHUTTEN_SERVER="$repo/dist/cli.js"  # `shutten serve --stdio`, as the README tells other editors
 export SHUTTEN_NODE="${SHUTTEN_NODE:-$(command -v node)}"
 
 cat > "$tmp/ws/draft.md" <<DRAFT
