@@ -18,6 +18,9 @@ import {
 import { TextDocument } from "vscode-languageserver-textdocument";
 import type { Locale } from "../core/check/messages";
 import { CorpusHost } from "../core/corpusHost";
+import { warmCatalog } from "../core/features/corpusCatalog";
+import type { CorpusIndex } from "../core/index/corpusIndex";
+import type { Tokenizer } from "../core/text/tokenizer";
 import { resolveSettings, SETTINGS_DEFAULTS, type ShuttenSettings } from "../core/settings";
 import { registerCodeActions } from "./features/codeActions";
 import { registerCompletion } from "./features/completion";
@@ -134,10 +137,15 @@ export function startServer(connection: Connection): void {
         };
       },
     });
-    host.onDidChange(() => {
+    host.onDidChange((loaded) => {
       // A corpus change re-checks every open draft against the new text.
       for (const doc of documents.all()) if (projectFor(doc.uri) === project) diagnostics.schedule(doc.uri, 0);
+      warm(loaded);
     });
+    // The feature catalogue is built in the background, between requests, once an index is ready.
+    const warm = (loaded: { index: CorpusIndex; tokenizer: Tokenizer }) =>
+      void warmCatalog(loaded.index, loaded.tokenizer, () => host.current?.index === loaded.index && !host.busy).catch(() => undefined);
+    void host.load().then(warm, () => undefined);
     host.onProgress((p) => void connection.sendNotification("shutten/indexProgress", { root, ...p }));
     const project: Project = {
       root,
@@ -216,13 +224,19 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onDidChangeWatchedFiles((params) => {
-    const touched = new Set<Project>();
+    // Only the changed paths are re-indexed (the host compares their stat with what it indexed).
+    const touched = new Map<Project, string[]>();
     for (const change of params.changes) {
       const path = uriToPath(change.uri);
       if (!path) continue;
-      for (const p of projects.values()) if (p.isCorpusFile(path) || path.endsWith("sources.yaml")) touched.add(p);
+      for (const p of projects.values()) {
+        if (!(p.isCorpusFile(path) || path.endsWith("sources.yaml"))) continue;
+        const list = touched.get(p) ?? [];
+        list.push(path);
+        touched.set(p, list);
+      }
     }
-    for (const p of touched) p.host.invalidate();
+    for (const [p, paths] of touched) void p.host.invalidate(paths).catch((e) => log("error", `shutten: re-indexing ${p.root} failed: ${e instanceof Error ? e.stack : e}`));
   });
 
   documents.onDidOpen((e) => diagnostics.schedule(e.document.uri, 0));
@@ -232,7 +246,7 @@ export function startServer(connection: Connection): void {
     const path = uriToPath(e.document.uri);
     if (!path) return;
     // Saving a corpus file in the editor re-indexes it like an outside change.
-    for (const p of projects.values()) if (p.isCorpusFile(path)) p.host.invalidate();
+    for (const p of projects.values()) if (p.isCorpusFile(path)) void p.host.invalidate([path]).catch((e) => log("error", `shutten: re-indexing ${p.root} failed: ${e instanceof Error ? e.stack : e}`));
   });
 
   registerCompletion(ctx);
@@ -240,6 +254,11 @@ export function startServer(connection: Connection): void {
   registerCodeActions(ctx);
   registerNavigation(ctx);
   registerCustomRequests(ctx);
+
+  // A snapshot still being written after a full build is finished before the server exits.
+  connection.onShutdown(async () => {
+    await Promise.all([...projects.values()].map((p) => p.host.flush()));
+  });
 
   connection.onRequest("shutten/reindex", async () => {
     for (const p of projects.values()) await p.host.invalidate();

@@ -226,7 +226,7 @@ function isPromptLine(k: string): boolean {
   const lower = k.toLowerCase();
   const strong = STRONG_PROMPT.filter((p) => lower.includes(p)).length;
   // A weak phrase inside a strong one (`会員` in `有料会員`) is not a second signal.
-  const rest = STRONG_PROMPT.reduce((t, p) => t.split(p).join("\u0000"), lower);
+  const rest = strong === 0 ? lower : STRONG_PROMPT.reduce((t, p) => t.split(p).join("\u0000"), lower);
   const weak = WEAK_PROMPT.filter((p) => rest.includes(p)).length;
   if (strong + weak === 0) return false;
   const len = k.length;

@@ -8,6 +8,7 @@
  * nothing here writes into the corpus.
  */
 import { createHash } from "node:crypto";
+import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import type { AnalyzedText, CorpusProblem, IndexedSource, PartialDate, SourceMetadata, Span } from "../model";
@@ -21,7 +22,8 @@ import { inferMetadata, normalizeRelPath, parseCatalogue, readFields, resolveMet
 import * as analyzeModule from "../text/analyze";
 import { AliasTable } from "../text/entities";
 import { loadTokenizer, type Tokenizer } from "../text/tokenizer";
-import { defaultWorkerCount, TokenizerPool, workerScript, type AnalysisResult } from "../text/tokenizerPool";
+import { defaultWorkerCount, TokenizerPool, workerScript, type AnalysisResult, type FileJobResult } from "../text/tokenizerPool";
+import type { FileResult } from "../text/tokenizerWorker";
 
 /** A decoded, cleaned source before analysis. */
 export interface RawSource {
@@ -66,6 +68,16 @@ export const nodeCorpusFs: CorpusFs = {
   readFile: (p) => fsp.readFile(p),
 };
 
+/** The same, synchronously: for worker threads (see `nodeCacheFsSync`). */
+export const nodeCorpusFsSync: CorpusFs = {
+  ...nodeCorpusFs,
+  async stat(p) {
+    const s = fs.statSync(p);
+    return { size: s.size, kind: s.isFile() ? "file" : s.isDirectory() ? "directory" : "other" };
+  },
+  readFile: async (p) => fs.readFileSync(p),
+};
+
 export interface LoadCorpusOptions {
   /** The corpus directory. */
   dir: string;
@@ -87,6 +99,33 @@ const READ_CONCURRENCY = 8;
 /** Finds, decodes and cleans every corpus file. Never throws for a bad file; throws only if `dir` is unreadable. */
 export async function loadCorpus(options: LoadCorpusOptions): Promise<CorpusLoadResult> {
   const fs = options.fs ?? nodeCorpusFs;
+  const found = await findCorpus(options);
+  const { files, catalogue } = found;
+  const loaded: Array<{ source: RawSource | null; problems: CorpusProblem[] } | undefined> = new Array(files.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      if (options.signal?.aborted) return;
+      const i = next++;
+      loaded[i] = await readCorpusFile(files[i], fs, catalogue.entries.get(files[i].relPath) ?? null, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
+  return assembleCorpus(found, loaded).result;
+}
+
+/** The catalogue and the corpus files, in path order: everything before any file is read. */
+interface FoundCorpus {
+  dir: string;
+  catalogue: Catalogue;
+  cataloguePath: string;
+  catalogueName: string;
+  files: FoundFile[];
+  problems: CorpusProblem[];
+}
+
+async function findCorpus(options: LoadCorpusOptions): Promise<FoundCorpus> {
+  const fs = options.fs ?? nodeCorpusFs;
   const dir = path.resolve(options.dir);
   const problems: CorpusProblem[] = [];
   const catalogueName = options.catalogueName ?? "sources.yaml";
@@ -104,31 +143,41 @@ export async function loadCorpus(options: LoadCorpusOptions): Promise<CorpusLoad
     }
   }
   for (const p of catalogue.problems) problems.push({ path: cataloguePath, message: p.message, severity: "warning", code: "catalogue" });
-
   const files = await findCorpusFiles(dir, options, fs, problems);
-  const loaded: Array<{ source: RawSource | null; problems: CorpusProblem[] } | undefined> = new Array(files.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      if (options.signal?.aborted) return;
-      const i = next++;
-      loaded[i] = await readAndLoad(files[i], dir, fs, catalogue, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
+  return { dir, catalogue, cataloguePath, catalogueName, files, problems };
+}
 
+/**
+ * The load result from each file's outcome (`loaded[i]` for `found.files[i]`, absent when
+ * aborted): problems in file order, catalogue entries without a file, duplicate keys rejected.
+ * `kept[i]` tells which loaded sources survived (by index into `found.files`).
+ */
+function assembleCorpus(
+  found: FoundCorpus,
+  loaded: ArrayLike<{ source: RawSource | null; problems: CorpusProblem[] } | undefined>,
+): { result: CorpusLoadResult; kept: number[] } {
+  const problems = [...found.problems];
   const sources: RawSource[] = [];
-  for (const r of loaded) {
+  const at: number[] = [];
+  for (let i = 0; i < loaded.length; i++) {
+    const r = loaded[i];
     if (!r) continue;
     problems.push(...r.problems);
-    if (r.source) sources.push(r.source);
-  }
-  for (const [rel] of catalogue.entries) {
-    if (!files.some((f) => f.relPath === rel)) {
-      problems.push({ path: cataloguePath, message: `${catalogueName}: no corpus file '${rel}'`, severity: "information", code: "catalogue" });
+    if (r.source) {
+      sources.push(r.source);
+      at.push(i);
     }
   }
-  return { sources: rejectDuplicateKeys(sources, problems), problems };
+  const relPaths = new Set(found.files.map((f) => f.relPath));
+  for (const [rel] of found.catalogue.entries) {
+    if (!relPaths.has(rel)) {
+      problems.push({ path: found.cataloguePath, message: `${found.catalogueName}: no corpus file '${rel}'`, severity: "information", code: "catalogue" });
+    }
+  }
+  const keptSources = rejectDuplicateKeys(sources, problems);
+  const keptSet = new Set(keptSources);
+  const kept = at.filter((_, k) => keptSet.has(sources[k]));
+  return { result: { sources: keptSources, problems }, kept };
 }
 
 /** Loads one file of a corpus (for re-indexing a single changed file). */
@@ -137,10 +186,10 @@ export async function loadCorpusFile(filePath: string, options: LoadCorpusOption
   const dir = path.resolve(options.dir);
   const abs = path.resolve(filePath);
   const relPath = normalizeRelPath(path.relative(dir, abs));
-  return readAndLoad({ abs, relPath }, dir, fs, options.catalogue ?? { entries: new Map(), problems: [] }, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+  return readCorpusFile({ abs, relPath }, fs, options.catalogue?.entries.get(relPath) ?? null, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
 }
 
-interface FoundFile {
+export interface FoundFile {
   abs: string;
   relPath: string;
 }
@@ -213,14 +262,15 @@ async function findCorpusFiles(dir: string, options: LoadCorpusOptions, fs: Corp
   return found;
 }
 
-async function readAndLoad(file: FoundFile, dir: string, fs: CorpusFs, catalogue: Catalogue, maxBytes: number): Promise<{ source: RawSource | null; problems: CorpusProblem[] }> {
+/** Reads and loads one found file (stat, size limit, read, `loadSource`); never throws. */
+export async function readCorpusFile(file: FoundFile, fs: CorpusFs, catalogue: CatalogueEntry | null, maxBytes: number): Promise<{ source: RawSource | null; problems: CorpusProblem[] }> {
   const skip = (message: string, code: string) => ({ source: null, problems: [{ path: file.abs, message: `skipped: ${message}`, severity: "error" as const, code }] });
   try {
     const { size } = await fs.stat(file.abs);
     if (size > maxBytes) return skip(`file too large (${formatBytes(size)}; the limit is ${formatBytes(maxBytes)})`, "too-large");
     const bytes = await fs.readFile(file.abs);
     if (bytes.length > maxBytes) return skip(`file too large (${formatBytes(bytes.length)}; the limit is ${formatBytes(maxBytes)})`, "too-large");
-    return loadSource(bytes, { path: file.abs, relPath: file.relPath, catalogue: catalogue.entries.get(file.relPath) ?? null });
+    return loadSource(bytes, { path: file.abs, relPath: file.relPath, catalogue });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     return skip(`cannot read file (${err.code ?? err.message})`, "unreadable");
@@ -361,8 +411,8 @@ export function analysisVersion(): string {
 export async function buildCorpus(options: BuildCorpusOptions): Promise<BuildCorpusResult> {
   const t0 = performance.now();
   const dir = path.resolve(options.dir ?? options.corpusDir ?? "corpus");
-  const loaded = await loadCorpus({ ...options, dir });
-  const problems = [...loaded.problems];
+  // Problems found before any file is read (alias file, cache folder); reported after the files'.
+  const setupProblems: CorpusProblem[] = [];
 
   let aliasYaml = options.aliasYaml;
   if (aliasYaml === undefined && options.aliasFile) {
@@ -371,7 +421,7 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<BuildCor
       aliasYaml = Buffer.from(await (options.fs ?? nodeCorpusFs).readFile(aliasPath)).toString("utf8");
       AliasTable.fromYaml(aliasYaml);
     } catch (e) {
-      problems.push({ path: aliasPath, message: `alias file ignored: ${(e as Error).message}`, severity: "warning", code: "alias-file" });
+      setupProblems.push({ path: aliasPath, message: `alias file ignored: ${(e as Error).message}`, severity: "warning", code: "alias-file" });
       aliasYaml = undefined;
     }
   }
@@ -379,13 +429,23 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<BuildCor
   let cache: AnalysisCache | null =
     options.cache === undefined ? new AnalysisCache(resolveCacheDir({ setting: options.cacheDir || null }), { tool: TOOL_VERSION, analysis: analysisVersion() }) : options.cache;
   if (cache && isInside(cache.dir, dir)) {
-    problems.push({ path: cache.dir, message: "cache directory is inside the corpus; caching is off (set SHUTTEN_CACHE_DIR elsewhere)", severity: "warning", code: "cache" });
+    setupProblems.push({ path: cache.dir, message: "cache directory is inside the corpus; caching is off (set SHUTTEN_CACHE_DIR elsewhere)", severity: "warning", code: "cache" });
     cache = null;
   }
-  const analyze: AnalyzeFn = options.analyze ?? analyzeModule.analyzeText;
   const aliasHash = aliasYaml ? createHash("sha256").update(aliasYaml).digest("hex") : "";
-  let tokenizer: Promise<Tokenizer> | null = null;
   const given = options.tokenizer;
+  const script = workerScript();
+  const workerCount = options.workers ?? (given === undefined && options.analyze === undefined && script ? defaultWorkerCount() : 0);
+  // The whole per-file pipeline runs on the workers when they can reach the disk and the cache
+  // themselves; otherwise files are loaded here and only cache misses go to the workers.
+  if (workerCount > 0 && script && options.fs === undefined && options.analyze === undefined) {
+    return buildOnWorkers({ options, dir, t0, setupProblems, aliasYaml, aliasHash, cache, script, workerCount });
+  }
+
+  const loaded = await loadCorpus({ ...options, dir });
+  const problems = [...loaded.problems, ...setupProblems];
+  const analyze: AnalyzeFn = options.analyze ?? analyzeModule.analyzeText;
+  let tokenizer: Promise<Tokenizer> | null = null;
   const getTokenizer = () => (tokenizer ??= typeof given === "function" ? given() : given ? Promise.resolve(given) : loadTokenizer());
 
   const loadedSources = loaded.sources;
@@ -394,8 +454,6 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<BuildCor
   const misses: number[] = [];
   // Cache misses are analysed on worker threads: the pool starts at the first miss and batches are
   // sent as misses are found, in flight while this thread checks the cache and stores results.
-  const script = workerScript();
-  const workerCount = options.workers ?? (given === undefined && options.analyze === undefined && script ? defaultWorkerCount() : 0);
   let pool: TokenizerPool | null = null;
   const batches = new Map<number, Promise<AnalysisResult[]>>();
   let batch: number[] = [];
@@ -465,20 +523,131 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<BuildCor
   } finally {
     await (pool as TokenizerPool | null)?.close();
   }
+  const tokenizedChars = pool ? (pool as TokenizerPool).tokenizedChars : bodyChars;
+  return finishCorpus(out, problems, cache, aliasYaml, t0, { analysed, fromCache, cached: fromCache, bodyChars, tokenizedChars });
+}
+
+/** Files per job batch sent to an ingestion worker. */
+const FILE_BATCH = 8;
+
+/**
+ * `buildCorpus` with the per-file pipeline on worker threads (see tokenizerWorker.ts): this thread
+ * walks the tree, hands out files in batches (workers pull the next batch when done, so both cores
+ * stay busy) and assembles the answers in path order. A plain `AnalysisCache` is consulted and
+ * filled by the workers themselves; any other cache (a subclass, an injected file system) is only
+ * ever called on this thread: workers then load files, and cache misses go back to them as
+ * analysis jobs ahead of the remaining files.
+ */
+async function buildOnWorkers(args: {
+  options: BuildCorpusOptions;
+  dir: string;
+  t0: number;
+  setupProblems: CorpusProblem[];
+  aliasYaml: string | undefined;
+  aliasHash: string;
+  cache: AnalysisCache | null;
+  script: string;
+  workerCount: number;
+}): Promise<BuildCorpusResult> {
+  const { options, dir, cache, aliasYaml } = args;
+  const inWorkers = cache === null || (cache.portable !== null && Object.getPrototypeOf(cache) === AnalysisCache.prototype);
+  // Workers start (and load their code) while this thread walks the tree.
+  const pool = new TokenizerPool(args.script, args.workerCount, { cache: inWorkers ? (cache?.portable ?? null) : null, aliasYaml, aliasHash: args.aliasHash });
+  try {
+    const found = await findCorpus({ ...options, dir });
+    const { files } = found;
+    const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    const batches: Promise<FileJobResult[]>[] = [];
+    for (let i = 0; i < files.length; i += FILE_BATCH) {
+      batches.push(
+        pool.loadFiles(
+          files.slice(i, i + FILE_BATCH).map((f) => ({ kind: "file" as const, abs: f.abs, relPath: f.relPath, catalogue: found.catalogue.entries.get(f.relPath) ?? null, maxBytes, analyse: inWorkers })),
+        ),
+      );
+    }
+    const results: (FileResult | undefined)[] = new Array(files.length);
+    // Cache misses found here (when the cache stays on this thread), analysed by the workers.
+    const pending: { i: number; result: Promise<AnalysisResult[]>; at: number }[] = [];
+    let batch: number[] = [];
+    const flush = () => {
+      if (!batch.length) return;
+      const jobs = batch.map((i) => {
+        const src = results[i]!.source!;
+        return { text: src.text, body: src.body, published: parsePublished(src.meta.published), aliasYaml };
+      });
+      const result = pool.analyze(jobs, true);
+      batch.forEach((i, at) => pending.push({ i, result, at }));
+      batch = [];
+    };
+    for (let b = 0; b < batches.length; b++) {
+      if (options.signal?.aborted) break;
+      const answers = await batches[b];
+      for (let k = 0; k < answers.length; k++) {
+        const i = b * FILE_BATCH + k;
+        const a = answers[k];
+        const r: FileResult = (results[i] = a.ok ?? { source: null, problems: [{ path: files[i].abs, message: `skipped: cannot load file (${a.error})`, severity: "error", code: "unreadable" }] });
+        if (!inWorkers && r.source && cache) {
+          const src = r.source;
+          r.key = cache.keyFor({ hash: src.hash, published: src.meta.published, aliases: args.aliasHash, body: JSON.stringify(src.body) });
+          const hit = await cache.get(r.key);
+          if (hit) {
+            r.analysis = hit;
+            r.fromCache = true;
+          } else {
+            r.fromCache = false;
+            batch.push(i);
+            if (batch.length === WORKER_BATCH) flush();
+          }
+        }
+        options.onProgress?.(i + 1, files.length, files[i].relPath, r.fromCache === true);
+      }
+    }
+    flush();
+    for (const p of pending) {
+      if (options.signal?.aborted) break;
+      const r = results[p.i]!;
+      const answer = (await p.result)[p.at];
+      if (answer.error !== undefined) {
+        r.error = answer.error;
+        r.analysis = { sentences: [], quotes: [], entities: [], events: [], numbers: [], dates: [] };
+      } else r.analysis = answer.ok;
+      await cache!.put(r.key!, r.analysis);
+    }
+    const { result, kept } = assembleCorpus(found, results);
+    const problems = [...result.problems, ...args.setupProblems];
+    const out: IndexedSource[] = [];
+    let analysed = 0;
+    let fromCache = 0;
+    let bodyChars = 0;
+    for (const i of kept) {
+      const r = results[i]!;
+      const src = r.source!;
+      if (!r.analysis) continue; // aborted before its analysis came back
+      if (r.error !== undefined) problems.push({ path: src.meta.path, message: `analysis failed: ${r.error}`, severity: "error", code: "analysis" });
+      if (r.fromCache) fromCache++;
+      else {
+        analysed++;
+        for (const b of src.body) bodyChars += b.end - b.start;
+      }
+      out.push({ ...r.analysis, meta: src.meta, text: src.text, body: src.body, encoding: src.encoding, hash: src.hash, format: src.format });
+    }
+    if (cache && inWorkers) cache.absorb(pool.cacheStats);
+    return finishCorpus(out, problems, cache, aliasYaml, args.t0, { analysed, fromCache, cached: fromCache, bodyChars, tokenizedChars: pool.tokenizedChars });
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Cache write problems, then the corpus-wide alias clusters applied to every source. */
+function finishCorpus(out: IndexedSource[], problems: CorpusProblem[], cache: AnalysisCache | null, aliasYaml: string | undefined, t0: number, stats: Omit<BuildCorpusResult["stats"], "ms">): BuildCorpusResult {
   if (cache && cache.stats.writeErrors > 0) {
     problems.push({ path: cache.dir, message: `could not write ${cache.stats.writeErrors} cache entr${cache.stats.writeErrors === 1 ? "y" : "ies"}`, severity: "warning", code: "cache" });
   }
-
   // Corpus-wide alias clusters: every source names a person the same way.
   const aliases = aliasYaml ? AliasTable.fromYaml(aliasYaml) : new AliasTable();
   for (const s of out) for (const e of s.entities) aliases.observe(e.text, e.type);
   const sources = out.map((s) => ({ ...s, ...analyzeModule.applyAliases(s, aliases), meta: s.meta, text: s.text, body: s.body, encoding: s.encoding, hash: s.hash, format: s.format }));
-  return {
-    sources,
-    problems,
-    aliases,
-    stats: { analysed, fromCache, cached: fromCache, ms: performance.now() - t0, bodyChars, tokenizedChars: pool ? (pool as TokenizerPool).tokenizedChars : bodyChars },
-  };
+  return { sources, problems, aliases, stats: { ...stats, ms: performance.now() - t0 } };
 }
 
 /** The article date as a PartialDate (`2025-03-24T08:57:00+09:00` → 2025-03-24). */

@@ -9,7 +9,10 @@
  * - events by date, and every event with its source, for completion, hover and the timeline;
  * - entity names (canonical and spellings) sorted by their folded form for prefix lookup.
  *
- * Nothing here re-tokenises per request: the tokenizer runs once per quote, when the catalogue is built.
+ * Nothing here re-tokenises per request: the tokenizer runs once per distinct quote, when the
+ * catalogue is built — in the background once an index is ready (`warmCatalog`, in slices between
+ * requests), or at the first request that needs it. Sources read from the index snapshot are
+ * scanned without keeping their analysis in memory (`peek`).
  */
 import type { CorpusIndex } from "../index/corpusIndex";
 import type { EntityType, EventUnit, IndexedSource, QuoteUnit } from "../model";
@@ -76,13 +79,34 @@ export interface CorpusCatalog {
   eventsByMonthDay: Map<string, CatalogEvent[]>;
 }
 
-const catalogs = new WeakMap<CorpusIndex, CorpusCatalog>();
+const builders = new WeakMap<CorpusIndex, CatalogBuilder>();
 
 /** The catalogue of an index, built on first use (about a millisecond per quote, for its reading). */
 export function catalogFor(index: CorpusIndex, tokenizer: Tokenizer): CorpusCatalog {
-  let c = catalogs.get(index);
-  if (!c) catalogs.set(index, (c = buildCatalog(index, tokenizer)));
-  return c;
+  return builderFor(index, tokenizer).finish();
+}
+
+/**
+ * Builds an index's catalogue in the background, a slice of sources at a time between other work,
+ * so the first completion finds it ready; `catalogFor` finishes what is left if asked before.
+ * Resolves when the catalogue is complete (or the index is no longer wanted: `stillWanted`).
+ */
+export function warmCatalog(index: CorpusIndex, tokenizer: Tokenizer, stillWanted: () => boolean = () => true, sliceMs = 15): Promise<void> {
+  const b = builderFor(index, tokenizer);
+  return new Promise((resolve) => {
+    const step = () => {
+      if (b.done || !stillWanted()) return resolve();
+      b.step(performance.now() + sliceMs);
+      setImmediate(step);
+    };
+    setImmediate(step);
+  });
+}
+
+function builderFor(index: CorpusIndex, tokenizer: Tokenizer): CatalogBuilder {
+  let b = builders.get(index);
+  if (!b) builders.set(index, (b = new CatalogBuilder(index, tokenizer)));
+  return b;
 }
 
 function readingOf(text: string, tokenizer: Tokenizer): string {
@@ -104,17 +128,52 @@ function addPosting(map: Map<string, number[]>, gram: string, id: number): void 
   if (list[list.length - 1] !== id) list.push(id);
 }
 
-function buildCatalog(index: CorpusIndex, tokenizer: Tokenizer): CorpusCatalog {
-  const quotes: CatalogQuote[] = [];
-  const quoteBigrams = new Map<string, number[]>();
-  const quoteChars = new Map<string, number[]>();
-  const entityMap = new Map<string, CatalogEntity & { spellingSet: Set<string>; keySet: Set<string> }>();
-  const events: CatalogEvent[] = [];
-  const eventsByMonthDay = new Map<string, CatalogEvent[]>();
+/** A source's units without keeping a snapshot-backed source's whole analysis in memory. */
+function unitsOf(source: IndexedSource): Pick<IndexedSource, "quotes" | "entities"> {
+  const peek = (source as { peek?: () => { analysis: Pick<IndexedSource, "quotes" | "entities"> } }).peek;
+  return typeof peek === "function" ? peek.call(source).analysis : source;
+}
 
-  for (const source of index.sources) {
+class CatalogBuilder {
+  private readonly quotes: CatalogQuote[] = [];
+  private readonly quoteBigrams = new Map<string, number[]>();
+  private readonly quoteChars = new Map<string, number[]>();
+  private readonly entityMap = new Map<string, CatalogEntity & { spellingSet: Set<string>; keySet: Set<string> }>();
+  private readonly events: CatalogEvent[] = [];
+  private readonly eventsByMonthDay = new Map<string, CatalogEvent[]>();
+  private next = 0;
+  private result: CorpusCatalog | undefined;
+  /** Readings already computed (the same words quoted by many sources are read once). */
+  private readonly readings = new Map<string, string>();
+
+  constructor(
+    private readonly index: CorpusIndex,
+    private readonly tokenizer: Tokenizer,
+  ) {}
+
+  get done(): boolean {
+    return this.result !== undefined;
+  }
+
+  /** Adds sources until `deadline` (performance.now()); completes the catalogue after the last. */
+  step(deadline = Infinity): void {
+    const sources = this.index.sources;
+    while (this.next < sources.length) {
+      this.add(sources[this.next++]);
+      if (performance.now() >= deadline) break;
+    }
+    if (this.next >= sources.length && !this.result) this.complete();
+  }
+
+  finish(): CorpusCatalog {
+    if (!this.result) this.step();
+    return this.result!;
+  }
+
+  private add(source: IndexedSource): void {
+    const { quotes: units, entities } = unitsOf(source);
     const seen = new Map<string, CatalogQuote>();
-    for (const unit of source.quotes) {
+    for (const unit of units) {
       if (unit.normalized.length < 2) continue;
       const prior = seen.get(unit.normalized);
       if (prior) {
@@ -124,42 +183,49 @@ function buildCatalog(index: CorpusIndex, tokenizer: Tokenizer): CorpusCatalog {
         continue;
       }
       const folded = toHiragana(unit.normalized);
-      const entry: CatalogQuote = { id: quotes.length, source, unit, folded, reading: readingOf(unit.text, tokenizer), occurrences: 1 };
+      let reading = this.readings.get(unit.text);
+      if (reading === undefined) this.readings.set(unit.text, (reading = readingOf(unit.text, this.tokenizer)));
+      const entry: CatalogQuote = { id: this.quotes.length, source, unit, folded, reading, occurrences: 1 };
       seen.set(unit.normalized, entry);
-      quotes.push(entry);
+      this.quotes.push(entry);
       for (const s of [folded, entry.reading]) {
-        for (let i = 0; i + 1 < s.length; i++) addPosting(quoteBigrams, s.slice(i, i + 2), entry.id);
-        for (const ch of s) addPosting(quoteChars, ch, entry.id);
+        for (let i = 0; i + 1 < s.length; i++) addPosting(this.quoteBigrams, s.slice(i, i + 2), entry.id);
+        for (const ch of s) addPosting(this.quoteChars, ch, entry.id);
       }
     }
     for (const event of source.events) {
       const e: CatalogEvent = { source, event, date: formatPartialDate(event.date) };
-      events.push(e);
+      this.events.push(e);
       if (event.date.month !== null && event.date.day !== null) {
         const md = `${String(event.date.month).padStart(2, "0")}-${String(event.date.day).padStart(2, "0")}`;
-        let list = eventsByMonthDay.get(md);
-        if (!list) eventsByMonthDay.set(md, (list = []));
+        let list = this.eventsByMonthDay.get(md);
+        if (!list) this.eventsByMonthDay.set(md, (list = []));
         list.push(e);
       }
     }
-    for (const m of source.entities) {
-      let e = entityMap.get(m.canonical);
+    for (const m of entities) {
+      let e = this.entityMap.get(m.canonical);
       if (!e) {
         e = { canonical: m.canonical, spellings: [], folded: [], type: m.type, count: 0, keys: [], spellingSet: new Set([m.canonical]), keySet: new Set() };
-        entityMap.set(m.canonical, e);
+        this.entityMap.set(m.canonical, e);
       }
       e.count++;
       e.spellingSet.add(m.text.trim());
       e.keySet.add(source.meta.key);
     }
   }
-  const entities: CatalogEntity[] = [...entityMap.values()]
-    .map(({ spellingSet, keySet, ...e }) => {
-      const spellings = [...spellingSet].filter((s) => s.length > 0);
-      return { ...e, spellings, folded: spellings.map(foldForLookup), keys: [...keySet].sort() };
-    })
-    .sort((a, b) => b.count - a.count || a.canonical.localeCompare(b.canonical));
-  return { quotes, events, entities, quoteBigrams, quoteChars, eventsByMonthDay };
+
+  private complete(): void {
+    const entities: CatalogEntity[] = [...this.entityMap.values()]
+      .map(({ spellingSet, keySet, ...e }) => {
+        const spellings = [...spellingSet].filter((s) => s.length > 0);
+        return { ...e, spellings, folded: spellings.map(foldForLookup), keys: [...keySet].sort() };
+      })
+      .sort((a, b) => b.count - a.count || a.canonical.localeCompare(b.canonical));
+    this.result = { quotes: this.quotes, events: this.events, entities, quoteBigrams: this.quoteBigrams, quoteChars: this.quoteChars, eventsByMonthDay: this.eventsByMonthDay };
+    this.readings.clear();
+    this.entityMap.clear();
+  }
 }
 
 export interface QuoteHit {

@@ -9,6 +9,7 @@
  * entry that is corrupt or from another version is treated as absent and rewritten.
  */
 import { createHash } from "node:crypto";
+import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -36,6 +37,19 @@ export const nodeCacheFs: CacheFs = {
   rename: (a, b) => fsp.rename(a, b),
   mkdir: async (p) => void (await fsp.mkdir(p, { recursive: true })),
   rm: (p) => fsp.rm(p, { force: true }),
+};
+
+/**
+ * The same operations done synchronously: for worker threads, whose only job is this work, so
+ * blocking costs nothing while a round trip through libuv's small shared thread pool (also busy
+ * gunzipping dictionaries) does.
+ */
+export const nodeCacheFsSync: CacheFs = {
+  readFile: async (p) => fs.readFileSync(p),
+  writeFile: async (p, data) => fs.writeFileSync(p, data, "utf8"),
+  rename: async (a, b) => fs.renameSync(a, b),
+  mkdir: async (p) => void fs.mkdirSync(p, { recursive: true }),
+  rm: async (p) => fs.rmSync(p, { force: true }),
 };
 
 /**
@@ -82,6 +96,8 @@ interface CacheEntry {
 export class AnalysisCache {
   readonly stats: CacheStats = { hits: 0, misses: 0, rejected: 0, writes: 0, writeErrors: 0 };
   private readonly root: string;
+  /** Shard folders known to exist (created or written to by this instance). */
+  private readonly made = new Set<string>();
 
   /**
    * @param dir the cache directory (see `resolveCacheDir`)
@@ -93,6 +109,19 @@ export class AnalysisCache {
     private readonly fs: CacheFs = nodeCacheFs,
   ) {
     this.root = path.join(dir, `analysis-v${CACHE_FORMAT}`);
+  }
+
+  /**
+   * What another thread needs to open this same cache (directory and versions), or null when this
+   * cache reaches the disk through an injected file system (it must then stay on this thread).
+   */
+  get portable(): { dir: string; tool: string; analysis: string } | null {
+    return this.fs === nodeCacheFs || this.fs === nodeCacheFsSync ? { dir: this.dir, tool: this.versions.tool, analysis: this.versions.analysis } : null;
+  }
+
+  /** Adds the statistics of another thread's instance of this cache (see `portable`). */
+  absorb(stats: CacheStats): void {
+    for (const k of Object.keys(this.stats) as (keyof CacheStats)[]) this.stats[k] += stats[k];
   }
 
   keyFor(parts: CacheKeyParts): string {
@@ -139,10 +168,21 @@ export class AnalysisCache {
   async put(key: string, value: AnalyzedText): Promise<void> {
     const file = this.fileOf(key);
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    const dir = path.dirname(file);
     try {
-      await this.fs.mkdir(path.dirname(file));
       const entry: CacheEntry = { format: CACHE_FORMAT, tool: this.versions.tool, analysis: this.versions.analysis, key, value };
-      await this.fs.writeFile(tmp, JSON.stringify(entry));
+      const data = JSON.stringify(entry);
+      if (!this.made.has(dir)) await this.fs.mkdir(dir);
+      try {
+        await this.fs.writeFile(tmp, data);
+      } catch (e) {
+        if (!this.made.has(dir)) throw e;
+        // The folder went away since: make it again.
+        this.made.delete(dir);
+        await this.fs.mkdir(dir);
+        await this.fs.writeFile(tmp, data);
+      }
+      this.made.add(dir);
       await this.fs.rename(tmp, file);
       this.stats.writes++;
     } catch {

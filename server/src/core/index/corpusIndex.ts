@@ -4,16 +4,21 @@
  * then `indexOf` / semi-global alignment only in candidate sources), passage retrieval (BM25 over
  * character bigrams of sentences), and key lookup with nearest-key suggestions.
  *
- * Architecture invariant: the index is immutable once built; a corpus change builds a new one (from
- * the per-file cache, so only changed files are re-analysed). Because it is immutable, lookups are
- * memoised per index (bounded): re-checking an edited draft repeats no lookup for unchanged text.
+ * Architecture invariant: the index is immutable once built; a corpus change makes a new one. Because
+ * it is immutable, lookups are memoised per index (bounded): re-checking an edited draft repeats no
+ * lookup for unchanged text. A new index reuses the old one's base `Segment` (the arrays of the
+ * sources that did not change) and builds only a small overlay segment for changed and added
+ * sources, masking the base sources they replace (`withChanges`); every lookup answers as one index
+ * rebuilt over the whole corpus would (same candidates, same BM25 statistics and tie order).
  *
  * Storage is compact (10,000 articles, SPEC §7): trigram → sources postings in CSR typed arrays
- * (an open-addressing table maps each trigram to its row), BM25 postings likewise (textSearch.ts).
+ * (an open-addressing table maps each trigram to its row), BM25 postings likewise (textSearch.ts);
+ * the normalised → source offset map is computed only for the sentence a match lands in. A segment
+ * converts to plain arrays and back (`toData` / `Segment.fromData`) for the snapshot.
  */
 import type { CorpusProblem, IndexedSource, QuoteUnit, Sentence, Span } from "../model";
 import { maskParentheticals, normalizeWithMap } from "../text/normalize";
-import { alignWithin, bigrams, Bm25, editDistance } from "./textSearch";
+import { alignWithin, bigrams, Bm25, editDistance, type Bm25Data } from "./textSearch";
 
 /** Where a normalised match landed in a source. */
 export interface SourceMatch {
@@ -39,16 +44,6 @@ export interface Passage {
   score: number;
 }
 
-interface SourceText {
-  source: IndexedSource;
-  /** Normalised sentences joined by a separator that never matches content. */
-  norm: string;
-  /** `map[i]` = offset in `source.text` of the character that produced `norm[i]`. */
-  map: Int32Array;
-  /** Start offset in `norm` of each sentence. */
-  sentenceStarts: Int32Array;
-}
-
 const SEPARATOR = "\u0001";
 /** Memoised lookups kept per index before the memo is dropped and refilled. */
 const MEMO_LIMIT = 20_000;
@@ -65,13 +60,28 @@ function trigramHash(s: string, i: number): number {
  * Trigram → ids of the sources containing it (ascending), exact: an open-addressing table from the
  * trigram's code to a row, rows in CSR typed arrays.
  */
-class TrigramPostings {
-  private keys: Float64Array;
-  private rows: Int32Array;
+export class TrigramPostings {
+  private keys!: Float64Array;
+  private rows!: Int32Array;
   private mask: number;
   private count = 0;
-  start = new Int32Array(1);
-  docs = new Int32Array(0);
+  start: Int32Array = new Int32Array(1);
+  docs: Int32Array = new Int32Array(0);
+
+  toData(): TrigramData {
+    return { keys: this.keys, rows: this.rows, count: this.count, start: this.start, docs: this.docs };
+  }
+
+  static fromData(d: TrigramData): TrigramPostings {
+    const t = Object.create(TrigramPostings.prototype) as TrigramPostings;
+    t.keys = d.keys;
+    t.rows = d.rows;
+    t.mask = d.keys.length - 1;
+    t.count = d.count;
+    t.start = d.start;
+    t.docs = d.docs;
+    return t;
+  }
 
   constructor(texts: string[]) {
     let cap = 1 << 16;
@@ -158,58 +168,245 @@ class TrigramPostings {
   }
 }
 
+/** The trigram table as plain arrays (persisted by the index snapshot). */
+export interface TrigramData {
+  keys: Float64Array;
+  rows: Int32Array;
+  count: number;
+  start: Int32Array;
+  docs: Int32Array;
+}
+
+/** A segment as plain arrays (persisted by the index snapshot; see snapshot.ts). */
+export interface SegmentData {
+  /** Every source's normalised text, concatenated; source `i` is `norms[normStart[i] .. normStart[i + 1])`. */
+  norms: string;
+  normStart: Int32Array;
+  /** Start in its source's normalised text of every sentence; source `i`'s are `firstSentence[i] .. firstSentence[i + 1]`. */
+  sentenceStarts: Int32Array;
+  /** Every sentence's `[start, end)` in its source text (end -1 when its text is not that slice). */
+  sentenceSpans: Int32Array;
+  firstSentence: Int32Array;
+  trigrams: TrigramData;
+  bm25: Bm25Data;
+}
+
+/**
+ * The searchable arrays of a list of sources (local ids `0..n-1`): each source's normalised
+ * sentences, trigram → source postings, and BM25 over the sentences (one document per sentence, in
+ * source order). Built once from analysed sources, or restored from a snapshot without them.
+ */
+export class Segment {
+  private constructor(
+    readonly norms: string[],
+    readonly sentenceStarts: Int32Array,
+    readonly sentenceSpans: Int32Array,
+    readonly firstSentence: Int32Array,
+    readonly sentenceSource: Int32Array,
+    readonly trigrams: TrigramPostings,
+    readonly bm25: Bm25,
+  ) {}
+
+  get size(): number {
+    return this.norms.length;
+  }
+
+  static build(sources: readonly IndexedSource[]): Segment {
+    const firstSentence = new Int32Array(sources.length + 1);
+    let sentenceCount = 0;
+    for (const s of sources) sentenceCount += s.sentences.length;
+    const sentenceSource = new Int32Array(sentenceCount);
+    const sentenceStarts = new Int32Array(sentenceCount);
+    const sentenceSpans = new Int32Array(sentenceCount * 2);
+    const bm25 = new Bm25();
+    const norms: string[] = [];
+    let doc = 0;
+    sources.forEach((s, id) => {
+      firstSentence[id] = doc;
+      const text = s.text;
+      s.sentences.forEach((sentence, k) => {
+        sentenceSpans[2 * (doc + k)] = sentence.start;
+        sentenceSpans[2 * (doc + k) + 1] = sentence.text === text.slice(sentence.start, sentence.end) ? sentence.end : -1;
+      });
+      const t = normalisedText(s, false, (sentenceNorm, at) => {
+        sentenceStarts[doc] = at;
+        sentenceSource[doc++] = id;
+        bm25.add(bigrams(sentenceNorm));
+      });
+      norms.push(t.norm);
+    });
+    firstSentence[sources.length] = doc;
+    return new Segment(norms, sentenceStarts, sentenceSpans, firstSentence, sentenceSource, new TrigramPostings(norms), bm25);
+  }
+
+  static fromData(d: SegmentData): Segment {
+    const n = d.normStart.length - 1;
+    const norms: string[] = new Array(n);
+    for (let i = 0; i < n; i++) norms[i] = d.norms.slice(d.normStart[i], d.normStart[i + 1]);
+    const sentenceSource = new Int32Array(d.sentenceStarts.length);
+    for (let i = 0; i < n; i++) sentenceSource.fill(i, d.firstSentence[i], d.firstSentence[i + 1]);
+    return new Segment(norms, d.sentenceStarts, d.sentenceSpans, d.firstSentence, sentenceSource, TrigramPostings.fromData(d.trigrams), Bm25.fromData(d.bm25));
+  }
+
+  toData(): SegmentData {
+    const normStart = new Int32Array(this.norms.length + 1);
+    for (let i = 0; i < this.norms.length; i++) normStart[i + 1] = normStart[i] + this.norms[i].length;
+    return {
+      norms: this.norms.join(""),
+      normStart,
+      sentenceStarts: this.sentenceStarts,
+      sentenceSpans: this.sentenceSpans,
+      firstSentence: this.firstSentence,
+      trigrams: this.trigrams.toData(),
+      bm25: this.bm25.toData(),
+    };
+  }
+}
+
+/**
+ * A source's sentences normalised for matching (parentheticals masked) and joined by SEPARATOR;
+ * with `withMap`, `map[i]` is the offset in `source.text` of the character that produced `norm[i]`.
+ */
+function normalisedText(source: IndexedSource, withMap: boolean, onSentence?: (norm: string, at: number) => void): { norm: string; map: Int32Array } {
+  const parts: string[] = [];
+  let length = 0;
+  if (withMap) for (const sentence of source.sentences) length += sentence.text.length + 1;
+  const map = new Int32Array(Math.max(0, length * 2));
+  let at = 0;
+  for (const sentence of source.sentences) {
+    if (at > 0) {
+      parts.push(SEPARATOR);
+      if (withMap) map[at] = sentence.start;
+      at++;
+    }
+    const n = normalizeWithMap(maskParentheticals(sentence.text));
+    onSentence?.(n.text, at);
+    parts.push(n.text);
+    if (withMap) for (let i = 0; i < n.text.length; i++) map[at + i] = sentence.start + n.map[i];
+    at += n.text.length;
+  }
+  return { norm: parts.join(""), map: withMap ? map.slice(0, at) : map };
+}
+
+interface SourceText {
+  source: IndexedSource;
+  norm: string;
+  /** Start offset in `norm` of each sentence. */
+  sentenceStarts: Int32Array;
+}
+
+/** Where a public source id lives: segment and local id. */
+interface Placement {
+  seg: Uint8Array;
+  local: Int32Array;
+}
+
 export class CorpusIndex {
   readonly sources: readonly IndexedSource[];
   readonly problems: readonly CorpusProblem[];
   private readonly byKey = new Map<string, number>();
-  private readonly texts: SourceText[] = [];
-  private readonly trigrams: TrigramPostings;
-  /** BM25 over sentences; sentence docs of source `id` are `firstSentence[id] .. firstSentence[id + 1]`. */
-  private readonly sentenceSearch = new Bm25();
+  /** segments[0] is the base; segments[1], when present, the overlay of changed and added sources. */
+  private readonly segments: Segment[];
+  private readonly placement: Placement;
+  /** Per segment: local id → public id, -1 when the local source is masked (changed or removed). */
+  private readonly localToPublic: Int32Array[];
+  /** Base only, every source in place: the segment's own rankers answer directly. */
+  private readonly identity: boolean;
+  /** Global sentence numbering (public source order): source `id`'s sentences start at `firstSentence[id]`. */
   private readonly firstSentence: Int32Array;
-  private readonly sentenceSource: Int32Array;
+  /** BM25 statistics over the live sentences of all segments. */
+  private readonly stats: { docs: number; total: number; maskedDf: Map<number, number>[] };
   private readonly memo = new Map<string, unknown>();
 
-  constructor(sources: IndexedSource[], problems: CorpusProblem[] = []) {
+  /**
+   * Indexes analysed sources. `parts` (from `fromSegment` / `withChanges`) reuses segments already
+   * built: `sources[i]` is then local source `parts.local[i]` of segment `parts.seg[i]`.
+   */
+  constructor(sources: IndexedSource[], problems: CorpusProblem[] = [], parts?: { segments: Segment[]; placement: Placement }) {
     this.sources = sources;
     this.problems = problems;
+    if (parts) {
+      this.segments = parts.segments;
+      this.placement = parts.placement;
+    } else {
+      this.segments = [Segment.build(sources)];
+      this.placement = { seg: new Uint8Array(sources.length), local: Int32Array.from(sources.keys()) };
+    }
+    this.localToPublic = this.segments.map((s) => new Int32Array(s.size).fill(-1));
     this.firstSentence = new Int32Array(sources.length + 1);
-    let sentenceCount = 0;
-    for (const s of sources) sentenceCount += s.sentences.length;
-    this.sentenceSource = new Int32Array(sentenceCount);
-    let doc = 0;
-    sources.forEach((s, id) => {
-      this.byKey.set(s.meta.key, id);
-      this.firstSentence[id] = doc;
-      const text = this.buildText(s, (sentenceNorm) => {
-        this.sentenceSource[doc++] = id;
-        this.sentenceSearch.add(bigrams(sentenceNorm));
-      });
-      this.texts.push(text);
+    let identity = this.segments.length === 1 && this.segments[0].size === sources.length;
+    for (let id = 0; id < sources.length; id++) {
+      const seg = this.placement.seg[id];
+      const local = this.placement.local[id];
+      this.localToPublic[seg][local] = id;
+      if (seg !== 0 || local !== id) identity = false;
+      this.byKey.set(sources[id].meta.key, id);
+      const s = this.segments[seg];
+      this.firstSentence[id + 1] = this.firstSentence[id] + (s.firstSentence[local + 1] - s.firstSentence[local]);
+    }
+    this.identity = identity;
+    let docs = 0;
+    let total = 0;
+    const maskedDf = this.segments.map(() => new Map<number, number>());
+    this.segments.forEach((s, k) => {
+      const live = this.localToPublic[k];
+      docs += s.bm25.size;
+      total += s.bm25.total;
+      for (let local = 0; local < s.size; local++) {
+        if (live[local] >= 0) continue;
+        for (let d = s.firstSentence[local]; d < s.firstSentence[local + 1]; d++) {
+          docs--;
+          total -= s.bm25.docLength(d);
+          s.bm25.forEachTerm(d, (tid) => maskedDf[k].set(tid, (maskedDf[k].get(tid) ?? 0) + 1));
+        }
+      }
     });
-    this.firstSentence[sources.length] = doc;
-    this.trigrams = new TrigramPostings(this.texts.map((t) => t.norm));
+    this.stats = { docs, total, maskedDf };
   }
 
-  private buildText(source: IndexedSource, onSentence: (norm: string) => void): SourceText {
-    const parts: string[] = [];
-    let length = 0;
-    for (const sentence of source.sentences) length += sentence.text.length + 1;
-    const map = new Int32Array(Math.max(0, length * 2));
-    const starts = new Int32Array(source.sentences.length);
-    let at = 0;
-    source.sentences.forEach((sentence, k) => {
-      if (at > 0) {
-        parts.push(SEPARATOR);
-        map[at++] = sentence.start;
+  /** An index over sources whose segment was restored from a snapshot (same order). */
+  static fromSegment(sources: IndexedSource[], problems: CorpusProblem[], segment: Segment): CorpusIndex {
+    return new CorpusIndex(sources, problems, { segments: [segment], placement: { seg: new Uint8Array(sources.length), local: Int32Array.from(sources.keys()) } });
+  }
+
+  /** The base segment and the sources it holds (local id order), for persisting. */
+  get baseSegment(): Segment {
+    return this.segments[0];
+  }
+
+  /** Sources not in the base segment (the overlay's size). */
+  get overlaySize(): number {
+    return this.segments[1]?.size ?? 0;
+  }
+
+  /**
+   * The index of a changed corpus. `sources` are in corpus order; `kept[i]` is the id in this index
+   * of a source whose text and sentences `sources[i]` shares (unchanged file), -1 for a changed or
+   * added one. Kept sources in the base segment stay there; the others go to a small overlay segment
+   * built now, and base sources no longer present are masked. Lookups answer as a full rebuild over
+   * `sources` would.
+   */
+  withChanges(sources: IndexedSource[], problems: CorpusProblem[], kept: Int32Array): CorpusIndex {
+    const seg = new Uint8Array(sources.length);
+    const local = new Int32Array(sources.length);
+    const overlay: IndexedSource[] = [];
+    sources.forEach((s, id) => {
+      const old = kept[id];
+      if (old >= 0 && this.placement.seg[old] === 0) local[id] = this.placement.local[old];
+      else {
+        seg[id] = 1;
+        local[id] = overlay.length;
+        overlay.push(s);
       }
-      starts[k] = at;
-      const n = normalizeWithMap(maskParentheticals(sentence.text));
-      parts.push(n.text);
-      for (let i = 0; i < n.text.length; i++) map[at++] = sentence.start + n.map[i];
-      onSentence(n.text);
     });
-    return { source, norm: parts.join(""), map: map.slice(0, at), sentenceStarts: starts };
+    const segments = overlay.length ? [this.segments[0], Segment.build(overlay)] : [this.segments[0]];
+    return new CorpusIndex(sources, problems, { segments, placement: { seg, local } });
+  }
+
+  private textOf(id: number): SourceText {
+    const s = this.segments[this.placement.seg[id]];
+    const local = this.placement.local[id];
+    return { source: this.sources[id], norm: s.norms[local], sentenceStarts: s.sentenceStarts.subarray(s.firstSentence[local], s.firstSentence[local + 1]) };
   }
 
   /** A memoised lookup (the index is immutable; the memo is bounded). */
@@ -258,17 +455,22 @@ export class CorpusIndex {
     if (pattern.length < 3) return among ? [...among] : this.sources.map((_, i) => i);
     const counts = new Map<number, number>();
     const seen = new Set<number>();
-    const { start, docs } = this.trigrams;
     for (let i = 0; i + 3 <= pattern.length; i++) {
       const code = trigramCode(pattern, i);
       if (seen.has(code)) continue;
       seen.add(code);
-      const row = this.trigrams.rowOf(pattern, i);
-      if (row < 0) continue;
-      for (let k = start[row]; k < start[row + 1]; k++) {
-        const doc = docs[k];
-        if (among && !among.has(doc)) continue;
-        counts.set(doc, (counts.get(doc) ?? 0) + 1);
+      for (let k = 0; k < this.segments.length; k++) {
+        const trigrams = this.segments[k].trigrams;
+        const row = trigrams.rowOf(pattern, i);
+        if (row < 0) continue;
+        const { start, docs } = trigrams;
+        const live = this.localToPublic[k];
+        for (let j = start[row]; j < start[row + 1]; j++) {
+          const doc = live[docs[j]];
+          if (doc < 0) continue;
+          if (among && !among.has(doc)) continue;
+          counts.set(doc, (counts.get(doc) ?? 0) + 1);
+        }
       }
     }
     const need = Math.max(1, Math.ceil(seen.size * minShare));
@@ -286,9 +488,25 @@ export class CorpusIndex {
   }
 
   private matchAt(id: number, normStart: number, normEnd: number, distance: number, patternLength: number): SourceMatch {
-    const t = this.texts[id];
-    const start = t.map[normStart];
-    const lastChar = t.map[normEnd - 1];
+    const t = this.textOf(id);
+    // A match never spans two sentences: only its sentence's offset map is needed, from the
+    // sentence's span in the source text (no need to read the source's analysis).
+    const k = this.sentenceAtNorm(t, normStart);
+    const seg = this.segments[this.placement.seg[id]];
+    const d = seg.firstSentence[this.placement.local[id]] + k;
+    let sStart = seg.sentenceSpans[2 * d];
+    const sEnd = seg.sentenceSpans[2 * d + 1];
+    let sText: string;
+    if (sEnd >= 0) sText = t.source.text.slice(sStart, sEnd);
+    else {
+      const sentence = t.source.sentences[k];
+      sStart = sentence.start;
+      sText = sentence.text;
+    }
+    const map = normalizeWithMap(maskParentheticals(sText)).map;
+    const base = t.sentenceStarts[k];
+    const start = sStart + map[normStart - base];
+    const lastChar = sStart + map[normEnd - 1 - base];
     let end = lastChar + 1;
     const code = t.source.text.charCodeAt(lastChar);
     if (code >= 0xd800 && code <= 0xdbff) end++;
@@ -296,7 +514,7 @@ export class CorpusIndex {
       source: t.source,
       span: { start, end },
       text: t.source.text.slice(start, end),
-      sentence: this.sentenceAtNorm(t, normStart),
+      sentence: k,
       distance,
       similarity: 1 - distance / Math.max(1, patternLength),
     };
@@ -322,7 +540,7 @@ export class CorpusIndex {
   private findExactUncached(normalized: string, keys?: Iterable<string>): SourceMatch[] {
     const out: SourceMatch[] = [];
     for (const id of this.candidates(normalized, 1, this.idsOf(keys)).sort((a, b) => a - b)) {
-      const norm = this.texts[id].norm;
+      const norm = this.textOf(id).norm;
       for (let at = norm.indexOf(normalized); at >= 0; at = norm.indexOf(normalized, at + 1)) {
         out.push(this.matchAt(id, at, at + normalized.length, 0, normalized.length));
       }
@@ -344,7 +562,7 @@ export class CorpusIndex {
     const out: SourceMatch[] = [];
     const share = Math.max(0.05, 1 - 3 * (1 - minSimilarity));
     for (const id of this.candidates(normalized, share, this.idsOf(keys))) {
-      const t = this.texts[id];
+      const t = this.textOf(id);
       const a = alignWithin(normalized, t.norm, maxDistance);
       if (!a || a.end <= a.start) continue;
       if (t.norm.slice(a.start, a.end).includes(SEPARATOR)) continue;
@@ -366,20 +584,95 @@ export class CorpusIndex {
   private similarSentencesUncached(text: string, limit: number, keys?: Iterable<string>): { source: IndexedSource; sentence: Sentence; index: number; score: number }[] {
     const ids = this.idsOf(keys);
     const terms = bigrams(normalizeWithMap(text).text);
-    let hits: { doc: number; score: number }[];
-    if (ids && ids.size * 4 < this.sources.length) {
-      // Few sources (the cited ones): score their sentences directly.
+    let hits: { id: number; index: number; score: number }[];
+    const few = !!ids && ids.size * 4 < this.sources.length;
+    if (this.identity) {
+      const bm25 = this.segments[0].bm25;
       const docs: number[] = [];
-      for (const id of [...ids].sort((a, b) => a - b)) for (let d = this.firstSentence[id]; d < this.firstSentence[id + 1]; d++) docs.push(d);
-      hits = this.sentenceSearch.searchDocs(terms, limit, docs);
+      if (few) for (const id of [...ids!].sort((a, b) => a - b)) for (let d = this.firstSentence[id]; d < this.firstSentence[id + 1]; d++) docs.push(d);
+      const segHits = few ? bm25.searchDocs(terms, limit, docs) : bm25.search(terms, limit, ids ? (doc) => ids.has(this.segments[0].sentenceSource[doc]) : undefined);
+      hits = segHits.map(({ doc, score }) => {
+        const id = this.segments[0].sentenceSource[doc];
+        return { id, index: doc - this.firstSentence[id], score };
+      });
     } else {
-      hits = this.sentenceSearch.search(terms, limit, ids ? (doc) => ids.has(this.sentenceSource[doc]) : undefined);
+      hits = this.rankSentences(terms, limit, ids, few);
     }
-    return hits.map(({ doc, score }) => {
-      const id = this.sentenceSource[doc];
-      const index = doc - this.firstSentence[id];
+    return hits.map(({ id, index, score }) => {
       const source = this.sources[id];
       return { source, sentence: source.sentences[index], index, score };
     });
+  }
+
+  /**
+   * BM25 over the live sentences of every segment with corpus-wide statistics (document count,
+   * average length, document frequencies without masked sentences): the scores and the order
+   * (score, then corpus order) of one ranker over the whole corpus.
+   */
+  private rankSentences(terms: string[], limit: number, ids: Set<number> | undefined, few: boolean): { id: number; index: number; score: number }[] {
+    const n = this.stats.docs;
+    if (n === 0) return [];
+    const avg = this.stats.total / n;
+    const { k1, b } = this.segments[0].bm25.k;
+    const weight = (tf: number, len: number) => (tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * len) / avg));
+    const query: { tids: (number | undefined)[]; idf: number }[] = [];
+    for (const t of new Set(terms)) {
+      const tids = this.segments.map((s) => s.bm25.termId(t));
+      let df = 0;
+      tids.forEach((tid, k) => {
+        if (tid !== undefined) df += this.segments[k].bm25.docFrequency(tid) - (this.stats.maskedDf[k].get(tid) ?? 0);
+      });
+      if (df <= 0) continue;
+      query.push({ tids, idf: Math.log(1 + (n - df + 0.5) / (df + 0.5)) });
+    }
+    const scores = new Map<number, { id: number; index: number; score: number }>();
+    const add = (id: number, index: number, s: number) => {
+      const g = this.firstSentence[id] + index;
+      const e = scores.get(g);
+      if (e) e.score += s;
+      else scores.set(g, { id, index, score: s });
+    };
+    if (few) {
+      for (const id of [...ids!].sort((a, b) => a - b)) {
+        const k = this.placement.seg[id];
+        const seg = this.segments[k];
+        const local = this.placement.local[id];
+        for (let d = seg.firstSentence[local]; d < seg.firstSentence[local + 1]; d++) {
+          const tfs = new Map<number, number>();
+          seg.bm25.forEachTerm(d, (tid, tf) => tfs.set(tid, tf));
+          let score = 0;
+          let any = false;
+          for (const q of query) {
+            const tid = q.tids[k];
+            if (tid === undefined) continue;
+            const tf = tfs.get(tid);
+            if (tf === undefined) continue;
+            score += q.idf * weight(tf, seg.bm25.docLength(d));
+            any = true;
+          }
+          if (any) add(id, d - seg.firstSentence[local], score);
+        }
+      }
+    } else {
+      for (const q of query) {
+        q.tids.forEach((tid, k) => {
+          if (tid === undefined) return;
+          const seg = this.segments[k];
+          const live = this.localToPublic[k];
+          const p = seg.bm25.postingsOf(tid);
+          for (let j = p.from; j < p.to; j++) {
+            const doc = p.docs[j];
+            const local = seg.sentenceSource[doc];
+            const id = live[local];
+            if (id < 0 || (ids && !ids.has(id))) continue;
+            add(id, doc - seg.firstSentence[local], q.idf * weight(p.tfs[j], seg.bm25.docLength(doc)));
+          }
+        });
+      }
+    }
+    return [...scores]
+      .sort((x, y) => y[1].score - x[1].score || x[0] - y[0])
+      .slice(0, limit)
+      .map(([, e]) => e);
   }
 }

@@ -52,6 +52,24 @@ class IntList {
   trimmed(): Int32Array {
     return this.data.slice(0, this.length);
   }
+  /** A list over an existing array (no copy until it grows). */
+  static of(data: Int32Array): IntList {
+    const l = new IntList(0);
+    l.data = data.length > 0 ? data : new Int32Array(1);
+    l.length = data.length;
+    return l;
+  }
+}
+
+/** A `Bm25` as plain arrays (persisted by the index snapshot). */
+export interface Bm25Data {
+  terms: string[];
+  df: Int32Array;
+  docStart: Int32Array;
+  docTerm: Int32Array;
+  docTf: Int32Array;
+  lengths: Int32Array;
+  totalLength: number;
 }
 
 /**
@@ -80,6 +98,60 @@ export class Bm25 {
 
   get size(): number {
     return this.lengths.length;
+  }
+
+  /** The persisted form (see snapshot.ts): terms in id order and the doc-major arrays. */
+  toData(): Bm25Data {
+    return {
+      terms: [...this.termIds.keys()],
+      df: Int32Array.from(this.df),
+      docStart: this.docStart.trimmed(),
+      docTerm: this.docTerm.trimmed(),
+      docTf: this.docTf.trimmed(),
+      lengths: this.lengths.trimmed(),
+      totalLength: this.totalLength,
+    };
+  }
+
+  /** Restores `toData()`'s output: the same ranker, without re-reading any document. */
+  static fromData(d: Bm25Data, k1 = 1.2, b = 0.75): Bm25 {
+    const m = new Bm25(k1, b);
+    for (let i = 0; i < d.terms.length; i++) m.termIds.set(d.terms[i], i);
+    m.df = Array.from(d.df);
+    m.docStart = IntList.of(d.docStart);
+    m.docTerm = IntList.of(d.docTerm);
+    m.docTf = IntList.of(d.docTf);
+    m.lengths = IntList.of(d.lengths);
+    m.totalLength = d.totalLength;
+    return m;
+  }
+
+  /** Read access for rankers that combine several `Bm25`s (a base index and an overlay). */
+  termId(term: string): number | undefined {
+    return this.termIds.get(term);
+  }
+  docFrequency(tid: number): number {
+    return this.df[tid];
+  }
+  get total(): number {
+    return this.totalLength;
+  }
+  docLength(doc: number): number {
+    return this.lengths.data[doc];
+  }
+  /** Calls `fn(tid, tf)` for every distinct term of a document. */
+  forEachTerm(doc: number, fn: (tid: number, tf: number) => void): void {
+    const n = this.lengths.length;
+    const end = doc + 1 < n ? this.docStart.data[doc + 1] : this.docTerm.length;
+    for (let k = this.docStart.data[doc]; k < end; k++) fn(this.docTerm.data[k], this.docTf.data[k]);
+  }
+  /** The term's postings (documents ascending, with their tf), building the term-major arrays once. */
+  postingsOf(tid: number): { docs: Int32Array; tfs: Int32Array; from: number; to: number } {
+    if (!this.postingStart) this.buildPostings();
+    return { docs: this.postingDoc!, tfs: this.postingTf!, from: this.postingStart![tid], to: this.postingStart![tid + 1] };
+  }
+  get k(): { k1: number; b: number } {
+    return { k1: this.k1, b: this.b };
   }
 
   /** Adds a document and returns its id. */

@@ -15,6 +15,8 @@ import { normalizeForMatch } from "./normalize";
 
 const PAIRS: Record<string, string> = { "「": "」", "『": "』", "“": "”" };
 const CLOSER_TO_OPENER: Record<string, string> = { "」": "「", "』": "『", "”": "“" };
+/** Char codes of every quote mark: any other char changes no state in `findQuotes`. */
+const QUOTE_CODES = new Set([...Object.keys(PAIRS), ...Object.keys(CLOSER_TO_OPENER), '"'].map((c) => c.charCodeAt(0)));
 
 /** `と` and its variants right after a quote that make it reported speech. */
 const SPEECH_AFTER = /^[\s\u3000]*(?:[)）][\s\u3000]*)?(?:など|とも|なども|などとも)?(?:だ|です)?(?:と(?![\s\u3000]*[「『“])|って|との|という)/u;
@@ -41,6 +43,7 @@ export function findQuotes(text: string, start: number, end: number): RawQuote[]
   let depth = 0;
   let straightOpen = -1;
   for (let i = start; i < end; i++) {
+    if (!QUOTE_CODES.has(text.charCodeAt(i))) continue;
     const ch = text[i];
     if (openAt < 0 && straightOpen < 0) {
       if (ch in PAIRS) {

@@ -12,6 +12,8 @@ import type { Sentence, Span } from "../model";
 const OPENERS: Record<string, string> = { "「": "」", "『": "』", "“": "”", "（": "）", "(": ")" };
 const CLOSERS = new Set(["」", "』", "”", "）", ")"]);
 const TERMINATORS = new Set(["。", "！", "？", "!", "?", "｡"]);
+/** Char codes of every opener, closer and terminator: any other char changes no state. */
+const MARK_CODES = new Set([...Object.keys(OPENERS), ...CLOSERS, ...TERMINATORS].map((c) => c.charCodeAt(0)));
 const TRAILING = new Set(["」", "』", "”", "）", ")", "。", "！", "？", "!", "?", "…", "‥"]);
 /** How far ahead (chars) a quote left open at a line end may close and still join the lines. */
 const QUOTE_LOOKAHEAD = 400;
@@ -91,11 +93,12 @@ export function splitSentences(text: string, regions: Span[]): Sentence[] {
         continue;
       }
       for (let i = line.start; i < line.end; i++) {
-        const ch = text[i];
         if (sentStart < 0) {
-          if (/[\s\u3000]/.test(ch)) continue;
+          if (/[\s\u3000]/.test(text[i])) continue;
           sentStart = i;
         }
+        if (!MARK_CODES.has(text.charCodeAt(i))) continue;
+        const ch = text[i];
         if (ch in OPENERS) {
           stack.push(OPENERS[ch]);
         } else if (CLOSERS.has(ch)) {

@@ -113,8 +113,154 @@ export class ClauseMemo<T> {
   }
 }
 
-function toTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>, text: string): Token[] {
-  return t.tokenize(text).map((k) => ({
+/* eslint-disable @typescript-eslint/no-require-imports */
+// kuromoji's own lattice classes, so the lattice built below is searched by its own searcher.
+const ViterbiLattice: new () => KLattice = require("kuromoji/src/viterbi/ViterbiLattice");
+const ViterbiNode: new (name: number, cost: number, startPos: number, length: number, type: string, leftId: number, rightId: number, surface: string) => object = require("kuromoji/src/viterbi/ViterbiNode");
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+interface KLattice {
+  append(node: object): void;
+  appendEos(): void;
+}
+interface KCharClass {
+  class_id: number;
+  class_name: string;
+  is_always_invoke: number;
+  is_grouping: number;
+}
+interface KDictionary {
+  target_map: Record<number, number[]>;
+  dictionary: { getShort(i: number): number };
+  getFeatures(id: number | string): string | null;
+}
+/** The parts of a built kuromoji tokenizer that `latticeTokens` reads. */
+interface KTokenizer {
+  token_info_dictionary: KDictionary;
+  unknown_dictionary: KDictionary & { lookup(ch: string): KCharClass };
+  viterbi_builder: { trie: { bc: { getBaseBuffer(): ArrayLike<number>; getCheckBuffer(): ArrayLike<number> } } };
+  viterbi_searcher: { search(lattice: KLattice): Array<{ name: number; start_pos: number; type: string; surface_form: string }> };
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+const utf8 = new TextEncoder();
+
+/**
+ * kuromoji's `tokenize` of one piece (a text with no 、/。 except at its end), with the same lattice
+ * built without its per-position costs: kuromoji re-encodes the whole rest of the text to UTF-8 for
+ * every position (quadratic), re-scans it for surrogates and re-classifies grouped unknown words
+ * char by char. Here the text is encoded once, the trie is walked from each position, and unknown
+ * word runs are found once. Nodes are appended in kuromoji's order (known words by length, then
+ * unknown words) and searched by kuromoji's own searcher, so the best path — ties included — is the
+ * same. Texts with surrogates go through kuromoji itself (its positions count code points there).
+ */
+function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: string) => Token[]) | null {
+  const k = t as unknown as KTokenizer;
+  const bc = k.viterbi_builder?.trie?.bc;
+  if (!bc || typeof bc.getBaseBuffer !== "function" || !k.viterbi_searcher || !k.unknown_dictionary || !k.token_info_dictionary) return null;
+  const base = bc.getBaseBuffer();
+  const check = bc.getCheckBuffer();
+  const known = k.token_info_dictionary;
+  const unknown = k.unknown_dictionary;
+  const classOf = new Map<number, KCharClass>();
+  const charClass = (code: number): KCharClass => {
+    let c = classOf.get(code);
+    if (!c) classOf.set(code, (c = unknown.lookup(String.fromCharCode(code))));
+    return c;
+  };
+  // Features of each entry, split once (kuromoji decodes and splits them for every token).
+  const featuresOf = new Map<number, string[]>();
+  const unknownFeaturesOf = new Map<number, string[]>();
+  const features = (d: KDictionary, id: number, cache: Map<number, string[]>): string[] => {
+    let f = cache.get(id);
+    if (!f) {
+      const line = d.getFeatures(id);
+      cache.set(id, (f = line == null ? [] : line.split(",")));
+    }
+    return f;
+  };
+  const kd = known.dictionary;
+  const ud = unknown.dictionary;
+
+  return (text: string): Token[] => {
+    if (SURROGATE.test(text)) return toTokensOf(t.tokenize(text));
+    const n = text.length;
+    const bytes = utf8.encode(text);
+    // Byte offset of each char (no surrogates: one UTF-16 unit per char), and the char at a byte end.
+    const byteAt = new Int32Array(n + 1);
+    const charAtByte = new Int32Array(bytes.length + 1).fill(-1);
+    for (let i = 0, b = 0; i <= n; i++) {
+      byteAt[i] = b;
+      charAtByte[b] = i;
+      if (i < n) {
+        const c = text.charCodeAt(i);
+        b += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+      }
+    }
+    const classes: KCharClass[] = new Array(n);
+    for (let i = 0; i < n; i++) classes[i] = charClass(text.charCodeAt(i));
+    // End of the run of chars with the same class name as char i.
+    const runEnd = new Int32Array(n);
+    for (let i = n - 1; i >= 0; i--) runEnd[i] = i + 1 < n && classes[i + 1].class_name === classes[i].class_name ? runEnd[i + 1] : i + 1;
+
+    const lattice = new ViterbiLattice();
+    const checkLen = check.length;
+    for (let pos = 0; pos < n; pos++) {
+      // Known words starting at pos, shortest first (kuromoji's commonPrefixSearch order).
+      let parent = 0;
+      let found = 0;
+      for (let b = byteAt[pos]; b < bytes.length; b++) {
+        const child = base[parent] + bytes[b];
+        if (!(child >= 0 && child < checkLen && check[child] === parent)) break;
+        parent = child;
+        const term = base[child];
+        if (term >= 0 && term < checkLen && check[term] === child) {
+          const v = base[term] <= 0 ? -base[term] - 1 : undefined;
+          const end = charAtByte[b + 1];
+          const key = end >= 0 ? text.slice(pos, end) : new TextDecoder().decode(bytes.subarray(byteAt[pos], b + 1));
+          found++;
+          const ids = known.target_map[v as number];
+          for (let i = 0; i < ids.length; i++) {
+            const id = Number(ids[i]);
+            lattice.append(new ViterbiNode(id, kd.getShort(id + 4), pos + 1, key.length, "KNOWN", kd.getShort(id), kd.getShort(id + 2), key));
+          }
+        }
+      }
+      const head = classes[pos];
+      if (found === 0 || head.is_always_invoke === 1) {
+        const len = head.is_grouping === 1 && 1 < n - pos ? runEnd[pos] - pos : 1;
+        const key = text.slice(pos, pos + len);
+        const ids = unknown.target_map[head.class_id];
+        for (let j = 0; j < ids.length; j++) {
+          const id = Number(ids[j]);
+          lattice.append(new ViterbiNode(id, ud.getShort(id + 4), pos + 1, len, "UNKNOWN", ud.getShort(id), ud.getShort(id + 2), key));
+        }
+      }
+    }
+    lattice.appendEos();
+    const path = k.viterbi_searcher.search(lattice);
+    const out: Token[] = new Array(path.length);
+    for (let j = 0; j < path.length; j++) {
+      const node = path[j];
+      const f = node.type === "KNOWN" ? features(known, node.name, featuresOf) : features(unknown, node.name, unknownFeaturesOf);
+      const surface = node.type === "KNOWN" ? f[0] : node.surface_form;
+      out[j] = {
+        surface,
+        start: node.start_pos - 1,
+        pos: f[1],
+        pos1: f[2],
+        pos2: f[3],
+        pos3: f[4],
+        basic: f[7] === "*" ? surface : f[7],
+        reading: (node.type === "KNOWN" ? f[8] : undefined) ?? "",
+      };
+    }
+    return out;
+  };
+}
+
+function toTokensOf(list: kuromoji.IpadicFeatures[]): Token[] {
+  return list.map((k) => ({
     surface: k.surface_form,
     start: k.word_position - 1,
     pos: k.pos,
@@ -124,6 +270,20 @@ function toTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>, text: string):
     basic: k.basic_form === "*" ? k.surface_form : k.basic_form,
     reading: k.reading ?? "",
   }));
+}
+
+const lean = new WeakMap<object, ((text: string) => Token[]) | null>();
+
+/** kuromoji's tokens of one piece (see `splitClauses`), through the lean lattice when it applies. */
+function toTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>, text: string): Token[] {
+  let f = lean.get(t);
+  if (f === undefined) lean.set(t, (f = process.env.SHUTTEN_KUROMOJI_REFERENCE === "1" ? null : latticeTokens(t)));
+  return f ? f(text) : toTokensOf(t.tokenize(text));
+}
+
+/** kuromoji's own tokens, never the lean lattice (the reference in tests). */
+export function kuromojiReferenceTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>, text: string): Token[] {
+  return toTokensOf(t.tokenize(text));
 }
 
 function wrap(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): Tokenizer {

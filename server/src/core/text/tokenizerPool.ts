@@ -1,7 +1,8 @@
 /**
- * Analysing on worker threads: `size` workers (dist/tokenizerWorker.js), each with its own
- * dictionary (about 0.34 GB, not shareable), fed batches of sources; answers keep request order.
- * Used by `buildCorpus` for cache misses, then closed, so the dictionaries' memory goes with them.
+ * Ingestion on worker threads: `size` workers (dist/tokenizerWorker.js), each loading its own
+ * dictionary on its first cache miss (about 0.34 GB, not shareable), fed batches of jobs (whole
+ * files, or loaded texts); answers keep request order. Used by `buildCorpus`, then closed, so the
+ * dictionaries' memory goes with them.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -9,9 +10,11 @@ import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { AnalyzedText } from "../model";
 import { dictionaryPath } from "./tokenizer";
-import type { AnalysisJob } from "./tokenizerWorker";
+import type { CacheStats } from "../index/cache";
+import type { AnalysisJob, FileJob, FileResult, WorkerConfig } from "./tokenizerWorker";
 
 export type AnalysisResult = { ok: AnalyzedText; error?: undefined } | { ok?: undefined; error: string };
+export type FileJobResult = { ok: FileResult; error?: undefined } | { ok?: undefined; error: string };
 
 /** The bundled worker script, or null when running from sources (tests through tsx). */
 export function workerScript(): string | null {
@@ -26,8 +29,8 @@ export function defaultWorkerCount(): number {
 }
 
 interface Pending {
-  jobs: AnalysisJob[];
-  resolve: (results: AnalysisResult[]) => void;
+  jobs: (AnalysisJob | FileJob)[];
+  resolve: (results: never[]) => void;
   reject: (e: Error) => void;
 }
 
@@ -36,16 +39,18 @@ export class TokenizerPool {
   private readonly queue: Pending[] = [];
   private nextId = 0;
   private readonly charsBy = new Map<Worker, number>();
+  private readonly cacheStatsBy = new Map<Worker, CacheStats>();
 
-  constructor(script: string, size: number) {
+  constructor(script: string, size: number, config: Omit<WorkerConfig, "dicPath"> = {}) {
     const dicPath = dictionaryPath();
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(script, { workerData: { dicPath } });
+      const worker = new Worker(script, { workerData: { ...config, dicPath } satisfies WorkerConfig });
       const slot = { worker, busy: null as Pending | null, id: 0 };
-      worker.on("message", (msg: { id: number; analyses?: AnalysisResult[]; error?: string; tokenizedChars?: number }) => {
+      worker.on("message", (msg: { id: number; analyses?: never[]; error?: string; tokenizedChars?: number; cacheStats?: CacheStats }) => {
         const p = slot.busy;
         slot.busy = null;
         if (msg.tokenizedChars !== undefined) this.charsBy.set(worker, msg.tokenizedChars);
+        if (msg.cacheStats !== undefined) this.cacheStatsBy.set(worker, msg.cacheStats);
         if (p) {
           if (msg.error || !msg.analyses) p.reject(new Error(msg.error ?? "analysis worker failed"));
           else p.resolve(msg.analyses);
@@ -62,12 +67,29 @@ export class TokenizerPool {
     }
   }
 
-  /** `analyzeText` of each job, in order. */
-  analyze(jobs: AnalysisJob[]): Promise<AnalysisResult[]> {
+  /** `analyzeText` of each job, in order; `first` puts the batch ahead of waiting ones. */
+  analyze(jobs: AnalysisJob[], first = false): Promise<AnalysisResult[]> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ jobs, resolve, reject });
+      const p = { jobs, resolve: resolve as (r: never[]) => void, reject };
+      if (first) this.queue.unshift(p);
+      else this.queue.push(p);
       this.pump();
     });
+  }
+
+  /** Loads (and analyses through the workers' cache) each file, in order. */
+  loadFiles(jobs: FileJob[]): Promise<FileJobResult[]> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ jobs, resolve: resolve as (r: never[]) => void, reject });
+      this.pump();
+    });
+  }
+
+  /** The workers' cache statistics, summed (as of their last answers). */
+  get cacheStats(): CacheStats {
+    const sum: CacheStats = { hits: 0, misses: 0, rejected: 0, writes: 0, writeErrors: 0 };
+    for (const s of this.cacheStatsBy.values()) for (const k of Object.keys(sum) as (keyof CacheStats)[]) sum[k] += s[k];
+    return sum;
   }
 
   /** Characters the workers actually tokenised (clauses not served by their memo). */

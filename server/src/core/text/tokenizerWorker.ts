@@ -1,39 +1,89 @@
 /**
- * An analysis worker (worker_threads): loads kuromoji's dictionary once, then runs `analyzeText`
- * over batches of sources (cache misses of `buildCorpus`), tokenising clause by clause through a
- * memo (see `splitClauses`), so repeated passages are tokenised once per worker. Bundled as
- * dist/tokenizerWorker.js; driven by `TokenizerPool`.
+ * An ingestion worker (worker_threads), driven by `TokenizerPool` for `buildCorpus`. Two kinds of job:
+ *
+ * - `file`: the whole per-file pipeline off the main thread — read, decode, clean and resolve
+ *   metadata (`readCorpusFile`), look the analysis up in the persisted cache, and on a miss analyse
+ *   it and write the cache entry. The main thread only walks the tree and assembles results.
+ * - `text`: `analyzeText` of an already loaded source (used when the main thread loaded the files
+ *   itself, e.g. through an injected file system).
+ *
+ * kuromoji's dictionary is loaded on the first cache miss, not before, so a warm start costs no
+ * dictionary. Tokens go through a clause memo (see `splitClauses`) and keep only what the analysis
+ * reads (`PROPER_NOUN_ONLY`: entities are the only consumer of tokens, and only of 名詞,固有名詞 ones).
+ * Bundled as dist/tokenizerWorker.js.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import type { PartialDate, Span } from "../model";
+import type { AnalyzedText, CorpusProblem, PartialDate, Span } from "../model";
+import type { CatalogueEntry } from "../corpus/metadata";
+import { nodeCorpusFsSync, parsePublished, readCorpusFile, type RawSource } from "../corpus/loadCorpus";
+import { AnalysisCache, nodeCacheFsSync, type CacheStats } from "../index/cache";
 import { analyzeText } from "./analyze";
 import { AliasTable } from "./entities";
 import { buildKuromoji, ClauseMemo, kuromojiTokens, splitClauses, type Token, type Tokenizer } from "./tokenizer";
 
 export interface AnalysisJob {
+  kind?: "text";
   text: string;
   body: Span[];
   published: PartialDate | null;
   aliasYaml?: string;
 }
 
-interface Request {
-  id: number;
-  jobs: AnalysisJob[];
+export interface FileJob {
+  kind: "file";
+  abs: string;
+  relPath: string;
+  catalogue: CatalogueEntry | null;
+  maxBytes: number;
+  /** False: only load the file (the caller consults its own cache and sends misses back as text jobs). */
+  analyse: boolean;
 }
 
-const ready = buildKuromoji((workerData as { dicPath?: string } | undefined)?.dicPath);
+/** What a `file` job returns. `analysis` is absent when the file was skipped (`source` null). */
+export interface FileResult {
+  source: RawSource | null;
+  problems: CorpusProblem[];
+  analysis?: AnalyzedText;
+  fromCache?: boolean;
+  /** Cache key of the source (empty without a cache). */
+  key?: string;
+  /** Set when the analysis threw (the analysis is then empty, as on the main thread). */
+  error?: string;
+}
+
+/** Per-pool settings, given as `workerData`. */
+export interface WorkerConfig {
+  dicPath?: string;
+  /** The cache to consult and fill for `file` jobs; null for none. */
+  cache?: { dir: string; tool: string; analysis: string } | null;
+  aliasYaml?: string;
+  /** Hash of `aliasYaml` (part of the cache key), `""` without one. */
+  aliasHash?: string;
+}
+
+interface Request {
+  id: number;
+  jobs: (AnalysisJob | FileJob)[];
+}
+
+const config = (workerData ?? {}) as WorkerConfig;
+let kuromoji: ReturnType<typeof buildKuromoji> | null = null;
+const dictionary = () => (kuromoji ??= buildKuromoji(config.dicPath));
 const memo = new ClauseMemo<Token[]>(200_000);
 let tokenizedChars = 0;
+const cache = config.cache ? new AnalysisCache(config.cache.dir, { tool: config.cache.tool, analysis: config.cache.analysis }, nodeCacheFsSync) : null;
 
-function memoTokenizer(t: Awaited<typeof ready>): Tokenizer {
+/** Only the tokens `analyzeText` reads: 名詞,固有名詞,* (see `extractEntities`). */
+const PROPER_NOUN_ONLY = (k: Token) => k.pos1 === "固有名詞" && k.pos === "名詞";
+
+function memoTokenizer(t: Awaited<ReturnType<typeof buildKuromoji>>): Tokenizer {
   return {
     tokenize(text: string): Token[] {
       const out: Token[] = [];
       for (const clause of splitClauses(text)) {
         const list = memo.get(clause.text, () => {
           tokenizedChars += clause.text.length;
-          return kuromojiTokens(t, clause.text);
+          return kuromojiTokens(t, clause.text).filter(PROPER_NOUN_ONLY);
         });
         for (const k of list) out.push({ ...k, start: k.start + clause.start });
       }
@@ -42,18 +92,53 @@ function memoTokenizer(t: Awaited<typeof ready>): Tokenizer {
   };
 }
 
+function analyse(text: string, body: Span[], published: PartialDate | null, tokenizer: Tokenizer): AnalyzedText {
+  // A per-file alias table (user aliases only) keeps each analysis a pure function of its inputs.
+  const aliases = config.aliasYaml ? AliasTable.fromYaml(config.aliasYaml) : new AliasTable();
+  return analyzeText(text, body, { published, tokenizer, aliases });
+}
+
+async function runFile(job: FileJob): Promise<FileResult> {
+  const loaded = await readCorpusFile({ abs: job.abs, relPath: job.relPath }, nodeCorpusFsSync, job.catalogue, job.maxBytes);
+  const src = loaded.source;
+  if (!src || !job.analyse) return loaded;
+  const key = cache ? cache.keyFor({ hash: src.hash, published: src.meta.published, aliases: config.aliasHash ?? "", body: JSON.stringify(src.body) }) : "";
+  const hit = cache ? await cache.get(key) : null;
+  if (hit) return { ...loaded, analysis: hit, fromCache: true, key };
+  let analysis: AnalyzedText;
+  let error: string | undefined;
+  try {
+    analysis = analyse(src.text, src.body, parsePublished(src.meta.published), memoTokenizer(await dictionary()));
+  } catch (e) {
+    error = (e as Error).message;
+    analysis = { sentences: [], quotes: [], entities: [], events: [], numbers: [], dates: [] };
+  }
+  if (cache) await cache.put(key, analysis);
+  return { ...loaded, analysis, fromCache: false, key, ...(error !== undefined ? { error } : {}) };
+}
+
 parentPort!.on("message", async (req: Request) => {
   try {
-    const tokenizer = memoTokenizer(await ready);
-    const analyses = req.jobs.map((job) => {
-      try {
-        const aliases = job.aliasYaml ? AliasTable.fromYaml(job.aliasYaml) : new AliasTable();
-        return { ok: analyzeText(job.text, job.body, { published: job.published, tokenizer, aliases }) };
-      } catch (e) {
-        return { error: (e as Error).message };
+    const analyses: unknown[] = [];
+    for (const job of req.jobs) {
+      if (job.kind === "file") {
+        try {
+          analyses.push({ ok: await runFile(job) });
+        } catch (e) {
+          analyses.push({ error: (e as Error).message });
+        }
+        continue;
       }
-    });
-    parentPort!.postMessage({ id: req.id, analyses, tokenizedChars });
+      try {
+        const tokenizer = memoTokenizer(await dictionary());
+        const aliases = job.aliasYaml ? AliasTable.fromYaml(job.aliasYaml) : new AliasTable();
+        analyses.push({ ok: analyzeText(job.text, job.body, { published: job.published, tokenizer, aliases }) });
+      } catch (e) {
+        analyses.push({ error: (e as Error).message });
+      }
+    }
+    const stats: CacheStats | undefined = cache ? { ...cache.stats } : undefined;
+    parentPort!.postMessage({ id: req.id, analyses, tokenizedChars, cacheStats: stats });
   } catch (e) {
     parentPort!.postMessage({ id: req.id, error: (e as Error).message });
   }
