@@ -287,7 +287,8 @@ export function kuromojiReferenceTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFea
 }
 
 function wrap(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): Tokenizer {
-  const memo = new ClauseMemo<Token[]>(50_000);
+  // Enough for a long draft's clauses and the repeats of a corpus; bounded because the server keeps it.
+  const memo = new ClauseMemo<Token[]>(16_000);
   return {
     tokenize(text: string): Token[] {
       if (text.length === 0) return [];
