@@ -6,7 +6,15 @@
  */
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  TransportKind,
+  type ErrorHandler,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from "vscode-languageclient/node";
 import {
   IndexProgressNotification,
   ReindexRequest,
@@ -20,6 +28,34 @@ import { SourcesView } from "./sourcesView";
 import { showTimeline } from "./timelinePanel";
 
 let client: LanguageClient | undefined;
+
+/**
+ * A crash restarts the server (at most 4 times in 3 minutes, like the client's default), and the
+ * writer is told once, not at every restart.
+ */
+function crashPolicy(): ErrorHandler {
+  const crashes: number[] = [];
+  let told = false;
+  return {
+    error: () => ({ action: ErrorAction.Continue }),
+    closed: () => {
+      const now = Date.now();
+      crashes.push(now);
+      while (crashes.length && now - crashes[0] > 3 * 60_000) crashes.shift();
+      if (crashes.length > 4) {
+        return {
+          action: CloseAction.DoNotRestart,
+          message: vscode.l10n.t("The Shutten server stopped 5 times in 3 minutes and will not be restarted. Reload the window to try again."),
+        };
+      }
+      if (!told) {
+        told = true;
+        void vscode.window.showWarningMessage(vscode.l10n.t("The Shutten server stopped unexpectedly and was restarted."));
+      }
+      return { action: CloseAction.Restart, handled: true };
+    },
+  };
+}
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const serverModule = context.asAbsolutePath(path.join("dist", "server.js"));
@@ -37,6 +73,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ],
     synchronize: { configurationSection: "shutten", fileEvents: watchers },
     initializationOptions: { settings: vscode.workspace.getConfiguration("shutten") },
+    errorHandler: crashPolicy(),
   };
   client = new LanguageClient("shutten", "Shutten", serverOptions, clientOptions);
 
