@@ -38,7 +38,7 @@ import {
 import type { AnalyzedText, CorpusProblem, EventUnit, IndexedSource, SourceMetadata, Span } from "./model";
 import { analyzeText, applyAliases } from "./text/analyze";
 import { AliasTable } from "./text/entities";
-import { loadTokenizer, type Tokenizer } from "./text/tokenizer";
+import { deferredTokenizer, loadTokenizer, type Tokenizer } from "./text/tokenizer";
 import { defaultWorkerCount } from "./text/tokenizerPool";
 
 export interface HostOptions {
@@ -198,24 +198,39 @@ export class CorpusHost {
     const started = Date.now();
     const options = await this.deps.options();
     this.corpusDir = path.resolve(options.corpusDir);
-    // The dictionary serves drafts and the feature catalogue; it loads (mostly off this thread)
-    // while the snapshot is read or the corpus is built.
-    const tokenizerLoading = this.getTokenizer();
     const key = optionsKey(options);
     let counts = { analysed: 0, cached: 0 };
     const prev = this.state;
+    // The dictionary serves drafts and the feature catalogue; it loads (mostly off this thread)
+    // while the snapshot is read. A cold start (no snapshot to read) defers it until the index is
+    // built: the build's workers load their own dictionaries, and a third load on this thread would
+    // compete with them for the cores. Until then drafts get a tokenizer that loads on first use.
+    const cold = !this.tokenizer && (!prev || prev.optionsKey !== key) && !(await this.snapshotExists(options, key));
+    const tokenizerLoading = cold ? null : this.getTokenizer();
     if (!prev || prev.optionsKey !== key) {
       counts = await this.start(options, key);
     } else {
       counts = await this.update(prev, changed);
     }
     const state = this.state!;
-    const tokenizer = await tokenizerLoading;
+    let tokenizer: Tokenizer;
+    if (tokenizerLoading) tokenizer = await tokenizerLoading;
+    else {
+      tokenizer = deferredTokenizer().tokenizer;
+      setImmediate(() => void this.getTokenizer().catch(() => undefined));
+    }
     const ms = Date.now() - started;
     const index = state.index;
     this.deps.log("info", `shutten: indexed ${index.size} sources from ${options.corpusDir} in ${ms} ms (${counts.analysed} analysed, ${counts.cached} from cache)`);
     this.emit({ done: index.size, total: index.size, phase: "ready" });
     return { index, tokenizer, aliases: state.aliases, stats: { ms, analysed: counts.analysed, cached: counts.cached } };
+  }
+
+  /** True when a snapshot file for these options exists (its validity is checked when read). */
+  private async snapshotExists(options: HostOptions, key: string): Promise<boolean> {
+    const cacheDir = resolveCacheDir({ setting: options.cacheDir || null });
+    if (isInside(cacheDir, path.resolve(options.corpusDir))) return false;
+    return (await statOf(snapshotPath(cacheDir, key))) !== null;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -392,7 +407,7 @@ export class CorpusHost {
       f.source = { meta, hash: "", encoding: "", rawEvents: [], mentions: new Int32Array(0) };
     }
     files.sort((a, b) => compareCorpusPaths(a.rel, b.rel));
-    const index = new CorpusIndex(result.sources, result.problems);
+    const index = result.segment ? CorpusIndex.fromSegment(result.sources, result.problems, result.segment) : new CorpusIndex(result.sources, result.problems);
     const state: State = {
       optionsKey: key,
       dir,

@@ -45,11 +45,19 @@ export interface ClassifiedLine {
 
 /** Returns the body of `text` (restricted to `regions`, default the whole text) as ordered spans. */
 export function cleanBoilerplate(text: string, regions?: Span[]): Span[] {
-  const out: Span[] = [];
-  for (const region of regions ?? [{ start: 0, end: text.length }]) {
-    out.push(...mergeKept(classifyLines(text, region)));
+  return classifyAndClean(text, regions ?? [{ start: 0, end: text.length }]).body;
+}
+
+/** `classifyLines` of every region and `cleanBoilerplate`'s body, classifying each line once. */
+export function classifyAndClean(text: string, regions: Span[]): { lines: ClassifiedLine[]; body: Span[] } {
+  const lines: ClassifiedLine[] = [];
+  const body: Span[] = [];
+  for (const region of regions) {
+    const classified = classifyLines(text, region);
+    for (const l of classified) lines.push(l);
+    for (const b of mergeKept(classified)) body.push(b);
   }
-  return out;
+  return { lines, body };
 }
 
 /** Classifies every line of `region`; exposed for tests and for explaining what was dropped. */
@@ -222,8 +230,26 @@ function isDateline(k: string): boolean {
   return DATELINE.test(k);
 }
 
+/** First characters of the prompt phrases, and the phrases by first character. */
+const PROMPT_BY_FIRST = new Map<number, string[]>();
+for (const p of [...STRONG_PROMPT, ...WEAK_PROMPT]) {
+  const c = p.charCodeAt(0);
+  PROMPT_BY_FIRST.set(c, [...(PROMPT_BY_FIRST.get(c) ?? []), p]);
+}
+
+/** True when some prompt phrase (strong or weak) occurs in `lower`: one pass over the line. */
+function hasPromptPhrase(lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    const list = PROMPT_BY_FIRST.get(lower.charCodeAt(i));
+    if (list === undefined) continue;
+    for (const p of list) if (lower.startsWith(p, i)) return true;
+  }
+  return false;
+}
+
 function isPromptLine(k: string): boolean {
   const lower = k.toLowerCase();
+  if (!hasPromptPhrase(lower)) return false;
   const strong = STRONG_PROMPT.filter((p) => lower.includes(p)).length;
   // A weak phrase inside a strong one (`会員` in `有料会員`) is not a second signal.
   const rest = strong === 0 ? lower : STRONG_PROMPT.reduce((t, p) => t.split(p).join("\u0000"), lower);

@@ -13,7 +13,9 @@ import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import type { AnalyzedText, CorpusProblem, IndexedSource, PartialDate, SourceMetadata, Span } from "../model";
 import { AnalysisCache, isInside, resolveCacheDir, TOOL_VERSION } from "../index/cache";
-import { classifyLines, cleanBoilerplate, type ClassifiedLine } from "./boilerplate";
+import { Segment, SegmentBuilder } from "../index/corpusIndex";
+import { canonicalMemo } from "../index/snapshot";
+import { classifyAndClean } from "./boilerplate";
 import { decodeBytes } from "./decode";
 import { parseFrontMatter } from "./frontMatter";
 import { globToRegExp, matchesAny } from "./glob";
@@ -318,8 +320,7 @@ export function loadSource(
     regions = [{ start: fm.bodyStart, end: text.length }];
   }
 
-  const lines: ClassifiedLine[] = regions.flatMap((r) => classifyLines(text, r));
-  const body = cleanBoilerplate(text, regions);
+  const { lines, body } = classifyAndClean(text, regions);
   if (body.length === 0) problems.push({ path: args.path, message: "no article text left after cleaning", severity: "warning", code: "empty-body" });
   const inferred = inferMetadata(text, lines, body, pageMeta);
   const meta = resolveMetadata({ path: args.path, relPath: args.relPath, frontMatter, catalogue: args.catalogue, inferred });
@@ -394,6 +395,8 @@ export interface BuildCorpusResult {
   problems: CorpusProblem[];
   /** Corpus-wide alias clusters (user aliases plus every entity mention of the corpus). */
   aliases: AliasTable;
+  /** The index segment of `sources` (same order), when the build made it as it went. */
+  segment?: Segment;
   /** `cached` is a synonym of `fromCache`. */
   stats: { analysed: number; fromCache: number; cached: number; ms: number; bodyChars?: number; tokenizedChars?: number };
 }
@@ -566,6 +569,10 @@ async function buildOnWorkers(args: {
       );
     }
     const results: (FileResult | undefined)[] = new Array(files.length);
+    // With the cache on the workers, every answer is final when it arrives (in path order): the
+    // index segment and the corpus-wide alias clusters are built from it right away, while the
+    // workers analyse the next files, instead of after the last one.
+    const early = inWorkers ? new EarlyIndex(aliasYaml) : null;
     // Cache misses found here (when the cache stays on this thread), analysed by the workers.
     const pending: { i: number; result: Promise<AnalysisResult[]>; at: number }[] = [];
     let batch: number[] = [];
@@ -599,6 +606,7 @@ async function buildOnWorkers(args: {
             if (batch.length === WORKER_BATCH) flush();
           }
         }
+        if (early && r.source && r.analysis) early.add(i, r.source, r.analysis);
         options.onProgress?.(i + 1, files.length, files[i].relPath, r.fromCache === true);
       }
     }
@@ -619,10 +627,12 @@ async function buildOnWorkers(args: {
     let analysed = 0;
     let fromCache = 0;
     let bodyChars = 0;
+    const used: number[] = [];
     for (const i of kept) {
       const r = results[i]!;
       const src = r.source!;
       if (!r.analysis) continue; // aborted before its analysis came back
+      used.push(i);
       if (r.error !== undefined) problems.push({ path: src.meta.path, message: `analysis failed: ${r.error}`, severity: "error", code: "analysis" });
       if (r.fromCache) fromCache++;
       else {
@@ -632,22 +642,67 @@ async function buildOnWorkers(args: {
       out.push({ ...r.analysis, meta: src.meta, text: src.text, body: src.body, encoding: src.encoding, hash: src.hash, format: src.format });
     }
     if (cache && inWorkers) cache.absorb(pool.cacheStats);
-    return finishCorpus(out, problems, cache, aliasYaml, args.t0, { analysed, fromCache, cached: fromCache, bodyChars, tokenizedChars: pool.tokenizedChars });
+    // Used only if it holds exactly the sources kept (it does unless the build was aborted).
+    const built = early?.matches(used) ? early.finish() : undefined;
+    return finishCorpus(out, problems, cache, aliasYaml, args.t0, { analysed, fromCache, cached: fromCache, bodyChars, tokenizedChars: pool.tokenizedChars }, built);
   } finally {
     await pool.close();
   }
 }
 
+/**
+ * The index segment and alias clusters of a worker build, made as the answers arrive: the sources
+ * the build keeps are the first of each key in path order, so each answer is added (or skipped as a
+ * duplicate) as soon as the answers before it are in.
+ */
+class EarlyIndex {
+  private readonly keys = new Set<string>();
+  private readonly ids: number[] = [];
+  private readonly segment = new SegmentBuilder();
+  readonly aliases: AliasTable;
+  constructor(aliasYaml: string | undefined) {
+    this.aliases = aliasYaml ? AliasTable.fromYaml(aliasYaml) : new AliasTable();
+  }
+  /** The answer for file `i` (files in path order, each once, ascending). */
+  add(i: number, source: RawSource, analysis: AnalyzedText): void {
+    if (this.keys.has(source.meta.key)) return;
+    this.keys.add(source.meta.key);
+    this.ids.push(i);
+    for (const e of analysis.entities) this.aliases.observe(e.text, e.type);
+    this.segment.add({ text: source.text, sentences: analysis.sentences });
+  }
+  /** True when the sources added are exactly files `used`, in that order. */
+  matches(used: number[]): boolean {
+    return used.length === this.ids.length && used.every((i, k) => this.ids[k] === i);
+  }
+  finish(): { aliases: AliasTable; segment: Segment } {
+    return { aliases: this.aliases, segment: this.segment.finish() };
+  }
+}
+
 /** Cache write problems, then the corpus-wide alias clusters applied to every source. */
-function finishCorpus(out: IndexedSource[], problems: CorpusProblem[], cache: AnalysisCache | null, aliasYaml: string | undefined, t0: number, stats: Omit<BuildCorpusResult["stats"], "ms">): BuildCorpusResult {
+function finishCorpus(
+  out: IndexedSource[],
+  problems: CorpusProblem[],
+  cache: AnalysisCache | null,
+  aliasYaml: string | undefined,
+  t0: number,
+  stats: Omit<BuildCorpusResult["stats"], "ms">,
+  built?: { aliases: AliasTable; segment: Segment },
+): BuildCorpusResult {
   if (cache && cache.stats.writeErrors > 0) {
     problems.push({ path: cache.dir, message: `could not write ${cache.stats.writeErrors} cache entr${cache.stats.writeErrors === 1 ? "y" : "ies"}`, severity: "warning", code: "cache" });
   }
   // Corpus-wide alias clusters: every source names a person the same way.
-  const aliases = aliasYaml ? AliasTable.fromYaml(aliasYaml) : new AliasTable();
-  for (const s of out) for (const e of s.entities) aliases.observe(e.text, e.type);
-  const sources = out.map((s) => ({ ...s, ...analyzeModule.applyAliases(s, aliases), meta: s.meta, text: s.text, body: s.body, encoding: s.encoding, hash: s.hash, format: s.format }));
-  return { sources, problems, aliases, stats: { ...stats, ms: performance.now() - t0 } };
+  let aliases = built?.aliases;
+  if (!aliases) {
+    aliases = aliasYaml ? AliasTable.fromYaml(aliasYaml) : new AliasTable();
+    for (const s of out) for (const e of s.entities) aliases.observe(e.text, e.type);
+  }
+  // The table no longer changes: each name's display name is looked up once.
+  const memo = canonicalMemo(aliases);
+  const sources = out.map((s) => ({ ...s, ...analyzeModule.applyAliases(s, memo), meta: s.meta, text: s.text, body: s.body, encoding: s.encoding, hash: s.hash, format: s.format }));
+  return { sources, problems, aliases, stats: { ...stats, ms: performance.now() - t0 }, ...(built ? { segment: built.segment } : {}) };
 }
 
 /** The article date as a PartialDate (`2025-03-24T08:57:00+09:00` → 2025-03-24). */

@@ -63,7 +63,7 @@ function trigramHash(s: string, i: number): number {
 export class TrigramPostings {
   private keys!: Float64Array;
   private rows!: Int32Array;
-  private mask: number;
+  private mask!: number;
   private count = 0;
   start: Int32Array = new Int32Array(1);
   docs: Int32Array = new Int32Array(0);
@@ -80,57 +80,77 @@ export class TrigramPostings {
     t.count = d.count;
     t.start = d.start;
     t.docs = d.docs;
+    t.df = t.lastDoc = t.perDoc = t.docEnd = null;
     return t;
   }
 
-  constructor(texts: string[]) {
-    let cap = 1 << 16;
-    this.keys = new Float64Array(cap).fill(-1);
-    this.rows = new Int32Array(cap);
-    this.mask = cap - 1;
-    // Pass 1: rows and per-row document counts; each document's distinct rows in order.
-    let df = new Int32Array(1 << 16);
-    let lastDoc = new Int32Array(1 << 16).fill(-1);
-    let perDoc = new Int32Array(1 << 20);
-    let perDocLength = 0;
-    const docEnd = new Int32Array(texts.length);
-    for (let doc = 0; doc < texts.length; doc++) {
-      const t = texts[doc];
-      for (let i = 0; i + 3 <= t.length; i++) {
-        if (this.count * 2 >= cap) {
-          this.grow(cap * 2);
-          cap *= 2;
-        }
-        const row = this.rowOf(t, i, true);
-        if (row >= df.length) {
-          const n = new Int32Array(df.length * 2);
-          n.set(df);
-          df = n;
-          const l = new Int32Array(lastDoc.length * 2).fill(-1);
-          l.set(lastDoc);
-          lastDoc = l;
-        }
-        if (lastDoc[row] === doc) continue;
-        lastDoc[row] = doc;
-        df[row]++;
-        if (perDocLength === perDoc.length) {
-          const n = new Int32Array(perDoc.length * 2);
-          n.set(perDoc);
-          perDoc = n;
-        }
-        perDoc[perDocLength++] = row;
+  constructor(texts: string[] = []) {
+    this.keys = new Float64Array(this.cap).fill(-1);
+    this.rows = new Int32Array(this.cap);
+    this.mask = this.cap - 1;
+    for (const t of texts) this.addDocument(t);
+    if (texts.length) this.finish();
+  }
+
+  // Pass 1 state (documents added one by one, in id order): per-row document counts and each
+  // document's distinct rows in order. Dropped by `finish`.
+  private cap = 1 << 16;
+  private df: Int32Array | null = new Int32Array(1 << 16);
+  private lastDoc: Int32Array | null = new Int32Array(1 << 16).fill(-1);
+  private perDoc: Int32Array | null = new Int32Array(1 << 20);
+  private perDocLength = 0;
+  private docEnd: number[] | null = [];
+
+  /** Pass 1 for the next document (ids ascending from 0). */
+  addDocument(t: string): void {
+    const doc = this.docEnd!.length;
+    let df = this.df!;
+    let lastDoc = this.lastDoc!;
+    let perDoc = this.perDoc!;
+    let perDocLength = this.perDocLength;
+    for (let i = 0; i + 3 <= t.length; i++) {
+      if (this.count * 2 >= this.cap) {
+        this.grow(this.cap * 2);
+        this.cap *= 2;
       }
-      docEnd[doc] = perDocLength;
+      const row = this.rowOf(t, i, true);
+      if (row >= df.length) {
+        const n = new Int32Array(df.length * 2);
+        n.set(df);
+        df = this.df = n;
+        const l = new Int32Array(lastDoc.length * 2).fill(-1);
+        l.set(lastDoc);
+        lastDoc = this.lastDoc = l;
+      }
+      if (lastDoc[row] === doc) continue;
+      lastDoc[row] = doc;
+      df[row]++;
+      if (perDocLength === perDoc.length) {
+        const n = new Int32Array(perDoc.length * 2);
+        n.set(perDoc);
+        perDoc = this.perDoc = n;
+      }
+      perDoc[perDocLength++] = row;
     }
-    // Pass 2: CSR.
+    this.perDocLength = perDocLength;
+    this.docEnd!.push(perDocLength);
+  }
+
+  /** Pass 2: the CSR arrays, after the last `addDocument`. */
+  finish(): this {
+    const df = this.df!;
+    const perDoc = this.perDoc!;
+    const docEnd = this.docEnd!;
     const start = new Int32Array(this.count + 1);
     for (let r = 0; r < this.count; r++) start[r + 1] = start[r] + df[r];
     const fill = start.slice(0, this.count);
-    const docs = new Int32Array(perDocLength);
+    const docs = new Int32Array(this.perDocLength);
     let k = 0;
-    for (let doc = 0; doc < texts.length; doc++) for (; k < docEnd[doc]; k++) docs[fill[perDoc[k]]++] = doc;
+    for (let doc = 0; doc < docEnd.length; doc++) for (; k < docEnd[doc]; k++) docs[fill[perDoc[k]]++] = doc;
     this.start = start;
     this.docs = docs;
+    this.df = this.lastDoc = this.perDoc = this.docEnd = null;
+    return this;
   }
 
   private grow(cap: number): void {
@@ -212,31 +232,22 @@ export class Segment {
   }
 
   static build(sources: readonly IndexedSource[]): Segment {
-    const firstSentence = new Int32Array(sources.length + 1);
-    let sentenceCount = 0;
-    for (const s of sources) sentenceCount += s.sentences.length;
-    const sentenceSource = new Int32Array(sentenceCount);
-    const sentenceStarts = new Int32Array(sentenceCount);
-    const sentenceSpans = new Int32Array(sentenceCount * 2);
-    const bm25 = new Bm25();
-    const norms: string[] = [];
-    let doc = 0;
-    sources.forEach((s, id) => {
-      firstSentence[id] = doc;
-      const text = s.text;
-      s.sentences.forEach((sentence, k) => {
-        sentenceSpans[2 * (doc + k)] = sentence.start;
-        sentenceSpans[2 * (doc + k) + 1] = sentence.text === text.slice(sentence.start, sentence.end) ? sentence.end : -1;
-      });
-      const t = normalisedText(s, false, (sentenceNorm, at) => {
-        sentenceStarts[doc] = at;
-        sentenceSource[doc++] = id;
-        bm25.add(bigrams(sentenceNorm));
-      });
-      norms.push(t.norm);
-    });
-    firstSentence[sources.length] = doc;
-    return new Segment(norms, sentenceStarts, sentenceSpans, firstSentence, sentenceSource, new TrigramPostings(norms), bm25);
+    const b = new SegmentBuilder();
+    for (const s of sources) b.add(s);
+    return b.finish();
+  }
+
+  /** @internal (SegmentBuilder) */
+  static of(
+    norms: string[],
+    sentenceStarts: Int32Array,
+    sentenceSpans: Int32Array,
+    firstSentence: Int32Array,
+    sentenceSource: Int32Array,
+    trigrams: TrigramPostings,
+    bm25: Bm25,
+  ): Segment {
+    return new Segment(norms, sentenceStarts, sentenceSpans, firstSentence, sentenceSource, trigrams, bm25);
   }
 
   static fromData(d: SegmentData): Segment {
@@ -263,11 +274,80 @@ export class Segment {
   }
 }
 
+/** A growable Int32 array. */
+class Ints {
+  data = new Int32Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const n = new Int32Array(this.data.length * 2);
+      n.set(this.data);
+      this.data = n;
+    }
+    this.data[this.length++] = v;
+  }
+  trimmed(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+/**
+ * Builds a `Segment` one source at a time, in local id order: a cold corpus build adds each source
+ * as its analysis arrives from the workers, so only the trigram table's last pass is left when the
+ * last one comes in. `Segment.build` is the same over a list.
+ */
+export class SegmentBuilder {
+  private readonly norms: string[] = [];
+  private readonly sentenceStarts = new Ints();
+  private readonly sentenceSpans = new Ints();
+  private readonly firstSentence = new Ints();
+  private readonly sentenceSource = new Ints();
+  private readonly trigrams = new TrigramPostings();
+  private readonly bm25 = new Bm25();
+  private doc = 0;
+
+  get size(): number {
+    return this.norms.length;
+  }
+
+  /** Adds the next source (only its text and sentences are read). */
+  add(s: Pick<IndexedSource, "text" | "sentences">): void {
+    const id = this.norms.length;
+    this.firstSentence.push(this.doc);
+    const text = s.text;
+    for (const sentence of s.sentences) {
+      this.sentenceSpans.push(sentence.start);
+      this.sentenceSpans.push(sentence.text === text.slice(sentence.start, sentence.end) ? sentence.end : -1);
+    }
+    const t = normalisedText(s, false, (sentenceNorm, at) => {
+      this.sentenceStarts.push(at);
+      this.sentenceSource.push(id);
+      this.doc++;
+      this.bm25.addText(sentenceNorm);
+    });
+    this.norms.push(t.norm);
+    this.trigrams.addDocument(t.norm);
+  }
+
+  finish(): Segment {
+    this.firstSentence.push(this.doc);
+    return Segment.of(
+      this.norms,
+      this.sentenceStarts.trimmed(),
+      this.sentenceSpans.trimmed(),
+      this.firstSentence.trimmed(),
+      this.sentenceSource.trimmed(),
+      this.trigrams.finish(),
+      this.bm25,
+    );
+  }
+}
+
 /**
  * A source's sentences normalised for matching (parentheticals masked) and joined by SEPARATOR;
  * with `withMap`, `map[i]` is the offset in `source.text` of the character that produced `norm[i]`.
  */
-function normalisedText(source: IndexedSource, withMap: boolean, onSentence?: (norm: string, at: number) => void): { norm: string; map: Int32Array } {
+function normalisedText(source: Pick<IndexedSource, "sentences">, withMap: boolean, onSentence?: (norm: string, at: number) => void): { norm: string; map: Int32Array } {
   const parts: string[] = [];
   let length = 0;
   if (withMap) for (const sentence of source.sentences) length += sentence.text.length + 1;

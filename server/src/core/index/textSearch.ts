@@ -12,6 +12,15 @@ export function isContentChar(ch: string): boolean {
   return !NON_CONTENT.test(ch);
 }
 
+/** `isContentChar` by code point, memoised for the Basic Multilingual Plane (0 unknown, 1 yes, 2 no). */
+const contentBmp = new Uint8Array(0x10000);
+function isContentCode(cp: number): boolean {
+  if (cp > 0xffff) return isContentChar(String.fromCodePoint(cp));
+  let v = contentBmp[cp];
+  if (v === 0) contentBmp[cp] = v = isContentChar(String.fromCharCode(cp)) ? 1 : 2;
+  return v === 1;
+}
+
 /** Distinct character bigrams of the content characters of `s` (punctuation breaks a run). */
 export function bigrams(s: string): string[] {
   const out: string[] = [];
@@ -154,8 +163,76 @@ export class Bm25 {
     return { k1: this.k1, b: this.b };
   }
 
+  /** Build-time term ids by bigram code (`codeOf`), so `addText` makes no string per bigram. */
+  private codeIds: Map<number, number> | null = null;
+  /** Scratch term frequencies of the document being added (by term id), and the ids it touched. */
+  private tfScratch = new Int32Array(1024);
+  private touched = new IntList(256);
+
+  /**
+   * `add(bigrams(s))` without building the bigram strings: bigrams are looked up by a numeric code
+   * of their two code points; a term's string is made only when the term is new.
+   */
+  addText(s: string): number {
+    if (!this.codeIds) {
+      this.codeIds = new Map();
+      for (const [t, id] of this.termIds) {
+        const a = t.codePointAt(0)!;
+        const b = t.codePointAt(a > 0xffff ? 2 : 1)!;
+        this.codeIds.set(a * 0x110000 + b, id);
+      }
+    }
+    const codeIds = this.codeIds;
+    const id = this.lengths.length;
+    this.docStart.push(this.docTerm.length);
+    const touched = this.touched;
+    touched.length = 0;
+    let length = 0;
+    let prev = -1;
+    for (let i = 0; i < s.length; i++) {
+      const cp = s.codePointAt(i)!;
+      if (cp > 0xffff) i++;
+      if (!isContentCode(cp)) {
+        prev = -1;
+        continue;
+      }
+      if (prev >= 0) {
+        length++;
+        const code = prev * 0x110000 + cp;
+        let tid = codeIds.get(code);
+        if (tid === undefined) {
+          tid = this.df.length;
+          const t = String.fromCodePoint(prev, cp);
+          this.termIds.set(t, tid);
+          codeIds.set(code, tid);
+          this.df.push(0);
+        }
+        if (tid >= this.tfScratch.length) {
+          const n = new Int32Array(Math.max(this.tfScratch.length * 2, tid + 1));
+          n.set(this.tfScratch);
+          this.tfScratch = n;
+        }
+        if (this.tfScratch[tid]++ === 0) touched.push(tid);
+      }
+      prev = cp;
+    }
+    this.lengths.push(length);
+    this.totalLength += length;
+    // Distinct terms in order of first occurrence, as `add` does.
+    for (let k = 0; k < touched.length; k++) {
+      const tid = touched.data[k];
+      this.docTerm.push(tid);
+      this.docTf.push(this.tfScratch[tid]);
+      this.df[tid]++;
+      this.tfScratch[tid] = 0;
+    }
+    this.postingStart = null;
+    return id;
+  }
+
   /** Adds a document and returns its id. */
   add(terms: string[]): number {
+    this.codeIds = null;
     const id = this.lengths.length;
     this.lengths.push(terms.length);
     this.totalLength += terms.length;

@@ -34,6 +34,7 @@ const PLACE_GAZETTEER = [
   "北京", "東京", "ソウル", "ミンスク", "クリミア", "ドネツク", "ルハンスク", "ザポリージャ", "ヘルソン", "クルスク",
   "黒海", "中東", "欧州", "ヨーロッパ", "アジア", "アフリカ",
 ];
+const PLACE_WORDS = new Set(PLACE_GAZETTEER);
 /** Organisations known by name (general knowledge). */
 const ORG_GAZETTEER = [
   "ホワイトハウス", "クレムリン", "国連", "国際連合", "北大西洋条約機構", "NATO", "EU", "欧州連合", "国務省", "国防総省",
@@ -57,8 +58,28 @@ function toKatakana(s: string): string {
 
 const TITLED_NAME_WHOLE = new RegExp(`^(${KATAKANA_NAME})${TITLE_QUALIFIER}(?:${PERSON_TITLES.join("|")})$`, "u");
 
+/**
+ * A bounded memo of a pure string function: a corpus names the same few thousand people and places
+ * over and over, and each name costs an NFKC pass and several regular expressions. Dropped
+ * wholesale when full.
+ */
+function memoized(fn: (s: string) => string, limit = 50_000): (s: string) => string {
+  const memo = new Map<string, string>();
+  return (s: string) => {
+    let v = memo.get(s);
+    if (v === undefined) {
+      v = fn(s);
+      if (memo.size >= limit) memo.clear();
+      memo.set(s, v);
+    }
+    return v;
+  };
+}
+
 /** Strips titles, qualifiers and honorifics: `プーチン大統領` → `プーチン`, `トランプ前米大統領` → `トランプ`. */
-export function canonicalName(text: string): string {
+export const canonicalName: (text: string) => string = memoized(canonicalNameOf);
+
+function canonicalNameOf(text: string): string {
   let s = text.normalize("NFKC").replace(/[\s()（）]/g, "");
   const m = TITLED_NAME_WHOLE.exec(s);
   if (m) return m[1];
@@ -72,7 +93,9 @@ export function canonicalName(text: string): string {
 }
 
 /** The comparison key of a name: titles stripped, ッ and ー dropped, small kana enlarged, ヴ → ブ. */
-export function aliasKey(text: string): string {
+export const aliasKey: (text: string) => string = memoized(aliasKeyOf);
+
+function aliasKeyOf(text: string): string {
   const name = toKatakana(canonicalName(text));
   return name
     .replace(/[ッー・＝=]/g, "")
@@ -219,7 +242,7 @@ export function extractEntities(text: string, regions: Span[], tokens: Token[], 
   const raw: RawMention[] = [];
   const placeTokenAt = new Map<number, Token>();
   for (const t of tokens) if (t.pos === "名詞" && t.pos1 === "固有名詞" && t.pos2 === "地域") placeTokenAt.set(t.start, t);
-  const isPlaceWord = (s: string): boolean => PLACE_GAZETTEER.includes(s) || PLACE_ALIASES[s] !== undefined;
+  const isPlaceWord = (s: string): boolean => PLACE_WORDS.has(s) || PLACE_ALIASES[s] !== undefined;
 
   for (const region of regions) {
     const slice = text.slice(region.start, region.end);

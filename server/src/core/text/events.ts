@@ -27,11 +27,22 @@ interface PredicateHit extends Span {
   normal: string;
 }
 
+/** `PREDICATES` by first character (each list in `PREDICATES` order). */
+const PREDICATES_BY_FIRST = new Map<number, [string, string][]>();
+for (const p of PREDICATES) {
+  const c = p[0].charCodeAt(0);
+  let list = PREDICATES_BY_FIRST.get(c);
+  if (!list) PREDICATES_BY_FIRST.set(c, (list = []));
+  list.push(p);
+}
+
 function findPredicates(text: string, s: Span, quotes: Span[]): PredicateHit[] {
   const hits: PredicateHit[] = [];
   for (let i = s.start; i < s.end; i++) {
+    const candidates = PREDICATES_BY_FIRST.get(text.charCodeAt(i));
+    if (candidates === undefined) continue;
     if (quotes.some((q) => i >= q.start && i < q.end)) continue;
-    for (const [spelling, normal] of PREDICATES) {
+    for (const [spelling, normal] of candidates) {
       if (text.startsWith(spelling, i)) {
         hits.push({ start: i, end: i + spelling.length, normal });
         i += spelling.length - 1;
@@ -71,6 +82,8 @@ export interface EventContext {
 /** Builds the events of a text from its sentences, dates, entities and quotes. */
 export function extractEvents(text: string, ctx: EventContext): EventUnit[] {
   const out: EventUnit[] = [];
+  // Predicates of a sentence, found once however many dates it holds.
+  const predicatesOf = new Map<number, PredicateHit[]>();
   for (const d of ctx.dates) {
     const s = ctx.sentences[d.sentence];
     if (!s) continue;
@@ -80,7 +93,8 @@ export function extractEvents(text: string, ctx: EventContext): EventUnit[] {
     if (d.date.month === null && /^[\s\u3000]*[A-Za-zァ-ヴー]+\//.test(text.slice(d.end, d.end + 20))) continue;
     const inQuote = ctx.quotes.some((q) => d.start >= q.start && d.end <= q.end);
     if (inQuote) continue;
-    const preds = findPredicates(text, s, ctx.quotes);
+    let preds = predicatesOf.get(d.sentence);
+    if (!preds) predicatesOf.set(d.sentence, (preds = findPredicates(text, s, ctx.quotes)));
     const pred = predicateFor(text, d, preds, d.date.month === null);
     if (!pred) continue;
     const inSentence = ctx.entities.filter((e) => e.start >= s.start && e.end <= s.end && !ctx.quotes.some((q) => e.start >= q.start && e.end <= q.end));

@@ -49,6 +49,8 @@ export function dictionaryPath(): string {
 }
 
 const cache = new Map<string, Promise<Tokenizer>>();
+/** The tokenizers of `cache` that have finished loading (by the same key). */
+const settled = new Map<string, Tokenizer>();
 
 /**
  * Loads kuromoji's dictionary (about 0.8 s) once per process and directory.
@@ -65,12 +67,75 @@ export function loadTokenizer(dicPath: string = dictionaryPath()): Promise<Token
           reject(err ?? new Error(`kuromoji: cannot load dictionary from ${key}`));
           return;
         }
-        resolve(wrap(t));
+        const w = settled.get(key) ?? wrap(t);
+        settled.set(key, w);
+        resolve(w);
       });
     });
     cache.set(key, pending);
   }
   return pending;
+}
+
+/**
+ * `loadTokenizer`, synchronously: kuromoji's own loading steps (the same files, the same
+ * `DynamicDictionaries` setters) with blocking reads and gunzip. Returns the loaded tokenizer at
+ * once when one is already settled for this directory.
+ */
+export function loadTokenizerSync(dicPath: string = dictionaryPath()): Tokenizer {
+  const key = path.resolve(dicPath);
+  const done = settled.get(key);
+  if (done) return done;
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const zlib: typeof import("node:zlib") = require("node:zlib");
+  const DynamicDictionaries: new () => {
+    loadTrie(base: Int32Array, check: Int32Array): void;
+    loadTokenInfoDictionaries(a: Uint8Array, b: Uint8Array, c: Uint8Array): void;
+    loadConnectionCosts(cc: Int16Array): void;
+    loadUnknownDictionaries(a: Uint8Array, b: Uint8Array, c: Uint8Array, d: Uint8Array, e: Uint32Array, f: Uint8Array): void;
+  } = require("kuromoji/src/dict/DynamicDictionaries");
+  const KuromojiTokenizer: new (dic: object) => kuromoji.Tokenizer<kuromoji.IpadicFeatures> = require("kuromoji/src/Tokenizer");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  // As NodeDictionaryLoader: the gunzipped bytes copied into a fresh ArrayBuffer.
+  const buf = (name: string): ArrayBuffer => new Uint8Array(zlib.gunzipSync(fs.readFileSync(path.join(key, name)))).buffer;
+  const dic = new DynamicDictionaries();
+  dic.loadTrie(new Int32Array(buf("base.dat.gz")), new Int32Array(buf("check.dat.gz")));
+  dic.loadTokenInfoDictionaries(new Uint8Array(buf("tid.dat.gz")), new Uint8Array(buf("tid_pos.dat.gz")), new Uint8Array(buf("tid_map.dat.gz")));
+  dic.loadConnectionCosts(new Int16Array(buf("cc.dat.gz")));
+  dic.loadUnknownDictionaries(
+    new Uint8Array(buf("unk.dat.gz")),
+    new Uint8Array(buf("unk_pos.dat.gz")),
+    new Uint8Array(buf("unk_map.dat.gz")),
+    new Uint8Array(buf("unk_char.dat.gz")),
+    new Uint32Array(buf("unk_compat.dat.gz")),
+    new Uint8Array(buf("unk_invoke.dat.gz")),
+  );
+  const w = wrap(new KuromojiTokenizer(dic));
+  settled.set(key, w);
+  cache.set(key, Promise.resolve(w));
+  return w;
+}
+
+/**
+ * A tokenizer to hand out before its dictionary is loaded: `start()` begins the ordinary
+ * (asynchronous) load; a `tokenize` call that comes first loads the dictionary synchronously, once.
+ * Used after a cold index build, so the build's two worker dictionaries do not compete with this
+ * thread's (see corpusHost.ts).
+ */
+export function deferredTokenizer(dicPath: string = dictionaryPath()): { tokenizer: Tokenizer; start(): Promise<Tokenizer> } {
+  let loaded: Tokenizer | undefined;
+  return {
+    tokenizer: {
+      tokenize(text: string): Token[] {
+        return (loaded ??= loadTokenizerSync(dicPath)).tokenize(text);
+      },
+    },
+    start() {
+      const p = loadTokenizer(dicPath);
+      p.then((t) => (loaded ??= t), () => undefined);
+      return p;
+    },
+  };
 }
 
 /**

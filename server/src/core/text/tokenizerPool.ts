@@ -34,6 +34,31 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
+/**
+ * Puts back the unit texts a worker left out (`stripUnitTexts` in tokenizerWorker.ts: sentences
+ * and quotes whose text is exactly their slice of the source text), as slices of this thread's copy
+ * of the text.
+ */
+function restoreUnitTexts(jobs: (AnalysisJob | FileJob)[], answers: (FileJobResult | AnalysisResult)[]): void {
+  answers.forEach((answer, k) => {
+    const job = jobs[k];
+    let text: string | undefined;
+    let a: AnalyzedText | undefined;
+    if (job.kind === "file") {
+      const r = (answer as FileJobResult).ok;
+      text = r?.source?.text;
+      a = r?.analysis;
+    } else {
+      text = job.text;
+      a = (answer as AnalysisResult).ok;
+    }
+    if (!a || text === undefined) return;
+    for (const list of [a.sentences, a.quotes] as { start: number; end: number; text: string | null }[][]) {
+      for (const u of list) if (u.text === null) u.text = text.slice(u.start, u.end);
+    }
+  });
+}
+
 export class TokenizerPool {
   private readonly workers: { worker: Worker; busy: Pending | null; id: number }[] = [];
   private readonly queue: Pending[] = [];
@@ -53,7 +78,10 @@ export class TokenizerPool {
         if (msg.cacheStats !== undefined) this.cacheStatsBy.set(worker, msg.cacheStats);
         if (p) {
           if (msg.error || !msg.analyses) p.reject(new Error(msg.error ?? "analysis worker failed"));
-          else p.resolve(msg.analyses);
+          else {
+            restoreUnitTexts(p.jobs, msg.analyses as (FileJobResult | AnalysisResult)[]);
+            p.resolve(msg.analyses);
+          }
         }
         this.pump();
       });

@@ -117,13 +117,27 @@ async function runFile(job: FileJob): Promise<FileResult> {
   return { ...loaded, analysis, fromCache: false, key, ...(error !== undefined ? { error } : {}) };
 }
 
+/**
+ * Drops from an answer the unit texts the main thread can slice from the source text itself
+ * (`restoreUnitTexts`), so they are neither cloned here nor copied there. Called after the cache
+ * entry is written.
+ */
+function stripUnitTexts(text: string, a: AnalyzedText | undefined): void {
+  if (!a) return;
+  for (const list of [a.sentences, a.quotes] as { start: number; end: number; text: string | null }[][]) {
+    for (const u of list) if (u.text === text.slice(u.start, u.end)) u.text = null;
+  }
+}
+
 parentPort!.on("message", async (req: Request) => {
   try {
     const analyses: unknown[] = [];
     for (const job of req.jobs) {
       if (job.kind === "file") {
         try {
-          analyses.push({ ok: await runFile(job) });
+          const r = await runFile(job);
+          if (r.source) stripUnitTexts(r.source.text, r.analysis);
+          analyses.push({ ok: r });
         } catch (e) {
           analyses.push({ error: (e as Error).message });
         }
@@ -132,7 +146,9 @@ parentPort!.on("message", async (req: Request) => {
       try {
         const tokenizer = memoTokenizer(await dictionary());
         const aliases = job.aliasYaml ? AliasTable.fromYaml(job.aliasYaml) : new AliasTable();
-        analyses.push({ ok: analyzeText(job.text, job.body, { published: job.published, tokenizer, aliases }) });
+        const a = analyzeText(job.text, job.body, { published: job.published, tokenizer, aliases });
+        stripUnitTexts(job.text, a);
+        analyses.push({ ok: a });
       } catch (e) {
         analyses.push({ error: (e as Error).message });
       }
