@@ -62,6 +62,11 @@ test("bad inputs are rejected with a reason", () => {
   assert.ok(!r.ok && /byte 200 \(line \d+\)/.test(r.reason), !r.ok ? r.reason : "");
 });
 
+test("a short EUC-JP text whose bytes happen to form UTF-8 sequences is still read as EUC-JP", () => {
+  // `ヨあ` in EUC-JP is A5 E8 A4 A2: E8 A4 A2 is a well-formed UTF-8 sequence by chance.
+  check(iconv.encode("ニヨあミ交あむあ", "euc-jp"), { encoding: "euc-jp", text: "ニヨあミ交あむあ" });
+});
+
 test("empty input decodes to empty text", () => {
   check(new Uint8Array(0), { encoding: "utf-8", text: "" });
 });

@@ -123,7 +123,7 @@ function* analysisSteps(draft: ParsedDraft, options: DraftAnalysisOptions): Gene
     if (options.aliases) draftAliases.set(options.aliases, aliases);
   }
   const mentions: SentenceMentions[] = draft.sentences.map(() => ({ events: [], dates: [], numbers: [], entities: [] }));
-  const quoteAt = new Map<number, QuoteUnit>(); // draft offset of a quote's inner start → analysed quote
+  const quoteAt = new Map<string, QuoteUnit>(); // "sentence:plain index" of a quote's first character → analysed quote
   const blocks = blocksOf(draft);
   let previous = "";
   for (const block of blocks) {
@@ -156,15 +156,17 @@ function* analysisSteps(draft: ParsedDraft, options: DraftAnalysisOptions): Gene
     place(a.entities, (m) => m.entities);
     for (const q of a.quotes) {
       const k = sentenceOf(q.start);
-      const s = draft.sentences[block.sentences[k]];
-      const at = s.offsets[q.start - block.starts[k]];
-      if (at !== undefined && !quoteAt.has(at)) quoteAt.set(at, q);
+      const at = `${block.sentences[k]}:${q.start - block.starts[k]}`;
+      if (!quoteAt.has(at)) quoteAt.set(at, q);
     }
     yield;
   }
   // Draft quotes ↔ analysed quotes, by where their inner text starts.
   const quotes = draft.quotes.map((q) => {
-    const hit = quoteAt.get(q.span.start);
+    const offsets = draft.sentences[q.sentence]?.offsets ?? [];
+    let first = 0;
+    while (first < offsets.length - 1 && offsets[first] < q.span.start) first++;
+    const hit = quoteAt.get(`${q.sentence}:${first}`);
     return { kind: hit?.kind ?? guessKind(q.text), speaker: hit?.speaker ?? null };
   });
   return { draft, quotes, mentions, aliases };

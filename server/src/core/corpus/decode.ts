@@ -86,13 +86,6 @@ export function decodeBytes(bytes: Uint8Array): DecodeResult {
   const utf8 = strictUtf8(bytes);
   if (utf8.ok) return finish(utf8.text, "utf-8", false);
 
-  // In UTF-8 with a few corrupt bytes, nearly every non-ASCII byte still belongs to a well-formed
-  // sequence; in Shift_JIS or EUC-JP most do not (a chance 3-byte match is rare).
-  const stats = utf8Stats(bytes);
-  if (stats.invalid < 0.2 * stats.nonAsciiBytes) {
-    return { ok: false, code: "invalid-utf8", reason: `invalid UTF-8 ${where(bytes, utf8.badByte)}` };
-  }
-
   const candidates: Array<{ encoding: string; text: string; score: number }> = [];
   for (const [encoding, iconvName] of [
     ["shift_jis", "cp932"],
@@ -103,6 +96,17 @@ export function decodeBytes(bytes: Uint8Array): DecodeResult {
   }
   candidates.sort((a, b) => b.score - a.score);
   const best = candidates[0];
+
+  // In UTF-8 with a few corrupt bytes, nearly every non-ASCII byte still belongs to a well-formed
+  // sequence; in Shift_JIS or EUC-JP most do not. A short legacy text can form chance UTF-8
+  // sequences (EUC-JP `E8 A4 A2`), so the ratio only counts with enough bytes to go on, or when
+  // neither legacy reading looks like Japanese.
+  const stats = utf8Stats(bytes);
+  const enoughEvidence = stats.nonAsciiBytes >= 64 || !(best && best.score >= 0.5);
+  if (stats.invalid < 0.2 * stats.nonAsciiBytes && enoughEvidence) {
+    return { ok: false, code: "invalid-utf8", reason: `invalid UTF-8 ${where(bytes, utf8.badByte)}` };
+  }
+
   if (best && best.score >= 0.5) return finish(best.text, best.encoding, false);
   if (stats.valid > 0) {
     return { ok: false, code: "invalid-utf8", reason: `invalid UTF-8 ${where(bytes, utf8.badByte)}, and not Shift_JIS or EUC-JP either` };

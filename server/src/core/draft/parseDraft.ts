@@ -449,7 +449,8 @@ function parseBlock(text: string, masked: string, block: MdNode, blockIndex: num
       if (inner.plain.trim() === "") continue;
       const q: DraftQuote = {
         text: inner.plain,
-        span: { start: st.start[m + 1] ?? st.end[m], end: st.start[close] },
+        // Right after the mark, so an escape or a soft break opening the quote stays inside it.
+        span: { start: st.end[m], end: st.start[close] },
         mark: st.plain[m],
         sentence: sentenceIndex,
       };
