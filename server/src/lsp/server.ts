@@ -21,7 +21,7 @@ import { CorpusHost } from "../core/corpusHost";
 import { warmCatalog } from "../core/features/corpusCatalog";
 import type { CorpusIndex } from "../core/index/corpusIndex";
 import type { Tokenizer } from "../core/text/tokenizer";
-import { resolveSettings, SETTINGS_DEFAULTS, type ShuttenSettings } from "../core/settings";
+import { resolveSettings, type ShuttenSettings } from "../core/settings";
 import { registerCodeActions } from "./features/codeActions";
 import { registerCompletion } from "./features/completion";
 import { DiagnosticsScheduler } from "./features/diagnostics";
@@ -275,5 +275,4 @@ export function startServer(connection: Connection): void {
 
   documents.listen(connection);
   connection.listen();
-  void SETTINGS_DEFAULTS;
 }
