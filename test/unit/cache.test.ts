@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
+import { appendFileSync, closeSync, cpSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -55,14 +55,35 @@ test("warm start analyses nothing; one changed file re-indexes alone", async () 
   }
 });
 
+/** The records of every pack in the cache: pack path, header offset, entry length (from the index files). */
+function records(cacheDir: string): { pack: string; offset: number; length: number }[] {
+  const dir = join(cacheDir, "analysis-v2");
+  const out: { pack: string; offset: number; length: number }[] = [];
+  for (const f of readdirSync(dir).filter((n) => n.endsWith(".idx"))) {
+    for (const line of readFileSync(join(dir, f), "latin1").split("\n").filter(Boolean)) {
+      const [, , length, offset] = line.split(" ");
+      out.push({ pack: join(dir, f.replace(/\.idx$/, ".pack")), offset: Number(offset), length: Number(length) });
+    }
+  }
+  return out;
+}
+
 test("corrupt entries and another version's entries are rebuilt", async () => {
   const { corpus, cacheDir, cleanup } = tempCorpus();
   try {
     const { analyze } = countingAnalyze();
     await buildCorpus({ dir: corpus, cache: new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" }), analyze, tokenizer: noTokenizer });
-    // Corrupt every entry.
-    const shards = join(cacheDir, "analysis-v1");
-    for (const d of readdirSync(shards)) for (const f of readdirSync(join(shards, d))) writeFileSync(join(shards, d, f), "{not json");
+    // A cold build writes one pack (and its index), not a file per source.
+    const files = readdirSync(join(cacheDir, "analysis-v2")).sort();
+    assert.deepEqual(files.map((f) => f.replace(/^.*\./, "")), ["idx", "pack"]);
+    // Corrupt every entry (the record headers stay intact: the entries themselves are bad).
+    const recs = records(cacheDir);
+    assert.equal(recs.length, 4);
+    for (const r of recs) {
+      const fd = openSync(r.pack, "r+");
+      writeSync(fd, "{not json", r.offset + 82);
+      closeSync(fd);
+    }
     const c1 = new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" });
     const r1 = await buildCorpus({ dir: corpus, cache: c1, analyze, tokenizer: noTokenizer });
     assert.equal(r1.stats.analysed, 4);
@@ -71,8 +92,53 @@ test("corrupt entries and another version's entries are rebuilt", async () => {
     assert.equal(r2.stats.fromCache, 4);
     const r3 = await buildCorpus({ dir: corpus, cache: new AnalysisCache(cacheDir, { tool: "t2", analysis: "a1" }), analyze, tokenizer: noTokenizer });
     assert.equal(r3.stats.analysed, 4, "a new tool version misses");
-    // No temp files are left behind.
-    for (const d of readdirSync(shards)) for (const f of readdirSync(join(shards, d))) assert.ok(f.endsWith(".json"), f);
+    // Packs and their indexes only: no temp files.
+    for (const f of readdirSync(join(cacheDir, "analysis-v2"))) assert.ok(/\.(pack|idx)$/.test(f), f);
+  } finally {
+    cleanup();
+  }
+});
+
+test("a torn write (crash mid-append) reads as absent and leaves earlier entries intact", async () => {
+  const { corpus, cacheDir, cleanup } = tempCorpus();
+  try {
+    const { analyze } = countingAnalyze();
+    await buildCorpus({ dir: corpus, cache: new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" }), analyze, tokenizer: noTokenizer });
+    const recs = records(cacheDir);
+    const last = recs.reduce((a, b) => (b.offset > a.offset ? b : a));
+    // The last record loses its tail; a half-written index line follows the complete ones.
+    truncateSync(last.pack, last.offset + 82 + Math.floor(last.length / 2));
+    appendFileSync(last.pack.replace(/\.pack$/, ".idx"), "SP2 0123");
+    const c1 = new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" });
+    const r1 = await buildCorpus({ dir: corpus, cache: c1, analyze, tokenizer: noTokenizer });
+    assert.equal(r1.stats.fromCache, 3);
+    assert.equal(r1.stats.analysed, 1);
+    assert.equal(c1.stats.rejected, 1);
+    // A pack with a garbled index reads as absent, never as wrong data.
+    for (const f of readdirSync(join(cacheDir, "analysis-v2"))) if (f.endsWith(".idx")) writeFileSync(join(cacheDir, "analysis-v2", f), "x".repeat(95 * 3));
+    const r2 = await buildCorpus({ dir: corpus, cache: new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" }), analyze, tokenizer: noTokenizer });
+    assert.equal(r2.stats.analysed, 4);
+    const r3 = await buildCorpus({ dir: corpus, cache: new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" }), analyze, tokenizer: noTokenizer });
+    assert.equal(r3.stats.fromCache, 4);
+    assert.deepEqual(r3.sources.map((s) => s.sentences.length), r1.sources.map((s) => s.sentences.length));
+  } finally {
+    cleanup();
+  }
+});
+
+test("one cache instance reads back what it wrote; a new instance reads every writer's entries", async () => {
+  const { cacheDir, cleanup } = tempCorpus();
+  try {
+    const a = new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" });
+    const b = new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" });
+    const value = (n: number): AnalyzedText => ({ sentences: [{ start: 0, end: n, text: "「引用」".repeat(n), paragraph: 0 }], quotes: [], entities: [], events: [], numbers: [], dates: [] });
+    const keys = [1, 2, 3].map((n) => a.keyFor({ hash: `h${n}`, published: null, aliases: "", body: "[]" }));
+    assert.equal(await b.get(keys[0]), null);
+    await Promise.all(keys.map((k, i) => a.put(k, value(i + 1))));
+    assert.deepEqual(await a.get(keys[2]), value(3));
+    const c = new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" });
+    for (let i = 0; i < 3; i++) assert.deepEqual(await c.get(keys[i]), value(i + 1));
+    assert.equal(a.stats.writes, 3);
   } finally {
     cleanup();
   }

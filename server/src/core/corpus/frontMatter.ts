@@ -52,6 +52,8 @@ export function parseFrontMatter(text: string): FrontMatter {
   const problems: FrontMatterProblem[] = [];
   const firstLine = lineOf(text, yamlStart);
 
+  const simple = simpleMapping(yamlText);
+  if (simple) return { data: simple, span, bodyStart, problems, fatal: false };
   const doc = parseDocument(yamlText, { prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     for (const err of doc.errors) {
@@ -78,6 +80,44 @@ export function parseFrontMatter(text: string): FrontMatter {
     return { data: null, span, bodyStart, problems, fatal: false };
   }
   return { data: value as Record<string, unknown>, span, bodyStart, problems, fatal: false };
+}
+
+const SIMPLE_LINE = /^([A-Za-z_][A-Za-z0-9_-]*):[ ]+(.*)$/;
+/** Plain scalars the YAML 1.2 core schema resolves to something other than a string. */
+const NOT_A_STRING =
+  /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+/** A plain scalar's first character that YAML reads as an indicator. */
+const INDICATOR = /^[-?:,[\]{}#&*!|>'"%@`]/;
+const DOUBLE_QUOTED = /^"([^"\\]*)"$/;
+// eslint-disable-next-line no-control-regex
+const AWKWARD = /[\x00-\x1f\x7f\ufeff\u0085\u2028\u2029]/;
+
+/**
+ * The common front matter — `key: value` lines only, each value a plain or escape-free
+ * double-quoted string — read without the YAML library (a corpus holds thousands of these). Returns
+ * null for anything else (comments, blank lines, lists, numbers, dates the schema would not keep as
+ * strings, repeated keys, …), which the library then parses: for what it accepts, the result equals
+ * `parseDocument(yaml).toJS()`.
+ */
+export function simpleMapping(yamlText: string): Record<string, string> | null {
+  const lines = yamlText.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  if (lines.length === 0) return null;
+  const out: Record<string, string> = {};
+  for (const line of lines) {
+    const m = SIMPLE_LINE.exec(line);
+    if (!m) return null;
+    const [, key, value] = m;
+    if (key === "__proto__" || Object.prototype.hasOwnProperty.call(out, key) || value === "" || AWKWARD.test(value)) return null;
+    const quoted = DOUBLE_QUOTED.exec(value);
+    if (quoted) {
+      out[key] = quoted[1];
+      continue;
+    }
+    if (INDICATOR.test(value) || /\s$/.test(value) || value.includes(": ") || value.includes(" #") || value.endsWith(":") || NOT_A_STRING.test(value)) return null;
+    out[key] = value;
+  }
+  return out;
 }
 
 /** Renders metadata as a front matter block (used by fixtures and round-trip tests). */

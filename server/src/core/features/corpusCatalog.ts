@@ -134,6 +134,80 @@ function unitsOf(source: IndexedSource): Pick<IndexedSource, "quotes" | "entitie
   return typeof peek === "function" ? peek.call(source).analysis : source;
 }
 
+/**
+ * What one source adds to a catalogue, kept per source object (weakly) so that the catalogue of a
+ * changed index — the same sources but the few changed ones — re-reads only those: a
+ * snapshot-backed source is otherwise decoded whole again (most of a warm server's allocations).
+ */
+interface SourceContribution {
+  /** Distinct quotes (by normalised text), in order of first occurrence. */
+  quotes: { unit: QuoteUnit; folded: string; reading: string; occurrences: number }[];
+  /**
+   * Entities flattened, in order of first mention: canonical, type of its first mention, mentions,
+   * n, then its n distinct trimmed spellings in order of first appearance.
+   */
+  entities: (string | number)[];
+  /** The tokenizer the readings came from. */
+  tokenizer: Tokenizer;
+}
+
+const contributions = new WeakMap<IndexedSource, SourceContribution>();
+/** Entity names and types repeat across thousands of sources: one copy of each. */
+const names = new Map<string, string>();
+const intern = (s: string): string => {
+  const known = names.get(s);
+  if (known !== undefined) return known;
+  if (names.size > 200_000) names.clear();
+  names.set(s, s);
+  return s;
+};
+
+function contributionOf(source: IndexedSource, tokenizer: Tokenizer): SourceContribution {
+  const done = contributions.get(source);
+  if (done && done.tokenizer === tokenizer) return done;
+  const { quotes: units, entities } = unitsOf(source);
+  const seen = new Map<string, SourceContribution["quotes"][number]>();
+  const quotes: SourceContribution["quotes"] = [];
+  for (const unit of units) {
+    if (unit.normalized.length < 2) continue;
+    const prior = seen.get(unit.normalized);
+    if (prior) {
+      prior.occurrences++;
+      // Prefer the occurrence that names a speaker.
+      if (!prior.unit.speaker && unit.speaker) prior.unit = unit;
+      continue;
+    }
+    const q = { unit, folded: toHiragana(unit.normalized), reading: readingFor(unit.text, tokenizer), occurrences: 1 };
+    seen.set(unit.normalized, q);
+    quotes.push(q);
+  }
+  const byName = new Map<string, { type: EntityType; count: number; spellings: Set<string> }>();
+  for (const m of entities) {
+    let e = byName.get(m.canonical);
+    if (!e) byName.set(m.canonical, (e = { type: m.type, count: 0, spellings: new Set() }));
+    e.count++;
+    e.spellings.add(m.text.trim());
+  }
+  const flat: (string | number)[] = [];
+  for (const [canonical, e] of byName) flat.push(intern(canonical), intern(e.type), e.count, e.spellings.size, ...[...e.spellings].map(intern));
+  const c = { quotes, entities: flat, tokenizer };
+  contributions.set(source, c);
+  return c;
+}
+
+/** Readings of recent quote texts, per tokenizer (the same words quoted by many sources are read once). */
+const readingMemos = new WeakMap<Tokenizer, Map<string, string>>();
+function readingFor(text: string, tokenizer: Tokenizer): string {
+  let readings = readingMemos.get(tokenizer);
+  if (!readings) readingMemos.set(tokenizer, (readings = new Map()));
+  let r = readings.get(text);
+  if (r === undefined) {
+    if (readings.size >= 50_000) readings.clear();
+    readings.set(text, (r = readingOf(text, tokenizer)));
+  }
+  return r;
+}
+
 class CatalogBuilder {
   private readonly quotes: CatalogQuote[] = [];
   private readonly quoteBigrams = new Map<string, number[]>();
@@ -143,8 +217,6 @@ class CatalogBuilder {
   private readonly eventsByMonthDay = new Map<string, CatalogEvent[]>();
   private next = 0;
   private result: CorpusCatalog | undefined;
-  /** Readings already computed (the same words quoted by many sources are read once). */
-  private readonly readings = new Map<string, string>();
 
   constructor(
     private readonly index: CorpusIndex,
@@ -171,24 +243,11 @@ class CatalogBuilder {
   }
 
   private add(source: IndexedSource): void {
-    const { quotes: units, entities } = unitsOf(source);
-    const seen = new Map<string, CatalogQuote>();
-    for (const unit of units) {
-      if (unit.normalized.length < 2) continue;
-      const prior = seen.get(unit.normalized);
-      if (prior) {
-        prior.occurrences++;
-        // Prefer the occurrence that names a speaker.
-        if (!prior.unit.speaker && unit.speaker) prior.unit = unit;
-        continue;
-      }
-      const folded = toHiragana(unit.normalized);
-      let reading = this.readings.get(unit.text);
-      if (reading === undefined) this.readings.set(unit.text, (reading = readingOf(unit.text, this.tokenizer)));
-      const entry: CatalogQuote = { id: this.quotes.length, source, unit, folded, reading, occurrences: 1 };
-      seen.set(unit.normalized, entry);
+    const c = contributionOf(source, this.tokenizer);
+    for (const q of c.quotes) {
+      const entry: CatalogQuote = { id: this.quotes.length, source, unit: q.unit, folded: q.folded, reading: q.reading, occurrences: q.occurrences };
       this.quotes.push(entry);
-      for (const s of [folded, entry.reading]) {
+      for (const s of [q.folded, q.reading]) {
         for (let i = 0; i + 1 < s.length; i++) addPosting(this.quoteBigrams, s.slice(i, i + 2), entry.id);
         for (const ch of s) addPosting(this.quoteChars, ch, entry.id);
       }
@@ -203,15 +262,21 @@ class CatalogBuilder {
         list.push(e);
       }
     }
-    for (const m of entities) {
-      let e = this.entityMap.get(m.canonical);
+    const ents = c.entities;
+    for (let i = 0; i < ents.length; ) {
+      const canonical = ents[i] as string;
+      const type = ents[i + 1] as EntityType;
+      const count = ents[i + 2] as number;
+      const n = ents[i + 3] as number;
+      let e = this.entityMap.get(canonical);
       if (!e) {
-        e = { canonical: m.canonical, spellings: [], folded: [], type: m.type, count: 0, keys: [], spellingSet: new Set([m.canonical]), keySet: new Set() };
-        this.entityMap.set(m.canonical, e);
+        e = { canonical, spellings: [], folded: [], type, count: 0, keys: [], spellingSet: new Set([canonical]), keySet: new Set() };
+        this.entityMap.set(canonical, e);
       }
-      e.count++;
-      e.spellingSet.add(m.text.trim());
+      e.count += count;
+      for (let k = 0; k < n; k++) e.spellingSet.add(ents[i + 4 + k] as string);
       e.keySet.add(source.meta.key);
+      i += 4 + n;
     }
   }
 
@@ -223,8 +288,8 @@ class CatalogBuilder {
       })
       .sort((a, b) => b.count - a.count || a.canonical.localeCompare(b.canonical));
     this.result = { quotes: this.quotes, events: this.events, entities, quoteBigrams: this.quoteBigrams, quoteChars: this.quoteChars, eventsByMonthDay: this.eventsByMonthDay };
-    this.readings.clear();
     this.entityMap.clear();
+    readingMemos.delete(this.tokenizer);
   }
 }
 

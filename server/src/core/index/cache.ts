@@ -1,21 +1,30 @@
 /**
- * The persisted analysis cache: one JSON file per analysed source, keyed by the file's content hash,
+ * The persisted analysis cache: one entry per analysed source, keyed by the file's content hash,
  * the tool version, the analysis version and every input the analysis depends on besides the text
  * (the article date, the user alias file). Unchanged files are therefore never re-tokenised and a
  * changed file re-indexes alone.
  *
+ * Layout (`analysis-v2/`): entries are appended to pack files, one pack per writer (a process's
+ * thread, for the life of its `AnalysisCache` instance), so a cold build creates a handful of files
+ * instead of one per source (creating a file costs several times the write on ext4). A pack
+ * `NAME.pack` is a sequence of records — an 82-byte header line `SP2 <key> <length>` then the entry's
+ * JSON and a line break — and `NAME.idx` repeats each record's header with its offset in the pack,
+ * one fixed-width line per record, appended after the record. Readers load the index lines (newer
+ * packs win), read a record by its offset and check the header, the JSON, the format, the versions
+ * and the key: a torn or corrupt record or index line reads as absent, and the entry is rewritten
+ * (appended again, so it supersedes the bad one).
+ *
  * Architecture invariants: the cache lives in the user's cache folder, never in the corpus or the
- * drafts; an entry that is corrupt (a torn write included), from another version or for another key
- * is treated as absent and rewritten. A new entry is created in place, exclusively (`wx`: a rename
- * per file costs several times the write on ext4, and a cold build writes one per source); an
- * existing entry is only ever replaced atomically (temp file + rename), so a crash leaves the old
- * entry, the new one, or a torn new file that reads as absent.
+ * drafts; a pack has exactly one writer, which only appends (a crash leaves every earlier record
+ * intact and at most a torn last one); an entry that is corrupt, from another version or for another
+ * key is treated as absent and rewritten.
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
+import { threadId } from "node:worker_threads";
 import type { AnalyzedText } from "../model";
 import pkg from "../../../../package.json";
 
@@ -23,26 +32,69 @@ import pkg from "../../../../package.json";
 export const TOOL_VERSION: string = (pkg as { version?: string }).version ?? "0.0.0";
 
 /** Bumped when the cache's own layout changes. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
+
+/** A record's header line: `SP2 ` + the 64-hex key + ` ` + the entry's UTF-8 length (12 digits) + `\n`. */
+const MAGIC = `SP${CACHE_FORMAT} `;
+const HEADER_BYTES = MAGIC.length + 64 + 1 + 12 + 1;
+/** An index line: the header without its line break, ` `, the record's offset (12 digits), `\n`. */
+const INDEX_BYTES = HEADER_BYTES + 13;
+const INDEX_LINE = new RegExp(`^${MAGIC}([0-9a-f]{64}) (\\d{12}) (\\d{12})\\n$`);
+const KEY = /^[0-9a-f]{64}$/;
+/** Index lines read per call while scanning. */
+const SCAN_LINES = 8192;
+/** A miss rescans the index files (for entries other writers added since) at most this often. */
+const RESCAN_MS = 1000;
+
+const pad12 = (n: number) => String(n).padStart(12, "0");
+const headerOf = (key: string, length: number) => `${MAGIC}${key} ${pad12(length)}\n`;
 
 /** The file operations the cache needs, injectable for tests. */
 export interface CacheFs {
-  readFile(p: string): Promise<Uint8Array>;
-  writeFile(p: string, data: string): Promise<void>;
-  /** Creates `p` with `data`, failing (EEXIST) when it exists; optional (else temp file + rename). */
-  createFile?(p: string, data: string): Promise<void>;
-  rename(from: string, to: string): Promise<void>;
+  /** The names in folder `p`; fails (ENOENT) when it does not exist. */
+  list(p: string): Promise<string[]>;
+  /** Up to `length` bytes of `p` from `offset` (fewer only at the end of the file). */
+  read(p: string, offset: number, length: number): Promise<Uint8Array>;
+  /** Appends `data` to `p`; with `create`, `p` must not exist yet (fails with EEXIST). */
+  append(p: string, data: string, create: boolean): Promise<void>;
   mkdir(p: string): Promise<void>;
-  rm(p: string): Promise<void>;
+}
+
+function readRangeSync(p: string, offset: number, length: number): Uint8Array {
+  const fd = fs.openSync(p, "r");
+  try {
+    const buf = Buffer.allocUnsafe(length);
+    let n = 0;
+    while (n < length) {
+      const k = fs.readSync(fd, buf, n, length - n, offset + n);
+      if (k === 0) break;
+      n += k;
+    }
+    return buf.subarray(0, n);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 export const nodeCacheFs: CacheFs = {
-  readFile: (p) => fsp.readFile(p),
-  writeFile: (p, data) => fsp.writeFile(p, data, "utf8"),
-  createFile: (p, data) => fsp.writeFile(p, data, { encoding: "utf8", flag: "wx" }),
-  rename: (a, b) => fsp.rename(a, b),
+  list: (p) => fsp.readdir(p),
+  async read(p, offset, length) {
+    const fh = await fsp.open(p, "r");
+    try {
+      const buf = Buffer.allocUnsafe(length);
+      let n = 0;
+      while (n < length) {
+        const { bytesRead } = await fh.read(buf, n, length - n, offset + n);
+        if (bytesRead === 0) break;
+        n += bytesRead;
+      }
+      return buf.subarray(0, n);
+    } finally {
+      await fh.close();
+    }
+  },
+  append: (p, data, create) => fsp.writeFile(p, data, { encoding: "utf8", flag: create ? "wx" : "a" }),
   mkdir: async (p) => void (await fsp.mkdir(p, { recursive: true })),
-  rm: (p) => fsp.rm(p, { force: true }),
 };
 
 /**
@@ -51,12 +103,10 @@ export const nodeCacheFs: CacheFs = {
  * gunzipping dictionaries) does.
  */
 export const nodeCacheFsSync: CacheFs = {
-  readFile: async (p) => fs.readFileSync(p),
-  writeFile: async (p, data) => fs.writeFileSync(p, data, "utf8"),
-  createFile: async (p, data) => fs.writeFileSync(p, data, { encoding: "utf8", flag: "wx" }),
-  rename: async (a, b) => fs.renameSync(a, b),
+  list: async (p) => fs.readdirSync(p),
+  read: async (p, offset, length) => readRangeSync(p, offset, length),
+  append: async (p, data, create) => fs.writeFileSync(p, data, { encoding: "utf8", flag: create ? "wx" : "a" }),
   mkdir: async (p) => void fs.mkdirSync(p, { recursive: true }),
-  rm: async (p) => fs.rmSync(p, { force: true }),
 };
 
 /**
@@ -100,11 +150,25 @@ interface CacheEntry {
   value: AnalyzedText;
 }
 
+/** Where a record is: its pack's file name, the header's offset and the entry's length in bytes. */
+interface Location {
+  pack: string;
+  offset: number;
+  length: number;
+}
+
 export class AnalysisCache {
   readonly stats: CacheStats = { hits: 0, misses: 0, rejected: 0, writes: 0, writeErrors: 0 };
   private readonly root: string;
-  /** Shard folders known to exist (created or written to by this instance). */
-  private readonly made = new Set<string>();
+  /** Key → newest record known (from the index files read so far and this instance's writes). */
+  private readonly locations = new Map<string, Location>();
+  /** Bytes of each index file read so far (whole lines only). */
+  private readonly scanned = new Map<string, number>();
+  private lastScan = -Infinity;
+  /** This instance's pack (created on the first write) and its length. */
+  private writer: { name: string; size: number } | null = null;
+  /** Writes run one after the other (offsets are this instance's running pack length). */
+  private writing: Promise<void> = Promise.resolve();
 
   /**
    * @param dir the cache directory (see `resolveCacheDir`)
@@ -137,83 +201,125 @@ export class AnalysisCache {
     return h.digest("hex");
   }
 
-  private fileOf(key: string): string {
-    return path.join(this.root, key.slice(0, 2), `${key}.json`);
+  /**
+   * Reads the index lines added since the last scan, in pack-name order (names start with their
+   * creation time, so a newer record of a key wins). A partial last line is left for the next scan;
+   * a line that does not parse is skipped.
+   */
+  private async scan(): Promise<void> {
+    this.lastScan = performance.now();
+    let names: string[];
+    try {
+      names = await this.fs.list(this.root);
+    } catch {
+      return;
+    }
+    for (const name of names.filter((n) => n.endsWith(".idx")).sort()) {
+      const pack = `${name.slice(0, -4)}.pack`;
+      const file = path.join(this.root, name);
+      let done = this.scanned.get(name) ?? 0;
+      for (;;) {
+        let chunk: Uint8Array;
+        try {
+          chunk = await this.fs.read(file, done, SCAN_LINES * INDEX_BYTES);
+        } catch {
+          break;
+        }
+        const whole = chunk.length - (chunk.length % INDEX_BYTES);
+        const text = Buffer.from(chunk.buffer, chunk.byteOffset, whole).toString("latin1");
+        for (let i = 0; i < whole; i += INDEX_BYTES) {
+          const m = INDEX_LINE.exec(text.slice(i, i + INDEX_BYTES));
+          if (m) this.locations.set(m[1], { pack, offset: Number(m[3]), length: Number(m[2]) });
+        }
+        done += whole;
+        if (chunk.length < SCAN_LINES * INDEX_BYTES) break;
+      }
+      this.scanned.set(name, done);
+    }
   }
 
   /** The cached analysis, or `null` when absent, corrupt or from another version. */
   async get(key: string): Promise<AnalyzedText | null> {
-    let raw: Uint8Array;
-    try {
-      raw = await this.fs.readFile(this.fileOf(key));
-    } catch {
+    let loc = this.locations.get(key);
+    if (!loc && performance.now() - this.lastScan >= RESCAN_MS) {
+      await this.writing;
+      await this.scan();
+      loc = this.locations.get(key);
+    }
+    if (!loc) {
       this.stats.misses++;
       return null;
     }
     try {
-      const entry = JSON.parse(Buffer.from(raw).toString("utf8")) as CacheEntry;
-      if (
-        entry &&
-        entry.format === CACHE_FORMAT &&
-        entry.tool === this.versions.tool &&
-        entry.analysis === this.versions.analysis &&
-        entry.key === key &&
-        isAnalyzedText(entry.value)
-      ) {
-        this.stats.hits++;
-        return entry.value;
+      const raw = await this.fs.read(path.join(this.root, loc.pack), loc.offset, HEADER_BYTES + loc.length);
+      const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.length);
+      if (buf.length === HEADER_BYTES + loc.length && buf.toString("latin1", 0, HEADER_BYTES) === headerOf(key, loc.length)) {
+        const entry = JSON.parse(buf.toString("utf8", HEADER_BYTES)) as CacheEntry;
+        if (
+          entry &&
+          entry.format === CACHE_FORMAT &&
+          entry.tool === this.versions.tool &&
+          entry.analysis === this.versions.analysis &&
+          entry.key === key &&
+          isAnalyzedText(entry.value)
+        ) {
+          this.stats.hits++;
+          return entry.value;
+        }
       }
     } catch {
-      // corrupt JSON: fall through, the entry is rebuilt
+      // unreadable or corrupt JSON: fall through, the entry is rebuilt
     }
     this.stats.rejected++;
     this.stats.misses++;
     return null;
   }
 
-  /** Stores an analysis atomically. Failures are counted, never thrown: a cache is optional. */
-  async put(key: string, value: AnalyzedText): Promise<void> {
-    const file = this.fileOf(key);
-    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    const dir = path.dirname(file);
+  /** Stores an analysis (appended to this instance's pack). Failures are counted, never thrown: a cache is optional. */
+  put(key: string, value: AnalyzedText): Promise<void> {
+    const run = this.writing.then(() => this.append(key, value));
+    this.writing = run;
+    return run;
+  }
+
+  private async append(key: string, value: AnalyzedText): Promise<void> {
     try {
+      if (!KEY.test(key)) throw new Error(`not a cache key: ${key}`);
       const entry: CacheEntry = { format: CACHE_FORMAT, tool: this.versions.tool, analysis: this.versions.analysis, key, value };
-      const data = JSON.stringify(entry);
-      if (this.fs.createFile) {
-        const create = this.fs.createFile;
-        try {
-          try {
-            await create(file, data);
-          } catch (e) {
-            if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-            // The shard folder does not exist yet.
-            await this.fs.mkdir(dir);
-            await create(file, data);
-          }
-          this.made.add(dir);
-          this.stats.writes++;
-          return;
-        } catch {
-          // It exists (a stale or corrupt entry: replaced below), or cannot be created.
-        }
-      }
-      if (!this.made.has(dir)) await this.fs.mkdir(dir);
-      try {
-        await this.fs.writeFile(tmp, data);
-      } catch (e) {
-        if (!this.made.has(dir)) throw e;
-        // The folder went away since: make it again.
-        this.made.delete(dir);
-        await this.fs.mkdir(dir);
-        await this.fs.writeFile(tmp, data);
-      }
-      this.made.add(dir);
-      await this.fs.rename(tmp, file);
+      const json = JSON.stringify(entry);
+      const length = Buffer.byteLength(json, "utf8");
+      const w = this.writer ?? (await this.openPack());
+      const offset = w.size;
+      const header = headerOf(key, length);
+      await this.fs.append(path.join(this.root, `${w.name}.pack`), header + json + "\n", false);
+      w.size += HEADER_BYTES + length + 1;
+      // The index line goes after its record: a reader never finds a line for a record not written.
+      await this.fs.append(path.join(this.root, `${w.name}.idx`), `${header.slice(0, -1)} ${pad12(offset)}\n`, false);
+      this.locations.set(key, { pack: `${w.name}.pack`, offset, length });
       this.stats.writes++;
     } catch {
       this.stats.writeErrors++;
-      await this.fs.rm(tmp).catch(() => undefined);
+      // The pack's length is no longer known for sure: the next write starts another pack.
+      this.writer = null;
     }
+  }
+
+  /** Creates this instance's pack and index files (exclusively: a name no other writer has). */
+  private async openPack(): Promise<{ name: string; size: number }> {
+    const name = `${Date.now().toString(36).padStart(9, "0")}-${process.pid}-${threadId}-${Math.random().toString(36).slice(2, 10)}`;
+    const create = async () => {
+      await this.fs.append(path.join(this.root, `${name}.pack`), "", true);
+      await this.fs.append(path.join(this.root, `${name}.idx`), "", true);
+    };
+    try {
+      await create();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+      await this.fs.mkdir(this.root);
+      await create();
+    }
+    this.writer = { name, size: 0 };
+    return this.writer;
   }
 }
 

@@ -210,6 +210,54 @@ interface KTokenizer {
 const SURROGATE = /[\uD800-\uDFFF]/;
 const utf8 = new TextEncoder();
 
+/** A dictionary's `target_map` packed into two typed arrays (`ids` of key k: `ids[start[k]..start[k+1]]`). */
+interface PackedTargetMap {
+  start: Int32Array;
+  ids: Int32Array;
+  present: Uint8Array;
+}
+const packedMaps = new WeakMap<object, PackedTargetMap>();
+
+/**
+ * Replaces kuromoji's `target_map` (an object holding about 325,000 small arrays for IPADIC: some
+ * 65 MB of heap per loaded dictionary) by two typed arrays, and gives kuromoji's own lattice builder
+ * (still used for texts with surrogates and as the reference) a view of them with the same entries in
+ * the same order. Done once per dictionary.
+ */
+function packTargetMap(d: KDictionary): PackedTargetMap {
+  const done = packedMaps.get(d);
+  if (done) return done;
+  const map = d.target_map;
+  let maxKey = -1;
+  let total = 0;
+  for (const k in map) {
+    const n = Number(k);
+    if (n > maxKey) maxKey = n;
+    total += map[n].length;
+  }
+  const start = new Int32Array(maxKey + 2);
+  const ids = new Int32Array(total);
+  const present = new Uint8Array(maxKey + 1);
+  let at = 0;
+  for (let k = 0; k <= maxKey; k++) {
+    start[k] = at;
+    const list = map[k];
+    if (list === undefined) continue;
+    present[k] = 1;
+    for (let i = 0; i < list.length; i++) ids[at++] = Number(list[i]);
+  }
+  start[maxKey + 1] = at;
+  const packed = { start, ids, present };
+  packedMaps.set(d, packed);
+  d.target_map = new Proxy({} as Record<number, number[]>, {
+    get(_, p) {
+      const k = typeof p === "string" ? Number(p) : NaN;
+      return k >= 0 && k <= maxKey && present[k] === 1 ? (ids.subarray(start[k], start[k + 1]) as unknown as number[]) : undefined;
+    },
+  });
+  return packed;
+}
+
 /**
  * kuromoji's `tokenize` of one piece (a text with no 、/。 except at its end), with the same lattice
  * built without its per-position costs: kuromoji re-encodes the whole rest of the text to UTF-8 for
@@ -227,6 +275,7 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
   const check = bc.getCheckBuffer();
   const known = k.token_info_dictionary;
   const unknown = k.unknown_dictionary;
+  const { start: tmStart, ids: tmIds, present: tmPresent } = packTargetMap(known);
   const classOf = new Map<number, KCharClass>();
   const charClass = (code: number): KCharClass => {
     let c = classOf.get(code);
@@ -284,9 +333,9 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
           const end = charAtByte[b + 1];
           const key = end >= 0 ? text.slice(pos, end) : new TextDecoder().decode(bytes.subarray(byteAt[pos], b + 1));
           found++;
-          const ids = known.target_map[v as number];
-          for (let i = 0; i < ids.length; i++) {
-            const id = Number(ids[i]);
+          if (!(tmPresent[v as number] === 1)) throw new TypeError(`no dictionary entries for trie id ${v}`);
+          for (let i = tmStart[v as number], e = tmStart[(v as number) + 1]; i < e; i++) {
+            const id = tmIds[i];
             lattice.append(new ViterbiNode(id, kd.getShort(id + 4), pos + 1, key.length, "KNOWN", kd.getShort(id), kd.getShort(id + 2), key));
           }
         }

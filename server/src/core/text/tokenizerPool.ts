@@ -59,8 +59,12 @@ function restoreUnitTexts(jobs: (AnalysisJob | FileJob)[], answers: (FileJobResu
   });
 }
 
+/** Batches sent ahead to each worker. */
+const IN_FLIGHT = 2;
+
 export class TokenizerPool {
-  private readonly workers: { worker: Worker; busy: Pending | null; id: number }[] = [];
+  /** Each worker's requests in flight, oldest first (it answers them in order). */
+  private readonly workers: { worker: Worker; inflight: Pending[] }[] = [];
   private readonly queue: Pending[] = [];
   private nextId = 0;
   private readonly charsBy = new Map<Worker, number>();
@@ -70,10 +74,9 @@ export class TokenizerPool {
     const dicPath = dictionaryPath();
     for (let i = 0; i < size; i++) {
       const worker = new Worker(script, { workerData: { ...config, dicPath } satisfies WorkerConfig });
-      const slot = { worker, busy: null as Pending | null, id: 0 };
+      const slot = { worker, inflight: [] as Pending[] };
       worker.on("message", (msg: { id: number; analyses?: never[]; error?: string; tokenizedChars?: number; cacheStats?: CacheStats }) => {
-        const p = slot.busy;
-        slot.busy = null;
+        const p = slot.inflight.shift();
         if (msg.tokenizedChars !== undefined) this.charsBy.set(worker, msg.tokenizedChars);
         if (msg.cacheStats !== undefined) this.cacheStatsBy.set(worker, msg.cacheStats);
         if (p) {
@@ -86,9 +89,7 @@ export class TokenizerPool {
         this.pump();
       });
       worker.on("error", (e) => {
-        const p = slot.busy;
-        slot.busy = null;
-        p?.reject(e);
+        for (const p of slot.inflight.splice(0)) p.reject(e);
         for (const q of this.queue.splice(0)) q.reject(e);
       });
       this.workers.push(slot);
@@ -127,13 +128,18 @@ export class TokenizerPool {
     return n;
   }
 
+  /**
+   * Sends waiting batches to the workers, up to `IN_FLIGHT` per worker (the least loaded first), so
+   * a worker finds its next batch waiting instead of idling while this thread handles an answer.
+   */
   private pump(): void {
-    for (const slot of this.workers) {
-      if (slot.busy || this.queue.length === 0) continue;
+    while (this.queue.length > 0) {
+      let slot: (typeof this.workers)[number] | undefined;
+      for (const w of this.workers) if (w.inflight.length < IN_FLIGHT && (!slot || w.inflight.length < slot.inflight.length)) slot = w;
+      if (!slot) return;
       const p = this.queue.shift()!;
-      slot.busy = p;
-      slot.id = this.nextId++;
-      slot.worker.postMessage({ id: slot.id, jobs: p.jobs });
+      slot.inflight.push(p);
+      slot.worker.postMessage({ id: this.nextId++, jobs: p.jobs });
     }
   }
 

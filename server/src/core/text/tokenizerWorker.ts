@@ -129,7 +129,14 @@ function stripUnitTexts(text: string, a: AnalyzedText | undefined): void {
   }
 }
 
-parentPort!.on("message", async (req: Request) => {
+// Requests are answered one after the other, in the order they came (the pool keeps up to two in
+// flight per worker, so the next batch is already here when one is answered).
+let chain: Promise<void> = Promise.resolve();
+parentPort!.on("message", (req: Request) => {
+  chain = chain.then(() => handle(req));
+});
+
+async function handle(req: Request): Promise<void> {
   try {
     const analyses: unknown[] = [];
     for (const job of req.jobs) {
@@ -158,4 +165,4 @@ parentPort!.on("message", async (req: Request) => {
   } catch (e) {
     parentPort!.postMessage({ id: req.id, error: (e as Error).message });
   }
-});
+}
