@@ -18,6 +18,7 @@ import {
 import { TextDocument } from "vscode-languageserver-textdocument";
 import type { Locale } from "../core/check/messages";
 import { CorpusHost } from "../core/corpusHost";
+import { collectGarbage } from "../core/memory";
 import { warmCatalog } from "../core/features/corpusCatalog";
 import type { CorpusIndex } from "../core/index/corpusIndex";
 import type { Tokenizer } from "../core/text/tokenizer";
@@ -144,7 +145,12 @@ export function startServer(connection: Connection): void {
     });
     // The feature catalogue is built in the background, between requests, once an index is ready.
     const warm = (loaded: { index: CorpusIndex; tokenizer: Tokenizer }) =>
-      void warmCatalog(loaded.index, loaded.tokenizer, () => host.current?.index === loaded.index && !host.busy).catch(() => undefined);
+      void warmCatalog(loaded.index, loaded.tokenizer, () => host.current?.index === loaded.index && !host.busy)
+        .then(() => {
+          // Index and catalogue ready, the server about to idle: give back the build's garbage.
+          if (host.current?.index === loaded.index && !host.busy) setTimeout(collectGarbage, 200);
+        })
+        .catch(() => undefined);
     void host.load().then(warm, () => undefined);
     host.onProgress((p) => void connection.sendNotification("shutten/indexProgress", { root, ...p }));
     const project: Project = {
