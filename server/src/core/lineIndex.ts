@@ -5,6 +5,8 @@
  * Plain data in, plain data out: the LSP layer turns these positions into its own `Position`.
  */
 
+import { lastAtOrBefore } from "./sortedSearch";
+
 export interface LinePosition {
   line: number;
   character: number;
@@ -56,15 +58,7 @@ export class LineIndex {
 
   /** The line holding `offset` (an offset inside a `\r\n` pair belongs to the line it ends). */
   lineAt(offset: number): number {
-    const o = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lastAtOrBefore(this.starts, Math.max(0, Math.min(offset, this.text.length)));
   }
 
   /** Position of `offset`; offsets inside a line break are clamped to the end of the line's content. */

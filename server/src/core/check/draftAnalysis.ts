@@ -13,6 +13,7 @@
 import type { DraftSentence, ParsedDraft } from "../draft/draftModel";
 import type { AnalyzedText, DateMention, EntityMention, EventUnit, NumberMention, PartialDate, QuoteKind, QuoteUnit } from "../model";
 import { analyzeText } from "../text/analyze";
+import { lastAtOrBefore } from "../sortedSearch";
 import type { Tokenizer } from "../text/tokenizer";
 import { AliasTable } from "../text/entities";
 
@@ -129,16 +130,7 @@ function* analysisSteps(draft: ParsedDraft, options: DraftAnalysisOptions): Gene
   for (const block of blocks) {
     const a = block.text ? analyzeBlock(previous, block.text, options, aliases) : EMPTY;
     previous = block.text;
-    const sentenceOf = (offset: number): number => {
-      let lo = 0;
-      let hi = block.starts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (block.starts[mid] <= offset) lo = mid;
-        else hi = mid - 1;
-      }
-      return lo;
-    };
+    const sentenceOf = (offset: number): number => lastAtOrBefore(block.starts, offset);
     const place = <T extends { start: number; end: number }>(list: T[], pick: (m: SentenceMentions) => PlainMention<T>[]) => {
       for (const m of list) {
         const k = sentenceOf(m.start);

@@ -17,6 +17,7 @@
  * converts to plain arrays and back (`toData` / `Segment.fromData`) for the snapshot.
  */
 import type { CorpusProblem, IndexedSource, QuoteUnit, Sentence, Span } from "../model";
+import { lastAtOrBefore } from "../sortedSearch";
 import { maskParentheticals, normalizeWithMap } from "../text/normalize";
 import { alignWithin, bigrams, Bm25, editDistance, type Bm25Data } from "./textSearch";
 
@@ -601,14 +602,7 @@ export class CorpusIndex {
   }
 
   private sentenceAtNorm(t: SourceText, offset: number): number {
-    let lo = 0;
-    let hi = t.sentenceStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (t.sentenceStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lastAtOrBefore(t.sentenceStarts, offset);
   }
 
   /** Every exact occurrence of a normalised pattern, in the given sources or everywhere. */
