@@ -377,6 +377,11 @@ const LATIN_NOT_ORG = new Set([
   "APP", "WEB", "SIM", "NFC", "QR", "DJ", "MV", "PV", "CD", "BD", "GB", "MB", "KB", "TB", "MHZ", "GHZ", "WIFI", "ISO", "USA",
 ]);
 
+/** One-character suffixes that never end a name (宛, 家, 側, 町…); 都, 介 may (長友佑都). */
+const NOT_NAME_SUFFIX = /^(?:宛|宛て|家|側|派|組|陣|達|等|的|化|性|製|産|系|流|風|式|型|用|中|内|外|前|後|間|頃|兼|率|戦|杯|賞|代|歳|才|年|月|日|時|分|回|位|人|名|枚|本|個|点|号|目|度|円|件|部|課|局|社|店|校|駅|港|線|町|市|村|県|区|郡|州|府|省|庁|署|館|院|園|会|団|軍|隊|党|国|語|版|作|著|役|君|氏|様|殿|嬢|ら|たち)$/u;
+/** Suffixes that make the word before them a place (三春町, 唐津市). */
+const PLACE_SUFFIX = /^(?:町|市|村|県|区|郡|州)$/u;
+
 /** A synthesized token: one name part, an organisation, from several of kuromoji's pieces. */
 function synth(surface: string, start: number, pos2: string, pos3: string): Token {
   return { surface, start, pos: "名詞", pos1: "固有名詞", pos2, pos3, basic: surface, reading: "" };
@@ -439,13 +444,13 @@ export function selectEntityTokens(tokens: Token[]): Token[] {
       break;
     }
     const before = tokens.slice(Math.max(0, i - 2), i);
-    chunkEntities(tokens.slice(i, j), before, tokens[j], out);
+    chunkEntities(tokens.slice(i, j), before, tokens.slice(j, j + 2), out);
     i = j;
   }
   return out;
 }
 
-function chunkEntities(c: Token[], before: Token[], after: Token | undefined, out: Token[]): void {
+function chunkEntities(c: Token[], before: Token[], after: Token[], out: Token[]): void {
   // Organisations: the longest run ending in an organisation suffix, or a katakana compound holding
   // an organisation (トムソンロイター・ジャパン).
   let orgFrom = -1;
@@ -482,7 +487,7 @@ function chunkEntities(c: Token[], before: Token[], after: Token | undefined, ou
     }
   }
   if (orgTo > 0) {
-    personsOf(c.slice(0, orgFrom), before, c[orgFrom], out);
+    personsOf(c.slice(0, orgFrom), before, [c[orgFrom]], out);
     if (orgTo - orgFrom === 1 && isProper(c[orgFrom]) && c[orgFrom].pos2 === "組織") out.push(c[orgFrom]);
     else out.push(synth(c.slice(orgFrom, orgTo).map((t) => t.surface).join(""), c[orgFrom].start, "組織", "*"));
     personsOf(c.slice(orgTo), [], after, out);
@@ -492,15 +497,31 @@ function chunkEntities(c: Token[], before: Token[], after: Token | undefined, ou
 }
 
 /** The person names of a chunk with no organisation in it; other proper nouns pass through. */
-function personsOf(c: Token[], before: Token[], after: Token | undefined, out: Token[]): void {
+function personsOf(c: Token[], before: Token[], after: Token[], out: Token[]): void {
   if (c.length === 0) return;
   // A Latin word may be an organisation (DeNA, NHK) whatever kuromoji tagged it: extractEntities
   // decides from the text around it.
   const latin = c.findIndex((t) => LATIN_WORD.test(t.surface) && !isProper(t));
   if (latin >= 0) {
-    personsOf(c.slice(0, latin), before, c[latin], out);
+    personsOf(c.slice(0, latin), before, [c[latin]], out);
     out.push(synth(c[latin].surface, c[latin].start, "組織", "*"));
     personsOf(c.slice(latin + 1), [], after, out);
+    return;
+  }
+  // A name standing right before は「 (寺川/綾 は「…」): a surname-like proper noun and one or two
+  // kanji the dictionary does not know as a given name.
+  if (
+    c.length >= 2 &&
+    c.length <= 3 &&
+    after.length === 2 &&
+    /^(?:は|が|も)$/.test(after[0].surface) &&
+    /^[「『]$/.test(after[1].surface) &&
+    isProper(c[0]) &&
+    (c[0].pos2 === "人名" || (c[0].pos2 === "地域" && c[0].pos3 === "一般")) &&
+    c.slice(1).every((t) => t.surface.length === 1 && HAN.test(t.surface) && !isTitleToken(t) && !NOT_NAME_SUFFIX.test(t.surface) && !isProper(t))
+  ) {
+    out.push(synth(c[0].surface, c[0].start, "人名", "姓"));
+    out.push(synth(c.slice(1).map((t) => t.surface).join(""), c[1].start, "人名", "名"));
     return;
   }
   // Trailing titles and honorifics (会長, 選手, 氏, さん).
@@ -508,11 +529,14 @@ function personsOf(c: Token[], before: Token[], after: Token | undefined, out: T
   while (m > 0 && isTitleToken(c[m - 1])) m--;
   const titled = m < c.length;
   // A name may also follow a title or role in the same chunk (ニワンゴ社長杉本): scan back from the end.
+  const nextSurface = (k: number): string => (k + 1 < c.length ? c[k + 1].surface : (after[0]?.surface ?? ""));
   const nameish = (k: number): boolean => {
     const t = c[k];
+    // A name followed by 町 or 市 is a place (三春町).
+    if (PLACE_SUFFIX.test(nextSurface(k))) return false;
     if (isPersonTag(t)) return true;
     if (isProper(t) && t.pos2 === "地域" && t.pos3 === "一般" && k + 1 < m && isPersonTag(c[k + 1]) && c[k + 1].pos3 === "名") return true;
-    if (NOT_NAME_START.test(t.surface) || isTitleToken(t)) return false;
+    if (NOT_NAME_START.test(t.surface) || isTitleToken(t) || NOT_NAME_SUFFIX.test(t.surface)) return false;
     if (t.pos1 === "数") return /^[一二三四五六七八九十百千万]$/.test(t.surface) && k + 1 < m && isPersonTag(c[k + 1]) && c[k + 1].pos3 === "姓";
     if (t.surface.length === 1 && HAN.test(t.surface)) return true;
     return isUnknown(t) && t.pos === "名詞" && HAN.test(t.surface);
@@ -523,8 +547,13 @@ function personsOf(c: Token[], before: Token[], after: Token | undefined, out: T
     k--;
     length += c[k].surface.length;
   }
-  // Keep the tokens before the name as they are (a place before 県知事, a company before 社長).
-  for (let x = 0; x < k; x++) if (isProper(c[x])) out.push(c[x]);
+  // The tokens before the name, up to the one that stopped the scan, are a chunk of their own (a
+  // place before 県知事, a company before 社長, 鈴木 before 三春町); that one stays only as a place
+  // or an organisation.
+  if (k > 0) {
+    personsOf(c.slice(0, k - 1), before, c.slice(k - 1, k + 1), out);
+    if (isProper(c[k - 1]) && !isPersonTag(c[k - 1])) out.push(c[k - 1]);
+  }
   const span = c.slice(k, m);
   const tail = (): void => {
     for (let x = m; x < c.length; x++) if (isProper(c[x])) out.push(c[x]);
@@ -535,10 +564,26 @@ function personsOf(c: Token[], before: Token[], after: Token | undefined, out: T
   const pieces = span.length >= 2 || (span.length === 1 && span[0].surface.length === 1);
   // Untagged pieces are a name when a title follows at the start of a chunk (孫社長, 角会長,
   // 孫正義氏) or a role precedes them (番組MCの魔裟斗).
+  // A name standing right before は「 (寺川/綾 は「…」): a surname-like place and one or two kanji.
+  const speakerSlot =
+    m === c.length &&
+    after.length === 2 &&
+    /^(?:は|が|も)$/.test(after[0].surface) &&
+    /^[「『]$/.test(after[1].surface) &&
+    span.length >= 2 &&
+    span.length <= 3 &&
+    isProper(span[0]) &&
+    span.slice(1).every((t) => t.surface.length === 1);
   const roleBefore = before.length === 2 && before[1].surface === "の" && PERSON_ROLES.includes(before[0].surface);
-  const untaggedOk = allHan && length <= 4 && k === 0 && ((titled && pieces) || (roleBefore && span.length >= 2 && (!after || after.pos === "助詞")));
+  // …at the start of the chunk, or after a team or place (巨人原辰徳監督) or a title.
+  const starts = k === 0 || (isProper(c[k - 1]) && (c[k - 1].pos2 === "組織" || c[k - 1].pos2 === "地域")) || isTitleToken(c[k - 1]);
+  const untaggedOk = allHan && length <= 4 && starts && ((titled && pieces) || (roleBefore && span.length >= 2 && (!after[0] || after[0].pos === "助詞")) || speakerSlot);
   if (!hasTag && !untaggedOk) {
     for (const t of span) if (isProper(t)) out.push(t);
+    return tail();
+  }
+  if (span.length === 1 && isPersonTag(span[0])) {
+    out.push(span[0]);
     return tail();
   }
   // Family name, then given name.
@@ -557,7 +602,8 @@ function personsOf(c: Token[], before: Token[], after: Token | undefined, out: T
     for (const t of span) if (isProper(t)) out.push(t);
     return tail();
   }
-  if (family) out.push(synth(family, span[0].start, "人名", "姓"));
+  // Pieces joined into a name with no given part (テリー/伊藤, 石/清水) name a person in full.
+  if (family) out.push(synth(family, span[0].start, "人名", !given && split >= 2 ? "一般" : "姓"));
   if (given) out.push(synth(given, span[split].start, "人名", "名"));
   tail();
 }
@@ -578,7 +624,16 @@ interface PersonCandidate extends Span {
   given: string;
 }
 
+/** Katakana words for kinds of people, not names, before さん or a title (ユーザーさん, スタッフさん). */
+const GENERIC_KATAKANA =
+  /^(?:ユーザー?|スタッフ|ファン|ゲスト|メンバー|キャスト|プロデューサー|ディレクター|マネージャー|ママ|パパ|オーナー|ドライバー|パートナー|ヒロイン|ヒーロー|アイドル|モデル|タレント|アーティスト|シェフ|コーチ|キャプテン|リーダー|チーム|クラブ)$/u;
 const AGE_AFTER = /^[（(]\d{1,3}(?:歳)?[）)]/u;
+/** A 3–5 kanji item of a 、-separated list (…した入江陵介、北島康介…): the shape of a full name. */
+const LIST_ITEM = /(^|[、，・\s\u3000]|[ぁ-ん])([\p{Script=Han}々]{3,5})(?=、|と|の|ら|、|そして)/gu;
+/** An appositive role and the name after it (女優の小雪が). */
+const ROLE_THEN_NAME = /(?:女優|俳優|歌手|タレント|芸人|声優|司会|キャスター|アナウンサー|MC|モデル)の([\p{Script=Han}々ァ-ヴー]{2,5}?)(?=が|は|も|、)/gu;
+/** A quoted name with an honorific: 「ぼん」さん. */
+const QUOTED_NAME = /「([^「」\s]{1,12})」(?:さん|氏|君|くん|ちゃん|様)/gu;
 const HAN_CHAR = /[\p{Script=Han}々〆ヶ]/u;
 const KANA_OR_HAN = /[\p{Script=Han}々〆ヶァ-ヴー]/u;
 /** A title right before a name (社長杉本, 監督・三池). */
@@ -613,7 +668,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       const name = m[1];
       const tok = placeTokenAt.get(start);
       if (isPlaceWord(name) || (tok && tok.surface === name)) continue;
-      if (name.length < 2 || /^ー/.test(name)) continue;
+      if (name.length < 2 || /^ー/.test(name) || GENERIC_KATAKANA.test(name)) continue;
       if (start > 0 && /[ァ-ヴー・]/.test(text[start - 1])) continue;
       const end = start + m[0].length;
       if (personTokenAt.has(end)) {
@@ -664,8 +719,9 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       // A family and a given name together are a person; a lone name needs a title, an age, a
       // role before it, or (for a Western name) katakana — a lone kanji family name is too
       // ambiguous (石, 林…), unless the text names the person in full elsewhere (step 4).
+      const whole = j - i === 1 && t.pos3 === "一般";
       if (name.length >= 2 || evidence) {
-        if ((family && given) || evidence || (katakana && name.length >= 2)) accepted.add(c);
+        if ((family && given) || whole || evidence || (katakana && name.length >= 2)) accepted.add(c);
       }
       i = j - 1;
     } else if (t.pos2 === "地域" && t.surface.length >= 2) {
@@ -693,7 +749,55 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       set.add(c.name);
     }
   }
-  for (const c of candidates) if (!accepted.has(c) && (knownNames.has(c.name) || families.has(c.name))) accepted.add(c);
+  // …and a name the alias table already knows as a person (a draft names 平岡 alone, the corpus
+  // 平岡拓晃 and 平岡).
+  for (const c of candidates) if (!accepted.has(c) && (knownNames.has(c.name) || families.has(c.name) || aliases.typeOf(c.name) === "person")) accepted.add(c);
+  // Names the dictionary does not know at all, from what stands around them: an item of a list of
+  // people (入江陵介、北島康介、松田丈志), a name after an appositive role that the text goes on to quote
+  // (女優の小雪が … 小雪は「…」), a quoted name with an honorific (「ぼん」さん).
+  for (const region of regions) {
+    const slice = text.slice(region.start, region.end);
+    for (const m of slice.matchAll(LIST_ITEM)) {
+      const start = region.start + (m.index ?? 0) + m[1].length;
+      const name = m[2];
+      const end = start + name.length;
+      if (candidates.some((c) => c.start < end && start < c.end)) continue;
+      const isPerson = (from: number, to: number) => [...accepted].some((c) => c.start >= from && c.end <= to && c.family && c.given);
+      const prevItem = /([^、]{2,8})、$/.exec(text.slice(Math.max(0, start - 9), start));
+      const nextItem = /^、([^、。]{2,8})/.exec(text.slice(end, end + 9));
+      const prevOk = prevItem !== null && isPerson(start - 1 - prevItem[1].length, start - 1);
+      const nextOk = nextItem !== null && isPerson(end + 1, end + 1 + nextItem[1].length);
+      if (!(prevOk || nextOk)) continue;
+      const c: PersonCandidate = { start, end, name, family: name.slice(0, 2), given: name.slice(2) };
+      candidates.push(c);
+      accepted.add(c);
+    }
+    for (const m of slice.matchAll(ROLE_THEN_NAME)) {
+      const name = m[1];
+      const start = region.start + (m.index ?? 0) + m[0].length - name.length;
+      const end = start + name.length;
+      if (candidates.some((c) => c.start < end && start < c.end)) continue;
+      if (!new RegExp(`${name}(?:は|が|も)[^。「]{0,30}「`, "u").test(text)) continue;
+      const c: PersonCandidate = { start, end, name, family: "", given: "" };
+      candidates.push(c);
+      accepted.add(c);
+    }
+    for (const m of slice.matchAll(QUOTED_NAME)) {
+      const start = region.start + (m.index ?? 0) + 1;
+      const c: PersonCandidate = { start, end: start + m[1].length, name: m[1], family: "", given: "" };
+      candidates.push(c);
+      accepted.add(c);
+    }
+  }
+  // Every accepted name's other mentions (小雪 again, 入江 alone).
+  for (const c of accepted) {
+    knownNames.add(c.name);
+    if (c.family && c.given && HAN_CHAR.test(c.family[0])) {
+      let set = families.get(c.family);
+      if (!set) families.set(c.family, (set = new Set()));
+      set.add(c.name);
+    }
+  }
   for (const c of accepted) raw.push({ start: c.start, end: c.end, text: c.name, type: "person", name: c.name });
   const spelled = [...new Set([...knownNames].filter((n) => HAN_CHAR.test(n[0]) && n.length >= 2).concat([...families.keys()].filter((f) => f.length >= 2)))];
   for (const region of regions) {

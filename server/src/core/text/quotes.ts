@@ -45,9 +45,16 @@ const TERM_AFTER = new RegExp(
 /** Words right before an opener that make the quote a title or a name (番組「…」, 映画『…』). */
 const TITLE_BEFORE =
   /(?:番組|映画|ドラマ|アニメ|曲|楽曲|主題歌|新曲|シングル|アルバム|作品|著書|書籍|小説|漫画|コミック|雑誌|誌|紙|コーナー|企画|イベント|キャンペーン|ブランド|サイト|アプリ|サービス|ゲーム|ユニット|部門|賞|大会|タイトル|テーマ|愛称|ボカロ曲|劇団|公演|舞台|映画祭|フェス|ツアー|特集|連載|コラム|カテゴリ|ドラマ|CM|ＣＭ|系|局|会社|店|商品|製品|機能|モデル)[\s\u3000]*$/u;
-/** Reported voices after a quote (「…」との声, などの反響, という質問): speech, but only their source speaks. */
-const VOICE_AFTER =
-  /^[\s\u3000]*(?:[)）][\s\u3000]*)?(?:など|とか)?(?:との|という|といった|などの|などと|など|と)[^。「『]{0,14}?(?:声|反響|意見|書き込|問い合わせ|質問|問い|ツッコミ|悲鳴|歓声|要望|つぶやき|ツイート|コメントが|コメントも|コメントを(?:寄せ|書き込)|意見が)/u;
+/** Reported voices after a quote (「…」との声, などのコメント, という質問): speech, but only their source speaks. */
+const VOICE_NOUN = "(?:声|反響|意見|書き込|問い合わせ|質問|問い|ツッコミ|悲鳴|歓声|要望|つぶやき|ツイート|コメント)";
+const VOICE_AFTER = new RegExp(
+  `^[\\s\\u3000]*(?:[)）][\\s\\u3000]*)?(?:(?:など|とか)?(?:との|という|といった|などの|などと|など)[^。「『]{0,14}?${VOICE_NOUN}|と[^。「『、]{1,14}?${VOICE_NOUN}(?:が|も|を|は|で))`,
+  "u",
+);
+/** `という`/`といった` + a noun that is not a kind of speech: the quote names that thing (「…」という新球団名). */
+const NAMING_AFTER = /^[\s\u3000]*(?:という|といった)[\s\u3000]*(?![^。、]{0,6}?(?:言葉|発言|声|質問|問い|コメント|意見|思い|気持ち|考え|メッセージ|一言|セリフ|台詞|答え|回答|返事|話|主張|指摘|批判|感想|説明|約束|決意|願い|叫び|つぶやき|ツイート|書き込))[^。、「]{0,8}?[\p{Script=Han}ァ-ヴー]{2,}(?:が|を|に|は|で|の|から|と|も)/u;
+/** An honorific or a noun right after the closing mark: the quote is a name (「ぼん」さん, 「演奏してみた」動画). */
+const NAME_AFTER = /^(?:さん|氏|君|くん|ちゃん|様|殿|[\p{Script=Han}ァ-ヴー]{1,6}(?:を|が|に|で|の|は|も|と|へ|や))/u;
 /** A question reported after a quote: its asker is only the one named as asking it. */
 const QUESTION_AFTER = /^[\s\u3000]*(?:(?:と|という|といった|との)[^。「『、]{0,6}?(?:質問|問い)|と[^。「『、]{0,8}?(?:尋ね|訊|聞か|聞い|聞き|問わ|問い|質問))/u;
 /** A passive verb after a quote (と訊かれ, と言われた): `Xに「…」` is then X's. */
@@ -55,9 +62,12 @@ const PASSIVE_AFTER = /^[\s\u3000]*と[^。「『、]{0,10}?(?:かれ|われ|ら
 /** A template with blanks (「一番○○なのはオレ」という質問), not anyone's words. */
 const TEMPLATE = /○○|〇〇|××|●●|△△|□□/u;
 /** A quote that reads as a clause (ends like a sentence), for quotes standing alone. */
-const CLAUSE_END = /(?:る|た|だ|い|う|す|ぬ|ない|ません|です|ます|よ|ね|か|な|わ|ぞ|ろう|しよう|っす|[！？!?。…wｗ笑）)])[\s\u3000]*$/u;
+const CLAUSE_END = /(?:る|た|だ|い|う|す|ぬ|ない|ません|です|ます|よ|ね|か|な|わ|ぞ|ろ|ろう|しよう|っす|[！？!?。…wｗ笑）)])[\s\u3000]*$/u;
+/** Words, not just digits and marks (「888888」 is applause). */
+const HAS_WORDS = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}A-Za-z]{2}/u;
 /** Speech and report verbs that can govern a quote in the same sentence. */
-export const SPEECH_VERBS = /述べ|語っ|語り|語る|話し|話す|表明|発言|主張|強調|明らかに|迫っ|迫る|投稿|説明|指摘|批判|訴え|答え|書き込|警告|発表|言及|反論|明言|断言|求め|要求|宣言|示唆|評価|呼びかけ|応じ|強調|述懐|言明|記者団に|伝え/u;
+export const SPEECH_VERBS =
+  /述べ|語っ|語り|語る|話し|話す|話した|表明|発言|主張|強調|明らかに|明か|迫っ|迫る|投稿|説明|指摘|批判|訴え|答え|書き込|警告|発表|言及|反論|明言|断言|求め|要求|宣言|示唆|評価|呼びかけ|応じ|述懐|言明|記者団に|伝え|振り返|告白|挨拶|回答|コメント|続け|切り出|つぶや|呟|叫|意気込|吐露|打ち明け|漏ら|熱弁|力説|激白|証言|報告|誓|絶賛|笑わせ|苦笑|言っ|言い|言う/u;
 /** Role nouns that introduce a quote without naming anyone (米高官「…」): speech, speaker unknown. */
 const ROLE_BEFORE = /(?:高官|当局者|関係者|報道官|首相|大統領|幹部|氏|外相|長官|代表|議員|政府|側|筋)[\s\u3000]*$/u;
 
@@ -129,9 +139,9 @@ const BARE_TITLE = new RegExp(`(?<![一-龥々ァ-ヴー・A-Za-z])(${PERSON_TIT
  * they say is nobody's in particular.
  */
 const GROUP_ACTOR =
-  /(?:ネット上|ネットユーザー|ネット民|ネット|ユーザー|視聴者|ファン|読者|観客|観衆|会場|来場者|聴衆|周囲|世間|一部報道|一部|批評家|報道陣|参加者|住民|国民|市民|掲示板|ツイッター上|ツイッター|Twitter上|Twitter|フォロワー|関係者|当局者|高官|側|政府|当局|首脳|両者|両国|各国|同国|大統領府|軍|省|府|スタッフ|記者団|記者|一同|メディア|専門家|識者|評論家|ファンら|出席者|選手ら|選手たち|チームメイト)(?:たち|ら|陣|の間|の間で|上|内|側)?(?=では|からは|からも|から|より|は|が|も|によると|によれば)/gu;
+  /(?:ネット上|ネットユーザー|ネット民|ネット|ユーザー|視聴者|ファン|読者|観客|観衆|会場|来場者|聴衆|周囲|世間|一部報道|一部|批評家|報道陣|参加者|住民|国民|市民|掲示板|ツイッター上|ツイッター|Twitter上|Twitter|フォロワー|関係者|当局者|高官|側|政府|当局|首脳|両者|両国|各国|同国|大統領府|軍|省|府|スタッフ|記者団|記者|一同|メディア|専門家|識者|評論家|ファンら|出席者|選手ら|選手たち|チームメイト|コメント|声|意見|反響)(?:たち|ら|陣|の間|の間で|上|内|側)?(?=では|からは|からも|から|より|は|が|も|によると|によれば|の(?:問い|質問|言葉|呼びかけ|発言|一言|コメント|声|意見|メッセージ))/gu;
 
-type Marker = "topic" | "subject" | "source" | "iwaku" | "dative" | "possessive" | "direct" | "end" | "other";
+type Marker = "topic" | "subject" | "source" | "iwaku" | "dative" | "possessive" | "direct" | "end" | "and" | "other";
 
 interface Actor {
   start: number;
@@ -156,6 +166,7 @@ function markerAt(text: string, at: number, limit: number): Marker {
   if (/^の/.test(after)) return "possessive";
   if (/^[\s\u3000]*[「『“]/.test(after)) return "direct";
   if (/^(?:だ|で(?!は)|、)/.test(after)) return "end";
+  if (/^(?:と[、,]|や)/.test(after)) return "and";
   return "other";
 }
 
@@ -293,14 +304,15 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       const termAfter = TERM_AFTER.test(after);
       const speechAfter = termAfter ? null : SPEECH_AFTER.exec(after);
       const voice = !termAfter && VOICE_AFTER.test(after);
-      const question = !termAfter && (QUESTION_AFTER.test(after) || (/[？?]$/.test(inner) && !!speechAfter));
+      const question = !termAfter && QUESTION_AFTER.test(after);
+      const naming = !voice && !question && ((NAMING_AFTER.test(after) && !CLAUSE_END.test(inner)) || (NAME_AFTER.test(after) && !speechAfter));
       const outletBefore = actors.some((a) => a.kind === "organization" && /^[\s\u3000]*$/.test(text.slice(a.end, openAt)));
       const titleBefore = TITLE_BEFORE.test(beforeText) || outletBefore;
       if (speechAfter || voice) kind = "speech";
 
       // A name in parentheses right after the quote: 「…」（松田）.
       const paren = /^[（(]([^）)「」]{1,10})[）)]/.exec(after);
-      if (paren && !termAfter) {
+      if (paren && !termAfter && r.mark !== "『") {
         const at = afterStart + 1;
         const p = persons.find((x) => x.start === at);
         const name = p ? p.canonical : /^[\p{Script=Han}々ァ-ヴー・]{1,8}$/u.test(paren[1]) && !PAREN_NOT_NAME.test(paren[1]) ? paren[1] : null;
@@ -310,17 +322,23 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
           own = true;
         }
       }
-      // The actor right after と (「…」とトランプ氏), or modified by the quote's verb phrase (「…」と語った長友。).
-      if (!speaker && speechAfter && !voice) {
-        const at = afterStart + speechAfter[0].length;
-        const next = actors.find((a) => a.start >= at && a.start <= at + 24);
-        if (next) {
+      // The actor right after と (「…」とトランプ氏), or modified by the quote's verb phrase (「…」と語った長友。),
+      // or whose words they are called (「…」吉高由里子の問いに, 「…」とのファンの声).
+      if (!speaker && !termAfter && !naming) {
+        const at = afterStart + (speechAfter ? speechAfter[0].length : 0);
+        for (const next of actors) {
+          if (next.start < afterStart) continue;
+          if (next.start > at + 30) break;
           const between = text.slice(at, next.start);
-          const direct = next.start <= at + 2 && /^[\s\u3000、]*$/.test(between);
-          const modified = !/[、。「『]/.test(between) && /(?:[るたすくうぐぶむぬつ]|ている|ていた|てる|てた)$/.test(between) && ["topic", "subject", "end", "other"].includes(next.marker);
-          if ((direct || modified) && next.kind !== "organization") {
+          if (/[、。「『]/.test(between)) break;
+          const direct = speechAfter !== null && next.start <= at + 2 && /^[\s\u3000]*$/.test(between);
+          const modified = (speechAfter !== null || kind === "speech" || SPEECH_VERBS.test(between)) && /(?:[るたすくうぐぶむぬつ]|ている|ていた|てる|てた)$/.test(between) && ["topic", "subject", "end", "and"].includes(next.marker);
+          const owner = next.marker === "possessive" && /^(?:の|いう|いった)?[^、。「『]{0,8}$/.test(between) && /^の(?:問い|質問|言葉|呼びかけ|発言|一言|コメント|声|意見|メッセージ)/.test(text.slice(next.at, next.at + 6));
+          if ((direct || modified || owner) && next.kind !== "organization") {
             speaker = next.name === null ? null : { name: next.name, span: next.span };
             own = true;
+            kind = "speech";
+            break;
           }
         }
       }
@@ -350,8 +368,8 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       // A clause-like quote in a sentence with a speech verb after it is speech even without と.
       if (kind === "term" && !termAfter && inner.length >= 6 && CLAUSE_END.test(inner) && SPEECH_VERBS.test(after)) kind = "speech";
       // A quote standing alone as a sentence, worded as one, is someone's words.
-      if (kind === "term" && standalone && inner.length >= 5 && CLAUSE_END.test(inner)) kind = "speech";
-      if (TEMPLATE.test(inner) || (titleBefore && !own && !speechAfter) || termAfter) {
+      if (kind === "term" && standalone && inner.length >= 5 && (CLAUSE_END.test(inner) || (inner.length >= 8 && /[はがをにでも]/.test(inner)))) kind = "speech";
+      if (TEMPLATE.test(inner) || !HAS_WORDS.test(inner) || (titleBefore && !own && !speechAfter) || termAfter || naming) {
         kind = "term";
       }
       if (kind === "speech" && !own && !unnamed && !voice && !question) {
@@ -362,8 +380,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
         const topics = actors.filter((a) => a.end <= openAt && a.marker === "topic");
         const clauseTopic = topics.filter((a) => a.start >= clauseStart);
         const clauseSubject = actors.filter((a) => a.start >= clauseStart && a.end <= openAt && a.marker === "subject");
-        const later = actors.filter((a) => a.start >= afterStart && (a.marker === "topic" || a.marker === "subject"));
-        const found = clauseTopic[clauseTopic.length - 1] ?? topics[topics.length - 1] ?? clauseSubject[clauseSubject.length - 1] ?? later[0];
+        const found = clauseTopic[clauseTopic.length - 1] ?? topics[topics.length - 1] ?? clauseSubject[clauseSubject.length - 1];
         if (found) speaker = found.name === null ? null : { name: found.name, span: found.span };
         else if (carried) speaker = carried.speaker;
       } else if (kind === "speech" && !own && (voice || question)) {
@@ -408,7 +425,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
         sentence: si,
         mark: q.raw.mark,
       });
-      if (q.kind === "speech" && speaker && !q.question) spoke = { name: speaker.name, span: speaker.span };
+      if (q.kind === "speech" && speaker && !q.question && !/[？?]$/.test(inner)) spoke = { name: speaker.name, span: speaker.span };
     }
     // What the next sentences inherit: this sentence's topic person, else its last speaker, else a
     // person it ends on (…と語った長友。); a collective topic with no person leaves no one.
