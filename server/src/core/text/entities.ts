@@ -318,9 +318,19 @@ export class AliasTable {
     return copy;
   }
 
-  /** True when two names are in the same cluster. */
+  /**
+   * True when two names are in the same cluster, or when one is a Japanese family name and the other
+   * a full name that starts with it (加藤 and 加藤浩次 may be one person even where the corpus has two
+   * 加藤: a bare family name never contradicts a full name).
+   */
   same(a: string, b: string): boolean {
-    return this.key(a) === this.key(b);
+    const ka = this.key(a);
+    const kb = this.key(b);
+    if (ka === kb) return true;
+    const x = aliasKey(a);
+    const y = aliasKey(b);
+    const [short, long] = x.length <= y.length ? [x, y] : [y, x];
+    return kanjiLed(short) && short.length <= 4 && long.length - short.length <= 4 && long.length > short.length && long.startsWith(short) && this.types.get(short) === "person";
   }
 
   /** Person spelling keys seen so far (used to find bare mentions such as トランプ政権). */

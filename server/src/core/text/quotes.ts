@@ -54,7 +54,7 @@ const VOICE_AFTER = new RegExp(
 /** `という`/`といった` + a noun that is not a kind of speech: the quote names that thing (「…」という新球団名). */
 const NAMING_AFTER = /^[\s\u3000]*(?:という|といった)[\s\u3000]*(?![^。、]{0,6}?(?:言葉|発言|声|質問|問い|コメント|意見|思い|気持ち|考え|メッセージ|一言|セリフ|台詞|答え|回答|返事|話|主張|指摘|批判|感想|説明|約束|決意|願い|叫び|つぶやき|ツイート|書き込))[^。、「]{0,8}?[\p{Script=Han}ァ-ヴー]{2,}(?:が|を|に|は|で|の|から|と|も)/u;
 /** An honorific or a noun right after the closing mark: the quote is a name (「ぼん」さん, 「演奏してみた」動画). */
-const NAME_AFTER = /^(?:さん|氏|君|くん|ちゃん|様|殿|[\p{Script=Han}ァ-ヴー]{1,6}(?:を|が|に|で|の|は|も|と|へ|や))/u;
+const NAME_AFTER = /^(?:さん|氏|君|くん|ちゃん|様|殿|[\p{Script=Han}ァ-ヴー]{1,6}(?:を|が|に|で|の|は|も|へ|や))/u;
 /** A question reported after a quote: its asker is only the one named as asking it. */
 const QUESTION_AFTER = /^[\s\u3000]*(?:(?:と|という|といった|との)[^。「『、]{0,6}?(?:質問|問い)|と[^。「『、]{0,8}?(?:尋ね|訊|聞か|聞い|聞き|問わ|問い|質問))/u;
 /** A passive verb after a quote (と訊かれ, と言われた): `Xに「…」` is then X's. */
@@ -305,7 +305,8 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       const speechAfter = termAfter ? null : SPEECH_AFTER.exec(after);
       const voice = !termAfter && VOICE_AFTER.test(after);
       const question = !termAfter && QUESTION_AFTER.test(after);
-      const naming = !voice && !question && ((NAMING_AFTER.test(after) && !CLAUSE_END.test(inner)) || (NAME_AFTER.test(after) && !speechAfter));
+      const entityAfter = (ctx.entities ?? allPersons).some((e) => e.start === afterStart);
+      const naming = !voice && !question && ((NAMING_AFTER.test(after) && !CLAUSE_END.test(inner)) || (r.open >= 0 && !entityAfter && NAME_AFTER.test(after) && !speechAfter));
       const outletBefore = actors.some((a) => a.kind === "organization" && /^[\s\u3000]*$/.test(text.slice(a.end, openAt)));
       const titleBefore = TITLE_BEFORE.test(beforeText) || outletBefore;
       if (speechAfter || voice) kind = "speech";
@@ -332,7 +333,8 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
           const between = text.slice(at, next.start);
           if (/[、。「『]/.test(between)) break;
           const direct = speechAfter !== null && next.start <= at + 2 && /^[\s\u3000]*$/.test(between);
-          const modified = (speechAfter !== null || kind === "speech" || SPEECH_VERBS.test(between)) && /(?:[るたすくうぐぶむぬつ]|ている|ていた|てる|てた)$/.test(between) && ["topic", "subject", "end", "and"].includes(next.marker);
+          // …but not the one a passive verb modifies (「…」と訊かれた平岡は: the one asked).
+          const modified = !PASSIVE_AFTER.test(after) && (speechAfter !== null || kind === "speech" || SPEECH_VERBS.test(between)) && /(?:[るたすくうぐぶむぬつ]|ている|ていた|てる|てた)$/.test(between) && ["topic", "subject", "end", "and"].includes(next.marker);
           const owner = next.marker === "possessive" && /^(?:の|いう|いった)?[^、。「『]{0,8}$/.test(between) && /^の(?:問い|質問|言葉|呼びかけ|発言|一言|コメント|声|意見|メッセージ)/.test(text.slice(next.at, next.at + 6));
           if ((direct || modified || owner) && next.kind !== "organization") {
             speaker = next.name === null ? null : { name: next.name, span: next.span };
@@ -380,7 +382,15 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
         const topics = actors.filter((a) => a.end <= openAt && a.marker === "topic");
         const clauseTopic = topics.filter((a) => a.start >= clauseStart);
         const clauseSubject = actors.filter((a) => a.start >= clauseStart && a.end <= openAt && a.marker === "subject");
-        const found = clauseTopic[clauseTopic.length - 1] ?? topics[topics.length - 1] ?? clauseSubject[clauseSubject.length - 1];
+        // A topic or subject after the quote whose own verb is one of speech (「…」と、プーチン氏は述べた;
+        // a headline's 「…」…ゼレンスキー大統領が表明), not one that opens a quote of its own.
+        const later = actors.find((a) => {
+          if (a.start < afterStart || (a.marker !== "topic" && a.marker !== "subject")) return false;
+          if (raws.some((x) => x.open > afterStart && x.open < a.start)) return false;
+          const rest = /^[^、。「『]*/.exec(text.slice(a.at, s.end))![0];
+          return SPEECH_VERBS.test(rest);
+        });
+        const found = clauseTopic[clauseTopic.length - 1] ?? topics[topics.length - 1] ?? clauseSubject[clauseSubject.length - 1] ?? later;
         if (found) speaker = found.name === null ? null : { name: found.name, span: found.span };
         else if (carried) speaker = carried.speaker;
       } else if (kind === "speech" && !own && (voice || question)) {
