@@ -333,6 +333,12 @@ export class AliasTable {
     return kanjiLed(short) && short.length <= 4 && long.length - short.length <= 4 && long.length > short.length && long.startsWith(short) && this.types.get(short) === "person";
   }
 
+  /** True once any person has been observed. */
+  hasPersons(): boolean {
+    for (const t of this.types.values()) if (t === "person") return true;
+    return false;
+  }
+
   /** Person spelling keys seen so far (used to find bare mentions such as トランプ政権). */
   personKeys(): Set<string> {
     const out = new Set<string>();
@@ -642,6 +648,10 @@ const AGE_AFTER = /^[（(]\d{1,3}(?:歳)?[）)]/u;
 const LIST_ITEM = /(^|[、，・\s\u3000]|[ぁ-ん])([\p{Script=Han}々]{3,5})(?=、|と|の|ら|、|そして)/gu;
 /** An appositive role and the name after it (女優の小雪が). */
 const ROLE_THEN_NAME = /(?:女優|俳優|歌手|タレント|芸人|声優|司会|キャスター|アナウンサー|MC|モデル)の([\p{Script=Han}々ァ-ヴー]{2,5}?)(?=が|は|も|、)/gu;
+/** A role and a Western full name after it (エースのユニス・マフムード, 監督・ジョン・スミス). */
+const ROLE_THEN_FOREIGN = new RegExp(`(?:${PERSON_ROLES.join("|")})(?:の|・)([ァ-ヴー]{2,}(?:[・＝][ァ-ヴー]{2,})+)(?![ァ-ヴー・＝])`, "gu");
+/** A kanji name the alias table may know (入江陵介, in a draft that gives no other clue). */
+const KANJI_RUN = /(?<![\p{Script=Han}々])[\p{Script=Han}々]{2,5}(?![\p{Script=Han}々])/gu;
 /** A quoted name with an honorific: 「ぼん」さん. */
 const QUOTED_NAME = /「([^「」\s]{1,12})」(?:さん|氏|君|くん|ちゃん|様)/gu;
 const HAN_CHAR = /[\p{Script=Han}々〆ヶ]/u;
@@ -730,8 +740,10 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       // role before it, or (for a Western name) katakana — a lone kanji family name is too
       // ambiguous (石, 林…), unless the text names the person in full elsewhere (step 4).
       const whole = j - i === 1 && t.pos3 === "一般";
+      // A lone katakana name must stand as a word: ニコニコ動画 is no person.
+      const standsAlone = !/^[\p{Script=Han}ァ-ヴー]/u.test(after) || titleAt(end);
       if (name.length >= 2 || evidence) {
-        if ((family && given) || whole || evidence || (katakana && name.length >= 2)) accepted.add(c);
+        if ((family && given) || whole || evidence || (katakana && name.length >= 2 && standsAlone)) accepted.add(c);
       }
       i = j - 1;
     } else if (t.pos2 === "地域" && t.surface.length >= 2) {
@@ -791,6 +803,27 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       const c: PersonCandidate = { start, end, name, family: "", given: "" };
       candidates.push(c);
       accepted.add(c);
+    }
+    for (const m of slice.matchAll(ROLE_THEN_FOREIGN)) {
+      const name = m[1];
+      const start = region.start + (m.index ?? 0) + m[0].length - name.length;
+      const c: PersonCandidate = { start, end: start + name.length, name, family: "", given: "" };
+      if (candidates.some((x) => x.start < c.end && c.start < x.end)) continue;
+      candidates.push(c);
+      accepted.add(c);
+    }
+    // A name the alias table knows as a person (from the corpus, when a draft is analysed).
+    if (aliases.hasPersons()) {
+      for (const m of slice.matchAll(KANJI_RUN)) {
+        let name = m[0];
+        const start = region.start + (m.index ?? 0);
+        for (const t of PERSON_TITLES) if (name.length > t.length + 1 && name.endsWith(t)) name = name.slice(0, -t.length);
+        if (name.length < 3 || aliases.typeOf(name) !== "person") continue;
+        const c: PersonCandidate = { start, end: start + name.length, name, family: "", given: "" };
+        if (candidates.some((x) => x.start < c.end && c.start < x.end)) continue;
+        candidates.push(c);
+        accepted.add(c);
+      }
     }
     for (const m of slice.matchAll(QUOTED_NAME)) {
       const start = region.start + (m.index ?? 0) + 1;

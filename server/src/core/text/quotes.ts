@@ -33,7 +33,7 @@ const CLOSER_TO_OPENER: Record<string, string> = { "」": "「", "』": "『", "
 const QUOTE_CODES = new Set([...Object.keys(PAIRS), ...Object.keys(CLOSER_TO_OPENER), '"'].map((c) => c.charCodeAt(0)));
 
 /** `と` and its variants right after a quote that make it reported speech. */
-const SPEECH_AFTER = /^[\s\u3000]*(?:[)）][\s\u3000]*)?(?:など|とも|なども|などとも)?(?:だ|です)?(?:と(?![\s\u3000]*[「『“])|って|との|という)/u;
+const SPEECH_AFTER = /^[\s\u3000]*(?:[)）][\s\u3000]*)?(?:など|とも|なども|などとも)?(?:だ|です)?(?:と(?![\s\u3000]*[「『])|って|との|という)/u;
 /** A と that names or titles the quoted words rather than reports them (と題した, として, という番組). */
 const TERM_AFTER = new RegExp(
   "^[\\s\\u3000]*(?:と(?:題|銘打|名付|命名|呼ば|呼ぶ|呼んで|して|書かれ|記され|描かれ|印字|プリント|共に|ともに|一緒|同じ|比べ|並|対戦|コラボ|" +
@@ -62,7 +62,7 @@ const PASSIVE_AFTER = /^[\s\u3000]*と[^。「『、]{0,10}?(?:かれ|われ|ら
 /** A template with blanks (「一番○○なのはオレ」という質問), not anyone's words. */
 const TEMPLATE = /○○|〇〇|××|●●|△△|□□/u;
 /** A quote that reads as a clause (ends like a sentence), for quotes standing alone. */
-const CLAUSE_END = /(?:る|た|だ|い|う|す|ぬ|ない|ません|です|ます|よ|ね|か|な|わ|ぞ|ろ|ろう|しよう|っす|[！？!?。…wｗ笑）)])[\s\u3000]*$/u;
+const CLAUSE_END = /(?:る|た|だ|い|う|す|ぬ|ない|ません|です|ます|よ|ね|か|な|わ|ぞ|ろ|ろう|しよう|っす|[！？!?。…wｗ]|[（(]笑[）)])[\s\u3000]*$/u;
 /** Words, not just digits and marks (「888888」 is applause). */
 const HAS_WORDS = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}A-Za-z]{2}/u;
 /** Speech and report verbs that can govern a quote in the same sentence. */
@@ -133,7 +133,7 @@ const TITLE_BEFORE_NAME = new RegExp(`(${TITLE_ALT}|司会|MC|キャスター|�
 /** 同氏, 同会長: the person last named (with that title). */
 const ANAPHOR = new RegExp(`同(${PERSON_TITLES.filter((t) => /^[一-龥]/.test(t)).join("|")})`, "gu");
 /** A title standing alone as an actor (知事は, 会長が): the person last named with it. */
-const BARE_TITLE = new RegExp(`(?<![一-龥々ァ-ヴー・A-Za-z])(${PERSON_TITLES.filter((t) => /^[一-龥]/.test(t) && t.length >= 2).join("|")}|司会|司会者|MC)(?=は|が|も|から|より)`, "gu");
+const BARE_TITLE = new RegExp(`(?<![一-龥々ァ-ヴー・A-Za-zのな])(${PERSON_TITLES.filter((t) => /^[一-龥]/.test(t) && t.length >= 2).join("|")}|司会|司会者|MC)(?=は|が|も|から|より)`, "gu");
 /**
  * Collective and unnamed voices (ネット上では, ファンからは, ロシア側は, 両首脳は, 関係者によると): what
  * they say is nobody's in particular.
@@ -174,10 +174,13 @@ function markerAt(text: string, at: number, limit: number): Marker {
 function actorsOf(text: string, s: Sentence, quoteSpans: Span[], ctx: { persons: EntityMention[]; orgs: EntityMention[] }, history: PersonRef[]): Actor[] {
   const out: Actor[] = [];
   const outside = (a: Span) => !within(a, quoteSpans) && !quoteSpans.some((q) => a.start < q.end && q.start < a.end);
+  // A quoted name with an honorific (「ぼん」さんは) is an actor, though inside quote marks.
+  const quotedName = (p: Span) => quoteSpans.some((q) => q.start === p.start && q.end === p.end) && /^」(?:さん|氏|君|くん|ちゃん|様)/.test(text.slice(p.end, p.end + 3));
   for (const p of ctx.persons) {
-    if (!outside(p)) continue;
-    const m = AFTER_NAME.exec(text.slice(p.end, Math.min(s.end, p.end + 16)));
-    const at = p.end + (m ? m[0].length : 0);
+    const quoted = quotedName(p);
+    if (!outside(p) && !quoted) continue;
+    const m = AFTER_NAME.exec(text.slice(p.end + (quoted ? 1 : 0), Math.min(s.end, p.end + 16)));
+    const at = p.end + (quoted ? 1 : 0) + (m ? m[0].length : 0);
     out.push({ start: p.start, end: p.end, at, marker: markerAt(text, at, s.end), name: p.canonical, kind: "person", span: { start: p.start, end: p.end } });
   }
   for (const o of ctx.orgs) {
@@ -195,6 +198,8 @@ function actorsOf(text: string, s: Sentence, quoteSpans: Span[], ctx: { persons:
       const end = start + m[0].length;
       if (taken(start, end) || !outside({ start, end })) continue;
       const ref = resolveTitle(history, m[1], start, re === ANAPHOR);
+      // An unresolved 選手が is people in general; an unresolved 首相は or 司会から is an unnamed one.
+      if (!ref && re === BARE_TITLE && /^(?:選手|投手|コーチ|記者|アナ|キャスター|先生|医師|弁護士|議員|社員|職員)$/.test(m[1])) continue;
       out.push({ start, end, at: end, marker: markerAt(text, end, s.end), name: ref ? ref.name : null, kind: ref ? "person" : "group", span: ref ? ref.span : { start, end } });
     }
   }
@@ -278,7 +283,9 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       if (within(p, quoteSpans)) continue;
       const after = AFTER_NAME.exec(text.slice(p.end, Math.min(s.end, p.end + 16)));
       const before = TITLE_BEFORE_NAME.exec(text.slice(Math.max(s.start, p.start - 10), p.start));
-      history.push({ name: p.canonical, title: after?.[1] ?? before?.[1] ?? null, span: { start: p.start, end: p.end } });
+      // An office (県知事, 会長) says more than an honorific (氏) for finding 知事は and 同会長 later.
+      const office = after?.[1] && !/^(?:氏|さん|様|君|くん|ちゃん)$/.test(after[1]) ? after[1] : null;
+      history.push({ name: p.canonical, title: office ?? before?.[1] ?? after?.[1] ?? null, span: { start: p.start, end: p.end } });
     }
     const actors = actorsOf(text, s, quoteSpans, { persons, orgs }, history);
     if (carried && s.paragraph - carried.paragraph > 1) carried = null;
@@ -334,7 +341,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
           if (/[、。「『]/.test(between)) break;
           const direct = speechAfter !== null && next.start <= at + 2 && /^[\s\u3000]*$/.test(between);
           // …but not the one a passive verb modifies (「…」と訊かれた平岡は: the one asked).
-          const modified = !PASSIVE_AFTER.test(after) && (speechAfter !== null || kind === "speech" || SPEECH_VERBS.test(between)) && /(?:[るたすくうぐぶむぬつ]|ている|ていた|てる|てた)$/.test(between) && ["topic", "subject", "end", "and"].includes(next.marker);
+          const modified = !PASSIVE_AFTER.test(after) && (speechAfter !== null || kind === "speech" || (CLAUSE_END.test(inner) && inner.length >= 6 && SPEECH_VERBS.test(between))) && /(?:[るたすくうぐぶむぬつ]|ている|ていた|てる|てた)$/.test(between) && ["topic", "subject", "end", "and"].includes(next.marker);
           const owner = next.marker === "possessive" && /^(?:の|いう|いった)?[^、。「『]{0,8}$/.test(between) && /^の(?:問い|質問|言葉|呼びかけ|発言|一言|コメント|声|意見|メッセージ)/.test(text.slice(next.at, next.at + 6));
           if ((direct || modified || owner) && next.kind !== "organization") {
             speaker = next.name === null ? null : { name: next.name, span: next.span };
