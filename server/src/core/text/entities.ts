@@ -471,7 +471,7 @@ function chunkEntities(c: Token[], before: Token[], after: Token[], out: Token[]
   // an organisation (トムソンロイター・ジャパン).
   let orgFrom = -1;
   let orgTo = -1;
-  const foreign = (t: Token): boolean => KATAKANA_WORD.test(t.surface) || LATIN_WORD.test(t.surface) || t.surface === "・";
+  const foreign = (t: Token): boolean => /^[ァ-ヴヵヶー・＝]+$/u.test(t.surface) || LATIN_WORD.test(t.surface);
   for (let a = 0; a < c.length && orgTo < 0; a++) {
     if (!foreign(c[a])) continue;
     let b = a;
