@@ -313,7 +313,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       const voice = !termAfter && VOICE_AFTER.test(after);
       const question = !termAfter && QUESTION_AFTER.test(after);
       const entityAfter = (ctx.entities ?? allPersons).some((e) => e.start === afterStart);
-      const naming = !voice && !question && ((NAMING_AFTER.test(after) && !CLAUSE_END.test(inner)) || (r.open >= 0 && !entityAfter && NAME_AFTER.test(after) && !speechAfter));
+      const naming = !voice && !question && ((NAMING_AFTER.test(after) && !(inner.length >= 6 && CLAUSE_END.test(inner))) || (r.open >= 0 && !entityAfter && NAME_AFTER.test(after) && !speechAfter));
       const outletBefore = actors.some((a) => a.kind === "organization" && /^[\s\u3000]*$/.test(text.slice(a.end, openAt)));
       const titleBefore = TITLE_BEFORE.test(beforeText) || outletBefore;
       if (speechAfter || voice) kind = "speech";
@@ -323,7 +323,16 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       if (paren && !termAfter && r.mark !== "『") {
         const at = afterStart + 1;
         const p = persons.find((x) => x.start === at);
-        const name = p ? p.canonical : /^[\p{Script=Han}々ァ-ヴー・]{1,8}$/u.test(paren[1]) && !PAREN_NOT_NAME.test(paren[1]) ? paren[1] : null;
+        // A name the analysis did not tag counts when the quote reads as someone's words and the text
+        // names it elsewhere too (寺川綾 … 「…」（寺川）), not for a product's maker or a gloss.
+        const raw = paren[1];
+        const plausible =
+          /^[\p{Script=Han}々ァ-ヴー・]{1,6}$/u.test(raw) &&
+          !PAREN_NOT_NAME.test(raw) &&
+          !/(?:製|版|編|社|県|市|町|村|語|訳|作|著|監督|提供|撮影|写真|画像|出典)$/.test(raw) &&
+          (CLAUSE_END.test(inner) || /[はがをにでも]/.test(inner)) &&
+          text.indexOf(raw) !== text.lastIndexOf(raw);
+        const name = p ? p.canonical : plausible ? raw : null;
         if (name) {
           speaker = { name, span: p ? { start: p.start, end: p.end } : { start: at, end: at + paren[1].length } };
           kind = "speech";
