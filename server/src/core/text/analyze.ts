@@ -66,8 +66,8 @@ export const ANALYSIS_VERSION = "2";
 export function analyzeText(text: string, regions: Span[], context: AnalyzeContext): AnalyzedText {
   const aliases = context.aliases ?? new AliasTable();
   const sentences = splitSentences(text, regions);
-  // Only extractEntities reads tokens, and only 名詞,固有名詞 ones: a tokenizer may return just those
-  // (the corpus workers do, see tokenizerWorker.ts).
+  // Only extractEntities reads tokens, and only what selectEntityTokens keeps of each clause: a
+  // tokenizer may return just that (the corpus workers do, see tokenizerWorker.ts).
   const tokens: Token[] = [];
   for (const s of sentences) {
     for (const t of context.tokenizer.tokenize(s.text)) tokens.push({ ...t, start: t.start + s.start });
