@@ -35,6 +35,14 @@ published: 2013-07-02
 カメラは約800万画素で、価格は4万2800円から。発売は7月中旬を予定している。
 `;
 
+const PROFILE = `---
+key: profile-c
+title: 星空を撮る記者
+published: 2013-08-01
+---
+写真家の山田一郎氏は東京大学を卒業後、朝日新聞社入社。大阪本社への異動をきっかけに、星景写真を撮り始めた。
+`;
+
 let dir: string;
 let tokenizer: Tokenizer;
 let built: BuildCorpusResult;
@@ -44,6 +52,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), "shutten-claims-"));
   writeFileSync(join(dir, "sports.md"), SPORTS);
   writeFileSync(join(dir, "gadget.md"), GADGET);
+  writeFileSync(join(dir, "profile.md"), PROFILE);
   tokenizer = await loadTokenizer();
   built = await buildCorpus({ corpusDir: dir, tokenizer, cache: null });
   index = new CorpusIndex(built.sources, built.problems);
@@ -81,5 +90,15 @@ describe("names under paraphrase", () => {
 
   it("the right country in a reworded sentence stays quiet", () => {
     assert.deepEqual(claims("決勝で日本を破ったのは、ブラジルのシルバ選手だった[@sports-a]。"), []);
+  });
+});
+
+describe("the one name a reworded sentence changes", () => {
+  it("an organisation the source never names, where the passage names one other, is reported", () => {
+    assert.deepEqual(claims("山田一郎氏は読売新聞社に入社し、大阪本社への異動を機に星景写真を始めた[@profile-c]。"), ["entity-mismatch:読売新聞社"]);
+  });
+
+  it("the same organisation in other words stays quiet", () => {
+    assert.deepEqual(claims("山田一郎氏は朝日新聞社に入社し、大阪本社への異動を機に星景写真を始めた[@profile-c]。"), []);
   });
 });

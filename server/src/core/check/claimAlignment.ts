@@ -319,6 +319,33 @@ function pairMention<T extends Span>(
   return none;
 }
 
+/** Case particles that mark what part a name plays in its clause. */
+const CASE_PARTICLE = /^[のでにがをはともへや]$/u;
+
+/** The character right after a draft entity, in its sentence's plain text. */
+function particleAfter(plain: string, e: EntityMention, mentions: PlainMention<EntityMention>[]): string {
+  const at = mentions.find((x) => x.mention === e);
+  return at ? plain.charAt(at.end) : "";
+}
+
+/** Same part in the clause: the same case particle, or no particle on one side (a compound). */
+function sameParticle(a: string, b: string): boolean {
+  return !CASE_PARTICLE.test(a) || !CASE_PARTICLE.test(b) || a === b;
+}
+
+/** Whether a text (normalised) names an entity in the spelling given or its cluster's display name. */
+function namedIn(e: EntityMention, normalizedText: string): boolean {
+  return normalizedText.includes(normalizeForMatch(e.canonical)) || normalizedText.includes(normalizeForMatch(e.text));
+}
+
+/** A source's whole text, normalised for matching, once per source object. */
+const sourceTexts = new WeakMap<IndexedSource, string>();
+function sourceText(source: IndexedSource): string {
+  let t = sourceTexts.get(source);
+  if (t === undefined) sourceTexts.set(source, (t = normalizeForMatch(source.text)));
+  return t;
+}
+
 const RANGE_BOUNDARY = /^(?:以降|以来|から|まで|より|前|後|ごろ|頃)/;
 
 /** Passages within this much coverage of the best one are consulted for a slot the best one lacks. */
@@ -388,9 +415,21 @@ export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEnt
       skipTitle: (e) => e.type === "person",
       ownSentence: true,
       // The passage may spell the name in a way the analysis did not tag; its words settle it.
-      presentInText: (d, text) => text.includes(normalizeForMatch(d.canonical)) || text.includes(normalizeForMatch(d.text)),
+      presentInText: (d, text) => namedIn(d, text),
+      // A name the cited source never uses, in a reworded sentence whose passage names exactly one
+      // other of the same kind the draft does not name, stands in that one's place (読売新聞社に入社
+      // against 朝日新聞社入社後).
+      // Both names must also play the same grammatical part: the same case particle after them
+      // (モスクワで開催 / サンクトペテルブルクで開かれ), unless one is part of a compound (朝日新聞社入社).
+      sameRole: (d, s, source) => !namedIn(d, sourceText(source)) && sameParticle(particleAfter(sentence.plain, d, m.entities), source.text.charAt(s.end)),
     };
-    result.entities = entities.map((d) => pairMention(entityRules, i, sentence.plain, d, 0, passages, (s) => s.entities, terms));
+    // How many names of each kind the draft gives that no cited source uses: the single-slot rule
+    // applies only when one name of its kind is unaccounted for.
+    const cols = cited.map((k) => index.get(k)).filter((x): x is IndexedSource => !!x);
+    const absent = entities.filter((e) => !cols.some((src) => namedIn(e.mention, sourceText(src))));
+    result.entities = entities.map((d) =>
+      pairMention(entityRules, i, sentence.plain, d, absent.filter((e) => e.mention.type === d.mention.type).length, passages, (s) => s.entities, terms),
+    );
   });
   return out;
 }
