@@ -127,7 +127,10 @@ function within(s: Span, spans: Span[]): boolean {
 
 /** What may stand between a name and its particle: a title (with 前/元 and an office), an age, an honorific. */
 const TITLE_ALT = PERSON_TITLES.join("|");
-const AFTER_NAME = new RegExp(`^(?:[・\\s\\u3000]?(?:前|元|現|新)?[一-龥]{0,4}?(${TITLE_ALT}))?(?:[（(]\\d{1,3}(?:歳)?[）)])?(?:氏|さん|様|君|くん|ちゃん)?`, "u");
+const AFTER_NAME = new RegExp(
+  `^(?:[・\\s\\u3000]?(?:前|元|現|新)?[一-龥]{0,4}?(${TITLE_ALT}))?(?:[（(](?:[^（）()「」]{0,12}?\\d{1,3}(?:歳|才)?[^（）()「」]{0,10}|仮名)[）)])?(?:氏|さん|様|君|くん|ちゃん)?`,
+  "u",
+);
 /** A title or role right before a name (佐賀県知事の古川康氏, 番組MCの魔裟斗, 社長杉本). */
 const TITLE_BEFORE_NAME = new RegExp(`(${TITLE_ALT}|司会|MC|キャスター|アナウンサー|女優|俳優|歌手|記者|主演)(?:の|・)?[\\s\\u3000]*$`, "u");
 /** 同氏, 同会長: the person last named (with that title). */
@@ -250,6 +253,8 @@ interface Pending {
   chained: boolean;
 }
 
+/** A sentence that announces the quotes after it (こう話す, 次のように語った). */
+const ANNOUNCE = /(?:こう|次のように|以下のように)[^。「『、]{0,8}?(?:語|話|言|聞|訊|尋ね|分析|説明|明か|述べ|答え|振り返|続け|打ち明け|ぼや|嘆|つぶや|コメント)/u;
 /** Subordinate clause endings after which a が-subject no longer holds (…と尋ねると、「…」). */
 const CLAUSE_BREAK = /(?:ると|るや|れると|られると|たら|れば|ので|けど|けれど|ところ|るも|たが|だが|ものの|際に|際|うちに)[、,]?/gu;
 
@@ -266,6 +271,8 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
   // Speaker state carried from sentence to sentence: the last speaker or topic person and its paragraph.
   let carried: { speaker: { name: string; span: Span } | null; paragraph: number } | null = null;
   const history: PersonRef[] = [];
+  /** Quotes standing alone whose speaker was only carried over: a next sentence may name theirs. */
+  let unclaimed: number[] = [];
   let p0 = 0;
   let o0 = 0;
   for (let si = 0; si < sentences.length; si++) {
@@ -347,6 +354,14 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
           if (next.start < afterStart) continue;
           if (next.start > at + 30) break;
           const between = text.slice(at, next.start);
+          // 「…」と語るのが、会社員のさくらさん: the one the clause is said of.
+          const cleft = speechAfter !== null && /^[^、。「『]{0,12}?(?:のが|のは)[、,]?[^、。「『]{0,12}$/.test(between) && ["end", "topic", "other"].includes(next.marker);
+          if (cleft && next.kind === "person" && next.name) {
+            speaker = { name: next.name, span: next.span };
+            own = true;
+            kind = "speech";
+            break;
+          }
           if (/[、。「『]/.test(between)) break;
           const direct = speechAfter !== null && next.start <= at + 2 && /^[\s\u3000]*$/.test(between);
           // …but not the one a passive verb modifies (「…」と訊かれた平岡は: the one asked).
@@ -434,6 +449,12 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
         q.question = next.question;
       }
     }
+    // そう不思議がるのは、会社員の泰子さん。: the speaker of the quote just before, named after it.
+    if (raws.length === 0 && /^[\s\u3000]*(?:そう|こう)[^。「『]{0,25}?のは[、,]/.test(text.slice(s.start, s.end))) {
+      const named = actors.find((a) => a.kind === "person" && a.name && /^[\s\u3000]*(?:だ|です|。|$)/.test(text.slice(a.at, s.end)));
+      if (named) for (const k of unclaimed) out[k] = { ...out[k], speaker: named.name, speakerSpan: named.span };
+    }
+    unclaimed = [];
     let spoke: { name: string; span: Span } | null = null;
     for (const q of pending) {
       const inner = text.slice(q.raw.innerStart, q.raw.innerEnd);
@@ -452,6 +473,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
         mark: q.raw.mark,
       });
       if (q.kind === "speech" && speaker && !q.question && !/[？?]$/.test(inner)) spoke = { name: speaker.name, span: speaker.span };
+      if (q.kind === "speech" && !q.own && standalone) unclaimed.push(out.length - 1);
     }
     // What the next sentences inherit: this sentence's topic person, else its last speaker, else a
     // person it ends on (…と語った長友。); a collective topic with no person leaves no one.
@@ -467,6 +489,14 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
     else if (groupTopic && raws.length > 0) carried = { speaker: null, paragraph: s.paragraph };
     else if (subjects.length > 0 && raws.length === 0) carried = { speaker: { name: subjects[subjects.length - 1].name!, span: subjects[subjects.length - 1].span }, paragraph: s.paragraph };
     else if (groupTopic) carried = { speaker: null, paragraph: s.paragraph };
+    // …こう聞いてくるという。: the quotes that follow are the words of that clause's subject.
+    if (raws.length === 0 && ANNOUNCE.test(blanked)) {
+      const lastBreak = Math.max(s.start, ...breaks);
+      const subject = actors.filter((a) => a.start >= lastBreak && (a.marker === "topic" || a.marker === "subject"));
+      const who = subject[subject.length - 1] ?? personTopic[personTopic.length - 1] ?? null;
+      carried = { speaker: who && who.kind === "person" && who.name && (who.start >= lastBreak || subject.length === 0) ? { name: who.name, span: who.span } : null, paragraph: s.paragraph };
+      if (who && who.start < lastBreak && lastBreak > s.start) carried = { speaker: null, paragraph: s.paragraph };
+    }
   }
   return out;
 }
