@@ -491,6 +491,8 @@ function chunkEntities(c: Token[], before: Token[], after: Token[], out: Token[]
       const m = ORG_SUFFIX.exec(upto);
       if (!m) continue;
       let s = 0;
+      // Nothing before a number or a date (2012年2月5日放送) belongs to the name.
+      for (let k = 0; k < e - 1; k++) if (c[k].pos1 === "数" || (c[k].pos1 === "接尾" && k > 0 && c[k - 1].pos1 === "数")) s = k + 1;
       while (s < e - 1 && (c[s].pos === "接頭詞" || c[s].pos1 === "数" || NOT_NAME_START.test(c[s].surface) || isTitleToken(c[s]))) s++;
       const startChar = s === 0 ? 0 : ends[s - 1];
       if (upto.length - startChar <= m[0].length) continue;
@@ -652,6 +654,8 @@ const ROLE_THEN_NAME = /(?:女優|俳優|歌手|タレント|芸人|声優|司�
 const ROLE_THEN_FOREIGN = new RegExp(`(?:${PERSON_ROLES.join("|")})(?:の|・)([ァ-ヴー]{2,}(?:[・＝][ァ-ヴー]{2,})+)(?![ァ-ヴー・＝])`, "gu");
 /** A kanji name the alias table may know (入江陵介, in a draft that gives no other clue). */
 const KANJI_RUN = /(?<![\p{Script=Han}々])[\p{Script=Han}々]{2,5}(?![\p{Script=Han}々])/gu;
+/** A name with an honorific and an age or 仮名 in parentheses: 会社員のさくらさん(仮名・38歳). */
+const NAME_WITH_AGE = /(?<=の|、|^|\s|は|が)([\p{Script=Han}\p{Script=Hiragana}ァ-ヴー々]{1,6}?)(?:さん|氏|くん|ちゃん)[（(](?:仮名|[^（）()]{0,8}?\d{1,3}(?:歳|才))/gmu;
 /** A quoted name with an honorific: 「ぼん」さん. */
 const QUOTED_NAME = /「([^「」\s]{1,12})」(?:さん|氏|君|くん|ちゃん|様)/gu;
 const HAN_CHAR = /[\p{Script=Han}々〆ヶ]/u;
@@ -824,6 +828,13 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
         candidates.push(c);
         accepted.add(c);
       }
+    }
+    for (const m of slice.matchAll(NAME_WITH_AGE)) {
+      const start = region.start + (m.index ?? 0);
+      const c: PersonCandidate = { start, end: start + m[1].length, name: m[1], family: "", given: "" };
+      if (candidates.some((x) => x.start < c.end && c.start < x.end)) continue;
+      candidates.push(c);
+      accepted.add(c);
     }
     for (const m of slice.matchAll(QUOTED_NAME)) {
       const start = region.start + (m.index ?? 0) + 1;
