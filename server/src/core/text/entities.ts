@@ -656,6 +656,8 @@ const ROLE_THEN_FOREIGN = new RegExp(`(?:${PERSON_ROLES.join("|")})(?:の|・)([
 const KANJI_RUN = /(?<![\p{Script=Han}々])[\p{Script=Han}々]{2,5}(?![\p{Script=Han}々])/gu;
 /** A name with an honorific and an age or 仮名 in parentheses: 会社員のさくらさん(仮名・38歳). */
 const NAME_WITH_AGE = /(?<=の|、|^|\s|は|が)([\p{Script=Han}\p{Script=Hiragana}ァ-ヴー々]{1,6}?)(?:さん|氏|くん|ちゃん)[（(](?:仮名|[^（）()]{0,8}?\d{1,3}(?:歳|才))/gmu;
+/** A Western full name (アントニオ・バンデラス) standing as the actor of its clause. */
+const WESTERN_NAME = /(?<![ァ-ヴー・＝])([ァ-ヴー]{2,}(?:[・＝][ァ-ヴー]{2,})+)(?=は|が|も|と(?!し)|、|氏|さん|監督|選手|容疑者|被告|[（(]\d)/gu;
 /** A quoted name with an honorific: 「ぼん」さん. */
 const QUOTED_NAME = /「([^「」\s]{1,12})」(?:さん|氏|君|くん|ちゃん|様)/gu;
 const HAN_CHAR = /[\p{Script=Han}々〆ヶ]/u;
@@ -829,6 +831,16 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
         accepted.add(c);
       }
     }
+    for (const m of slice.matchAll(WESTERN_NAME)) {
+      const name = m[1];
+      const start = region.start + (m.index ?? 0);
+      const end = start + name.length;
+      if (name.split(/[・＝]/).some((part) => isPlaceWord(part)) || tokens.some((t) => t.start < end && start < t.start + t.surface.length && (t.pos2 === "組織" || t.pos2 === "地域"))) continue;
+      const c: PersonCandidate = { start, end, name, family: "", given: "" };
+      if (candidates.some((x) => x.start < c.end && c.start < x.end)) continue;
+      candidates.push(c);
+      accepted.add(c);
+    }
     for (const m of slice.matchAll(NAME_WITH_AGE)) {
       const start = region.start + (m.index ?? 0);
       const c: PersonCandidate = { start, end: start + m[1].length, name: m[1], family: "", given: "" };
@@ -882,6 +894,12 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
   }
 
   for (const r of raw) if (r.type === "person") aliases.observe(r.name, "person");
+  // The family name of a Western full name stands for the person alone later on (バンデラスは).
+  for (const r of raw) {
+    if (r.type !== "person") continue;
+    const parts = canonicalName(r.name).split(/[・＝]/);
+    if (parts.length > 1 && parts[parts.length - 1].length >= 3 && !isPlaceWord(parts[parts.length - 1])) aliases.observe(parts[parts.length - 1], "person");
+  }
   // 6. bare katakana mentions of known persons (トランプ政権, (プーチン)大統領).
   const persons = aliases.personKeys();
   for (const region of regions) {
