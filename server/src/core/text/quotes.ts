@@ -39,7 +39,8 @@ const TERM_AFTER = new RegExp(
   "^[\\s\\u3000]*(?:と(?:題|銘打|名付|命名|呼ば|呼ぶ|呼んで|して|書かれ|記され|描かれ|印字|プリント|共に|ともに|一緒|同じ|比べ|並|対戦|コラボ|" +
     "(?:いう|いった)(?:名|タイトル|番組|映画|曲|歌|作品|ドラマ|コーナー|企画|イベント|愛称|ブランド|店|アプリ|サービス|グループ|ユニット|" +
     "キャラ|テーマ|商品|書籍|本|漫画|アニメ|ゲーム|バンド|チーム|文字|肩書|キャッチ|ハッシュタグ|タグ|部門|賞|大会|ツアー|公演|舞台))" +
-    "|の(?:文字|看板|ロゴ|タイトル|主題歌|公開|放送|撮影|出演|主演|監督|原作|続編|番組|劇場版)|で(?:主演|共演|デビュー)|に(?:出演|主演|登場|出場|参加)|主宰|公式サイト)",
+    "|の(?:文字|看板|ロゴ|タイトル|主題歌|公開|放送|撮影|出演|主演|監督|原作|続編|番組|劇場版)|で(?:主演|共演|デビュー)|に(?:出演|主演|登場|出場|参加)|主宰|公式サイト" +
+    "|と(?:称|表示|表記|記載|明記|銘|いう名目|の(?:理由|名目|趣旨|見出し|タイトル|題|名|名称|触れ込み|キャッチ)))",
   "u",
 );
 /** Words right before an opener that make the quote a title or a name (番組「…」, 映画『…』). */
@@ -320,7 +321,10 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       const voice = !termAfter && VOICE_AFTER.test(after);
       const question = !termAfter && QUESTION_AFTER.test(after);
       const entityAfter = (ctx.entities ?? allPersons).some((e) => e.start === afterStart);
-      const naming = !voice && !question && ((NAMING_AFTER.test(after) && !(inner.length >= 6 && CLAUSE_END.test(inner))) || (r.open >= 0 && !entityAfter && NAME_AFTER.test(after) && !speechAfter));
+      const clauseLike = inner.length >= 6 && CLAUSE_END.test(inner);
+      // 「X」と言われる, “X”と呼ばれる: what something is called, not what someone said.
+      const calledAfter = !clauseLike && /^[\s\u3000]*と(?:(?:いわれ|言われ|称され)る[\p{Script=Han}ァ-ヴー]|呼ばれ)/u.test(after);
+      const naming = !voice && !question && (calledAfter || (NAMING_AFTER.test(after) && !clauseLike) || (r.open >= 0 && !entityAfter && NAME_AFTER.test(after) && !speechAfter));
       const outletBefore = actors.some((a) => a.kind === "organization" && /^[\s\u3000]*$/.test(text.slice(a.end, openAt)));
       const titleBefore = TITLE_BEFORE.test(beforeText) || outletBefore;
       if (speechAfter || voice) kind = "speech";
@@ -402,7 +406,12 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       if (kind === "term" && !termAfter && inner.length >= 6 && CLAUSE_END.test(inner) && SPEECH_VERBS.test(after)) kind = "speech";
       // A quote standing alone as a sentence, worded as one, is someone's words.
       if (kind === "term" && standalone && inner.length >= 5 && (CLAUSE_END.test(inner) || (inner.length >= 8 && /[はがをにでも]/.test(inner)))) kind = "speech";
-      if (TEMPLATE.test(inner) || !HAS_WORDS.test(inner) || (titleBefore && !own && !speechAfter) || termAfter || naming) {
+      // 『…』 names a work and a short “…” stresses a word: speech only when a speech verb or a speaker
+      // before it says so (『…』とジェイソン・ステイサムが is a list).
+      const workOrStress = (r.mark === "『" || (r.mark === "“" && !clauseLike)) && !(speechAfter && SPEECH_VERBS.test(after.slice(0, 16))) && !(own && r.open >= 0 && kind === "speech" && !speechAfter);
+      // 「A」と“B” is a pair of names unless A reads as someone's words.
+      const pairWith = !clauseLike && inner.length <= 12 && /^[\s\u3000]*と[\s\u3000]*[“"]/.test(after);
+      if (TEMPLATE.test(inner) || !HAS_WORDS.test(inner) || (titleBefore && !own && !speechAfter) || termAfter || naming || workOrStress || pairWith) {
         kind = "term";
       }
       if (kind === "speech" && !own && !unnamed && !voice && !question) {
