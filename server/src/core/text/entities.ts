@@ -44,7 +44,9 @@ const TITLE_QUALIFIER = "(?:前|元|現|次期|新)?(?:[米露ロ中英仏独日
 const KATAKANA_NAME = "[ァ-ヴヵヶ][ァ-ヴヵヶー]*(?:[・＝=][ァ-ヴヵヶ][ァ-ヴヵヶー]*)*";
 /** Titles that may follow a katakana name directly: not katakana words themselves (サンタアナ is no アナ). */
 const KANJI_TITLES = PERSON_TITLES.filter((t) => !/^[ァ-ヴー]/.test(t));
-const TITLED_PERSON = new RegExp(`(${KATAKANA_NAME})(${TITLE_QUALIFIER}(?:${KANJI_TITLES.join("|")}))`, "gu");
+/** Maximal katakana names, and the qualified title that may follow one (tested in place). */
+const KATAKANA_RUN = new RegExp(`(?<![ァ-ヴヵヶー・＝=])${KATAKANA_NAME}`, "gu");
+const QUALIFIED_TITLE_AT = new RegExp(`${TITLE_QUALIFIER}(?:${KANJI_TITLES.join("|")})`, "uy");
 
 /** Countries and major cities (general knowledge) for names kuromoji does not tag as 地域. */
 const PLACE_GAZETTEER = [
@@ -57,6 +59,10 @@ const PLACE_GAZETTEER = [
   "黒海", "中東", "欧州", "ヨーロッパ", "アジア", "アフリカ",
 ];
 const PLACE_WORDS = new Set(PLACE_GAZETTEER);
+/** One alternation per gazetteer (longest first), matched once per region instead of one search per word. */
+const alternation = (words: string[]): RegExp =>
+  new RegExp([...words].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gu");
+const PLACE_GAZETTEER_RE = alternation(PLACE_GAZETTEER);
 /** Organisations known by name (general knowledge). */
 const ORG_GAZETTEER = [
   "ホワイトハウス", "クレムリン", "国連", "国際連合", "北大西洋条約機構", "NATO", "EU", "欧州連合", "国務省", "国防総省",
@@ -68,6 +74,7 @@ const ORG_GAZETTEER = [
   "北海道新聞", "西日本新聞", "スポーツニッポン", "スポニチ", "日刊スポーツ", "スポーツ報知", "サンケイスポーツ", "デイリースポーツ",
   "東京スポーツ", "夕刊フジ", "日刊ゲンダイ",
 ];
+const ORG_GAZETTEER_RE = alternation(ORG_GAZETTEER);
 const ORG_PATTERN = /(?:[ァ-ヴー]{2,}|[米露ロ中英仏独日韓])(?:大統領府|政府|外務省|国防省|国務省|議会|軍|通信|新聞)|[ァ-ヴー]{2,}(?:大統領府|通信社?|新聞|放送)/gu;
 
 /** Spelling aliases of places (general knowledge). */
@@ -271,7 +278,7 @@ export class AliasTable {
         this.roots = null;
       }
     }
-    if (!this.multiPart.has(k) && familyKey(spelling) !== null) {
+    if (/[・＝=]/.test(spelling) && !this.multiPart.has(k) && familyKey(spelling) !== null) {
       this.multiPart.set(k, spelling);
       this.roots = null;
     }
@@ -372,19 +379,21 @@ const LATIN_WORD = /^[A-Za-z][A-Za-z0-9&'.\-]*$/u;
 /** One-character prefixes and words that never start a name (同会長 is an anaphor, 新社長 a new one). */
 const NOT_NAME_START = /^(?:同|各|両|全|本|当|自|他|新|旧|前|元|現|副|総|故|某|諸|次|我|計|約|第|同社|同局|同校|同店|同党|同氏)$/u;
 /** Words that end an organisation's name (長万部観光協会, 東京都教育委員会, 大阪府警, みずほ銀行). */
-const ORG_SUFFIX = new RegExp(
-  "(?:" +
-    [
+const ORG_SUFFIXES = [
       "新聞社", "新聞", "通信社", "通信", "放送", "テレビ", "県警", "府警", "道警", "警視庁", "警察署", "警察", "実行委員会", "委員会",
       "連盟", "協会", "銀行", "信用金庫", "株式会社", "大学", "高校", "高等学校", "中学校", "小学校", "学園", "財団", "機構", "研究所",
       "研究会", "商工会議所", "商工会", "組合", "連合会", "連合", "球団", "ホールディングス", "グループ", "会議所", "事務所", "協議会",
       "審議会", "裁判所", "地裁", "高裁", "病院", "学会", "基金", "公社", "事業団", "製作所", "工業", "製薬", "電機", "電力",
       "証券", "生命", "保険", "商事", "物産", "自動車", "航空", "鉄道", "出版", "書店", "劇団", "楽団", "興業", "プロダクション",
       "事務局", "市役所", "役場", "省", "庁", "党", "政府", "議会",
-    ].join("|") +
-    ")$",
-  "u",
-);
+].sort((a, b) => b.length - a.length);
+/** Last characters of the suffixes: a chunk whose text ends otherwise needs no closer look. */
+const ORG_SUFFIX_LAST = new Set(ORG_SUFFIXES.map((x) => x[x.length - 1]));
+function orgSuffixOf(text: string): string | null {
+  if (!ORG_SUFFIX_LAST.has(text[text.length - 1])) return null;
+  for (const x of ORG_SUFFIXES) if (text.endsWith(x)) return x;
+  return null;
+}
 /** Latin words kuromoji tags 組織 that are common abbreviations, not organisations. */
 const LATIN_NOT_ORG = new Set([
   "URL", "CEO", "COO", "CFO", "CTO", "BGM", "DVD", "PC", "TV", "SNS", "GPS", "LED", "USB", "PDF", "FAQ", "MVP", "CM", "MC", "CG",
@@ -482,14 +491,16 @@ function chunkEntities(c: Token[], before: Token[], after: Token[], out: Token[]
     }
     a = b;
   }
-  if (orgTo < 0) {
+  if (orgTo < 0 && c.some((t) => ORG_SUFFIX_LAST.has(t.surface[t.surface.length - 1]))) {
     let text = "";
     const ends: number[] = [];
     for (const t of c) ends.push((text += t.surface).length);
     for (let e = c.length; e >= 1 && orgTo < 0; e--) {
+      if (!ORG_SUFFIX_LAST.has(text[ends[e - 1] - 1])) continue;
       const upto = text.slice(0, ends[e - 1]);
-      const m = ORG_SUFFIX.exec(upto);
-      if (!m) continue;
+      const suffix = orgSuffixOf(upto);
+      if (suffix === null) continue;
+      const m = [suffix];
       let s = 0;
       // Nothing before a number or a date (2012年2月5日放送) belongs to the name.
       for (let k = 0; k < e - 1; k++) if (c[k].pos1 === "数" || (c[k].pos1 === "接尾" && k > 0 && c[k - 1].pos1 === "数")) s = k + 1;
@@ -517,6 +528,8 @@ function chunkEntities(c: Token[], before: Token[], after: Token[], out: Token[]
 /** The person names of a chunk with no organisation in it; other proper nouns pass through. */
 function personsOf(c: Token[], before: Token[], after: Token[], out: Token[]): void {
   if (c.length === 0) return;
+  // Most chunks are common nouns: nothing in them can be or mark a name.
+  if (before[before.length - 1]?.surface !== "の" && !c.some((t) => isProper(t) || isTitleToken(t) || isUnknown(t) || LATIN_WORD.test(t.surface))) return;
   // A Latin word may be an organisation (DeNA, NHK) whatever kuromoji tagged it: extractEntities
   // decides from the text around it.
   const latin = c.findIndex((t) => LATIN_WORD.test(t.surface) && !isProper(t));
@@ -632,9 +645,6 @@ interface RawMention extends Span {
   name: string;
 }
 
-function overlaps(a: Span, list: Span[]): boolean {
-  return list.some((b) => a.start < b.end && b.start < a.end);
-}
 /** A person name found in the text, with its family and given parts when known. */
 interface PersonCandidate extends Span {
   name: string;
@@ -662,6 +672,8 @@ const WESTERN_NAME = /(?<![ァ-ヴー・＝])([ァ-ヴー]{2,}(?:[・＝][ァ-�
 const QUOTED_NAME = /「([^「」\s]{1,12})」(?:さん|氏|君|くん|ちゃん|様)/gu;
 const HAN_CHAR = /[\p{Script=Han}々〆ヶ]/u;
 const KANA_OR_HAN = /[\p{Script=Han}々〆ヶァ-ヴー]/u;
+/** A title starting at a given offset (sticky: tested in place, no slicing). */
+const TITLE_AT = new RegExp(`(?:${PERSON_TITLES.join("|")})`, "uy");
 /** A title right before a name (社長杉本, 監督・三池). */
 const TITLE_BEFORE = new RegExp(`(?:${KANJI_TITLES.join("|")})・?$`, "u");
 
@@ -673,6 +685,7 @@ const TITLE_BEFORE = new RegExp(`(?:${KANJI_TITLES.join("|")})・?$`, "u");
  */
 export function extractEntities(text: string, regions: Span[], allTokens: Token[], aliases: AliasTable): EntityMention[] {
   const tokens = selectEntityTokens(allTokens);
+  const katakanaRuns: { start: number; name: string }[] = [];
   const raw: RawMention[] = [];
   const placeTokenAt = new Map<number, Token>();
   const personTokenAt = new Set<number>();
@@ -682,16 +695,23 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
   }
   const isPlaceWord = (s: string): boolean => PLACE_WORDS.has(s) || PLACE_ALIASES[s] !== undefined;
   const titleAt = (end: number): boolean => {
-    const after = text.slice(end, end + 8);
-    return PERSON_TITLES.some((tt) => after.startsWith(tt));
+    TITLE_AT.lastIndex = end;
+    return TITLE_AT.test(text);
   };
 
   for (const region of regions) {
     const slice = text.slice(region.start, region.end);
     // 1. katakana + title; a katakana word + 社長 + a name is the name's company (ニワンゴ社長杉本).
-    for (const m of slice.matchAll(TITLED_PERSON)) {
-      const start = region.start + (m.index ?? 0);
-      const name = m[1];
+    // Each maximal katakana run once, its title tested in place (a regex over the whole sentence
+    // would retry every position inside every run).
+    KATAKANA_RUN.lastIndex = 0;
+    for (const run of slice.matchAll(KATAKANA_RUN)) {
+      const start = region.start + (run.index ?? 0);
+      const name = run[0];
+      katakanaRuns.push({ start, name });
+      QUALIFIED_TITLE_AT.lastIndex = start + name.length;
+      if (!QUALIFIED_TITLE_AT.test(text)) continue;
+      const m = [text.slice(start, QUALIFIED_TITLE_AT.lastIndex)];
       const tok = placeTokenAt.get(start);
       if (isPlaceWord(name) || (tok && tok.surface === name)) continue;
       if (name.length < 2 || /^ー/.test(name) || GENERIC_KATAKANA.test(name)) continue;
@@ -708,13 +728,11 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       const start = region.start + (m.index ?? 0);
       raw.push({ start, end: start + m[0].length, text: m[0], type: "organization", name: m[0] });
     }
-    for (const org of ORG_GAZETTEER) {
-      let at = slice.indexOf(org);
-      while (at >= 0) {
-        const start = region.start + at;
-        if (wordAt(text, start, start + org.length)) raw.push({ start, end: start + org.length, text: org, type: "organization", name: org });
-        at = slice.indexOf(org, at + org.length);
-      }
+    ORG_GAZETTEER_RE.lastIndex = 0;
+    for (const m of slice.matchAll(ORG_GAZETTEER_RE)) {
+      const org = m[0];
+      const start = region.start + (m.index ?? 0);
+      if (wordAt(text, start, start + org.length)) raw.push({ start, end: start + org.length, text: org, type: "organization", name: org });
     }
   }
 
@@ -783,9 +801,11 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
   // Names the dictionary does not know at all, from what stands around them: an item of a list of
   // people (入江陵介、北島康介、松田丈志), a name after an appositive role that the text goes on to quote
   // (女優の小雪が … 小雪は「…」), a quoted name with an honorific (「ぼん」さん).
+  const listed = [...accepted].some((c) => c.family && c.given);
+  const knowsPersons = aliases.hasPersons();
   for (const region of regions) {
     const slice = text.slice(region.start, region.end);
-    for (const m of slice.matchAll(LIST_ITEM)) {
+    if (listed && slice.includes("、")) for (const m of slice.matchAll(LIST_ITEM)) {
       const start = region.start + (m.index ?? 0) + m[1].length;
       const name = m[2];
       const end = start + name.length;
@@ -800,7 +820,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       candidates.push(c);
       accepted.add(c);
     }
-    for (const m of slice.matchAll(ROLE_THEN_NAME)) {
+    if (slice.includes("の")) for (const m of slice.matchAll(ROLE_THEN_NAME)) {
       const name = m[1];
       const start = region.start + (m.index ?? 0) + m[0].length - name.length;
       const end = start + name.length;
@@ -810,7 +830,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       candidates.push(c);
       accepted.add(c);
     }
-    for (const m of slice.matchAll(ROLE_THEN_FOREIGN)) {
+    if (/[・＝]/.test(slice)) for (const m of slice.matchAll(ROLE_THEN_FOREIGN)) {
       const name = m[1];
       const start = region.start + (m.index ?? 0) + m[0].length - name.length;
       const c: PersonCandidate = { start, end: start + name.length, name, family: "", given: "" };
@@ -819,7 +839,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       accepted.add(c);
     }
     // A name the alias table knows as a person (from the corpus, when a draft is analysed).
-    if (aliases.hasPersons()) {
+    if (knowsPersons) {
       for (const m of slice.matchAll(KANJI_RUN)) {
         let name = m[0];
         const start = region.start + (m.index ?? 0);
@@ -831,7 +851,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
         accepted.add(c);
       }
     }
-    for (const m of slice.matchAll(WESTERN_NAME)) {
+    if (/[・＝]/.test(slice)) for (const m of slice.matchAll(WESTERN_NAME)) {
       const name = m[1];
       const start = region.start + (m.index ?? 0);
       const end = start + name.length;
@@ -841,14 +861,14 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       candidates.push(c);
       accepted.add(c);
     }
-    for (const m of slice.matchAll(NAME_WITH_AGE)) {
+    if (/[（(]/.test(slice)) for (const m of slice.matchAll(NAME_WITH_AGE)) {
       const start = region.start + (m.index ?? 0);
       const c: PersonCandidate = { start, end: start + m[1].length, name: m[1], family: "", given: "" };
       if (candidates.some((x) => x.start < c.end && c.start < x.end)) continue;
       candidates.push(c);
       accepted.add(c);
     }
-    for (const m of slice.matchAll(QUOTED_NAME)) {
+    if (slice.includes("」")) for (const m of slice.matchAll(QUOTED_NAME)) {
       const start = region.start + (m.index ?? 0) + 1;
       const c: PersonCandidate = { start, end: start + m[1].length, name: m[1], family: "", given: "" };
       candidates.push(c);
@@ -883,13 +903,11 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
   // 5. gazetteer places kuromoji missed.
   for (const region of regions) {
     const slice = text.slice(region.start, region.end);
-    for (const p of PLACE_GAZETTEER) {
-      let at = slice.indexOf(p);
-      while (at >= 0) {
-        const start = region.start + at;
-        if (wordAt(text, start, start + p.length)) raw.push({ start, end: start + p.length, text: p, type: "place", name: p });
-        at = slice.indexOf(p, at + p.length);
-      }
+    PLACE_GAZETTEER_RE.lastIndex = 0;
+    for (const m of slice.matchAll(PLACE_GAZETTEER_RE)) {
+      const p = m[0];
+      const start = region.start + (m.index ?? 0);
+      if (wordAt(text, start, start + p.length)) raw.push({ start, end: start + p.length, text: p, type: "place", name: p });
     }
   }
 
@@ -902,21 +920,24 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
   }
   // 6. bare katakana mentions of known persons (トランプ政権, (プーチン)大統領).
   const persons = aliases.personKeys();
-  for (const region of regions) {
-    const slice = text.slice(region.start, region.end);
-    for (const m of slice.matchAll(new RegExp(KATAKANA_NAME, "gu"))) {
-      const name = m[0];
-      if (!persons.has(aliasKey(name)) || isPlaceWord(name)) continue;
-      const start = region.start + (m.index ?? 0);
-      raw.push({ start, end: start + name.length, text: name, type: "person", name });
-    }
+  for (const { start, name } of katakanaRuns) {
+    if (!persons.has(aliasKey(name)) || isPlaceWord(name)) continue;
+    raw.push({ start, end: start + name.length, text: name, type: "person", name });
   }
 
   // Keep the longest mention where several overlap (persons win ties over places).
   const rank = (r: RawMention): number => (r.type === "person" ? 2 : r.type === "organization" ? 1 : 0);
   raw.sort((a, b) => b.end - b.start - (a.end - a.start) || rank(b) - rank(a) || a.start - b.start);
   const kept: RawMention[] = [];
-  for (const r of raw) if (!overlaps(r, kept)) kept.push(r);
+  // Characters already taken by a kept mention (a mention is kept only where none of its own are).
+  const taken = new Set<number>();
+  for (const r of raw) {
+    let free = true;
+    for (let x = r.start; x < r.end && free; x++) if (taken.has(x)) free = false;
+    if (!free) continue;
+    kept.push(r);
+    for (let x = r.start; x < r.end; x++) taken.add(x);
+  }
   kept.sort((a, b) => a.start - b.start || a.end - b.end);
   for (const r of kept) if (r.type !== "person") aliases.observe(r.name, r.type);
   return kept.map((r) => ({

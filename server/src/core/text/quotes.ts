@@ -137,13 +137,31 @@ const TITLE_BEFORE_NAME = new RegExp(`(${TITLE_ALT}|司会|MC|キャスター|�
 /** 同氏, 同会長: the person last named (with that title). */
 const ANAPHOR = new RegExp(`同(${PERSON_TITLES.filter((t) => /^[一-龥]/.test(t)).join("|")})`, "gu");
 /** A title standing alone as an actor (知事は, 会長が): the person last named with it. */
-const BARE_TITLE = new RegExp(`(?<![一-龥々ァ-ヴー・A-Za-zのな])(${PERSON_TITLES.filter((t) => /^[一-龥]/.test(t) && t.length >= 2).join("|")}|司会|司会者|MC)(?=は|が|も|から|より)`, "gu");
+const BARE_TITLES = new Set([...PERSON_TITLES.filter((t) => /^[一-龥]/.test(t) && t.length >= 2), "司会", "司会者", "MC"]);
 /**
  * Collective and unnamed voices (ネット上では, ファンからは, ロシア側は, 両首脳は, 関係者によると): what
  * they say is nobody's in particular.
  */
-const GROUP_ACTOR =
-  /(?:ネット上|ネットユーザー|ネット民|ネット|ユーザー|視聴者|ファン|読者|観客|観衆|会場|来場者|聴衆|周囲|世間|一部報道|一部|批評家|報道陣|参加者|住民|国民|市民|掲示板|ツイッター上|ツイッター|Twitter上|Twitter|フォロワー|関係者|当局者|高官|側|政府|当局|首脳|両者|両国|各国|同国|大統領府|軍|省|府|スタッフ|記者団|記者|一同|メディア|専門家|識者|評論家|ファンら|出席者|選手ら|選手たち|チームメイト|コメント|声|意見|反響)(?:たち|ら|陣|の間|の間で|上|内|側)?(?=では|からは|からも|から|より|は|が|も|によると|によれば|の(?:問い|質問|言葉|呼びかけ|発言|一言|コメント|声|意見|メッセージ))/gu;
+const GROUP_WORDS = [
+  "ネット上", "ネットユーザー", "ネット民", "ネット", "ユーザー", "視聴者", "ファン", "読者", "観客", "観衆", "会場", "来場者", "聴衆",
+  "周囲", "世間", "一部報道", "一部", "批評家", "報道陣", "参加者", "住民", "国民", "市民", "掲示板", "ツイッター上", "ツイッター",
+  "Twitter上", "Twitter", "フォロワー", "関係者", "当局者", "高官", "側", "政府", "当局", "首脳", "両者", "両国", "各国", "同国",
+  "大統領府", "軍", "省", "府", "スタッフ", "記者団", "記者", "一同", "メディア", "専門家", "識者", "評論家", "ファンら", "出席者",
+  "選手ら", "選手たち", "チームメイト", "コメント", "声", "意見", "反響",
+];
+const GROUP_SET = new Set(GROUP_WORDS.flatMap((w) => ["", "たち", "ら", "陣", "の間", "の間で", "上", "内", "側"].map((x) => w + x)));
+const GROUP_MAX = Math.max(...[...GROUP_SET].map((w) => w.length));
+const BARE_MAX = Math.max(...[...BARE_TITLES].map((w) => w.length));
+/** The particles after which an actor's word ends: looked back from, instead of matching every word everywhere. */
+const ACTOR_PARTICLE = /では|からは|からも|から|より|によると|によれば|は|が|も|の(?=問い|質問|言葉|呼びかけ|発言|一言|コメント|声|意見|メッセージ)/gu;
+/** The longest word of `set` (at most `max` long) ending at `end` of `slice`, or null. */
+function wordEndingAt(slice: string, end: number, set: Set<string>, max: number): string | null {
+  for (let len = Math.min(max, end); len >= 1; len--) {
+    const w = slice.slice(end - len, end);
+    if (set.has(w)) return w;
+  }
+  return null;
+}
 
 type Marker = "topic" | "subject" | "source" | "iwaku" | "dative" | "possessive" | "direct" | "end" | "and" | "other";
 
@@ -195,25 +213,45 @@ function actorsOf(text: string, s: Sentence, quoteSpans: Span[], ctx: { persons:
   }
   const slice = text.slice(s.start, s.end);
   const taken = (a: number, b: number) => out.some((x) => a < x.end && x.start < b);
-  for (const re of [ANAPHOR, BARE_TITLE]) {
-    re.lastIndex = 0;
-    for (const m of slice.matchAll(re)) {
+  if (slice.includes("同")) {
+    ANAPHOR.lastIndex = 0;
+    for (const m of slice.matchAll(ANAPHOR)) {
       const start = s.start + (m.index ?? 0);
       const end = start + m[0].length;
       if (taken(start, end) || !outside({ start, end })) continue;
-      const ref = resolveTitle(history, m[1], start, re === ANAPHOR);
-      // An unresolved 選手が is people in general; an unresolved 首相は or 司会から is an unnamed one.
-      if (!ref && re === BARE_TITLE && /^(?:選手|投手|コーチ|記者|アナ|キャスター|先生|医師|弁護士|議員|社員|職員)$/.test(m[1])) continue;
+      const ref = resolveTitle(history, m[1], start, true);
       out.push({ start, end, at: end, marker: markerAt(text, end, s.end), name: ref ? ref.name : null, kind: ref ? "person" : "group", span: ref ? ref.span : { start, end } });
     }
   }
-  GROUP_ACTOR.lastIndex = 0;
-  for (const m of slice.matchAll(GROUP_ACTOR)) {
-    const start = s.start + (m.index ?? 0);
-    const end = start + m[0].length;
-    if (taken(start, end) || !outside({ start, end })) continue;
-    const marker = /^によ/.test(text.slice(end, end + 2)) ? "source" : markerAt(text, end, s.end);
-    out.push({ start, end, at: end, marker, name: null, kind: "group", span: { start, end } });
+  ACTOR_PARTICLE.lastIndex = 0;
+  let lastEnd = -1;
+  for (const m of slice.matchAll(ACTOR_PARTICLE)) {
+    const at = m.index ?? 0;
+    if (at === lastEnd) continue;
+    lastEnd = at;
+    const particle = m[0];
+    // A bare title (知事は): not inside a longer word, nor a generic noun after の (ライバル国の選手が).
+    const title = /^(?:は|が|も|から|より)/.test(particle) ? wordEndingAt(slice, at, BARE_TITLES, BARE_MAX) : null;
+    if (title && !(at - title.length > 0 && /[一-龥々ァ-ヴー・A-Za-zのな]/.test(slice[at - title.length - 1]))) {
+      const start = s.start + at - title.length;
+      const end = s.start + at;
+      if (!taken(start, end) && outside({ start, end })) {
+        const ref = resolveTitle(history, title, start, false);
+        // An unresolved 選手が is people in general; an unresolved 首相は or 司会から is an unnamed one.
+        if (ref || !/^(?:選手|投手|コーチ|記者|アナ|キャスター|先生|医師|弁護士|議員|社員|職員)$/.test(title)) {
+          out.push({ start, end, at: end, marker: markerAt(text, end, s.end), name: ref ? ref.name : null, kind: ref ? "person" : "group", span: ref ? ref.span : { start, end } });
+          continue;
+        }
+      }
+    }
+    const group = wordEndingAt(slice, at, GROUP_SET, GROUP_MAX);
+    if (group) {
+      const start = s.start + at - group.length;
+      const end = s.start + at;
+      if (taken(start, end) || !outside({ start, end })) continue;
+      const marker = particle.startsWith("によ") ? "source" : markerAt(text, end, s.end);
+      out.push({ start, end, at: end, marker, name: null, kind: "group", span: { start, end } });
+    }
   }
   return out.sort((a, b) => a.start - b.start);
 }
@@ -276,6 +314,14 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
   let unclaimed: number[] = [];
   let p0 = 0;
   let o0 = 0;
+  const allRaws = sentences.map((s) => findQuotes(text, s.start, s.end));
+  // The last paragraph from which a quote is still to come, per sentence: a sentence's actors matter
+  // only to a quote of its own or one in its paragraph or the next (a speaker is carried no further).
+  const quoteAhead: boolean[] = new Array(sentences.length).fill(false);
+  for (let si = sentences.length - 1, nextQuote = -1; si >= 0; si--) {
+    if (allRaws[si].length > 0) nextQuote = sentences[si].paragraph;
+    quoteAhead[si] = nextQuote >= 0 && nextQuote - sentences[si].paragraph <= 1;
+  }
   for (let si = 0; si < sentences.length; si++) {
     const s = sentences[si];
     while (p0 < allPersons.length && allPersons[p0].end <= s.start) p0++;
@@ -284,7 +330,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
     for (let k = p0; k < allPersons.length && allPersons[k].start < s.end; k++) if (allPersons[k].end <= s.end) persons.push(allPersons[k]);
     const orgs: EntityMention[] = [];
     for (let k = o0; k < allOrgs.length && allOrgs[k].start < s.end; k++) if (allOrgs[k].end <= s.end) orgs.push(allOrgs[k]);
-    const raws = findQuotes(text, s.start, s.end);
+    const raws = allRaws[si];
     const quoteSpans: Span[] = raws.map((r) => ({ start: r.innerStart, end: r.innerEnd }));
     // Titles the text gives each person here (for 同会長 and a bare 知事は later on).
     for (const p of persons) {
@@ -295,12 +341,19 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       const office = after?.[1] && !/^(?:氏|さん|様|君|くん|ちゃん)$/.test(after[1]) ? after[1] : null;
       history.push({ name: p.canonical, title: office ?? before?.[1] ?? after?.[1] ?? null, span: { start: p.start, end: p.end } });
     }
-    const actors = actorsOf(text, s, quoteSpans, { persons, orgs }, history);
     if (carried && s.paragraph - carried.paragraph > 1) carried = null;
+    if (!quoteAhead[si] && unclaimed.length === 0) {
+      // Nothing to attribute here or within reach: no speaker is carried past this sentence.
+      carried = null;
+      continue;
+    }
+    const actors = actorsOf(text, s, quoteSpans, { persons, orgs }, history);
     const blanked = blank(text, s, raws);
     const breaks: number[] = [];
-    CLAUSE_BREAK.lastIndex = 0;
-    for (const m of blanked.matchAll(CLAUSE_BREAK)) breaks.push(s.start + (m.index ?? 0) + m[0].length);
+    if (raws.length > 0 || ANNOUNCE.test(blanked)) {
+      CLAUSE_BREAK.lastIndex = 0;
+      for (const m of blanked.matchAll(CLAUSE_BREAK)) breaks.push(s.start + (m.index ?? 0) + m[0].length);
+    }
     const standalone = raws.length === 1 && raws[0].open >= 0 && /^[\s\u3000]*$/.test(text.slice(s.start, raws[0].open)) && /^[\s\u3000。]*$/.test(text.slice(raws[0].close + 1, s.end));
 
     const pending: Pending[] = [];
