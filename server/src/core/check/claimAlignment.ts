@@ -202,6 +202,26 @@ function contextScore(a: { left: string; right: string }, b: { left: string; rig
   return commonSuffix(a.left, b.left) + commonPrefix(a.right, b.right);
 }
 
+/** Characters on each side of a mention whose bigrams make up its neighbourhood. */
+const WINDOW_CHARS = 10;
+/** Shared neighbourhood bigrams that make a slot, and the lead over the runner-up it needs. */
+const WINDOW_MIN_SHARED = 3;
+const WINDOW_MARGIN = 2;
+
+/** Content bigrams within `WINDOW_CHARS` on each side of a mention (digits masked, the mention left out). */
+function windowBigrams(text: string, start: number, end: number, lo: number, hi: number): Set<string> {
+  const mask = (x: string) => normalizeForMatch(x).replace(/[0-9]/g, "0");
+  const left = mask(text.slice(Math.max(lo, start - WINDOW_CHARS), start));
+  const right = mask(text.slice(end, Math.min(hi, end + WINDOW_CHARS)));
+  return new Set([...bigrams(left), ...bigrams(right)].filter((b) => !/^0+$/.test(b)));
+}
+
+function sharedCount(a: Set<string>, b: Set<string>): number {
+  let n = 0;
+  for (const x of a) if (b.has(x)) n++;
+  return n;
+}
+
 /** Whether two dates can be compared at all: they give at least one part in common. */
 export function datesComparable(a: PartialDate, b: PartialDate): boolean {
   return (a.day !== null && b.day !== null) || (a.month !== null && b.month !== null) || (a.year !== null && b.year !== null);
@@ -254,6 +274,13 @@ interface PairRules<T> {
    * that covers the sentence well.
    */
   sameRole?: (d: T, s: T, source: IndexedSource) => boolean;
+  /**
+   * Whether the words near the slot may settle it when the words right next to it differ. Right for
+   * dates and numbers; names are too often surrounded by the same words as other names.
+   */
+  byNeighbourhood?: boolean;
+  /** For the neighbourhood rule: could the draft mention and this one fill the same kind of slot? */
+  sameKindOfSlot?: (plain: string, d: PlainMention<T>, source: IndexedSource, s: T) => boolean;
   /** True when the draft's words appear in the passage though the analysis did not tag them. */
   presentInText?: (d: T, passageText: string) => boolean;
 }
@@ -288,8 +315,6 @@ function pairMention<T extends Span>(
     const candidates = inPassage.filter((s) => rules.comparable(d.mention, s));
     if (candidates.length === 0) continue; // this passage says nothing about the slot; try the next
     if (candidates.some((s) => rules.equal(d.mention, s))) return { ...none, agrees: true };
-    // A differing mention only counts from a sentence that is itself about the draft's claim: a
-    // window may have pulled in the next paragraph's statement for a shared phrase.
     // A differing mention from a sentence that is not itself about the claim competes only when its
     // slot is unmistakable (the same words on one side for several characters).
     const competitors = candidates.filter((s) => !rules.competes || rules.competes(s));
@@ -309,6 +334,17 @@ function pairMention<T extends Span>(
     const passageText = normalizeForMatch(source.text.slice(passage.span.start, passage.span.end));
     if (rules.presentInText?.(d.mention, passageText) && bestScore < STRONG_CONTEXT) return { ...none, agrees: true };
     if (best && bestScore >= MIN_CONTEXT) return { ...none, source: best, context: bestScore };
+    // A reworded sentence keeps the words around the slot but not always right next to it
+    // (`8月30日に使われた練習場は` / `8月29日の練習場は`): the one competitor that shares clearly
+    // more of the nearby words than any other holds the slot.
+    const around = windowBigrams(plain, d.start, d.end, 0, plain.length);
+    const byWindow = (rules.byNeighbourhood ? competitors : [])
+      .filter((s) => (!rules.ownSentence || relevant(s.start)) && (!rules.sameKindOfSlot || rules.sameKindOfSlot(plain, d, source, s)))
+      .map((s) => ({ s, shared: sharedCount(around, windowBigrams(source.text, s.start, s.end, passage.span.start, passage.span.end)) }))
+      .sort((x, y) => y.shared - x.shared);
+    if (byWindow.length && byWindow[0].shared >= WINDOW_MIN_SHARED && (byWindow.length === 1 || byWindow[0].shared - byWindow[1].shared >= WINDOW_MARGIN)) {
+      return { ...none, source: byWindow[0].s, context: MIN_CONTEXT };
+    }
     if (rules.sameRole && sameClassInDraft === 1 && passage.coverage >= SINGLE_SLOT_COVERAGE) {
       const sameRole = competitors.filter((s) => (!rules.ownSentence || relevant(s.start)) && rules.sameRole!(d.mention, s, source));
       if (sameRole.length === 1) return { ...none, source: sameRole[0], context: MIN_CONTEXT };
@@ -384,6 +420,12 @@ export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEnt
     const draftEventAt = (d: DateMention) => m.events.find((e) => e.mention.dateSpan.start === d.start)?.mention;
     const dateRules: PairRules<DateMention> = {
       kind: "date",
+      byNeighbourhood: true,
+      // `1月20日以降` bounds a period; it is not the date of a happening unless the draft's date bounds one too.
+      sameKindOfSlot: (plain, d, source, s) => {
+        const theirs = RANGE_BOUNDARY.exec(source.text.slice(s.end, s.end + 3));
+        return !theirs || plain.slice(d.end, d.end + 3).startsWith(theirs[0]);
+      },
       comparable: (d, s) => datesComparable(d.date, s.date),
       equal: (d, s) => datesAgree(d.date, s.date),
       sameRole: (d, s, source) => {
@@ -397,6 +439,7 @@ export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEnt
     result.dates = dates.map((d) => pairMention(dateRules, i, sentence.plain, d, dates.length, passages, (s) => s.dates, terms));
     const numberRules: PairRules<NumberMention> = {
       kind: "number",
+      byNeighbourhood: true,
       comparable: (d, s) => d.counter === s.counter,
       equal: (d, s) => d.value === s.value,
       // The same counter once on each side of a well-aligned passage is the same quantity.
