@@ -436,7 +436,15 @@ export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEnt
         return !!mine && !!theirs && mine.predicate === theirs.predicate;
       },
     };
-    result.dates = dates.map((d) => pairMention(dateRules, i, sentence.plain, d, dates.length, passages, (s) => s.dates, terms));
+    // A value the cited source states somewhere (with at least the parts the draft gives) is not
+    // called wrong: the passage the alignment found may simply not be the one the writer used.
+    const citedSources = cited.map((k) => index.get(k)).filter((x): x is IndexedSource => !!x);
+    const dateStated = (d: DateMention) =>
+      citedSources.some((src) => src.dates.some((x) => datesAgree(d.date, x.date) && (d.date.year === null || x.date.year !== null) && (d.date.month === null || x.date.month !== null) && (d.date.day === null || x.date.day !== null)));
+    const numberStated = (d: NumberMention) => citedSources.some((src) => src.numbers.some((x) => x.counter === d.counter && x.value === d.value));
+    const unlessStated = <T extends Span>(pair: MentionPair<T>, stated: (m: T) => boolean): MentionPair<T> =>
+      pair.source && !pair.agrees && stated(pair.draft.mention) ? { ...pair, source: null, context: 0 } : pair;
+    result.dates = dates.map((d) => unlessStated(pairMention(dateRules, i, sentence.plain, d, dates.length, passages, (s) => s.dates, terms), dateStated));
     const numberRules: PairRules<NumberMention> = {
       kind: "number",
       byNeighbourhood: true,
@@ -446,7 +454,7 @@ export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEnt
       sameRole: () => true,
     };
     result.numbers = numbers.map((d) =>
-      pairMention(numberRules, i, sentence.plain, d, numbers.filter((x) => x.mention.counter === d.mention.counter).length, passages, (s) => s.numbers, terms),
+      unlessStated(pairMention(numberRules, i, sentence.plain, d, numbers.filter((x) => x.mention.counter === d.mention.counter).length, passages, (s) => s.numbers, terms), numberStated),
     );
     const draftCanon = entities.map((e) => e.mention.canonical);
     const entityRules: PairRules<EntityMention> = {
