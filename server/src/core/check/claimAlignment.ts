@@ -285,6 +285,8 @@ interface PairRules<T> {
   presentInText?: (d: T, passageText: string) => boolean;
 }
 
+/** A source sentence stating the draft's very date or number must cover this much of the claim to support it. */
+const STATED_RELEVANCE = 0.25;
 /** A sentence of a window must cover this much of the draft sentence for its mentions to compete. */
 const RELEVANT_SENTENCE = 0.4;
 
@@ -421,6 +423,7 @@ export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEnt
     const dateRules: PairRules<DateMention> = {
       kind: "date",
       byNeighbourhood: true,
+      ownSentence: true,
       // `1月20日以降` bounds a period; it is not the date of a happening unless the draft's date bounds one too.
       sameKindOfSlot: (plain, d, source, s) => {
         const theirs = RANGE_BOUNDARY.exec(source.text.slice(s.end, s.end + 3));
@@ -439,9 +442,19 @@ export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEnt
     // A value the cited source states somewhere (with at least the parts the draft gives) is not
     // called wrong: the passage the alignment found may simply not be the one the writer used.
     const citedSources = cited.map((k) => index.get(k)).filter((x): x is IndexedSource => !!x);
+    // Only where the source's sentence shares some of the claim's words: the same date given to a
+    // photo caption elsewhere in the article does not support it.
+    const statedNear = (src: IndexedSource, x: Span) => {
+      const k = src.sentences.findIndex((t) => t.start <= x.start && x.start < t.end);
+      return k >= 0 && coverage(terms, src.sentences[k].text).content >= STATED_RELEVANCE;
+    };
     const dateStated = (d: DateMention) =>
-      citedSources.some((src) => src.dates.some((x) => datesAgree(d.date, x.date) && (d.date.year === null || x.date.year !== null) && (d.date.month === null || x.date.month !== null) && (d.date.day === null || x.date.day !== null)));
-    const numberStated = (d: NumberMention) => citedSources.some((src) => src.numbers.some((x) => x.counter === d.counter && x.value === d.value));
+      citedSources.some((src) =>
+        src.dates.some(
+          (x) => datesAgree(d.date, x.date) && (d.date.year === null || x.date.year !== null) && (d.date.month === null || x.date.month !== null) && (d.date.day === null || x.date.day !== null) && statedNear(src, x),
+        ),
+      );
+    const numberStated = (d: NumberMention) => citedSources.some((src) => src.numbers.some((x) => x.counter === d.counter && x.value === d.value && statedNear(src, x)));
     const unlessStated = <T extends Span>(pair: MentionPair<T>, stated: (m: T) => boolean): MentionPair<T> =>
       pair.source && !pair.agrees && stated(pair.draft.mention) ? { ...pair, source: null, context: 0 } : pair;
     result.dates = dates.map((d) => unlessStated(pairMention(dateRules, i, sentence.plain, d, dates.length, passages, (s) => s.dates, terms), dateStated));
