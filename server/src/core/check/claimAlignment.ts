@@ -291,7 +291,7 @@ const STATED_RELEVANCE = 0.25;
 const RELEVANT_SENTENCE = 0.4;
 
 /** Passages must cover this much of a sentence for the single-mention rule. */
-export const SINGLE_SLOT_COVERAGE = 0.5;
+export const SINGLE_SLOT_COVERAGE = 0.45;
 /** A slot match this strong overrides the draft's name appearing elsewhere in the passage. */
 const STRONG_CONTEXT = MIN_CONTEXT + 2;
 
