@@ -30,6 +30,21 @@ export interface AlignedPassage {
 
 export type MentionKind = "date" | "number" | "entity";
 
+/**
+ * The title of a work — a film, programme, song, book, product — as a term quote in 『』 or 「」:
+ * compared like a name (the award went to 『最強のふたり』, not 『キツツキと雨』). The span and `text`
+ * include the marks, so the words around it are the sentence's and a fix keeps the title quoted;
+ * `canonical` is the title alone, normalised.
+ */
+export interface WorkMention extends Span {
+  text: string;
+  type: "work";
+  canonical: string;
+}
+
+/** What the name rules compare: people, places, organisations and titles of works. */
+export type NameMention = EntityMention | WorkMention;
+
 export interface MentionPair<T> {
   kind: MentionKind;
   sentence: number;
@@ -48,7 +63,7 @@ export interface ClaimAlignment {
   passage: AlignedPassage | null;
   dates: MentionPair<DateMention>[];
   numbers: MentionPair<NumberMention>[];
-  entities: MentionPair<EntityMention>[];
+  entities: MentionPair<NameMention>[];
 }
 
 /** Passages must cover at least this (rarity-weighted) share of the sentence before any claim is compared. */
@@ -273,7 +288,7 @@ interface PairRules<T> {
    * rephrased around it (`- 4月30日：…と警告` against `…は3月30日、…と警告した`). Needs a passage
    * that covers the sentence well.
    */
-  sameRole?: (d: T, s: T, source: IndexedSource) => boolean;
+  sameRole?: (d: T, s: T, source: IndexedSource, at: PlainMention<T>) => boolean;
   /**
    * Whether the words near the slot may settle it when the words right next to it differ. Right for
    * dates and numbers; names are too often surrounded by the same words as other names.
@@ -348,7 +363,7 @@ function pairMention<T extends Span>(
       return { ...none, source: byWindow[0].s, context: MIN_CONTEXT };
     }
     if (rules.sameRole && sameClassInDraft === 1 && passage.coverage >= SINGLE_SLOT_COVERAGE) {
-      const sameRole = competitors.filter((s) => (!rules.ownSentence || relevant(s.start)) && rules.sameRole!(d.mention, s, source));
+      const sameRole = competitors.filter((s) => (!rules.ownSentence || relevant(s.start)) && rules.sameRole!(d.mention, s, source, d));
       if (sameRole.length === 1) return { ...none, source: sameRole[0], context: MIN_CONTEXT };
     }
     // Nothing decided here: a slightly weaker passage may still hold the slot (a dated caption
@@ -357,14 +372,45 @@ function pairMention<T extends Span>(
   return none;
 }
 
+/** Titles are short; a longer term quote is a phrase, not a name. */
+const MAX_TITLE = 30;
+
+/** The draft sentence's term quotes in 『』 or 「」, as works at their plain offsets. */
+function draftWorks(analysis: DraftAnalysis, sentenceIndex: number): PlainMention<WorkMention>[] {
+  const sentence = analysis.draft.sentences[sentenceIndex];
+  const out: PlainMention<WorkMention>[] = [];
+  for (const qi of sentence.quotes) {
+    const q = analysis.draft.quotes[qi];
+    if (analysis.quotes[qi]?.kind !== "term" || (q.mark !== "『" && q.mark !== "「")) continue;
+    const canonical = normalizeForMatch(q.text);
+    if (canonical.length < 2 || canonical.length > MAX_TITLE) continue;
+    const inner = sentence.offsets.indexOf(q.span.start);
+    const close = sentence.offsets.indexOf(q.span.end, Math.max(0, inner));
+    if (inner < 1 || close <= inner || close >= sentence.plain.length) continue;
+    const start = inner - 1;
+    const end = close + 1;
+    out.push({ start, end, mention: { start, end, text: sentence.plain.slice(start, end), type: "work", canonical } });
+  }
+  return out;
+}
+
+/** A source's term quotes as works, once per source object. */
+const worksOf = new WeakMap<IndexedSource, WorkMention[]>();
+function sourceWorks(source: IndexedSource): WorkMention[] {
+  let w = worksOf.get(source);
+  if (!w) {
+    w = source.quotes
+      .filter((q) => q.kind === "term" && (q.mark === "『" || q.mark === "「"))
+      .filter((q) => q.start > 0 && q.end < source.text.length)
+      .map((q) => ({ start: q.start - 1, end: q.end + 1, text: source.text.slice(q.start - 1, q.end + 1), type: "work" as const, canonical: normalizeForMatch(q.text) }))
+      .filter((q) => q.canonical.length >= 2 && q.canonical.length <= MAX_TITLE);
+    worksOf.set(source, w);
+  }
+  return w;
+}
+
 /** Case particles that mark what part a name plays in its clause. */
 const CASE_PARTICLE = /^[のでにがをはともへや]$/u;
-
-/** The character right after a draft entity, in its sentence's plain text. */
-function particleAfter(plain: string, e: EntityMention, mentions: PlainMention<EntityMention>[]): string {
-  const at = mentions.find((x) => x.mention === e);
-  return at ? plain.charAt(at.end) : "";
-}
 
 /** Same part in the clause: the same case particle, or no particle on one side (a compound). */
 function sameParticle(a: string, b: string): boolean {
@@ -482,18 +528,32 @@ export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEnt
       presentInText: (d, text) => namedIn(d, text),
       // A name the cited source never uses, in a reworded sentence whose passage names exactly one
       // other of the same kind the draft does not name, stands in that one's place (読売新聞社に入社
-      // against 朝日新聞社入社後).
-      // Both names must also play the same grammatical part: the same case particle after them
-      // (モスクワで開催 / サンクトペテルブルクで開かれ), unless one is part of a compound (朝日新聞社入社).
-      sameRole: (d, s, source) => !namedIn(d, sourceText(source)) && sameParticle(particleAfter(sentence.plain, d, m.entities), source.text.charAt(s.end)),
+      // against 朝日新聞社入社後) — when both play the same grammatical part: the same case particle
+      // after them (モスクワで開催 / サンクトペテルブルクで開かれ), unless one is part of a compound.
+      sameRole: (d, s, source, at) => !namedIn(d, sourceText(source)) && sameParticle(sentence.plain.charAt(at.end), source.text.charAt(s.end)),
     };
     // How many names of each kind the draft gives that no cited source uses: the single-slot rule
     // applies only when one name of its kind is unaccounted for.
     const cols = cited.map((k) => index.get(k)).filter((x): x is IndexedSource => !!x);
     const absent = entities.filter((e) => !cols.some((src) => namedIn(e.mention, sourceText(src))));
-    result.entities = entities.map((d) =>
-      pairMention(entityRules, i, sentence.plain, d, absent.filter((e) => e.mention.type === d.mention.type).length, passages, (s) => s.entities, terms),
-    );
+    const works = draftWorks(analysis, i);
+    const draftTitles = works.map((w) => w.mention.canonical);
+    const sameTitle = (a: string, b: string) => a === b || (a.length >= 2 && b.length >= 2 && (a.includes(b) || b.includes(a)));
+    const workRules: PairRules<WorkMention> = {
+      kind: "entity",
+      comparable: () => true,
+      equal: (d, s) => sameTitle(d.canonical, s.canonical),
+      competes: (s) => !draftTitles.some((t) => sameTitle(t, s.canonical)),
+      ownSentence: true,
+      presentInText: (d, text) => text.includes(d.canonical),
+      sameRole: (d, s, source, at) => !sourceText(source).includes(d.canonical) && sameParticle(sentence.plain.charAt(at.end), source.text.charAt(s.end)),
+    };
+    const worksAbsent = works.filter((w) => !cols.some((src) => sourceText(src).includes(w.mention.canonical)));
+    const workPairs = works.map((d) => pairMention(workRules, i, sentence.plain, d, worksAbsent.length, passages, sourceWorks, terms));
+    result.entities = [
+      ...entities.map((d) => pairMention(entityRules, i, sentence.plain, d, absent.filter((e) => e.mention.type === d.mention.type).length, passages, (s) => s.entities, terms)),
+      ...workPairs,
+    ];
   });
   return out;
 }
