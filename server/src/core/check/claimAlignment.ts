@@ -13,7 +13,7 @@
  * what the source says checkable and sentences about things it does not cover quiet.
  */
 import type { CorpusIndex } from "../index/corpusIndex";
-import { bigrams } from "../index/textSearch";
+import { bigrams, editDistance } from "../index/textSearch";
 import type { DateMention, EntityMention, IndexedSource, NumberMention, PartialDate, Span } from "../model";
 import { PERSON_TITLES } from "../text/entities";
 import { normalizeForMatch } from "../text/normalize";
@@ -538,7 +538,9 @@ export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEnt
     const absent = entities.filter((e) => !cols.some((src) => namedIn(e.mention, sourceText(src))));
     const works = draftWorks(analysis, i);
     const draftTitles = works.map((w) => w.mention.canonical);
-    const sameTitle = (a: string, b: string) => a === b || (a.length >= 2 && b.length >= 2 && (a.includes(b) || b.includes(a)));
+    // One title quoted in part, or with a slip the quote rules report, is the same title.
+    const sameTitle = (a: string, b: string) =>
+      a === b || (a.length >= 2 && b.length >= 2 && (a.includes(b) || b.includes(a))) || editDistance(a, b) <= Math.floor(0.3 * Math.max(a.length, b.length));
     const workRules: PairRules<WorkMention> = {
       kind: "entity",
       comparable: () => true,
