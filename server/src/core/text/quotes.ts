@@ -59,7 +59,7 @@ const NAME_AFTER = /^(?:さん|氏|君|くん|ちゃん|様|殿|[\p{Script=Han}�
 /** A question reported after a quote: its asker is only the one named as asking it. */
 const QUESTION_AFTER = /^[\s\u3000]*(?:(?:と|という|といった|との)[^。「『、]{0,6}?(?:質問|問い)|と[^。「『、]{0,8}?(?:尋ね|訊|聞か|聞い|聞き|問わ|問い|質問))/u;
 /** A passive verb after a quote (と訊かれ, と言われた): `Xに「…」` is then X's. */
-const PASSIVE_AFTER = /^[\s\u3000]*と[\s\u3000、]*(?:訊|聞|尋ね|問|言|質問さ|突っ込ま|ツッコま|声をかけら|呼ば|頼ま|求め|話しかけら|持ち上げら|断ら|注意さ|指摘さ|怒ら|叱ら|褒め|ほめ)[^。「『、]{0,3}?(?:かれ|われ|られ|され|まれ|ばれ)/u;
+const PASSIVE_AFTER = /^[\s\u3000]*と(?!も)[\s\u3000、]*[^。「『、]{0,6}?(?:され|られ|かれ|われ|まれ|ばれ)/u;
 /** A template with blanks (「一番○○なのはオレ」という質問), not anyone's words. */
 const TEMPLATE = /○○|〇〇|××|●●|△△|□□/u;
 /** A quote that reads as a clause (ends like a sentence), for quotes standing alone. */
@@ -441,7 +441,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       // The actor right before the opener: Xは「, Xが「, Xから「…」と訊かれ, X曰く「, X「 (a headline).
       let unnamed = false;
       if (!own && r.open >= 0) {
-        const prev = [...actors].reverse().find((a) => a.at <= r.open && /^[\s\u3000、]*$/.test(text.slice(a.at, r.open).replace(/^(?:は|も|こそ|では|が|から(?:は|も)?|より|曰く|いわく|の|には|に)/, "")));
+        const prev = [...actors].reverse().find((a) => a.at <= r.open && /^[\s\u3000、]*$/.test(text.slice(a.at, r.open).replace(/^(?:は|も|こそ|では|が|から(?:は|も)?|より|曰く|いわく|の|には|にも|に)/, "")));
         if (prev && prev.end <= r.open) {
           const passive = PASSIVE_AFTER.test(after);
           const ok =
