@@ -60,6 +60,7 @@ test("an organisation speaks in its own name", () => {
 test("anonymous and collective voices belong to no one and are not carried on", () => {
   const t = "森川修平選手は「必ず勝つ」と語った。ネット上では「頼もしい」との声が上がり、ファンからは「応援してます」「頑張れ」などのコメントが寄せられた。";
   assert.deepEqual(speakers(t), [["必ず勝つ", "speech", "森川修平"], ["頼もしい", "speech", null], ["応援してます", "speech", null], ["頑張れ", "speech", null]]);
+  assert.deepEqual(speakers("森川修平選手が会見した。「控室は静まりかえっていた」（球界関係者）という。"), [["控室は静まりかえっていた", "speech", null]]);
 });
 
 test("trailing attributions, 曰く and speaker-led headlines name the speaker", () => {

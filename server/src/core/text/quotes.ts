@@ -402,7 +402,13 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
           !/(?:製|版|編|社|県|市|町|村|語|訳|作|著|監督|提供|撮影|写真|画像|出典)$/.test(raw) &&
           (CLAUSE_END.test(inner) || /[はがをにでも]/.test(inner)) &&
           text.indexOf(raw) !== text.lastIndexOf(raw);
-        const name = p ? p.canonical : plausible ? raw : null;
+        // （球界関係者）, （ファン）: someone unnamed said it.
+        const unnamedSource = !p && wordEndingAt(raw, raw.length, GROUP_SET, GROUP_MAX) !== null;
+        const name = p ? p.canonical : plausible && !unnamedSource ? raw : null;
+        if (unnamedSource && (CLAUSE_END.test(inner) || /[はがをにでも]/.test(inner))) {
+          kind = "speech";
+          own = true;
+        }
         if (name) {
           speaker = { name, span: p ? { start: p.start, end: p.end } : { start: at, end: at + paren[1].length } };
           kind = "speech";
