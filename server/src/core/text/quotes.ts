@@ -184,17 +184,56 @@ interface Actor {
 }
 
 function markerAt(text: string, at: number, limit: number): Marker {
-  const after = text.slice(at, Math.min(limit, at + 6));
-  if (after.length === 0 || /^[。！？!?]/.test(after)) return "end";
-  if (/^(?:は(?!じめ|ず)|も(?!の)|こそ|では)/.test(after)) return "topic";
-  if (/^(?:には|にも|に(?!よ)|へ|宛に|宛て)/.test(after)) return "dative";
-  if (/^が/.test(after)) return "subject";
-  if (/^(?:から|より)/.test(after)) return "source";
-  if (/^(?:曰く|いわく)/.test(after)) return "iwaku";
-  if (/^の/.test(after)) return "possessive";
-  if (/^[\s\u3000]*[「『“]/.test(after)) return "direct";
-  if (/^(?:だ|で(?!は)|、)/.test(after)) return "end";
-  if (/^(?:と[、,]|や)/.test(after)) return "and";
+  if (at >= limit) return "end";
+  const c = text[at];
+  const d = at + 1 < limit ? text[at + 1] : "";
+  // By the first character first: this runs for every actor of every sentence within a quote's reach.
+  switch (c) {
+    case "。":
+    case "！":
+    case "？":
+    case "!":
+    case "?":
+      return "end";
+    case "は":
+      return text.startsWith("じめ", at + 1) || d === "ず" ? "other" : "topic";
+    case "も":
+      return d === "の" ? "other" : "topic";
+    case "こ":
+      return d === "そ" ? "topic" : "other";
+    case "で":
+      return d === "は" ? "topic" : "end";
+    case "に":
+      return d === "よ" ? "other" : "dative";
+    case "へ":
+      return "dative";
+    case "宛":
+      return "dative";
+    case "が":
+      return "subject";
+    case "か":
+      return d === "ら" ? "source" : "other";
+    case "よ":
+      return d === "り" ? "source" : "other";
+    case "曰":
+      return "iwaku";
+    case "い":
+      return text.startsWith("いわく", at) ? "iwaku" : "other";
+    case "の":
+      return "possessive";
+    case "「":
+    case "『":
+    case "“":
+      return "direct";
+    case "だ":
+    case "、":
+      return "end";
+    case "と":
+      return d === "、" || d === "," ? "and" : "other";
+    case "や":
+      return "and";
+  }
+  if (c === " " || c === "\u3000") return /^[\s\u3000]*[「『“]/.test(text.slice(at, Math.min(limit, at + 6))) ? "direct" : "other";
   return "other";
 }
 
@@ -265,7 +304,8 @@ function actorsOf(text: string, s: Sentence, quoteSpans: Span[], ctx: { persons:
 /** A person named so far, with the title the text gives them (for 同会長, 知事は). */
 interface PersonRef {
   name: string;
-  title: string | null;
+  /** The title, worked out only when an anaphor or a bare title asks (most never do). */
+  title(): string | null;
   span: Span;
 }
 
@@ -273,7 +313,8 @@ function resolveTitle(history: PersonRef[], title: string, before: number, anaph
   for (let i = history.length - 1; i >= 0; i--) {
     const h = history[i];
     if (h.span.start >= before) continue;
-    if (h.title && (h.title === title || h.title.endsWith(title))) return h;
+    const t = h.title();
+    if (t && (t === title || t.endsWith(title))) return h;
   }
   if (anaphor && (title === "氏" || title === "さん")) {
     for (let i = history.length - 1; i >= 0; i--) if (history[i].span.start < before) return history[i];
@@ -341,11 +382,21 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
     // Titles the text gives each person here (for 同会長 and a bare 知事は later on).
     for (const p of persons) {
       if (within(p, quoteSpans)) continue;
-      const after = AFTER_NAME.exec(text.slice(p.end, Math.min(s.end, p.end + 16)));
-      const before = TITLE_BEFORE_NAME.exec(text.slice(Math.max(s.start, p.start - 10), p.start));
-      // An office (県知事, 会長) says more than an honorific (氏) for finding 知事は and 同会長 later.
-      const office = after?.[1] && !/^(?:氏|さん|様|君|くん|ちゃん)$/.test(after[1]) ? after[1] : null;
-      history.push({ name: p.canonical, title: office ?? before?.[1] ?? after?.[1] ?? null, span: { start: p.start, end: p.end } });
+      const sentenceStart = s.start;
+      const sentenceEnd = s.end;
+      let title: string | null | undefined;
+      history.push({
+        name: p.canonical,
+        span: { start: p.start, end: p.end },
+        title: () => {
+          if (title !== undefined) return title;
+          const after = AFTER_NAME.exec(text.slice(p.end, Math.min(sentenceEnd, p.end + 16)));
+          const before = TITLE_BEFORE_NAME.exec(text.slice(Math.max(sentenceStart, p.start - 10), p.start));
+          // An office (県知事, 会長) says more than an honorific (氏) for finding 知事は and 同会長 later.
+          const office = after?.[1] && !/^(?:氏|さん|様|君|くん|ちゃん)$/.test(after[1]) ? after[1] : null;
+          return (title = office ?? before?.[1] ?? after?.[1] ?? null);
+        },
+      });
     }
     if (carried && s.paragraph - carried.paragraph > 1) carried = null;
     if (!quoteAhead[si] && unclaimed.length === 0) {
