@@ -116,7 +116,9 @@ export function classifyLines(text: string, region: Span = { start: 0, end: text
   for (const [s, e] of blocks(verdict)) {
     const idx = range(s, e).filter(nonBlank);
     if (idx.length < 2) continue;
-    const flagged = idx.filter((i) => verdict[i] !== "body").length;
+    // A URL or dateline is the page's metadata, not UI: the header `URL / date / title` of a scraped
+    // article is no menu.
+    const flagged = idx.filter((i) => verdict[i] !== "body" && verdict[i] !== "dateline" && verdict[i] !== "aggregator").length;
     const allShort = idx.every((i) => verdict[i] !== "body" || isShortLine(key[i]));
     const atTop = s === firstNonBlank(verdict);
     if (allShort && flagged > 0 && ((flagged >= 2 && flagged * 2 >= idx.length) || atTop)) {
@@ -213,16 +215,26 @@ function isUiLine(k: string): boolean {
   return k.length <= 80 && MENU_LINE.test(k) && !/[。、]/.test(k);
 }
 
+/**
+ * A line that only gives a URL: bare (`https://…`, `<https://…>`), a Markdown link alone on its line,
+ * or labelled as the page's address (`URL:`, `Source:`, `元記事:`, `記事URL:`, `Permalink:`).
+ */
+export const URL_LINE =
+  /^(?:(?:url|source|link|permalink|canonical|original|元記事|元記事url|記事url|掲載url|ソースurl|元url)\s*[:：]\s*)?(?:<?https?:\/\/\S+?>?|\[[^\]]*\]\(https?:\/\/[^)\s]+\))$/i;
+
 function isAggregatorLine(k: string): boolean {
-  if (/^https?:\/\/\S+$/.test(k)) return true;
+  if (URL_LINE.test(k)) return true;
   if (/^(?:さらに読む|続きを読む|もっと読む|全文を読む|記事全文|元記事を読む|元記事)/.test(k)) return true;
   return /(?:出典|画像元|引用元|ソース|source)\s*[:：]?\s*https?:\/\//i.test(k) && k.length <= 200;
 }
 
 const DATE = "\\d{4}\\s*[年/.-]\\s*\\d{1,2}\\s*[月/.-]\\s*\\d{1,2}\\s*日?(?:\\s*[(（][月火水木金土日](?:曜日?)?[)）])?";
-const TIME = "\\d{1,2}\\s*(?:時|:)\\s*\\d{2}\\s*分?(?:\\s*(?:jst|配信|更新|公開))?";
+// `11時00分`, `11:00`, and ISO 8601's `T11:00:00.000+09:00` / `+0900` / `Z`.
+const TIME = "t?\\s*\\d{1,2}\\s*(?:時|:)\\s*\\d{2}\\s*分?(?:\\s*:\\s*\\d{2}(?:\\.\\d+)?\\s*秒?)?(?:\\s*(?:z|[+-]\\d{2}:?\\d{2}|jst|配信|更新|公開))?";
+const DATE_LABEL =
+  "(?:公開日時?|更新日時?|配信日時?|投稿日時?|掲載日時?|作成日時?|公開|更新|配信|投稿|掲載|最終更新日?時?|日付|日時|published(?: on| at)?|posted(?: on| at)?|updated(?: on| at)?|last updated|date|time)";
 const DATELINE = new RegExp(
-  `^(?:(?:公開日|更新日|配信日|投稿日|掲載日|公開|更新|配信|投稿|最終更新日?)\\s*(?:時)?\\s*[:：]?\\s*)?${DATE}(?:\\s*${TIME})?\\s*(?:配信|更新|公開|投稿)?$`,
+  `^(?:${DATE_LABEL}\\s*(?:時)?\\s*[:：]?\\s*)?${DATE}(?:\\s*${TIME})?\\s*(?:配信|更新|公開|投稿|掲載)?$`,
   "i",
 );
 
@@ -353,7 +365,11 @@ function normalizeLine(s: string): string {
   return s
     .normalize("NFKC")
     .trim()
+    // Markdown decoration of an exported page: heading marks, block quotes, bold/italic wrappers.
+    .replace(/^(?:#{1,6}\s+|>\s*)+/, "")
+    .replace(/\*\*|__/g, "")
     .replace(/^[•・●○■□◆◇▶▷►▸*+-]\s*/, "")
+    .trim()
     .toLowerCase();
 }
 
