@@ -34,7 +34,9 @@ export type LineVerdict =
   | "aggregator"
   | "navigation"
   | "stranded"
-  | "tail";
+  | "tail"
+  | "related"
+  | "unrelated";
 
 export interface ClassifiedLine {
   /** The line's content without surrounding whitespace, as a span of the text. */
@@ -99,17 +101,56 @@ export function classifyLines(text: string, region: Span = { start: 0, end: text
     } else i++;
   }
 
-  // Section headings open a list that is not article: drop until prose resumes.
+  // Section headings open a list that is not article: drop until prose resumes (a list item, however
+  // long, is not prose resuming).
+  const bullet = lines.map((l) => isBulletItem(l.text));
+  const firstProse = range(0, n).find((i) => verdict[i] === "body" && (isProse(key[i]) || isSentence(key[i]))) ?? n;
   for (let i = 0; i < n; i++) {
-    if (!nonBlank(i) || !isSectionHeading(key[i])) continue;
+    if (!nonBlank(i)) continue;
+    // A link-list heading in other words is only read as one after the article has begun.
+    if (!isSectionHeading(key[i]) && !(i > firstProse && verdict[i] === "body" && isLinkListHeading(key[i]))) continue;
     verdict[i] = "section";
     let j = i + 1;
     for (; j < n; j++) {
       if (!nonBlank(j)) continue;
-      if (verdict[j] === "body" && isProse(key[j]) && !isSectionHeading(key[j])) break;
+      if (verdict[j] === "body" && !bullet[j] && isProse(key[j]) && !isSectionHeading(key[j]) && !isLinkListHeading(key[j])) break;
       if (verdict[j] === "body") verdict[j] = "section";
     }
     i = j - 1;
+  }
+
+  // Bare lists of linked headlines (`・見出し…` with no heading): at the foot of the article, or a
+  // standalone block of headline-shaped items after a finished paragraph.
+  for (const run of bulletRuns(lines, verdict, bullet)) {
+    const items = run.filter((i) => verdict[i] === "body");
+    if (items.length === 0) continue;
+    const after = nextNonBlank(verdict, run[run.length - 1]);
+    const atFoot = range(after < 0 ? n : after, n).every((i) => !nonBlank(i) || verdict[i] !== "body" || bullet[i] || !(isProse(key[i]) || isSentence(key[i])));
+    const before = prevNonBlank(verdict, run[0]);
+    const afterParagraph = before < 0 || verdict[before] !== "body" || /[。！？!?」』）)]$/.test(key[before]);
+    const headlines = items.every((i) => isHeadlineItem(key[i]));
+    // Inside the article a list must look like other articles' headlines, not points of this one: a
+    // standalone block of `・` items, most of them quoting or exclaiming.
+    const standalone = (run[0] === 0 || !nonBlank(run[0] - 1)) && (run[run.length - 1] === n - 1 || !nonBlank(run[run.length - 1] + 1));
+    const catchy = items.filter((i) => /[「『“"]|[！？!?]/.test(key[i])).length * 2 >= items.length;
+    // `…は以下の通り。` introduces the article's own points; `下記の記事をチェック` other articles.
+    const introducesPoints = before >= 0 && /以下|下記|次の/.test(key[before]) && !/記事|リンク|こちら|チェック|特集/.test(key[before]);
+    const midList = items.length >= 2 && standalone && catchy && items.every((i) => lines[i].text.trim().startsWith("・"));
+    if (afterParagraph && headlines && !introducesPoints && (atFoot || midList)) for (const i of items) verdict[i] = "related";
+  }
+
+  // An aggregator's summary bullets (`✅ …`) that share no content word with the page's title or the
+  // lines they follow summarise some other article: they are not this page's text.
+  const title = range(0, n).find((i) => verdict[i] === "body" && !bullet[i]);
+  for (const run of summaryRuns(lines, verdict)) {
+    const context: string[] = title === undefined || title >= run[0] ? [] : [lines[title].text];
+    for (let i = prevNonBlank(verdict, run[0]), k = 0; i >= 0 && k < 3; i = prevNonBlank(verdict, i)) {
+      if (SUMMARY_BULLET.test(lines[i].text)) break;
+      if (verdict[i] === "body") (context.push(lines[i].text), k++);
+    }
+    const own = contentBigrams(run.map((i) => lines[i].text).join("\n"));
+    const around = contentBigrams(context.join("\n"));
+    if (own.size >= 4 && around.size > 0 && ![...own].some((b) => around.has(b))) for (const i of run) verdict[i] = "unrelated";
   }
 
   // Blocks (adjacent non-blank lines) of short lines that are mostly UI: share bars, menus.
@@ -274,11 +315,76 @@ function isPromptLine(k: string): boolean {
     return true;
   }
   if (strong + weak >= 2 && len <= 150) return !(NEWS_REGISTER.test(k) && strong === 0 && len > 40);
-  return strong + weak >= 3;
+  // A prompt is short: a long paragraph that mentions registration or sales is text (and a page whose
+  // chrome and article share one long line keeps its article).
+  return strong + weak >= 3 && len <= 300 && !(isProse(k) && NEWS_REGISTER.test(k));
 }
 
+/** Headings of link lists in any wording: `【関連記事】`, `■関連リンク`, `【〇〇おすすめ記事】`, `■〇〇の記事をもっと見る`. */
+const LINK_LIST_HEADING =
+  /(?:関連(?:した)?(?:記事|情報|リンク|サイト|ニュース|動画|トピックス|エントリー?)|(?:おすすめ|オススメ|お勧め|人気|注目|過去|話題)の?(?:記事|ニュース|エントリー?)|記事を(?:もっと)?(?:読む|見る|よむ|みる)|の記事一覧|バックナンバー)/;
+
 function isSectionHeading(k: string): boolean {
-  return SECTION_HEADING.test(k);
+  return SECTION_HEADING.test(k.replace(/^[【\[〔《<(「]\s*(.*?)\s*[】\]〕》>)」]$/, "$1"));
+}
+
+function isLinkListHeading(k: string): boolean {
+  return k.length <= 40 && !/[。]/.test(k) && LINK_LIST_HEADING.test(k);
+}
+
+const BULLET_ITEM = /^[・•●◆◇■□▶▷►▸]/;
+
+/** A list item: a line opening with a list bullet (after width folding). */
+function isBulletItem(raw: string): boolean {
+  return BULLET_ITEM.test(raw.normalize("NFKC").trim());
+}
+
+/** A linked headline: a phrase of some length that is no sentence and no `label: value` item. */
+function isHeadlineItem(k: string): boolean {
+  if (k.length < 8 || k.length > 150) return false;
+  if (/[。]$/.test(k)) return false;
+  if (/^[^「『(（]{1,12}[:：]/.test(k)) return false;
+  return true;
+}
+
+const SUMMARY_BULLET = /^[\s\u3000]*(?:✅|☑|✔|✓)/u;
+
+/** Runs of summary bullet lines, blank lines allowed between them. */
+function summaryRuns(lines: Array<{ text: string }>, verdict: LineVerdict[]): number[][] {
+  const runs: number[][] = [];
+  let cur: number[] = [];
+  for (let i = 0; i <= lines.length; i++) {
+    if (i < lines.length && verdict[i] === "blank") continue;
+    if (i < lines.length && verdict[i] === "body" && SUMMARY_BULLET.test(lines[i].text)) cur.push(i);
+    else if (cur.length > 0) {
+      runs.push(cur);
+      cur = [];
+    }
+  }
+  return runs;
+}
+
+/** Character bigrams of the kanji and katakana words of `s`: what a text is about. */
+function contentBigrams(s: string): Set<string> {
+  const out = new Set<string>();
+  for (const [w] of s.normalize("NFKC").matchAll(/[\p{Script=Han}\p{Script=Katakana}ー々]{2,}/gu)) {
+    for (let i = 0; i + 1 < w.length; i++) out.add(w.slice(i, i + 2));
+  }
+  return out;
+}
+
+/** Runs of consecutive bullet lines (no blank line inside). */
+function bulletRuns(lines: Array<{ text: string }>, verdict: LineVerdict[], bullet: boolean[]): number[][] {
+  const runs: number[][] = [];
+  let cur: number[] = [];
+  for (let i = 0; i <= lines.length; i++) {
+    if (i < lines.length && verdict[i] !== "blank" && bullet[i]) cur.push(i);
+    else if (cur.length > 0) {
+      runs.push(cur);
+      cur = [];
+    }
+  }
+  return runs;
 }
 
 /** Prose: a line long enough, with sentence punctuation, that it reads as article text. */
