@@ -1,7 +1,7 @@
 /**
  * Date expressions in Japanese news text, resolved against a reference date (the article's date).
  *
- * Handles `2025年3月24日(月)`, `令和7年3月24日`, `3月18日`, `11日`, `今月2日`, `先月`, `同日`, `昨年`,
+ * Handles `2025年3月24日(月)`, `令和7年3月24日`, `3月18日`, `11日`, `今月2日`, `先月`, `同日`, `昨年`, `昨日`/`本日`/`明日`,
  * `2025/04/12`, `2025-04-12`, `4/22`, `3月下旬` (month only) and kanji or full-width numerals.
  * Durations (`30日間`, `3日以内`, `数日`) are not dates.
  */
@@ -18,7 +18,9 @@ export interface ExtractedDate extends Span {
 const ERAS: Record<string, number> = { 令和: 2018, 平成: 1988, 昭和: 1925, 大正: 1911, 明治: 1867 };
 const N = "[0-9〇一二三四五六七八九十]";
 const WEEKDAY = "(?:\\s?[(（][月火水木金土日](?:曜日?)?(?:[・,、][祝休])?[)）])?";
-const DAY_NOT_DURATION = "(?![間0-9]|以内|以上|以降の間|ぶり|余り|程度|前後|連続|分)";
+// Not a date: a duration (`3日間`, `3日以内`), a count (`3日連続`), a rate (`1日1回`, `1日に2杯`,
+// `1日あたり`) or a whole day (`1日中`).
+const DAY_NOT_DURATION = "(?![間0-9]|以内|以上|以降の間|ぶり|余り|程度|前後|連続|分|中|あたり|当たり|平均|に?[0-9数何][0-9]*[回杯本個件人度食時粒錠箱枚]|に?[一二三四五六七八九十]+[回杯個件度食粒錠箱枚]|に?[一1]つ|に?ひとつ)";
 
 const PATTERNS: { re: RegExp; kind: string }[] = [
   { kind: "era", re: new RegExp(`(令和|平成|昭和|大正|明治)(元|${N}{1,2})年(?:(${N}{1,2})月(?:(${N}{1,3})日${DAY_NOT_DURATION})?)?`, "gu") },
@@ -29,6 +31,8 @@ const PATTERNS: { re: RegExp; kind: string }[] = [
   { kind: "md", re: new RegExp(`(?<![0-9〇一二三四五六七八九十年数何])(${N}{1,3})月(?:(${N}{1,3})日${DAY_NOT_DURATION})?(?:の?(上旬|中旬|下旬|初め|初旬|末))?`, "gu") },
   { kind: "md-slash", re: /(?<![0-9/\-.])(\d{1,2})\/(\d{1,2})(?![0-9/])/gu },
   { kind: "same-day", re: /同日|当日|前日|翌日/gu },
+  // Days named relative to the article's date; `本日21日`, `明日8月16日` give the explicit date instead.
+  { kind: "rel-day", re: new RegExp(`(一昨日|おととい|昨日|きのう|昨夜|昨晩|本日|今日|今朝|今夜|今晩|明日|あした|明後日|あさって)(?![0-9〇一二三四五六七八九十]{1,3}[月日])`, "gu") },
   { kind: "d", re: new RegExp(`(?<![0-9〇一二三四五六七八九十月数何])(${N}{1,3})日${DAY_NOT_DURATION}(?!本|曜|米|中|韓|銀|経|系|間)`, "gu") },
 ];
 
@@ -104,6 +108,7 @@ export function extractDates(text: string, reference: PartialDate | null, previo
   const ref = reference;
   let last: PartialDate | null = previous;
   let lastHere: PartialDate | null = null;
+  let lastHereEnd = -1;
   for (const { start, end, kind, m } of taken) {
     let explicit: PartialDate = { year: null, month: null, day: null };
     let date: PartialDate;
@@ -158,11 +163,25 @@ export function extractDates(text: string, reference: PartialDate | null, previo
         if (date.day !== null && (date.day < 1 || date.day > 31)) continue;
         break;
       }
+      case "rel-day": {
+        // Only against the article's own date: a block quoting another article has its own `公開日`.
+        if (!ref || ref.year === null || ref.month === null || ref.day === null) continue;
+        const delta: Record<string, number> = {
+          一昨日: -2, おととい: -2, 昨日: -1, きのう: -1, 昨夜: -1, 昨晩: -1, 本日: 0, 今日: 0, 今朝: 0, 今夜: 0, 今晩: 0, 明日: 1, あした: 1, 明後日: 2, あさって: 2,
+        };
+        const t = new Date(Date.UTC(ref.year, ref.month - 1, ref.day + delta[m[1]]));
+        date = { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
+        break;
+      }
       case "d": {
+        // A bare kanji day below ten (`一日`, `三日`) is a count of days far more often than a date.
+        if (/^[〇一二三四五六七八九]$/.test(m[1])) continue;
         const day = num(m[1]);
         explicit = { year: null, month: null, day };
-        // A bare day follows the month of a date just mentioned (`2月12日、13日`), else the reference.
-        const base = lastHere && lastHere.month !== null ? lastHere : ref;
+        // A bare day follows the month of a date just listed before it (`2月12日、13日`, `25日から28日`);
+        // else the reference (`6月16日の公開に先駆けて、19日には会見`, `先日18日`).
+        const listed = lastHereEnd >= 0 && /^[\s\u3000、,・とや〜~～\-－]*(?:から|及び|および|または|又は|か)?[\s\u3000、,]*$/u.test(folded.slice(lastHereEnd, start));
+        const base = listed && lastHere && lastHere.month !== null ? lastHere : ref;
         if (base && base.month !== null && day !== null) {
           let mo = base.month;
           let y = base.year;
@@ -186,6 +205,7 @@ export function extractDates(text: string, reference: PartialDate | null, previo
     out.push({ start, end: stop, text: text.slice(start, stop), date, explicit });
     last = date;
     lastHere = date;
+    lastHereEnd = stop;
   }
   return out;
 }
