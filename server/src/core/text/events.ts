@@ -126,7 +126,7 @@ function joinsIn(text: string, q: Span): boolean {
 /** Verbs that hold a happening without naming it. */
 const HOLDING = new Set(["行われ", "開かれ", "開催", "共催", "実施"]);
 /** Suffixes that turn a happening word into a noun of something else: 訪米先, 交渉場所, 出演者 (not 試合後: still the match's day). */
-const NOUN_SUFFIX = /^(?:先|場所|会場|中の|者|陣|用|的|性|率|数|料|額|案|権|枠|作|曲|局|版|日程|予定日)/u;
+const NOUN_SUFFIX = /^(?:先|場所|会場|所|室|員|中の|者|陣|用|的|性|率|数|料|額|案|権|枠|作|曲|局|版|費|録|日程|予定日)/u;
 
 /** Between a date and a predicate attached after it: `（土）`, `深夜`, `19時から`, `の全国`, `より順次`. */
 const ATTACHED_AFTER =
