@@ -178,7 +178,6 @@ describe("what a source says, once its layout is read", () => {
         "https://news.example.jp/article/777/",
         "2012-08-02T11:00:00+0900",
         "図書館、来春に開館へ",
-        "1日、市の定例会見で「市民の声」と題し、新図書館の計画が説明された。",
         BODY,
         "",
         "・別の市長「財政は厳しい」と語る",
@@ -197,11 +196,7 @@ describe("what a source says, once its layout is read", () => {
     const key = built.sources[0].meta.key;
     assert.deepEqual(check(`市長は「子どもたちが集まる場所にしたい」と語った[@${key}]。\n`), []);
     assert.ok(check(`市長は「財政は厳しい」と語った[@${key}]。\n`).includes("quote-not-found"));
-  });
-
-  it("a title given to a segment (「…」と題し) is no one's speech", () => {
-    const q = built.sources[0].quotes.find((x) => x.text === "市民の声");
-    assert.equal(q?.kind, "term");
     assert.ok(!built.sources[0].quotes.some((x) => x.text === "財政は厳しい"));
   });
+
 });

@@ -50,6 +50,12 @@ const PREDICATES: [string, string][] = (
     ["出産", "出産"], ["結婚", "結婚"], ["入籍", "結婚"], ["婚約", "婚約"], ["離婚", "離婚"], ["死去", "死去"], ["逝去", "死去"],
     ["亡くなっ", "死去"], ["引退", "引退"], ["移籍", "移籍"], ["入団", "入団"], ["退団", "退団"], ["辞任", "辞任"], ["退任", "退任"],
     ["逮捕", "逮捕"], ["起訴", "起訴"], ["判決", "判決"], ["誕生", "誕生"], ["帰国", "帰国"],
+    // Incidents and disasters.
+    ["発生", "発生"], ["起き", "発生"], ["地震", "地震"], ["事故", "事故"], ["事件", "事件"], ["火災", "火災"], ["火事", "火災"],
+    ["豪雨", "災害"], ["大雨", "災害"], ["台風", "災害"], ["噴火", "災害"], ["洪水", "災害"], ["被害", "被害"], ["被災", "被害"],
+    // Starts and ends of services.
+    ["始め", "開始"], ["始まっ", "開始"], ["始まる", "開始"], ["打ち切", "終了"], ["廃止", "終了"], ["停止", "停止"], ["中止", "中止"],
+    ["延期", "延期"], ["再開", "再開"], ["あきらかに", "発言"],
     // Production.
     ["撮影", "撮影"], ["ロケ", "撮影"], ["収録", "収録"], ["クランクイン", "撮影"], ["クランクアップ", "撮影"],
   ] as [string, string][]
@@ -58,11 +64,13 @@ const PREDICATES: [string, string][] = (
 /** Named happenings written as terms (「…祭」, 『…大会』): the quote's last word is the event. */
 const EVENT_NAME_END = /(?:祭り?|まつり|フェス(?:ティバル)?|盆踊り|大会|会議|選手権|映画祭|博|展|式|ショー|ライブ|コンサート|公演|ツアー|セミナー|フォーラム|サミット|カップ|杯|リーグ|ゲーム|マッチ)[\s\u3000]*(?:[0-9０-９]{2,4})?$/u;
 
-const NOT_EVENT_AFTER = /^[\s\u3000]*(?:[(（][^)）]*[)）])?[\s\u3000]*(?:撮影|号|発行|更新|付け?の?(?:紙面|朝刊|夕刊)|\d{1,2}時|[0-9０-９]{1,2}:\d)/u;
+const NOT_EVENT_AFTER = /^[\s\u3000]*(?:[(（][^)）]*[)）])?[\s\u3000]*(?:撮影|号|発行|更新|付け?の?(?:紙面|朝刊|夕刊))/u;
+/** A publication stamp: a date and a clock time with nothing after them but 配信/更新/公開. */
+const STAMP_AFTER = /^[\s\u3000]*(?:[(（][^)）]*[)）])?[\s\u3000]*[0-9０-９]{1,2}(?:時|:|：)[0-9０-９]{2}分?[\s\u3000]*(?:配信|更新|公開|JST)?[\s\u3000]*$/u;
 /** Stamps (`公開日:`, `更新日:`) and a periodical's release note inside its issue date (`4月29日号(4月22日発売)`). */
 const NOT_EVENT_BEFORE = /(?:(?:公開日|更新日|投稿日|配信日|掲載日|発行日)[\s\u3000]*[:：]?|号[\s\u3000]*[(（])[\s\u3000]*$/u;
 /** A label that dates what it names: `発売日：2012年5月25日`. */
-const LABEL_BEFORE = /(?:発売日|発売予定日|開催日|放送日|放映日|配信開始日|開始日|締切日|締め切り)[\s\u3000]*[:：][\s\u3000]*$/u;
+const LABEL_BEFORE = /(?:発売日|発売予定日|開催日時?|放送日時?|放映日|配信開始日時?|開始日時?|締切日|締め切り)[\s\u3000]*(?:[:：]|は|が)[\s\u3000]*$/u;
 const LABEL_PREDICATE: Record<string, string> = { 発売: "発売", 公開: "公開", 開催: "開催", 放送: "放送", 放映: "放送", 配信: "配信", 開始: "開始", 締切: "締め切り", 締め: "締め切り" };
 
 interface PredicateHit extends Span {
@@ -128,9 +136,15 @@ const HOLDING = new Set(["行われ", "開かれ", "開催", "共催", "実施"]
 /** Suffixes that turn a happening word into a noun of something else: 訪米先, 交渉場所, 出演者 (not 試合後: still the match's day). */
 const NOUN_SUFFIX = /^(?:先|場所|会場|所|室|員|中の|者|陣|用|的|性|率|数|料|額|案|権|枠|作|曲|局|版|費|録|日程|予定日)/u;
 
-/** Between a date and a predicate attached after it: `（土）`, `深夜`, `19時から`, `の全国`, `より順次`. */
-const ATTACHED_AFTER =
-  /^(?:[\s\u3000]*[(（][^()（）]{0,16}[)）])?[\s\u3000]*(?:深夜|夜|朝|午前|午後|昼|夕方|夕刻|未明|早朝|正午|晩)?(?:[0-9０-９]{1,2}時(?:[0-9０-９]{1,2}分|半)?)?(?:頃|ごろ)?(?:(?:から|より|に|にも|には)[\s\u3000、]?(?:全国|順次|全国順次|一般|劇場|国内|日本|世界|正式)?|の[\p{Script=Han}\p{Script=Katakana}ー・A-Za-z0-9０-９Ａ-Ｚａ-ｚ]{0,16}|を|が)?$/u;
+/** A time of day after a date: `深夜`, `午前11時`, `15:00`, `19時半ごろ`. */
+const TIME_OF_DAY = "(?:深夜|夜|朝|午前|午後|昼|夕方|夕刻|未明|早朝|正午|晩)?(?:[0-9０-９]{1,2}(?:時|:|：)(?:[0-9０-９]{1,2}分?|半)?)?(?:頃|ごろ)?";
+/** Between a date and a predicate attached after it: `（土）`, `深夜`, `午前11時をもって`, `の全国`, `より順次`, `、全国`. */
+const ATTACHED_AFTER = new RegExp(
+  `^(?:[\\s\\u3000]*[(（][^()（）]{0,16}[)）])?[\\s\\u3000]*の?${TIME_OF_DAY}[\\s\\u3000]*` +
+    "(?:(?:から|より|に|にも|には|をもって|もって|まで|までに)[\\s\\u3000、]?(?:全国|順次|全国順次|一般|劇場|国内|日本|世界|正式)?" +
+    "|の[\\p{Script=Han}\\p{Script=Katakana}ー・A-Za-z0-9０-９Ａ-Ｚａ-ｚ]{0,16}|を|が|[、,][\\s\\u3000]*(?:全国|順次|全国順次|一般|劇場)?)?$",
+  "u",
+);
 /** A date that opens its clause as a time adverbial: `25日、`, `2日深夜、`, `19日には`, `8月11日（土）は`. */
 const ADVERBIAL = /^(?:[(（][^()（）]{0,16}[)）])?[\s\u3000]*(?:深夜|夜|朝|午前|午後|昼|夕方|夕刻|未明|早朝|正午|晩)?(?:[0-9０-９]{1,2}時(?:[0-9０-９]{1,2}分|半)?)?[\s\u3000]*(、|,|，|に、?|には|にも|から|より|は|に)/u;
 /** A television or radio programme named right after the date's clause opens: `テレビ朝日「報道ステーション」では`. */
@@ -193,7 +207,7 @@ export function extractEvents(text: string, ctx: EventContext): EventUnit[] {
   for (const d of ctx.dates) {
     const s = ctx.sentences[d.sentence];
     if (!s) continue;
-    if (NOT_EVENT_AFTER.test(text.slice(d.end, d.end + 16))) continue;
+    if (NOT_EVENT_AFTER.test(text.slice(d.end, d.end + 16)) || STAMP_AFTER.test(text.slice(d.end, s.end))) continue;
     if (NOT_EVENT_BEFORE.test(text.slice(Math.max(s.start, d.start - 8), d.start))) continue;
     // A year alone inside a caption credit such as (2025年 ロイター/…) is no event.
     if (d.date.month === null && /^[\s\u3000]*[A-Za-zァ-ヴー]+\//.test(text.slice(d.end, d.end + 20))) continue;

@@ -20,8 +20,6 @@ const QUOTE_CODES = new Set([...Object.keys(PAIRS), ...Object.keys(CLOSER_TO_OPE
 
 /** `と` and its variants right after a quote that make it reported speech. */
 const SPEECH_AFTER = /^[\s\u3000]*(?:[)）][\s\u3000]*)?(?:など|とも|なども|などとも)?(?:だ|です)?(?:と(?![\s\u3000]*[「『“])|って|との|という)/u;
-/** `「…」と題し`, `「…」というテーマ`: the quote names a programme segment, a theme or a heading. */
-const NAMING_AFTER = /^[\s\u3000]*(?:と(?:題し|題した|題して|題する|題され|銘打|称し|称する|名付け)|という(?:タイトル|サブタイトル|テーマ|題|お題|コーナー|企画|見出し)|との(?:タイトル|テーマ|題|見出し))/u;
 /** Speech and report verbs that can govern a quote in the same sentence. */
 export const SPEECH_VERBS = /述べ|語っ|語り|語る|話し|話す|表明|発言|主張|強調|明らかに|迫っ|迫る|投稿|説明|指摘|批判|訴え|答え|書き込|警告|発表|言及|反論|明言|断言|求め|要求|宣言|示唆|評価|呼びかけ|応じ|強調|述懐|言明|記者団に|伝え/u;
 /** Role nouns that introduce a quote without naming anyone (米高官「…」): speech, speaker unknown. */
@@ -144,8 +142,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       let kind: "speech" | "term" = "term";
       let unknownRole = false;
 
-      const naming = NAMING_AFTER.test(after);
-      const speechAfter = naming ? null : SPEECH_AFTER.exec(after);
+      const speechAfter = SPEECH_AFTER.exec(after);
       if (speechAfter) kind = "speech";
       // a) 「…」とトランプ氏
       if (speechAfter) {
@@ -154,7 +151,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
         if (p) speaker = { name: p.canonical, span: { start: p.start, end: p.end } };
       }
       // b) トランプ氏「…」 (headline style): a person or a role right before the opener.
-      if (!speaker && r.open >= 0 && !naming) {
+      if (!speaker && r.open >= 0) {
         const p = outside.find((x) => x.end <= r.open && /^[\s\u3000]*$/.test(text.slice(x.end, r.open)));
         if (p) {
           speaker = { name: p.canonical, span: { start: p.start, end: p.end } };
@@ -165,7 +162,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
         }
       }
       // A clause-like quote in a sentence with a speech verb after it is speech even without と.
-      if (kind === "term" && !naming && inner.length >= 6 && /(?:る|た|だ|い|う|す|ぬ|ない|ません|です|ます|よ|ね|か|ろう|しよう)$/.test(inner) && SPEECH_VERBS.test(after)) {
+      if (kind === "term" && inner.length >= 6 && /(?:る|た|だ|い|う|す|ぬ|ない|ません|です|ます|よ|ね|か|ろう|しよう)$/.test(inner) && SPEECH_VERBS.test(after)) {
         kind = "speech";
       }
       if (kind === "speech" && !speaker && !unknownRole) {
