@@ -75,14 +75,18 @@ export function parsePartialDate(s: string | null | undefined): PartialDate | nu
 }
 
 /**
- * Year for a month-day without year: the reference year, or the previous one when the date would
- * fall more than about seven months after the reference (news looks back more than forward).
+ * Year for a month-day without year: the nearest of the reference year and the ones before and after
+ * it, weighing days ahead half again as much as days back (news looks back more than forward).
  */
 function yearFor(month: number, day: number | null, ref: PartialDate | null): number | null {
   if (!ref || ref.year === null) return null;
   if (ref.month === null) return ref.year;
   const ahead = (month - ref.month) * 31 + ((day ?? 1) - (ref.day ?? 1));
-  return ahead > 7 * 31 ? ref.year - 1 : ref.year;
+  if (ahead > 7 * 31) return ref.year - 1;
+  // A month well behind the reference is next year's when that is much nearer (a December article
+  // announcing a release on 3月31日): days ahead weigh half again as much as days back.
+  if (ahead < 0 && (ahead + 12 * 31) * 1.5 < -ahead) return ref.year + 1;
+  return ref.year;
 }
 
 /**
@@ -154,7 +158,9 @@ export function extractDates(text: string, reference: PartialDate | null, previo
         const month = num(m[1]);
         const day = num(m[2]);
         explicit = { year: null, month, day };
-        date = { year: month === null ? null : yearFor(month, day, ref), month, day };
+        // `2011年の3月11日`: a year named just before gives its year.
+        const yearJustBefore = lastHere && lastHere.month === null && lastHere.year !== null && /^[\s\u3000]*の?[\s\u3000]*$/u.test(folded.slice(lastHereEnd, start));
+        date = { year: month === null ? null : yearJustBefore ? lastHere!.year : yearFor(month, day, ref), month, day };
         break;
       }
       case "same-day": {
@@ -179,10 +185,14 @@ export function extractDates(text: string, reference: PartialDate | null, previo
         if (/^[〇一二三四五六七八九]$/.test(m[1])) continue;
         const day = num(m[1]);
         explicit = { year: null, month: null, day };
-        // A bare day follows the month of a date just listed before it (`2月12日、13日`, `25日から28日`);
-        // else the reference (`6月16日の公開に先駆けて、19日には会見`, `先日18日`).
-        const listed = lastHereEnd >= 0 && /^[\s\u3000、,・とや〜~～\-－]*(?:から|及び|および|または|又は|か)?[\s\u3000、,]*$/u.test(folded.slice(lastHereEnd, start));
-        const base = listed && lastHere && lastHere.month !== null ? lastHere : ref;
+        // A bare day follows the month of a date just listed before it (`2月12日、13日`, `25日から28日`)
+        // or of a past date whose story the sentence goes on with (`1月29日に決勝があって、30日に帰国`);
+        // after a date still to come it is the reference's (`6月16日の公開に先駆けて、19日には会見`), and
+        // so it is after `先日`/`本日` (`先日18日`).
+        const gap = lastHereEnd >= 0 ? folded.slice(lastHereEnd, start) : "";
+        const listed = lastHereEnd >= 0 && /^[\s\u3000、,・とや〜~～\-－]*(?:から|及び|および|または|又は|か)?[\s\u3000、,]*$/u.test(gap);
+        const toldOn = lastHereEnd >= 0 && !!lastHere && (!ref || compare(lastHere, ref) <= 0) && !/(?:先日|去る|本日|今日|昨日|明日|今週|先週|来週)[\s\u3000]*$/u.test(folded.slice(0, start));
+        const base = (listed || toldOn) && lastHere && lastHere.month !== null ? lastHere : ref;
         if (base && base.month !== null && day !== null) {
           let mo = base.month;
           let y = base.year;

@@ -51,11 +51,13 @@ const PREDICATES: [string, string][] = (
     ["亡くなっ", "死去"], ["引退", "引退"], ["移籍", "移籍"], ["入団", "入団"], ["退団", "退団"], ["辞任", "辞任"], ["退任", "退任"],
     ["逮捕", "逮捕"], ["起訴", "起訴"], ["判決", "判決"], ["誕生", "誕生"], ["帰国", "帰国"],
     // Incidents and disasters.
-    ["発生", "発生"], ["起き", "発生"], ["地震", "地震"], ["事故", "事故"], ["事件", "事件"], ["火災", "火災"], ["火事", "火災"],
+    ["発生", "発生"], ["起き", "発生"], ["起こっ", "発生"], ["起こり", "発生"], ["起こる", "発生"], ["震災", "震災"], ["地震", "地震"], ["事故", "事故"], ["事件", "事件"], ["火災", "火災"], ["火事", "火災"],
     ["豪雨", "災害"], ["大雨", "災害"], ["台風", "災害"], ["噴火", "災害"], ["洪水", "災害"], ["被害", "被害"], ["被災", "被害"],
     // Starts and ends of services.
     ["始め", "開始"], ["始まっ", "開始"], ["始まる", "開始"], ["打ち切", "終了"], ["廃止", "終了"], ["停止", "停止"], ["中止", "中止"],
-    ["延期", "延期"], ["再開", "再開"], ["あきらかに", "発言"],
+    ["延期", "延期"], ["再開", "再開"], ["あきらかに", "発言"], ["提供", "提供"],
+    // Travel and training.
+    ["到着", "到着"], ["出発", "出発"], ["移動", "移動"], ["練習", "練習"], ["合宿", "合宿"], ["帰国", "帰国"], ["渡米", "渡航"], ["渡欧", "渡航"],
     // Production.
     ["撮影", "撮影"], ["ロケ", "撮影"], ["収録", "収録"], ["クランクイン", "撮影"], ["クランクアップ", "撮影"],
   ] as [string, string][]
@@ -71,6 +73,8 @@ const STAMP_AFTER = /^[\s\u3000]*(?:[(（][^)）]*[)）])?[\s\u3000]*[0-9０-９
 const NOT_EVENT_BEFORE = /(?:(?:公開日|更新日|投稿日|配信日|掲載日|発行日)[\s\u3000]*[:：]?|号[\s\u3000]*[(（])[\s\u3000]*$/u;
 /** A label that dates what it names: `発売日：2012年5月25日`. */
 const LABEL_BEFORE = /(?:発売日|発売予定日|開催日時?|放送日時?|放映日|配信開始日時?|開始日時?|締切日|締め切り)[\s\u3000]*(?:[:：]|は|が)[\s\u3000]*$/u;
+const PERIOD_LABEL = /(?:期間|会期|期　+間|期\s+間)[\s\u3000]*[:：][\s\u3000]*$/u;
+const PERIOD_END = /(?:期間|会期|期　+間|期\s+間)[\s\u3000]*[:：][^。\n]{4,30}[〜~～\-－ー][\s\u3000]*$/u;
 const LABEL_PREDICATE: Record<string, string> = { 発売: "発売", 公開: "公開", 開催: "開催", 放送: "放送", 放映: "放送", 配信: "配信", 開始: "開始", 締切: "締め切り", 締め: "締め切り" };
 
 interface PredicateHit extends Span {
@@ -159,6 +163,10 @@ function predicateFor(text: string, sentence: Span, date: Span, preds: Predicate
     const word = Object.keys(LABEL_PREDICATE).find((k) => label[0].includes(k));
     if (word) return { start: date.start - label[0].length, end: date.start, normal: LABEL_PREDICATE[word] };
   }
+  // A period (期間：7月4日〜7月29日): the first date opens it, the one after 〜 closes it.
+  const before = text.slice(Math.max(sentence.start, date.start - 40), date.start);
+  if (PERIOD_LABEL.test(before)) return { start: date.start, end: date.start, normal: "開始" };
+  if (PERIOD_END.test(before)) return { start: date.start, end: date.start, normal: "終了" };
   if (preds.length === 0 && yearOnly) return null;
   // 1. Attached after the date: 11日の記者会見, 23日放送分, 2日深夜放送, 4月21日（土）から全国ロードショー, 5月15日を希望.
   const nextAfter = preds.find((p) => p.start >= date.end && p.start - date.end <= 24 && ATTACHED_AFTER.test(text.slice(date.end, p.start)));
@@ -211,13 +219,25 @@ export function extractEvents(text: string, ctx: EventContext): EventUnit[] {
     if (NOT_EVENT_BEFORE.test(text.slice(Math.max(s.start, d.start - 8), d.start))) continue;
     // A year alone inside a caption credit such as (2025年 ロイター/…) is no event.
     if (d.date.month === null && /^[\s\u3000]*[A-Za-zァ-ヴー]+\//.test(text.slice(d.end, d.end + 20))) continue;
-    const inQuote = ctx.quotes.some((q) => d.start >= q.start && d.end <= q.end);
-    if (inQuote) continue;
-    let preds = predicatesOf.get(d.sentence);
-    if (!preds) predicatesOf.set(d.sentence, (preds = findPredicates(text, s, ctx.quotes)));
-    const pred = predicateFor(text, s, d, preds, d.date.month === null);
+    // A date inside a quote is dated by what the quoted words say (アジアカップが1月29日に決勝があって):
+    // its predicate and participants come from within that quote.
+    const quote = ctx.quotes.find((q) => d.start >= q.start && d.end <= q.end);
+    if (quote && quote.kind !== "speech") continue;
+    let preds: PredicateHit[];
+    let scope: Span = s;
+    if (quote) {
+      scope = { start: Math.max(s.start, quote.start), end: Math.min(s.end, quote.end) };
+      preds = findPredicates(text, scope, ctx.quotes.filter((q) => q !== quote && (q.end <= quote.start || q.start >= quote.end || (q.start > quote.start && q.end <= quote.end))));
+    } else {
+      let cached = predicatesOf.get(d.sentence);
+      if (!cached) predicatesOf.set(d.sentence, (cached = findPredicates(text, s, ctx.quotes)));
+      preds = cached;
+    }
+    const pred = predicateFor(text, scope, d, preds, d.date.month === null);
     if (!pred) continue;
-    const inSentence = ctx.entities.filter((e) => e.start >= s.start && e.end <= s.end && !ctx.quotes.some((q) => e.start >= q.start && e.end <= q.end));
+    const inSentence = quote
+      ? ctx.entities.filter((e) => e.start >= scope.start && e.end <= scope.end)
+      : ctx.entities.filter((e) => e.start >= s.start && e.end <= s.end && !ctx.quotes.some((q) => e.start >= q.start && e.end <= q.end));
     // Who took part: the people and organisations the sentence names outside quotes, and the named happening.
     const participants: string[] = [];
     for (const e of inSentence) if (e.type !== "place" && !participants.includes(e.canonical)) participants.push(e.canonical);
