@@ -34,7 +34,8 @@ const PATTERNS: { re: RegExp; kind: string }[] = [
   { kind: "same-day", re: /同日|当日|前日|翌日/gu },
   // Days named relative to the article's date; `本日21日`, `明日8月16日` give the explicit date instead.
   { kind: "rel-day", re: new RegExp(`(一昨日|おととい|昨日|きのう|昨夜|昨晩|本日|今日|今朝|今夜|今晩|明日|あした|明後日|あさって)(?![0-9]{1,2}[月日]|[〇一二三四五六七八九十]{1,3}月|[二三]?十[一二三四五六七八九]?日)`, "gu") },
-  { kind: "d", re: new RegExp(`(?<![0-9〇一二三四五六七八九十月数何])(${N}{1,3})日${DAY_NOT_DURATION}(?!本|曜|米|中|韓|銀|経|系|間)`, "gu") },
+  // Not a count of days (`残り4日`, `あと3日`, `わずか2日`).
+  { kind: "d", re: new RegExp(`(?<![0-9〇一二三四五六七八九十月数何]|残り|あと|残す|わずか|たった|含めて)(${N}{1,3})日${DAY_NOT_DURATION}(?!本|曜|米|中|韓|銀|経|系|間)`, "gu") },
 ];
 
 function num(s: string | undefined): number | null {
