@@ -248,6 +248,10 @@ const WEAK_PROMPT = [
 ];
 const COPYRIGHT = /(?:copyright|©|\(c\)\s*\d{4}|all rights reserved|無断転載|無断転用|無断複製|無断で転載)/i;
 
+/** How a site addresses its reader: requests, offers and pointers, in the polite UI register. */
+const CALL_TO_ACTION =
+  /(?:ください|下さい|はこちら|こちらから|こちらへ|ご登録|ご購読|ご利用いただけ|ご利用になれ|お読みいただけ|ご覧いただけ|お楽しみいただけ|お届けします|お送りします|お待ちして|お申し込み|お申込み|会員の方|会員限定|続きは|残り[0-9]+文字|登録すると|ログインすると|無料で読め|読み放題)/;
+
 /** Plain past or assertive endings: the register of a news sentence, not of site UI. */
 const NEWS_REGISTER = /(?:た|だ|である|という|とした|している|ている|れる|する|ない)[。」]?$/;
 
@@ -309,6 +313,9 @@ function isPromptLine(k: string): boolean {
   const weak = WEAK_PROMPT.filter((p) => rest.includes(p)).length;
   if (strong + weak === 0) return false;
   const len = k.length;
+  // A paragraph of article text that mentions sales, campaigns or newsletters is text: it is a prompt
+  // only when it speaks to the reader as a site does (ご登録ください, 続きは会員の方のみ, はこちら).
+  if ((isProse(k) || (k.match(/[。！？]/g)?.length ?? 0) >= 2) && !CALL_TO_ACTION.test(k)) return false;
   if (strong >= 1 && len <= 150) {
     // "…は有料会員が100万人を超えたと発表した。" is news about a newsletter, not a prompt.
     if (strong === 1 && weak === 0 && NEWS_REGISTER.test(k) && len > 30) return false;
