@@ -75,6 +75,15 @@ describe("metadata of common article shapes", () => {
     assert.equal(m.title, "新機種の購入者に充電器をプレゼントするキャンペーンを実施");
   });
 
+  it("HTML without metadata tags: the headline and dateline of the page; a <title> loses its site name", () => {
+    const article = `<article><h1>図書館、来春に開館へ</h1><p>2012年8月2日 11時00分</p><p>${BODY}</p><p>${BODY}</p></article>`;
+    const bare = meta(`<html><body><header><a href="/">ホーム</a></header>${article}</body></html>`, "a.html");
+    assert.equal(bare.title, "図書館、来春に開館へ");
+    assert.equal(bare.published, "2012-08-02T11:00:00+09:00");
+    const titled = meta(`<html><head><title>図書館、来春に開館へ | 地域ニュース</title></head><body>${article}</body></html>`, "b.html");
+    assert.equal(titled.title, "図書館、来春に開館へ");
+  });
+
   it("front matter and the catalogue still win over the inferred header", () => {
     const text = `---\ntitle: 前付けの題\n---\nhttps://e.jp/a/1\n2012-08-02T11:00:00+0900\n本文の見出し\n${BODY}`;
     const m = meta(text, "x.md", { published: "2012-08-01" } as never);

@@ -367,12 +367,26 @@ export function inferMetadata(text: string, lines: ClassifiedLine[], body: Span[
   for (const m of text.matchAll(ORIGINAL_LINE)) if (!originals.includes(m[1]) && m[1] !== url) originals.push(m[1]);
 
   return {
-    title: pageMeta?.title ?? title,
+    title: pageMeta?.title ? pageTitle(pageMeta.title, title, pageMeta.siteName ?? null) : title,
     outlet: (pageMeta?.siteName ? (outletByName(pageMeta.siteName)?.name ?? pageMeta.siteName) : null) ?? pageMeta?.outlet ?? outlet,
     published: (pageMeta?.published ? normalizeIsoDate(pageMeta.published) ?? parseDateline(pageMeta.published) : null) ?? published,
     url: pageMeta?.url ?? url,
     originals: [...(pageMeta?.originals ?? []), ...originals.filter((o) => !pageMeta?.originals?.includes(o))],
   };
+}
+
+/**
+ * A page's `<title>` without the site name it usually carries (`見出し | サイト名`): the headline the
+ * text gives when the title starts with it, else the title without a trailing `| site name`.
+ */
+function pageTitle(title: string, textTitle: string | null, siteName: string | null): string {
+  const SEPARATOR = /^[\s\u3000]*[|｜\-–—:：«»/][\s\u3000]*\S/u;
+  if (textTitle && title !== textTitle && title.startsWith(textTitle) && SEPARATOR.test(title.slice(textTitle.length))) return textTitle;
+  if (siteName) {
+    const m = /^(.+?)[\s\u3000]*[|｜\-–—:：«»/][\s\u3000]*([^|｜]+)$/u.exec(title);
+    if (m && m[2].trim() === siteName.trim()) return m[1].trim();
+  }
+  return title;
 }
 
 /** Applies the precedence front matter > catalogue > inferred > file name, recording provenance. */
