@@ -84,6 +84,12 @@ describe("metadata of common article shapes", () => {
     assert.equal(titled.title, "図書館、来春に開館へ");
   });
 
+  it("outlets named in related-article lists are other articles', not the page's", () => {
+    const m = meta(`https://e.jp/a/1\n2012-08-02T11:00:00+0900\n図書館、来春に開館へ\n${BODY}\n\n【関連記事】\n・NHKが特集「図書館の未来」を放送\n\n【関連情報】\n（聯合ニュース＜韓国語＞）\n`);
+    assert.equal(m.outlet, null);
+    assert.equal(m.key, "article");
+  });
+
   it("front matter and the catalogue still win over the inferred header", () => {
     const text = `---\ntitle: 前付けの題\n---\nhttps://e.jp/a/1\n2012-08-02T11:00:00+0900\n本文の見出し\n${BODY}`;
     const m = meta(text, "x.md", { published: "2012-08-01" } as never);

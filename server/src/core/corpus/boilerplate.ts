@@ -321,6 +321,8 @@ function isPromptLine(k: string): boolean {
     if (strong === 1 && weak === 0 && NEWS_REGISTER.test(k) && len > 30) return false;
     return true;
   }
+  // Without a strong phrase, a complete sentence of some length that asks nothing of the reader is text.
+  if (strong === 0 && len > 40 && /[。！？]$/.test(k) && !CALL_TO_ACTION.test(k)) return false;
   if (strong + weak >= 2 && len <= 150) return !(NEWS_REGISTER.test(k) && strong === 0 && len > 40);
   // A prompt is short: a long paragraph that mentions registration or sales is text (and a page whose
   // chrome and article share one long line keeps its article).

@@ -278,6 +278,10 @@ function isOwnUrlLine(line: string): boolean {
   return OWN_URL_LINE.test(urlLineKey(line));
 }
 
+/** Verdicts whose lines are not the page's own chrome: its text, metadata and other articles' headlines. */
+const NOT_OWN_CHROME = new Set<string>(["body", "aggregator", "dateline", "section", "related", "unrelated", "ranking"]);
+const OTHER_ARTICLES = new Set<string>(["section", "related", "unrelated", "ranking"]);
+
 /** What the cleaner may have made of a headline: anything but site UI, lists, metadata and footers. */
 const HEADLINE_VERDICTS = new Set<string>(["body", "prompt", "stranded", "block", "navigation", "tail"]);
 
@@ -352,11 +356,15 @@ export function inferMetadata(text: string, lines: ClassifiedLine[], body: Span[
   const siteHeader = nonBlank.length > 0 ? SITE_HEADER.exec(nonBlank[0].text.normalize("NFKC")) : null;
   if (siteHeader) outlet = outletByName(siteHeader[1])?.name ?? siteHeader[1].trim();
   if (!outlet) {
-    const chrome = nonBlank.filter((l) => l.verdict !== "body" && l.verdict !== "aggregator" && l.verdict !== "dateline" && !COPYRIGHT_LINE.test(l.text));
+    // Lists of other articles' headlines (related, ranked, summarised) name other outlets.
+    const chrome = nonBlank.filter((l) => !NOT_OWN_CHROME.has(l.verdict) && !COPYRIGHT_LINE.test(l.text));
     outlet = mostFrequent(chrome.flatMap((l) => outletsIn(l.text)))?.name ?? null;
   }
   if (!outlet) {
-    const credits = nonBlank.map((l) => CREDIT_LINE.exec(l.text.normalize("NFKC"))?.[1]).filter((c): c is string => !!c);
+    const credits = nonBlank
+      .filter((l) => !OTHER_ARTICLES.has(l.verdict))
+      .map((l) => CREDIT_LINE.exec(l.text.normalize("NFKC"))?.[1])
+      .filter((c): c is string => !!c);
     outlet = mostFrequent(credits.flatMap((c) => outletsIn(c)))?.name ?? null;
   }
   if (!outlet) {
