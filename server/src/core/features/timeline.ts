@@ -72,20 +72,15 @@ export function timeline(catalog: CorpusCatalog): TimelineData {
 
   const conflicts: TimelineConflictData[] = [];
   const seen = new Set<string>();
-  // Only events of the same kind in the same month can be the same happening: pair within those groups.
+  // Only events of the same kind in the same month can be the same happening: pair within those
+  // groups (years are compared by `sameEvent`; an event without its year may meet any year's).
   const groups = new Map<string, CatalogEvent[]>();
   for (const e of catalog.events) {
     if (e.event.date.day === null) continue;
-    const id = `${e.event.predicate}|${e.event.date.year ?? ""}|${e.event.date.month}`;
+    const id = `${e.event.predicate}|${e.event.date.month}`;
     let g = groups.get(id);
     if (!g) groups.set(id, (g = []));
     g.push(e);
-  }
-  // Undated-year events (`--03-18`) may meet events of any year of that month.
-  for (const [id, g] of groups) {
-    const [predicate, year, month] = id.split("|");
-    if (year !== "") continue;
-    for (const [other, h] of groups) if (other !== id && other.startsWith(`${predicate}|`) && other.endsWith(`|${month}`)) for (const e of h) g.push(e);
   }
   for (const dayed of groups.values())
     for (const a of dayed)
