@@ -62,6 +62,9 @@ describe("metadata of common article shapes", () => {
     assert.deepEqual(a.originals, []);
     assert.equal(a.title, "図書館、来春に開館へ");
     assert.equal(meta(`URL：https://news.example.jp/a/2\n図書館、来春に開館へ\n\n${BODY}`).url, "https://news.example.jp/a/2");
+    const clipped = meta(`図書館、来春に開館へ\n\n${BODY}\n\n元記事：https://news.example.jp/a/3\n`);
+    assert.equal(clipped.url, "https://news.example.jp/a/3");
+    assert.equal(clipped.title, "図書館、来春に開館へ");
   });
 
   it("Markdown without front matter: the heading is the title, without its marks", () => {

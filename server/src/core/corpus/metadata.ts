@@ -270,6 +270,9 @@ const DATE_WORDS =
 const OWN_URL_LINE =
   /^(?:(?:url|source|link|permalink|canonical|original|元記事|元記事url|記事url|掲載url|ソースurl|元url)\s*[:：]\s*)?(?:<?(https?:\/\/[^\s<>]+?)>?|\[[^\]]*\]\((https?:\/\/[^)\s]+)\))$/i;
 
+/** Labels that name the page's own address wherever they stand (`Source:` may be an original's). */
+const OWN_LABELLED_URL = /^(?:url|permalink|canonical|元記事|元記事url|記事url|掲載url|元url)\s*[:：]/i;
+
 function urlLineKey(line: string): string {
   return line.normalize("NFKC").replace(/\*\*|__/g, "").trim();
 }
@@ -332,13 +335,24 @@ export function inferMetadata(text: string, lines: ClassifiedLine[], body: Span[
     }
   }
 
-  // URL: the first address line of the header (an aggregator's `出典:` lines are its originals).
+  // URL: the first address line of the header (an aggregator's `出典:` lines are its originals), else
+  // a line anywhere that labels the page's own address (`元記事: …`, `URL: …` under a clipped article).
   let url: string | null = null;
   for (const l of header) {
     const m = OWN_URL_LINE.exec(urlLineKey(l.text));
     if (m) {
       url = m[1] ?? m[2];
       break;
+    }
+  }
+  if (!url) {
+    for (const l of nonBlank) {
+      const key = urlLineKey(l.text);
+      const m = OWN_LABELLED_URL.test(key) ? OWN_URL_LINE.exec(key) : null;
+      if (m) {
+        url = m[1] ?? m[2];
+        break;
+      }
     }
   }
 
