@@ -3,7 +3,7 @@ import { appendFileSync, closeSync, cpSync, mkdtempSync, openSync, readdirSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { buildCorpus, type AnalyzeFn } from "../../server/src/core/corpus/loadCorpus";
+import { buildCorpus, type AnalyzeFn } from "../../server/src/core/ingest/buildCorpus";
 import { AnalysisCache, resolveCacheDir } from "../../server/src/core/index/cache";
 import type { AnalyzedText } from "../../server/src/core/model";
 
@@ -57,11 +57,11 @@ test("warm start analyses nothing; one changed file re-indexes alone", async () 
 
 /** The records of every pack in the cache: pack path, header offset, entry length (from the index files). */
 function records(cacheDir: string): { pack: string; offset: number; length: number }[] {
-  const dir = join(cacheDir, "analysis-v2");
+  const dir = join(cacheDir, "analysis-v3");
   const out: { pack: string; offset: number; length: number }[] = [];
   for (const f of readdirSync(dir).filter((n) => n.endsWith(".idx"))) {
     for (const line of readFileSync(join(dir, f), "latin1").split("\n").filter(Boolean)) {
-      const [, , length, offset] = line.split(" ");
+      const [, , length, , offset] = line.split(" ");
       out.push({ pack: join(dir, f.replace(/\.idx$/, ".pack")), offset: Number(offset), length: Number(length) });
     }
   }
@@ -74,14 +74,14 @@ test("corrupt entries and another version's entries are rebuilt", async () => {
     const { analyze } = countingAnalyze();
     await buildCorpus({ dir: corpus, cache: new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" }), analyze, tokenizer: noTokenizer });
     // A cold build writes one pack (and its index), not a file per source.
-    const files = readdirSync(join(cacheDir, "analysis-v2")).sort();
+    const files = readdirSync(join(cacheDir, "analysis-v3")).sort();
     assert.deepEqual(files.map((f) => f.replace(/^.*\./, "")), ["idx", "pack"]);
     // Corrupt every entry (the record headers stay intact: the entries themselves are bad).
     const recs = records(cacheDir);
     assert.equal(recs.length, 4);
     for (const r of recs) {
       const fd = openSync(r.pack, "r+");
-      writeSync(fd, "{not json", r.offset + 82);
+      writeSync(fd, "{not json", r.offset + 91);
       closeSync(fd);
     }
     const c1 = new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" });
@@ -93,7 +93,7 @@ test("corrupt entries and another version's entries are rebuilt", async () => {
     const r3 = await buildCorpus({ dir: corpus, cache: new AnalysisCache(cacheDir, { tool: "t2", analysis: "a1" }), analyze, tokenizer: noTokenizer });
     assert.equal(r3.stats.analysed, 4, "a new tool version misses");
     // Packs and their indexes only: no temp files.
-    for (const f of readdirSync(join(cacheDir, "analysis-v2"))) assert.ok(/\.(pack|idx)$/.test(f), f);
+    for (const f of readdirSync(join(cacheDir, "analysis-v3"))) assert.ok(/\.(pack|idx)$/.test(f), f);
   } finally {
     cleanup();
   }
@@ -107,15 +107,15 @@ test("a torn write (crash mid-append) reads as absent and leaves earlier entries
     const recs = records(cacheDir);
     const last = recs.reduce((a, b) => (b.offset > a.offset ? b : a));
     // The last record loses its tail; a half-written index line follows the complete ones.
-    truncateSync(last.pack, last.offset + 82 + Math.floor(last.length / 2));
-    appendFileSync(last.pack.replace(/\.pack$/, ".idx"), "SP2 0123");
+    truncateSync(last.pack, last.offset + 91 + Math.floor(last.length / 2));
+    appendFileSync(last.pack.replace(/\.pack$/, ".idx"), "SP3 0123");
     const c1 = new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" });
     const r1 = await buildCorpus({ dir: corpus, cache: c1, analyze, tokenizer: noTokenizer });
     assert.equal(r1.stats.fromCache, 3);
     assert.equal(r1.stats.analysed, 1);
     assert.equal(c1.stats.rejected, 1);
     // A pack with a garbled index reads as absent, never as wrong data.
-    for (const f of readdirSync(join(cacheDir, "analysis-v2"))) if (f.endsWith(".idx")) writeFileSync(join(cacheDir, "analysis-v2", f), "x".repeat(95 * 3));
+    for (const f of readdirSync(join(cacheDir, "analysis-v3"))) if (f.endsWith(".idx")) writeFileSync(join(cacheDir, "analysis-v3", f), "x".repeat(104 * 3));
     const r2 = await buildCorpus({ dir: corpus, cache: new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" }), analyze, tokenizer: noTokenizer });
     assert.equal(r2.stats.analysed, 4);
     const r3 = await buildCorpus({ dir: corpus, cache: new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" }), analyze, tokenizer: noTokenizer });

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, describe, it } from "node:test";
-import { buildCorpus } from "../../server/src/core/corpus/loadCorpus";
+import { buildCorpus } from "../../server/src/core/ingest/buildCorpus";
 import { CorpusHost } from "../../server/src/core/corpusHost";
 import { CorpusIndex } from "../../server/src/core/index/corpusIndex";
 import { StoredSource } from "../../server/src/core/index/snapshot";

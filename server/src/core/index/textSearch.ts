@@ -173,7 +173,7 @@ export class Bm25 {
    * `add(bigrams(s))` without building the bigram strings: bigrams are looked up by a numeric code
    * of their two code points; a term's string is made only when the term is new.
    */
-  addText(s: string): number {
+  addText(s: string, from = 0, to = s.length): number {
     if (!this.codeIds) {
       this.codeIds = new Map();
       for (const [t, id] of this.termIds) {
@@ -189,7 +189,7 @@ export class Bm25 {
     touched.length = 0;
     let length = 0;
     let prev = -1;
-    for (let i = 0; i < s.length; i++) {
+    for (let i = from; i < to; i++) {
       const cp = s.codePointAt(i)!;
       if (cp > 0xffff) i++;
       if (!isContentCode(cp)) {
