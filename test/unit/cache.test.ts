@@ -3,6 +3,7 @@ import { appendFileSync, closeSync, cpSync, mkdtempSync, openSync, readdirSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import fc from "fast-check";
 import { buildCorpus, type AnalyzeFn } from "../../server/src/core/ingest/buildCorpus";
 import { AnalysisCache, resolveCacheDir } from "../../server/src/core/index/cache";
 import type { AnalyzedText } from "../../server/src/core/model";
@@ -99,6 +100,34 @@ test("corrupt entries and another version's entries are rebuilt", async () => {
   }
 });
 
+test("a same-length edit inside a record that leaves valid JSON is caught by its checksum and rebuilt", async () => {
+  const { corpus, cacheDir, cleanup } = tempCorpus();
+  try {
+    const { analyze } = countingAnalyze();
+    const first = await buildCorpus({ dir: corpus, cache: new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" }), analyze, tokenizer: noTokenizer });
+    for (const r of records(cacheDir)) {
+      const bytes = readFileSync(r.pack);
+      const json = bytes.subarray(r.offset + 91, r.offset + 91 + r.length).toString("latin1");
+      // A sentence's end offset, one digit changed: still valid JSON, the same length, wrong data.
+      const m = /"end":(\d)/.exec(json)!;
+      const at = r.offset + 91 + m.index + 6;
+      const fd = openSync(r.pack, "r+");
+      writeSync(fd, m[1] === "9" ? "8" : String(Number(m[1]) + 1), at);
+      closeSync(fd);
+    }
+    const c1 = new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" });
+    const again = await buildCorpus({ dir: corpus, cache: c1, analyze, tokenizer: noTokenizer });
+    assert.equal(c1.stats.rejected, 4);
+    assert.equal(again.stats.analysed, 4);
+    assert.deepEqual(again.sources.map((s) => s.sentences), first.sources.map((s) => s.sentences));
+    const c2 = new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" });
+    await buildCorpus({ dir: corpus, cache: c2, analyze, tokenizer: noTokenizer });
+    assert.equal(c2.stats.hits, 4, "the rebuilt entries supersede the damaged ones");
+  } finally {
+    cleanup();
+  }
+});
+
 test("a torn write (crash mid-append) reads as absent and leaves earlier entries intact", async () => {
   const { corpus, cacheDir, cleanup } = tempCorpus();
   try {
@@ -162,4 +191,17 @@ test("cache location precedence", () => {
   assert.equal(resolveCacheDir({ env: { XDG_CACHE_HOME: "/xdg" } }), "/xdg/shutten");
   assert.equal(resolveCacheDir({ env: {}, homedir: "/home/u" }), "/home/u/.cache/shutten");
   void readFileSync;
+});
+
+test("property: the checksum is CRC-32 as zlib computes it, whichever implementation runs", async () => {
+  const { crc32, crc32Js } = await import("../../server/src/core/index/checksum");
+  const zlib = await import("node:zlib");
+  const native = (zlib as unknown as { crc32?: (d: Uint8Array, v?: number) => number }).crc32;
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ maxLength: 50 }), (a, b) => {
+      assert.equal(crc32Js(a), crc32(a));
+      assert.equal(crc32Js(b, crc32Js(a)), crc32(Buffer.concat([a, b])), "continues from a seed");
+      if (native) assert.equal(crc32Js(a), native(a));
+    }),
+  );
 });

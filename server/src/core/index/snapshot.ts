@@ -356,7 +356,7 @@ export async function removeOrphanTemps(dir: string): Promise<string[]> {
   for (const name of names) {
     if (!name.endsWith(".tmp")) continue;
     // `<snapshot>.<host>.<pid>.<random>.tmp`, or `<snapshot>.<pid>.<random>.tmp` from older versions.
-    const m = /\.(?:([A-Za-z0-9_-]+)\.)?(\d+)\.[a-z0-9]+\.tmp$/.exec(name);
+    const m = /\.snap\.(?:([A-Za-z0-9_-]+)\.)?(\d+)\.[a-z0-9]+\.tmp$/.exec(name);
     const p = path.join(dir, name);
     let stale = false;
     try {
