@@ -21,7 +21,9 @@ export async function runIndex(args: string[], io: CliIo): Promise<number> {
     const rebuilt = await host.refreshSnapshot();
     const final = host.current ?? loaded;
     reportProblems([...final.index.problems], io);
-    const { analysed, cached } = rebuilt ? final.stats : loaded.stats;
+    // A refresh analyses nothing new (the per-file cache holds what the load analysed).
+    const analysed = loaded.stats.analysed + (rebuilt ? final.stats.analysed : 0);
+    const cached = final.index.size - analysed;
     const dir = resolveCacheDir({ setting: cacheSetting ?? null });
     io.stderr(`indexed ${final.index.size} sources in ${Math.round(performance.now() - t0)} ms: ${analysed} analysed, ${cached} from cache (${dir})\n`);
     return 0;
