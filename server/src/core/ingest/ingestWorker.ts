@@ -4,15 +4,18 @@
  * a miss, the cache write and, for a snapshot build, the record and index input. The main thread only
  * walks the tree and assembles the answers. Bundled as dist/ingestWorker.js.
  *
- * kuromoji's dictionary is loaded on the first cache miss, not before, so a warm start costs no
- * dictionary. Tokens go through a clause memo (see `splitClauses`) and keep only what the analysis
- * reads (`PROPER_NOUN_ONLY`: entities are the only consumer of tokens, and only of 名詞,固有名詞 ones).
+ * kuromoji's dictionary comes from the main thread, in shared memory (`setDictionary`): no worker
+ * loads or holds a copy of its own. A file whose analysis is in the cache needs none, so work starts
+ * before it arrives. Tokens go through a clause memo (see `splitClauses`) and keep only what the
+ * analysis reads (`PROPER_NOUNS`: entities are the only consumer of tokens, and only of
+ * 名詞,固有名詞 ones).
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { nodeCorpusFsSync } from "../corpus/corpusFs";
 import { AnalysisCache, nodeCacheFsSync, type CacheStats } from "../index/cache";
 import type { AnalyzedText } from "../model";
-import { buildKuromoji, ClauseMemo, kuromojiTokens, splitClauses, type Token, type Tokenizer } from "../text/tokenizer";
+import type { DictionaryData } from "../text/dictionary";
+import { ClauseMemo, kuromojiOf, kuromojiTokens, PROPER_NOUNS, splitClauses, type Token, type Tokenizer } from "../text/tokenizer";
 import { runFileJob, type FileJob, type FileResult, type IngestContext } from "./fileJob";
 
 /** Per-pool settings, given as `workerData`. */
@@ -30,6 +33,11 @@ export interface WorkerRequest {
   jobs: FileJob[];
 }
 
+/** The shared dictionary, sent once (not a request: nothing answers it). */
+export interface DictionaryMessage {
+  dictionary: DictionaryData;
+}
+
 export interface WorkerAnswer {
   id: number;
   answers?: ({ ok: FileResult; error?: undefined } | { ok?: undefined; error: string })[];
@@ -39,26 +47,25 @@ export interface WorkerAnswer {
 }
 
 const config = (workerData ?? {}) as WorkerConfig;
-let kuromoji: ReturnType<typeof buildKuromoji> | null = null;
-const dictionary = () => (kuromoji ??= buildKuromoji(config.dicPath));
-const memo = new ClauseMemo<Token[]>(200_000);
+let gotDictionary: (d: DictionaryData) => void;
+const dictionary = new Promise<DictionaryData>((resolve) => (gotDictionary = resolve));
+const memo = new ClauseMemo<Token[]>(100_000);
 let tokenizedChars = 0;
 const cache = config.cache ? new AnalysisCache(config.cache.dir, { tool: config.cache.tool, analysis: config.cache.analysis }, nodeCacheFsSync) : null;
 
-/** Only the tokens `analyzeText` reads: 名詞,固有名詞,* (see `extractEntities`). */
-const PROPER_NOUN_ONLY = (k: Token) => k.pos1 === "固有名詞" && k.pos === "名詞";
 
 let tokenizer: Tokenizer | undefined;
 async function memoTokenizer(): Promise<Tokenizer> {
   if (tokenizer) return tokenizer;
-  const t = await dictionary();
+  const t = kuromojiOf(await dictionary);
   return (tokenizer = {
     tokenize(text: string): Token[] {
       const out: Token[] = [];
       for (const clause of splitClauses(text)) {
         const list = memo.get(clause.text, () => {
           tokenizedChars += clause.text.length;
-          return kuromojiTokens(t, clause.text).filter(PROPER_NOUN_ONLY);
+          // Only the tokens `analyzeText` reads: 名詞,固有名詞 (see `extractEntities`).
+          return kuromojiTokens(t, clause.text, PROPER_NOUNS);
         });
         for (const k of list) out.push({ ...k, start: k.start + clause.start });
       }
@@ -84,8 +91,9 @@ function stripUnitTexts(text: string, a: AnalyzedText | undefined): void {
 // Requests are answered one after the other, in the order they came (the pool keeps up to two in
 // flight per worker, so the next batch is already here when one is answered).
 let chain: Promise<void> = Promise.resolve();
-parentPort!.on("message", (req: WorkerRequest) => {
-  chain = chain.then(() => handle(req));
+parentPort!.on("message", (msg: WorkerRequest | DictionaryMessage) => {
+  if ("dictionary" in msg) gotDictionary(msg.dictionary);
+  else chain = chain.then(() => handle(msg));
 });
 
 async function handle(req: WorkerRequest): Promise<void> {

@@ -1,7 +1,7 @@
 /**
- * Ingestion on worker threads: `size` workers (dist/ingestWorker.js), each loading its own
- * dictionary on its first cache miss, fed batches of file jobs; answers keep request order. Used by
- * a corpus build, then closed, so the dictionaries' memory goes with them.
+ * Ingestion on worker threads: `size` workers (dist/ingestWorker.js) fed batches of file jobs;
+ * answers keep request order. The workers tokenise with this thread's dictionary, shared with them
+ * (`setDictionary`), never a copy of their own.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -9,9 +9,10 @@ import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { CacheStats } from "../index/cache";
 import type { AnalyzedText } from "../model";
-import { dictionaryPath } from "../text/tokenizer";
+import type { DictionaryData } from "../text/dictionary";
+import { dictionaryPath, sharedDictionary } from "../text/tokenizer";
 import type { FileJob, FileResult } from "./fileJob";
-import type { WorkerAnswer, WorkerConfig } from "./ingestWorker";
+import type { DictionaryMessage, WorkerAnswer, WorkerConfig } from "./ingestWorker";
 
 export type FileJobResult = { ok: FileResult; error?: undefined } | { ok?: undefined; error: string };
 
@@ -93,6 +94,24 @@ export class WorkerPool {
       });
       this.workers.push(slot);
     }
+    // The dictionary loads here (once per process, shared with the workers) while they start on the
+    // files whose analysis the cache has.
+    sharedDictionary().then(
+      (d) => this.setDictionary(d),
+      (e) => {
+        for (const w of this.workers) for (const p of w.inflight.splice(0)) p.reject(e);
+        for (const q of this.queue.splice(0)) q.reject(e);
+      },
+    );
+  }
+
+  private dictionarySent = false;
+
+  /** Hands the shared dictionary to every worker (once). */
+  setDictionary(dictionary: DictionaryData): void {
+    if (this.dictionarySent || this.closed) return;
+    this.dictionarySent = true;
+    for (const w of this.workers) w.worker.postMessage({ dictionary } satisfies DictionaryMessage);
   }
 
   private closed = false;
