@@ -139,7 +139,8 @@ export class ChangeLoader {
   constructor(private readonly tokenizer: () => Promise<Tokenizer>) {}
 
   async load(state: State, files: CorpusFile[]): Promise<FileResult[]> {
-    const jobs: FileJob[] = files.map((f) => ({ abs: f.abs, rel: f.rel, catalogue: state.catalogue.entries.get(f.rel) ?? null, maxBytes: DEFAULT_MAX_FILE_BYTES }));
+    // The worker also normalises the sentences for the index (the overlay segment is built from them).
+    const jobs: FileJob[] = files.map((f) => ({ abs: f.abs, rel: f.rel, catalogue: state.catalogue.entries.get(f.rel) ?? null, maxBytes: DEFAULT_MAX_FILE_BYTES, segment: true }));
     const script = workerScript();
     const portable = state.cache === null || state.cache.portable !== null;
     if (!script || !portable || jobs.length === 0) {
@@ -192,7 +193,7 @@ function fileStateOf(state: State, f: CorpusFile, r: FileResult): FileState {
     format: src.format,
     rawEvents: r.analysis.events,
     mentions: state.mentionNames.of(r.analysis.entities),
-    fresh: { text: src.text, body: src.body, analysis: r.analysis },
+    fresh: { text: src.text, body: src.body, analysis: r.analysis, segment: r.segment },
   };
   return out;
 }
@@ -247,6 +248,7 @@ export async function applyChanges(
     if ((i & 255) === 0) await breathe();
   }
   const problems = assembleProblems(state.globalProblems, files, keys.problems);
-  next = { ...state, files, accepted, aliases, index: state.index.withChanges(sources, problems, kept), patched: true };
+  const inputs = accepted.map((f) => f.source!.fresh?.segment);
+  next = { ...state, files, accepted, aliases, index: state.index.withChanges(sources, problems, kept, inputs), patched: true };
   return { state: next, ...counts, touched: [...replaced.values()] };
 }

@@ -11,7 +11,7 @@ import type { CorpusFile } from "../corpus/corpusFiles";
 import { decodeBytes } from "../corpus/decode";
 import { parseCatalogue, type Catalogue } from "../corpus/metadata";
 import type { AnalysisCache } from "../index/cache";
-import type { CorpusIndex } from "../index/corpusIndex";
+import type { CorpusIndex, SegmentInput } from "../index/corpusIndex";
 import { StoredSource, type RecordRange, type RecordReader, type SourceRecord } from "../index/snapshot";
 import type { AnalyzedText, CorpusProblem, EventUnit, IndexedSource, SourceMetadata, Span } from "../model";
 import { applyAliases } from "../text/analyze";
@@ -36,7 +36,7 @@ export interface FileSource {
   mentions: Int32Array;
   /** Where the text and analysis are: a snapshot record, or memory (`fresh`, the analysis before the alias clusters). */
   stored?: { reader: RecordReader; range: RecordRange };
-  fresh?: { text: string; body: Span[]; analysis: AnalyzedText };
+  fresh?: { text: string; body: Span[]; analysis: AnalyzedText; segment?: SegmentInput };
 }
 
 export interface FileState extends CorpusFile {

@@ -495,20 +495,23 @@ export class CorpusIndex {
    * built now, and base sources no longer present are masked. Lookups answer as a full rebuild over
    * `sources` would.
    */
-  withChanges(sources: IndexedSource[], problems: CorpusProblem[], kept: Int32Array): CorpusIndex {
+  withChanges(sources: IndexedSource[], problems: CorpusProblem[], kept: Int32Array, inputs?: (SegmentInput | undefined)[]): CorpusIndex {
     const seg = new Uint8Array(sources.length);
     const local = new Int32Array(sources.length);
-    const overlay: IndexedSource[] = [];
+    const overlay = new SegmentBuilder();
     sources.forEach((s, id) => {
       const old = kept[id];
       if (old >= 0 && this.placement.seg[old] === 0) local[id] = this.placement.local[old];
       else {
         seg[id] = 1;
-        local[id] = overlay.length;
-        overlay.push(s);
+        local[id] = overlay.size;
+        // A segment input made where the source was analysed (a worker) spares this thread the normalising.
+        const input = inputs?.[id];
+        if (input) overlay.addInput(input);
+        else overlay.add(s);
       }
     });
-    const segments = overlay.length ? [this.segments[0], Segment.build(overlay)] : [this.segments[0]];
+    const segments = overlay.size ? [this.segments[0], overlay.finish()] : [this.segments[0]];
     return new CorpusIndex(sources, problems, { segments, placement: { seg, local } });
   }
 

@@ -26,6 +26,8 @@ export interface FileJob {
   maxBytes: number;
   /** Return the digest instead of the analysis (see `SourceDigest`). */
   digest?: boolean;
+  /** Return the index segment's input with the analysis (`FileResult.segment`). */
+  segment?: boolean;
 }
 
 /**
@@ -47,6 +49,8 @@ export interface FileResult {
   problems: CorpusProblem[];
   analysis?: AnalyzedText;
   digest?: SourceDigest;
+  /** The index segment's input of the source (with `FileJob.segment`). */
+  segment?: SegmentInput;
   fromCache?: boolean;
   /** Cache key of the source (empty without a cache). */
   key?: string;
@@ -113,6 +117,7 @@ export async function runFileJob(job: FileJob, ctx: IngestContext): Promise<File
     result = { ...loaded, analysis, fromCache: false, key, analysedChars: bodyChars(src.body), ...(error !== undefined ? { error } : {}) };
   }
   if (job.digest) digestResult(result);
+  else if (job.segment && result.analysis) result.segment = segmentInput({ text: src.text, sentences: result.analysis.sentences });
   return result;
 }
 
