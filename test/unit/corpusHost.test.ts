@@ -10,6 +10,8 @@ import { CorpusIndex } from "../../server/src/core/index/corpusIndex";
 import { StoredSource } from "../../server/src/core/index/snapshot";
 import { loadTokenizer } from "../../server/src/core/text/tokenizer";
 
+// These tests give each host its own cache folder (the `cacheDir` setting); the environment's would win.
+delete process.env.SHUTTEN_CACHE_DIR;
 const work = mkdtempSync(join(tmpdir(), "shutten-host-"));
 const corpus = join(work, "corpus");
 const cacheDir = join(work, "cache");
