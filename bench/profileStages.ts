@@ -4,8 +4,8 @@
  * `analyzeText`), index (`SegmentBuilder`), cache write (the record's JSON and its append). MeCab
  * runs over the same body text for scale. For decisions, pair it with instruction counts:
  *
- *   node --import tsx bench/profileStages.ts [--files N] [--stage tokenise] GLOB_DIR…
- *   valgrind --tool=callgrind node --import tsx bench/profileStages.ts --files 200 --only tokenise DIR
+ *   node --import tsx bench/profileStages.ts [--files N] [--only clean|tokenise] [DIR…]
+ *   valgrind --tool=callgrind --smc-check=all-non-file node --import tsx bench/profileStages.ts --files 200 --only tokenise
  *
  * Default corpus: the livedoor news corpus (../shared/corpora/ldcc, articles only).
  */
@@ -21,7 +21,7 @@ import { SegmentBuilder } from "../server/src/core/index/corpusIndex";
 import type { AnalyzedText, PartialDate } from "../server/src/core/model";
 import { analyzeText } from "../server/src/core/text/analyze";
 import { AliasTable } from "../server/src/core/text/entities";
-import { buildKuromoji, kuromojiTokens, splitClauses, type Token, type Tokenizer } from "../server/src/core/text/tokenizer";
+import { buildKuromoji, kuromojiTokens, PROPER_NOUNS, splitClauses, type Token, type Tokenizer } from "../server/src/core/text/tokenizer";
 import { repoRoot } from "./generateCorpus";
 
 const argv = process.argv.slice(2);
@@ -67,7 +67,8 @@ async function main() {
       const out: Token[] = [];
       for (const c of splitClauses(text)) {
         tokenChars += c.text.length;
-        for (const k of kuromojiTokens(kuro, c.text)) if (k.pos1 === "固有名詞" && k.pos === "名詞") out.push({ ...k, start: k.start + c.start });
+        // As the ingestion workers do: only the proper nouns the analysis reads.
+        for (const k of kuromojiTokens(kuro, c.text, PROPER_NOUNS)) out.push({ ...k, start: k.start + c.start });
       }
       t.tokenise += performance.now() - t0;
       return out;
