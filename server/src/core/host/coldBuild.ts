@@ -14,7 +14,7 @@ import type { AnalysisCache } from "../index/cache";
 import { TOOL_VERSION } from "../index/cache";
 import { CorpusIndex, SegmentBuilder } from "../index/corpusIndex";
 import { aliasState, canonicalMemo, SnapshotWriter, type RecordReader, type SnapshotFile, type SourceRecord } from "../index/snapshot";
-import type { CorpusProblem } from "../model";
+import type { CorpusProblem, IndexedSource } from "../model";
 import { AliasTable } from "../text/entities";
 import type { Tokenizer } from "../text/tokenizer";
 import { analysisVersion, ingestCorpus, prepareBuild } from "../ingest/buildCorpus";
@@ -26,6 +26,7 @@ import {
   makeKeys,
   MentionNames,
   readCatalogueOf,
+  slicer,
   sourceOf,
   type FileSource,
   type FileState,
@@ -162,7 +163,13 @@ async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: Snapsho
   const memo = canonicalMemo(aliases);
   let state: State | undefined;
   const recover = (s: FileSource) => ctx.recover(() => state!, s);
-  const sources = accepted.map((f) => sourceOf(f.source!, memo, recover));
+  // One source object per file, in slices: a rebuild's old index keeps answering requests meanwhile.
+  const sources: IndexedSource[] = new Array(accepted.length);
+  const breathe = slicer();
+  for (let i = 0; i < accepted.length; i++) {
+    sources[i] = sourceOf(accepted[i].source!, memo, recover);
+    if ((i & 255) === 0) await breathe();
+  }
   state = {
     optionsKey: args.optionsKey,
     dir,
