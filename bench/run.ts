@@ -204,6 +204,8 @@ interface Result {
   serverColdPeak: number;
   rss: number;
   rssPeak: number;
+  /** After the rebuild experiments (a 600,000-character article added and removed, a full rebuild). */
+  rssAfterRebuilds: number;
   runs: number;
 }
 
@@ -398,6 +400,8 @@ async function measure(w: Workload, runs: number): Promise<Result> {
     edits.push((await s.waitDiagnostics(bigUri, (p) => p.version === v)).at - t0);
   }
   log(`${tag} 20k draft: first ${ms(bigFirst)}, after an edit p50 ${ms(median(edits))}`);
+  // Memory of the warm server with its drafts, before the rebuild experiments below.
+  const memWarm = s.rss();
   // The 20k draft is closed again: the rebuild figures below are not about re-checking it.
   s.conn.sendNotification("textDocument/didClose", { textDocument: { uri: bigUri } });
 
@@ -489,8 +493,9 @@ async function measure(w: Workload, runs: number): Promise<Result> {
     hoverDuring: { change: hoverChange, bigChange: hoverBig, full: hoverFull },
     serverColdMs: Number(match[2]),
     serverColdPeak: coldPeak,
-    rss: mem.rss,
-    rssPeak: Math.max(mem.hwm, coldPeak),
+    rss: memWarm.rss,
+    rssPeak: Math.max(memWarm.hwm, coldPeak),
+    rssAfterRebuilds: mem.rss,
     runs,
   };
 }
@@ -578,7 +583,8 @@ function table(results: Result[]): { markdown: string; verdicts: string[] } {
     row("hover while a 600,000-char article is indexed (p95 / max)", "< 200 ms", (r) => `${ms(quantile(r.hoverDuring.bigChange, 0.95))} / ${ms(Math.max(...r.hoverDuring.bigChange))}`, (r) => Math.max(...r.hoverDuring.bigChange) < 200),
     row("hover during a full rebuild (p95 / max)", "< 200 ms", (r) => `${ms(quantile(r.hoverDuring.full, 0.95))} / ${ms(Math.max(...r.hoverDuring.full))}`, (r) => Math.max(...r.hoverDuring.full) < 200),
     row("server's own cold index (empty cache)", "", (r) => sec(r.serverColdMs)),
-    row("server RSS after indexing (peak, cold build included)", "≤ 1 GB at 10k", (r) => `${mb(r.rss)} (${mb(r.rssPeak)})`, (r) => (is10k(r) ? r.rssPeak <= GB : null)),
+    row("server RSS, warm with its drafts (peak, its own cold build included)", "≤ 1 GB at 10k", (r) => `${mb(r.rss)} (${mb(r.rssPeak)})`, (r) => (is10k(r) ? r.rssPeak <= GB : null)),
+    row("server RSS after the rebuilds above", "≤ 1 GB at 10k", (r) => mb(r.rssAfterRebuilds), (r) => (is10k(r) ? r.rssAfterRebuilds <= GB : null)),
     row("runs (fresh processes)", "", (r) => String(r.runs)),
   ].join("\n");
   return { markdown, verdicts };
