@@ -60,7 +60,7 @@ export function detectReferenceBlocks(text: string): { span: Span; reference: Pa
  * Version of the analysis, part of the cache key: bump it whenever a change here or in the modules
  * it calls changes what `analyzeText` returns, so cached analyses from older code are not reused.
  */
-export const ANALYSIS_VERSION = "2";
+export const ANALYSIS_VERSION = "19";
 
 /** Analyses `text` over `regions` (offsets into `text`). */
 export function analyzeText(text: string, regions: Span[], context: AnalyzeContext): AnalyzedText {
@@ -96,7 +96,7 @@ export function analyzeText(text: string, regions: Span[], context: AnalyzeConte
   }
   // Numbers that are part of a date (`3月18日`) were skipped by the parser; drop any overlap left.
   const filteredNumbers = numbers.filter((n) => !dates.some((d) => n.start < d.end && d.start < n.end));
-  const events = extractEvents(text, { sentences, dates, entities, quotes: quotes.map((q) => ({ start: q.start, end: q.end })) });
+  const events = extractEvents(text, { sentences, dates, entities, quotes: quotes.map((q) => ({ start: q.start, end: q.end, kind: q.kind })) });
   return { sentences, quotes, entities, events, numbers: filteredNumbers, dates };
 }
 
