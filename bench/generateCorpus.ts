@@ -11,16 +11,18 @@
  *         bench/out/ws-<N>/drafts/{draft.md,draft-20k.md,expected.json}, bench/out/ws-<N>/.done
  * The same seed and size always give the same bytes.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { assignKeys } from "../server/src/core/corpus/citationKeys";
 import { loadSource } from "../server/src/core/corpus/loadCorpus";
+import { inferKey } from "../server/src/core/corpus/metadata";
 import { splitSentences } from "../server/src/core/text/sentences";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, "..");
 export const outRoot = join(here, "out");
-const GENERATOR_VERSION = "3";
+const GENERATOR_VERSION = "4";
 
 /** mulberry32: a small, fast, seedable PRNG. */
 function prng(seed: number): () => number {
@@ -44,7 +46,14 @@ const NAMES = [
   "カーニー", "トルドー", "シュタインマイヤー", "ブラウン", "ハメネイ", "ペゼシュキアン", "アラグチ", "サルマン", "タミム",
 ];
 const TITLES = ["大統領", "首相", "外相", "報道官", "大統領報道官", "特使", "国防相", "長官", "氏", "大使", "事務総長", "議長"];
-const OUTLETS = ["東都新聞", "北海日報", "関西経済新聞", "ニュースダイジェスト", "ワールドウォッチ", "国際通信", "デイリーレポート", "Find Go", "Chrysanthemum Digest", "ニューズ週報"];
+/**
+ * Outlets named in the articles' front matter. Real news outlets (general knowledge), so their keys
+ * are inferred as `<outlet>-<date>` — and, as in any newsroom archive, many articles share an outlet
+ * and a day: their keys clash and are told apart by suffixes (corpus/citationKeys.ts).
+ */
+const OUTLETS = ["ロイター", "共同通信", "時事通信", "NHK", "日本経済新聞", "朝日新聞", "読売新聞", "毎日新聞", "産経新聞", "AFP"];
+/** Days the articles fall on: a season of coverage, so each outlet has many articles a day. */
+const DAYS = 45;
 
 interface Pool {
   /** Body sentences (no line breaks), with and without quotes. */
@@ -118,12 +127,17 @@ export interface GeneratedArticle {
 
 function article(i: number, pool: Pool, rnd: () => number): { text: string; meta: GeneratedArticle } {
   const pick = <T>(a: T[]): T => a[Math.floor(rnd() * a.length)];
-  const key = `gen-${String(i).padStart(5, "0")}`;
-  const month = 1 + Math.floor(rnd() * 12);
-  const day = 1 + Math.floor(rnd() * 28);
-  const published = `2025-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+  const file = `gen-${String(i).padStart(5, "0")}.txt`;
+  const date = new Date(Date.UTC(2025, 2, 1) + Math.floor(rnd() * DAYS) * 86_400_000);
+  const month = date.getUTCMonth() + 1;
+  const day = date.getUTCDate();
+  const hh = String(6 + Math.floor(rnd() * 16)).padStart(2, "0");
+  const mm = String(Math.floor(rnd() * 60)).padStart(2, "0");
+  const published = `2025-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}T${hh}:${mm}:00+09:00`;
+  const outlet = pick(OUTLETS);
   const title = vary(pick(pool.headlines), rnd);
-  const lines: string[] = ["---", `key: ${key}`, `title: "${title.replace(/"/g, "'")}"`, `outlet: ${pick(OUTLETS)}`, `published: ${published}`, "---", ""];
+  // No key: it is inferred from the outlet and the date (and clashes with the outlet's other stories of the day).
+  const lines: string[] = ["---", `title: "${title.replace(/"/g, "'")}"`, `outlet: ${outlet}`, `published: ${published}`, "---", ""];
   // Page noise at the top (menus, share bars).
   lines.push(...pick(pool.noise), "");
   lines.push(title, "", `${2025}年${month}月${day}日`, "");
@@ -145,7 +159,7 @@ function article(i: number, pool: Pool, rnd: () => number): { text: string; meta
   }
   // Footer noise: rankings, newsletter prompts.
   lines.push(...pick(pool.noise), "", ...pick(pool.noise), "");
-  return { text: lines.join("\n"), meta: { key, file: `${key}.txt`, published, sentences } };
+  return { text: lines.join("\n"), meta: { key: inferKey(outlet, published, file), file, published, sentences } };
 }
 
 interface ExpectedFinding {
@@ -154,7 +168,7 @@ interface ExpectedFinding {
 }
 
 /** Drafts citing the generated articles with known problems (and exact citations in between). */
-function drafts(arts: GeneratedArticle[], rnd: () => number): { draft: string; draft20k: string; expected: ExpectedFinding[] } {
+export function drafts(arts: GeneratedArticle[], rnd: () => number): { draft: string; draft20k: string; expected: ExpectedFinding[] } {
   const pick = <T>(a: T[]): T => a[Math.floor(rnd() * a.length)];
   const withQuote = (a: GeneratedArticle) => a.sentences.find((s) => /「[^」]{8,}」/.test(s));
   const lines: string[] = ["---", "title: ベンチマーク用の下書き", "---", "", "# 停戦交渉をめぐる報道のまとめ", ""];
@@ -224,11 +238,61 @@ export function ensureWorkspace(size: number, force = false): Workspace {
     writeFileSync(join(ws.corpus, meta.file), text);
     metas.push(meta);
   }
+  // The keys the corpus gives them (clashing inferred keys told apart), for the drafts to cite.
+  const claimed = new Set(metas.map((m) => m.key)).size;
+  const { keys } = assignKeys(metas.map((m) => ({ key: m.key, provenance: "text", published: m.published, rel: m.file, path: m.file })));
+  metas.forEach((m, i) => (m.key = keys[i]));
+  // How many files share an inferred key with another (the benchmark checks none is left out).
+  writeFileSync(join(dir, "keys.json"), JSON.stringify({ files: size, distinctClaimedKeys: claimed, filesWithClashingKeys: size - claimed }));
   const d = drafts(metas, rnd);
   writeFileSync(ws.draft, d.draft);
   writeFileSync(ws.draft20k, d.draft20k);
   writeFileSync(join(dir, "drafts", "expected.json"), JSON.stringify(d.expected, null, 2));
   writeFileSync(stamp, GENERATOR_VERSION);
+  return ws;
+}
+
+/**
+ * A workspace over the livedoor news corpus (real text, `../shared/corpora/ldcc`): its articles
+ * (`<category>/<name>-NNN.txt`, the first `limit` of each category when given) linked — never copied — into
+ * bench/out, and drafts citing them made the same way as for the synthetic corpora.
+ */
+export async function ensureLdccWorkspace(limit?: number): Promise<Workspace | null> {
+  const ldcc = resolve(repoRoot, "..", "shared", "corpora", "ldcc");
+  if (!existsSync(ldcc)) return null;
+  const name = limit ? `ws-ldcc-${limit}` : "ws-ldcc";
+  const dir = join(outRoot, name);
+  const ws: Workspace = { dir, corpus: join(dir, "corpus"), draft: join(dir, "drafts", "draft.md"), draft20k: join(dir, "drafts", "draft-20k.md"), size: 0 };
+  const stamp = join(dir, ".done");
+  const { loadCorpus } = await import("../server/src/core/corpus/loadCorpus");
+  if (!(existsSync(stamp) && readFileSync(stamp, "utf8") === GENERATOR_VERSION)) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(join(dir, "drafts"), { recursive: true });
+    for (const cat of readdirSync(ldcc).sort()) {
+      const from = join(ldcc, cat);
+      let files: string[];
+      try {
+        files = readdirSync(from).filter((f) => /-\d+\.txt$/.test(f)).sort();
+      } catch {
+        continue;
+      }
+      if (!files.length) continue;
+      mkdirSync(join(ws.corpus, cat), { recursive: true });
+      for (const f of limit ? files.slice(0, limit) : files) symlinkSync(join(from, f), join(ws.corpus, cat, f));
+    }
+    const { sources } = await loadCorpus({ dir: ws.corpus });
+    const arts: GeneratedArticle[] = sources.map((s) => ({
+      key: s.meta.key,
+      file: s.relPath,
+      published: s.meta.published ?? "",
+      sentences: splitSentences(s.text, s.body).map((x) => x.text.replace(/\s+/g, "")).filter((x) => x.length >= 12),
+    }));
+    const d = drafts(arts.filter((a) => a.sentences.length > 0), prng(0x1dcc));
+    writeFileSync(ws.draft, d.draft);
+    writeFileSync(ws.draft20k, d.draft20k);
+    writeFileSync(stamp, GENERATOR_VERSION);
+  }
+  ws.size = (await loadCorpus({ dir: ws.corpus })).sources.length;
   return ws;
 }
 

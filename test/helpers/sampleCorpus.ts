@@ -1,6 +1,6 @@
 /** The sample corpus, loaded once per test process (no cache), with keys found by a phrase each article holds. */
 import { resolve } from "node:path";
-import { buildCorpus, type BuildCorpusResult } from "../../server/src/core/corpus/loadCorpus";
+import { buildCorpus, type BuildCorpusResult } from "../../server/src/core/ingest/buildCorpus";
 import { CorpusIndex } from "../../server/src/core/index/corpusIndex";
 import { loadTokenizer, type Tokenizer } from "../../server/src/core/text/tokenizer";
 

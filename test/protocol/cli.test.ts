@@ -2,7 +2,7 @@
 // `sources` and `inspect` shapes, and clear usage errors. Runs the built dist/cli.js.
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -94,6 +94,40 @@ describe("shutten CLI", () => {
     assert.equal(list.length, 4);
     for (const s of list) assert.deepEqual(Object.keys(s).sort(), ["key", "outlet", "path", "published", "title", "url"]);
     assert.ok(list.every((s: { path: string }) => s.path.startsWith("corpus/")));
+  });
+
+  it("index: progress every tenth in a pipe, then a later check starts from its snapshot and writes nothing", () => {
+    const corpus = join(dir, "own-corpus");
+    cpSync(join(repoRoot, "corpus"), corpus, { recursive: true });
+    const own = join(dir, "own-cache");
+    const runOwn = (args: string[]) => {
+      const r = spawnSync(process.execPath, [cli, ...args], { cwd: repoRoot, encoding: "utf8", env: { ...process.env, SHUTTEN_CACHE_DIR: own, LANG: "C" } });
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    const r = runOwn(["index", "--corpus", corpus]);
+    assert.equal(r.code, 0, r.stderr);
+    const progress = r.stderr.split("\n").filter((l) => l.startsWith("indexing:"));
+    assert.ok(progress.length >= 1 && progress.length <= 10, r.stderr);
+    assert.match(progress.at(-1)!, /^indexing: 100% \(4\/4 files, \d+ files\/s, [\d.]+ s\)$/);
+    assert.match(r.stderr, /indexed 4 sources in \d+ ms: 4 analysed, 0 from cache/);
+    const listing = () =>
+      readdirSync(own, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => `${join(e.parentPath ?? (e as unknown as { path: string }).path, e.name)} ${statSync(join(e.parentPath ?? (e as unknown as { path: string }).path, e.name)).mtimeMs}`)
+        .sort();
+    const before = listing();
+    assert.ok(before.some((l) => /\.snap /.test(l)), "index leaves an index snapshot");
+    const check = runOwn(["check", "--corpus", corpus, "--format", "json", bad]);
+    assert.equal(check.code, 1);
+    assert.ok(JSON.parse(check.stdout).some((d: { code: string }) => d.code === "quote-mismatch"));
+    assert.deepEqual(listing(), before, "a warm check reads the snapshot and the cache, and writes neither");
+    // One article changes: index re-analyses it alone and folds it into a new snapshot.
+    appendFileSync(join(corpus, "003_da387fb42327dcfe.txt"), "\n追記:ペスコフ氏は「協議は続く」と述べた。\n");
+    const again = runOwn(["index", "--corpus", corpus, "--quiet"]);
+    assert.match(again.stderr, /indexed 4 sources in \d+ ms: 1 analysed, 3 from cache/);
+    assert.doesNotMatch(again.stderr, /indexing:/);
+    const warm = runOwn(["index", "--corpus", corpus]);
+    assert.match(warm.stderr, /indexed 4 sources in \d+ ms: 0 analysed, 4 from cache/);
   });
 
   it("inspect --json KEY shows the speech quotes with their speakers", () => {

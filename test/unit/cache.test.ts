@@ -3,7 +3,8 @@ import { appendFileSync, closeSync, cpSync, mkdtempSync, openSync, readdirSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { buildCorpus, type AnalyzeFn } from "../../server/src/core/corpus/loadCorpus";
+import fc from "fast-check";
+import { buildCorpus, type AnalyzeFn } from "../../server/src/core/ingest/buildCorpus";
 import { AnalysisCache, resolveCacheDir } from "../../server/src/core/index/cache";
 import type { AnalyzedText } from "../../server/src/core/model";
 
@@ -57,11 +58,11 @@ test("warm start analyses nothing; one changed file re-indexes alone", async () 
 
 /** The records of every pack in the cache: pack path, header offset, entry length (from the index files). */
 function records(cacheDir: string): { pack: string; offset: number; length: number }[] {
-  const dir = join(cacheDir, "analysis-v2");
+  const dir = join(cacheDir, "analysis-v3");
   const out: { pack: string; offset: number; length: number }[] = [];
   for (const f of readdirSync(dir).filter((n) => n.endsWith(".idx"))) {
     for (const line of readFileSync(join(dir, f), "latin1").split("\n").filter(Boolean)) {
-      const [, , length, offset] = line.split(" ");
+      const [, , length, , offset] = line.split(" ");
       out.push({ pack: join(dir, f.replace(/\.idx$/, ".pack")), offset: Number(offset), length: Number(length) });
     }
   }
@@ -74,14 +75,14 @@ test("corrupt entries and another version's entries are rebuilt", async () => {
     const { analyze } = countingAnalyze();
     await buildCorpus({ dir: corpus, cache: new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" }), analyze, tokenizer: noTokenizer });
     // A cold build writes one pack (and its index), not a file per source.
-    const files = readdirSync(join(cacheDir, "analysis-v2")).sort();
+    const files = readdirSync(join(cacheDir, "analysis-v3")).sort();
     assert.deepEqual(files.map((f) => f.replace(/^.*\./, "")), ["idx", "pack"]);
     // Corrupt every entry (the record headers stay intact: the entries themselves are bad).
     const recs = records(cacheDir);
     assert.equal(recs.length, 4);
     for (const r of recs) {
       const fd = openSync(r.pack, "r+");
-      writeSync(fd, "{not json", r.offset + 82);
+      writeSync(fd, "{not json", r.offset + 91);
       closeSync(fd);
     }
     const c1 = new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" });
@@ -93,7 +94,35 @@ test("corrupt entries and another version's entries are rebuilt", async () => {
     const r3 = await buildCorpus({ dir: corpus, cache: new AnalysisCache(cacheDir, { tool: "t2", analysis: "a1" }), analyze, tokenizer: noTokenizer });
     assert.equal(r3.stats.analysed, 4, "a new tool version misses");
     // Packs and their indexes only: no temp files.
-    for (const f of readdirSync(join(cacheDir, "analysis-v2"))) assert.ok(/\.(pack|idx)$/.test(f), f);
+    for (const f of readdirSync(join(cacheDir, "analysis-v3"))) assert.ok(/\.(pack|idx)$/.test(f), f);
+  } finally {
+    cleanup();
+  }
+});
+
+test("a same-length edit inside a record that leaves valid JSON is caught by its checksum and rebuilt", async () => {
+  const { corpus, cacheDir, cleanup } = tempCorpus();
+  try {
+    const { analyze } = countingAnalyze();
+    const first = await buildCorpus({ dir: corpus, cache: new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" }), analyze, tokenizer: noTokenizer });
+    for (const r of records(cacheDir)) {
+      const bytes = readFileSync(r.pack);
+      const json = bytes.subarray(r.offset + 91, r.offset + 91 + r.length).toString("latin1");
+      // A sentence's end offset, one digit changed: still valid JSON, the same length, wrong data.
+      const m = /"end":(\d)/.exec(json)!;
+      const at = r.offset + 91 + m.index + 6;
+      const fd = openSync(r.pack, "r+");
+      writeSync(fd, m[1] === "9" ? "8" : String(Number(m[1]) + 1), at);
+      closeSync(fd);
+    }
+    const c1 = new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" });
+    const again = await buildCorpus({ dir: corpus, cache: c1, analyze, tokenizer: noTokenizer });
+    assert.equal(c1.stats.rejected, 4);
+    assert.equal(again.stats.analysed, 4);
+    assert.deepEqual(again.sources.map((s) => s.sentences), first.sources.map((s) => s.sentences));
+    const c2 = new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" });
+    await buildCorpus({ dir: corpus, cache: c2, analyze, tokenizer: noTokenizer });
+    assert.equal(c2.stats.hits, 4, "the rebuilt entries supersede the damaged ones");
   } finally {
     cleanup();
   }
@@ -107,15 +136,15 @@ test("a torn write (crash mid-append) reads as absent and leaves earlier entries
     const recs = records(cacheDir);
     const last = recs.reduce((a, b) => (b.offset > a.offset ? b : a));
     // The last record loses its tail; a half-written index line follows the complete ones.
-    truncateSync(last.pack, last.offset + 82 + Math.floor(last.length / 2));
-    appendFileSync(last.pack.replace(/\.pack$/, ".idx"), "SP2 0123");
+    truncateSync(last.pack, last.offset + 91 + Math.floor(last.length / 2));
+    appendFileSync(last.pack.replace(/\.pack$/, ".idx"), "SP3 0123");
     const c1 = new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" });
     const r1 = await buildCorpus({ dir: corpus, cache: c1, analyze, tokenizer: noTokenizer });
     assert.equal(r1.stats.fromCache, 3);
     assert.equal(r1.stats.analysed, 1);
     assert.equal(c1.stats.rejected, 1);
     // A pack with a garbled index reads as absent, never as wrong data.
-    for (const f of readdirSync(join(cacheDir, "analysis-v2"))) if (f.endsWith(".idx")) writeFileSync(join(cacheDir, "analysis-v2", f), "x".repeat(95 * 3));
+    for (const f of readdirSync(join(cacheDir, "analysis-v3"))) if (f.endsWith(".idx")) writeFileSync(join(cacheDir, "analysis-v3", f), "x".repeat(104 * 3));
     const r2 = await buildCorpus({ dir: corpus, cache: new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" }), analyze, tokenizer: noTokenizer });
     assert.equal(r2.stats.analysed, 4);
     const r3 = await buildCorpus({ dir: corpus, cache: new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" }), analyze, tokenizer: noTokenizer });
@@ -162,4 +191,17 @@ test("cache location precedence", () => {
   assert.equal(resolveCacheDir({ env: { XDG_CACHE_HOME: "/xdg" } }), "/xdg/shutten");
   assert.equal(resolveCacheDir({ env: {}, homedir: "/home/u" }), "/home/u/.cache/shutten");
   void readFileSync;
+});
+
+test("property: the checksum is CRC-32 as zlib computes it, whichever implementation runs", async () => {
+  const { crc32, crc32Js } = await import("../../server/src/core/index/checksum");
+  const zlib = await import("node:zlib");
+  const native = (zlib as unknown as { crc32?: (d: Uint8Array, v?: number) => number }).crc32;
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ maxLength: 50 }), (a, b) => {
+      assert.equal(crc32Js(a), crc32(a));
+      assert.equal(crc32Js(b, crc32Js(a)), crc32(Buffer.concat([a, b])), "continues from a seed");
+      if (native) assert.equal(crc32Js(a), native(a));
+    }),
+  );
 });

@@ -1,14 +1,17 @@
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, describe, it } from "node:test";
-import { buildCorpus } from "../../server/src/core/corpus/loadCorpus";
+import { buildCorpus } from "../../server/src/core/ingest/buildCorpus";
 import { CorpusHost } from "../../server/src/core/corpusHost";
 import { CorpusIndex } from "../../server/src/core/index/corpusIndex";
 import { StoredSource } from "../../server/src/core/index/snapshot";
 import { loadTokenizer } from "../../server/src/core/text/tokenizer";
 
+// These tests give each host its own cache folder (the `cacheDir` setting); the environment's would win.
+delete process.env.SHUTTEN_CACHE_DIR;
 const work = mkdtempSync(join(tmpdir(), "shutten-host-"));
 const corpus = join(work, "corpus");
 const cacheDir = join(work, "cache");
@@ -68,5 +71,141 @@ describe("corpus host: snapshot and incremental re-index", () => {
     }
     const back = await warm.invalidate();
     assert.deepEqual(lookups(back.index, phrases), lookups(await fullRebuild(), phrases));
+  });
+});
+
+/** A fresh copy of the sample corpus and its own cache folder. */
+function freshProject(name: string): { corpus: string; cacheDir: string; host: () => CorpusHost } {
+  const dir = join(work, name);
+  const c = join(dir, "corpus");
+  cpSync(resolve(__dirname, "../../corpus"), c, { recursive: true });
+  const cd = join(dir, "cache");
+  return { corpus: c, cacheDir: cd, host: () => new CorpusHost({ log: () => undefined, options: async () => ({ corpusDir: c, cacheDir: cd }) }) };
+}
+
+function snapshotFiles(cacheDir: string): string[] {
+  const dir = join(cacheDir, readdirSync(cacheDir).find((d) => d.startsWith("snapshot-"))!);
+  return readdirSync(dir).map((f) => join(dir, f));
+}
+
+describe("corpus host: the snapshot survives what happens around it", () => {
+  it("a reindex asked for during the first build keeps the snapshot, and no temp file is left", async () => {
+    const p = freshProject("reindex");
+    const host = p.host();
+    const first = host.load();
+    // As `shutten/reindex` right after start: while the first build runs.
+    await new Promise((r) => setTimeout(r, 5));
+    const again = host.invalidate();
+    await Promise.all([first, again]);
+    await host.flush();
+    host.dispose();
+    const files = snapshotFiles(p.cacheDir);
+    assert.equal(files.filter((f) => f.endsWith(".snap")).length, 1);
+    assert.deepEqual(files.filter((f) => f.endsWith(".tmp")), []);
+    const warm = p.host();
+    const loaded = await warm.load();
+    assert.equal(loaded.stats.full, false, "a new host starts from the snapshot");
+    assert.ok(loaded.index.sources.every((s) => s instanceof StoredSource));
+    warm.dispose();
+  });
+
+  it("temp files of a crashed writer are removed by the next one; a running writer's are kept", async () => {
+    const p = freshProject("orphans");
+    const host = p.host();
+    await host.load();
+    host.dispose();
+    const snap = snapshotFiles(p.cacheDir).find((f) => f.endsWith(".snap"))!;
+    // A process that has exited: its pid is free (it may be reused much later; temp files older than a day go anyway).
+    const dead = spawnSync(process.execPath, ["-e", "process.pid"]).pid!;
+    const orphan = `${snap}.${hostname().replace(/[^A-Za-z0-9-]/g, "_")}.${dead}.abc123.tmp`;
+    const oldStyle = `${snap}.${dead}.def456.tmp`;
+    const live = `${snap}.${hostname().replace(/[^A-Za-z0-9-]/g, "_")}.${process.pid}.ghi789.tmp`;
+    for (const f of [orphan, oldStyle, live]) writeFileSync(f, "partial snapshot");
+    // The next full build (a damaged or outdated snapshot, or `shutten index` after changes) writes anew.
+    rmSync(snap);
+    const next = p.host();
+    await next.load();
+    next.dispose();
+    const left = snapshotFiles(p.cacheDir);
+    assert.ok(!left.includes(orphan) && !left.includes(oldStyle), "orphans removed");
+    assert.ok(left.includes(live), "a live writer's temp file is kept");
+    rmSync(live);
+  });
+
+  it("a same-length edit inside a snapshot record or section is detected: the snapshot is rebuilt and the answers do not change", async () => {
+    const p = freshProject("damage");
+    const host = p.host();
+    const cold = await host.load();
+    host.dispose();
+    const phrases = cold.index.sources.flatMap((s) => s.quotes.slice(0, 2).map((q) => q.normalized)).filter((x) => x.length >= 4);
+    const expected = lookups(cold.index, phrases);
+    const snap = snapshotFiles(p.cacheDir).find((f) => f.endsWith(".snap"))!;
+    const bytes = readFileSync(snap);
+
+    // In a record: one UTF-16 character of a source's text becomes another (same length).
+    const needle = Buffer.from("大統領", "utf16le");
+    const at = bytes.indexOf(needle);
+    assert.ok(at > 0);
+    const damaged = Buffer.from(bytes);
+    Buffer.from("首相", "utf16le").copy(damaged, at);
+    writeFileSync(snap, damaged);
+    const warm = p.host();
+    const loaded = await warm.load();
+    assert.equal(loaded.stats.full, false, "the header and sections are intact: a warm start");
+    assert.deepEqual(lookups(loaded.index, phrases), expected, "the damaged source comes from its file");
+    await new Promise((r) => setTimeout(r, 20));
+    await warm.flush();
+    warm.dispose();
+    const rebuilt = readFileSync(snap);
+    assert.ok(rebuilt.indexOf(needle) >= 0 && !rebuilt.equals(damaged), "the snapshot was written again");
+
+    // In a section (the normalised sentences the index searches): one character changed, the same length.
+    const section = Buffer.from(rebuilt);
+    const header = JSON.parse(section.toString("utf8", section.readDoubleLE(8), section.readDoubleLE(8) + section.readUInt32LE(16)));
+    const [normsAt, normsLength] = header.sections.norms;
+    section[normsAt + Math.floor(normsLength / 4) * 2] ^= 0x01;
+    writeFileSync(snap, section);
+    const again = p.host();
+    const reloaded = await again.load();
+    again.dispose();
+    assert.equal(reloaded.stats.full, true, "a damaged section makes the snapshot absent: built again from the per-file cache");
+    assert.equal(reloaded.stats.analysed, 0);
+    assert.deepEqual(lookups(reloaded.index, phrases), expected);
+  });
+
+  it("a file whose mtime moved but whose bytes did not is not re-indexed", async () => {
+    const p = freshProject("touch");
+    const host = p.host();
+    await host.load();
+    host.dispose();
+    const file = join(p.corpus, "003_da387fb42327dcfe.txt");
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(file, later, later);
+    const warm = p.host();
+    const loaded = await warm.load();
+    warm.dispose();
+    assert.equal(loaded.stats.analysed, 0);
+    assert.equal(loaded.index.overlaySize, 0, "nothing was reloaded");
+  });
+
+  it("a new story of the same outlet and day gets the next suffix; every other key stays", async () => {
+    const p = freshProject("keys");
+    const story = (hour: number, n: number) =>
+      `ロイターニュース\n\n続報その${n}\n\n2025年5月26日(月)${hour}時00分\n\n両国の外相は電話で協議し、停戦の条件について意見を交わしたと明らかにした。協議は${n}時間に及んだという。\n\n[ロイター]\n`;
+    writeFileSync(join(p.corpus, "wire-1.txt"), story(9, 1));
+    writeFileSync(join(p.corpus, "wire-2.txt"), story(12, 2));
+    const host = p.host();
+    const first = await host.load();
+    const keysOf = (index: CorpusIndex) => Object.fromEntries(index.sources.map((s) => [s.meta.path.slice(p.corpus.length + 1), s.meta.key]));
+    const before = keysOf(first.index);
+    assert.equal(before["wire-1.txt"], "reuters-2025-05-26");
+    assert.equal(before["wire-2.txt"], "reuters-2025-05-26a");
+    writeFileSync(join(p.corpus, "wire-0.txt"), story(15, 3));
+    const changed = await host.invalidate([join(p.corpus, "wire-0.txt")]);
+    host.dispose();
+    const now = keysOf(changed.index);
+    assert.equal(now["wire-0.txt"], "reuters-2025-05-26b");
+    for (const [file, key] of Object.entries(before)) assert.equal(now[file], key, file);
+    assert.equal(changed.index.get("reuters-2025-05-26b")?.meta.path, join(p.corpus, "wire-0.txt"));
   });
 });

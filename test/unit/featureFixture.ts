@@ -1,7 +1,7 @@
 // The sample corpus, loaded once per test process for the editor features' unit tests (no LSP, no
 // cache on disk): the index, the tokenizer and the catalogue the features look things up in.
 import * as path from "node:path";
-import { buildCorpus } from "../../server/src/core/corpus/loadCorpus";
+import { buildCorpus } from "../../server/src/core/ingest/buildCorpus";
 import { catalogFor, type CorpusCatalog } from "../../server/src/core/features/corpusCatalog";
 import { CorpusIndex } from "../../server/src/core/index/corpusIndex";
 import { loadTokenizer, type Tokenizer } from "../../server/src/core/text/tokenizer";

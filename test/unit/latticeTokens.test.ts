@@ -3,9 +3,10 @@
  * (`selectEntityTokens` of each clause) against full tokens: both must leave `analyzeText` unchanged.
  */
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import fc from "fast-check";
 import { loadCorpus, parsePublished } from "../../server/src/core/corpus/loadCorpus";
 import { analyzeText } from "../../server/src/core/text/analyze";
 import { AliasTable, selectEntityTokens } from "../../server/src/core/text/entities";
@@ -49,4 +50,41 @@ test("analyzeText reads only the tokens selectEntityTokens keeps of each clause 
       s.relPath,
     );
   }
+});
+
+test("the shared dictionary gives kuromoji's own tokens: sample corpus, real news (livedoor, when present) and random text", async () => {
+  const { sharedDictionary, kuromojiOf, PROPER_NOUNS } = await import("../../server/src/core/text/tokenizer");
+  const reference = await buildKuromoji();
+  const shared = kuromojiOf(await sharedDictionary());
+  const pieces = [...EDGES];
+  for (const f of readdirSync(corpusDir).filter((n) => n.endsWith(".txt"))) {
+    for (const line of readFileSync(join(corpusDir, f), "utf8").split("\n")) for (const c of splitClauses(line)) pieces.push(c.text);
+  }
+  // Held-out real text: an even spread of the livedoor news corpus (read in place, never copied).
+  const ldcc = join(__dirname, "..", "..", "..", "shared", "corpora", "ldcc");
+  if (existsSync(ldcc)) {
+    const files = readdirSync(ldcc, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .flatMap((d) => readdirSync(join(ldcc, d.name)).filter((n) => /-\d+\.txt$/.test(n)).map((n) => join(ldcc, d.name, n)))
+      .sort();
+    for (let i = 0; i < files.length; i += Math.ceil(files.length / 60)) {
+      for (const line of readFileSync(files[i], "utf8").split("\n")) for (const c of splitClauses(line)) pieces.push(c.text);
+    }
+  }
+  const keep = (f: readonly string[]) => f[1] === "名詞" && f[2] === "固有名詞";
+  for (const p of pieces) {
+    const want = kuromojiReferenceTokens(reference, p);
+    assert.deepEqual(kuromojiTokens(shared, p), want, p);
+    const proper = want.filter((t) => t.pos === "名詞" && t.pos1 === "固有名詞");
+    assert.deepEqual(kuromojiTokens(shared, p, keep), proper, p);
+    // The lattice's own test of the features' bytes for this filter.
+    assert.deepEqual(kuromojiTokens(shared, p, PROPER_NOUNS), proper, p);
+  }
+  const alphabet = [..."あいうえおかきくけこがぎアイウエオカキクケコーン漢字東京大統領会談日本人米露一二三四五〇123456789０１２ＡＢａｂabcXYZ 　、。・「」『』（）()!?！？-_/:ｱｲｳｴｵﾞﾟ"];
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...alphabet), { minLength: 1, maxLength: 60 }), (chars) => {
+      for (const c of splitClauses(chars.join(""))) assert.deepEqual(kuromojiTokens(shared, c.text), kuromojiReferenceTokens(reference, c.text));
+    }),
+    { numRuns: 400 },
+  );
 });

@@ -55,7 +55,16 @@ test("every encoding and format variant loads to the same article text", async (
 
 test("bad inputs are reported with file and reason; the rest loads", async () => {
   const { sources, problems } = await loadCorpus({ dir: join(variants, "bad") });
-  assert.deepEqual(sources.map((s) => s.relPath).sort(), ["broken-front-matter.md", "dup-a.md", "good.txt"]);
+  // Two files claim the key `same-key` in their front matter: both are indexed, the second under a
+  // suffixed key, and the clash is reported on both.
+  assert.deepEqual(sources.map((s) => s.relPath).sort(), ["broken-front-matter.md", "dup-a.md", "dup-b.md", "good.txt"]);
+  assert.deepEqual(
+    sources.filter((s) => s.relPath.startsWith("dup-")).map((s) => [s.relPath, s.meta.key, s.meta.claimedKey]),
+    [
+      ["dup-a.md", "same-key", undefined],
+      ["dup-b.md", "same-key-a", "same-key"],
+    ],
+  );
   const reason = (file: string) =>
     problems
       .filter((p) => p.path.endsWith(file))
@@ -68,7 +77,7 @@ test("bad inputs are reported with file and reason; the rest loads", async () =>
   assert.match(reason("latin1.txt"), /^unknown-encoding:/);
   assert.match(reason("unclosed-front-matter.md"), /never closed/);
   assert.match(reason("broken-front-matter.md"), /^front-matter: broken front matter \(line [34]\)/);
-  assert.match(reason("dup-b.md"), /^duplicate-key: skipped: duplicate citation key 'same-key'.*dup-a\.md/);
+  assert.match(reason("dup-b.md"), /^duplicate-key: duplicate citation key 'same-key' \(from front-matter\): dup-a\.md already has it .*indexed as 'same-key-a'/);
   assert.match(reason("dup-a.md"), /^duplicate-key: .*dup-b\.md/);
 });
 

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { checkDraft } from "../../server/src/core/check/checkDraft";
-import { buildCorpus, type BuildCorpusResult } from "../../server/src/core/corpus/loadCorpus";
+import { buildCorpus, type BuildCorpusResult } from "../../server/src/core/ingest/buildCorpus";
 import { CorpusIndex } from "../../server/src/core/index/corpusIndex";
 import { loadTokenizer, type Tokenizer } from "../../server/src/core/text/tokenizer";
 

@@ -3,12 +3,10 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { checkDraft } from "../core/check/checkDraft";
 import { localeFromEnv, type Locale } from "../core/check/messages";
-import { buildCorpus } from "../core/corpus/loadCorpus";
-import { CorpusIndex } from "../core/index/corpusIndex";
 import { LineIndex } from "../core/lineIndex";
 import { resolveSettings } from "../core/settings";
-import { loadTokenizer } from "../core/text/tokenizer";
 import { parseArgs, UsageError, type CliIo } from "./cliIo";
+import { openCorpus } from "./corpusHostCli";
 import { formatGithub, formatJson, formatSarif, formatText, type CliDiagnostic } from "./formatters";
 
 const DRAFT_EXT = /\.(md|markdown)$/i;
@@ -69,10 +67,11 @@ export async function runCheck(args: string[], io: CliIo): Promise<number> {
   }
   const settings = resolveSettings(settingsRaw);
 
-  const tokenizer = await loadTokenizer();
-  const built = await buildCorpus({ corpusDir, tokenizer });
-  for (const p of built.problems) io.stderr(`${relative(io.cwd, p.path) || p.path}: ${p.severity}: ${p.message}\n`);
-  const index = new CorpusIndex(built.sources, built.problems);
+  // The corpus host of the language server: warm from the index snapshot when there is one.
+  const { host, loaded } = await openCorpus(corpusDir, io);
+  host.dispose();
+  const { index, tokenizer, aliases } = loaded;
+  for (const p of index.problems) io.stderr(`${relative(io.cwd, p.path) || p.path}: ${p.severity}: ${p.message}\n`);
 
   const all: CliDiagnostic[] = [];
   for (const file of files) {
@@ -84,7 +83,7 @@ export async function runCheck(args: string[], io: CliIo): Promise<number> {
     }
     const lines = new LineIndex(text);
     const shown = relative(io.cwd, file) || file;
-    for (const f of checkDraft(text, { index, tokenizer, aliases: built.aliases, settings, locale })) {
+    for (const f of checkDraft(text, { index, tokenizer, aliases, settings, locale })) {
       all.push({ file: shown, range: { start: lines.positionAt(f.span.start), end: lines.positionAt(f.span.end) }, severity: f.severity, code: f.code, message: f.message });
     }
   }

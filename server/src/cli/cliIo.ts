@@ -3,6 +3,8 @@ export interface CliIo {
   stdout(s: string): void;
   stderr(s: string): void;
   cwd: string;
+  /** The real stderr when it is a terminal (progress bars redraw in place there). */
+  stderrStream?: NodeJS.WriteStream;
 }
 
 /** A usage or I/O error: printed to stderr, exit code 2. */

@@ -2,31 +2,37 @@
  * `shutten inspect [--corpus DIR] --json [KEY…]`: what the index understood, per source — quotes with
  * kind and speaker, events, entities — with LSP-style ranges (0-based lines, UTF-16 characters).
  */
-import { buildCorpus } from "../core/corpus/loadCorpus";
-import { AnalysisCache, resolveCacheDir, TOOL_VERSION } from "../core/index/cache";
-import { analysisVersion } from "../core/corpus/loadCorpus";
+import { buildCorpus } from "../core/ingest/buildCorpus";
 import { LineIndex } from "../core/lineIndex";
-import type { IndexedSource, PartialDate } from "../core/model";
+import type { CorpusProblem, IndexedSource, PartialDate } from "../core/model";
 import { formatPartialDate } from "../core/text/dates";
 import { parseArgs, UsageError, type CliIo } from "./cliIo";
+import { openCorpus } from "./corpusHostCli";
 import { corpusArg, reportProblems, shownPath } from "./sourcesCommand";
 import * as path from "node:path";
 
 export async function runInspect(args: string[], io: CliIo): Promise<number> {
   const { options, positional: keys } = parseArgs(args, ["corpus", "cache-dir"], ["json", "no-cache"]);
   const corpus = corpusArg(options, io);
-  const cache = options["no-cache"]
-    ? null
-    : new AnalysisCache(resolveCacheDir({ setting: typeof options["cache-dir"] === "string" ? path.resolve(io.cwd, options["cache-dir"]) : null }), {
-        tool: TOOL_VERSION,
-        analysis: analysisVersion(),
-      });
-  const built = await buildCorpus({ dir: corpus.abs, cache });
-  reportProblems(built.problems, io);
-  const known = new Set(built.sources.map((s) => s.meta.key));
+  // Without a cache, everything is analysed now; else the corpus host starts warm from the snapshot.
+  let sources: readonly IndexedSource[];
+  let problems: readonly CorpusProblem[];
+  if (options["no-cache"]) {
+    const built = await buildCorpus({ dir: corpus.abs, cache: null });
+    sources = built.sources;
+    problems = built.problems;
+  } else {
+    const cacheDir = typeof options["cache-dir"] === "string" ? path.resolve(io.cwd, options["cache-dir"]) : undefined;
+    const { host, loaded } = await openCorpus(corpus.abs, io, { cacheDir, quiet: true });
+    host.dispose();
+    sources = loaded.index.sources;
+    problems = loaded.index.problems;
+  }
+  reportProblems([...problems], io);
+  const known = new Set(sources.map((s) => s.meta.key));
   const unknown = keys.filter((k) => !known.has(k));
   if (unknown.length > 0) throw new UsageError(`unknown source key${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")} (see 'shutten sources')`);
-  const selected = keys.length > 0 ? built.sources.filter((s) => keys.includes(s.meta.key)) : built.sources;
+  const selected = keys.length > 0 ? sources.filter((s) => keys.includes(s.meta.key)) : sources;
   const rows = selected.map((s) => inspectSource(s, shownPath(corpus.given, path.relative(corpus.abs, s.meta.path))));
   if (options.json) io.stdout(JSON.stringify(rows, null, 2) + "\n");
   else {

@@ -16,7 +16,8 @@ const USAGE = `usage: shutten <command> [options]
                          list the corpus sources
   inspect [--corpus DIR] --json [KEY…]
                          show what the index understood per source
-  index [--corpus DIR]   build or refresh the cache
+  index [--corpus DIR] [--quiet]
+                         build or refresh the cache and the index snapshot
   serve --stdio          run the language server (for any LSP client)
 `;
 
@@ -66,6 +67,7 @@ export function run(): void {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
     cwd: process.cwd(),
+    stderrStream: process.stderr,
   };
   main(process.argv.slice(2), io).then((code) => {
     // `serve` keeps running; everything else exits once its output is flushed.

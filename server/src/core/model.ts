@@ -21,8 +21,13 @@ export interface PartialDate {
 
 /** Metadata of one corpus source, after the precedence front matter > sources.yaml > inference > file name. */
 export interface SourceMetadata {
-  /** Pandoc-style citation key, unique in the corpus. */
+  /** Pandoc-style citation key, unique in the corpus (see corpus/citationKeys.ts). */
   key: string;
+  /**
+   * The key the file claims (its front matter, `sources.yaml`, or inferred), when `key` had to be
+   * disambiguated from another file's (`key` is then this with a suffix).
+   */
+  claimedKey?: string;
   title: string | null;
   outlet: string | null;
   /** ISO 8601 date or date-time, `null` when neither metadata nor text gives one. */

@@ -24,8 +24,11 @@ export interface HoverResult {
 
 export interface HoverContext {
   index: CorpusIndex;
-  /** Needed for date hovers (events by date); without it dates are not hovered. */
-  catalog?: CorpusCatalog;
+  /**
+   * Needed for date hovers (events by date); without it dates are not hovered. A function is called
+   * only when a date is hovered (the catalogue of a new index may still be building).
+   */
+  catalog?: CorpusCatalog | (() => CorpusCatalog);
   locale?: Locale;
 }
 
@@ -41,7 +44,15 @@ export function hoverKey(draft: ParsedDraft, offset: number, index: CorpusIndex,
 export function hoverAt(draft: ParsedDraft, offset: number, ctx: HoverContext): HoverResult | null {
   const locale = ctx.locale ?? "en";
   if (citationItemAt(draft, offset)) return hoverKey(draft, offset, ctx.index, locale);
-  return hoverQuote(draft, offset, ctx.index, locale) ?? (ctx.catalog ? hoverDate(draft, offset, ctx.catalog, locale) : null) ?? hoverClaim(draft, offset, ctx.index, locale);
+  const catalog = () => (typeof ctx.catalog === "function" ? ctx.catalog() : ctx.catalog);
+  return hoverQuote(draft, offset, ctx.index, locale) ?? (ctx.catalog ? hoverDateLazy(draft, offset, catalog, locale) : null) ?? hoverClaim(draft, offset, ctx.index, locale);
+}
+
+/** `hoverDate`, asking for the catalogue only when a date is under the cursor. */
+function hoverDateLazy(draft: ParsedDraft, offset: number, catalog: () => CorpusCatalog | undefined, locale: Locale): HoverResult | null {
+  if (!dateAt(draft, offset)) return null;
+  const c = catalog();
+  return c ? hoverDate(draft, offset, c, locale) : null;
 }
 
 const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
@@ -135,13 +146,21 @@ function draftReference(draft: ParsedDraft): PartialDate | null {
 }
 
 /** A date: the corpus's events on that date (same day when the draft gives one), with the sources that report them. */
-export function hoverDate(draft: ParsedDraft, offset: number, catalog: CorpusCatalog, locale: Locale = "en"): HoverResult | null {
+/** The date (with a month or a day) under the cursor, with its sentence; null when there is none. */
+function dateAt(draft: ParsedDraft, offset: number) {
   const sentence = sentenceAt(draft, offset);
   if (!sentence) return null;
   const at = plainIndexAt(sentence, offset);
   if (at < 0) return null;
   const date = extractDates(sentence.plain, draftReference(draft)).find((d) => d.start <= at && at < d.end);
   if (!date || (date.date.month === null && date.date.day === null)) return null;
+  return { sentence, date };
+}
+
+export function hoverDate(draft: ParsedDraft, offset: number, catalog: CorpusCatalog, locale: Locale = "en"): HoverResult | null {
+  const found = dateAt(draft, offset);
+  if (!found) return null;
+  const { sentence, date } = found;
   const t = featureText(locale);
   const events = catalog.events.filter((e) => datesAgree(e.event.date, date.date) && (date.date.day === null || e.event.date.day !== null));
   const shown = displayDate(date.date);

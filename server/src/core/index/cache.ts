@@ -7,12 +7,12 @@
  * Layout (`analysis-v2/`): entries are appended to pack files, one pack per writer (a process's
  * thread, for the life of its `AnalysisCache` instance), so a cold build creates a handful of files
  * instead of one per source (creating a file costs several times the write on ext4). A pack
- * `NAME.pack` is a sequence of records — an 82-byte header line `SP2 <key> <length>` then the entry's
- * JSON and a line break — and `NAME.idx` repeats each record's header with its offset in the pack,
- * one fixed-width line per record, appended after the record. Readers load the index lines (newer
- * packs win), read a record by its offset and check the header, the JSON, the format, the versions
- * and the key: a torn or corrupt record or index line reads as absent, and the entry is rewritten
- * (appended again, so it supersedes the bad one).
+ * `NAME.pack` is a sequence of records — a 91-byte header line `SP3 <key> <length> <crc32>` then the
+ * entry's JSON and a line break — and `NAME.idx` repeats each record's header with its offset in the
+ * pack, one fixed-width line per record, appended after the record. Readers load the index lines
+ * (newer packs win), read a record by its offset and check the header, the checksum of the JSON
+ * bytes, the JSON, the format, the versions and the key: a torn, damaged or corrupt record or index
+ * line reads as absent, and the entry is rewritten (appended again, so it supersedes the bad one).
  *
  * Architecture invariants: the cache lives in the user's cache folder, never in the corpus or the
  * drafts; a pack has exactly one writer, which only appends (a crash leaves every earlier record
@@ -26,20 +26,24 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { threadId } from "node:worker_threads";
 import type { AnalyzedText } from "../model";
+import { crc32 } from "./checksum";
 import pkg from "../../../../package.json";
 
 /** The tool's version (package.json), part of every cache key. */
 export const TOOL_VERSION: string = (pkg as { version?: string }).version ?? "0.0.0";
 
 /** Bumped when the cache's own layout changes. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
-/** A record's header line: `SP2 ` + the 64-hex key + ` ` + the entry's UTF-8 length (12 digits) + `\n`. */
+/**
+ * A record's header line: `SP3 ` + the 64-hex key + ` ` + the entry's UTF-8 length (12 digits) + ` ` +
+ * the CRC-32 of the entry's bytes (8 hex digits) + `\n`.
+ */
 const MAGIC = `SP${CACHE_FORMAT} `;
-const HEADER_BYTES = MAGIC.length + 64 + 1 + 12 + 1;
+const HEADER_BYTES = MAGIC.length + 64 + 1 + 12 + 1 + 8 + 1;
 /** An index line: the header without its line break, ` `, the record's offset (12 digits), `\n`. */
 const INDEX_BYTES = HEADER_BYTES + 13;
-const INDEX_LINE = new RegExp(`^${MAGIC}([0-9a-f]{64}) (\\d{12}) (\\d{12})\\n$`);
+const INDEX_LINE = new RegExp(`^${MAGIC}([0-9a-f]{64}) (\\d{12}) ([0-9a-f]{8}) (\\d{12})\\n$`);
 const KEY = /^[0-9a-f]{64}$/;
 /** Index lines read per call while scanning. */
 const SCAN_LINES = 8192;
@@ -47,7 +51,8 @@ const SCAN_LINES = 8192;
 const RESCAN_MS = 1000;
 
 const pad12 = (n: number) => String(n).padStart(12, "0");
-const headerOf = (key: string, length: number) => `${MAGIC}${key} ${pad12(length)}\n`;
+const hex8 = (n: number) => n.toString(16).padStart(8, "0");
+const headerOf = (key: string, length: number, crc: number) => `${MAGIC}${key} ${pad12(length)} ${hex8(crc)}\n`;
 
 /** The file operations the cache needs, injectable for tests. */
 export interface CacheFs {
@@ -56,7 +61,7 @@ export interface CacheFs {
   /** Up to `length` bytes of `p` from `offset` (fewer only at the end of the file). */
   read(p: string, offset: number, length: number): Promise<Uint8Array>;
   /** Appends `data` to `p`; with `create`, `p` must not exist yet (fails with EEXIST). */
-  append(p: string, data: string, create: boolean): Promise<void>;
+  append(p: string, data: string | Uint8Array, create: boolean): Promise<void>;
   mkdir(p: string): Promise<void>;
 }
 
@@ -150,11 +155,12 @@ interface CacheEntry {
   value: AnalyzedText;
 }
 
-/** Where a record is: its pack's file name, the header's offset and the entry's length in bytes. */
+/** Where a record is: its pack's file name, the header's offset, the entry's length in bytes and its CRC-32. */
 interface Location {
   pack: string;
   offset: number;
   length: number;
+  crc: number;
 }
 
 export class AnalysisCache {
@@ -229,7 +235,7 @@ export class AnalysisCache {
         const text = Buffer.from(chunk.buffer, chunk.byteOffset, whole).toString("latin1");
         for (let i = 0; i < whole; i += INDEX_BYTES) {
           const m = INDEX_LINE.exec(text.slice(i, i + INDEX_BYTES));
-          if (m) this.locations.set(m[1], { pack, offset: Number(m[3]), length: Number(m[2]) });
+          if (m) this.locations.set(m[1], { pack, offset: Number(m[4]), length: Number(m[2]), crc: parseInt(m[3], 16) });
         }
         done += whole;
         if (chunk.length < SCAN_LINES * INDEX_BYTES) break;
@@ -252,27 +258,79 @@ export class AnalysisCache {
     }
     try {
       const raw = await this.fs.read(path.join(this.root, loc.pack), loc.offset, HEADER_BYTES + loc.length);
-      const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.length);
-      if (buf.length === HEADER_BYTES + loc.length && buf.toString("latin1", 0, HEADER_BYTES) === headerOf(key, loc.length)) {
-        const entry = JSON.parse(buf.toString("utf8", HEADER_BYTES)) as CacheEntry;
-        if (
-          entry &&
-          entry.format === CACHE_FORMAT &&
-          entry.tool === this.versions.tool &&
-          entry.analysis === this.versions.analysis &&
-          entry.key === key &&
-          isAnalyzedText(entry.value)
-        ) {
-          this.stats.hits++;
-          return entry.value;
-        }
+      const value = this.decode(raw, key, loc);
+      if (value) {
+        this.stats.hits++;
+        return value;
       }
     } catch {
-      // unreadable or corrupt JSON: fall through, the entry is rebuilt
+      // unreadable: fall through, the entry is rebuilt
     }
     this.stats.rejected++;
     this.stats.misses++;
     return null;
+  }
+
+  /**
+   * `get` with blocking reads, for a caller that cannot wait (a source whose snapshot record is
+   * damaged, read in the middle of a request); null when this cache is not on the node file system.
+   */
+  getSync(key: string): AnalyzedText | null {
+    if (this.portable === null) return null;
+    if (!this.locations.has(key)) {
+      // Index lines added since the last scan (the scan itself is asynchronous only in name here).
+      this.scanSync();
+    }
+    const loc = this.locations.get(key);
+    if (!loc) return null;
+    try {
+      return this.decode(readRangeSync(path.join(this.root, loc.pack), loc.offset, HEADER_BYTES + loc.length), key, loc);
+    } catch {
+      return null;
+    }
+  }
+
+  private scanSync(): void {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.root);
+    } catch {
+      return;
+    }
+    for (const name of names.filter((n) => n.endsWith(".idx")).sort()) {
+      const pack = `${name.slice(0, -4)}.pack`;
+      let text: string;
+      try {
+        text = fs.readFileSync(path.join(this.root, name), "latin1");
+      } catch {
+        continue;
+      }
+      for (let i = 0; i + INDEX_BYTES <= text.length; i += INDEX_BYTES) {
+        const m = INDEX_LINE.exec(text.slice(i, i + INDEX_BYTES));
+        if (m) this.locations.set(m[1], { pack, offset: Number(m[4]), length: Number(m[2]), crc: parseInt(m[3], 16) });
+      }
+    }
+  }
+
+  /** A record's entry when its header, checksum, JSON, versions and key all check out; else null. */
+  private decode(raw: Uint8Array, key: string, loc: Location): AnalyzedText | null {
+    const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.length);
+    if (buf.length !== HEADER_BYTES + loc.length || buf.toString("latin1", 0, HEADER_BYTES) !== headerOf(key, loc.length, loc.crc)) return null;
+    if (crc32(buf.subarray(HEADER_BYTES)) !== loc.crc) return null;
+    let entry: CacheEntry;
+    try {
+      entry = JSON.parse(buf.toString("utf8", HEADER_BYTES)) as CacheEntry;
+    } catch {
+      return null;
+    }
+    const ok =
+      entry &&
+      entry.format === CACHE_FORMAT &&
+      entry.tool === this.versions.tool &&
+      entry.analysis === this.versions.analysis &&
+      entry.key === key &&
+      isAnalyzedText(entry.value);
+    return ok ? entry.value : null;
   }
 
   /** Stores an analysis (appended to this instance's pack). Failures are counted, never thrown: a cache is optional. */
@@ -286,16 +344,17 @@ export class AnalysisCache {
     try {
       if (!KEY.test(key)) throw new Error(`not a cache key: ${key}`);
       const entry: CacheEntry = { format: CACHE_FORMAT, tool: this.versions.tool, analysis: this.versions.analysis, key, value };
-      const json = JSON.stringify(entry);
-      const length = Buffer.byteLength(json, "utf8");
+      const json = Buffer.from(JSON.stringify(entry), "utf8");
+      const length = json.length;
       const w = this.writer ?? (await this.openPack());
       const offset = w.size;
-      const header = headerOf(key, length);
-      await this.fs.append(path.join(this.root, `${w.name}.pack`), header + json + "\n", false);
+      const crc = crc32(json);
+      const header = headerOf(key, length, crc);
+      await this.fs.append(path.join(this.root, `${w.name}.pack`), Buffer.concat([Buffer.from(header, "latin1"), json, Buffer.from("\n")]), false);
       w.size += HEADER_BYTES + length + 1;
       // The index line goes after its record: a reader never finds a line for a record not written.
       await this.fs.append(path.join(this.root, `${w.name}.idx`), `${header.slice(0, -1)} ${pad12(offset)}\n`, false);
-      this.locations.set(key, { pack: `${w.name}.pack`, offset, length });
+      this.locations.set(key, { pack: `${w.name}.pack`, offset, length, crc });
       this.stats.writes++;
     } catch {
       this.stats.writeErrors++;

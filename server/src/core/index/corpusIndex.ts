@@ -313,21 +313,24 @@ export class SegmentBuilder {
 
   /** Adds the next source (only its text and sentences are read). */
   add(s: Pick<IndexedSource, "text" | "sentences">): void {
+    this.addInput(segmentInput(s));
+  }
+
+  /** Adds the next source from its `segmentInput` (made where the source is, e.g. on a worker). */
+  addInput(input: SegmentInput): void {
     const id = this.norms.length;
     this.firstSentence.push(this.doc);
-    const text = s.text;
-    for (const sentence of s.sentences) {
-      this.sentenceSpans.push(sentence.start);
-      this.sentenceSpans.push(sentence.text === text.slice(sentence.start, sentence.end) ? sentence.end : -1);
-    }
-    const t = normalisedText(s, false, (sentenceNorm, at) => {
+    const { norm, starts, spans } = input;
+    for (let k = 0; k < spans.length; k++) this.sentenceSpans.push(spans[k]);
+    for (let k = 0; k < starts.length; k++) {
+      const at = starts[k];
       this.sentenceStarts.push(at);
       this.sentenceSource.push(id);
       this.doc++;
-      this.bm25.addText(sentenceNorm);
-    });
-    this.norms.push(t.norm);
-    this.trigrams.addDocument(t.norm);
+      this.bm25.addText(norm, at, k + 1 < starts.length ? starts[k + 1] - SEPARATOR.length : norm.length);
+    }
+    this.norms.push(norm);
+    this.trigrams.addDocument(norm);
   }
 
   finish(): Segment {
@@ -342,6 +345,31 @@ export class SegmentBuilder {
       this.bm25,
     );
   }
+}
+
+/**
+ * What a segment keeps of one source: its sentences normalised for matching and joined by the
+ * separator (`norm`), where each starts in it (`starts`), and each sentence's `[start, end)` in the
+ * source text, end -1 when the sentence's text is not that slice (`spans`). Pure: a worker makes it
+ * beside the analysis, so the thread building the index never needs the source text.
+ */
+export interface SegmentInput {
+  norm: string;
+  starts: Int32Array;
+  spans: Int32Array;
+}
+
+export function segmentInput(s: Pick<IndexedSource, "text" | "sentences">): SegmentInput {
+  const text = s.text;
+  const spans = new Int32Array(s.sentences.length * 2);
+  const starts = new Int32Array(s.sentences.length);
+  s.sentences.forEach((sentence, k) => {
+    spans[2 * k] = sentence.start;
+    spans[2 * k + 1] = sentence.text === text.slice(sentence.start, sentence.end) ? sentence.end : -1;
+  });
+  let k = 0;
+  const t = normalisedText(s, false, (_, at) => (starts[k++] = at));
+  return { norm: t.norm, starts, spans };
 }
 
 /**
@@ -467,20 +495,23 @@ export class CorpusIndex {
    * built now, and base sources no longer present are masked. Lookups answer as a full rebuild over
    * `sources` would.
    */
-  withChanges(sources: IndexedSource[], problems: CorpusProblem[], kept: Int32Array): CorpusIndex {
+  withChanges(sources: IndexedSource[], problems: CorpusProblem[], kept: Int32Array, inputs?: (SegmentInput | undefined)[]): CorpusIndex {
     const seg = new Uint8Array(sources.length);
     const local = new Int32Array(sources.length);
-    const overlay: IndexedSource[] = [];
+    const overlay = new SegmentBuilder();
     sources.forEach((s, id) => {
       const old = kept[id];
       if (old >= 0 && this.placement.seg[old] === 0) local[id] = this.placement.local[old];
       else {
         seg[id] = 1;
-        local[id] = overlay.length;
-        overlay.push(s);
+        local[id] = overlay.size;
+        // A segment input made where the source was analysed (a worker) spares this thread the normalising.
+        const input = inputs?.[id];
+        if (input) overlay.addInput(input);
+        else overlay.add(s);
       }
     });
-    const segments = overlay.length ? [this.segments[0], Segment.build(overlay)] : [this.segments[0]];
+    const segments = overlay.size ? [this.segments[0], overlay.finish()] : [this.segments[0]];
     return new CorpusIndex(sources, problems, { segments, placement: { seg, local } });
   }
 

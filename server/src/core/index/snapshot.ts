@@ -6,28 +6,37 @@
  * clusters, and one record per source (text, body, analysis) that is read only when something
  * touches that source (`StoredSource`).
  *
- * Layout: `SHTNSNAP` magic, the header's offset and length, the sections (8-byte aligned: typed
- * arrays, UTF-16 text, then the records as UTF-8 JSON strings), and last the header (JSON) that
- * addresses them.
+ * Layout (format 4): a 24-byte prefix (`SHTNSNAP`, the header's offset, length and CRC-32), the
+ * records (each source's text as UTF-16, then the rest as UTF-8 JSON), the sections (8-byte
+ * aligned: typed arrays, UTF-16 text), and last the header (JSON) that addresses them with their
+ * CRC-32s. A cold build streams the records into the file as the sources are analysed
+ * (`SnapshotWriter`), so the thread that builds the index never holds the corpus's texts.
  *
  * Architecture invariants: like the analysis cache, the snapshot lives in the user's cache folder,
  * never in the corpus; it is keyed by tool version, analysis version, corpus directory and options,
- * and a file in it is trusted only while its path, size and mtime are unchanged (changed files are
- * reloaded, their analysis coming from the per-file cache when their content hash is known). Writes
- * are atomic (temp file + rename); a snapshot that is corrupt or from another version is ignored.
+ * and a file in it is trusted only while its path, size and mtime (or, when only the mtime moved,
+ * its content hash) are unchanged. Every part carries a checksum: a damaged header or section makes
+ * the whole snapshot absent (it is rebuilt), a damaged record is reported when read
+ * (`SnapshotDamage`) and that source is reloaded from its file. Writes go to a temp file renamed
+ * into place; temp files left by a crashed writer are removed by the next writer.
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
+import * as os from "node:os";
 import * as path from "node:path";
 import type { AnalyzedText, CorpusProblem, EventUnit, IndexedSource, SourceMetadata, Span } from "../model";
 import { applyAliases } from "../text/analyze";
 import type { AliasTable } from "../text/entities";
+import { crc32 } from "./checksum";
 import type { SegmentData } from "./corpusIndex";
 
 const MAGIC = "SHTNSNAP";
 /** Bumped when the layout changes. */
-const SNAPSHOT_FORMAT = 3;
+const SNAPSHOT_FORMAT = 4;
+
+/** Where a record is in the records section: offset, bytes of the text (UTF-16), bytes of the rest (JSON), and the CRC-32 of each. */
+export type RecordRange = [number, number, number, number, number];
 
 /** One corpus file as the snapshot knows it. */
 export interface SnapshotFile {
@@ -35,7 +44,7 @@ export interface SnapshotFile {
   abs: string;
   size: number;
   mtimeMs: number;
-  /** Load and analysis problems of this file (duplicate keys excluded: they are recomputed). */
+  /** Load and analysis problems of this file (key clashes excluded: they are recomputed). */
   problems: CorpusProblem[];
   /** Present when the file loaded as a source. */
   source?: {
@@ -47,11 +56,8 @@ export interface SnapshotFile {
     events: EventUnit[];
     /** Range in the `mentions` section of this source's entity mentions (ids into `mentionNames`), in order. */
     mentions: [number, number];
-    /**
-     * The record in the records section: offset, bytes of the text (UTF-16), bytes of the rest (JSON);
-     * absent when the source was not analysed (a duplicate key).
-     */
-    record?: [number, number, number];
+    /** The record in the records section. */
+    record: RecordRange;
   };
 }
 
@@ -67,13 +73,12 @@ export interface SnapshotHeader {
   /** Problems not about one file (the catalogue, the alias file, the walk), in order. */
   globalProblems: CorpusProblem[];
   files: SnapshotFile[];
-  /** Indices into `files` of the base segment's sources, in order. */
-  base: number[];
   /** Distinct entity mentions, `type + "\u0000" + text` (the alias clusters can be rebuilt from them). */
   mentionNames: string[];
   /** The alias table's state (see `aliasState`), or null to rebuild it from the mentions. */
   aliases: AliasState | null;
-  sections: Record<string, [number, number]>;
+  /** Each section's offset, length and CRC-32. */
+  sections: Record<string, [number, number, number]>;
 }
 
 export interface AliasState {
@@ -146,32 +151,51 @@ export function decodeRecord(text: string, json: string): SourceRecord {
   return { text, body: r.body, analysis: r.analysis };
 }
 
-/** Reads records from an open snapshot file. */
+/** A record whose bytes do not match their checksum (the snapshot file was damaged). */
+export class SnapshotDamage extends Error {
+  constructor(readonly file: string) {
+    super(`the index snapshot ${file} is damaged`);
+  }
+}
+
+/** Reads records from an open snapshot file, checking each against its CRC-32. */
 export class RecordReader {
   private closed = false;
+  /** Called once, with the error, when a damaged record is read. */
+  onDamage: ((e: SnapshotDamage) => void) | undefined;
+  private damaged = false;
   constructor(
     private readonly fd: number,
     private readonly base: number,
+    readonly file: string,
   ) {}
 
-  private bytes(at: number, length: number): Buffer {
+  private bytes(at: number, length: number, crc: number): Buffer {
     if (this.closed) throw new Error("snapshot closed");
     const buf = Buffer.allocUnsafe(length);
     let done = 0;
     while (done < length) {
       const n = fs.readSync(this.fd, buf, done, length - done, this.base + at + done);
-      if (n <= 0) throw new Error("snapshot truncated");
+      if (n <= 0) break;
       done += n;
+    }
+    if (done < length || crc32(buf) !== crc) {
+      const e = new SnapshotDamage(this.file);
+      if (!this.damaged) {
+        this.damaged = true;
+        this.onDamage?.(e);
+      }
+      throw e;
     }
     return buf;
   }
 
-  readText(range: [number, number, number]): string {
-    return this.bytes(range[0], range[1]).toString("utf16le");
+  readText(range: RecordRange): string {
+    return this.bytes(range[0], range[1], range[3]).toString("utf16le");
   }
 
-  read(range: [number, number, number], text: string = this.readText(range)): SourceRecord {
-    return decodeRecord(text, this.bytes(range[0] + range[1], range[2]).toString("utf8"));
+  read(range: RecordRange, text: string = this.readText(range)): SourceRecord {
+    return decodeRecord(text, this.bytes(range[0] + range[1], range[2], range[4]).toString("utf8"));
   }
 
   /** Closes the file later (requests may still be reading sources of an older index). */
@@ -288,92 +312,188 @@ function arraysOf(seg: SegmentData): Record<(typeof ARRAYS)[number], Typed> {
   };
 }
 
+/** What a finished snapshot holds besides the records (written as the build went). */
 export interface SnapshotContent {
-  header: Omit<SnapshotHeader, "format" | "sections" | "files"> & { files: SnapshotFile[] };
+  header: Omit<SnapshotHeader, "format" | "sections">;
   segment: SegmentData;
-  /** The record of file `i` (undefined for a file without one); called once per file, in order. */
-  record: (i: number) => Promise<{ text: Buffer; rest: Buffer } | undefined>;
   /** The mention ids the files' `mentions` ranges index. */
   mentionIds: Int32Array;
 }
 
 const PREFIX = 24;
+/** Records are written in chunks of about this size. */
+const WRITE_CHUNK = 1 << 20;
+/** A temp file older than this is removed whoever left it (a writer never takes this long). */
+const STALE_TEMP_MS = 24 * 3600_000;
+
+/** The temp file name of a writer: the snapshot's name, this host, this process, a random part. */
+function tempName(file: string): string {
+  return `${file}.${os.hostname().replace(/[^A-Za-z0-9-]/g, "_")}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
 
 /**
- * Writes a snapshot atomically (temp file + rename), streaming the records so no second copy of the
- * corpus is held in memory; returns false (never throws) when it cannot.
+ * Removes the temp files that crashed writers left in `dir`: those of a process of this host that
+ * no longer runs, and any older than a day. A live writer's temp file is never touched.
  */
-export async function writeSnapshot(file: string, content: SnapshotContent): Promise<boolean> {
-  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  let handle: fsp.FileHandle | undefined;
+export async function removeOrphanTemps(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  let names: string[];
   try {
-    await fsp.mkdir(path.dirname(file), { recursive: true });
-    handle = await fsp.open(tmp, "w");
-    const sections: Record<string, [number, number]> = {};
-    let at = PREFIX;
-    const write = async (buf: Buffer) => {
-      let done = 0;
-      while (done < buf.length) done += (await handle!.write(buf, done, buf.length - done, at + done)).bytesWritten;
-      at += buf.length;
-    };
-    const align = async () => {
-      const pad = (8 - (at % 8)) % 8;
-      if (pad) await write(Buffer.alloc(pad));
-    };
-    const push = async (name: string, buf: Buffer) => {
-      await align();
-      sections[name] = [at, buf.length];
-      await write(buf);
-    };
-    const arrays = arraysOf(content.segment);
-    for (const name of ARRAYS) {
-      const a = arrays[name];
-      await push(name, Buffer.from(a.buffer, a.byteOffset, a.byteLength));
-    }
-    await push("norms", Buffer.from(content.segment.norms, "utf16le"));
-    await push("mentions", Buffer.from(content.mentionIds.buffer, content.mentionIds.byteOffset, content.mentionIds.byteLength));
-    // Records: each file's range is relative to the records section.
-    await align();
-    const recordsAt = at;
-    const files: SnapshotFile[] = [];
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    const flush = async () => {
-      if (pendingBytes) await write(Buffer.concat(pending, pendingBytes));
-      pending = [];
-      pendingBytes = 0;
-    };
-    for (let i = 0; i < content.header.files.length; i++) {
-      const f = content.header.files[i];
-      const rec = f.source ? await content.record(i) : undefined;
-      if (!f.source || rec === undefined) {
-        files.push(f);
-        continue;
-      }
-      files.push({ ...f, source: { ...f.source, record: [at + pendingBytes - recordsAt, rec.text.length, rec.rest.length] } });
-      pending.push(rec.text, rec.rest);
-      pendingBytes += rec.text.length + rec.rest.length;
-      if (pendingBytes >= 1 << 20) await flush();
-    }
-    await flush();
-    sections.records = [recordsAt, at - recordsAt];
-    const header: SnapshotHeader = { ...content.header, files, format: SNAPSHOT_FORMAT, sections };
-    const headerBuf = Buffer.from(JSON.stringify({ ...header, terms: content.segment.bm25.terms, trigramCount: content.segment.trigrams.count, totalLength: content.segment.bm25.totalLength }), "utf8");
-    const headerAt = at;
-    await write(headerBuf);
-    const prefix = Buffer.alloc(PREFIX);
-    prefix.write(MAGIC, 0, "latin1");
-    prefix.writeDoubleLE(headerAt, 8);
-    prefix.writeUInt32LE(headerBuf.length, 16);
-    await handle.write(prefix, 0, PREFIX, 0);
-    await handle.close();
-    handle = undefined;
-    await fsp.rename(tmp, file);
-    return true;
+    names = await fsp.readdir(dir);
   } catch {
-    await handle?.close().catch(() => undefined);
-    await fsp.rm(tmp, { force: true }).catch(() => undefined);
-    return false;
+    return removed;
+  }
+  const host = os.hostname().replace(/[^A-Za-z0-9-]/g, "_");
+  for (const name of names) {
+    if (!name.endsWith(".tmp")) continue;
+    // `<snapshot>.<host>.<pid>.<random>.tmp`, or `<snapshot>.<pid>.<random>.tmp` from older versions.
+    const m = /\.snap\.(?:([A-Za-z0-9_-]+)\.)?(\d+)\.[a-z0-9]+\.tmp$/.exec(name);
+    const p = path.join(dir, name);
+    let stale = false;
+    try {
+      stale = Date.now() - (await fsp.stat(p)).mtimeMs > STALE_TEMP_MS;
+    } catch {
+      continue;
+    }
+    const ours = m && (m[1] === undefined || m[1] === host);
+    if (stale || (ours && !processAlive(Number(m![2])))) {
+      await fsp.rm(p, { force: true }).catch(() => undefined);
+      removed.push(p);
+    }
+  }
+  return removed;
+}
+
+/**
+ * Writes a snapshot: records first, appended as the build analyses each source, then the sections
+ * and the header (`finish`). Everything goes to a temp file renamed over the snapshot at the end, so
+ * readers see the old snapshot or the new one, never a part. Never throws: a failed write makes
+ * `append` answer null and `finish` false (the caller keeps its sources in memory instead).
+ */
+export class SnapshotWriter {
+  private at = PREFIX;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private failed = false;
+  private constructor(
+    readonly file: string,
+    private readonly tmp: string,
+    private handle: fsp.FileHandle | undefined,
+  ) {}
+
+  static async open(file: string): Promise<SnapshotWriter | null> {
+    try {
+      await fsp.mkdir(path.dirname(file), { recursive: true });
+      await removeOrphanTemps(path.dirname(file));
+      const tmp = tempName(file);
+      const handle = await fsp.open(tmp, "wx");
+      return new SnapshotWriter(file, tmp, handle);
+    } catch {
+      return null;
+    }
+  }
+
+  get ok(): boolean {
+    return !this.failed;
+  }
+
+  private async write(buf: Buffer): Promise<void> {
+    let done = 0;
+    while (done < buf.length) done += (await this.handle!.write(buf, done, buf.length - done, this.at + done)).bytesWritten;
+    this.at += buf.length;
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.pendingBytes) return;
+    const chunk = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    try {
+      await this.write(chunk);
+    } catch {
+      await this.abort();
+    }
+  }
+
+  /** Appends one source's record; its range, or null once the writer has failed. */
+  async append(record: { text: Uint8Array; rest: Uint8Array }): Promise<RecordRange | null> {
+    if (this.failed) return null;
+    const text = Buffer.from(record.text.buffer, record.text.byteOffset, record.text.byteLength);
+    const rest = Buffer.from(record.rest.buffer, record.rest.byteOffset, record.rest.byteLength);
+    const range: RecordRange = [this.at + this.pendingBytes - PREFIX, text.length, rest.length, crc32(text), crc32(rest)];
+    this.pending.push(text, rest);
+    this.pendingBytes += text.length + rest.length;
+    if (this.pendingBytes >= WRITE_CHUNK) await this.flush();
+    return this.failed ? null : range;
+  }
+
+  /**
+   * Writes the sections and the header and puts the file in place; answers a reader of its records
+   * (opened before the rename, so it reads this file whatever replaces it later), or null when it
+   * could not.
+   */
+  async finish(content: SnapshotContent): Promise<RecordReader | null> {
+    await this.flush();
+    if (this.failed) return null;
+    let fd: number | undefined;
+    try {
+      const recordsLength = this.at - PREFIX;
+      const sections: Record<string, [number, number, number]> = { records: [PREFIX, recordsLength, 0] };
+      const align = async () => {
+        const pad = (8 - (this.at % 8)) % 8;
+        if (pad) await this.write(Buffer.alloc(pad));
+      };
+      const push = async (name: string, buf: Buffer) => {
+        await align();
+        sections[name] = [this.at, buf.length, crc32(buf)];
+        await this.write(buf);
+      };
+      const arrays = arraysOf(content.segment);
+      for (const name of ARRAYS) {
+        const a = arrays[name];
+        await push(name, Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+      }
+      await push("norms", Buffer.from(content.segment.norms, "utf16le"));
+      await push("mentions", Buffer.from(content.mentionIds.buffer, content.mentionIds.byteOffset, content.mentionIds.byteLength));
+      const header: SnapshotHeader = { ...content.header, format: SNAPSHOT_FORMAT, sections };
+      const headerBuf = Buffer.from(JSON.stringify({ ...header, terms: content.segment.bm25.terms, trigramCount: content.segment.trigrams.count, totalLength: content.segment.bm25.totalLength }), "utf8");
+      const headerAt = this.at;
+      await this.write(headerBuf);
+      const prefix = Buffer.alloc(PREFIX);
+      prefix.write(MAGIC, 0, "latin1");
+      prefix.writeDoubleLE(headerAt, 8);
+      prefix.writeUInt32LE(headerBuf.length, 16);
+      prefix.writeUInt32LE(crc32(headerBuf), 20);
+      await this.handle!.write(prefix, 0, PREFIX, 0);
+      await this.handle!.close();
+      this.handle = undefined;
+      fd = fs.openSync(this.tmp, "r");
+      await fsp.rename(this.tmp, this.file);
+      return new RecordReader(fd, PREFIX, this.file);
+    } catch {
+      if (fd !== undefined) fs.close(fd, () => undefined);
+      await this.abort();
+      return null;
+    }
+  }
+
+  /** Gives up: the temp file is removed. */
+  async abort(): Promise<void> {
+    this.failed = true;
+    this.pending = [];
+    this.pendingBytes = 0;
+    await this.handle?.close().catch(() => undefined);
+    this.handle = undefined;
+    await fsp.rm(this.tmp, { force: true }).catch(() => undefined);
   }
 }
 
@@ -388,7 +508,10 @@ function readAt(fd: number, buf: Buffer, offset: number, length: number, positio
   return new Promise((resolve, reject) => fs.read(fd, buf, offset, length, position, (err, n) => (err ? reject(err) : resolve(n))));
 }
 
-/** Reads a snapshot (everything but the records, which stay on disk); null when absent, corrupt or from another version. */
+/**
+ * Reads a snapshot (everything but the records, which stay on disk), checking every checksum; null
+ * when absent, damaged or from another version.
+ */
 export async function readSnapshot(file: string, expect: { tool: string; analysis: string; optionsKey: string }): Promise<LoadedSnapshot | null> {
   let fd: number | undefined;
   try {
@@ -408,13 +531,14 @@ export async function readSnapshot(file: string, expect: { tool: string; analysi
     const headerLength = prefix.readUInt32LE(16);
     const headerBuf = Buffer.alloc(headerLength);
     await readFully(headerBuf, headerAt);
+    if (crc32(headerBuf) !== prefix.readUInt32LE(20)) throw new Error("damaged header");
     const header = JSON.parse(headerBuf.toString("utf8")) as SnapshotHeader & { terms?: string[]; trigramCount: number; totalLength: number };
     if (header.format !== SNAPSHOT_FORMAT || header.tool !== expect.tool || header.analysis !== expect.analysis || header.optionsKey !== expect.optionsKey) throw new Error("other version");
-    const base = 0;
     const readSection = async (name: string): Promise<Buffer> => {
-      const [off, len] = header.sections[name];
+      const [off, len, crc] = header.sections[name];
       const buf = Buffer.from(new ArrayBuffer(len));
-      await readFully(buf, base + off);
+      await readFully(buf, off);
+      if (crc32(buf) !== crc) throw new Error(`damaged section ${name}`);
       return buf;
     };
     const arrays = {} as Record<(typeof ARRAYS)[number], Typed>;
@@ -446,7 +570,7 @@ export async function readSnapshot(file: string, expect: { tool: string; analysi
         totalLength: header.totalLength,
       },
     };
-    return { header, segment, mentionIds, records: new RecordReader(fd, base + header.sections.records[0]) };
+    return { header, segment, mentionIds, records: new RecordReader(fd, header.sections.records[0], file) };
   } catch {
     if (fd !== undefined) fs.close(fd, () => undefined);
     return null;

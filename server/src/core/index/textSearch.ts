@@ -70,6 +70,50 @@ class IntList {
   }
 }
 
+/**
+ * Numeric code → id, an open-addressing table on typed arrays (linear probing, half full at most):
+ * bigram codes go up to 0x110000², beyond small integers, where a `Map` boxes every key.
+ */
+class CodeTable {
+  private keys = new Float64Array(1 << 16).fill(-1);
+  private values = new Int32Array(1 << 16);
+  private mask = (1 << 16) - 1;
+  private size = 0;
+
+  private static hash(code: number): number {
+    const lo = code % 0x100000000;
+    const hi = Math.floor(code / 0x100000000);
+    return (Math.imul(lo ^ (lo >>> 16), 0x85ebca6b) ^ Math.imul(hi, 0xc2b2ae35)) >>> 0;
+  }
+
+  get(code: number): number {
+    for (let h = CodeTable.hash(code) & this.mask; ; h = (h + 1) & this.mask) {
+      const k = this.keys[h];
+      if (k === code) return this.values[h];
+      if (k < 0) return -1;
+    }
+  }
+
+  set(code: number, value: number): void {
+    if ((this.size + 1) * 2 > this.keys.length) this.grow();
+    let h = CodeTable.hash(code) & this.mask;
+    while (this.keys[h] >= 0 && this.keys[h] !== code) h = (h + 1) & this.mask;
+    if (this.keys[h] < 0) this.size++;
+    this.keys[h] = code;
+    this.values[h] = value;
+  }
+
+  private grow(): void {
+    const keys = this.keys;
+    const values = this.values;
+    this.keys = new Float64Array(keys.length * 2).fill(-1);
+    this.values = new Int32Array(keys.length * 2);
+    this.mask = keys.length * 2 - 1;
+    this.size = 0;
+    for (let i = 0; i < keys.length; i++) if (keys[i] >= 0) this.set(keys[i], values[i]);
+  }
+}
+
 /** A `Bm25` as plain arrays (persisted by the index snapshot). */
 export interface Bm25Data {
   terms: string[];
@@ -163,8 +207,8 @@ export class Bm25 {
     return { k1: this.k1, b: this.b };
   }
 
-  /** Build-time term ids by bigram code (`codeOf`), so `addText` makes no string per bigram. */
-  private codeIds: Map<number, number> | null = null;
+  /** Build-time term ids by bigram code, so `addText` makes no string per bigram. */
+  private codeIds: CodeTable | null = null;
   /** Scratch term frequencies of the document being added (by term id), and the ids it touched. */
   private tfScratch = new Int32Array(1024);
   private touched = new IntList(256);
@@ -173,9 +217,9 @@ export class Bm25 {
    * `add(bigrams(s))` without building the bigram strings: bigrams are looked up by a numeric code
    * of their two code points; a term's string is made only when the term is new.
    */
-  addText(s: string): number {
+  addText(s: string, from = 0, to = s.length): number {
     if (!this.codeIds) {
-      this.codeIds = new Map();
+      this.codeIds = new CodeTable();
       for (const [t, id] of this.termIds) {
         const a = t.codePointAt(0)!;
         const b = t.codePointAt(a > 0xffff ? 2 : 1)!;
@@ -189,7 +233,7 @@ export class Bm25 {
     touched.length = 0;
     let length = 0;
     let prev = -1;
-    for (let i = 0; i < s.length; i++) {
+    for (let i = from; i < to; i++) {
       const cp = s.codePointAt(i)!;
       if (cp > 0xffff) i++;
       if (!isContentCode(cp)) {
@@ -200,7 +244,7 @@ export class Bm25 {
         length++;
         const code = prev * 0x110000 + cp;
         let tid = codeIds.get(code);
-        if (tid === undefined) {
+        if (tid < 0) {
           tid = this.df.length;
           const t = String.fromCodePoint(prev, cp);
           this.termIds.set(t, tid);

@@ -1,9 +1,12 @@
 /**
- * A thin wrapper over kuromoji: plain tokens with UTF-16 offsets, one dictionary load per process.
+ * Japanese tokens from kuromoji: plain tokens with UTF-16 offsets, one dictionary load per process
+ * (dictionary.ts), kuromoji's own lattice search done on typed arrays (`latticeTokens`), checked
+ * against kuromoji itself by the tests.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import kuromoji from "kuromoji";
+import { kuromojiFromData, loadDictionaryData, loadDictionaryDataSync, packedTargetMaps, targetMapView, type DictionaryData } from "./dictionary";
 
 /** One morpheme. `start` is the UTF-16 offset of `surface` in the text given to `tokenize`. */
 export interface Token {
@@ -53,89 +56,41 @@ const cache = new Map<string, Promise<Tokenizer>>();
 const settled = new Map<string, Tokenizer>();
 
 /**
- * Loads kuromoji's dictionary (about 0.8 s) once per process and directory.
- * kuromoji joins its file names onto `dicPath` with `path.join`, so an absolute path works as is.
+ * Loads kuromoji's dictionary once per process and directory, into shared memory
+ * (`dictionary.ts`), so the ingestion workers tokenise with the same bytes (`sharedDictionary`).
  */
 export function loadTokenizer(dicPath: string = dictionaryPath()): Promise<Tokenizer> {
   const key = path.resolve(dicPath);
   let pending = cache.get(key);
   if (!pending) {
-    pending = new Promise<Tokenizer>((resolve, reject) => {
-      kuromoji.builder({ dicPath: key }).build((err, t) => {
-        if (err || !t) {
-          cache.delete(key);
-          reject(err ?? new Error(`kuromoji: cannot load dictionary from ${key}`));
-          return;
-        }
-        const w = settled.get(key) ?? wrap(t);
-        settled.set(key, w);
-        resolve(w);
-      });
+    pending = loadDictionaryData(key).then((data) => {
+      const w = settled.get(key) ?? wrap(kuromojiFromData(data));
+      settled.set(key, w);
+      return w;
     });
+    pending.catch(() => cache.delete(key));
     cache.set(key, pending);
   }
   return pending;
 }
 
+/** The dictionary `loadTokenizer` uses, as shared arrays to hand to worker threads. */
+export function sharedDictionary(dicPath: string = dictionaryPath()): Promise<DictionaryData> {
+  return loadDictionaryData(path.resolve(dicPath));
+}
+
 /**
- * `loadTokenizer`, synchronously: kuromoji's own loading steps (the same files, the same
- * `DynamicDictionaries` setters) with blocking reads and gunzip. Returns the loaded tokenizer at
- * once when one is already settled for this directory.
+ * `loadTokenizer`, synchronously (blocking reads and gunzip). Returns the loaded tokenizer at once
+ * when one is already settled for this directory.
  */
 export function loadTokenizerSync(dicPath: string = dictionaryPath()): Tokenizer {
   const key = path.resolve(dicPath);
   const done = settled.get(key);
   if (done) return done;
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const zlib: typeof import("node:zlib") = require("node:zlib");
-  const DynamicDictionaries: new () => {
-    loadTrie(base: Int32Array, check: Int32Array): void;
-    loadTokenInfoDictionaries(a: Uint8Array, b: Uint8Array, c: Uint8Array): void;
-    loadConnectionCosts(cc: Int16Array): void;
-    loadUnknownDictionaries(a: Uint8Array, b: Uint8Array, c: Uint8Array, d: Uint8Array, e: Uint32Array, f: Uint8Array): void;
-  } = require("kuromoji/src/dict/DynamicDictionaries");
-  const KuromojiTokenizer: new (dic: object) => kuromoji.Tokenizer<kuromoji.IpadicFeatures> = require("kuromoji/src/Tokenizer");
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  // As NodeDictionaryLoader: the gunzipped bytes copied into a fresh ArrayBuffer.
-  const buf = (name: string): ArrayBuffer => new Uint8Array(zlib.gunzipSync(fs.readFileSync(path.join(key, name)))).buffer;
-  const dic = new DynamicDictionaries();
-  dic.loadTrie(new Int32Array(buf("base.dat.gz")), new Int32Array(buf("check.dat.gz")));
-  dic.loadTokenInfoDictionaries(new Uint8Array(buf("tid.dat.gz")), new Uint8Array(buf("tid_pos.dat.gz")), new Uint8Array(buf("tid_map.dat.gz")));
-  dic.loadConnectionCosts(new Int16Array(buf("cc.dat.gz")));
-  dic.loadUnknownDictionaries(
-    new Uint8Array(buf("unk.dat.gz")),
-    new Uint8Array(buf("unk_pos.dat.gz")),
-    new Uint8Array(buf("unk_map.dat.gz")),
-    new Uint8Array(buf("unk_char.dat.gz")),
-    new Uint32Array(buf("unk_compat.dat.gz")),
-    new Uint8Array(buf("unk_invoke.dat.gz")),
-  );
-  const w = wrap(new KuromojiTokenizer(dic));
+  const w = wrap(kuromojiFromData(loadDictionaryDataSync(key)));
   settled.set(key, w);
   cache.set(key, Promise.resolve(w));
   return w;
-}
-
-/**
- * A tokenizer to hand out before its dictionary is loaded: `start()` begins the ordinary
- * (asynchronous) load; a `tokenize` call that comes first loads the dictionary synchronously, once.
- * Used after a cold index build, so the build's two worker dictionaries do not compete with this
- * thread's (see corpusHost.ts).
- */
-export function deferredTokenizer(dicPath: string = dictionaryPath()): { tokenizer: Tokenizer; start(): Promise<Tokenizer> } {
-  let loaded: Tokenizer | undefined;
-  return {
-    tokenizer: {
-      tokenize(text: string): Token[] {
-        return (loaded ??= loadTokenizerSync(dicPath)).tokenize(text);
-      },
-    },
-    start() {
-      const p = loadTokenizer(dicPath);
-      p.then((t) => (loaded ??= t), () => undefined);
-      return p;
-    },
-  };
 }
 
 /**
@@ -178,16 +133,6 @@ export class ClauseMemo<T> {
   }
 }
 
-/* eslint-disable @typescript-eslint/no-require-imports */
-// kuromoji's own lattice classes, so the lattice built below is searched by its own searcher.
-const ViterbiLattice: new () => KLattice = require("kuromoji/src/viterbi/ViterbiLattice");
-const ViterbiNode: new (name: number, cost: number, startPos: number, length: number, type: string, leftId: number, rightId: number, surface: string) => object = require("kuromoji/src/viterbi/ViterbiNode");
-/* eslint-enable @typescript-eslint/no-require-imports */
-
-interface KLattice {
-  append(node: object): void;
-  appendEos(): void;
-}
 interface KCharClass {
   class_id: number;
   class_name: string;
@@ -195,8 +140,8 @@ interface KCharClass {
   is_grouping: number;
 }
 interface KDictionary {
-  target_map: Record<number, number[]>;
-  dictionary: { getShort(i: number): number };
+  target_map: Record<number, ArrayLike<number>>;
+  dictionary: { buffer: Uint8Array; getShort(i: number): number };
   getFeatures(id: number | string): string | null;
 }
 /** The parts of a built kuromoji tokenizer that `latticeTokens` reads. */
@@ -204,29 +149,19 @@ interface KTokenizer {
   token_info_dictionary: KDictionary;
   unknown_dictionary: KDictionary & { lookup(ch: string): KCharClass };
   viterbi_builder: { trie: { bc: { getBaseBuffer(): ArrayLike<number>; getCheckBuffer(): ArrayLike<number> } } };
-  viterbi_searcher: { search(lattice: KLattice): Array<{ name: number; start_pos: number; type: string; surface_form: string }> };
+  viterbi_searcher: { connection_costs: { buffer: Int16Array } };
 }
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 const utf8 = new TextEncoder();
+const MAX = Number.MAX_VALUE;
 
-/** A dictionary's `target_map` packed into two typed arrays (`ids` of key k: `ids[start[k]..start[k+1]]`). */
-interface PackedTargetMap {
-  start: Int32Array;
-  ids: Int32Array;
-  present: Uint8Array;
-}
-const packedMaps = new WeakMap<object, PackedTargetMap>();
-
-/**
- * Replaces kuromoji's `target_map` (an object holding about 325,000 small arrays for IPADIC: some
- * 65 MB of heap per loaded dictionary) by two typed arrays, and gives kuromoji's own lattice builder
- * (still used for texts with surrogates and as the reference) a view of them with the same entries in
- * the same order. Done once per dictionary.
- */
-function packTargetMap(d: KDictionary): PackedTargetMap {
-  const done = packedMaps.get(d);
+/** A kuromoji dictionary's target map as typed arrays: the one `dictionary.ts` loaded, else packed here once. */
+function packedTargetMap(d: KDictionary): { tmStart: Int32Array; tmIds: Int32Array; tmPresent: Uint8Array } {
+  const done = packedTargetMaps.get(d);
   if (done) return done;
+  // Loaded by kuromoji's own builder: an object of some 325,000 small arrays (65 MB of heap for
+  // IPADIC), replaced by the same entries, in the same order, in typed arrays.
   const map = d.target_map;
   let maxKey = -1;
   let total = 0;
@@ -235,53 +170,151 @@ function packTargetMap(d: KDictionary): PackedTargetMap {
     if (n > maxKey) maxKey = n;
     total += map[n].length;
   }
-  const start = new Int32Array(maxKey + 2);
-  const ids = new Int32Array(total);
-  const present = new Uint8Array(maxKey + 1);
+  const tmStart = new Int32Array(maxKey + 2);
+  const tmIds = new Int32Array(total);
+  const tmPresent = new Uint8Array(maxKey + 1);
   let at = 0;
   for (let k = 0; k <= maxKey; k++) {
-    start[k] = at;
+    tmStart[k] = at;
     const list = map[k];
     if (list === undefined) continue;
-    present[k] = 1;
-    for (let i = 0; i < list.length; i++) ids[at++] = Number(list[i]);
+    tmPresent[k] = 1;
+    for (let i = 0; i < list.length; i++) tmIds[at++] = Number(list[i]);
   }
-  start[maxKey + 1] = at;
-  const packed = { start, ids, present };
-  packedMaps.set(d, packed);
-  d.target_map = new Proxy({} as Record<number, number[]>, {
-    get(_, p) {
-      const k = typeof p === "string" ? Number(p) : NaN;
-      return k >= 0 && k <= maxKey && present[k] === 1 ? (ids.subarray(start[k], start[k + 1]) as unknown as number[]) : undefined;
-    },
-  });
+  tmStart[maxKey + 1] = at;
+  const packed = { tmStart, tmIds, tmPresent };
+  packedTargetMaps.set(d, packed);
+  d.target_map = targetMapView(packed);
   return packed;
 }
 
+/** A growable scratch lattice, reused by every call on this thread (tokenising is synchronous). */
+class Scratch {
+  cap = 0;
+  start = new Int32Array(0);
+  length = new Int32Array(0);
+  left = new Int32Array(0);
+  right = new Int32Array(0);
+  cost = new Int32Array(0);
+  name = new Int32Array(0);
+  known = new Uint8Array(0);
+  shortest = new Float64Array(0);
+  prev = new Int32Array(0);
+  next = new Int32Array(0);
+  headEnd = new Int32Array(0);
+  tailEnd = new Int32Array(0);
+  bytes = new Uint8Array(0);
+  byteAt = new Int32Array(0);
+  charAtByte = new Int32Array(0);
+  classOf: KCharClass[] = [];
+  runEnd = new Int32Array(0);
+
+  grow(nodes: number): void {
+    const cap = Math.max(nodes, this.cap * 2, 1024);
+    const int32 = (a: Int32Array) => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.start = int32(this.start);
+    this.length = int32(this.length);
+    this.left = int32(this.left);
+    this.right = int32(this.right);
+    this.cost = int32(this.cost);
+    this.name = int32(this.name);
+    this.prev = int32(this.prev);
+    this.next = int32(this.next);
+    const known = new Uint8Array(cap);
+    known.set(this.known);
+    this.known = known;
+    const shortest = new Float64Array(cap);
+    shortest.set(this.shortest);
+    this.shortest = shortest;
+    this.cap = cap;
+  }
+
+  forText(n: number): void {
+    if (this.headEnd.length < n + 2) {
+      const m = Math.max(n + 2, this.headEnd.length * 2, 256);
+      this.headEnd = new Int32Array(m);
+      this.tailEnd = new Int32Array(m);
+      this.byteAt = new Int32Array(m);
+      this.runEnd = new Int32Array(m);
+    }
+    if (this.bytes.length < 3 * n + 4) {
+      const m = Math.max(3 * n + 4, this.bytes.length * 2, 1024);
+      this.bytes = new Uint8Array(m);
+      this.charAtByte = new Int32Array(m + 1);
+    }
+    if (this.cap === 0) this.grow(1024);
+  }
+}
+
+/** Only the tokens whose features pass `keep` are made (the others are still on the best path). */
+export type FeatureFilter = (features: readonly string[]) => boolean;
+
 /**
- * kuromoji's `tokenize` of one piece (a text with no 、/。 except at its end), with the same lattice
- * built without its per-position costs: kuromoji re-encodes the whole rest of the text to UTF-8 for
- * every position (quadratic), re-scans it for surrogates and re-classifies grouped unknown words
- * char by char. Here the text is encoded once, the trie is walked from each position, and unknown
- * word runs are found once. Nodes are appended in kuromoji's order (known words by length, then
- * unknown words) and searched by kuromoji's own searcher, so the best path — ties included — is the
- * same. Texts with surrogates go through kuromoji itself (its positions count code points there).
+ * Proper nouns only (名詞,固有名詞): what the corpus analysis reads. The lattice recognises this
+ * filter and tests a known word's features in the dictionary's bytes, decoding only the words kept.
  */
-function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: string) => Token[]) | null {
+export const PROPER_NOUNS: FeatureFilter = (f) => f[1] === "名詞" && f[2] === "固有名詞";
+const PROPER_NOUN_BYTES = new TextEncoder().encode(",名詞,固有名詞");
+
+/**
+ * kuromoji's `tokenize` of one piece (a text with no 、/。 except at its end), computed on typed
+ * arrays: kuromoji re-encodes the whole rest of the text to UTF-8 for every position (quadratic),
+ * makes an object per lattice node and looks each connection cost up through a method. Here the text
+ * is encoded once, the trie is walked from each position, unknown-word runs are found once, and each
+ * node's best predecessor is found as the node is appended — the nodes ending where it starts are
+ * all in by then — with kuromoji's arithmetic, its candidates in its order (known words by length,
+ * then unknown words) and its tie rule (the first of equal costs), so the best path is the same.
+ * Texts with surrogates go through kuromoji itself (its positions count code points there).
+ */
+function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: string, keep?: FeatureFilter) => Token[]) | null {
   const k = t as unknown as KTokenizer;
   const bc = k.viterbi_builder?.trie?.bc;
-  if (!bc || typeof bc.getBaseBuffer !== "function" || !k.viterbi_searcher || !k.unknown_dictionary || !k.token_info_dictionary) return null;
+  const cc = k.viterbi_searcher?.connection_costs?.buffer;
+  if (!bc || typeof bc.getBaseBuffer !== "function" || !cc || !k.unknown_dictionary || !k.token_info_dictionary) return null;
   const base = bc.getBaseBuffer();
   const check = bc.getCheckBuffer();
+  const checkLen = check.length;
   const known = k.token_info_dictionary;
   const unknown = k.unknown_dictionary;
-  const { start: tmStart, ids: tmIds, present: tmPresent } = packTargetMap(known);
+  const { tmStart, tmIds, tmPresent } = packedTargetMap(known);
+  const kb = known.dictionary.buffer;
+  const ub = unknown.dictionary.buffer;
+  const posBytes = (known as unknown as { pos_buffer?: { buffer?: Uint8Array } }).pos_buffer?.buffer;
+  /**
+   * `PROPER_NOUNS` of a known word from its bytes: `line.split(",")` has 名詞 and 固有名詞 as its
+   * second and third fields exactly when, after the first comma, the line goes on with
+   * `名詞,固有名詞` and then a comma or its end.
+   */
+  const properNounOf = new Map<number, boolean>();
+  const isProperNoun = (id: number): boolean => {
+    let v = properNounOf.get(id);
+    if (v !== undefined) return v;
+    v = false;
+    if (posBytes) {
+      let at = (kb[id + 6] | (kb[id + 7] << 8) | (kb[id + 8] << 16) | (kb[id + 9] << 24)) >>> 0;
+      while (at < posBytes.length && posBytes[at] !== 0x2c && posBytes[at] !== 0) at++;
+      let k = 0;
+      while (k < PROPER_NOUN_BYTES.length && at + k < posBytes.length && posBytes[at + k] === PROPER_NOUN_BYTES[k]) k++;
+      const after = at + k < posBytes.length ? posBytes[at + k] : 0;
+      v = k === PROPER_NOUN_BYTES.length && (after === 0x2c || after === 0);
+    } else v = PROPER_NOUNS(features(known, id, featuresOf));
+    properNounOf.set(id, v);
+    return v;
+  };
+  const ccDim = cc[1];
+  // kuromoji's ByteBuffer.getShort: a little-endian signed 16-bit value.
+  const short = (b: Uint8Array, i: number) => ((b[i] | (b[i + 1] << 8)) << 16) >> 16;
   const classOf = new Map<number, KCharClass>();
   const charClass = (code: number): KCharClass => {
     let c = classOf.get(code);
     if (!c) classOf.set(code, (c = unknown.lookup(String.fromCharCode(code))));
     return c;
   };
+  const unknownIds = new Map<number, ArrayLike<number>>();
   // Features of each entry, split once (kuromoji decodes and splits them for every token).
   const featuresOf = new Map<number, string[]>();
   const unknownFeaturesOf = new Map<number, string[]>();
@@ -293,16 +326,76 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     }
     return f;
   };
-  const kd = known.dictionary;
-  const ud = unknown.dictionary;
+  const L = new Scratch();
+  let count = 0;
+  // Nodes starting at one position with the same left id have the same best predecessor: it is
+  // found once per (position, left id). `memoAt[left]` is the position's stamp it was found for.
+  const memoAt = new Float64Array(Math.max(1, ccDim) + 1).fill(-1);
+  let stamp = 0;
+  const memoBase = new Float64Array(memoAt.length);
+  const memoPrev = new Int32Array(memoAt.length);
 
-  return (text: string): Token[] => {
-    if (SURROGATE.test(text)) return toTokensOf(t.tokenize(text));
+  /** Appends a node and does kuromoji's forward step for it: the cheapest node ending just before it. */
+  const append = (startPos: number, len: number, left: number, right: number, cost: number, name: number, isKnown: number) => {
+    if (count === L.cap) L.grow(count + 1);
+    const id = count++;
+    L.start[id] = startPos;
+    L.length[id] = len;
+    L.left[id] = left;
+    L.right[id] = right;
+    L.cost[id] = cost;
+    L.name[id] = name;
+    L.known[id] = isKnown;
+    const shortest = L.shortest;
+    const next = L.next;
+    // kuromoji compares `prev.shortest + connection + node.cost` over the previous nodes: adding the
+    // node's own cost last changes no comparison between them (exact integers; an unreachable
+    // predecessor's Number.MAX_VALUE absorbs them alike), so the winner of `prev.shortest +
+    // connection` is kept per left id and the cost added after.
+    let base: number;
+    let bestPrev: number;
+    if (left < memoAt.length && memoAt[left] === stamp) {
+      base = memoBase[left];
+      bestPrev = memoPrev[left];
+    } else {
+      const rightOf = L.right;
+      base = MAX;
+      bestPrev = -1;
+      for (let p = L.headEnd[startPos - 1]; p >= 0; p = next[p]) {
+        const c = shortest[p] + cc[rightOf[p] * ccDim + left + 2];
+        if (c < base) {
+          base = c;
+          bestPrev = p;
+        }
+      }
+      if (left < memoAt.length) {
+        memoAt[left] = stamp;
+        memoBase[left] = base;
+        memoPrev[left] = bestPrev;
+      }
+    }
+    shortest[id] = bestPrev < 0 ? MAX : base + cost;
+    L.prev[id] = bestPrev;
+    const end = startPos + len - 1;
+    next[id] = -1;
+    if (L.tailEnd[end] < 0) L.headEnd[end] = id;
+    else next[L.tailEnd[end]] = id;
+    L.tailEnd[end] = id;
+  };
+
+  return (text: string, keep?: FeatureFilter): Token[] => {
+    if (SURROGATE.test(text)) {
+      const all = toTokensOf(t.tokenize(text));
+      return keep ? all.filter((x) => keep(["", x.pos, x.pos1, x.pos2, x.pos3])) : all;
+    }
     const n = text.length;
-    const bytes = utf8.encode(text);
-    // Byte offset of each char (no surrogates: one UTF-16 unit per char), and the char at a byte end.
-    const byteAt = new Int32Array(n + 1);
-    const charAtByte = new Int32Array(bytes.length + 1).fill(-1);
+    if (n === 0) return [];
+    L.forText(n);
+    const written = utf8.encodeInto(text, L.bytes).written;
+    const bytes = L.bytes;
+    const byteAt = L.byteAt;
+    const charAtByte = L.charAtByte;
+    charAtByte.fill(-1, 0, written + 1);
     for (let i = 0, b = 0; i <= n; i++) {
       byteAt[i] = b;
       charAtByte[b] = i;
@@ -311,63 +404,88 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
         b += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
       }
     }
-    const classes: KCharClass[] = new Array(n);
+    const classes = L.classOf;
     for (let i = 0; i < n; i++) classes[i] = charClass(text.charCodeAt(i));
-    // End of the run of chars with the same class name as char i.
-    const runEnd = new Int32Array(n);
+    const runEnd = L.runEnd;
     for (let i = n - 1; i >= 0; i--) runEnd[i] = i + 1 < n && classes[i + 1].class_name === classes[i].class_name ? runEnd[i + 1] : i + 1;
-
-    const lattice = new ViterbiLattice();
-    const checkLen = check.length;
+    L.headEnd.fill(-1, 0, n + 2);
+    L.tailEnd.fill(-1, 0, n + 2);
+    // Node 0 is BOS: it ends at 0, with right id 0 and cost 0.
+    count = 1;
+    L.start[0] = 0;
+    L.length[0] = 0;
+    L.right[0] = 0;
+    L.shortest[0] = 0;
+    L.prev[0] = -1;
+    L.next[0] = -1;
+    L.headEnd[0] = 0;
+    L.tailEnd[0] = 0;
     for (let pos = 0; pos < n; pos++) {
+      stamp++;
       // Known words starting at pos, shortest first (kuromoji's commonPrefixSearch order).
       let parent = 0;
       let found = 0;
-      for (let b = byteAt[pos]; b < bytes.length; b++) {
+      for (let b = byteAt[pos]; b < written; b++) {
         const child = base[parent] + bytes[b];
         if (!(child >= 0 && child < checkLen && check[child] === parent)) break;
         parent = child;
         const term = base[child];
         if (term >= 0 && term < checkLen && check[term] === child) {
-          const v = base[term] <= 0 ? -base[term] - 1 : undefined;
+          const v = base[term] <= 0 ? -base[term] - 1 : -1;
           const end = charAtByte[b + 1];
-          const key = end >= 0 ? text.slice(pos, end) : new TextDecoder().decode(bytes.subarray(byteAt[pos], b + 1));
+          const len = end >= 0 ? end - pos : new TextDecoder().decode(bytes.subarray(byteAt[pos], b + 1)).length;
           found++;
-          if (!(tmPresent[v as number] === 1)) throw new TypeError(`no dictionary entries for trie id ${v}`);
-          for (let i = tmStart[v as number], e = tmStart[(v as number) + 1]; i < e; i++) {
+          if (!(v >= 0 && tmPresent[v] === 1)) throw new TypeError(`no dictionary entries for trie id ${v}`);
+          for (let i = tmStart[v], e = tmStart[v + 1]; i < e; i++) {
             const id = tmIds[i];
-            lattice.append(new ViterbiNode(id, kd.getShort(id + 4), pos + 1, key.length, "KNOWN", kd.getShort(id), kd.getShort(id + 2), key));
+            append(pos + 1, len, short(kb, id), short(kb, id + 2), short(kb, id + 4), id, 1);
           }
         }
       }
       const head = classes[pos];
       if (found === 0 || head.is_always_invoke === 1) {
         const len = head.is_grouping === 1 && 1 < n - pos ? runEnd[pos] - pos : 1;
-        const key = text.slice(pos, pos + len);
-        const ids = unknown.target_map[head.class_id];
+        let ids = unknownIds.get(head.class_id);
+        if (!ids) unknownIds.set(head.class_id, (ids = unknown.target_map[head.class_id]));
         for (let j = 0; j < ids.length; j++) {
           const id = Number(ids[j]);
-          lattice.append(new ViterbiNode(id, ud.getShort(id + 4), pos + 1, len, "UNKNOWN", ud.getShort(id), ud.getShort(id + 2), key));
+          append(pos + 1, len, short(ub, id), short(ub, id + 2), short(ub, id + 4), id, 0);
         }
       }
     }
-    lattice.appendEos();
-    const path = k.viterbi_searcher.search(lattice);
-    const out: Token[] = new Array(path.length);
-    for (let j = 0; j < path.length; j++) {
-      const node = path[j];
-      const f = node.type === "KNOWN" ? features(known, node.name, featuresOf) : features(unknown, node.name, unknownFeaturesOf);
-      const surface = node.type === "KNOWN" ? f[0] : node.surface_form;
-      out[j] = {
+    // EOS (left id 0, cost 0) after the last character.
+    let best = MAX;
+    let node = -1;
+    for (let p = L.headEnd[n]; p >= 0; p = L.next[p]) {
+      const c = L.shortest[p] + cc[L.right[p] * ccDim + 2] + 0;
+      if (c < best) {
+        best = c;
+        node = p;
+      }
+    }
+    const path: number[] = [];
+    for (; node > 0; node = L.prev[node]) path.push(node);
+    // kuromoji gives up (no tokens) when the path breaks before BOS.
+    if (node !== 0) return [];
+    const out: Token[] = [];
+    for (let j = path.length - 1; j >= 0; j--) {
+      const id = path[j];
+      const isKnown = L.known[id] === 1;
+      if (keep === PROPER_NOUNS && isKnown && !isProperNoun(L.name[id])) continue;
+      const f = isKnown ? features(known, L.name[id], featuresOf) : features(unknown, L.name[id], unknownFeaturesOf);
+      if (keep && !keep(f)) continue;
+      const start = L.start[id] - 1;
+      const surface = isKnown ? f[0] : text.slice(start, start + L.length[id]);
+      out.push({
         surface,
-        start: node.start_pos - 1,
+        start,
         pos: f[1],
         pos1: f[2],
         pos2: f[3],
         pos3: f[4],
         basic: f[7] === "*" ? surface : f[7],
-        reading: (node.type === "KNOWN" ? f[8] : undefined) ?? "",
-      };
+        reading: (isKnown ? f[8] : undefined) ?? "",
+      });
     }
     return out;
   };
@@ -386,13 +504,18 @@ function toTokensOf(list: kuromoji.IpadicFeatures[]): Token[] {
   }));
 }
 
-const lean = new WeakMap<object, ((text: string) => Token[]) | null>();
+const lean = new WeakMap<object, ((text: string, keep?: FeatureFilter) => Token[]) | null>();
 
-/** kuromoji's tokens of one piece (see `splitClauses`), through the lean lattice when it applies. */
-function toTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>, text: string): Token[] {
+/**
+ * kuromoji's tokens of one piece (see `splitClauses`), through the lean lattice when it applies;
+ * with `keep`, only the tokens whose features pass it.
+ */
+function toTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>, text: string, keep?: FeatureFilter): Token[] {
   let f = lean.get(t);
   if (f === undefined) lean.set(t, (f = process.env.SHUTTEN_KUROMOJI_REFERENCE === "1" ? null : latticeTokens(t)));
-  return f ? f(text) : toTokensOf(t.tokenize(text));
+  if (f) return f(text, keep);
+  const all = toTokensOf(t.tokenize(text));
+  return keep ? all.filter((x) => keep(["", x.pos, x.pos1, x.pos2, x.pos3])) : all;
 }
 
 /** kuromoji's own tokens, never the lean lattice (the reference in tests). */
@@ -415,7 +538,12 @@ function wrap(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): Tokenizer {
   };
 }
 
-/** Builds kuromoji itself (used by the tokenising worker). */
+/** kuromoji over an already loaded dictionary (a worker's view of the main thread's shared one). */
+export function kuromojiOf(data: DictionaryData): kuromoji.Tokenizer<kuromoji.IpadicFeatures> {
+  return kuromojiFromData(data);
+}
+
+/** Builds kuromoji itself, with its own loader (the reference the tests compare with). */
 export function buildKuromoji(dicPath: string = dictionaryPath()): Promise<kuromoji.Tokenizer<kuromoji.IpadicFeatures>> {
   return new Promise((resolve, reject) => {
     kuromoji.builder({ dicPath: path.resolve(dicPath) }).build((err, t) => (err || !t ? reject(err ?? new Error("kuromoji: cannot load dictionary")) : resolve(t)));

@@ -15,7 +15,8 @@ export function registerHover(ctx: ServerContext): void {
     const text = doc.getText();
     const result = hoverAt(parseDraft(text), doc.offsetAt(params.position), {
       index: loaded.index,
-      catalog: catalogFor(loaded.index, loaded.tokenizer),
+      // Only a date hover needs the catalogue (right after a corpus change it may still be building).
+      catalog: () => catalogFor(loaded.index, loaded.tokenizer),
       locale: ctx.locale,
     });
     if (!result) return null;

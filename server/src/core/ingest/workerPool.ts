@@ -1,24 +1,24 @@
 /**
- * Ingestion on worker threads: `size` workers (dist/tokenizerWorker.js), each loading its own
- * dictionary on its first cache miss (about 0.34 GB, not shareable), fed batches of jobs (whole
- * files, or loaded texts); answers keep request order. Used by `buildCorpus`, then closed, so the
- * dictionaries' memory goes with them.
+ * Ingestion on worker threads: `size` workers (dist/ingestWorker.js) fed batches of file jobs;
+ * answers keep request order. The workers tokenise with this thread's dictionary, shared with them
+ * (`setDictionary`), never a copy of their own.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
-import type { AnalyzedText } from "../model";
-import { dictionaryPath } from "./tokenizer";
 import type { CacheStats } from "../index/cache";
-import type { AnalysisJob, FileJob, FileResult, WorkerConfig } from "./tokenizerWorker";
+import type { AnalyzedText } from "../model";
+import type { DictionaryData } from "../text/dictionary";
+import { dictionaryPath, sharedDictionary } from "../text/tokenizer";
+import type { FileJob, FileResult } from "./fileJob";
+import type { DictionaryMessage, WorkerAnswer, WorkerConfig } from "./ingestWorker";
 
-export type AnalysisResult = { ok: AnalyzedText; error?: undefined } | { ok?: undefined; error: string };
 export type FileJobResult = { ok: FileResult; error?: undefined } | { ok?: undefined; error: string };
 
 /** The bundled worker script, or null when running from sources (tests through tsx). */
 export function workerScript(): string | null {
-  const p = path.join(__dirname, "tokenizerWorker.js");
+  const p = path.join(__dirname, "ingestWorker.js");
   return fs.existsSync(p) ? p : null;
 }
 
@@ -29,40 +29,31 @@ export function defaultWorkerCount(): number {
 }
 
 interface Pending {
-  jobs: (AnalysisJob | FileJob)[];
-  resolve: (results: never[]) => void;
+  jobs: FileJob[];
+  resolve: (results: FileJobResult[]) => void;
   reject: (e: Error) => void;
 }
 
 /**
- * Puts back the unit texts a worker left out (`stripUnitTexts` in tokenizerWorker.ts: sentences
- * and quotes whose text is exactly their slice of the source text), as slices of this thread's copy
- * of the text.
+ * Puts back the unit texts a worker left out (`stripUnitTexts` in ingestWorker.ts: sentences and
+ * quotes whose text is exactly their slice of the source text), as slices of this thread's copy of
+ * the text.
  */
-function restoreUnitTexts(jobs: (AnalysisJob | FileJob)[], answers: (FileJobResult | AnalysisResult)[]): void {
-  answers.forEach((answer, k) => {
-    const job = jobs[k];
-    let text: string | undefined;
-    let a: AnalyzedText | undefined;
-    if (job.kind === "file") {
-      const r = (answer as FileJobResult).ok;
-      text = r?.source?.text;
-      a = r?.analysis;
-    } else {
-      text = job.text;
-      a = (answer as AnalysisResult).ok;
-    }
-    if (!a || text === undefined) return;
+function restoreUnitTexts(answers: FileJobResult[]): void {
+  for (const answer of answers) {
+    const text = answer.ok?.source?.text;
+    const a: AnalyzedText | undefined = answer.ok?.analysis;
+    if (!a || text === undefined) continue;
     for (const list of [a.sentences, a.quotes] as { start: number; end: number; text: string | null }[][]) {
       for (const u of list) if (u.text === null) u.text = text.slice(u.start, u.end);
     }
-  });
+  }
 }
 
 /** Batches sent ahead to each worker. */
 const IN_FLIGHT = 2;
 
-export class TokenizerPool {
+export class WorkerPool {
   /** Each worker's requests in flight, oldest first (it answers them in order). */
   private readonly workers: { worker: Worker; inflight: Pending[] }[] = [];
   private readonly queue: Pending[] = [];
@@ -70,46 +61,67 @@ export class TokenizerPool {
   private readonly charsBy = new Map<Worker, number>();
   private readonly cacheStatsBy = new Map<Worker, CacheStats>();
 
-  constructor(script: string, size: number, config: Omit<WorkerConfig, "dicPath"> = {}) {
+  /** `unref`: the workers do not keep the process alive (a long-lived pool in a server or test). */
+  constructor(script: string, size: number, config: Omit<WorkerConfig, "dicPath"> = {}, opts: { unref?: boolean } = {}) {
     const dicPath = dictionaryPath();
     for (let i = 0; i < size; i++) {
       const worker = new Worker(script, { workerData: { ...config, dicPath } satisfies WorkerConfig });
+      // An idle worker of an `unref` pool does not keep the process alive; a busy one does.
+      if (opts.unref) worker.unref();
+      this.unrefIdle = opts.unref === true;
       const slot = { worker, inflight: [] as Pending[] };
-      worker.on("message", (msg: { id: number; analyses?: never[]; error?: string; tokenizedChars?: number; cacheStats?: CacheStats }) => {
+      worker.on("message", (msg: WorkerAnswer) => {
         const p = slot.inflight.shift();
-        if (msg.tokenizedChars !== undefined) this.charsBy.set(worker, msg.tokenizedChars);
+        this.charsBy.set(worker, msg.tokenizedChars);
         if (msg.cacheStats !== undefined) this.cacheStatsBy.set(worker, msg.cacheStats);
+        if (this.unrefIdle && slot.inflight.length === 0) worker.unref();
         if (p) {
-          if (msg.error || !msg.analyses) p.reject(new Error(msg.error ?? "analysis worker failed"));
+          if (msg.error || !msg.answers) p.reject(new Error(msg.error ?? "ingestion worker failed"));
           else {
-            restoreUnitTexts(p.jobs, msg.analyses as (FileJobResult | AnalysisResult)[]);
-            p.resolve(msg.analyses);
+            restoreUnitTexts(msg.answers);
+            p.resolve(msg.answers);
           }
         }
         this.pump();
       });
-      worker.on("error", (e) => {
+      const fail = (e: Error) => {
         for (const p of slot.inflight.splice(0)) p.reject(e);
         for (const q of this.queue.splice(0)) q.reject(e);
+      };
+      worker.on("error", fail);
+      worker.on("exit", (code) => {
+        if (!this.closed) fail(new Error(`ingestion worker exited (code ${code})`));
       });
       this.workers.push(slot);
     }
+    // The dictionary loads here (once per process, shared with the workers) while they start on the
+    // files whose analysis the cache has.
+    sharedDictionary().then(
+      (d) => this.setDictionary(d),
+      (e) => {
+        for (const w of this.workers) for (const p of w.inflight.splice(0)) p.reject(e);
+        for (const q of this.queue.splice(0)) q.reject(e);
+      },
+    );
   }
 
-  /** `analyzeText` of each job, in order; `first` puts the batch ahead of waiting ones. */
-  analyze(jobs: AnalysisJob[], first = false): Promise<AnalysisResult[]> {
-    return new Promise((resolve, reject) => {
-      const p = { jobs, resolve: resolve as (r: never[]) => void, reject };
-      if (first) this.queue.unshift(p);
-      else this.queue.push(p);
-      this.pump();
-    });
+  private dictionarySent = false;
+
+  /** Hands the shared dictionary to every worker (once). */
+  setDictionary(dictionary: DictionaryData): void {
+    if (this.dictionarySent || this.closed) return;
+    this.dictionarySent = true;
+    for (const w of this.workers) w.worker.postMessage({ dictionary } satisfies DictionaryMessage);
   }
 
-  /** Loads (and analyses through the workers' cache) each file, in order. */
-  loadFiles(jobs: FileJob[]): Promise<FileJobResult[]> {
+  private closed = false;
+  private unrefIdle = false;
+
+  /** Loads and analyses (through the workers' cache) each file, in order. */
+  run(jobs: FileJob[]): Promise<FileJobResult[]> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ jobs, resolve: resolve as (r: never[]) => void, reject });
+      if (this.closed) return reject(new Error("worker pool closed"));
+      this.queue.push({ jobs, resolve, reject });
       this.pump();
     });
   }
@@ -139,11 +151,13 @@ export class TokenizerPool {
       if (!slot) return;
       const p = this.queue.shift()!;
       slot.inflight.push(p);
+      if (this.unrefIdle) slot.worker.ref();
       slot.worker.postMessage({ id: this.nextId++, jobs: p.jobs });
     }
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
   }
 }

@@ -1,0 +1,136 @@
+/**
+ * Where the time of a cold index goes, stage by stage, on one thread: read, decode (+ hash), clean
+ * (front matter / HTML, boilerplate, metadata), tokenise (kuromoji), analyse (everything else of
+ * `analyzeText`), index (`SegmentBuilder`), cache write (the record's JSON and its append). MeCab
+ * runs over the same body text for scale. For decisions, pair it with instruction counts:
+ *
+ *   node --import tsx bench/profileStages.ts [--files N] [--only clean|tokenise] [DIR…]
+ *   valgrind --tool=callgrind --smc-check=all-non-file node --import tsx bench/profileStages.ts --files 200 --only tokenise
+ *
+ * Default corpus: the livedoor news corpus (../shared/corpora/ldcc, articles only).
+ */
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { decodeBytes } from "../server/src/core/corpus/decode";
+import { loadSource } from "../server/src/core/corpus/loadCorpus";
+import { AnalysisCache, nodeCacheFsSync } from "../server/src/core/index/cache";
+import { SegmentBuilder } from "../server/src/core/index/corpusIndex";
+import type { AnalyzedText, PartialDate } from "../server/src/core/model";
+import { analyzeText } from "../server/src/core/text/analyze";
+import { AliasTable } from "../server/src/core/text/entities";
+import { buildKuromoji, kuromojiTokens, PROPER_NOUNS, splitClauses, type Token, type Tokenizer } from "../server/src/core/text/tokenizer";
+import { repoRoot } from "./generateCorpus";
+
+const argv = process.argv.slice(2);
+const opt = (name: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const maxFiles = Number(opt("files") ?? "1000");
+const only = opt("only");
+const dirs = argv.filter((a, i) => !a.startsWith("--") && !(i > 0 && argv[i - 1].startsWith("--")));
+const ldcc = resolve(repoRoot, "..", "shared", "corpora", "ldcc");
+
+function articleFiles(): string[] {
+  const roots = dirs.length ? dirs : [ldcc];
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (dirs.length ? /\.(txt|md|html?)$/.test(e.name) : /-\d+\.txt$/.test(e.name)) out.push(p);
+    }
+  };
+  for (const r of roots) walk(r);
+  // An even spread over the categories, not the first N of one.
+  if (out.length <= maxFiles) return out;
+  const step = out.length / maxFiles;
+  return Array.from({ length: maxFiles }, (_, i) => out[Math.floor(i * step)]);
+}
+
+function parsePublished(p: string | null): PartialDate | null {
+  const m = p ? /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/.exec(p) : null;
+  return m ? { year: +m[1], month: m[2] ? +m[2] : null, day: m[3] ? +m[3] : null } : null;
+}
+
+async function main() {
+  const files = articleFiles();
+  const t: Record<string, number> = { read: 0, decode: 0, clean: 0, tokenise: 0, analyse: 0, index: 0, cacheWrite: 0 };
+  const kuro = await buildKuromoji();
+  let tokenChars = 0;
+  const tokenizer: Tokenizer = {
+    tokenize(text: string): Token[] {
+      const t0 = performance.now();
+      const out: Token[] = [];
+      for (const c of splitClauses(text)) {
+        tokenChars += c.text.length;
+        // As the ingestion workers do: only the proper nouns the analysis reads.
+        for (const k of kuromojiTokens(kuro, c.text, PROPER_NOUNS)) out.push({ ...k, start: k.start + c.start });
+      }
+      t.tokenise += performance.now() - t0;
+      return out;
+    },
+  };
+  // Warm the JIT and the dictionary's lazily built tables on a few files first.
+  const cacheDir = mkdtempSync(join(tmpdir(), "shutten-profile-"));
+  const cache = new AnalysisCache(cacheDir, { tool: "profile", analysis: "profile" }, nodeCacheFsSync);
+  const segment = new SegmentBuilder();
+  let bodyChars = 0;
+  const bodies: string[] = [];
+  for (const [pass, list] of [["warm", files.slice(0, 20)], ["measure", files]] as const) {
+    if (pass === "measure") for (const k of Object.keys(t)) t[k] = 0;
+    for (const f of list) {
+      let t0 = performance.now();
+      const bytes = readFileSync(f);
+      t.read += performance.now() - t0;
+      t0 = performance.now();
+      // decode + hash, then the rest of loadSource (front matter, boilerplate, metadata) as "clean".
+      decodeBytes(bytes);
+      createHash("sha256").update(bytes).digest("hex");
+      const t1 = performance.now();
+      t.decode += t1 - t0;
+      const loaded = loadSource(bytes, { path: f, relPath: f, catalogue: null });
+      t.clean += Math.max(0, performance.now() - t1 - (t1 - t0));
+      const src = loaded.source;
+      if (!src) continue;
+      if (pass === "measure") for (const b of src.body) (bodyChars += b.end - b.start), bodies.push(src.text.slice(b.start, b.end));
+      if (only === "clean") continue;
+      const tokBefore = t.tokenise;
+      t0 = performance.now();
+      const a: AnalyzedText = analyzeText(src.text, src.body, { published: parsePublished(src.meta.published), tokenizer, aliases: new AliasTable() });
+      t.analyse += performance.now() - t0 - (t.tokenise - tokBefore);
+      if (only === "tokenise") continue;
+      t0 = performance.now();
+      segment.add({ text: src.text, sentences: a.sentences });
+      t.index += performance.now() - t0;
+      t0 = performance.now();
+      await cache.put(cache.keyFor({ hash: src.hash, published: src.meta.published, aliases: "", body: JSON.stringify(src.body) }), a);
+      t.cacheWrite += performance.now() - t0;
+    }
+  }
+  const f0 = performance.now();
+  if (only === undefined) segment.finish();
+  t.index += performance.now() - f0;
+  rmSync(cacheDir, { recursive: true, force: true });
+  const total = Object.values(t).reduce((a, b) => a + b, 0);
+  const bodyFile = join(tmpdir(), `shutten-profile-bodies-${process.pid}.txt`);
+  writeFileSync(bodyFile, bodies.join("\n"));
+  const m0 = performance.now();
+  spawnSync("sh", ["-c", `mecab < '${bodyFile}' > /dev/null`]);
+  const mecabMs = performance.now() - m0;
+  rmSync(bodyFile, { force: true });
+  const rows = Object.entries(t).map(([k, v]) => `| ${k} | ${v.toFixed(0)} ms | ${((v / total) * 100).toFixed(1)} % | ${Math.round(bodyChars / v).toLocaleString("en")} kchars/s |`);
+  console.log(`${files.length} files, ${bodyChars.toLocaleString("en")} body chars, ${tokenChars.toLocaleString("en")} chars tokenised\n`);
+  console.log("| stage | time (one thread) | share | body chars per stage-second |\n| --- | --- | --- | --- |");
+  console.log(rows.join("\n"));
+  console.log(`| **total** | ${total.toFixed(0)} ms | | ${Math.round(bodyChars / total).toLocaleString("en")} kchars/s |`);
+  console.log(`\nMeCab on the same body text: ${mecabMs.toFixed(0)} ms (${Math.round(bodyChars / mecabMs).toLocaleString("en")} kchars/s); one-thread ratio ${(mecabMs / total).toFixed(3)}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

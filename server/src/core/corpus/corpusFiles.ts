@@ -1,0 +1,178 @@
+/**
+ * Pipeline stage 0, find: the corpus files, in corpus order (directories walked in name order,
+ * `node_modules` and `.git` skipped, symlinks followed, a directory or file reached twice taken once,
+ * the catalogue never a source), with their stat when asked. The cold build reads what this finds;
+ * a warm start compares the stats with the index snapshot's and reads only what changed.
+ */
+import * as fsp from "node:fs/promises";
+import * as path from "node:path";
+import type { CorpusProblem } from "../model";
+import { nodeCorpusFs, type CorpusFs } from "./corpusFs";
+import { globToRegExp, matchesAny } from "./glob";
+
+export const DEFAULT_INCLUDE = ["**/*.{txt,md,markdown,html,htm}"];
+
+/** One corpus file. `size` and `mtimeMs` are -1 when not asked for or when the stat failed. */
+export interface CorpusFile {
+  abs: string;
+  /** Relative to the corpus directory, `/`-separated. */
+  rel: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** @deprecated the old name of `CorpusFile` (kept for callers that named it). */
+export type CorpusFileStat = CorpusFile;
+
+export interface CorpusFilter {
+  /** Globs relative to the corpus directory; default `DEFAULT_INCLUDE`. */
+  include?: string[];
+  exclude?: string[];
+  /** The catalogue's file name inside the corpus directory (default `sources.yaml`); never a source. */
+  catalogueName?: string;
+}
+
+export interface FindOptions extends CorpusFilter {
+  fs?: CorpusFs;
+  signal?: AbortSignal;
+  /** Stat every file found (size and mtime), `STAT_CONCURRENCY` at a time. */
+  stat?: boolean;
+}
+
+const STAT_CONCURRENCY = 32;
+
+/** The include globs in force (the default when none are given). */
+export function includeGlobs(filter: CorpusFilter): string[] {
+  return filter.include && filter.include.length > 0 ? filter.include : DEFAULT_INCLUDE;
+}
+
+/** Whether a relative path is a corpus file by the globs (the file itself is not looked at). */
+export function isCorpusPath(rel: string, filter: CorpusFilter): boolean {
+  const include = includeGlobs(filter).map(globToRegExp);
+  const exclude = (filter.exclude ?? []).map(globToRegExp);
+  if (rel === (filter.catalogueName ?? "sources.yaml")) return false;
+  const parts = rel.split("/");
+  if (parts.some((p) => p === "node_modules" || p === ".git" || p === ".." || p === "")) return false;
+  for (let i = 1; i < parts.length; i++) {
+    const dir = parts.slice(0, i).join("/");
+    if (matchesAny(dir + "/", exclude) || matchesAny(dir, exclude)) return false;
+  }
+  return matchesAny(rel, include) && !matchesAny(rel, exclude);
+}
+
+/** Corpus order: directories walked in name order, i.e. paths compared segment by segment. */
+export function compareCorpusPaths(a: string, b: string): number {
+  const x = a.split("/");
+  const y = b.split("/");
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+  return x.length - y.length;
+}
+
+/**
+ * Walks `dir` for corpus files. Directories that cannot be read, broken links and symlink loops are
+ * added to `problems` (when given) and skipped; throws only when `dir` itself is unreadable.
+ */
+export async function findCorpusFiles(dir: string, options: FindOptions = {}, problems: CorpusProblem[] = []): Promise<CorpusFile[]> {
+  const fs = options.fs ?? nodeCorpusFs;
+  const include = includeGlobs(options).map(globToRegExp);
+  const exclude = (options.exclude ?? []).map(globToRegExp);
+  const catalogueName = options.catalogueName ?? "sources.yaml";
+  const found: CorpusFile[] = [];
+  const seenDirs = new Set<string>();
+  const seenFiles = new Set<string>();
+
+  const walk = async (abs: string, rel: string): Promise<void> => {
+    let real: string;
+    try {
+      real = await fs.realpath(abs);
+    } catch (e) {
+      if (rel === "") throw new Error(`cannot read corpus directory ${abs}: ${(e as Error).message}`);
+      problems.push({ path: abs, message: `cannot resolve directory: ${(e as Error).message}`, severity: "warning", code: "unreadable" });
+      return;
+    }
+    // A directory reached twice (a symlink loop or two links to one folder) is walked once.
+    if (seenDirs.has(real)) {
+      problems.push({ path: abs, message: `skipped: directory already visited as ${real} (symlink loop?)`, severity: "information", code: "symlink-loop" });
+      return;
+    }
+    seenDirs.add(real);
+    let entries: Awaited<ReturnType<CorpusFs["readdir"]>>;
+    try {
+      entries = await fs.readdir(abs);
+    } catch (e) {
+      if (rel === "") throw new Error(`cannot read corpus directory ${abs}: ${(e as Error).message}`);
+      problems.push({ path: abs, message: `cannot read directory: ${(e as Error).message}`, severity: "warning", code: "unreadable" });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (options.signal?.aborted) return;
+      const childAbs = path.join(abs, entry.name);
+      const childRel = rel === "" ? entry.name : `${rel}/${entry.name}`;
+      let kind: "file" | "directory" | "other" | "symlink" = entry.kind;
+      const link = kind === "symlink";
+      if (link) {
+        try {
+          kind = (await fs.stat(childAbs)).kind;
+        } catch (e) {
+          problems.push({ path: childAbs, message: `broken symbolic link: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, severity: "warning", code: "unreadable" });
+          continue;
+        }
+      }
+      if (kind === "directory") {
+        if (entry.name === "node_modules" || entry.name === ".git") continue;
+        if (matchesAny(childRel + "/", exclude) || matchesAny(childRel, exclude)) continue;
+        await walk(childAbs, childRel);
+      } else if (kind === "file") {
+        if (childRel === catalogueName) continue;
+        if (!matchesAny(childRel, include) || matchesAny(childRel, exclude)) continue;
+        // Only a link, or a path through a symlinked directory, can repeat a file: realpath is
+        // needed only then (a plain walk never meets the same file twice).
+        let realFile = childAbs;
+        if (link || real !== abs) {
+          try {
+            realFile = await fs.realpath(childAbs);
+          } catch {
+            // reported when read
+          }
+        }
+        if (seenFiles.has(realFile)) continue;
+        seenFiles.add(realFile);
+        found.push({ abs: childAbs, rel: childRel, size: -1, mtimeMs: -1 });
+      }
+    }
+  };
+  await walk(path.resolve(dir), "");
+  if (options.stat) {
+    let next = 0;
+    const worker = async () => {
+      while (next < found.length) {
+        const f = found[next++];
+        try {
+          const s = await fs.stat(f.abs);
+          f.size = s.size;
+          f.mtimeMs = s.mtimeMs ?? -1;
+        } catch {
+          // reported when read
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(STAT_CONCURRENCY, found.length) }, worker));
+  }
+  return found;
+}
+
+/** Lists the corpus files with their stat; throws only when `dir` itself is unreadable. */
+export function listCorpusFiles(dir: string, filter: CorpusFilter): Promise<CorpusFile[]> {
+  return findCorpusFiles(dir, { ...filter, stat: true });
+}
+
+/** The stat of one file, or null when it cannot be read. */
+export async function statFile(abs: string): Promise<{ size: number; mtimeMs: number; isFile: boolean } | null> {
+  try {
+    const s = await fsp.stat(abs);
+    return { size: s.size, mtimeMs: s.mtimeMs, isFile: s.isFile() };
+  } catch {
+    return null;
+  }
+}

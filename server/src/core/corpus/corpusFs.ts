@@ -1,0 +1,44 @@
+/**
+ * Everything the ingestion stages need from a file system, injectable so tests can make a file
+ * unreadable or slow without touching the disk. Nothing here writes.
+ */
+import * as fs from "node:fs";
+import * as fsp from "node:fs/promises";
+
+/** Directory entries, stats and file reads: everything the corpus stages need from a file system. */
+export interface CorpusFs {
+  readdir(dir: string): Promise<Array<{ name: string; kind: "file" | "directory" | "symlink" | "other" }>>;
+  /** Follows symlinks. `mtimeMs` is absent when the file system cannot tell. */
+  stat(p: string): Promise<{ size: number; kind: "file" | "directory" | "other"; mtimeMs?: number }>;
+  realpath(p: string): Promise<string>;
+  readFile(p: string): Promise<Uint8Array>;
+}
+
+export const nodeCorpusFs: CorpusFs = {
+  async readdir(dir) {
+    const entries = await fsp.readdir(dir, { withFileTypes: true });
+    return entries.map((e) => ({
+      name: e.name,
+      kind: e.isSymbolicLink() ? "symlink" : e.isDirectory() ? "directory" : e.isFile() ? "file" : "other",
+    }));
+  },
+  async stat(p) {
+    const s = await fsp.stat(p);
+    return { size: s.size, kind: s.isFile() ? "file" : s.isDirectory() ? "directory" : "other", mtimeMs: s.mtimeMs };
+  },
+  realpath: (p) => fsp.realpath(p),
+  readFile: (p) => fsp.readFile(p),
+};
+
+/**
+ * The same, with blocking stat and reads: for worker threads, whose only job is this work, so
+ * blocking costs nothing while a round trip through libuv's small shared thread pool does.
+ */
+export const nodeCorpusFsSync: CorpusFs = {
+  ...nodeCorpusFs,
+  async stat(p) {
+    const s = fs.statSync(p);
+    return { size: s.size, kind: s.isFile() ? "file" : s.isDirectory() ? "directory" : "other", mtimeMs: s.mtimeMs };
+  },
+  readFile: async (p) => fs.readFileSync(p),
+};

@@ -1,0 +1,195 @@
+/**
+ * The corpus host's full build: every file through the pipeline (ingest/buildCorpus.ts: workers,
+ * per-file cache), the index's base segment and the alias clusters built as the answers arrive,
+ * and the index snapshot written as it goes — each source's record is appended to the snapshot's
+ * temp file the moment it is analysed and its text and analysis dropped, so this thread holds only
+ * the file table and the index arrays. The sources of the new index are read back from the
+ * snapshot on demand.
+ *
+ * When no snapshot can be written (no usable cache folder, a full disk), the sources are kept in
+ * memory instead.
+ */
+import type { RawSource } from "../corpus/loadCorpus";
+import type { AnalysisCache } from "../index/cache";
+import { TOOL_VERSION } from "../index/cache";
+import { CorpusIndex, SegmentBuilder } from "../index/corpusIndex";
+import { aliasState, canonicalMemo, SnapshotWriter, type RecordReader, type SnapshotFile, type SourceRecord } from "../index/snapshot";
+import type { CorpusProblem, IndexedSource } from "../model";
+import { AliasTable } from "../text/entities";
+import type { Tokenizer } from "../text/tokenizer";
+import { analysisVersion, ingestCorpus, prepareBuild } from "../ingest/buildCorpus";
+import type { FileResult } from "../ingest/fileJob";
+import { defaultWorkerCount } from "../ingest/workerPool";
+import {
+  assembleProblems,
+  catalogueOrphans,
+  makeKeys,
+  MentionNames,
+  readCatalogueOf,
+  slicer,
+  sourceOf,
+  type FileSource,
+  type FileState,
+  type HostOptions,
+  type State,
+} from "./fileTable";
+
+export interface BuildContext {
+  log: (level: "info" | "warn" | "error", message: string) => void;
+  progress: (done: number, total: number) => void;
+  tokenizer: () => Promise<Tokenizer>;
+  /** Rebuilds a source's record from its file (a damaged snapshot record). */
+  recover: (state: () => State, s: FileSource) => SourceRecord;
+}
+
+export interface ColdBuildArgs {
+  options: HostOptions;
+  optionsKey: string;
+  dir: string;
+  cache: AnalysisCache | null;
+  snapshotFile: string | null;
+  aliasPath: string | null;
+  catalogueStat: State["catalogueStat"];
+  aliasStat: State["aliasStat"];
+}
+
+/** Builds the whole corpus (analyses from the per-file cache where they are) into a new state. */
+export async function coldBuild(ctx: BuildContext, args: ColdBuildArgs): Promise<{ state: State; analysed: number; cached: number }> {
+  const writer = args.snapshotFile ? await SnapshotWriter.open(args.snapshotFile) : null;
+  const built = await buildInto(ctx, args, writer);
+  if (built) return built;
+  // The snapshot could not be written part way (its records are gone with it): once more, in memory.
+  ctx.log("warn", `shutten: could not write the index snapshot ${args.snapshotFile}; the corpus is kept in memory`);
+  return (await buildInto(ctx, args, null))!;
+}
+
+async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: SnapshotWriter | null): Promise<{ state: State; analysed: number; cached: number } | null> {
+  const { options, dir } = args;
+  const setup = await prepareBuild({ corpusDir: dir, include: options.include, exclude: options.exclude, cache: args.cache, aliasFile: options.aliasFile });
+  const aliases = setup.aliasYaml ? AliasTable.fromYaml(setup.aliasYaml) : new AliasTable();
+  const mentionNames = new MentionNames([]);
+  const segment = new SegmentBuilder();
+  let files: FileState[] = [];
+  let catalogue: Awaited<ReturnType<typeof readCatalogueOf>> | undefined;
+  let walkProblems: CorpusProblem[] = [];
+  const digest = writer !== null;
+
+  const take = async (i: number, r: FileResult) => {
+    const f = files[i];
+    f.problems = [...r.problems];
+    const src: RawSource | null = r.source;
+    if (!src) return;
+    if (r.error !== undefined) f.problems.push({ path: src.meta.path, message: `analysis failed: ${r.error}`, severity: "error", code: "analysis" });
+    const base = { meta: src.meta, hash: src.hash, encoding: src.encoding, format: src.format };
+    if (r.digest) {
+      const range = await writer!.append(r.digest.record);
+      segment.addInput(r.digest.segment);
+      const mentions = mentionNames.ofNames(r.digest.mentions);
+      for (const m of r.digest.mentions) {
+        const at = m.indexOf("\u0000");
+        aliases.observe(m.slice(at + 1), m.slice(0, at) as never);
+      }
+      // Without a range the writer failed: this build is abandoned (see `coldBuild`).
+      f.source = { ...base, rawEvents: r.digest.events, mentions, ...(range ? { stored: { reader: null as unknown as RecordReader, range } } : {}) };
+    } else if (r.analysis) {
+      const a = r.analysis;
+      segment.add({ text: src.text, sentences: a.sentences });
+      for (const e of a.entities) aliases.observe(e.text, e.type);
+      f.source = { ...base, rawEvents: a.events, mentions: mentionNames.of(a.entities), fresh: { text: src.text, body: src.body, analysis: a } };
+    }
+  };
+
+  const ingested = await ingestCorpus(
+    { corpusDir: dir, include: options.include, exclude: options.exclude, cache: setup.cache, workers: defaultWorkerCount(), tokenizer: ctx.tokenizer, stat: true, onProgress: (done, total) => ctx.progress(done, total) },
+    setup,
+    {
+      digest,
+      onFound: (found) => {
+        files = found.files.map((f) => ({ ...f, problems: [] }));
+        catalogue = found.catalogue;
+        walkProblems = found.problems;
+      },
+      onFile: take,
+    },
+  );
+  if (writer && !writer.ok) return null;
+
+  const globalProblems = [...walkProblems, ...catalogueOrphans(catalogue!, files, dir), ...setup.problems];
+  if (setup.cache && setup.cache.stats.writeErrors > 0) {
+    const n = setup.cache.stats.writeErrors;
+    globalProblems.push({ path: setup.cache.dir, message: `could not write ${n} cache entr${n === 1 ? "y" : "ies"}`, severity: "warning", code: "cache" });
+  }
+  const keys = makeKeys(files);
+  const accepted = files.filter((f) => f.source);
+  const seg = segment.finish();
+
+  let reader: RecordReader | null = null;
+  if (writer) {
+    let mentionCount = 0;
+    for (const f of accepted) mentionCount += f.source!.mentions.length;
+    const mentionIds = new Int32Array(mentionCount);
+    let at = 0;
+    const snapshotFiles: SnapshotFile[] = files.map((f) => {
+      const s = f.source;
+      const out: SnapshotFile = { rel: f.rel, abs: f.abs, size: f.size, mtimeMs: f.mtimeMs, problems: f.problems };
+      if (s) {
+        mentionIds.set(s.mentions, at);
+        out.source = { meta: s.meta, hash: s.hash, encoding: s.encoding, format: s.format, events: s.rawEvents, mentions: [at, at + s.mentions.length], record: s.stored!.range };
+        at += s.mentions.length;
+      }
+      return out;
+    });
+    reader = await writer.finish({
+      header: {
+        tool: TOOL_VERSION,
+        analysis: analysisVersion(),
+        optionsKey: args.optionsKey,
+        catalogue: args.catalogueStat,
+        aliasFile: args.aliasStat,
+        globalProblems,
+        files: snapshotFiles,
+        mentionNames: mentionNames.names,
+        aliases: aliasState(aliases),
+      },
+      segment: seg.toData(),
+      mentionIds,
+    });
+    if (!reader) return null;
+    for (const f of accepted) f.source!.stored!.reader = reader;
+  }
+
+  const problems = assembleProblems(globalProblems, files, keys.problems);
+  for (const p of problems) ctx.log(p.severity === "error" ? "error" : "warn", `shutten: ${p.path}: ${p.message}`);
+  const memo = canonicalMemo(aliases);
+  let state: State | undefined;
+  const recover = (s: FileSource) => ctx.recover(() => state!, s);
+  // One source object per file, in slices: a rebuild's old index keeps answering requests meanwhile.
+  const sources: IndexedSource[] = new Array(accepted.length);
+  const breathe = slicer();
+  for (let i = 0; i < accepted.length; i++) {
+    sources[i] = sourceOf(accepted[i].source!, memo, recover);
+    if ((i & 255) === 0) await breathe();
+  }
+  state = {
+    optionsKey: args.optionsKey,
+    dir,
+    options,
+    cache: setup.cache,
+    snapshotFile: reader ? args.snapshotFile : null,
+    files,
+    globalProblems,
+    catalogue: catalogue!,
+    catalogueStat: args.catalogueStat,
+    aliasPath: args.aliasPath,
+    aliasStat: args.aliasStat,
+    aliasYaml: setup.aliasYaml,
+    aliasHash: setup.aliasHash,
+    aliases,
+    mentionNames,
+    accepted,
+    index: CorpusIndex.fromSegment(sources, problems, seg),
+    reader,
+    patched: false,
+  };
+  return { state, analysed: ingested.stats.analysed, cached: ingested.stats.fromCache };
+}

@@ -1,0 +1,268 @@
+/**
+ * The corpus host's view of a project: every corpus file with its stat, problems and source (in
+ * memory, or a record of the index snapshot), and the helpers that keep it consistent — entity
+ * mention ids, the alias clusters replayed from them, unique keys, the problems in corpus order.
+ */
+import { createHash } from "node:crypto";
+import * as fsp from "node:fs/promises";
+import * as path from "node:path";
+import { assignKeys } from "../corpus/citationKeys";
+import type { CorpusFile } from "../corpus/corpusFiles";
+import { decodeBytes } from "../corpus/decode";
+import { parseCatalogue, type Catalogue } from "../corpus/metadata";
+import type { AnalysisCache } from "../index/cache";
+import type { CorpusIndex, SegmentInput } from "../index/corpusIndex";
+import { StoredSource, type RecordRange, type RecordReader, type SourceRecord } from "../index/snapshot";
+import type { AnalyzedText, CorpusProblem, EventUnit, IndexedSource, SourceMetadata, Span } from "../model";
+import { applyAliases } from "../text/analyze";
+import { AliasTable } from "../text/entities";
+
+export interface HostOptions {
+  corpusDir: string;
+  include?: string[];
+  exclude?: string[];
+  cacheDir?: string;
+  aliasFile?: string;
+}
+
+/** One loaded source of a file, before the corpus-wide alias clusters. */
+export interface FileSource {
+  meta: SourceMetadata;
+  hash: string;
+  encoding: string;
+  format?: "text" | "markdown" | "html";
+  rawEvents: EventUnit[];
+  /** Entity mentions in order, as ids of `State.mentionNames`. */
+  mentions: Int32Array;
+  /** Where the text and analysis are: a snapshot record, or memory (`fresh`, the analysis before the alias clusters). */
+  stored?: { reader: RecordReader; range: RecordRange };
+  fresh?: { text: string; body: Span[]; analysis: AnalyzedText; segment?: SegmentInput };
+}
+
+export interface FileState extends CorpusFile {
+  problems: CorpusProblem[];
+  source?: FileSource;
+}
+
+export interface State {
+  optionsKey: string;
+  dir: string;
+  options: HostOptions;
+  cache: AnalysisCache | null;
+  snapshotFile: string | null;
+  /** Every corpus file, in corpus order. */
+  files: FileState[];
+  /** Problems not about one file (walk, catalogue, alias file, cache), in order. */
+  globalProblems: CorpusProblem[];
+  catalogue: Catalogue;
+  catalogueStat: { size: number; mtimeMs: number } | null;
+  aliasPath: string | null;
+  aliasStat: { size: number; mtimeMs: number } | null;
+  aliasYaml: string | undefined;
+  aliasHash: string;
+  aliases: AliasTable;
+  mentionNames: MentionNames;
+  /** The files with a source, in corpus order: `index.sources[i]` is `accepted[i]`'s. */
+  accepted: FileState[];
+  index: CorpusIndex;
+  /** The snapshot the stored sources read from (null when every source is in memory). */
+  reader: RecordReader | null;
+  /** Changes were applied since the snapshot was written (it no longer matches this state). */
+  patched: boolean;
+}
+
+/** Changes beyond this share of the corpus (and at least `MIN_FULL_REBUILD`) rebuild it all. */
+export const INCREMENTAL_SHARE = 0.1;
+export const MIN_FULL_REBUILD = 64;
+
+export function tooManyChanges(changes: number, files: number): boolean {
+  return changes > Math.max(MIN_FULL_REBUILD, files * INCREMENTAL_SHARE);
+}
+
+/** Distinct entity mentions (`type` NUL `text`), numbered: a source's mentions are a small Int32Array. */
+export class MentionNames {
+  private readonly ids = new Map<string, number>();
+  constructor(readonly names: string[]) {
+    names.forEach((n, i) => this.ids.set(n, i));
+  }
+  of(entities: { type: string; text: string }[]): Int32Array {
+    return this.ofNames(entities.map((e) => `${e.type}\u0000${e.text}`));
+  }
+  ofNames(names: string[]): Int32Array {
+    const out = new Int32Array(names.length);
+    names.forEach((name, k) => {
+      let id = this.ids.get(name);
+      if (id === undefined) {
+        id = this.names.length;
+        this.names.push(name);
+        this.ids.set(name, id);
+      }
+      out[k] = id;
+    });
+    return out;
+  }
+  /** Each name split into its type and text. */
+  split(): (readonly [string, string])[] {
+    return this.names.map((n) => {
+      const at = n.indexOf("\u0000");
+      return [n.slice(0, at), n.slice(at + 1)] as const;
+    });
+  }
+}
+
+/** Yields to the event loop when this slice of background work has run long enough. */
+export function slicer(budgetMs = 8): () => Promise<void> {
+  let slice = performance.now();
+  return async () => {
+    if (performance.now() - slice < budgetMs) return;
+    await new Promise((r) => setImmediate(r));
+    slice = performance.now();
+  };
+}
+
+/** Replays every mention of the accepted sources, in order, as a build does; in slices. */
+export async function observeAll(table: AliasTable, accepted: FileState[], names: MentionNames): Promise<void> {
+  const split = names.split();
+  const breathe = slicer();
+  for (let i = 0; i < accepted.length; i++) {
+    for (const id of accepted[i].source!.mentions) table.observe(split[id][1], split[id][0] as never);
+    if ((i & 63) === 0) await breathe();
+  }
+}
+
+/** The index source of a file: read from the snapshot on demand, or from memory. */
+export function sourceOf(s: FileSource, memo: AliasTable, recover: (s: FileSource) => SourceRecord): IndexedSource {
+  if (s.stored) {
+    const stored = s.stored;
+    const load = (text?: string): SourceRecord => {
+      try {
+        return stored.reader.read(stored.range, text);
+      } catch {
+        // A damaged record (the reader tells the host, which rebuilds the snapshot) or a snapshot
+        // closed under an old index: this source comes from its file instead.
+        return recover(s);
+      }
+    };
+    const loadText = () => {
+      try {
+        return stored.reader.readText(stored.range);
+      } catch {
+        return recover(s).text;
+      }
+    };
+    return new StoredSource(s.meta, s.hash, s.encoding, s.format, s.rawEvents, load, memo, loadText);
+  }
+  const f = s.fresh!;
+  return { ...applyAliases(f.analysis, memo), meta: s.meta, text: f.text, body: f.body, encoding: s.encoding, hash: s.hash, format: s.format };
+}
+
+/** The files that hold a source, in corpus order. */
+export function acceptedFiles(files: FileState[]): FileState[] {
+  return files.filter((f) => f.source);
+}
+
+/**
+ * Makes the keys of `files` unique (citationKeys.ts). A source whose key changes gets a new `meta`
+ * object (an index in use keeps the old one); returns the clash problems and those sources.
+ */
+export function makeKeys(files: FileState[]): { problems: CorpusProblem[]; changed: Set<FileSource> } {
+  const accepted = acceptedFiles(files);
+  const { keys, problems } = assignKeys(
+    accepted.map((f) => {
+      const m = f.source!.meta;
+      return { key: m.claimedKey ?? m.key, provenance: m.provenance?.key, published: m.published, rel: f.rel, path: m.path };
+    }),
+  );
+  const changed = new Set<FileSource>();
+  accepted.forEach((f, i) => {
+    const s = f.source!;
+    if (s.meta.key === keys[i]) return;
+    const claimed = s.meta.claimedKey ?? s.meta.key;
+    const meta: SourceMetadata = { ...s.meta, key: keys[i] };
+    if (keys[i] === claimed) delete meta.claimedKey;
+    else meta.claimedKey = claimed;
+    s.meta = meta;
+    changed.add(s);
+  });
+  return { problems, changed };
+}
+
+export function assembleProblems(global: CorpusProblem[], files: FileState[], keyProblems: CorpusProblem[]): CorpusProblem[] {
+  const out = [...global];
+  for (const f of files) out.push(...f.problems);
+  out.push(...keyProblems);
+  return out;
+}
+
+export function mentionsEqual(a: FileState[], b: FileState[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    const x = a[i].source!.mentions;
+    const y = b[i].source!.mentions;
+    if (x.length !== y.length) return false;
+    for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) return false;
+  }
+  return true;
+}
+
+export function sameStat(a: { size: number; mtimeMs: number } | null, b: { size: number; mtimeMs: number } | null): boolean {
+  return a === null || b === null ? a === b : a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
+
+export async function statOf(p: string): Promise<{ size: number; mtimeMs: number } | null> {
+  try {
+    const s = await fsp.stat(p);
+    return { size: s.size, mtimeMs: s.mtimeMs };
+  } catch {
+    return null;
+  }
+}
+
+/** The alias file's text when it reads as an alias table, else undefined. */
+export async function readAliasText(p: string): Promise<string | undefined> {
+  try {
+    const text = await fsp.readFile(p, "utf8");
+    AliasTable.fromYaml(text);
+    return text;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function readCatalogueOf(dir: string): Promise<Catalogue> {
+  try {
+    const decoded = decodeBytes(await fsp.readFile(path.join(dir, "sources.yaml")));
+    if (decoded.ok) return parseCatalogue(decoded.text);
+  } catch {
+    // none
+  }
+  return { entries: new Map(), problems: [] };
+}
+
+/** Problems of catalogue entries whose file is not in the corpus (as `loadCorpus` reports them). */
+export function catalogueOrphans(catalogue: Catalogue, files: { rel: string }[], dir: string): CorpusProblem[] {
+  const rels = new Set(files.map((f) => f.rel));
+  const out: CorpusProblem[] = [];
+  for (const [rel] of catalogue.entries) {
+    if (!rels.has(rel)) out.push({ path: path.join(dir, "sources.yaml"), message: `sources.yaml: no corpus file '${rel}'`, severity: "information", code: "catalogue" });
+  }
+  return out;
+}
+
+/** The SHA-256 of a file's bytes, or null when it cannot be read. */
+export async function hashFile(p: string): Promise<string | null> {
+  try {
+    return createHash("sha256").update(await fsp.readFile(p)).digest("hex");
+  } catch {
+    return null;
+  }
+}
+
+export function normalizeRel(p: string): string {
+  return p.replace(/\\/g, "/").replace(/^\.\//, "");
+}
+
+export function sha256(s: string): string {
+  return createHash("sha256").update(s).digest("hex");
+}
