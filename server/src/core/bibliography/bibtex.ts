@@ -240,20 +240,36 @@ function readEntry(body: string, chunk: BibChunk, prelude: string): { entry?: Ra
   return { fixed: [], error: first };
 }
 
-/** Reads a `.bib` text: every readable entry, and a problem (with its line) for each one that is not. */
-export function parseBibtex(text: string, path: string): LibraryFileData {
+/**
+ * Fields that no CSL style prints, dropped before citation-js converts an entry: reference managers
+ * fill them with abstracts, file links and tags, and converting their LaTeX is most of the work.
+ */
+const UNPRINTED_FIELDS = ["abstract", "file", "keywords", "groups", "owner", "timestamp", "mendeley-tags", "comment", "creationdate", "modificationdate", "priority", "ranking", "readstatus", "qualityassured", "annotation"];
+
+/**
+ * Reads a `.bib` text: every readable entry, and a problem (with its line) for each one that is not.
+ * `part` reads only the file's entries `from`…`to` (0-based, in file order; its `@string` macros
+ * all apply), so that a large file can be read by several workers; the file's own problems (a
+ * broken `@string`) are reported by the part that starts at 0.
+ */
+export function parseBibtex(text: string, path: string, part?: { from: number; to: number }): LibraryFileData {
   const lines = new LineIndex(text);
   const chunks = splitBibtex(text);
   const problems: LibraryProblem[] = [];
   const problem = (kind: LibraryProblem["kind"], severity: LibraryProblem["severity"], span: Span, reason: LibraryProblemReason, detail: string, key?: string, line?: number) =>
     problems.push({ path, kind, severity, span, line: line ?? lines.lineAt(span.start), reason, detail, ...(key ? { key } : {}) });
 
-  const entryChunks = chunks.filter((c) => c.kind === "entry");
+  const allEntries = chunks.filter((c) => c.kind === "entry");
+  const from = Math.max(0, part?.from ?? 0);
+  const entryChunks = allEntries.slice(from, Math.min(part?.to ?? allEntries.length, allEntries.length));
+  if (!entryChunks.length && part) return { path, format: "bibtex", entries: [], problems };
+  const strings = chunks.filter((c) => c.kind === "string");
   // Raw entries, parallel to entryChunks (undefined: unreadable).
   let raws: (RawEntry | undefined)[] | null = null;
-  if (chunks.every((c) => c.closed)) {
+  if (entryChunks.every((c) => c.closed) && strings.every((c) => c.closed)) {
     try {
-      const all = bibFile.parse(text);
+      const body = part ? strings.map((c) => text.slice(c.span.start, c.span.end)).join("\n") + "\n" + text.slice(entryChunks[0].span.start, entryChunks[entryChunks.length - 1].span.end) : text;
+      const all = bibFile.parse(body);
       if (all.length === entryChunks.length && all.every((r, k) => r.label === entryChunks[k].key)) raws = all;
     } catch {
       /* read entry by entry below */
@@ -262,15 +278,14 @@ export function parseBibtex(text: string, path: string): LibraryFileData {
   if (!raws) {
     // @string macros are defined before use: each entry is read after the ones that parse.
     let prelude = "";
-    for (const c of chunks) {
-      if (c.kind !== "string") continue;
+    for (const c of strings) {
       const t = text.slice(c.span.start, c.span.end);
       try {
         bibFile.parse(t);
         prelude += t + "\n";
       } catch (e) {
         const err = grammarError(e);
-        problem("entry-syntax", "error", c.span, reasonOf(err.reason), err.reason, undefined, lines.lineAt(c.span.start) + Math.max(0, (err.line ?? 1) - 1));
+        if (from === 0) problem("entry-syntax", "error", c.span, reasonOf(err.reason), err.reason, undefined, lines.lineAt(c.span.start) + Math.max(0, (err.line ?? 1) - 1));
       }
     }
     const preludeLines = prelude ? prelude.split("\n").length - 1 : 0;
@@ -279,7 +294,7 @@ export function parseBibtex(text: string, path: string): LibraryFileData {
       const startLine = lines.lineAt(c.span.start);
       const fileLine = (l: number | null) => (l === null ? startLine : startLine + Math.max(0, l - 1 - preludeLines));
       const headerSpan = { start: c.span.start, end: c.keySpan?.end ?? c.span.start + 1 };
-      if (!c.closed) problem("entry-unclosed", read.entry ? "warning" : "error", headerSpan, read.entry ? "unclosed-fixed" : "unclosed", `a "${c.open === "(" ? ")" : "}"}" is missing before the next entry`, c.key ?? undefined);
+      if (!c.closed) problem("entry-unclosed", read.entry ? "warning" : "error", headerSpan, read.entry ? "unclosed-fixed" : "unclosed", "", c.key ?? undefined);
       for (const fix of read.fixed) {
         const line = fileLine(fix.line);
         problem("entry-syntax", "warning", { start: lines.lineStart(line), end: lines.lineEnd(line) }, "missing-comma-fixed", "", c.key ?? undefined, line);
@@ -295,6 +310,7 @@ export function parseBibtex(text: string, path: string): LibraryFileData {
 
   // BibLaTeX → CSL, all at once (crossref inheritance across the file) or, failing that, one by one.
   const readable = raws.filter((r): r is RawEntry => !!r);
+  for (const r of readable) for (const f of UNPRINTED_FIELDS) delete r.properties[f];
   let csl: (CslData | undefined)[];
   try {
     const all = bibEntries.parse(readable);

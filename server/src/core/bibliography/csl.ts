@@ -147,8 +147,11 @@ function jsonIdSpan(text: string, span: Span): Span | null {
   return { start: at, end: at + value.length };
 }
 
-/** Reads a CSL-JSON text: every readable item, and a problem (with its line) for each one that is not. */
-export function parseCslJson(text: string, path: string): LibraryFileData {
+/**
+ * Reads a CSL-JSON text: every readable item, and a problem (with its line) for each one that is not.
+ * `part` reads only the array's elements `from`…`to` (for workers sharing a large file).
+ */
+export function parseCslJson(text: string, path: string, part?: { from: number; to: number }): LibraryFileData {
   const lines = new LineIndex(text);
   const entries: LibraryEntry[] = [];
   const problems: LibraryProblem[] = [];
@@ -162,6 +165,7 @@ export function parseCslJson(text: string, path: string): LibraryFileData {
   };
   const split = splitJsonArray(text);
   if (!split) {
+    if (part && part.from > 0) return { path, format: "csl-json", entries, problems };
     // Not an array: one item object is accepted, anything else is reported.
     try {
       const value = JSON.parse(text.replace(/^\uFEFF/, ""));
@@ -174,7 +178,7 @@ export function parseCslJson(text: string, path: string): LibraryFileData {
     }
     return { path, format: "csl-json", entries, problems };
   }
-  for (const el of split.elements) {
+  for (const el of part ? split.elements.slice(part.from, part.to) : split.elements) {
     const slice = text.slice(el.span.start, el.span.end);
     if (el.missingComma) report("file-syntax", { start: el.span.start, end: el.span.start + 1 }, "missing-comma-fixed", "", undefined, "warning");
     let value: unknown;

@@ -6,6 +6,7 @@
  * Kept apart from the corpus index on purpose: a library key has metadata and no text, so it takes
  * part in completion, hover and navigation, never in the text checks.
  */
+import { distance } from "fastest-levenshtein";
 import type { Span } from "../model";
 import type { CslData, LibraryEntry, LibraryFileData, LibraryProblem } from "./model";
 
@@ -61,6 +62,23 @@ export class ReferenceLibrary {
 
   keys(): string[] {
     return [...this.byKey.keys()];
+  }
+
+  /** The keys closest to a mistyped one (edit distance; a shared prefix counts as closer), best first. */
+  nearestKeys(key: string, n = 3): string[] {
+    const k = key.toLowerCase();
+    const slack = Math.max(3, Math.ceil(k.length / 3));
+    const scored: { c: string; d: number }[] = [];
+    for (const c of this.byKey.keys()) {
+      const l = c.toLowerCase();
+      if (Math.abs(l.length - k.length) > slack && !l.startsWith(k) && !k.startsWith(l)) continue;
+      const d = distance(k, l) - (l.startsWith(k) || k.startsWith(l) ? 2 : 0);
+      if (d <= slack) scored.push({ c, d });
+    }
+    return scored
+      .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
+      .slice(0, n)
+      .map((x) => x.c);
   }
 
   /** Every entry that counts (the first of each key), in precedence order. */

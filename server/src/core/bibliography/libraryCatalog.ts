@@ -1,40 +1,46 @@
 /**
  * What completion searches in a library, built once per parsed file (kept weakly beside it, so a
- * reloaded file gets a fresh one and the old one goes with it) — a keystroke only compares strings:
+ * reloaded file gets a fresh one and the old one goes with it). A keystroke never scans entries:
  *
- * - per entry, its key, and the folded words a writer types to find it: authors' names, year, title
- *   and container words (`foldForLookup`: width, case and kana folded as for quotes);
+ * - keys, sorted: a key prefix is a binary search;
+ * - the words a writer types to find an entry — authors' names, year, title and container words,
+ *   folded (width, case, katakana → hiragana) — sorted with their entry: a word prefix is a binary
+ *   search too;
+ * - every searchable field of every entry in one string: a substring is a few native `indexOf`s;
  * - for Japanese titles and names, their kana reading (kuromoji, as the quote completion reads
- *   quotes), so `@むらかみ` finds 村上 and `@いちきゅう` a title in kanji. Readings are added in the
- *   background (`warmLibraryReadings`) — until then such entries are found by their written form.
+ *   quotes), so `@むらかみ` finds 村上 and `@うくらいな` a title in katakana or kanji. Readings are
+ *   added in the background (`warmLibraryReadings`); until then such entries are found as written.
  */
-import { foldForLookup, readingOf } from "../features/corpusCatalog";
+import { readingOf, toHiragana } from "../features/corpusCatalog";
 import type { Tokenizer } from "../text/tokenizer";
 import { containerOf, issuedYear, titleOf, type ReferenceLibrary } from "./library";
 import type { CslData, LibraryEntry, LibraryFileData } from "./model";
 
-export interface LibraryRecord {
-  entry: LibraryEntry;
-  keyLower: string;
-  /** Folded words: names, year, title and container words. */
+/** Sorted words and the entry each belongs to. */
+interface WordIndex {
   words: string[];
-  /** Every searchable field, folded, joined. */
-  hay: string;
-  /** Hiragana readings of the Japanese title and names ("" until read, or when none is needed). */
-  reading: string;
-  /** Text to read (Japanese title and names), "" when nothing needs a reading. */
-  toRead: string;
+  ids: Int32Array;
 }
 
 interface FileCatalog {
-  records: LibraryRecord[];
-  /** Index of the next record whose reading is not yet computed. */
+  /** Entries in key order; ids below index this array. */
+  entries: LibraryEntry[];
+  keysLower: string[];
+  words: WordIndex;
+  /** Searchable fields of all entries, folded, each entry's ending with `\u0001`. */
+  blob: string;
+  /** `blobEnds[i]`: offset just past entry i's text in `blob` (ascending). */
+  blobEnds: Int32Array;
+  /** Japanese text to read, per entry ("" when none). */
+  toRead: string[];
+  /** Readings, once all are read (null before). */
+  readings: { words: WordIndex; blob: string; blobEnds: Int32Array } | null;
   nextReading: number;
+  pendingReadings: string[];
 }
 
 const catalogs = new WeakMap<LibraryFileData, FileCatalog>();
-const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
-const KANJI = /\p{Script=Han}/u;
+const KANJI_OR_KANA = /[\p{Script=Han}\p{Script=Katakana}]/u;
 
 type CslName = { family?: string; given?: string; literal?: string };
 
@@ -47,53 +53,84 @@ function names(csl: CslData): string[] {
   return out;
 }
 
-function fold(s: string): string {
-  return foldForLookup(s).toLowerCase();
+/** The form typed text and entries are compared in: NFKC (width), lower case, katakana as hiragana, no spaces. */
+export function foldReference(s: string): string {
+  return toHiragana(s.normalize("NFKC").toLowerCase()).replace(/\s+/g, "");
 }
 
-/** Words of a field: Latin text split at spaces and punctuation; Japanese runs kept whole. */
+/** Words of a field: Latin text split at spaces and punctuation; Japanese runs also split at their punctuation. */
 function wordsOf(s: string): string[] {
-  return s
-    .split(/[\s,.;:()\[\]{}"'“”‘’!?¿¡/\\–—-]+/u)
-    .filter(Boolean)
-    .map(fold)
-    .filter(Boolean);
+  const out: string[] = [];
+  for (const w of s.normalize("NFKC").split(/[\s,.;:()\[\]{}"'“”‘’!?/\\–—\-・:：、。「」『』（）]+/u)) {
+    const f = foldReference(w);
+    if (f) out.push(f);
+  }
+  return out;
 }
 
-function recordOf(entry: LibraryEntry): LibraryRecord {
-  const csl = entry.csl;
-  const people = names(csl);
-  const title = titleOf(csl);
-  const container = containerOf(csl);
-  const year = issuedYear(csl);
-  const words = [...new Set([...people.flatMap(wordsOf), ...wordsOf(title), ...wordsOf(container), ...(year ? [year] : [])])];
-  const hay = [entry.key.toLowerCase(), people.map(fold).join(" "), year, fold(title), fold(container)].join("\u0000");
-  const japanese = [title, ...people].filter((s) => KANJI.test(s));
-  return { entry, keyLower: entry.key.toLowerCase(), words, hay, reading: "", toRead: japanese.join("\u0000") };
+function buildWordIndex(lists: string[][]): WordIndex {
+  const pairs: { w: string; id: number }[] = [];
+  lists.forEach((ws, id) => {
+    for (const w of new Set(ws)) pairs.push({ w, id });
+  });
+  pairs.sort((a, b) => (a.w < b.w ? -1 : a.w > b.w ? 1 : a.id - b.id));
+  return { words: pairs.map((p) => p.w), ids: Int32Array.from(pairs.map((p) => p.id)) };
+}
+
+function buildBlob(texts: string[]): { blob: string; blobEnds: Int32Array } {
+  const ends = new Int32Array(texts.length);
+  let at = 0;
+  texts.forEach((t, i) => {
+    at += t.length + 1;
+    ends[i] = at;
+  });
+  return { blob: texts.join("\u0001") + (texts.length ? "\u0001" : ""), blobEnds: ends };
 }
 
 export function fileCatalog(file: LibraryFileData): FileCatalog {
   let c = catalogs.get(file);
-  if (!c) {
-    c = { records: file.entries.map(recordOf).sort((a, b) => (a.keyLower < b.keyLower ? -1 : a.keyLower > b.keyLower ? 1 : 0)), nextReading: 0 };
-    catalogs.set(file, c);
+  if (c) return c;
+  const entries = [...file.entries].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const wordLists: string[][] = [];
+  const texts: string[] = [];
+  const toRead: string[] = [];
+  for (const e of entries) {
+    const people = names(e.csl);
+    const title = titleOf(e.csl);
+    const container = containerOf(e.csl);
+    const year = issuedYear(e.csl);
+    wordLists.push([...people.flatMap(wordsOf), ...wordsOf(title), ...wordsOf(container), ...(year ? [year] : [])]);
+    texts.push([e.key.toLowerCase(), ...people.map(foldReference), year, foldReference(title), foldReference(container)].join(" "));
+    toRead.push([title, ...people].filter((s) => KANJI_OR_KANA.test(s)).join("\u0000"));
   }
+  c = {
+    entries,
+    keysLower: entries.map((e) => e.key.toLowerCase()),
+    words: buildWordIndex(wordLists),
+    ...buildBlob(texts),
+    toRead,
+    readings: null,
+    nextReading: 0,
+    pendingReadings: [],
+  };
+  catalogs.set(file, c);
   return c;
 }
 
 /** Reads the Japanese titles and names of a file's entries until `deadline`; true when all are read. */
 export function addReadings(file: LibraryFileData, tokenizer: Tokenizer, deadline = Infinity): boolean {
   const c = fileCatalog(file);
-  while (c.nextReading < c.records.length) {
-    const r = c.records[c.nextReading++];
-    if (r.toRead) {
-      const parts = r.toRead.split("\u0000").map((s) => readingOf(s, tokenizer));
-      r.reading = parts.join("\u0000");
-      for (const p of parts) if (p && !r.words.includes(p)) r.words.push(p);
-    }
+  if (c.readings) return true;
+  while (c.nextReading < c.entries.length) {
+    const text = c.toRead[c.nextReading++];
+    c.pendingReadings.push(text ? text.split("\u0000").map((s) => readingOf(s, tokenizer)).join("\u0000") : "");
     if (performance.now() >= deadline) break;
   }
-  return c.nextReading >= c.records.length;
+  if (c.nextReading < c.entries.length) return false;
+  const lists = c.pendingReadings.map((r) => (r ? r.split("\u0000").flatMap(wordsOf) : []));
+  c.readings = { words: buildWordIndex(lists), ...buildBlob(c.pendingReadings.map((r) => r.replace(/\u0000/g, " "))) };
+  c.pendingReadings = [];
+  return true;
 }
 
 /** Adds the readings of every file in slices between other work; resolves when done or no longer wanted. */
@@ -117,34 +154,71 @@ export interface LibraryHit {
   rank: number;
 }
 
+/** First index in sorted `list` whose value is ≥ `q`. */
+function lowerBound(list: readonly string[], q: string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid] < q) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function entryOfBlobOffset(ends: Int32Array, at: number): number {
+  let lo = 0;
+  let hi = ends.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ends[mid] <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * Entries matching what is typed after `@` (a key prefix, an author, a year, a title word, in kanji
  * or kana), best first, at most `limit`; `truncated` when more would match.
  */
 export function searchLibrary(library: ReferenceLibrary, typed: string, limit = 50): { hits: LibraryHit[]; truncated: boolean } {
   const lower = typed.toLowerCase();
-  const q = fold(typed);
-  const buckets: LibraryHit[][] = [[], [], []];
-  let total = 0;
-  outer: for (const file of library.files) {
-    for (const r of fileCatalog(file).records) {
-      let rank = -1;
-      if (r.keyLower.startsWith(lower)) rank = 0;
-      else if (!q) continue;
-      else if (r.words.some((w) => w.startsWith(q))) rank = 1;
-      else if (r.hay.includes(q) || (r.reading && r.reading.includes(q))) rank = 2;
-      if (rank < 0 || library.get(r.entry.key) !== r.entry) continue;
-      buckets[rank].push({ entry: r.entry, rank });
-      total++;
-      // Records are in key order: once the best bucket is full, nothing later can displace it.
-      if (buckets[0].length > limit) break outer;
+  const q = foldReference(typed);
+  const hits: LibraryHit[] = [];
+  const taken = new Set<LibraryEntry>();
+  const want = limit + 1;
+  const take = (entry: LibraryEntry, rank: number): boolean => {
+    if (taken.has(entry) || library.get(entry.key) !== entry) return hits.length < want;
+    taken.add(entry);
+    hits.push({ entry, rank });
+    return hits.length < want;
+  };
+  const cats = library.files.map(fileCatalog);
+  // 0: key prefix.
+  rank0: for (const c of cats) {
+    for (let i = lowerBound(c.keysLower, lower); i < c.keysLower.length && c.keysLower[i].startsWith(lower); i++) if (!take(c.entries[i], 0)) break rank0;
+  }
+  // 1: a word, or a word's reading, starts with what is typed.
+  if (q && hits.length < want) {
+    rank1: for (const c of cats) {
+      for (const index of [c.words, c.readings?.words]) {
+        if (!index) continue;
+        for (let i = lowerBound(index.words, q); i < index.words.length && index.words[i].startsWith(q); i++) if (!take(c.entries[index.ids[i]], 1)) break rank1;
+      }
     }
   }
-  const hits = buckets.flat();
-  return { hits: hits.slice(0, limit), truncated: hits.length > limit || total > limit };
-}
-
-/** True when `s` has Japanese script (what needs a reading to be found in kana). */
-export function hasJapanese(s: string): boolean {
-  return CJK.test(s);
+  // 2: anywhere in the fields or their readings.
+  if (q && hits.length < want) {
+    rank2: for (const c of cats) {
+      for (const b of [c, c.readings]) {
+        if (!b) continue;
+        for (let at = b.blob.indexOf(q); at >= 0; ) {
+          const id = entryOfBlobOffset(b.blobEnds, at);
+          if (!take(c.entries[id], 2)) break rank2;
+          at = b.blob.indexOf(q, b.blobEnds[id]);
+        }
+      }
+    }
+  }
+  return { hits: hits.slice(0, limit), truncated: hits.length > limit };
 }

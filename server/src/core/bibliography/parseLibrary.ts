@@ -4,18 +4,19 @@
  * from the extension, then the format's reader. Never throws: what cannot be read is a problem.
  */
 import { decodeBytes } from "../corpus/decode";
-import { parseBibtex } from "./bibtex";
-import { formatOfPath, parseCslJson, parseCslYaml } from "./csl";
+import { parseBibtex, splitBibtex } from "./bibtex";
+import { formatOfPath, parseCslJson, parseCslYaml, splitJsonArray } from "./csl";
 import type { LibraryFileData, LibraryFormat, LibraryProblemReason } from "./model";
 
-export function parseLibraryText(text: string, path: string, format: LibraryFormat): LibraryFileData {
+/** Reads a library text; `part` (BibTeX and CSL-JSON) only its items `from`…`to`, for workers sharing a file. */
+export function parseLibraryText(text: string, path: string, format: LibraryFormat, part?: { from: number; to: number }): LibraryFileData {
   switch (format) {
     case "bibtex":
-      return parseBibtex(text, path);
+      return parseBibtex(text, path, part);
     case "csl-json":
-      return parseCslJson(text, path);
+      return parseCslJson(text, path, part);
     case "csl-yaml":
-      return parseCslYaml(text, path);
+      return part && part.from > 0 ? { path, format, entries: [], problems: [] } : parseCslYaml(text, path);
   }
 }
 
@@ -31,6 +32,13 @@ export function decodeLibrary(bytes: Uint8Array): { text: string; note?: string 
   if (d.code === "binary") return { error: d.reason };
   // BibTeX files from before UTF-8 are often Latin-1: every byte is a character there.
   return { text: Buffer.from(bytes).toString("latin1"), note: `not UTF-8 (${d.reason}): read as Latin-1` };
+}
+
+/** How many items a library text has, counted cheaply (for sharing it between workers); null when not countable. */
+export function countItems(text: string, format: LibraryFormat): number | null {
+  if (format === "bibtex") return splitBibtex(text).filter((c) => c.kind === "entry").length;
+  if (format === "csl-json") return splitJsonArray(text)?.elements.length ?? null;
+  return null;
 }
 
 export function parseLibraryBytes(bytes: Uint8Array, path: string): LibraryFileData {
