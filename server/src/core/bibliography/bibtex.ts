@@ -339,7 +339,7 @@ export function parseBibtex(text: string, path: string, part?: { from: number; t
     if (!item || !raw || !c.key || !c.keySpan) return;
     fixJapaneseNames(raw, item);
     item.id = c.key;
-    entries.push({ key: c.key, path, format: "bibtex", span: c.span, keySpan: c.keySpan, line: lines.lineAt(c.span.start), csl: item });
+    entries.push({ key: c.key, path, format: "bibtex", span: c.span, keySpan: c.keySpan, line: lines.lineAt(c.span.start), keyPosition: lines.positionAt(c.keySpan.start), csl: item });
   });
   for (const c of entryChunks) {
     if (c.key) continue;

@@ -161,7 +161,7 @@ export function parseCslJson(text: string, path: string, part?: { from: number; 
     const r = normalizeCslItem(value);
     if ("problem" in r) return report("entry-invalid", { start: span.start, end: Math.min(span.end, lines.lineEnd(lines.lineAt(span.start))) }, r.problem, r.detail);
     const keySpan = jsonIdSpan(text, span) ?? { start: span.start, end: span.start };
-    entries.push({ key: r.item.id, path, format: "csl-json", span, keySpan, line: lines.lineAt(span.start), csl: r.item });
+    entries.push({ key: r.item.id, path, format: "csl-json", span, keySpan, line: lines.lineAt(span.start), keyPosition: lines.positionAt(keySpan.start), csl: r.item });
   };
   const split = splitJsonArray(text);
   if (!split) {
@@ -260,7 +260,7 @@ export function parseCslYamlIn(fullText: string, yamlText: string, offset: numbe
           keySpan = { start: offset + v.range[0] + quoted, end: offset + v.range[1] - quoted };
         }
       }
-      entries.push({ key: r.item.id, path, format: "csl-yaml", span, keySpan, line: lines.lineAt(span.start), csl: r.item });
+      entries.push({ key: r.item.id, path, format: "csl-yaml", span, keySpan, line: lines.lineAt(span.start), keyPosition: lines.positionAt(keySpan.start), csl: r.item });
     }
   }
   if (!found && options.requireReferences !== false && problems.length === 0) {

@@ -22,6 +22,8 @@ export interface LibraryEntry {
   keySpan: Span;
   /** 0-based line of the entry's start. */
   line: number;
+  /** Where the key is: 0-based line and UTF-16 character (so navigation needs no re-read of a large file). */
+  keyPosition: { line: number; character: number };
   csl: CslData;
 }
 

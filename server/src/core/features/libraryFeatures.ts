@@ -23,7 +23,7 @@ import type { Span } from "../model";
 import { citationItemAt, keyPrefixAt, quoteAt } from "./citationAtCursor";
 import type { CompletionEntry } from "./completion";
 import type { HoverResult } from "./hover";
-import type { FileEdits } from "./navigation";
+import type { DocumentSymbolData, FileEdits, InlayHintData, SemanticTokenData } from "./navigation";
 import { escapeMd, sourceCardMarkdown } from "./sourceCard";
 
 export interface LibraryContext {
@@ -139,20 +139,53 @@ export function hoverLibrary(draft: ParsedDraft, offset: number, index: CorpusIn
   return null;
 }
 
-export interface LibraryLocation {
-  path: string;
-  span: Span;
-  key: string;
-}
-
-/** Go to definition on a key the corpus does not have: the library entry's key in its file. */
-export function libraryDefinitionAt(draft: ParsedDraft, offset: number, index: CorpusIndex, library: ReferenceLibrary): LibraryLocation | null {
+/** Go to definition on a key the corpus does not have: the library entry (its key's place in its file). */
+export function libraryDefinitionAt(draft: ParsedDraft, offset: number, index: CorpusIndex, library: ReferenceLibrary): { entry: LibraryEntry } | null {
   const hit = citationItemAt(draft, offset);
   if (!hit || index.has(hit.item.key)) return null;
   const entry = library.get(hit.item.key);
-  if (!entry) return null;
-  const span = entry.keySpan.end > entry.keySpan.start ? entry.keySpan : { start: entry.span.start, end: entry.span.start };
-  return { path: entry.path, span, key: entry.key };
+  return entry ? { entry } : null;
+}
+
+/** The outline's detail for a citation of a library key the corpus does not have: `Smith 2020 · On things`. */
+export function librarySymbolDetail(symbol: DocumentSymbolData, index: CorpusIndex, library: ReferenceLibrary): string | null {
+  if (symbol.kind !== "citation") return null;
+  const key = symbol.name.replace(/^@/, "");
+  if (index.has(key)) return null;
+  const entry = library.get(key);
+  return entry ? entryDetail(entry) : null;
+}
+
+/** After each citation of library keys the corpus lacks: `Smith 2020` (as the corpus's show outlet and date). */
+export function libraryInlayHints(draft: ParsedDraft, index: CorpusIndex, library: ReferenceLibrary, range?: Span): InlayHintData[] {
+  if (library.size === 0) return [];
+  const out: InlayHintData[] = [];
+  for (const c of draft.citations) {
+    if (range && (c.span.end < range.start || c.span.start > range.end)) continue;
+    const entries = c.items.filter((i) => !index.has(i.key)).map((i) => library.get(i.key)).filter((e): e is LibraryEntry => !!e);
+    const parts = entries.map((e) => [authorsShort(e.csl), issuedYear(e.csl)].filter(Boolean).join(" ")).filter(Boolean);
+    if (!parts.length) continue;
+    out.push({ offset: c.span.end, label: parts.join("; "), tooltip: entries.map((e) => titleOf(e.csl) || e.key).join("\n") });
+  }
+  return out;
+}
+
+/** Two hint lists as one: hints at the same place are joined (a citation of a corpus source and a reference). */
+export function mergeHints(a: InlayHintData[], b: InlayHintData[]): InlayHintData[] {
+  const byOffset = new Map<number, InlayHintData>();
+  for (const h of [...a, ...b]) {
+    const prior = byOffset.get(h.offset);
+    byOffset.set(h.offset, prior ? { offset: h.offset, label: `${prior.label}; ${h.label}`, tooltip: `${prior.tooltip}\n${h.tooltip}` } : h);
+  }
+  return [...byOffset.values()].sort((x, y) => x.offset - y.offset);
+}
+
+/** Semantic tokens with library keys no longer marked unknown. */
+export function withLibraryKeysKnown(tokens: SemanticTokenData[], draft: ParsedDraft, library: ReferenceLibrary): SemanticTokenData[] {
+  if (library.size === 0) return tokens;
+  const known = new Set<number>();
+  for (const c of draft.citations) for (const item of c.items) if (library.has(item.key)) known.add(item.span.start);
+  return tokens.map((t) => (t.modifiers & 1 && known.has(t.span.start) ? { ...t, modifiers: t.modifiers & ~1 } : t));
 }
 
 /** A key as its file format writes it: a JSON string's escapes, YAML quotes when plain text would not do. */
