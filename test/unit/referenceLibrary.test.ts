@@ -83,13 +83,21 @@ describe("BibTeX through citation-js, entry by entry", () => {
     assert.equal(data.entries[0].csl.publisher, "筑摩書房");
   });
 
-  it("Japanese names written family first without a comma stay family first; with a comma too", () => {
-    const data = parseBibtex(`@book{k,\n  author = {村上 春樹 and 山田, 太郎 and Smith, John},\n  title = {X},\n  year = 2009\n}\n`, "/x.bib");
+  it("a Japanese name without a comma is read as Pandoc reads it, and reported with the fix", () => {
+    const text = `@book{k,\n  author = {村上 春樹 and 山田, 太郎 and Smith, John and {日本経済新聞社}},\n  title = {X},\n  year = 2009\n}\n`;
+    const data = parseBibtex(text, "/x.bib");
     assert.deepEqual(data.entries[0].csl.author, [
-      { family: "村上", given: "春樹" },
+      { given: "村上", family: "春樹" },
       { family: "山田", given: "太郎" },
       { given: "John", family: "Smith" },
+      { family: "日本経済新聞社" },
     ]);
+    assert.equal(data.problems.length, 1);
+    const p = data.problems[0];
+    assert.equal(p.severity, "warning");
+    assert.equal(text.slice(p.span.start, p.span.end), "村上 春樹");
+    assert.match(problemMessage(p), /"春樹" as the family name\. Write "村上, 春樹"/);
+    assert.match(problemMessage(p, "ja"), /「村上, 春樹」（姓, 名）/);
   });
 
   it("entries keep their place: the key's span and line in the file", () => {
@@ -174,10 +182,7 @@ describe("CSL-JSON and CSL YAML", () => {
     const data = parseCslYaml(`references:\n- id: a\n  type: book\n  title: A\n  issued: 2009-05-29\n  author:\n  - 村上 春樹\n  - Smith, John\n- type: book\n  title: No id\n`, "/x.yaml");
     assert.equal(data.entries.length, 1);
     assert.deepEqual(data.entries[0].csl.issued, { "date-parts": [[2009, 5, 29]] });
-    assert.deepEqual(data.entries[0].csl.author, [
-      { family: "村上", given: "春樹" },
-      { given: "John", family: "Smith" },
-    ]);
+    assert.deepEqual(data.entries[0].csl.author, [{ literal: "村上 春樹" }, { literal: "Smith, John" }], "one string: a literal name, as Pandoc reads it");
     assert.equal(data.problems.length, 1);
     assert.equal(data.problems[0].reason, "no-id");
     assert.equal(data.problems[0].line, 8);
@@ -280,7 +285,7 @@ describe("formatting with citeproc", () => {
     assert.equal(plokhy.entry, "Plokhy, Serhii. 2015. *The Gates of Europe: A History of Ukraine*. New York: Basic Books.");
     assert.equal(plokhy.citation, "(Plokhy 2015)");
     const hakamada = formatReference(fixture("refs.yaml").entries.find((e) => e.key === "hakamada2022")!.csl)!;
-    assert.match(hakamada.entry, /^袴田茂樹\. 2022\. 「ロシアのウクライナ侵攻と国際秩序」\. 国際問題, 6月/);
+    assert.match(hakamada.entry, /^袴田 茂樹\. 2022\. 「ロシアのウクライナ侵攻と国際秩序」\. 国際問題, 6月/);
   });
 
   it("another bundled style, and a style file; a file that is no CSL style is refused", () => {

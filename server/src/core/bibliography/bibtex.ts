@@ -151,31 +151,26 @@ function reasonOf(reason: string): LibraryProblemReason {
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 const LATIN = /[A-Za-z]/;
 const NAME_FIELDS = ["author", "editor", "translator", "bookauthor", "editora", "editorb"];
-const CSL_NAME_FIELD: Record<string, string> = { author: "author", editor: "editor", translator: "translator", bookauthor: "container-author" };
 
 /**
- * `author = {村上 春樹}`: Japanese BibTeX writes the family name first, without a comma, which a
- * Western `First Last` reading turns round. A CJK-only name written without a comma is put back in
- * family–given order (with a comma, `{村上, 春樹}`, it already is).
+ * `author = {村上 春樹}`: Japanese writers put the family name first, with a space and no comma.
+ * BibTeX, biber and Pandoc read that as `First Last` and print 春樹 as the family name. The entry
+ * is read as Pandoc reads it (what the hover shows is what the bibliography will print) and each
+ * such name is returned, to be reported with the fix: `{村上, 春樹}`.
  */
-function fixJapaneseNames(raw: RawEntry, csl: CslData): void {
+function unseparatedJapaneseNames(raw: RawEntry): string[] {
+  const out: string[] = [];
   for (const field of NAME_FIELDS) {
     const value = raw.properties[field];
-    const target = CSL_NAME_FIELD[field];
-    const names = target ? (csl[target] as { given?: string; family?: string }[] | undefined) : undefined;
-    if (typeof value !== "string" || !Array.isArray(names)) continue;
-    const parts = value.split(/\s+and\s+/i);
-    if (parts.length !== names.length) continue;
-    parts.forEach((part, k) => {
-      const name = names[k];
-      if (part.includes(",") || !name?.given || !name.family) return;
-      const whole = `${name.given}${name.family}`;
-      if (CJK.test(whole) && !LATIN.test(whole)) {
-        const words = part.replace(/[{}]/g, "").trim().split(/\s+/);
-        names[k] = { family: words[0], given: words.slice(1).join(" ") };
-      }
-    });
+    if (typeof value !== "string") continue;
+    for (const part of value.split(/\s+and\s+/i)) {
+      const name = part.trim();
+      // `{{日本経済新聞社}}` (an organisation, braced) and one-word names are fine.
+      if (name.includes(",") || name.startsWith("{") || !/\s/.test(name)) continue;
+      if (CJK.test(name) && !LATIN.test(name)) out.push(name);
+    }
   }
+  return out;
 }
 
 /** A raw entry and the parents its `crossref`/`xdata` fields name (so that inheritance works one at a time too). */
@@ -337,7 +332,11 @@ export function parseBibtex(text: string, path: string, part?: { from: number; t
     const item = csl[k];
     const raw = raws![k];
     if (!item || !raw || !c.key || !c.keySpan) return;
-    fixJapaneseNames(raw, item);
+    for (const name of unseparatedJapaneseNames(raw)) {
+      const at = text.indexOf(name, c.span.start);
+      const span = at >= 0 && at < c.span.end ? { start: at, end: at + name.length } : { start: c.span.start, end: c.keySpan.end };
+      problem("entry-syntax", "warning", span, "cjk-name-order", name, c.key);
+    }
     item.id = c.key;
     entries.push({ key: c.key, path, format: "bibtex", span: c.span, keySpan: c.keySpan, line: lines.lineAt(c.span.start), keyPosition: lines.positionAt(c.keySpan.start), csl: item });
   });

@@ -2,9 +2,9 @@
  * CSL-JSON (`.json`) and CSL YAML (`.yaml`/`.yml`, and a draft's inline `references:`), as Pandoc
  * reads them. JSON is cut into its top-level array elements here and each element is parsed on its
  * own (so one broken item is reported with its line and the others load); YAML is read by the
- * `yaml` library, which keeps going past an error. Every item is then cleaned by citation-js
- * (names and dates in the forms Pandoc accepts — `issued: 2009-05-29`, `author: "Smith, John"` —
- * become CSL's).
+ * `yaml` library, which keeps going past an error. Every item is then cleaned by citation-js, after
+ * the short forms Pandoc accepts are put in CSL's: dates as EDTF strings (`issued: 2009-05-29`)
+ * become date parts, and a name given as one string is a literal name, as Pandoc prints it.
  */
 import { isMap, isScalar, isSeq, parseAllDocuments, type Document, type Pair, type YAMLMap } from "yaml";
 import { LineIndex } from "../lineIndex";
@@ -13,7 +13,6 @@ import type { CslData, LibraryEntry, LibraryFileData, LibraryFormat, LibraryProb
 
 const core = require("@citation-js/core") as { plugins: { input: { util: { clean(items: unknown[], bestGuess?: boolean): CslData[] } } } };
 const citationDate = require("@citation-js/date") as { parse(s: string): { "date-parts"?: number[][]; raw?: string } };
-const citationName = require("@citation-js/name") as { parse(s: string): { given?: string; family?: string; literal?: string } };
 
 const DATE_FIELDS = ["accessed", "available-date", "container", "event-date", "issued", "original-date", "submitted"];
 const NAME_FIELDS = [
@@ -21,7 +20,6 @@ const NAME_FIELDS = [
   "editorial-director", "executive-producer", "guest", "host", "interviewer", "illustrator", "narrator", "organizer",
   "original-author", "performer", "producer", "recipient", "reviewed-author", "script-writer", "series-creator", "translator",
 ];
-const CJK_ONLY = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー・\s]+$/u;
 
 /** A date as Pandoc's YAML writes it (`2009-05-29`, `2009`, an EDTF range) → CSL date-parts. */
 function cslDate(value: unknown): unknown {
@@ -35,15 +33,9 @@ function cslDate(value: unknown): unknown {
   return value;
 }
 
-/** A name given as one string: `Smith, John`, or `村上 春樹` (Japanese, family name first). */
+/** A name given as one string is, as Pandoc reads it, a literal name (printed as written). */
 function cslName(value: unknown): unknown {
-  if (typeof value !== "string") return value;
-  const s = value.trim();
-  if (CJK_ONLY.test(s) && !s.includes(",")) {
-    const [family, ...given] = s.split(/\s+/);
-    return given.length ? { family, given: given.join(" ") } : { literal: family };
-  }
-  return citationName.parse(s);
+  return typeof value === "string" ? { literal: value.trim() } : value;
 }
 
 /** One CSL item cleaned by citation-js, or why it is not one. */

@@ -10,6 +10,7 @@ const en = {
     "unclosed-fixed": 'the entry is not closed (a "}" is missing before the next entry); it was read as if it were',
     "no-equals": 'a field has no "="',
     "no-key": "the entry has no citation key",
+    "cjk-name-order": "",
     syntax: "cannot be read",
     "not-item": "not a CSL item (an object with an id)",
     "no-id": "the item has no id (its citation key)",
@@ -22,6 +23,8 @@ const en = {
     unreadable: "cannot read the file",
   } satisfies Record<LibraryProblemReason, string>,
   entry: (key: string | undefined) => (key ? `entry '${key}'` : "entry"),
+  nameOrder: (key: string | undefined, name: string, given: string, fix: string) =>
+    `Bibliography entry${key ? ` '${key}'` : ""}: the Japanese name "${name}" has no comma, so Pandoc (like BibTeX and biber) reads "${given}" as the family name. Write "${fix}" (family, given).`,
   skipped: "skipped; the other entries still load",
   duplicate: (key: string, first: string) => `Duplicate key '${key}': already defined at ${first}; that definition is used.`,
   notFound: (name: string) => `Bibliography file not found: ${name}`,
@@ -46,6 +49,7 @@ const ja: Text = {
     "unclosed-fixed": "エントリが閉じていません（次のエントリの前に「}」がありません）。閉じているものとして読み込みました",
     "no-equals": "「=」のないフィールドがあります",
     "no-key": "引用キーがありません",
+    "cjk-name-order": "",
     syntax: "読み取れません",
     "not-item": "CSL の項目（id を持つオブジェクト）ではありません",
     "no-id": "項目に id（引用キー）がありません",
@@ -58,6 +62,8 @@ const ja: Text = {
     unreadable: "ファイルを読めません",
   },
   entry: (key) => (key ? `エントリ「${key}」` : "エントリ"),
+  nameOrder: (key, name, given, fix) =>
+    `${key ? `エントリ「${key}」: ` : ""}日本語の名前「${name}」にカンマがないため、Pandoc（BibTeX・biber も）は「${given}」を姓として読みます。「${fix}」（姓, 名）と書いてください。`,
   skipped: "このエントリは読み込まれていません（ほかのエントリは読み込まれています）",
   duplicate: (key, first) => `キー「${key}」が重複しています。${first} の定義が使われます。`,
   notFound: (name) => `文献ファイルが見つかりません: ${name}`,
@@ -84,6 +90,10 @@ export function problemMessage(p: LibraryProblem, locale: Locale = "en", relativ
   if (p.reason === "duplicate") {
     const m = /^(.*):(\d+)$/.exec(p.detail);
     return t.duplicate(p.key ?? "", m ? `${relative(m[1])}:${m[2]}` : p.detail);
+  }
+  if (p.reason === "cjk-name-order") {
+    const [family, ...given] = p.detail.split(/\s+/);
+    return t.nameOrder(p.key, p.detail, given.join(" "), `${family}, ${given.join(" ")}`);
   }
   const reason = t.reasons[p.reason] ?? p.reason;
   const detail = p.detail ? ` (${p.detail})` : "";

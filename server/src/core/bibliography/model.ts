@@ -64,6 +64,7 @@ export type LibraryProblemReason =
   | "unclosed-fixed"
   | "no-equals"
   | "no-key"
+  | "cjk-name-order"
   | "syntax"
   | "not-item"
   | "no-id"
