@@ -13,7 +13,8 @@ import { draftBibliography } from "../../server/src/core/bibliography/draftBibli
 import { formatReference, registerStyleFile } from "../../server/src/core/bibliography/formatReference";
 import { ReferenceLibrary } from "../../server/src/core/bibliography/library";
 import { addReadings, searchLibrary } from "../../server/src/core/bibliography/libraryCatalog";
-import { joinParts } from "../../server/src/core/bibliography/libraryParser";
+import { joinParts, parseLibraryFile } from "../../server/src/core/bibliography/libraryParser";
+import { LibraryItemCache } from "../../server/src/core/bibliography/libraryCache";
 import { LibraryStore } from "../../server/src/core/bibliography/libraryStore";
 import { problemMessage } from "../../server/src/core/bibliography/messages";
 import { parseLibraryBytes, parseLibraryText } from "../../server/src/core/bibliography/parseLibrary";
@@ -362,3 +363,32 @@ describe("a draft's front matter and the store", () => {
     assert.deepEqual((await store.libraryFor(req)).library.keys(), ["after1", "after2"]);
   });
 });
+
+describe("the item cache", () => {
+  it("a library read from the cache, or after one entry changed, reads exactly as a fresh parse", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "shutten-libcache-"));
+    try {
+      const path = join(dir, "refs.bib");
+      const { text } = bibOf(40, { at: 9, body: `@misc{key9,\n  title {x}\n}\n` });
+      const withExtras = `@string{j = {Journal of Things}}\n@string{broken = }\n` + text.replace("@article{key3,\n  author = {Author3, Ann},", "@article{key3,\n  author = {山田 太郎}") + `@book{key40,\n  author = {Comma, Missing}\n  title = {X},\n  journal = j\n}\n`;
+      const fresh = (t: string) => parseBibtex(t, path);
+      const read = (t: string, cache: LibraryItemCache) => parseLibraryFile(path, Buffer.from(t), { workers: false, cache });
+      const cold = await read(withExtras, new LibraryItemCache(dir));
+      assert.deepEqual(cold, fresh(withExtras));
+      assert.ok(cold.problems.some((p) => p.reason === "cjk-name-order") && cold.problems.some((p) => p.reason === "missing-comma-fixed"));
+      const warm = await read(withExtras, new LibraryItemCache(dir));
+      assert.deepEqual(warm, fresh(withExtras), "from the cache folder");
+      const edited = withExtras.replace("Title number 20}", "Title number twenty}").replace("@string{j = {Journal of Things}}", "@string{j = {Journal of Other Things}}");
+      assert.deepEqual(await read(edited, new LibraryItemCache(dir)), fresh(edited), "a changed entry and a changed macro");
+      const json = join(dir, "refs.json");
+      const jsonText = `[{"id": "a", "title": "A"},\n {"id": "b", "title": "B",, "x": 1},\n {"id": "c", "title": "C"}\n {"id": "d"}]`;
+      const jsonRead = () => parseLibraryFile(json, Buffer.from(jsonText), { workers: false, cache: new LibraryItemCache(dir) });
+      const jsonCold = await jsonRead();
+      assert.deepEqual(jsonCold, parseCslJson(jsonText, json));
+      assert.deepEqual(await jsonRead(), jsonCold);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+

@@ -8,6 +8,8 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { parseLibraryFile } from "../core/bibliography/libraryParser";
+import { LibraryItemCache } from "../core/bibliography/libraryCache";
+import { resolveCacheDir } from "../core/index/cache";
 import { LibraryStore } from "../core/bibliography/libraryStore";
 import { bibliographyText, problemMessage } from "../core/bibliography/messages";
 import { join, relative, resolve, sep } from "node:path";
@@ -85,7 +87,8 @@ export async function runCheck(args: string[], io: CliIo): Promise<number> {
   const index = new CorpusIndex(built.sources, built.problems);
 
   // Every draft cites from its own library; the files are read once for all of them.
-  const store = new LibraryStore({ parse: (path, bytes) => parseLibraryFile(path, bytes) });
+  const cache = new LibraryItemCache(resolveCacheDir({ setting: settings.cache.directory || null }));
+  const store = new LibraryStore({ parse: (path, bytes) => parseLibraryFile(path, bytes, { cache }) });
   const extraFiles = (lists.bibliography ?? []).map((f) => resolve(io.cwd, f));
   for (const f of extraFiles) if (!existsSync(f)) throw new UsageError(`bibliography file not found: ${f}`);
   const shown = (p: string) => relative(io.cwd, p) || p;

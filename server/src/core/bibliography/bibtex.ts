@@ -51,6 +51,92 @@ function kindOf(type: string): BibChunk["kind"] {
 }
 
 /**
+ * The next position of a character at or after a position, for positions that only move forward:
+ * each character's last answer is kept, so a file is searched once per character, not once per entry.
+ */
+type NextOf = (ch: string, at: number) => number;
+
+function nextOf(text: string): NextOf {
+  const known = new Map<string, number>();
+  return (ch, at) => {
+    const k = known.get(ch);
+    if (k !== undefined && (k >= at || k === Infinity)) return k;
+    const found = text.indexOf(ch, at);
+    const v = found < 0 ? Infinity : found;
+    known.set(ch, v);
+    return v;
+  };
+}
+
+/** True when a line starting at `lineStart` (after blanks) holds an entry header that closes an open entry. */
+function headerAt(text: string, lineStart: number): boolean {
+  LINE_HEADER.lastIndex = lineStart;
+  const h = LINE_HEADER.exec(text);
+  return !!h && (kindOf(h[1].toLowerCase()) !== "entry" || h[3] === ",");
+}
+
+/** Where the `@` at `at` is the first non-blank of its line, that line's start; else -1. */
+function lineStartBefore(text: string, at: number): number {
+  let k = at - 1;
+  while (k >= 0 && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k--;
+  return k < 0 ? 0 : text.charCodeAt(k) === 10 ? k + 1 : -1;
+}
+
+/**
+ * The end of a `{`-delimited entry whose body starts at `from`: its matching `}`, or — when a line
+ * inside it starts a new entry header — that line (the entry was left open). Jumps between braces,
+ * backslashes and `@` with native `indexOf`: most of a library's text is field values.
+ */
+function scanBraced(text: string, from: number, kind: BibChunk["kind"], next: NextOf): { end: number; closed: boolean } {
+  let open = next("{", from);
+  let shut = next("}", from);
+  let slash = next("\\", from);
+  let at = kind === "comment" ? Infinity : next("@", from);
+  let depth = 0;
+  for (;;) {
+    const p = Math.min(open, shut, slash, at);
+    if (p === Infinity) return { end: text.length, closed: false };
+    if (p === at) {
+      const lineStart = lineStartBefore(text, p);
+      if (lineStart > 0 && headerAt(text, lineStart)) return { end: lineStart, closed: false };
+      at = next("@", p + 1);
+    } else if (p === slash) {
+      // `\{`, `\}` and `\\` are escaped (as citation-js reads them).
+      const c = text.charCodeAt(p + 1);
+      const skip = c === 123 || c === 125 || c === 92 ? p + 2 : p + 1;
+      if (open < skip) open = next("{", skip);
+      if (shut < skip) shut = next("}", skip);
+      slash = next("\\", skip);
+    } else if (p === open) {
+      depth++;
+      open = next("{", p + 1);
+    } else {
+      if (depth === 0) return { end: p + 1, closed: true };
+      depth--;
+      shut = next("}", p + 1);
+    }
+  }
+}
+
+/** The same for a `(`-delimited entry (rare: a character loop). */
+function scanParenthesised(text: string, from: number, kind: BibChunk["kind"]): { end: number; closed: boolean } {
+  let depth = 0;
+  for (let j = from; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 64 && kind !== "comment") {
+      const lineStart = lineStartBefore(text, j);
+      if (lineStart > 0 && headerAt(text, lineStart)) return { end: lineStart, closed: false };
+    } else if (c === 92) {
+      const n = text.charCodeAt(j + 1);
+      if (n === 123 || n === 125 || n === 92) j++;
+    } else if (c === 123) depth++;
+    else if (c === 125) depth = Math.max(0, depth - 1);
+    else if (c === 41 && depth === 0) return { end: j + 1, closed: true };
+  }
+  return { end: text.length, closed: false };
+}
+
+/**
  * Cuts a `.bib` text into its top-level entries. Text between entries is ignored (BibTeX's own
  * comments). An entry ends at its matching closing delimiter; when a line inside it starts a new
  * entry header (`@article{key,`), the entry was left open and ends there instead.
@@ -58,10 +144,11 @@ function kindOf(type: string): BibChunk["kind"] {
 export function splitBibtex(text: string): BibChunk[] {
   const out: BibChunk[] = [];
   const n = text.length;
+  const next = nextOf(text);
   let i = 0;
   while (i < n) {
-    const at = text.indexOf("@", i);
-    if (at < 0) break;
+    const at = next("@", i);
+    if (at === Infinity) break;
     HEADER.lastIndex = at;
     const h = HEADER.exec(text);
     if (!h) {
@@ -85,46 +172,9 @@ export function splitBibtex(text: string): BibChunk[] {
       }
     }
     // Brace depth inside the entry; with `(` delimiters the entry ends at a `)` outside braces.
-    let depth = 0;
-    let end = -1;
-    let closed = false;
-    let lineStart = false;
-    for (; j < n; j++) {
-      const c = text[j];
-      if (c === "\n") {
-        lineStart = true;
-        continue;
-      }
-      if (lineStart) {
-        lineStart = false;
-        if (kind !== "comment" && (c === "@" || ((c === " " || c === "\t") && /^[ \t]*@/.test(text.slice(j, j + 40))))) {
-          LINE_HEADER.lastIndex = j;
-          const m = LINE_HEADER.exec(text);
-          if (m && (kindOf(m[1].toLowerCase()) !== "entry" || m[3] === ",")) {
-            end = text.lastIndexOf("\n", j - 1) + 1;
-            break;
-          }
-        }
-      }
-      if (c === "\\" && (text[j + 1] === "{" || text[j + 1] === "}" || text[j + 1] === "\\")) {
-        j++;
-        continue;
-      }
-      if (c === "{") depth++;
-      else if (c === "}") {
-        if (depth === 0 && close === "}") {
-          end = j + 1;
-          closed = true;
-          break;
-        }
-        depth = Math.max(0, depth - 1);
-      } else if (c === ")" && close === ")" && depth === 0) {
-        end = j + 1;
-        closed = true;
-        break;
-      }
-    }
-    if (end < 0) end = n;
+    const scan = close === "}" ? scanBraced(text, j, kind, next) : scanParenthesised(text, j, kind);
+    const end = scan.end;
+    const closed = scan.closed;
     out.push({ kind, type, key, span: { start: at, end }, keySpan, closed, open });
     i = end;
   }
@@ -241,13 +291,33 @@ function readEntry(body: string, chunk: BibChunk, prelude: string): { entry?: Ra
  */
 const UNPRINTED_FIELDS = ["abstract", "file", "keywords", "groups", "owner", "timestamp", "mendeley-tags", "comment", "creationdate", "modificationdate", "priority", "ranking", "readstatus", "qualityassured", "annotation"];
 
+/** Problems of a file's `@string` macros (each read on its own), for a caller that reads entries by index. */
+export function bibtexStringProblems(text: string, path: string): LibraryProblem[] {
+  const lines = new LineIndex(text);
+  const out: LibraryProblem[] = [];
+  for (const c of splitBibtex(text)) {
+    if (c.kind !== "string") continue;
+    try {
+      bibFile.parse(text.slice(c.span.start, c.span.end));
+    } catch (e) {
+      const err = grammarError(e);
+      out.push({ path, kind: "entry-syntax", severity: "error", span: c.span, line: lines.lineAt(c.span.start) + Math.max(0, (err.line ?? 1) - 1), reason: reasonOf(err.reason), detail: err.reason });
+    }
+  }
+  return out;
+}
+
+/** Which entries of a file to read: a range (`from`…`to`, in file order) or a list of entry indices. */
+export type BibSelection = { from: number; to: number } | { indices: readonly number[] };
+
 /**
  * Reads a `.bib` text: every readable entry, and a problem (with its line) for each one that is not.
- * `part` reads only the file's entries `from`…`to` (0-based, in file order; its `@string` macros
- * all apply), so that a large file can be read by several workers; the file's own problems (a
- * broken `@string`) are reported by the part that starts at 0.
+ * `select` reads only some of the file's entries (its `@string` macros all apply), so that a large
+ * file can be read by several workers, or only its changed entries read again; the file's own
+ * problems (a broken `@string`) are then reported only by the range that starts at 0 (a list of
+ * indices never: see `bibtexStringProblems`).
  */
-export function parseBibtex(text: string, path: string, part?: { from: number; to: number }): LibraryFileData {
+export function parseBibtex(text: string, path: string, select?: BibSelection): LibraryFileData {
   const lines = new LineIndex(text);
   const chunks = splitBibtex(text);
   const problems: LibraryProblem[] = [];
@@ -255,15 +325,19 @@ export function parseBibtex(text: string, path: string, part?: { from: number; t
     problems.push({ path, kind, severity, span, line: line ?? lines.lineAt(span.start), reason, detail, ...(key ? { key } : {}) });
 
   const allEntries = chunks.filter((c) => c.kind === "entry");
-  const from = Math.max(0, part?.from ?? 0);
-  const entryChunks = allEntries.slice(from, Math.min(part?.to ?? allEntries.length, allEntries.length));
-  if (!entryChunks.length && part) return { path, format: "bibtex", entries: [], problems };
+  const entryChunks = !select
+    ? allEntries
+    : "indices" in select
+      ? select.indices.map((i) => allEntries[i]).filter((c): c is BibChunk => !!c)
+      : allEntries.slice(Math.max(0, select.from), Math.min(select.to, allEntries.length));
+  const reportStrings = !select || ("from" in select && select.from <= 0);
+  if (!entryChunks.length && select) return { path, format: "bibtex", entries: [], problems };
   const strings = chunks.filter((c) => c.kind === "string");
   // Raw entries, parallel to entryChunks (undefined: unreadable).
   let raws: (RawEntry | undefined)[] | null = null;
   if (entryChunks.every((c) => c.closed) && strings.every((c) => c.closed)) {
     try {
-      const body = part ? strings.map((c) => text.slice(c.span.start, c.span.end)).join("\n") + "\n" + text.slice(entryChunks[0].span.start, entryChunks[entryChunks.length - 1].span.end) : text;
+      const body = select ? [...strings, ...entryChunks].map((c) => text.slice(c.span.start, c.span.end)).join("\n") : text;
       const all = bibFile.parse(body);
       if (all.length === entryChunks.length && all.every((r, k) => r.label === entryChunks[k].key)) raws = all;
     } catch {
@@ -280,7 +354,7 @@ export function parseBibtex(text: string, path: string, part?: { from: number; t
         prelude += t + "\n";
       } catch (e) {
         const err = grammarError(e);
-        if (from === 0) problem("entry-syntax", "error", c.span, reasonOf(err.reason), err.reason, undefined, lines.lineAt(c.span.start) + Math.max(0, (err.line ?? 1) - 1));
+        if (reportStrings) problem("entry-syntax", "error", c.span, reasonOf(err.reason), err.reason, undefined, lines.lineAt(c.span.start) + Math.max(0, (err.line ?? 1) - 1));
       }
     }
     const preludeLines = prelude ? prelude.split("\n").length - 1 : 0;

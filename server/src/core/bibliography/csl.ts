@@ -143,7 +143,7 @@ function jsonIdSpan(text: string, span: Span): Span | null {
  * Reads a CSL-JSON text: every readable item, and a problem (with its line) for each one that is not.
  * `part` reads only the array's elements `from`…`to` (for workers sharing a large file).
  */
-export function parseCslJson(text: string, path: string, part?: { from: number; to: number }): LibraryFileData {
+export function parseCslJson(text: string, path: string, part?: { from: number; to: number } | { indices: readonly number[] }): LibraryFileData {
   const lines = new LineIndex(text);
   const entries: LibraryEntry[] = [];
   const problems: LibraryProblem[] = [];
@@ -157,7 +157,7 @@ export function parseCslJson(text: string, path: string, part?: { from: number; 
   };
   const split = splitJsonArray(text);
   if (!split) {
-    if (part && part.from > 0) return { path, format: "csl-json", entries, problems };
+    if (part && ("indices" in part || part.from > 0)) return { path, format: "csl-json", entries, problems };
     // Not an array: one item object is accepted, anything else is reported.
     try {
       const value = JSON.parse(text.replace(/^\uFEFF/, ""));
@@ -170,7 +170,8 @@ export function parseCslJson(text: string, path: string, part?: { from: number; 
     }
     return { path, format: "csl-json", entries, problems };
   }
-  for (const el of part ? split.elements.slice(part.from, part.to) : split.elements) {
+  const selected = !part ? split.elements : "indices" in part ? part.indices.map((i) => split.elements[i]).filter((e) => !!e) : split.elements.slice(part.from, part.to);
+  for (const el of selected) {
     const slice = text.slice(el.span.start, el.span.end);
     if (el.missingComma) report("file-syntax", { start: el.span.start, end: el.span.start + 1 }, "missing-comma-fixed", "", undefined, "warning");
     let value: unknown;

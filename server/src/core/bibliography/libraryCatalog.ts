@@ -16,9 +16,10 @@ import type { Tokenizer } from "../text/tokenizer";
 import { containerOf, issuedYear, titleOf, type ReferenceLibrary } from "./library";
 import type { CslData, LibraryEntry, LibraryFileData } from "./model";
 
-/** Sorted words and the entry each belongs to. */
+/** Distinct words, sorted, and the entries holding each: `ids[starts[w]]`…`ids[starts[w + 1] - 1]`. */
 interface WordIndex {
   words: string[];
+  starts: Int32Array;
   ids: Int32Array;
 }
 
@@ -53,9 +54,14 @@ function names(csl: CslData): string[] {
   return out;
 }
 
+const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+const KATAKANA = /[\u30a1-\u30f6]/;
+
 /** The form typed text and entries are compared in: NFKC (width), lower case, katakana as hiragana, no spaces. */
 export function foldReference(s: string): string {
-  return toHiragana(s.normalize("NFKC").toLowerCase()).replace(/\s+/g, "");
+  if (PLAIN_ASCII.test(s)) return s.toLowerCase().replace(/ +/g, "");
+  const n = s.normalize("NFKC").toLowerCase().replace(/\s+/g, "");
+  return KATAKANA.test(n) ? toHiragana(n) : n;
 }
 
 /** Words of a field: Latin text split at spaces and punctuation; Japanese runs also split at their punctuation. */
@@ -69,12 +75,25 @@ function wordsOf(s: string): string[] {
 }
 
 function buildWordIndex(lists: string[][]): WordIndex {
-  const pairs: { w: string; id: number }[] = [];
+  const postings = new Map<string, number[]>();
   lists.forEach((ws, id) => {
-    for (const w of new Set(ws)) pairs.push({ w, id });
+    for (const w of ws) {
+      const list = postings.get(w);
+      if (!list) postings.set(w, [id]);
+      else if (list[list.length - 1] !== id) list.push(id);
+    }
   });
-  pairs.sort((a, b) => (a.w < b.w ? -1 : a.w > b.w ? 1 : a.id - b.id));
-  return { words: pairs.map((p) => p.w), ids: Int32Array.from(pairs.map((p) => p.id)) };
+  const words = [...postings.keys()].sort();
+  const starts = new Int32Array(words.length + 1);
+  let total = 0;
+  words.forEach((w, k) => {
+    starts[k] = total;
+    total += postings.get(w)!.length;
+  });
+  starts[words.length] = total;
+  const ids = new Int32Array(total);
+  words.forEach((w, k) => ids.set(postings.get(w)!, starts[k]));
+  return { words, starts, ids };
 }
 
 function buildBlob(texts: string[]): { blob: string; blobEnds: Int32Array } {
@@ -203,7 +222,8 @@ export function searchLibrary(library: ReferenceLibrary, typed: string, limit = 
     rank1: for (const c of cats) {
       for (const index of [c.words, c.readings?.words]) {
         if (!index) continue;
-        for (let i = lowerBound(index.words, q); i < index.words.length && index.words[i].startsWith(q); i++) if (!take(c.entries[index.ids[i]], 1)) break rank1;
+        for (let w = lowerBound(index.words, q); w < index.words.length && index.words[w].startsWith(q); w++)
+          for (let k = index.starts[w]; k < index.starts[w + 1]; k++) if (!take(c.entries[index.ids[k]], 1)) break rank1;
       }
     }
   }

@@ -4,6 +4,7 @@
  * between workers, and the language server's own thread stays free for requests meanwhile.
  */
 import { parentPort } from "node:worker_threads";
+import type { BibSelection } from "./bibtex";
 import type { LibraryFileData, LibraryFormat } from "./model";
 import { parseLibraryText } from "./parseLibrary";
 
@@ -12,7 +13,7 @@ export interface LibraryJob {
   text: string;
   path: string;
   format: LibraryFormat;
-  part: { from: number; to: number };
+  part: BibSelection;
 }
 
 export type LibraryJobResult = { id: number; data: LibraryFileData } | { id: number; error: string };

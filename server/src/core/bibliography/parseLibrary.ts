@@ -4,19 +4,19 @@
  * from the extension, then the format's reader. Never throws: what cannot be read is a problem.
  */
 import { decodeBytes } from "../corpus/decode";
-import { parseBibtex, splitBibtex } from "./bibtex";
+import { parseBibtex, splitBibtex, type BibSelection } from "./bibtex";
 import { formatOfPath, parseCslJson, parseCslYaml, splitJsonArray } from "./csl";
 import type { LibraryFileData, LibraryFormat, LibraryProblemReason } from "./model";
 
 /** Reads a library text; `part` (BibTeX and CSL-JSON) only its items `from`…`to`, for workers sharing a file. */
-export function parseLibraryText(text: string, path: string, format: LibraryFormat, part?: { from: number; to: number }): LibraryFileData {
+export function parseLibraryText(text: string, path: string, format: LibraryFormat, part?: BibSelection): LibraryFileData {
   switch (format) {
     case "bibtex":
       return parseBibtex(text, path, part);
     case "csl-json":
       return parseCslJson(text, path, part);
     case "csl-yaml":
-      return part && part.from > 0 ? { path, format, entries: [], problems: [] } : parseCslYaml(text, path);
+      return part && ("indices" in part || part.from > 0) ? { path, format, entries: [], problems: [] } : parseCslYaml(text, path);
   }
 }
 

@@ -10,7 +10,9 @@ import type { Diagnostic } from "vscode-languageserver/node";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { LibraryStore, type DraftLibrary } from "../../core/bibliography/libraryStore";
 import { parseLibraryFile } from "../../core/bibliography/libraryParser";
-import { warmLibraryReadings } from "../../core/bibliography/libraryCatalog";
+import { LibraryItemCache } from "../../core/bibliography/libraryCache";
+import { resolveCacheDir } from "../../core/index/cache";
+import { fileCatalog, warmLibraryReadings } from "../../core/bibliography/libraryCatalog";
 import { bibliographyText, problemMessage } from "../../core/bibliography/messages";
 import { warmStyle } from "../../core/bibliography/formatReference";
 import type { LibraryFileData, LibraryProblem } from "../../core/bibliography/model";
@@ -53,7 +55,9 @@ export class LibraryService {
   constructor(private readonly ctx: ServerContext) {
     const log = (level: "info" | "warn" | "error", message: string) =>
       level === "error" ? ctx.connection.console.error(message) : level === "warn" ? ctx.connection.console.warn(message) : ctx.connection.console.info(message);
-    this.store = new LibraryStore({ parse: (path, bytes) => parseLibraryFile(path, bytes), log });
+    // Items already read (this session or an earlier one: the user's cache folder) are not parsed again.
+    const cache = new LibraryItemCache(resolveCacheDir());
+    this.store = new LibraryStore({ parse: (path, bytes) => parseLibraryFile(path, bytes, { cache }), log });
   }
 
   /** The library a document cites from, its style and how its paths are shown. */
@@ -99,14 +103,17 @@ export class LibraryService {
     const fresh = files.filter((f) => !this.warmed.has(f));
     if (!fresh.length) return;
     for (const f of fresh) this.warmed.add(f);
+    // Ready before the first keystroke: the completion catalogue, citeproc's engine, then the kana readings.
     setImmediate(() => {
+      for (const f of fresh) fileCatalog(f);
       try {
         warmStyle();
       } catch {
         /* formatting falls back to a plain card */
       }
+      if (tokenizer) void warmLibraryReadings(fresh, tokenizer).then(() => setTimeout(collectGarbage, 200));
+      else setTimeout(collectGarbage, 200);
     });
-    if (tokenizer) void warmLibraryReadings(fresh, tokenizer).then(() => setTimeout(collectGarbage, 200));
   }
 
   /** Sends a library file's diagnostics (its own problems and the duplicates drafts found in it) when they changed. */
