@@ -40,3 +40,30 @@ test("property: any value with a counter round-trips", () => {
     }),
   );
 });
+
+test("counter words the list does not know are the word written after the number", () => {
+  check("計8選手が出演", [[8, "選手"]]);
+  check("6月の日本代表3連戦を振り返り", [[3, "連戦"]]);
+  check("1コースと2コース", [[1, "コース"], [2, "コース"]]);
+  check("男子400mメドレーリレー", [[400, "m"]]);
+  check("2年連続のカンヌ選出", [[2, "年連続"]]);
+});
+
+test("large numbers written with kanji magnitudes have their full value", () => {
+  check("約8万5千人が来場", [[85000, "人"]]);
+  check("1万6千人と16000人", [[16000, "人"], [16000, "人"]]);
+  check("560億円の利益", [[56_000_000_000, "円"]]);
+  check("興行収入20億を超える", [[2_000_000_000, "(数)"]]);
+});
+
+test("a count of years is a number; a calendar year or an era year is not", () => {
+  check("住友銀行に8年勤めた", [[8, "年"]]);
+  check("2012年に", []);
+  check("平成8年に", []);
+  check("8年前に", []);
+});
+
+test("model numbers and codes are not quantities", () => {
+  check("iPhone4SとF-05Dを比べた", []);
+  check("G7の首脳", []);
+});

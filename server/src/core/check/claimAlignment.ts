@@ -4,9 +4,13 @@
  * entities are paired with the passage's by their surrounding words. The claim rules
  * (dateMismatch, numberMismatch, entityMismatch, sourcesDisagree, secondarySource) read the result.
  *
- * A mention is only called different when the passage covers the sentence well (most of its
- * character bigrams) AND a mention of the same kind sits in the same slot — the same words on its
- * left or right. That keeps paraphrases and sentences about things the source does not cover quiet.
+ * A mention is only called different when the passage covers the sentence well AND a mention of
+ * the same kind sits in the same slot — the same words on its left or right, or the only one of its
+ * kind that plays the same part. Coverage counts the draft's character bigrams found in the passage,
+ * each weighted by its rarity in the corpus, leaving out digits and the words of the mentions being
+ * checked: a paraphrase keeps the rare words (names, topic nouns) and rewords the common ones, and a
+ * changed name or number must not make its own passage look unrelated. That keeps paraphrases of
+ * what the source says checkable and sentences about things it does not cover quiet.
  */
 import type { CorpusIndex } from "../index/corpusIndex";
 import { bigrams } from "../index/textSearch";
@@ -47,8 +51,8 @@ export interface ClaimAlignment {
   entities: MentionPair<EntityMention>[];
 }
 
-/** Passages must cover at least this share of the sentence before any claim is compared. */
-export const MIN_COVERAGE = 0.5;
+/** Passages must cover at least this (rarity-weighted) share of the sentence before any claim is compared. */
+export const MIN_COVERAGE = 0.4;
 /** Shared characters around two mentions that make them the same slot. */
 export const MIN_CONTEXT = 3;
 const CONTEXT_CHARS = 6;
@@ -60,25 +64,57 @@ function contentBigrams(s: string): Set<string> {
 const hasDigit = (b: string) => /[0-9]/.test(b);
 
 /**
- * Share of the draft's bigrams found in the passage: `ranking` counts digits (a passage with the
- * same dates and numbers is the better match), `content` leaves them out (a changed number must
- * not make a passage look unrelated).
+ * What a draft sentence is matched by: all its bigrams (for ranking: a passage with the same dates
+ * and numbers is the better match); its content bigrams, each weighted by how rare it is in the
+ * corpus; and its evidence-only bigrams — digits, and the words of the mentions being checked — which
+ * count when the passage has them and are left out when it does not. A paraphrase keeps the rare
+ * words (names, topic nouns) and rewords the common ones; the same number or name is evidence that
+ * a passage holds the claim, while a changed one must not make that passage look unrelated.
  */
-function coverage(draft: Set<string>, passage: string): { ranking: number; content: number } {
-  if (draft.size === 0) return { ranking: 0, content: 0 };
+interface DraftTerms {
+  all: Set<string>;
+  content: Map<string, number>;
+  contentTotal: number;
+  evidence: Map<string, number>;
+}
+
+function draftTerms(plain: string, masked: Span[], index: CorpusIndex): DraftTerms {
+  const all = contentBigrams(plain);
+  let maskedPlain = plain;
+  if (masked.length) {
+    // Offsets are UTF-16 code units; a punctuation mark in their place breaks every bigram they touch.
+    const units = plain.split("");
+    for (const m of masked) for (let i = Math.max(0, m.start); i < Math.min(units.length, m.end); i++) units[i] = "、";
+    maskedPlain = units.join("");
+  }
+  const content = new Map<string, number>();
+  let contentTotal = 0;
+  for (const b of contentBigrams(maskedPlain)) {
+    if (hasDigit(b)) continue;
+    const w = index.bigramWeight(b);
+    content.set(b, w);
+    contentTotal += w;
+  }
+  const evidence = new Map<string, number>();
+  for (const b of all) if (!content.has(b)) evidence.set(b, index.bigramWeight(b));
+  return { all, content, contentTotal, evidence };
+}
+
+/**
+ * Share of the draft found in the passage: `ranking` over all bigrams, `content` the weighted share
+ * of its content bigrams, with the evidence-only bigrams the passage has (see `DraftTerms`).
+ */
+function coverage(draft: DraftTerms, passage: string): { ranking: number; content: number } {
+  if (draft.all.size === 0) return { ranking: 0, content: 0 };
   const p = contentBigrams(passage);
   let all = 0;
+  for (const b of draft.all) if (p.has(b)) all++;
   let content = 0;
-  let contentSize = 0;
-  for (const b of draft) {
-    const digit = hasDigit(b);
-    if (!digit) contentSize++;
-    if (p.has(b)) {
-      all++;
-      if (!digit) content++;
-    }
-  }
-  return { ranking: all / draft.size, content: contentSize ? content / contentSize : 0 };
+  for (const [b, w] of draft.content) if (p.has(b)) content += w;
+  let evidence = 0;
+  for (const [b, w] of draft.evidence) if (p.has(b)) evidence += w;
+  const total = draft.contentTotal + evidence;
+  return { ranking: all / draft.all.size, content: total ? (content + evidence) / total : 0 };
 }
 
 const WINDOW_PENALTY = 0.04;
@@ -87,25 +123,26 @@ const PARAGRAPH_PENALTY = 0.08;
 /**
  * Candidate passages of the cited sources for a draft sentence, best first: windows of one to three
  * consecutive sentences around the BM25 hits, scored by bigram coverage of the draft sentence.
+ * `masked` (offsets in `plain`) are the mentions being checked, left out of the content coverage.
  */
-export function candidatePassages(plain: string, cited: string[], index: CorpusIndex): AlignedPassage[] {
+export function candidatePassages(plain: string, cited: string[], index: CorpusIndex, masked: Span[] = []): AlignedPassage[] {
   // Memoised per (immutable) index: re-checking an edited draft re-aligns only changed sentences.
   let memo = passageMemo.get(index);
   if (!memo) passageMemo.set(index, (memo = new Map()));
-  const key = `${plain}\u0000${cited.join("\u0000")}`;
+  const key = `${plain}\u0000${cited.join("\u0000")}\u0000${masked.map((m) => `${m.start}-${m.end}`).join(",")}`;
   let hit = memo.get(key);
   if (!hit) {
     if (memo.size >= 20_000) memo.clear();
-    memo.set(key, (hit = candidatePassagesUncached(plain, cited, index)));
+    memo.set(key, (hit = candidatePassagesUncached(plain, cited, index, masked)));
   }
   return hit.map((p) => ({ ...p }));
 }
 
 const passageMemo = new WeakMap<CorpusIndex, Map<string, AlignedPassage[]>>();
 
-function candidatePassagesUncached(plain: string, cited: string[], index: CorpusIndex): AlignedPassage[] {
-  const draftBigrams = contentBigrams(plain);
-  if ([...draftBigrams].filter((b) => !hasDigit(b)).length < 4) return [];
+function candidatePassagesUncached(plain: string, cited: string[], index: CorpusIndex, masked: Span[]): AlignedPassage[] {
+  const terms = draftTerms(plain, masked, index);
+  if ([...terms.all].filter((b) => !hasDigit(b)).length < 4 || terms.content.size < 2) return [];
   const hits = index.similarSentences(plain, 12, cited);
   const seen = new Set<string>();
   const out: (AlignedPassage & { rank: number })[] = [];
@@ -123,7 +160,7 @@ function candidatePassagesUncached(plain: string, cited: string[], index: Corpus
       seen.add(id);
       const span = { start: hit.source.sentences[a].start, end: hit.source.sentences[b].end };
       const text = hit.source.sentences.slice(a, b + 1).map((s) => s.text).join("");
-      const c = coverage(draftBigrams, text);
+      const c = coverage(terms, text);
       // A longer window must earn its place: a small penalty per extra sentence breaks near-ties.
       // A window crossing into another paragraph pays more: it is usually another statement.
       const paragraphs = hit.source.sentences[b].paragraph - hit.source.sentences[a].paragraph;
@@ -150,9 +187,14 @@ function commonSuffix(a: string, b: string): number {
   return i;
 }
 
+/**
+ * The words on each side of a mention. Digits are masked: the slot of `1600` in `2560×1600ドット` is the
+ * same as that of `1800` in `2880×1800ドット`, whatever the neighbouring number says.
+ */
 function contextOf(text: string, start: number, end: number, lo: number, hi: number): { left: string; right: string } {
-  const left = normalizeForMatch(text.slice(Math.max(lo, start - CONTEXT_CHARS * 2), start)).slice(-CONTEXT_CHARS);
-  const right = normalizeForMatch(text.slice(end, Math.min(hi, end + CONTEXT_CHARS * 2))).slice(0, CONTEXT_CHARS);
+  const mask = (s: string) => normalizeForMatch(s).replace(/[0-9]/g, "0");
+  const left = mask(text.slice(Math.max(lo, start - CONTEXT_CHARS * 2), start)).slice(-CONTEXT_CHARS);
+  const right = mask(text.slice(end, Math.min(hi, end + CONTEXT_CHARS * 2))).slice(0, CONTEXT_CHARS);
   return { left, right };
 }
 
@@ -220,7 +262,7 @@ interface PairRules<T> {
 const RELEVANT_SENTENCE = 0.4;
 
 /** Passages must cover this much of a sentence for the single-mention rule. */
-export const SINGLE_SLOT_COVERAGE = 0.6;
+export const SINGLE_SLOT_COVERAGE = 0.5;
 /** A slot match this strong overrides the draft's name appearing elsewhere in the passage. */
 const STRONG_CONTEXT = MIN_CONTEXT + 2;
 
@@ -232,15 +274,15 @@ function pairMention<T extends Span>(
   sameClassInDraft: number,
   passages: AlignedPassage[],
   mentionsOf: (source: IndexedSource) => T[],
+  terms: DraftTerms,
 ): MentionPair<T> {
   const none: MentionPair<T> = { kind: rules.kind, sentence, draft: d, source: null, agrees: false, context: 0 };
-  const draftBigrams = contentBigrams(plain);
   for (const passage of passages) {
     const source = passage.source;
     const relevant = (offset: number): boolean => {
       if (passage.first === passage.last) return true;
       const k = source.sentences.findIndex((x, i) => i >= passage.first && i <= passage.last && x.start <= offset && offset < x.end);
-      return k < 0 || coverage(draftBigrams, source.sentences[k].text).content >= RELEVANT_SENTENCE;
+      return k < 0 || coverage(terms, source.sentences[k].text).content >= RELEVANT_SENTENCE;
     };
     const inPassage = mentionsOf(source).filter((m) => m.start >= passage.span.start && m.end <= passage.span.end);
     const candidates = inPassage.filter((s) => rules.comparable(d.mention, s));
@@ -248,7 +290,9 @@ function pairMention<T extends Span>(
     if (candidates.some((s) => rules.equal(d.mention, s))) return { ...none, agrees: true };
     // A differing mention only counts from a sentence that is itself about the draft's claim: a
     // window may have pulled in the next paragraph's statement for a shared phrase.
-    const competitors = candidates.filter((s) => (!rules.competes || rules.competes(s)) && (!rules.ownSentence || relevant(s.start)));
+    // A differing mention from a sentence that is not itself about the claim competes only when its
+    // slot is unmistakable (the same words on one side for several characters).
+    const competitors = candidates.filter((s) => !rules.competes || rules.competes(s));
     const skipD = rules.skipTitle?.(d.mention) ?? false;
     const dc = contextOf(plain, d.start, rightEdge(plain, d.end, plain.length, skipD), 0, plain.length);
     let best: T | null = null;
@@ -256,6 +300,7 @@ function pairMention<T extends Span>(
     for (const s of competitors) {
       const end = rightEdge(source.text, s.end, passage.span.end, rules.skipTitle?.(s) ?? false);
       const score = contextScore(dc, contextOf(source.text, s.start, end, passage.span.start, passage.span.end));
+      if (rules.ownSentence && score < STRONG_CONTEXT && !relevant(s.start)) continue;
       if (score > bestScore) {
         best = s;
         bestScore = score;
@@ -265,13 +310,40 @@ function pairMention<T extends Span>(
     if (rules.presentInText?.(d.mention, passageText) && bestScore < STRONG_CONTEXT) return { ...none, agrees: true };
     if (best && bestScore >= MIN_CONTEXT) return { ...none, source: best, context: bestScore };
     if (rules.sameRole && sameClassInDraft === 1 && passage.coverage >= SINGLE_SLOT_COVERAGE) {
-      const sameRole = competitors.filter((s) => rules.sameRole!(d.mention, s, source));
+      const sameRole = competitors.filter((s) => (!rules.ownSentence || relevant(s.start)) && rules.sameRole!(d.mention, s, source));
       if (sameRole.length === 1) return { ...none, source: sameRole[0], context: MIN_CONTEXT };
     }
     // Nothing decided here: a slightly weaker passage may still hold the slot (a dated caption
     // beside an undated body sentence).
   }
   return none;
+}
+
+/** Case particles that mark what part a name plays in its clause. */
+const CASE_PARTICLE = /^[のでにがをはともへや]$/u;
+
+/** The character right after a draft entity, in its sentence's plain text. */
+function particleAfter(plain: string, e: EntityMention, mentions: PlainMention<EntityMention>[]): string {
+  const at = mentions.find((x) => x.mention === e);
+  return at ? plain.charAt(at.end) : "";
+}
+
+/** Same part in the clause: the same case particle, or no particle on one side (a compound). */
+function sameParticle(a: string, b: string): boolean {
+  return !CASE_PARTICLE.test(a) || !CASE_PARTICLE.test(b) || a === b;
+}
+
+/** Whether a text (normalised) names an entity in the spelling given or its cluster's display name. */
+function namedIn(e: EntityMention, normalizedText: string): boolean {
+  return normalizedText.includes(normalizeForMatch(e.canonical)) || normalizedText.includes(normalizeForMatch(e.text));
+}
+
+/** A source's whole text, normalised for matching, once per source object. */
+const sourceTexts = new WeakMap<IndexedSource, string>();
+function sourceText(source: IndexedSource): string {
+  let t = sourceTexts.get(source);
+  if (t === undefined) sourceTexts.set(source, (t = normalizeForMatch(source.text)));
+  return t;
 }
 
 const RANGE_BOUNDARY = /^(?:以降|以来|から|まで|より|前|後|ごろ|頃)/;
@@ -287,7 +359,11 @@ export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEnt
     const keys = sentence.citations.flatMap((c) => draft.citations[c].items.map((it) => it.key));
     const cited = [...new Set(keys.filter((k) => index.has(k)))];
     if (cited.length === 0) return;
-    const candidates = candidatePassages(sentence.plain, cited, index);
+    const m = analysis.mentions[i];
+    // The words of the mentions being checked do not count towards how well a passage matches.
+    const masked = [...m.dates, ...m.numbers, ...m.entities].map((x) => ({ start: x.start, end: x.end }));
+    const candidates = candidatePassages(sentence.plain, cited, index, masked);
+    const terms = draftTerms(sentence.plain, masked, index);
     const passage = candidates[0] ?? null;
     const result: ClaimAlignment = { sentence: i, cited, passage, dates: [], numbers: [], entities: [] };
     out.push(result);
@@ -301,7 +377,6 @@ export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEnt
         const at = sentence.offsets[m.start];
         return !quoteRanges.some((r) => at >= r.start && at < r.end);
       });
-    const m = analysis.mentions[i];
     const dates = outsideQuotes(m.dates);
     const numbers = outsideQuotes(m.numbers);
     const entities = outsideQuotes(m.entities);
@@ -319,7 +394,7 @@ export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEnt
         return !!mine && !!theirs && mine.predicate === theirs.predicate;
       },
     };
-    result.dates = dates.map((d) => pairMention(dateRules, i, sentence.plain, d, dates.length, passages, (s) => s.dates));
+    result.dates = dates.map((d) => pairMention(dateRules, i, sentence.plain, d, dates.length, passages, (s) => s.dates, terms));
     const numberRules: PairRules<NumberMention> = {
       kind: "number",
       comparable: (d, s) => d.counter === s.counter,
@@ -328,7 +403,7 @@ export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEnt
       sameRole: () => true,
     };
     result.numbers = numbers.map((d) =>
-      pairMention(numberRules, i, sentence.plain, d, numbers.filter((x) => x.mention.counter === d.mention.counter).length, passages, (s) => s.numbers),
+      pairMention(numberRules, i, sentence.plain, d, numbers.filter((x) => x.mention.counter === d.mention.counter).length, passages, (s) => s.numbers, terms),
     );
     const draftCanon = entities.map((e) => e.mention.canonical);
     const entityRules: PairRules<EntityMention> = {
@@ -340,9 +415,21 @@ export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEnt
       skipTitle: (e) => e.type === "person",
       ownSentence: true,
       // The passage may spell the name in a way the analysis did not tag; its words settle it.
-      presentInText: (d, text) => text.includes(normalizeForMatch(d.canonical)) || text.includes(normalizeForMatch(d.text)),
+      presentInText: (d, text) => namedIn(d, text),
+      // A name the cited source never uses, in a reworded sentence whose passage names exactly one
+      // other of the same kind the draft does not name, stands in that one's place (読売新聞社に入社
+      // against 朝日新聞社入社後).
+      // Both names must also play the same grammatical part: the same case particle after them
+      // (モスクワで開催 / サンクトペテルブルクで開かれ), unless one is part of a compound (朝日新聞社入社).
+      sameRole: (d, s, source) => !namedIn(d, sourceText(source)) && sameParticle(particleAfter(sentence.plain, d, m.entities), source.text.charAt(s.end)),
     };
-    result.entities = entities.map((d) => pairMention(entityRules, i, sentence.plain, d, 0, passages, (s) => s.entities));
+    // How many names of each kind the draft gives that no cited source uses: the single-slot rule
+    // applies only when one name of its kind is unaccounted for.
+    const cols = cited.map((k) => index.get(k)).filter((x): x is IndexedSource => !!x);
+    const absent = entities.filter((e) => !cols.some((src) => namedIn(e.mention, sourceText(src))));
+    result.entities = entities.map((d) =>
+      pairMention(entityRules, i, sentence.plain, d, absent.filter((e) => e.mention.type === d.mention.type).length, passages, (s) => s.entities, terms),
+    );
   });
   return out;
 }

@@ -13,7 +13,7 @@
 import type { DraftQuote } from "../draft/draftModel";
 import type { CorpusIndex, SourceMatch } from "../index/corpusIndex";
 import type { QuoteKind } from "../model";
-import { editDistance } from "../index/textSearch";
+import { diffChars, editDistance } from "../index/textSearch";
 import { normalizeQuote } from "../text/normalize";
 import type { DraftAnalysis } from "./draftAnalysis";
 
@@ -29,7 +29,15 @@ export interface QuoteVerdict {
   /** Known keys cited in the quote's sentence. */
   cited: string[];
   /** Matches backing the verdict (in cited sources for exact/near, elsewhere for elsewhere/uncited). */
-  matches: SourceMatch[];
+  matches: NearMatch[];
+}
+
+/**
+ * A match; for a near match, `phrase` is the source's words on phrase boundaries that a fix may
+ * write back (see `phraseMatch`), or null when there are none close enough.
+ */
+export interface NearMatch extends SourceMatch {
+  phrase?: SourceMatch | null;
 }
 
 /** Near matches must keep at least this share of the quote's characters. */
@@ -57,6 +65,62 @@ function anchoredInQuote(index: CorpusIndex, m: SourceMatch, normalized: string)
   if (similarity < LOOSE_SIMILARITY) return null;
   const sentence = m.source.sentences.findIndex((x) => x.start <= unit.start && unit.start < x.end);
   return { source: m.source, span: { start: unit.start, end: unit.end }, text: unit.text, sentence: Math.max(0, sentence), distance, similarity };
+}
+
+/** Marks that end a phrase inside a quote: sentence stops and commas (full and half width). */
+const PHRASE_END = /[。．！？!?、，,\n]/u;
+
+/**
+ * The source's words for a near match, on phrase boundaries. An edit-distance alignment can start
+ * or end mid-phrase (after a clause the writer dropped, or one character short of the quote's end),
+ * and those words, written back by the quick fix, would corrupt the quote. The candidates start and
+ * end at phrase boundaries near the alignment's ends — the edges of the source quote holding the
+ * match (else of its sentence), sentence stops and commas inside it — and the one kept loses the
+ * fewest of the writer's characters and then adds the fewest. Returns null when none keeps most of
+ * what the writer wrote and is close enough to be the quote they meant: no fix then.
+ */
+export function phraseMatch(m: SourceMatch, normalized: string): SourceMatch | null {
+  const text = m.source.text;
+  const unit = m.source.quotes.find((q) => q.start < m.span.end && m.span.start < q.end);
+  const sentence = m.source.sentences[m.sentence];
+  const lo = unit ? unit.start : sentence ? sentence.start : m.span.start;
+  const hi = unit ? unit.end : sentence ? sentence.end : m.span.end;
+  const start = Math.max(lo, Math.min(m.span.start, hi));
+  const end = Math.min(hi, Math.max(m.span.end, start));
+  const isStart = (i: number) => i === lo || (i > lo && PHRASE_END.test(text[i - 1]));
+  const isEnd = (i: number) => i === hi || (i < hi && PHRASE_END.test(text[i]));
+  const skipSpace = (i: number) => {
+    while (i < hi && /\s/u.test(text[i])) i++;
+    return i;
+  };
+  /** Up to `n` boundaries on each side of `at` (and the region's edge). */
+  const near = (at: number, test: (i: number) => boolean, edge: number, n = 2): Set<number> => {
+    const out = new Set<number>([edge]);
+    for (let i = at, k = 0; i >= lo && k < n; i--) if (test(i)) (out.add(i), k++);
+    for (let i = at, k = 0; i <= hi && k < n; i++) if (test(i)) (out.add(i), k++);
+    return out;
+  };
+  let best: (SourceMatch & { score: number; kept: number }) | null = null;
+  for (const a0 of near(start, isStart, lo)) {
+    const a = skipSpace(a0);
+    for (const b of near(end, isEnd, hi)) {
+      if (b <= a) continue;
+      const words = text.slice(a, b);
+      const norm = normalizeQuote(words);
+      let kept = 0;
+      for (const r of diffChars(normalized, norm)) if (r.kind === "equal") kept += r.text.length;
+      const dropped = normalized.length - kept;
+      const distance = editDistance(normalized, norm);
+      const score = 2 * dropped + (norm.length - kept);
+      if (!best || score < best.score || (score === best.score && distance < best.distance)) {
+        const similarity = 1 - distance / Math.max(normalized.length, norm.length, 1);
+        best = { source: m.source, span: { start: a, end: b }, text: words, sentence: m.sentence, distance, similarity, score, kept };
+      }
+    }
+  }
+  if (!best || best.kept < 0.7 * normalized.length || best.similarity < LOOSE_SIMILARITY) return null;
+  const { score: _score, kept: _kept, ...match } = best;
+  return match;
 }
 
 /** An uncited quote is only worth a note when it is speech (in the draft or the source) or this long. */
@@ -116,7 +180,8 @@ export function quoteVerdicts(analysis: DraftAnalysis, index: CorpusIndex): Quot
     const near = index
       .findNear(normalized, LOOSE_SIMILARITY, cited)
       .map((m) => (m.similarity >= NEAR_SIMILARITY ? m : anchoredInQuote(index, m, normalized)))
-      .filter((m): m is SourceMatch => m !== null);
+      .filter((m): m is SourceMatch => m !== null)
+      .map((m) => ({ ...m, phrase: phraseMatch(m, normalized) }));
     if (near.length) return { ...base, verdict: "near", matches: near };
 
     const nearElsewhere = others.length ? index.findNear(normalized, Math.max(NEAR_SIMILARITY, 0.85), others) : [];

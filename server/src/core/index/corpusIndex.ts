@@ -678,6 +678,33 @@ export class CorpusIndex {
     });
   }
 
+  /** Sentences of live sources that hold the term (ids per segment, as `termId` gives them). */
+  private liveDocFrequency(tids: (number | undefined)[]): number {
+    let df = 0;
+    tids.forEach((tid, k) => {
+      if (tid !== undefined) df += this.segments[k].bm25.docFrequency(tid) - (this.stats.maskedDf[k].get(tid) ?? 0);
+    });
+    return df;
+  }
+
+  /**
+   * How much a bigram tells about a sentence: its inverse sentence frequency over the live corpus
+   * (BM25's idf; a bigram the corpus never uses gets the highest weight). Memoised per index.
+   */
+  bigramWeight(bigram: string): number {
+    let w = this.weightMemo.get(bigram);
+    if (w === undefined) {
+      const n = this.stats.docs;
+      const df = this.liveDocFrequency(this.segments.map((s) => s.bm25.termId(bigram)));
+      w = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      if (this.weightMemo.size >= 200_000) this.weightMemo.clear();
+      this.weightMemo.set(bigram, w);
+    }
+    return w;
+  }
+
+  private readonly weightMemo = new Map<string, number>();
+
   /**
    * BM25 over the live sentences of every segment with corpus-wide statistics (document count,
    * average length, document frequencies without masked sentences): the scores and the order
@@ -692,10 +719,7 @@ export class CorpusIndex {
     const query: { tids: (number | undefined)[]; idf: number }[] = [];
     for (const t of new Set(terms)) {
       const tids = this.segments.map((s) => s.bm25.termId(t));
-      let df = 0;
-      tids.forEach((tid, k) => {
-        if (tid !== undefined) df += this.segments[k].bm25.docFrequency(tid) - (this.stats.maskedDf[k].get(tid) ?? 0);
-      });
+      const df = this.liveDocFrequency(tids);
       if (df <= 0) continue;
       query.push({ tids, idf: Math.log(1 + (n - df + 0.5) / (df + 0.5)) });
     }

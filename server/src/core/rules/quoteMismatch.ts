@@ -28,14 +28,20 @@ export const quoteMismatch: Rule = {
       .filter((v) => v.verdict === "near")
       .map((v) => {
         const best = v.matches[0];
-        // A sentence stop the alignment took in is not part of the quoted words.
-        const words = /[。．]$/.test(best.text) && !/[。．]$/.test(v.quote.text) ? best.text.slice(0, -1) : best.text;
+        // The words shown and written back are whole phrases of the source (see `phraseMatch`);
+        // when none is close enough, the whole source quote (else sentence) is shown and no fix offered.
+        const phrase = best.phrase ?? null;
+        const unit = best.source.quotes.find((q) => q.start < best.span.end && best.span.start < q.end);
+        const shown = phrase ? phrase.text : unit ? unit.text : (best.source.sentences[best.sentence]?.text ?? best.text);
+        // A sentence stop taken in is not part of the quoted words.
+        const words = /[。．]$/.test(shown) && !/[。．]$/.test(v.quote.text) ? shown.slice(0, -1) : shown;
+        const evidenceOf = (x: typeof best) => evidence(ctx, x.phrase ?? x);
         return finding(
           "quote-mismatch",
           v.quote.span,
           m.quoteMismatch(best.source.meta.key, words, describeDifference(v.quote.text, words)),
-          v.matches.slice(0, 3).map((x) => evidence(ctx, x)),
-          [{ kind: "replace-quote", span: v.quote.span, text: words.replace(/\s*\n\s*/g, ""), title: m.fixReplaceQuote(words) }],
+          v.matches.slice(0, 3).map(evidenceOf),
+          phrase ? [{ kind: "replace-quote", span: v.quote.span, text: words.replace(/\s*\n\s*/g, ""), title: m.fixReplaceQuote(words) }] : [],
         );
       });
   },

@@ -23,14 +23,33 @@ const COUNTERS: [string, string][] = [
   ["キロメートル", "km"], ["キロ", "キロ"], ["km", "km"], ["メートル", "m"],
   ["人", "人"], ["名", "名"], ["回", "回"], ["度", "度"], ["件", "件"], ["組", "組"], ["機", "機"], ["隻", "隻"], ["発", "発"], ["両", "両"],
   ["基", "基"], ["カ国", "カ国"], ["か国", "カ国"], ["国", "カ国"], ["党", "党"], ["社", "社"], ["項目", "項目"], ["点", "点"], ["つ目", "つ目"], ["つ", "つ"],
-  ["年ぶり", "年ぶり"], ["歳", "歳"], ["倍", "倍"], ["割", "割"], ["分", "分"], ["秒", "秒"], ["週", "週"], ["日", "日間"],
+  ["年ぶり", "年ぶり"], ["年連続", "年連続"], ["年半", "年半"], ["歳", "歳"], ["倍", "倍"], ["割", "割"], ["分", "分"], ["秒", "秒"], ["週", "週"], ["日", "日間"],
 ].sort((a, b) => b[0].length - a[0].length) as [string, string][];
 
 /** Words after a counter that qualify it (`以内`, `超`, `以上`…); kept in the span and text only. */
 const QUALIFIER = /^(?:以内|以上|以下|未満|超|余り|あまり|近く|程度|前後|ぶり|を超え)/u;
 
-const NUMERAL = "(?:[0-9][0-9,]*(?:\\.[0-9]+)?(?:[万億兆](?:[0-9]+)?)*|[〇一二三四五六七八九十百千万億兆]+)";
-const NUMBER_RE = new RegExp(`(?<![0-9.,〇一二三四五六七八九十百千万億兆第])(${NUMERAL})`, "gu");
+/**
+ * A numeral: Arabic digits (with `,` groups and decimals), optionally mixed with kanji magnitudes as
+ * news writes large numbers (`8万5千`, `1万2000`, `560億`, `3千`), or kanji numerals alone (`三`, `十五`).
+ */
+const ARABIC = "[0-9][0-9,]*(?:\\.[0-9]+)?[千百]?";
+const NUMERAL = `(?:${ARABIC}(?:[万億兆](?:${ARABIC})?)*|[〇一二三四五六七八九十百千万億兆]+)`;
+// Not inside a model number or code (`iPhone4S`, `F-05D`, `G7`).
+const NUMBER_RE = new RegExp(`(?<![0-9.,〇一二三四五六七八九十百千万億兆第A-Za-z\\-])(${NUMERAL})`, "gu");
+
+/**
+ * A counter the list does not know: the word right after the numeral. Japanese counts with an open
+ * set of counter nouns (`8選手`, `3連戦`, `2連覇`, `1コース`, `400m`), so the written word itself is the
+ * counter: a run of kanji (at most two, `連戦` of `3連戦連勝`), of katakana, or of Latin letters (a unit).
+ * Both sides of a comparison go through the same rule, so the same words give the same counter.
+ */
+const OPEN_COUNTER = /^(?:[\p{Script=Han}々]{1,2}|[ァ-ヴヵヶ][ァ-ヴヵヶー]{0,7}|[a-zA-Z]{1,4}(?![a-zA-Z]))/u;
+/** Kanji that start words rather than counters after a numeral (`3月`, `5日`, `2時`, `8年前`, `1位` is a rank). */
+const NOT_OPEN_COUNTER = /^(?:[月日時年分秒週]|[以約超弱強余前後内外中])/u;
+/** Years and durations in years: `8年` counts only as a duration (`8年間`, `8年勤めた`), never a calendar year. */
+const YEAR_COUNT = /^年(?!度|代|月|生|版|式|号|前|後|末|始|初|頭|内|中|来|齢)/u;
+const ERA_BEFORE = /(?:令和|平成|昭和|大正|明治|西暦)$/u;
 
 /** Extracts numbers with counters from `text`. Dates (`3月18日`, `2025年`) and times (`08時57分`) are skipped. */
 export function extractNumbers(text: string): ExtractedNumber[] {
@@ -43,15 +62,26 @@ export function extractNumbers(text: string): ExtractedNumber[] {
     // Kanji numerals only count when they are clearly numbers (三回, 二十日間), not words (一方, 一部).
     const isKanji = /^[〇一二三四五六七八九十百千万億兆]+$/.test(numeral);
     const rest = folded.slice(end, end + 8);
-    const counter = COUNTERS.find(([spelling]) => rest.startsWith(spelling));
+    let counter: [string, string] | undefined = COUNTERS.find(([spelling]) => rest.startsWith(spelling));
+    if (counter) {
+      const [spelling, normal] = counter;
+      // Dates and clock times are not numbers: 3月, 18日 after 月, 2025年, 8時57分.
+      if (normal === "日間" && spelling === "日") continue;
+      if (spelling === "分" && /時$/.test(folded.slice(Math.max(0, start - 1), start))) continue;
+      if (isKanji && !/^(?:回|度|人|カ月|ヶ月|か月|日間|時間|週間|年間|つ|カ国|か国|倍|割)/.test(rest)) continue;
+      if (isKanji && numeral === "一" && /^(?:つ|度|人)/.test(rest) && /[同唯]$/.test(folded.slice(start - 1, start))) continue;
+    } else if (/^[月年時]/.test(rest) && !/^(?:時間|年間|年目|月間|年ぶり)/.test(rest)) {
+      // `8年` as a count of years (`住友銀行に8年勤めた`); `2012年`, `平成8年`, `8年度` are dates.
+      if (isKanji || !/^年/.test(rest) || numeral.length > 3 || !YEAR_COUNT.test(rest) || ERA_BEFORE.test(folded.slice(Math.max(0, start - 2), start))) continue;
+      counter = ["年", "年"];
+    } else if (!isKanji) {
+      const open = OPEN_COUNTER.exec(rest);
+      if (open && !NOT_OPEN_COUNTER.test(open[0])) counter = [open[0], open[0].normalize("NFKC").toLowerCase()];
+      // A bare large number (`興行収入20億を超える`): its magnitude is its unit.
+      else if (/[万億兆]$/.test(numeral)) counter = ["", "(数)"];
+    }
     if (!counter) continue;
     const [spelling, normal] = counter;
-    // Dates and clock times are not numbers: 3月, 18日 after 月, 2025年, 8時57分.
-    if (normal === "日間" && spelling === "日") continue;
-    if (/^[月年時]/.test(rest) && !/^(?:時間|年間|年目|月間|年ぶり)/.test(rest)) continue;
-    if (spelling === "分" && /時$/.test(folded.slice(Math.max(0, start - 1), start))) continue;
-    if (isKanji && !/^(?:回|度|人|カ月|ヶ月|か月|日間|時間|週間|年間|つ|カ国|か国|倍|割)/.test(rest)) continue;
-    if (isKanji && numeral === "一" && /^(?:つ|度|人)/.test(rest) && /[同唯]$/.test(folded.slice(start - 1, start))) continue;
     const value = parseJapaneseNumber(numeral.replace(/,/g, ""));
     if (value === null || Number.isNaN(value)) continue;
     end += spelling.length;
