@@ -174,6 +174,11 @@ const sleep = (msec: number) => new Promise((r) => setTimeout(r, msec));
  * spent runnable but waiting for a CPU (the machine busy with other work). Wall time minus that wait
  * is what the main thread would have taken on an idle machine.
  */
+/** CPU time (ms) the server's main thread has used so far. */
+function mainCpu(pid: number): number {
+  return Number(readFileSync(`/proc/${pid}/schedstat`, "utf8").split(/\s+/)[0]) / 1e6;
+}
+
 function schedOf(pid: number): { cpu: number; mainWait: number } {
   let cpu = 0;
   let mainWait = 0;
@@ -196,6 +201,8 @@ interface ServerRun {
   loadWait: number;
   firstCompletion: number;
   completion: number[];
+  /** Server CPU time (main thread) per completion request. */
+  completionCpu: number[];
   hover: number[];
   rssBefore: number;
   rssAfter: number;
@@ -251,12 +258,16 @@ async function serverRun(libraryBib: string, qs: string[], keys: string[], cache
     const readings = performance.now() - tr;
 
     const completion: number[] = [];
+    const completionCpu: number[] = [];
     for (const q of qs) {
       text = draftWith(q);
       client.changeDocument(uri, text);
+      await sleep(5); // the edit is applied before the request is timed
+      const c0 = mainCpu(pid);
       const t = performance.now();
       await client.completion(uri, positionOf(text, `続けて[@${q}`, 5 + q.length));
       completion.push(performance.now() - t);
+      completionCpu.push(mainCpu(pid) - c0);
     }
     client.changeDocument(uri, withLib);
     const hover: number[] = [];
@@ -269,7 +280,7 @@ async function serverRun(libraryBib: string, qs: string[], keys: string[], cache
     // Workers stop 5 s after their last job; garbage is collected once the server idles.
     await sleep(8_000);
     const after = rssOf(pid);
-    return { load, loadCpu: s1.cpu - s0.cpu, loadWait: s1.mainWait - s0.mainWait, firstCompletion, completion, hover, rssBefore: before.rss, rssAfter: after.rss, hwmGrowth: after.hwm - before.hwm, readings };
+    return { load, loadCpu: s1.cpu - s0.cpu, loadWait: s1.mainWait - s0.mainWait, firstCompletion, completion, completionCpu, hover, rssBefore: before.rss, rssAfter: after.rss, hwmGrowth: after.hwm - before.hwm, readings };
   } finally {
     await client.stop();
     ws.dispose();
@@ -379,6 +390,7 @@ async function main(): Promise<void> {
     ["completion catalogue built (core, median)", "", ms(median(core.catalogue))],
     ["kana readings of Japanese titles and names (background; core / in the server)", "", `${ms(readingsCore)} / ${sec(median(runs.map((r) => r.readings)))}`],
     [`\`[@\` completion over LSP p50 / p95 / p99 (${REQUESTS} requests × ${RUNS * 2} servers)`, "p95 ≤ 50 ms", pct(completionAll)],
+    ["server CPU time per completion (main thread) p50 / p95 / p99", "", pct([...runs, ...warmRuns].flatMap((r) => r.completionCpu))],
     ["first completion after load", "", ms(median(runs.map((r) => r.firstCompletion)))],
     ["search alone (core) p50 / p95 / p99", "", pct(search)],
     ["hover on a library key (citeproc) over LSP p50 / p95 / p99", "", pct(hoverAll)],

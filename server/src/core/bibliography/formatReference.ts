@@ -65,8 +65,20 @@ export interface FormattedReference {
   citation: string;
 }
 
+/** Formatted entries, per CSL item (kept while the item lives) and style: a hover repeated on a key is a lookup. */
+const formatted = new WeakMap<CslData, Map<string, FormattedReference | null>>();
+
 /** The entry and its citation in `style` (a bundled name or a registered file), or null when citeproc cannot format it. */
 export function formatReference(csl: CslData, style: string = DEFAULT_STYLE): FormattedReference | null {
+  let byStyle = formatted.get(csl);
+  if (!byStyle) formatted.set(csl, (byStyle = new Map()));
+  if (byStyle.has(style)) return byStyle.get(style)!;
+  const result = formatUncached(csl, style);
+  byStyle.set(style, result);
+  return result;
+}
+
+function formatUncached(csl: CslData, style: string): FormattedReference | null {
   cslConfig();
   const lang = isJapanese(csl) ? "ja-JP" : "en-US";
   try {

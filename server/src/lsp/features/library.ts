@@ -103,8 +103,10 @@ export class LibraryService {
     const fresh = files.filter((f) => !this.warmed.has(f));
     if (!fresh.length) return;
     for (const f of fresh) this.warmed.add(f);
-    // Ready before the first keystroke: the completion catalogue, citeproc's engine, then the kana readings.
-    setImmediate(() => {
+    // Once the draft's diagnostics are out (they need only the keys): the completion catalogue,
+    // citeproc's engine, then the kana readings, in slices between requests. A completion asked
+    // for before builds the catalogue itself.
+    setTimeout(() => {
       for (const f of fresh) fileCatalog(f);
       try {
         warmStyle();
@@ -113,7 +115,7 @@ export class LibraryService {
       }
       if (tokenizer) void warmLibraryReadings(fresh, tokenizer).then(() => setTimeout(collectGarbage, 200));
       else setTimeout(collectGarbage, 200);
-    });
+    }, 500);
   }
 
   /** Sends a library file's diagnostics (its own problems and the duplicates drafts found in it) when they changed. */
