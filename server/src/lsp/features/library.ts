@@ -51,6 +51,8 @@ export class LibraryService {
   private readonly duplicates = new Map<string, LibraryProblem[]>();
   private readonly warmed = new WeakSet<LibraryFileData>();
   private readonly styles = new Map<string, { at: number; style: string; note?: string }>();
+  /** What each library file's diagnostics were last made from (its problems array, the duplicates' ids). */
+  private readonly lastPublished = new Map<string, { own: readonly LibraryProblem[]; signature: string }>();
 
   constructor(private readonly ctx: ServerContext) {
     const log = (level: "info" | "warn" | "error", message: string) =>
@@ -120,7 +122,8 @@ export class LibraryService {
 
   /** Sends a library file's diagnostics (its own problems and the duplicates drafts found in it) when they changed. */
   publish(path: string): void {
-    const problems = [...this.store.problemsOf(path)];
+    const own = this.store.problemsOf(path);
+    const problems = [...own];
     const seen = new Set<string>();
     for (const list of this.duplicates.values())
       for (const p of list) {
@@ -129,6 +132,11 @@ export class LibraryService {
         seen.add(id);
         problems.push(p);
       }
+    // Asked on every keystroke of a draft: nothing is read or sent unless the file's problems changed.
+    const signature = [...seen].join("\u0000");
+    const last = this.lastPublished.get(path);
+    if (last && last.own === own && last.signature === signature) return;
+    this.lastPublished.set(path, { own, signature });
     const uri = pathToUri(path);
     let diagnostics: Diagnostic[] = [];
     if (problems.length) {
