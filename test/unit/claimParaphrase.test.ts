@@ -43,6 +43,14 @@ published: 2013-08-01
 写真家の山田一郎氏は東京大学を卒業後、朝日新聞社入社。大阪本社への異動をきっかけに、星景写真を撮り始めた。
 `;
 
+const FILM = `---
+key: film-d
+title: 映画祭が閉幕
+published: 2013-10-31
+---
+30日に閉幕した映画祭では、家族の再生を描いた『春の庭』がグランプリを受賞した。
+`;
+
 let dir: string;
 let tokenizer: Tokenizer;
 let built: BuildCorpusResult;
@@ -53,6 +61,7 @@ before(async () => {
   writeFileSync(join(dir, "sports.md"), SPORTS);
   writeFileSync(join(dir, "gadget.md"), GADGET);
   writeFileSync(join(dir, "profile.md"), PROFILE);
+  writeFileSync(join(dir, "film.md"), FILM);
   tokenizer = await loadTokenizer();
   built = await buildCorpus({ corpusDir: dir, tokenizer, cache: null });
   index = new CorpusIndex(built.sources, built.problems);
@@ -100,5 +109,15 @@ describe("the one name a reworded sentence changes", () => {
 
   it("the same organisation in other words stays quiet", () => {
     assert.deepEqual(claims("山田一郎氏は朝日新聞社に入社し、大阪本社への異動を機に星景写真を始めた[@profile-c]。"), []);
+  });
+});
+
+describe("titles of works", () => {
+  it("a film title the source never gives, where the passage names one other, is reported", () => {
+    assert.deepEqual(claims("映画祭のグランプリに輝いたのは、家族の再生を描いた『夏の海』だった[@film-d]。"), ["entity-mismatch:『夏の海』"]);
+  });
+
+  it("the right title, or part of it, stays quiet", () => {
+    assert.deepEqual(claims("映画祭のグランプリに輝いたのは、家族の再生を描いた『春の庭』だった[@film-d]。"), []);
   });
 });

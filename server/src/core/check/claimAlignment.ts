@@ -13,7 +13,7 @@
  * what the source says checkable and sentences about things it does not cover quiet.
  */
 import type { CorpusIndex } from "../index/corpusIndex";
-import { bigrams } from "../index/textSearch";
+import { bigrams, editDistance } from "../index/textSearch";
 import type { DateMention, EntityMention, IndexedSource, NumberMention, PartialDate, Span } from "../model";
 import { PERSON_TITLES } from "../text/entities";
 import { normalizeForMatch } from "../text/normalize";
@@ -29,6 +29,21 @@ export interface AlignedPassage {
 }
 
 export type MentionKind = "date" | "number" | "entity";
+
+/**
+ * The title of a work — a film, programme, song, book, product — as a term quote in 『』 or 「」:
+ * compared like a name (the award went to 『最強のふたり』, not 『キツツキと雨』). The span and `text`
+ * include the marks, so the words around it are the sentence's and a fix keeps the title quoted;
+ * `canonical` is the title alone, normalised.
+ */
+export interface WorkMention extends Span {
+  text: string;
+  type: "work";
+  canonical: string;
+}
+
+/** What the name rules compare: people, places, organisations and titles of works. */
+export type NameMention = EntityMention | WorkMention;
 
 export interface MentionPair<T> {
   kind: MentionKind;
@@ -48,7 +63,7 @@ export interface ClaimAlignment {
   passage: AlignedPassage | null;
   dates: MentionPair<DateMention>[];
   numbers: MentionPair<NumberMention>[];
-  entities: MentionPair<EntityMention>[];
+  entities: MentionPair<NameMention>[];
 }
 
 /** Passages must cover at least this (rarity-weighted) share of the sentence before any claim is compared. */
@@ -202,6 +217,26 @@ function contextScore(a: { left: string; right: string }, b: { left: string; rig
   return commonSuffix(a.left, b.left) + commonPrefix(a.right, b.right);
 }
 
+/** Characters on each side of a mention whose bigrams make up its neighbourhood. */
+const WINDOW_CHARS = 10;
+/** Shared neighbourhood bigrams that make a slot, and the lead over the runner-up it needs. */
+const WINDOW_MIN_SHARED = 3;
+const WINDOW_MARGIN = 2;
+
+/** Content bigrams within `WINDOW_CHARS` on each side of a mention (digits masked, the mention left out). */
+function windowBigrams(text: string, start: number, end: number, lo: number, hi: number): Set<string> {
+  const mask = (x: string) => normalizeForMatch(x).replace(/[0-9]/g, "0");
+  const left = mask(text.slice(Math.max(lo, start - WINDOW_CHARS), start));
+  const right = mask(text.slice(end, Math.min(hi, end + WINDOW_CHARS)));
+  return new Set([...bigrams(left), ...bigrams(right)].filter((b) => !/^0+$/.test(b)));
+}
+
+function sharedCount(a: Set<string>, b: Set<string>): number {
+  let n = 0;
+  for (const x of a) if (b.has(x)) n++;
+  return n;
+}
+
 /** Whether two dates can be compared at all: they give at least one part in common. */
 export function datesComparable(a: PartialDate, b: PartialDate): boolean {
   return (a.day !== null && b.day !== null) || (a.month !== null && b.month !== null) || (a.year !== null && b.year !== null);
@@ -253,16 +288,25 @@ interface PairRules<T> {
    * rephrased around it (`- 4月30日：…と警告` against `…は3月30日、…と警告した`). Needs a passage
    * that covers the sentence well.
    */
-  sameRole?: (d: T, s: T, source: IndexedSource) => boolean;
+  sameRole?: (d: T, s: T, source: IndexedSource, at: PlainMention<T>) => boolean;
+  /**
+   * Whether the words near the slot may settle it when the words right next to it differ. Right for
+   * dates and numbers; names are too often surrounded by the same words as other names.
+   */
+  byNeighbourhood?: boolean;
+  /** For the neighbourhood rule: could the draft mention and this one fill the same kind of slot? */
+  sameKindOfSlot?: (plain: string, d: PlainMention<T>, source: IndexedSource, s: T) => boolean;
   /** True when the draft's words appear in the passage though the analysis did not tag them. */
   presentInText?: (d: T, passageText: string) => boolean;
 }
 
+/** A source sentence stating the draft's very date or number must cover this much of the claim to support it. */
+const STATED_RELEVANCE = 0.25;
 /** A sentence of a window must cover this much of the draft sentence for its mentions to compete. */
 const RELEVANT_SENTENCE = 0.4;
 
 /** Passages must cover this much of a sentence for the single-mention rule. */
-export const SINGLE_SLOT_COVERAGE = 0.5;
+export const SINGLE_SLOT_COVERAGE = 0.45;
 /** A slot match this strong overrides the draft's name appearing elsewhere in the passage. */
 const STRONG_CONTEXT = MIN_CONTEXT + 2;
 
@@ -288,8 +332,6 @@ function pairMention<T extends Span>(
     const candidates = inPassage.filter((s) => rules.comparable(d.mention, s));
     if (candidates.length === 0) continue; // this passage says nothing about the slot; try the next
     if (candidates.some((s) => rules.equal(d.mention, s))) return { ...none, agrees: true };
-    // A differing mention only counts from a sentence that is itself about the draft's claim: a
-    // window may have pulled in the next paragraph's statement for a shared phrase.
     // A differing mention from a sentence that is not itself about the claim competes only when its
     // slot is unmistakable (the same words on one side for several characters).
     const competitors = candidates.filter((s) => !rules.competes || rules.competes(s));
@@ -309,8 +351,19 @@ function pairMention<T extends Span>(
     const passageText = normalizeForMatch(source.text.slice(passage.span.start, passage.span.end));
     if (rules.presentInText?.(d.mention, passageText) && bestScore < STRONG_CONTEXT) return { ...none, agrees: true };
     if (best && bestScore >= MIN_CONTEXT) return { ...none, source: best, context: bestScore };
+    // A reworded sentence keeps the words around the slot but not always right next to it
+    // (`8月30日に使われた練習場は` / `8月29日の練習場は`): the one competitor that shares clearly
+    // more of the nearby words than any other holds the slot.
+    const around = windowBigrams(plain, d.start, d.end, 0, plain.length);
+    const byWindow = (rules.byNeighbourhood ? competitors : [])
+      .filter((s) => (!rules.ownSentence || relevant(s.start)) && (!rules.sameKindOfSlot || rules.sameKindOfSlot(plain, d, source, s)))
+      .map((s) => ({ s, shared: sharedCount(around, windowBigrams(source.text, s.start, s.end, passage.span.start, passage.span.end)) }))
+      .sort((x, y) => y.shared - x.shared);
+    if (byWindow.length && byWindow[0].shared >= WINDOW_MIN_SHARED && (byWindow.length === 1 || byWindow[0].shared - byWindow[1].shared >= WINDOW_MARGIN)) {
+      return { ...none, source: byWindow[0].s, context: MIN_CONTEXT };
+    }
     if (rules.sameRole && sameClassInDraft === 1 && passage.coverage >= SINGLE_SLOT_COVERAGE) {
-      const sameRole = competitors.filter((s) => (!rules.ownSentence || relevant(s.start)) && rules.sameRole!(d.mention, s, source));
+      const sameRole = competitors.filter((s) => (!rules.ownSentence || relevant(s.start)) && rules.sameRole!(d.mention, s, source, d));
       if (sameRole.length === 1) return { ...none, source: sameRole[0], context: MIN_CONTEXT };
     }
     // Nothing decided here: a slightly weaker passage may still hold the slot (a dated caption
@@ -319,14 +372,45 @@ function pairMention<T extends Span>(
   return none;
 }
 
+/** Titles are short; a longer term quote is a phrase, not a name. */
+const MAX_TITLE = 30;
+
+/** The draft sentence's term quotes in 『』 or 「」, as works at their plain offsets. */
+function draftWorks(analysis: DraftAnalysis, sentenceIndex: number): PlainMention<WorkMention>[] {
+  const sentence = analysis.draft.sentences[sentenceIndex];
+  const out: PlainMention<WorkMention>[] = [];
+  for (const qi of sentence.quotes) {
+    const q = analysis.draft.quotes[qi];
+    if (analysis.quotes[qi]?.kind !== "term" || (q.mark !== "『" && q.mark !== "「")) continue;
+    const canonical = normalizeForMatch(q.text);
+    if (canonical.length < 2 || canonical.length > MAX_TITLE) continue;
+    const inner = sentence.offsets.indexOf(q.span.start);
+    const close = sentence.offsets.indexOf(q.span.end, Math.max(0, inner));
+    if (inner < 1 || close <= inner || close >= sentence.plain.length) continue;
+    const start = inner - 1;
+    const end = close + 1;
+    out.push({ start, end, mention: { start, end, text: sentence.plain.slice(start, end), type: "work", canonical } });
+  }
+  return out;
+}
+
+/** A source's term quotes as works, once per source object. */
+const worksOf = new WeakMap<IndexedSource, WorkMention[]>();
+function sourceWorks(source: IndexedSource): WorkMention[] {
+  let w = worksOf.get(source);
+  if (!w) {
+    w = source.quotes
+      .filter((q) => q.kind === "term" && (q.mark === "『" || q.mark === "「"))
+      .filter((q) => q.start > 0 && q.end < source.text.length)
+      .map((q) => ({ start: q.start - 1, end: q.end + 1, text: source.text.slice(q.start - 1, q.end + 1), type: "work" as const, canonical: normalizeForMatch(q.text) }))
+      .filter((q) => q.canonical.length >= 2 && q.canonical.length <= MAX_TITLE);
+    worksOf.set(source, w);
+  }
+  return w;
+}
+
 /** Case particles that mark what part a name plays in its clause. */
 const CASE_PARTICLE = /^[のでにがをはともへや]$/u;
-
-/** The character right after a draft entity, in its sentence's plain text. */
-function particleAfter(plain: string, e: EntityMention, mentions: PlainMention<EntityMention>[]): string {
-  const at = mentions.find((x) => x.mention === e);
-  return at ? plain.charAt(at.end) : "";
-}
 
 /** Same part in the clause: the same case particle, or no particle on one side (a compound). */
 function sameParticle(a: string, b: string): boolean {
@@ -384,6 +468,13 @@ export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEnt
     const draftEventAt = (d: DateMention) => m.events.find((e) => e.mention.dateSpan.start === d.start)?.mention;
     const dateRules: PairRules<DateMention> = {
       kind: "date",
+      byNeighbourhood: true,
+      ownSentence: true,
+      // `1月20日以降` bounds a period; it is not the date of a happening unless the draft's date bounds one too.
+      sameKindOfSlot: (plain, d, source, s) => {
+        const theirs = RANGE_BOUNDARY.exec(source.text.slice(s.end, s.end + 3));
+        return !theirs || plain.slice(d.end, d.end + 3).startsWith(theirs[0]);
+      },
       comparable: (d, s) => datesComparable(d.date, s.date),
       equal: (d, s) => datesAgree(d.date, s.date),
       sameRole: (d, s, source) => {
@@ -394,16 +485,35 @@ export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEnt
         return !!mine && !!theirs && mine.predicate === theirs.predicate;
       },
     };
-    result.dates = dates.map((d) => pairMention(dateRules, i, sentence.plain, d, dates.length, passages, (s) => s.dates, terms));
+    // A value the cited source states somewhere (with at least the parts the draft gives) is not
+    // called wrong: the passage the alignment found may simply not be the one the writer used.
+    const citedSources = cited.map((k) => index.get(k)).filter((x): x is IndexedSource => !!x);
+    // Only where the source's sentence shares some of the claim's words: the same date given to a
+    // photo caption elsewhere in the article does not support it.
+    const statedNear = (src: IndexedSource, x: Span) => {
+      const k = src.sentences.findIndex((t) => t.start <= x.start && x.start < t.end);
+      return k >= 0 && coverage(terms, src.sentences[k].text).content >= STATED_RELEVANCE;
+    };
+    const dateStated = (d: DateMention) =>
+      citedSources.some((src) =>
+        src.dates.some(
+          (x) => datesAgree(d.date, x.date) && (d.date.year === null || x.date.year !== null) && (d.date.month === null || x.date.month !== null) && (d.date.day === null || x.date.day !== null) && statedNear(src, x),
+        ),
+      );
+    const numberStated = (d: NumberMention) => citedSources.some((src) => src.numbers.some((x) => x.counter === d.counter && x.value === d.value && statedNear(src, x)));
+    const unlessStated = <T extends Span>(pair: MentionPair<T>, stated: (m: T) => boolean): MentionPair<T> =>
+      pair.source && !pair.agrees && stated(pair.draft.mention) ? { ...pair, source: null, context: 0 } : pair;
+    result.dates = dates.map((d) => unlessStated(pairMention(dateRules, i, sentence.plain, d, dates.length, passages, (s) => s.dates, terms), dateStated));
     const numberRules: PairRules<NumberMention> = {
       kind: "number",
+      byNeighbourhood: true,
       comparable: (d, s) => d.counter === s.counter,
       equal: (d, s) => d.value === s.value,
       // The same counter once on each side of a well-aligned passage is the same quantity.
       sameRole: () => true,
     };
     result.numbers = numbers.map((d) =>
-      pairMention(numberRules, i, sentence.plain, d, numbers.filter((x) => x.mention.counter === d.mention.counter).length, passages, (s) => s.numbers, terms),
+      unlessStated(pairMention(numberRules, i, sentence.plain, d, numbers.filter((x) => x.mention.counter === d.mention.counter).length, passages, (s) => s.numbers, terms), numberStated),
     );
     const draftCanon = entities.map((e) => e.mention.canonical);
     const entityRules: PairRules<EntityMention> = {
@@ -418,18 +528,34 @@ export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEnt
       presentInText: (d, text) => namedIn(d, text),
       // A name the cited source never uses, in a reworded sentence whose passage names exactly one
       // other of the same kind the draft does not name, stands in that one's place (読売新聞社に入社
-      // against 朝日新聞社入社後).
-      // Both names must also play the same grammatical part: the same case particle after them
-      // (モスクワで開催 / サンクトペテルブルクで開かれ), unless one is part of a compound (朝日新聞社入社).
-      sameRole: (d, s, source) => !namedIn(d, sourceText(source)) && sameParticle(particleAfter(sentence.plain, d, m.entities), source.text.charAt(s.end)),
+      // against 朝日新聞社入社後) — when both play the same grammatical part: the same case particle
+      // after them (モスクワで開催 / サンクトペテルブルクで開かれ), unless one is part of a compound.
+      sameRole: (d, s, source, at) => !namedIn(d, sourceText(source)) && sameParticle(sentence.plain.charAt(at.end), source.text.charAt(s.end)),
     };
     // How many names of each kind the draft gives that no cited source uses: the single-slot rule
     // applies only when one name of its kind is unaccounted for.
     const cols = cited.map((k) => index.get(k)).filter((x): x is IndexedSource => !!x);
     const absent = entities.filter((e) => !cols.some((src) => namedIn(e.mention, sourceText(src))));
-    result.entities = entities.map((d) =>
-      pairMention(entityRules, i, sentence.plain, d, absent.filter((e) => e.mention.type === d.mention.type).length, passages, (s) => s.entities, terms),
-    );
+    const works = draftWorks(analysis, i);
+    const draftTitles = works.map((w) => w.mention.canonical);
+    // One title quoted in part, or with a slip the quote rules report, is the same title.
+    const sameTitle = (a: string, b: string) =>
+      a === b || (a.length >= 2 && b.length >= 2 && (a.includes(b) || b.includes(a))) || editDistance(a, b) <= Math.floor(0.3 * Math.max(a.length, b.length));
+    const workRules: PairRules<WorkMention> = {
+      kind: "entity",
+      comparable: () => true,
+      equal: (d, s) => sameTitle(d.canonical, s.canonical),
+      competes: (s) => !draftTitles.some((t) => sameTitle(t, s.canonical)),
+      ownSentence: true,
+      presentInText: (d, text) => text.includes(d.canonical),
+      sameRole: (d, s, source, at) => !sourceText(source).includes(d.canonical) && sameParticle(sentence.plain.charAt(at.end), source.text.charAt(s.end)),
+    };
+    const worksAbsent = works.filter((w) => !cols.some((src) => sourceText(src).includes(w.mention.canonical)));
+    const workPairs = works.map((d) => pairMention(workRules, i, sentence.plain, d, worksAbsent.length, passages, sourceWorks, terms));
+    result.entities = [
+      ...entities.map((d) => pairMention(entityRules, i, sentence.plain, d, absent.filter((e) => e.mention.type === d.mention.type).length, passages, (s) => s.entities, terms)),
+      ...workPairs,
+    ];
   });
   return out;
 }
