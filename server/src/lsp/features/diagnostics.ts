@@ -87,5 +87,7 @@ export class DiagnosticsScheduler {
     }
     if (this.generation.get(uri) !== gen) return;
     await this.ctx.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+    // A library read for this check can now build its completion catalogue and readings.
+    this.ctx.libraries.startWarm();
   }
 }

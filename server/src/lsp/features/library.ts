@@ -51,6 +51,7 @@ export class LibraryService {
   private readonly duplicates = new Map<string, LibraryProblem[]>();
   private readonly warmed = new WeakSet<LibraryFileData>();
   private readonly styles = new Map<string, { at: number; style: string; note?: string }>();
+  private readonly pendingWarm: { files: LibraryFileData[]; tokenizer: Parameters<typeof warmLibraryReadings>[1] | undefined }[] = [];
   /** What each library file's diagnostics were last made from (its problems array, the duplicates' ids). */
   private readonly lastPublished = new Map<string, { own: readonly LibraryProblem[]; signature: string }>();
 
@@ -105,19 +106,32 @@ export class LibraryService {
     const fresh = files.filter((f) => !this.warmed.has(f));
     if (!fresh.length) return;
     for (const f of fresh) this.warmed.add(f);
-    // Once the draft's diagnostics are out (they need only the keys): the completion catalogue,
-    // citeproc's engine, then the kana readings, in slices between requests. A completion asked
-    // for before builds the catalogue itself.
-    setTimeout(() => {
-      for (const f of fresh) fileCatalog(f);
+    this.pendingWarm.push({ files: fresh, tokenizer });
+    // Normally started once the draft's diagnostics are out (`startWarm`); this covers a library
+    // first asked for by another request.
+    setTimeout(() => this.startWarm(), 3_000).unref?.();
+  }
+
+  /**
+   * Builds what was deferred while a library loaded — the completion catalogue, citeproc's engine,
+   * then the kana readings in slices between requests — once the draft's diagnostics (which need
+   * only the keys) are out. A completion asked for before builds the catalogue itself.
+   */
+  startWarm(): void {
+    if (!this.pendingWarm.length) return;
+    const jobs = this.pendingWarm.splice(0);
+    setImmediate(() => {
+      for (const job of jobs) for (const f of job.files) fileCatalog(f);
       try {
         warmStyle();
       } catch {
         /* formatting falls back to a plain card */
       }
-      if (tokenizer) void warmLibraryReadings(fresh, tokenizer).then(() => setTimeout(collectGarbage, 200));
+      const tokenizer = jobs.find((j) => j.tokenizer)?.tokenizer;
+      const files = jobs.flatMap((j) => j.files);
+      if (tokenizer) void warmLibraryReadings(files, tokenizer).then(() => setTimeout(collectGarbage, 200));
       else setTimeout(collectGarbage, 200);
-    }, 500);
+    });
   }
 
   /** Sends a library file's diagnostics (its own problems and the duplicates drafts found in it) when they changed. */
