@@ -210,10 +210,14 @@ interface ServerRun {
   readings: number;
 }
 
-/** One server: `cacheDir` fresh (cold: every entry parsed) or already filled by an earlier run (warm). */
-async function serverRun(libraryBib: string, qs: string[], keys: string[], cacheDir: string): Promise<ServerRun> {
-  const base = "# メモ\n\n本文です[@nikkei-2025-04-12]。\n\n";
-  const ws = createWorkspace({ "draft.md": base, "refs/library.bib": libraryBib });
+const BASE_DRAFT = "# メモ\n\n本文です[@nikkei-2025-04-12]。\n\n";
+
+/**
+ * One server on `ws`: `cacheDir` fresh (cold: every entry parsed) or already filled by an earlier
+ * server on the same workspace (warm: the same library file, read again at the next start).
+ */
+async function serverRun(ws: ReturnType<typeof createWorkspace>, qs: string[], keys: string[], cacheDir: string): Promise<ServerRun> {
+  const base = BASE_DRAFT;
   const client: LspClient = await startServer({ workspace: ws.dir, env: { SHUTTEN_CACHE_DIR: cacheDir } });
   try {
     const uri = ws.uri("draft.md");
@@ -283,7 +287,6 @@ async function serverRun(libraryBib: string, qs: string[], keys: string[], cache
     return { load, loadCpu: s1.cpu - s0.cpu, loadWait: s1.mainWait - s0.mainWait, firstCompletion, completion, completionCpu, hover, rssBefore: before.rss, rssAfter: after.rss, hwmGrowth: after.hwm - before.hwm, readings };
   } finally {
     await client.stop();
-    ws.dispose();
   }
 }
 
@@ -364,14 +367,17 @@ async function main(): Promise<void> {
   const warmRuns: ServerRun[] = [];
   for (let run = 0; run < RUNS; run++) {
     const cacheDir = mkdtempSync(join(tmpdir(), "shutten-bib-cache-"));
+    const ws = createWorkspace({ "draft.md": BASE_DRAFT, "refs/library.bib": bibText });
     try {
-      const r = await serverRun(bibText, qs, entries.map((e) => e.key), cacheDir);
+      const r = await serverRun(ws, qs, entries.map((e) => e.key), cacheDir);
       runs.push(r);
-      const w = await serverRun(bibText, qs, entries.map((e) => e.key), cacheDir);
+      ws.write("draft.md", BASE_DRAFT);
+      const w = await serverRun(ws, qs, entries.map((e) => e.key), cacheDir);
       warmRuns.push(w);
       console.log(`server run ${run + 1}: load cold ${ms(r.load)} / warm ${ms(w.load)}, completion p95 ${ms(quantile(r.completion, 0.95))}, RSS ${mb(r.rssBefore)} → ${mb(r.rssAfter)}`);
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
+      ws.dispose();
     }
   }
   const completionAll = [...runs, ...warmRuns].flatMap((r) => r.completion);
