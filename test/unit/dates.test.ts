@@ -59,3 +59,32 @@ test("property: a written y/m/d round-trips through extraction and formatting", 
     }),
   );
 });
+
+test("days named relative to the article's date resolve against it", () => {
+  const published = { year: 2012, month: 8, day: 24 };
+  check("23日放送分に生出演", ["2012-08-23"], published);
+  check("昨日から発売", ["2012-08-23"], published);
+  check("明日は三春町で町会議", ["2012-08-25"], published);
+  check("本日21日に公開", ["2012-08-21"], published);
+  check("先日18日に行われた", ["2012-08-18"], published);
+  check("今月11日に対戦する", ["2012-08-11"], published);
+  check("2日深夜放送の番組", ["2012-08-02"], published);
+  // Across a month's end.
+  check("明日", ["2012-09-01"], { year: 2012, month: 8, day: 31 });
+});
+
+test("a bare day takes the month of a date listed right before it, not of any earlier date", () => {
+  const published = { year: 2012, month: 3, day: 19 };
+  check("8月25日、26日に六本木で開かれる", ["2012-08-25", "2012-08-26"], published);
+  check("6月16日の全国公開に先駆けて、19日には完成報告会見が開かれ", ["2012-06-16", "2012-03-19"], published);
+});
+
+test("one day, a rate per day and fractions are not dates", () => {
+  const published = { year: 2012, month: 8, day: 2 };
+  check("昨日一日で全部勝ちたかった", ["2012-08-01"], published);
+  check("1日1回飲む", [], published);
+  check("1日に2杯まで", [], published);
+  check("1日あたり100人", [], published);
+  check("割合は1/3程度になっている", [], published);
+  check("8/1に再度配信", ["2012-08-01"], published);
+});

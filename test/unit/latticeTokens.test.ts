@@ -1,6 +1,6 @@
 /**
- * The lean lattice (tokenizer.ts) against kuromoji itself, and the corpus workers' proper-noun-only
- * tokens against full tokens: both must leave `analyzeText` unchanged.
+ * The lean lattice (tokenizer.ts) against kuromoji itself, and the corpus workers' selected tokens
+ * (`selectEntityTokens` of each clause) against full tokens: both must leave `analyzeText` unchanged.
  */
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { loadCorpus, parsePublished } from "../../server/src/core/corpus/loadCorpus";
 import { analyzeText } from "../../server/src/core/text/analyze";
-import { AliasTable } from "../../server/src/core/text/entities";
+import { AliasTable, selectEntityTokens } from "../../server/src/core/text/entities";
 import { buildKuromoji, kuromojiReferenceTokens, kuromojiTokens, splitClauses, type Token, type Tokenizer } from "../../server/src/core/text/tokenizer";
 
 const corpusDir = join(__dirname, "..", "..", "corpus");
@@ -29,17 +29,17 @@ test("the lean lattice gives kuromoji's own tokens", async () => {
   for (const p of pieces) assert.deepEqual(kuromojiTokens(k, p), kuromojiReferenceTokens(k, p), p);
 });
 
-test("analyzeText reads only 名詞,固有名詞 tokens", async () => {
+test("analyzeText reads only the tokens selectEntityTokens keeps of each clause (what the corpus workers keep)", async () => {
   const k = await buildKuromoji();
-  const tokenizer = (keep: (t: Token) => boolean): Tokenizer => ({
+  const tokenizer = (select: (tokens: Token[]) => Token[]): Tokenizer => ({
     tokenize(text) {
       const out: Token[] = [];
-      for (const c of splitClauses(text)) for (const t of kuromojiReferenceTokens(k, c.text)) if (keep(t)) out.push({ ...t, start: t.start + c.start });
+      for (const c of splitClauses(text)) for (const t of select(kuromojiReferenceTokens(k, c.text))) out.push({ ...t, start: t.start + c.start });
       return out;
     },
   });
-  const full = tokenizer(() => true);
-  const proper = tokenizer((t) => t.pos === "名詞" && t.pos1 === "固有名詞");
+  const full = tokenizer((t) => t);
+  const proper = tokenizer(selectEntityTokens);
   const { sources } = await loadCorpus({ dir: corpusDir });
   for (const s of sources) {
     const ctx = { published: parsePublished(s.meta.published) };

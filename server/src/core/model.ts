@@ -95,6 +95,8 @@ export interface EventUnit extends Span {
   participants: string[];
   place: string | null;
   sentence: number;
+  /** The happening's own name when the text gives it (「三春盆踊り」 in `「三春盆踊り」が開催された`). */
+  name?: string;
 }
 
 /** Everything the Japanese analysis extracts from one text. All spans index the text given to it. */

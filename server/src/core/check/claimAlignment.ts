@@ -482,7 +482,15 @@ export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEnt
         if (RANGE_BOUNDARY.test(source.text.slice(s.end, s.end + 3))) return false;
         const mine = draftEventAt(d);
         const theirs = source.events.find((e) => e.dateSpan.start === s.start);
-        return !!mine && !!theirs && mine.predicate === theirs.predicate;
+        // The same kind of happening, not another one of that kind with other people taking part.
+        // (A family name alone is the person its full name names: 春田 takes part where 春田真 does.)
+        const shared = (p: string, q: string) => sameEntity(p, q) || p.startsWith(q) || q.startsWith(p);
+        return (
+          !!mine &&
+          !!theirs &&
+          mine.predicate === theirs.predicate &&
+          (!mine.participants.length || !theirs.participants.length || mine.participants.some((p) => theirs.participants.some((q) => shared(p, q))))
+        );
       },
     };
     // A value the cited source states somewhere (with at least the parts the draft gives) is not

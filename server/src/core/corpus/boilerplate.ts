@@ -34,7 +34,9 @@ export type LineVerdict =
   | "aggregator"
   | "navigation"
   | "stranded"
-  | "tail";
+  | "tail"
+  | "related"
+  | "unrelated";
 
 export interface ClassifiedLine {
   /** The line's content without surrounding whitespace, as a span of the text. */
@@ -99,24 +101,65 @@ export function classifyLines(text: string, region: Span = { start: 0, end: text
     } else i++;
   }
 
-  // Section headings open a list that is not article: drop until prose resumes.
+  // Section headings open a list that is not article: drop until prose resumes (a list item, however
+  // long, is not prose resuming).
+  const bullet = lines.map((l) => isBulletItem(l.text));
+  const firstProse = range(0, n).find((i) => verdict[i] === "body" && (isProse(key[i]) || isSentence(key[i]))) ?? n;
   for (let i = 0; i < n; i++) {
-    if (!nonBlank(i) || !isSectionHeading(key[i])) continue;
+    if (!nonBlank(i)) continue;
+    // A link-list heading in other words is only read as one after the article has begun.
+    if (!isSectionHeading(key[i]) && !(i > firstProse && verdict[i] === "body" && isLinkListHeading(key[i]))) continue;
     verdict[i] = "section";
     let j = i + 1;
     for (; j < n; j++) {
       if (!nonBlank(j)) continue;
-      if (verdict[j] === "body" && isProse(key[j]) && !isSectionHeading(key[j])) break;
+      if (verdict[j] === "body" && !bullet[j] && isProse(key[j]) && !isSectionHeading(key[j]) && !isLinkListHeading(key[j])) break;
       if (verdict[j] === "body") verdict[j] = "section";
     }
     i = j - 1;
+  }
+
+  // Bare lists of linked headlines (`・見出し…` with no heading): at the foot of the article, or a
+  // standalone block of headline-shaped items after a finished paragraph.
+  for (const run of bulletRuns(lines, verdict, bullet)) {
+    const items = run.filter((i) => verdict[i] === "body");
+    if (items.length === 0) continue;
+    const after = nextNonBlank(verdict, run[run.length - 1]);
+    const atFoot = range(after < 0 ? n : after, n).every((i) => !nonBlank(i) || verdict[i] !== "body" || bullet[i] || !(isProse(key[i]) || isSentence(key[i])));
+    const before = prevNonBlank(verdict, run[0]);
+    const afterParagraph = before < 0 || verdict[before] !== "body" || /[。！？!?」』）)]$/.test(key[before]);
+    const headlines = items.every((i) => isHeadlineItem(key[i]));
+    // Inside the article a list must look like other articles' headlines, not points of this one: a
+    // standalone block of `・` items, most of them quoting or exclaiming.
+    const standalone = (run[0] === 0 || !nonBlank(run[0] - 1)) && (run[run.length - 1] === n - 1 || !nonBlank(run[run.length - 1] + 1));
+    const catchy = items.filter((i) => /[「『“"]|[！？!?]/.test(key[i])).length * 2 >= items.length;
+    // `…は以下の通り。` introduces the article's own points; `下記の記事をチェック` other articles.
+    const introducesPoints = before >= 0 && /以下|下記|次の/.test(key[before]) && !/記事|リンク|こちら|チェック|特集/.test(key[before]);
+    const midList = items.length >= 2 && standalone && catchy && items.every((i) => lines[i].text.trim().startsWith("・"));
+    if (afterParagraph && headlines && !introducesPoints && (atFoot || midList)) for (const i of items) verdict[i] = "related";
+  }
+
+  // An aggregator's summary bullets (`✅ …`) that share no content word with the page's title or the
+  // lines they follow summarise some other article: they are not this page's text.
+  const title = range(0, n).find((i) => verdict[i] === "body" && !bullet[i]);
+  for (const run of summaryRuns(lines, verdict)) {
+    const context: string[] = title === undefined || title >= run[0] ? [] : [lines[title].text];
+    for (let i = prevNonBlank(verdict, run[0]), k = 0; i >= 0 && k < 3; i = prevNonBlank(verdict, i)) {
+      if (SUMMARY_BULLET.test(lines[i].text)) break;
+      if (verdict[i] === "body") (context.push(lines[i].text), k++);
+    }
+    const own = contentBigrams(run.map((i) => lines[i].text).join("\n"));
+    const around = contentBigrams(context.join("\n"));
+    if (own.size >= 4 && around.size > 0 && ![...own].some((b) => around.has(b))) for (const i of run) verdict[i] = "unrelated";
   }
 
   // Blocks (adjacent non-blank lines) of short lines that are mostly UI: share bars, menus.
   for (const [s, e] of blocks(verdict)) {
     const idx = range(s, e).filter(nonBlank);
     if (idx.length < 2) continue;
-    const flagged = idx.filter((i) => verdict[i] !== "body").length;
+    // A URL or dateline is the page's metadata, not UI: the header `URL / date / title` of a scraped
+    // article is no menu.
+    const flagged = idx.filter((i) => verdict[i] !== "body" && verdict[i] !== "dateline" && verdict[i] !== "aggregator").length;
     const allShort = idx.every((i) => verdict[i] !== "body" || isShortLine(key[i]));
     const atTop = s === firstNonBlank(verdict);
     if (allShort && flagged > 0 && ((flagged >= 2 && flagged * 2 >= idx.length) || atTop)) {
@@ -205,6 +248,10 @@ const WEAK_PROMPT = [
 ];
 const COPYRIGHT = /(?:copyright|©|\(c\)\s*\d{4}|all rights reserved|無断転載|無断転用|無断複製|無断で転載)/i;
 
+/** How a site addresses its reader: requests, offers and pointers, in the polite UI register. */
+const CALL_TO_ACTION =
+  /(?:ください|下さい|はこちら|こちらから|こちらへ|ご登録|ご購読|ご利用いただけ|ご利用になれ|お読みいただけ|ご覧いただけ|お楽しみいただけ|お届けします|お送りします|お待ちして|お申し込み|お申込み|会員の方|会員限定|続きは|残り[0-9]+文字|登録すると|ログインすると|無料で読め|読み放題)/;
+
 /** Plain past or assertive endings: the register of a news sentence, not of site UI. */
 const NEWS_REGISTER = /(?:た|だ|である|という|とした|している|ている|れる|する|ない)[。」]?$/;
 
@@ -213,16 +260,26 @@ function isUiLine(k: string): boolean {
   return k.length <= 80 && MENU_LINE.test(k) && !/[。、]/.test(k);
 }
 
+/**
+ * A line that only gives a URL: bare (`https://…`, `<https://…>`), a Markdown link alone on its line,
+ * or labelled as the page's address (`URL:`, `Source:`, `元記事:`, `記事URL:`, `Permalink:`).
+ */
+export const URL_LINE =
+  /^(?:(?:url|source|link|permalink|canonical|original|元記事|元記事url|記事url|掲載url|ソースurl|元url)\s*[:：]\s*)?(?:<?https?:\/\/\S+?>?|\[[^\]]*\]\(https?:\/\/[^)\s]+\))$/i;
+
 function isAggregatorLine(k: string): boolean {
-  if (/^https?:\/\/\S+$/.test(k)) return true;
+  if (URL_LINE.test(k)) return true;
   if (/^(?:さらに読む|続きを読む|もっと読む|全文を読む|記事全文|元記事を読む|元記事)/.test(k)) return true;
   return /(?:出典|画像元|引用元|ソース|source)\s*[:：]?\s*https?:\/\//i.test(k) && k.length <= 200;
 }
 
 const DATE = "\\d{4}\\s*[年/.-]\\s*\\d{1,2}\\s*[月/.-]\\s*\\d{1,2}\\s*日?(?:\\s*[(（][月火水木金土日](?:曜日?)?[)）])?";
-const TIME = "\\d{1,2}\\s*(?:時|:)\\s*\\d{2}\\s*分?(?:\\s*(?:jst|配信|更新|公開))?";
+// `11時00分`, `11:00`, and ISO 8601's `T11:00:00.000+09:00` / `+0900` / `Z`.
+const TIME = "t?\\s*\\d{1,2}\\s*(?:時|:)\\s*\\d{2}\\s*分?(?:\\s*:\\s*\\d{2}(?:\\.\\d+)?\\s*秒?)?(?:\\s*(?:z|[+-]\\d{2}:?\\d{2}|jst|配信|更新|公開))?";
+const DATE_LABEL =
+  "(?:公開日時?|更新日時?|配信日時?|投稿日時?|掲載日時?|作成日時?|公開|更新|配信|投稿|掲載|最終更新日?時?|日付|日時|published(?: on| at)?|posted(?: on| at)?|updated(?: on| at)?|last updated|date|time)";
 const DATELINE = new RegExp(
-  `^(?:(?:公開日|更新日|配信日|投稿日|掲載日|公開|更新|配信|投稿|最終更新日?)\\s*(?:時)?\\s*[:：]?\\s*)?${DATE}(?:\\s*${TIME})?\\s*(?:配信|更新|公開|投稿)?$`,
+  `^(?:${DATE_LABEL}\\s*(?:時)?\\s*[:：]?\\s*)?${DATE}(?:\\s*${TIME})?\\s*(?:配信|更新|公開|投稿|掲載)?$`,
   "i",
 );
 
@@ -256,17 +313,87 @@ function isPromptLine(k: string): boolean {
   const weak = WEAK_PROMPT.filter((p) => rest.includes(p)).length;
   if (strong + weak === 0) return false;
   const len = k.length;
+  // A paragraph of article text that mentions sales, campaigns or newsletters is text: it is a prompt
+  // only when it speaks to the reader as a site does (ご登録ください, 続きは会員の方のみ, はこちら).
+  if ((isProse(k) || (k.match(/[。！？]/g)?.length ?? 0) >= 2) && !CALL_TO_ACTION.test(k)) return false;
   if (strong >= 1 && len <= 150) {
     // "…は有料会員が100万人を超えたと発表した。" is news about a newsletter, not a prompt.
     if (strong === 1 && weak === 0 && NEWS_REGISTER.test(k) && len > 30) return false;
     return true;
   }
+  // Without a strong phrase, a complete sentence of some length that asks nothing of the reader is text.
+  if (strong === 0 && len > 40 && /[。！？]$/.test(k) && !CALL_TO_ACTION.test(k)) return false;
   if (strong + weak >= 2 && len <= 150) return !(NEWS_REGISTER.test(k) && strong === 0 && len > 40);
-  return strong + weak >= 3;
+  // A prompt is short: a long paragraph that mentions registration or sales is text (and a page whose
+  // chrome and article share one long line keeps its article).
+  return strong + weak >= 3 && len <= 300 && !(isProse(k) && NEWS_REGISTER.test(k));
 }
 
+/** Headings of link lists in any wording: `【関連記事】`, `■関連リンク`, `【〇〇おすすめ記事】`, `■〇〇の記事をもっと見る`. */
+const LINK_LIST_HEADING =
+  /(?:関連(?:した)?(?:記事|情報|リンク|サイト|ニュース|動画|トピックス|エントリー?)|(?:おすすめ|オススメ|お勧め|人気|注目|過去|話題)の?(?:記事|ニュース|エントリー?)|記事を(?:もっと)?(?:読む|見る|よむ|みる)|の記事一覧|バックナンバー)/;
+
 function isSectionHeading(k: string): boolean {
-  return SECTION_HEADING.test(k);
+  return SECTION_HEADING.test(k.replace(/^[【\[〔《<(「]\s*(.*?)\s*[】\]〕》>)」]$/, "$1"));
+}
+
+function isLinkListHeading(k: string): boolean {
+  return k.length <= 40 && !/[。]/.test(k) && LINK_LIST_HEADING.test(k);
+}
+
+const BULLET_ITEM = /^[・•●◆◇■□▶▷►▸]/;
+
+/** A list item: a line opening with a list bullet (after width folding). */
+function isBulletItem(raw: string): boolean {
+  return BULLET_ITEM.test(raw.normalize("NFKC").trim());
+}
+
+/** A linked headline: a phrase of some length that is no sentence and no `label: value` item. */
+function isHeadlineItem(k: string): boolean {
+  if (k.length < 8 || k.length > 150) return false;
+  if (/[。]$/.test(k)) return false;
+  if (/^[^「『(（]{1,12}[:：]/.test(k)) return false;
+  return true;
+}
+
+const SUMMARY_BULLET = /^[\s\u3000]*(?:✅|☑|✔|✓)/u;
+
+/** Runs of summary bullet lines, blank lines allowed between them. */
+function summaryRuns(lines: Array<{ text: string }>, verdict: LineVerdict[]): number[][] {
+  const runs: number[][] = [];
+  let cur: number[] = [];
+  for (let i = 0; i <= lines.length; i++) {
+    if (i < lines.length && verdict[i] === "blank") continue;
+    if (i < lines.length && verdict[i] === "body" && SUMMARY_BULLET.test(lines[i].text)) cur.push(i);
+    else if (cur.length > 0) {
+      runs.push(cur);
+      cur = [];
+    }
+  }
+  return runs;
+}
+
+/** Character bigrams of the kanji and katakana words of `s`: what a text is about. */
+function contentBigrams(s: string): Set<string> {
+  const out = new Set<string>();
+  for (const [w] of s.normalize("NFKC").matchAll(/[\p{Script=Han}\p{Script=Katakana}ー々]{2,}/gu)) {
+    for (let i = 0; i + 1 < w.length; i++) out.add(w.slice(i, i + 2));
+  }
+  return out;
+}
+
+/** Runs of consecutive bullet lines (no blank line inside). */
+function bulletRuns(lines: Array<{ text: string }>, verdict: LineVerdict[], bullet: boolean[]): number[][] {
+  const runs: number[][] = [];
+  let cur: number[] = [];
+  for (let i = 0; i <= lines.length; i++) {
+    if (i < lines.length && verdict[i] !== "blank" && bullet[i]) cur.push(i);
+    else if (cur.length > 0) {
+      runs.push(cur);
+      cur = [];
+    }
+  }
+  return runs;
 }
 
 /** Prose: a line long enough, with sentence punctuation, that it reads as article text. */
@@ -353,7 +480,11 @@ function normalizeLine(s: string): string {
   return s
     .normalize("NFKC")
     .trim()
+    // Markdown decoration of an exported page: heading marks, block quotes, bold/italic wrappers.
+    .replace(/^(?:#{1,6}\s+|>\s*)+/, "")
+    .replace(/\*\*|__/g, "")
     .replace(/^[•・●○■□◆◇▶▷►▸*+-]\s*/, "")
+    .trim()
     .toLowerCase();
 }
 

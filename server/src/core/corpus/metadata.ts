@@ -234,19 +234,69 @@ export function normalizeIsoDate(s: string): string | null {
 }
 
 const JA_DATETIME =
-  /(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*[(（][月火水木金土日](?:曜日?)?[)）])?(?:\s*(\d{1,2})\s*(?:時|:)\s*(\d{2})\s*分?)?/;
-const NUM_DATETIME = /(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})(?:\s+(\d{1,2}):(\d{2}))?/;
+  /(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*[(（][月火水木金土日](?:曜日?)?[)）])?(?:\s*(\d{1,2})\s*(?:時|:)\s*(\d{2})\s*分?(?:\s*(\d{2})\s*秒)?)?/;
+/** `2012/08/02 11:00`, and ISO 8601 `2012-08-02T11:00:00+0900` with seconds, fraction and zone. */
+const NUM_DATETIME =
+  /(?<!\d)(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})(?!\d)(?:(?:[Tt]|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?/;
 
-/** Parses a dateline (`2025年3月24日(月)08時57分`, `公開日:2025/04/12`); times are taken as JST. */
+/**
+ * Parses a dateline (`2025年3月24日(月)08時57分`, `公開日:2025/04/12`, `2012-08-02T11:00:00+0900`) into
+ * ISO 8601. A stated zone is kept (normalised to `+09:00`); times without one are taken as JST.
+ */
 export function parseDateline(line: string): string | null {
   const s = line.normalize("NFKC");
   const m = JA_DATETIME.exec(s) ?? NUM_DATETIME.exec(s);
   if (!m) return null;
-  const [, y, mo, d, hh, mm] = m;
+  const [, y, mo, d, hh, mm, ss, zone] = m;
   if (+mo < 1 || +mo > 12 || +d < 1 || +d > 31) return null;
   const date = `${y}-${mo.padStart(2, "0")}-${d.padStart(2, "0")}`;
-  if (hh === undefined || +hh > 23) return date;
-  return `${date}T${hh.padStart(2, "0")}:${mm}:00+09:00`;
+  if (hh === undefined || +hh > 23 || +mm > 59) return date;
+  const z = !zone ? "+09:00" : zone === "Z" ? "Z" : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
+  return `${date}T${hh.padStart(2, "0")}:${mm}:${ss ?? "00"}${z}`;
+}
+
+/** True when `line` is only a date(-time), perhaps labelled (`公開日:`, `更新`, `Posted on`): never a title. */
+export function isDateOnlyLine(line: string): boolean {
+  const s = line.normalize("NFKC");
+  const m = JA_DATETIME.exec(s) ?? NUM_DATETIME.exec(s);
+  if (!m) return false;
+  const rest = (s.slice(0, m.index) + s.slice(m.index + m[0].length)).replace(DATE_WORDS, "").replace(/[\s:：|｜()（）[\]【】,、.・-]/g, "");
+  return rest.length === 0;
+}
+const DATE_WORDS =
+  /公開日時?|更新日時?|配信日時?|投稿日時?|掲載日時?|作成日時?|最終更新日?時?|公開|更新|配信|投稿|掲載|日付|日時|published|posted|updated|last|date|time|on|at|jst|[月火水木金土日]曜日?|[月火水木金土日祝]/gi;
+
+/** The page's own address: a URL line of the header, bare or labelled `URL:`/`Source:`/`元記事:`. */
+const OWN_URL_LINE =
+  /^(?:(?:url|source|link|permalink|canonical|original|元記事|元記事url|記事url|掲載url|ソースurl|元url)\s*[:：]\s*)?(?:<?(https?:\/\/[^\s<>]+?)>?|\[[^\]]*\]\((https?:\/\/[^)\s]+)\))$/i;
+
+/** Labels that name the page's own address wherever they stand (`Source:` may be an original's). */
+const OWN_LABELLED_URL = /^(?:url|permalink|canonical|元記事|元記事url|記事url|掲載url|元url)\s*[:：]/i;
+
+function urlLineKey(line: string): string {
+  return line.normalize("NFKC").replace(/\*\*|__/g, "").trim();
+}
+
+function isOwnUrlLine(line: string): boolean {
+  return OWN_URL_LINE.test(urlLineKey(line));
+}
+
+/** Verdicts whose lines are not the page's own chrome: its text, metadata and other articles' headlines. */
+const NOT_OWN_CHROME = new Set<string>(["body", "aggregator", "dateline", "section", "related", "unrelated", "ranking"]);
+const OTHER_ARTICLES = new Set<string>(["section", "related", "unrelated", "ranking"]);
+
+/** What the cleaner may have made of a headline: anything but site UI, lists, metadata and footers. */
+const HEADLINE_VERDICTS = new Set<string>(["body", "prompt", "stranded", "block", "navigation", "tail"]);
+
+/** A title line as written in exported text: `# 見出し`, `タイトル：見出し`, `Title: …`, `**見出し**`. */
+function titleText(line: string): string {
+  return line
+    .replace(/^#{1,6}\s+/, "")
+    .replace(/\s+#+$/, "")
+    .replace(/^(?:タイトル|見出し|題名|title)\s*[:：]\s*/i, "")
+    .replace(/^\*\*(.+)\*\*$/, "$1")
+    .replace(/^__(.+)__$/, "$1")
+    .trim();
 }
 
 const ORIGINAL_LINE = /(?:出典|画像元|引用元|ソース|source)\s*[:：]\s*(https?:\/\/[^\s「」『』<>"')）]+)/gi;
@@ -263,11 +313,47 @@ export function inferMetadata(text: string, lines: ClassifiedLine[], body: Span[
   const firstProse = nonBlank.findIndex((l) => l.verdict === "body" && l.text.length >= 60 && /[。！？]/.test(l.text));
   const header = firstProse < 0 ? nonBlank : nonBlank.slice(0, firstProse);
 
-  // Title: the first line of the body.
+  // Title: in a scraped article's header (`URL / date-time / headline`), the line after the address and
+  // date lines, whatever the cleaner made of it (a headline announcing a campaign reads like a prompt);
+  // else the first line of the body that is not a date or an address.
   let title: string | null = null;
-  if (body.length > 0) {
-    const first = text.slice(body[0].start, body[0].end).split(/\r\n|\n|\r/)[0].trim();
-    if (first) title = first.length > 300 ? first.slice(0, 300) + "…" : first;
+  let top = 0;
+  while (top < nonBlank.length && (nonBlank[top].verdict === "dateline" || isOwnUrlLine(nonBlank[top].text) || isDateOnlyLine(nonBlank[top].text))) top++;
+  if (top > 0 && top < nonBlank.length && HEADLINE_VERDICTS.has(nonBlank[top].verdict)) {
+    const line = titleText(nonBlank[top].text);
+    if (line.length > 0 && line.length <= 200 && !/[。]$/.test(line)) title = line;
+  }
+  for (const b of title ? [] : body) {
+    const first = text
+      .slice(b.start, b.end)
+      .split(/\r\n|\n|\r/)
+      .map((l) => titleText(l.trim()))
+      .find((l) => l !== "" && !isDateOnlyLine(l) && !isOwnUrlLine(l));
+    if (first) {
+      title = first.length > 300 ? first.slice(0, 300) + "…" : first;
+      break;
+    }
+  }
+
+  // URL: the first address line of the header (an aggregator's `出典:` lines are its originals), else
+  // a line anywhere that labels the page's own address (`元記事: …`, `URL: …` under a clipped article).
+  let url: string | null = null;
+  for (const l of header) {
+    const m = OWN_URL_LINE.exec(urlLineKey(l.text));
+    if (m) {
+      url = m[1] ?? m[2];
+      break;
+    }
+  }
+  if (!url) {
+    for (const l of nonBlank) {
+      const key = urlLineKey(l.text);
+      const m = OWN_LABELLED_URL.test(key) ? OWN_URL_LINE.exec(key) : null;
+      if (m) {
+        url = m[1] ?? m[2];
+        break;
+      }
+    }
   }
 
   // Published: a standalone dateline in the header only.
@@ -284,11 +370,15 @@ export function inferMetadata(text: string, lines: ClassifiedLine[], body: Span[
   const siteHeader = nonBlank.length > 0 ? SITE_HEADER.exec(nonBlank[0].text.normalize("NFKC")) : null;
   if (siteHeader) outlet = outletByName(siteHeader[1])?.name ?? siteHeader[1].trim();
   if (!outlet) {
-    const chrome = nonBlank.filter((l) => l.verdict !== "body" && l.verdict !== "aggregator" && l.verdict !== "dateline" && !COPYRIGHT_LINE.test(l.text));
+    // Lists of other articles' headlines (related, ranked, summarised) name other outlets.
+    const chrome = nonBlank.filter((l) => !NOT_OWN_CHROME.has(l.verdict) && !COPYRIGHT_LINE.test(l.text));
     outlet = mostFrequent(chrome.flatMap((l) => outletsIn(l.text)))?.name ?? null;
   }
   if (!outlet) {
-    const credits = nonBlank.map((l) => CREDIT_LINE.exec(l.text.normalize("NFKC"))?.[1]).filter((c): c is string => !!c);
+    const credits = nonBlank
+      .filter((l) => !OTHER_ARTICLES.has(l.verdict))
+      .map((l) => CREDIT_LINE.exec(l.text.normalize("NFKC"))?.[1])
+      .filter((c): c is string => !!c);
     outlet = mostFrequent(credits.flatMap((c) => outletsIn(c)))?.name ?? null;
   }
   if (!outlet) {
@@ -296,15 +386,29 @@ export function inferMetadata(text: string, lines: ClassifiedLine[], body: Span[
   }
 
   const originals: string[] = [];
-  for (const m of text.matchAll(ORIGINAL_LINE)) if (!originals.includes(m[1])) originals.push(m[1]);
+  for (const m of text.matchAll(ORIGINAL_LINE)) if (!originals.includes(m[1]) && m[1] !== url) originals.push(m[1]);
 
   return {
-    title: pageMeta?.title ?? title,
+    title: pageMeta?.title ? pageTitle(pageMeta.title, title, pageMeta.siteName ?? null) : title,
     outlet: (pageMeta?.siteName ? (outletByName(pageMeta.siteName)?.name ?? pageMeta.siteName) : null) ?? pageMeta?.outlet ?? outlet,
     published: (pageMeta?.published ? normalizeIsoDate(pageMeta.published) ?? parseDateline(pageMeta.published) : null) ?? published,
-    url: pageMeta?.url ?? null,
+    url: pageMeta?.url ?? url,
     originals: [...(pageMeta?.originals ?? []), ...originals.filter((o) => !pageMeta?.originals?.includes(o))],
   };
+}
+
+/**
+ * A page's `<title>` without the site name it usually carries (`見出し | サイト名`): the headline the
+ * text gives when the title starts with it, else the title without a trailing `| site name`.
+ */
+function pageTitle(title: string, textTitle: string | null, siteName: string | null): string {
+  const SEPARATOR = /^[\s\u3000]*[|｜\-–—:：«»/][\s\u3000]*\S/u;
+  if (textTitle && title !== textTitle && title.startsWith(textTitle) && SEPARATOR.test(title.slice(textTitle.length))) return textTitle;
+  if (siteName) {
+    const m = /^(.+?)[\s\u3000]*[|｜\-–—:：«»/][\s\u3000]*([^|｜]+)$/u.exec(title);
+    if (m && m[2].trim() === siteName.trim()) return m[1].trim();
+  }
+  return title;
 }
 
 /** Applies the precedence front matter > catalogue > inferred > file name, recording provenance. */

@@ -5,14 +5,10 @@
  */
 import { datesAgree, formatDate } from "../check/claimAlignment";
 import { msg } from "../check/messages";
-import type { EventUnit } from "../model";
+import type { IndexedSource } from "../model";
+import { sameHappening } from "../text/events";
 import { finding, plainToDraft, type Rule } from "./ruleContext";
 
-function sameHappening(a: EventUnit, b: EventUnit): boolean {
-  if (a.predicate !== b.predicate) return false;
-  if (a.participants.length && b.participants.length && !a.participants.some((p) => b.participants.includes(p))) return false;
-  return a.date.month !== null && a.date.month === b.date.month && (a.date.year === null || b.date.year === null || a.date.year === b.date.year);
-}
 
 export const sourcesDisagree: Rule = {
   code: "sources-disagree",
@@ -29,10 +25,13 @@ export const sourcesDisagree: Rule = {
           (e) => e.start >= passage.span.start && e.end <= passage.span.end && datesAgree(e.date, pair.draft.mention.date) && e.date.day !== null,
         );
         if (!event) continue;
+        const eventText = sentenceText(src, event.sentence);
         const citedDays = new Set(src.events.filter((e) => sameHappening(event, e)).map((e) => e.date.day));
         for (const other of ctx.index.sources) {
           if (claim.cited.includes(other.meta.key)) continue;
-          const rival = other.events.find((e) => sameHappening(event, e) && e.date.day !== null && !citedDays.has(e.date.day));
+          const rival = other.events.find(
+            (e) => e.date.day !== null && !citedDays.has(e.date.day) && sameHappening(event, e) && sameHappening(event, e, eventText, sentenceText(other, e.sentence)),
+          );
           if (!rival) continue;
           const span = plainToDraft(ctx, pair.sentence, pair.draft.start, pair.draft.end);
           out.push(
@@ -53,3 +52,7 @@ export const sourcesDisagree: Rule = {
     return out;
   },
 };
+
+function sentenceText(source: IndexedSource, sentence: number): string {
+  return source.sentences[sentence]?.text ?? "";
+}

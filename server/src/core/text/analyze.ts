@@ -60,21 +60,21 @@ export function detectReferenceBlocks(text: string): { span: Span; reference: Pa
  * Version of the analysis, part of the cache key: bump it whenever a change here or in the modules
  * it calls changes what `analyzeText` returns, so cached analyses from older code are not reused.
  */
-export const ANALYSIS_VERSION = "2";
+export const ANALYSIS_VERSION = "20";
 
 /** Analyses `text` over `regions` (offsets into `text`). */
 export function analyzeText(text: string, regions: Span[], context: AnalyzeContext): AnalyzedText {
   const aliases = context.aliases ?? new AliasTable();
   const sentences = splitSentences(text, regions);
-  // Only extractEntities reads tokens, and only 名詞,固有名詞 ones: a tokenizer may return just those
-  // (the corpus workers do, see tokenizerWorker.ts).
+  // Only extractEntities reads tokens, and only what selectEntityTokens keeps of each clause: a
+  // tokenizer may return just that (the corpus workers do, see tokenizerWorker.ts).
   const tokens: Token[] = [];
   for (const s of sentences) {
     for (const t of context.tokenizer.tokenize(s.text)) tokens.push({ ...t, start: t.start + s.start });
   }
   const entities = extractEntities(text, sentences, tokens, aliases);
   const persons = entities.filter((e) => e.type === "person");
-  const quotes = extractQuotes(text, sentences, { persons });
+  const quotes = extractQuotes(text, sentences, { persons, entities });
 
   const blocks = context.references ?? detectReferenceBlocks(text);
   const referenceAt = (offset: number): PartialDate | null => {
@@ -96,7 +96,7 @@ export function analyzeText(text: string, regions: Span[], context: AnalyzeConte
   }
   // Numbers that are part of a date (`3月18日`) were skipped by the parser; drop any overlap left.
   const filteredNumbers = numbers.filter((n) => !dates.some((d) => n.start < d.end && d.start < n.end));
-  const events = extractEvents(text, { sentences, dates, entities, quotes: quotes.map((q) => ({ start: q.start, end: q.end })) });
+  const events = extractEvents(text, { sentences, dates, entities, quotes: quotes.map((q) => ({ start: q.start, end: q.end, kind: q.kind })) });
   return { sentences, quotes, entities, events, numbers: filteredNumbers, dates };
 }
 

@@ -1,7 +1,7 @@
 /**
  * Date expressions in Japanese news text, resolved against a reference date (the article's date).
  *
- * Handles `2025年3月24日(月)`, `令和7年3月24日`, `3月18日`, `11日`, `今月2日`, `先月`, `同日`, `昨年`,
+ * Handles `2025年3月24日(月)`, `令和7年3月24日`, `3月18日`, `11日`, `今月2日`, `先月`, `同日`, `昨年`, `昨日`/`本日`/`明日`,
  * `2025/04/12`, `2025-04-12`, `4/22`, `3月下旬` (month only) and kanji or full-width numerals.
  * Durations (`30日間`, `3日以内`, `数日`) are not dates.
  */
@@ -18,7 +18,9 @@ export interface ExtractedDate extends Span {
 const ERAS: Record<string, number> = { 令和: 2018, 平成: 1988, 昭和: 1925, 大正: 1911, 明治: 1867 };
 const N = "[0-9〇一二三四五六七八九十]";
 const WEEKDAY = "(?:\\s?[(（][月火水木金土日](?:曜日?)?(?:[・,、][祝休])?[)）])?";
-const DAY_NOT_DURATION = "(?![間0-9]|以内|以上|以降の間|ぶり|余り|程度|前後|連続|分)";
+// Not a date: a duration (`3日間`, `3日以内`), a count (`3日連続`), a rate (`1日1回`, `1日に2杯`,
+// `1日あたり`) or a whole day (`1日中`).
+const DAY_NOT_DURATION = "(?!間|[0-9](?![0-9]?[時:])|以内|以上|以降の間|ぶり|余り|程度|前後|連続|分|中|あたり|当たり|平均|に?[0-9数何][0-9]*(?:[回杯本個件人度食粒錠箱枚]|時間)|に?[一二三四五六七八九十]+[回杯個件度食粒錠箱枚]|に?[一1]つ|に?ひとつ)";
 
 const PATTERNS: { re: RegExp; kind: string }[] = [
   { kind: "era", re: new RegExp(`(令和|平成|昭和|大正|明治)(元|${N}{1,2})年(?:(${N}{1,2})月(?:(${N}{1,3})日${DAY_NOT_DURATION})?)?`, "gu") },
@@ -27,9 +29,13 @@ const PATTERNS: { re: RegExp; kind: string }[] = [
   { kind: "rel-md", re: new RegExp(`(今年|昨年|去年|来年|同年|前年)(?:(${N}{1,3})月(?:(${N}{1,3})日${DAY_NOT_DURATION})?)?`, "gu") },
   { kind: "rel-month-day", re: new RegExp(`(今月|先月|来月|同月|前月)(?:(${N}{1,3})日${DAY_NOT_DURATION})?`, "gu") },
   { kind: "md", re: new RegExp(`(?<![0-9〇一二三四五六七八九十年数何])(${N}{1,3})月(?:(${N}{1,3})日${DAY_NOT_DURATION})?(?:の?(上旬|中旬|下旬|初め|初旬|末))?`, "gu") },
-  { kind: "md-slash", re: /(?<![0-9/\-.])(\d{1,2})\/(\d{1,2})(?![0-9/])/gu },
+  // Not a fraction (`約1/3`, `1/3程度`, `1/10スケール`).
+  { kind: "md-slash", re: /(?<![0-9/\-.]|約|およそ|割合は?|比率は?|確率は?)(\d{1,2})\/(\d{1,2})(?![0-9/]|[\s\u3000]*(?:程度|以上|以下|未満|ほど|くらい|ぐらい|倍|の確率|に(?:減|増|縮|短|低)|スケール|サイズ))/gu },
   { kind: "same-day", re: /同日|当日|前日|翌日/gu },
-  { kind: "d", re: new RegExp(`(?<![0-9〇一二三四五六七八九十月数何])(${N}{1,3})日${DAY_NOT_DURATION}(?!本|曜|米|中|韓|銀|経|系|間)`, "gu") },
+  // Days named relative to the article's date; `本日21日`, `明日8月16日` give the explicit date instead.
+  { kind: "rel-day", re: new RegExp(`(一昨日|おととい|昨日|きのう|昨夜|昨晩|本日|今日|今朝|今夜|今晩|明日|あした|明後日|あさって)(?![0-9]{1,2}[月日]|[〇一二三四五六七八九十]{1,3}月|[二三]?十[一二三四五六七八九]?日)`, "gu") },
+  // Not a count of days (`残り4日`, `あと3日`, `わずか2日`).
+  { kind: "d", re: new RegExp(`(?<![0-9〇一二三四五六七八九十月数何]|残り|あと|残す|わずか|たった|含めて)(${N}{1,3})日${DAY_NOT_DURATION}(?!本|曜|米|中|韓|銀|経|系|間)`, "gu") },
 ];
 
 function num(s: string | undefined): number | null {
@@ -70,14 +76,18 @@ export function parsePartialDate(s: string | null | undefined): PartialDate | nu
 }
 
 /**
- * Year for a month-day without year: the reference year, or the previous one when the date would
- * fall more than about seven months after the reference (news looks back more than forward).
+ * Year for a month-day without year: the nearest of the reference year and the ones before and after
+ * it, weighing days ahead half again as much as days back (news looks back more than forward).
  */
 function yearFor(month: number, day: number | null, ref: PartialDate | null): number | null {
   if (!ref || ref.year === null) return null;
   if (ref.month === null) return ref.year;
   const ahead = (month - ref.month) * 31 + ((day ?? 1) - (ref.day ?? 1));
-  return ahead > 7 * 31 ? ref.year - 1 : ref.year;
+  if (ahead > 7 * 31) return ref.year - 1;
+  // A month well behind the reference is next year's when that is much nearer (a December article
+  // announcing a release on 3月31日): days ahead weigh half again as much as days back.
+  if (ahead < 0 && (ahead + 12 * 31) * 1.5 < -ahead) return ref.year + 1;
+  return ref.year;
 }
 
 /**
@@ -104,6 +114,7 @@ export function extractDates(text: string, reference: PartialDate | null, previo
   const ref = reference;
   let last: PartialDate | null = previous;
   let lastHere: PartialDate | null = null;
+  let lastHereEnd = -1;
   for (const { start, end, kind, m } of taken) {
     let explicit: PartialDate = { year: null, month: null, day: null };
     let date: PartialDate;
@@ -148,7 +159,9 @@ export function extractDates(text: string, reference: PartialDate | null, previo
         const month = num(m[1]);
         const day = num(m[2]);
         explicit = { year: null, month, day };
-        date = { year: month === null ? null : yearFor(month, day, ref), month, day };
+        // `2011年の3月11日`: a year named just before gives its year.
+        const yearJustBefore = lastHere && lastHere.month === null && lastHere.year !== null && /^[\s\u3000]*の?[\s\u3000]*$/u.test(folded.slice(lastHereEnd, start));
+        date = { year: month === null ? null : yearJustBefore ? lastHere!.year : yearFor(month, day, ref), month, day };
         break;
       }
       case "same-day": {
@@ -158,11 +171,29 @@ export function extractDates(text: string, reference: PartialDate | null, previo
         if (date.day !== null && (date.day < 1 || date.day > 31)) continue;
         break;
       }
+      case "rel-day": {
+        // Only against the article's own date: a block quoting another article has its own `公開日`.
+        if (!ref || ref.year === null || ref.month === null || ref.day === null) continue;
+        const delta: Record<string, number> = {
+          一昨日: -2, おととい: -2, 昨日: -1, きのう: -1, 昨夜: -1, 昨晩: -1, 本日: 0, 今日: 0, 今朝: 0, 今夜: 0, 今晩: 0, 明日: 1, あした: 1, 明後日: 2, あさって: 2,
+        };
+        const t = new Date(Date.UTC(ref.year, ref.month - 1, ref.day + delta[m[1]]));
+        date = { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
+        break;
+      }
       case "d": {
+        // A bare kanji day below ten (`一日`, `三日`) is a count of days far more often than a date.
+        if (/^[〇一二三四五六七八九]$/.test(m[1])) continue;
         const day = num(m[1]);
         explicit = { year: null, month: null, day };
-        // A bare day follows the month of a date just mentioned (`2月12日、13日`), else the reference.
-        const base = lastHere && lastHere.month !== null ? lastHere : ref;
+        // A bare day follows the month of a date just listed before it (`2月12日、13日`, `25日から28日`)
+        // or of a past date whose story the sentence goes on with (`1月29日に決勝があって、30日に帰国`);
+        // after a date still to come it is the reference's (`6月16日の公開に先駆けて、19日には会見`), and
+        // so it is after `先日`/`本日` (`先日18日`).
+        const gap = lastHereEnd >= 0 ? folded.slice(lastHereEnd, start) : "";
+        const listed = lastHereEnd >= 0 && /^[\s\u3000、,・とや〜~～\-－]*(?:から|及び|および|または|又は|か)?[\s\u3000、,]*$/u.test(gap);
+        const toldOn = lastHereEnd >= 0 && !!lastHere && (!ref || compare(lastHere, ref) <= 0) && !/(?:先日|去る|本日|今日|昨日|明日|今週|先週|来週)[\s\u3000]*$/u.test(folded.slice(0, start));
+        const base = (listed || toldOn) && lastHere && lastHere.month !== null ? lastHere : ref;
         if (base && base.month !== null && day !== null) {
           let mo = base.month;
           let y = base.year;
@@ -186,6 +217,7 @@ export function extractDates(text: string, reference: PartialDate | null, previo
     out.push({ start, end: stop, text: text.slice(start, stop), date, explicit });
     last = date;
     lastHere = date;
+    lastHereEnd = stop;
   }
   return out;
 }

@@ -17,12 +17,36 @@ export const PERSON_TITLES = [
   "長官", "副長官", "大使", "副次官補", "次官補", "次官", "外相", "国防相", "蔵相", "財務相", "経済相", "法相", "外務大臣",
   "大臣", "議長", "書記長", "委員長", "代表", "会長", "社長", "司令官", "補佐官", "顧問", "議員", "知事", "市長", "国王",
   "皇太子", "首長", "元首", "首席", "報道局長", "局長", "教授", "博士", "監督", "選手", "被告", "容疑者", "氏", "さん", "様", "君",
-].sort((a, b) => b.length - a.length);
+  // Japanese news: offices, ranks, jobs and honorifics that follow a name (石破首相, 鈴木市長, 長友選手, 春田会長).
+  "官房長官", "幹事長", "政調会長", "党首", "県知事", "府知事", "都知事", "道知事", "町長", "村長", "区長", "副会長", "副社長",
+  "理事長", "専務", "常務", "取締役", "部長", "課長", "店長", "院長", "校長", "園長", "学長", "総長", "所長", "署長", "本部長",
+  "館長", "座長", "団長", "隊長", "編集長", "准教授", "講師", "医師", "弁護士", "記者", "キャスター", "アナウンサー", "アナ",
+  "投手", "捕手", "内野手", "外野手", "主将", "コーチ", "騎手", "調教師", "棋士", "親方", "横綱", "大関", "師匠", "先生",
+  "被告人", "容疑者", "くん", "ちゃん", "夫人", "女史", "プロデューサー", "ディレクター", "CEO",
+].filter((t, i, all) => all.indexOf(t) === i).sort((a, b) => b.length - a.length);
+const TITLE_SET = new Set(PERSON_TITLES);
+/** Honorific suffixes kuromoji tags 名詞,接尾,人名 or that never follow anything but a person. */
+const HONORIFIC = /^(?:氏|さん|様|君|くん|ちゃん|殿|嬢|夫人|女史)$/u;
+
+/**
+ * Roles that introduce a person by apposition (番組司会の宮根誠司, 女優の小雪, 日本代表・長友): the
+ * name that follows them is a person even when the dictionary has no 人名 tag for it.
+ */
+const PERSON_ROLES = [
+  "司会", "MC", "キャスター", "アナウンサー", "アナ", "女優", "俳優", "歌手", "タレント", "芸人", "モデル", "声優", "漫画家",
+  "作家", "小説家", "脚本家", "解説者", "評論家", "記者", "主演", "監督", "社長", "会長", "代表", "選手", "主将", "キャプテン",
+  "エース", "歌い手", "踊り手", "ジャーナリスト", "アイドル", "コメンテーター", "ゲスト", "講師", "教授", "弁護士", "医師",
+];
+const ROLE_BEFORE_NAME = new RegExp(`(?:${[...PERSON_ROLES].sort((a, b) => b.length - a.length).join("|")})(?:の|・|[\\s\u3000]|である)?$`, "u");
 
 /** Words between a name and its title: tenure and country or office qualifiers (前米大統領, 駐米大使). */
 const TITLE_QUALIFIER = "(?:前|元|現|次期|新)?(?:[米露ロ中英仏独日韓印伊加豪朝]|駐[一-龥]{1,2})?(?:[一-龥]{0,5}?)";
 const KATAKANA_NAME = "[ァ-ヴヵヶ][ァ-ヴヵヶー]*(?:[・＝=][ァ-ヴヵヶ][ァ-ヴヵヶー]*)*";
-const TITLED_PERSON = new RegExp(`(${KATAKANA_NAME})(${TITLE_QUALIFIER}(?:${PERSON_TITLES.join("|")}))`, "gu");
+/** Titles that may follow a katakana name directly: not katakana words themselves (サンタアナ is no アナ). */
+const KANJI_TITLES = PERSON_TITLES.filter((t) => !/^[ァ-ヴー]/.test(t));
+/** Maximal katakana names, and the qualified title that may follow one (tested in place). */
+const KATAKANA_RUN = new RegExp(`(?<![ァ-ヴヵヶー・＝=])${KATAKANA_NAME}`, "gu");
+const QUALIFIED_TITLE_AT = new RegExp(`${TITLE_QUALIFIER}(?:${KANJI_TITLES.join("|")})`, "uy");
 
 /** Countries and major cities (general knowledge) for names kuromoji does not tag as 地域. */
 const PLACE_GAZETTEER = [
@@ -35,13 +59,22 @@ const PLACE_GAZETTEER = [
   "黒海", "中東", "欧州", "ヨーロッパ", "アジア", "アフリカ",
 ];
 const PLACE_WORDS = new Set(PLACE_GAZETTEER);
+/** One alternation per gazetteer (longest first), matched once per region instead of one search per word. */
+const alternation = (words: string[]): RegExp =>
+  new RegExp([...words].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gu");
+const PLACE_GAZETTEER_RE = alternation(PLACE_GAZETTEER);
 /** Organisations known by name (general knowledge). */
 const ORG_GAZETTEER = [
   "ホワイトハウス", "クレムリン", "国連", "国際連合", "北大西洋条約機構", "NATO", "EU", "欧州連合", "国務省", "国防総省",
   "ペンタゴン", "国際原子力機関", "IAEA", "ロイター", "AP通信", "AFP通信", "共同通信", "時事通信", "インタファクス通信",
   "タス通信", "ブルームバーグ", "CNN", "BBC", "FOXニュース", "日本経済新聞", "朝日新聞", "読売新聞", "毎日新聞", "東京新聞",
   "NHK", "国際通貨基金", "IMF", "世界銀行", "G7", "G20",
+  // Japanese broadcasters and papers (general knowledge): their names carry no organisation suffix.
+  "日本テレビ", "日テレ", "テレビ朝日", "テレ朝", "TBS", "テレビ東京", "テレ東", "フジテレビ", "WOWOW", "産経新聞", "中日新聞",
+  "北海道新聞", "西日本新聞", "スポーツニッポン", "スポニチ", "日刊スポーツ", "スポーツ報知", "サンケイスポーツ", "デイリースポーツ",
+  "東京スポーツ", "夕刊フジ", "日刊ゲンダイ",
 ];
+const ORG_GAZETTEER_RE = alternation(ORG_GAZETTEER);
 const ORG_PATTERN = /(?:[ァ-ヴー]{2,}|[米露ロ中英仏独日韓])(?:大統領府|政府|外務省|国防省|国務省|議会|軍|通信|新聞)|[ァ-ヴー]{2,}(?:大統領府|通信社?|新聞|放送)/gu;
 
 /** Spelling aliases of places (general knowledge). */
@@ -110,15 +143,36 @@ function familyKey(text: string): string | null {
   return parts.length > 1 ? aliasKey(parts[parts.length - 1]) : null;
 }
 
+/** True for a name written with a kanji first (Japanese order: family name, then given name). */
+function kanjiLed(s: string): boolean {
+  return /^[\p{Script=Han}々]/u.test(s);
+}
+
 /**
  * Alias clusters across a corpus. Observe every mention (`observe`), then ask `canonical(name)` for
  * the cluster's display name: the user's canonical name when the alias file names the cluster, else
- * its most frequent spelling (ties: the lexicographically smaller, so the result is deterministic).
+ * its most frequent spelling (ties: the lexicographically smaller, so the result is deterministic);
+ * a Japanese full name is preferred to its family name alone (三池崇史 over 三池), a Western family
+ * name to the full name (プーチン over ウラジーミル・プーチン).
+ *
+ * Clusters are computed from everything observed, whatever the order: spellings with the same key;
+ * a Western full name (given・family) with its family name; a Japanese family name (三池, 桑田) with
+ * the one full name observed that starts with it (三池崇史) — when two full names share it (鈴木聡美,
+ * 鈴木一郎) the family name alone stays its own, ambiguous, cluster.
  */
 export class AliasTable {
+  /** Spelling counts per raw key (`aliasKey`, or the user's canonical key). */
   private readonly counts = new Map<string, Map<string, number>>();
   private readonly userCanonical = new Map<string, string>();
   private readonly types = new Map<string, EntityType>();
+  /** Raw key → cluster key, computed lazily from `counts`; reset when a new key is observed. */
+  private roots: Map<string, string> | null = null;
+  /** Cluster key → the raw keys in it, for clusters of more than one key (with `roots`). */
+  private members = new Map<string, string[]>();
+  /** Keys of Western full names (given・family), with a spelling. */
+  private readonly multiPart = new Map<string, string>();
+  /** Keys of person names that start with a kanji (Japanese order). */
+  private readonly kanjiPersons = new Set<string>();
 
   /** Reads a user alias file: YAML mapping `canonical: [alias, …]`. Throws on malformed YAML. */
   static fromYaml(yamlText: string): AliasTable {
@@ -138,35 +192,101 @@ export class AliasTable {
         this.userCanonical.set(aliasKey(String(a)), canonical);
       }
     }
+    this.roots = null;
+  }
+
+  /** The key a spelling is counted under: the user's cluster when the alias file names it. */
+  private rawKey(name: string): string {
+    const k = aliasKey(name);
+    const user = this.userCanonical.get(k);
+    return user !== undefined ? aliasKey(user) : k;
+  }
+
+  private resolve(): Map<string, string> {
+    if (this.roots) return this.roots;
+    // Only two kinds of key can join another: Western full names and kanji person names. Every
+    // other key is its own cluster, so this costs in proportion to those names alone.
+    const parent = new Map<string, string>();
+    const find = (k: string): string => {
+      let r = k;
+      for (let p = parent.get(r); p !== undefined && p !== r; p = parent.get(r)) r = p;
+      return r;
+    };
+    const userKeys = new Set([...this.userCanonical.values()].map((c) => aliasKey(c)));
+    const known = (k: string): boolean => this.counts.has(k) || userKeys.has(k);
+    // Western full names join their family name (スティーブ・ウィトコフ → ウィトコフ).
+    for (const [k, spelling] of [...this.multiPart].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))) {
+      const fk = familyKey(spelling);
+      if (fk === null || fk === k || !known(fk)) continue;
+      const target = find(this.rawKey(canonicalName(spelling).split(/[・＝=]/).pop() ?? spelling));
+      if (find(k) !== target) parent.set(find(k), target);
+    }
+    // Japanese family names join the one full name that starts with them (三池 → 三池崇史).
+    const persons = [...this.kanjiPersons].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
+    const fullsByPrefix = new Map<string, string[]>();
+    for (const f of persons) {
+      for (let n = Math.max(1, f.length - 4); n <= Math.min(4, f.length - 1); n++) {
+        const prefix = f.slice(0, n);
+        const list = fullsByPrefix.get(prefix);
+        if (list) list.push(f);
+        else fullsByPrefix.set(prefix, [f]);
+      }
+    }
+    for (const family of persons) {
+      const fulls = fullsByPrefix.get(family);
+      if (!fulls) continue;
+      // Full names that are one cluster already (a longer spelling joined to a shorter) count once.
+      const clusters = new Set(fulls.map((f) => find(f)));
+      if (clusters.size !== 1) continue;
+      const target = [...clusters][0];
+      if (find(family) !== target) parent.set(find(family), target);
+    }
+    const roots = new Map<string, string>();
+    const members = new Map<string, string[]>();
+    for (const k of parent.keys()) {
+      const r = find(k);
+      roots.set(k, r);
+      if (!members.has(r)) members.set(r, [r]);
+      if (k !== r) members.get(r)!.push(k);
+    }
+    this.roots = roots;
+    this.members = members;
+    return roots;
   }
 
   /** The cluster key a name belongs to (user aliases first, then family-name joins). */
   key(name: string): string {
-    const k = aliasKey(name);
-    const user = this.userCanonical.get(k);
-    if (user !== undefined) return aliasKey(user);
-    if (!this.counts.has(k)) {
-      const fk = familyKey(name);
-      if (fk !== null && (this.counts.has(fk) || this.userCanonical.has(fk))) return this.key(canonicalName(name).split(/[・＝=]/).pop() ?? name);
-    }
-    return k;
+    const k = this.rawKey(name);
+    return this.resolve().get(k) ?? k;
   }
 
   /** Records one mention's spelling (titles stripped). */
   observe(name: string, type?: EntityType): void {
     const spelling = canonicalName(name);
     if (spelling.length === 0) return;
-    const k = this.key(spelling);
+    const k = this.rawKey(spelling);
     let m = this.counts.get(k);
-    if (!m) this.counts.set(k, (m = new Map()));
-    // A full name (given・family) is counted, but never preferred as display over the family name.
+    if (!m) {
+      this.counts.set(k, (m = new Map()));
+      this.roots = null;
+    }
     m.set(spelling, (m.get(spelling) ?? 0) + 1);
-    if (type && !this.types.has(k)) this.types.set(k, type);
+    if (type && !this.types.has(k)) {
+      this.types.set(k, type);
+      if (type === "person" && kanjiLed(k)) {
+        this.kanjiPersons.add(k);
+        this.roots = null;
+      }
+    }
+    if (/[・＝=]/.test(spelling) && !this.multiPart.has(k) && familyKey(spelling) !== null) {
+      this.multiPart.set(k, spelling);
+      this.roots = null;
+    }
   }
 
-  /** The type first observed for a name's cluster, if any. */
+  /** The type first observed for a name's spelling, if any. */
   typeOf(name: string): EntityType | undefined {
-    return this.types.get(this.key(name));
+    return this.types.get(this.rawKey(name)) ?? this.types.get(this.key(name));
   }
 
   /** The cluster's display name. */
@@ -175,21 +295,20 @@ export class AliasTable {
     const user = this.userCanonical.get(aliasKey(spelling));
     if (user !== undefined) return user;
     const k = this.key(spelling);
-    const userByKey = [...this.userCanonical.entries()].find(([, c]) => aliasKey(c) === k);
-    if (userByKey) return userByKey[1];
-    const m = this.counts.get(k);
-    if (!m || m.size === 0) return spelling;
+    for (const c of this.userCanonical.values()) if (aliasKey(c) === k) return c;
+    this.resolve();
     let best = "";
     let bestCount = -1;
-    for (const [s, c] of m) {
-      const single = !/[・＝=]/.test(s);
-      const bestSingle = best !== "" && !/[・＝=]/.test(best);
-      if (best === "" || (single && !bestSingle) || (single === bestSingle && (c > bestCount || (c === bestCount && s < best)))) {
-        best = s;
-        bestCount = c;
+    const raws = this.members.get(k) ?? (this.counts.has(k) ? [k] : []);
+    for (const raw of raws) {
+      for (const [s, c] of this.counts.get(raw)!) {
+        if (best === "" || displayBetter(s, c, best, bestCount)) {
+          best = s;
+          bestCount = c;
+        }
       }
     }
-    return best;
+    return raws.length === 0 ? spelling : best;
   }
 
   /**
@@ -201,20 +320,51 @@ export class AliasTable {
     for (const [k, m] of this.counts) copy.counts.set(k, new Map(m));
     for (const [k, v] of this.userCanonical) copy.userCanonical.set(k, v);
     for (const [k, v] of this.types) copy.types.set(k, v);
+    for (const [k, v] of this.multiPart) copy.multiPart.set(k, v);
+    for (const k of this.kanjiPersons) copy.kanjiPersons.add(k);
     return copy;
   }
 
-  /** True when two names are in the same cluster. */
+  /**
+   * True when two names are in the same cluster, or when one is a Japanese family name and the other
+   * a full name that starts with it (加藤 and 加藤浩次 may be one person even where the corpus has two
+   * 加藤: a bare family name never contradicts a full name).
+   */
   same(a: string, b: string): boolean {
-    return this.key(a) === this.key(b);
+    const ka = this.key(a);
+    const kb = this.key(b);
+    if (ka === kb) return true;
+    const x = aliasKey(a);
+    const y = aliasKey(b);
+    const [short, long] = x.length <= y.length ? [x, y] : [y, x];
+    return kanjiLed(short) && short.length <= 4 && long.length - short.length <= 4 && long.length > short.length && long.startsWith(short) && this.types.get(short) === "person";
   }
 
-  /** Person cluster keys seen so far (used to find bare mentions such as トランプ政権). */
+  /** True once any person has been observed. */
+  hasPersons(): boolean {
+    for (const t of this.types.values()) if (t === "person") return true;
+    return false;
+  }
+
+  /** Person spelling keys seen so far (used to find bare mentions such as トランプ政権). */
   personKeys(): Set<string> {
     const out = new Set<string>();
     for (const [k, t] of this.types) if (t === "person") out.add(k);
     return out;
   }
+}
+
+/**
+ * Which spelling names a cluster: a single name over a Western given・family name; a longer Japanese
+ * name over a shorter one it extends (the full name over the family name); then the more frequent,
+ * then the lexicographically smaller.
+ */
+function displayBetter(s: string, c: number, best: string, bestCount: number): boolean {
+  const single = !/[・＝=]/.test(s);
+  const bestSingle = !/[・＝=]/.test(best);
+  if (single !== bestSingle) return single;
+  if (kanjiLed(s) && kanjiLed(best) && s.length !== best.length && (s.startsWith(best) || best.startsWith(s))) return s.length > best.length;
+  return c > bestCount || (c === bestCount && s < best);
 }
 
 /** Canonical form of a place name (`アメリカ` → `米国`). */
@@ -223,54 +373,372 @@ export function canonicalPlace(text: string): string {
   return PLACE_ALIASES[s] ?? s;
 }
 
+const HAN = /^[\p{Script=Han}々〆ヶ]+$/u;
+const KATAKANA_WORD = /^[ァ-ヴヵヶー]+$/u;
+const LATIN_WORD = /^[A-Za-z][A-Za-z0-9&'.\-]*$/u;
+/** One-character prefixes and words that never start a name (同会長 is an anaphor, 新社長 a new one). */
+const NOT_NAME_START = /^(?:同|各|両|全|本|当|自|他|新|旧|前|元|現|副|総|故|某|諸|次|我|計|約|第|同社|同局|同校|同店|同党|同氏)$/u;
+/** Words that end an organisation's name (長万部観光協会, 東京都教育委員会, 大阪府警, みずほ銀行). */
+const ORG_SUFFIXES = [
+      "新聞社", "新聞", "通信社", "通信", "放送", "テレビ", "県警", "府警", "道警", "警視庁", "警察署", "警察", "実行委員会", "委員会",
+      "連盟", "協会", "銀行", "信用金庫", "株式会社", "大学", "高校", "高等学校", "中学校", "小学校", "学園", "財団", "機構", "研究所",
+      "研究会", "商工会議所", "商工会", "組合", "連合会", "連合", "球団", "ホールディングス", "グループ", "会議所", "事務所", "協議会",
+      "審議会", "裁判所", "地裁", "高裁", "病院", "学会", "基金", "公社", "事業団", "製作所", "工業", "製薬", "電機", "電力",
+      "証券", "生命", "保険", "商事", "物産", "自動車", "航空", "鉄道", "出版", "書店", "劇団", "楽団", "興業", "プロダクション",
+      "事務局", "市役所", "役場", "省", "庁", "党", "政府", "議会",
+].sort((a, b) => b.length - a.length);
+/** Last characters of the suffixes: a chunk whose text ends otherwise needs no closer look. */
+const ORG_SUFFIX_LAST = new Set(ORG_SUFFIXES.map((x) => x[x.length - 1]));
+function orgSuffixOf(text: string): string | null {
+  if (!ORG_SUFFIX_LAST.has(text[text.length - 1])) return null;
+  for (const x of ORG_SUFFIXES) if (text.endsWith(x)) return x;
+  return null;
+}
+/** Latin words kuromoji tags 組織 that are common abbreviations, not organisations. */
+const LATIN_NOT_ORG = new Set([
+  "URL", "CEO", "COO", "CFO", "CTO", "BGM", "DVD", "PC", "TV", "SNS", "GPS", "LED", "USB", "PDF", "FAQ", "MVP", "CM", "MC", "CG",
+  "OB", "OG", "PR", "IT", "AI", "VR", "AR", "HP", "NG", "OK", "SP", "HD", "LTE", "OS", "UI", "API", "ID", "KO", "PK", "FW", "DF",
+  "MF", "GK", "ERA", "RPG", "FPS", "CPU", "GPU", "RAM", "ROM", "SSD", "HDD", "LCD", "NEWS", "THE", "AND", "FOR", "TOP", "NEW",
+  "APP", "WEB", "SIM", "NFC", "QR", "DJ", "MV", "PV", "CD", "BD", "GB", "MB", "KB", "TB", "MHZ", "GHZ", "WIFI", "ISO", "USA",
+]);
+
+/** One-character suffixes that never end a name (宛, 家, 側, 町…); 都, 介 may (長友佑都). */
+const NOT_NAME_SUFFIX = /^(?:宛|宛て|家|側|派|組|陣|達|等|的|化|性|製|産|系|流|風|式|型|用|中|内|外|前|後|間|頃|兼|率|戦|杯|賞|代|歳|才|年|月|日|時|分|回|位|人|名|枚|本|個|点|号|目|度|円|件|部|課|局|社|店|校|駅|港|線|町|市|村|県|区|郡|州|府|省|庁|署|館|院|園|会|団|軍|隊|党|国|語|版|作|著|役|君|氏|様|殿|嬢|ら|たち)$/u;
+/** Suffixes that make the word before them a place (三春町, 唐津市). */
+const PLACE_SUFFIX = /^(?:町|市|村|県|区|郡|州)$/u;
+
+/** A synthesized token: one name part, an organisation, from several of kuromoji's pieces. */
+function synth(surface: string, start: number, pos2: string, pos3: string): Token {
+  return { surface, start, pos: "名詞", pos1: "固有名詞", pos2, pos3, basic: surface, reading: "" };
+}
+
+const isProper = (t: Token): boolean => t.pos === "名詞" && t.pos1 === "固有名詞";
+const isPersonTag = (t: Token): boolean => isProper(t) && t.pos2 === "人名";
+const isUnknown = (t: Token): boolean => t.reading === "";
+const isTitleToken = (t: Token): boolean => TITLE_SET.has(t.surface) || HONORIFIC.test(t.surface) || (t.pos1 === "接尾" && t.pos2 === "人名");
+/** A token that can only be part of a name or other proper noun, not a word of its own. */
+const isDistinctive = (t: Token): boolean => isProper(t) || (isUnknown(t) && t.pos === "名詞") || LATIN_WORD.test(t.surface);
+
+function nominal(t: Token): boolean {
+  if (t.pos === "接頭詞") return true;
+  if (t.pos !== "名詞") return false;
+  return t.pos1 !== "非自立" && t.pos1 !== "代名詞" && t.pos1 !== "副詞可能" && t.pos1 !== "特殊";
+}
+
+/**
+ * The tokens entity extraction reads, from kuromoji's tokens of a text: its proper nouns (名詞,固有名詞),
+ * with names that the dictionary cuts into pieces joined again as 人名 parts (十/倉/雅和 → 十倉 + 雅和,
+ * 宮/根/誠司 → 宮根 + 誠司, 孫/正義 before 氏 or 社長), and organisations written as a name and a
+ * suffix (長万部/観光/協会, 日本/野球/機構) joined as one 組織 token.
+ *
+ * Pure and local: it never looks across 、 or 。, so applying it to each clause alone (as the corpus
+ * workers do, keeping only its answer) or to a whole sentence gives the same tokens, and applying
+ * it again to its own answer changes nothing.
+ */
+export function selectEntityTokens(tokens: Token[]): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    const t = tokens[i];
+    if (!nominal(t)) {
+      i++;
+      continue;
+    }
+    // A chunk: adjacent nominal tokens; a ・ joins katakana or Latin words (ロイター・ジャパン).
+    let j = i + 1;
+    while (j < tokens.length) {
+      const prev = tokens[j - 1];
+      const u = tokens[j];
+      if (u.start !== prev.start + prev.surface.length) break;
+      if (nominal(u)) {
+        j++;
+        continue;
+      }
+      const next = tokens[j + 1];
+      if (
+        u.surface === "・" &&
+        next &&
+        next.start === u.start + 1 &&
+        nominal(next) &&
+        (KATAKANA_WORD.test(prev.surface) || LATIN_WORD.test(prev.surface)) &&
+        (KATAKANA_WORD.test(next.surface) || LATIN_WORD.test(next.surface))
+      ) {
+        j += 2;
+        continue;
+      }
+      break;
+    }
+    const before = tokens.slice(Math.max(0, i - 2), i);
+    chunkEntities(tokens.slice(i, j), before, tokens.slice(j, j + 2), out);
+    i = j;
+  }
+  return out;
+}
+
+function chunkEntities(c: Token[], before: Token[], after: Token[], out: Token[]): void {
+  // Organisations: the longest run ending in an organisation suffix, or a katakana compound holding
+  // an organisation (トムソンロイター・ジャパン).
+  let orgFrom = -1;
+  let orgTo = -1;
+  const foreign = (t: Token): boolean => /^[ァ-ヴヵヶー・＝]+$/u.test(t.surface) || LATIN_WORD.test(t.surface);
+  for (let a = 0; a < c.length && orgTo < 0; a++) {
+    if (!foreign(c[a])) continue;
+    let b = a;
+    while (b < c.length && foreign(c[b])) b++;
+    if (b - a >= 2 && c.slice(a, b).some((t) => isProper(t) && t.pos2 === "組織")) {
+      orgFrom = a;
+      orgTo = b;
+    }
+    a = b;
+  }
+  if (orgTo < 0 && c.some((t) => ORG_SUFFIX_LAST.has(t.surface[t.surface.length - 1]))) {
+    let text = "";
+    const ends: number[] = [];
+    for (const t of c) ends.push((text += t.surface).length);
+    for (let e = c.length; e >= 1 && orgTo < 0; e--) {
+      if (!ORG_SUFFIX_LAST.has(text[ends[e - 1] - 1])) continue;
+      const upto = text.slice(0, ends[e - 1]);
+      const suffix = orgSuffixOf(upto);
+      if (suffix === null) continue;
+      const m = [suffix];
+      let s = 0;
+      // Nothing before a number or a date (2012年2月5日放送) belongs to the name.
+      for (let k = 0; k < e - 1; k++) if (c[k].pos1 === "数" || (c[k].pos1 === "接尾" && k > 0 && c[k - 1].pos1 === "数")) s = k + 1;
+      while (s < e - 1 && (c[s].pos === "接頭詞" || c[s].pos1 === "数" || NOT_NAME_START.test(c[s].surface) || isTitleToken(c[s]))) s++;
+      const startChar = s === 0 ? 0 : ends[s - 1];
+      if (upto.length - startChar <= m[0].length) continue;
+      // The part before the suffix must name something: a proper noun, an unknown word, a Latin word.
+      let distinctive = false;
+      for (let k = s; k < e; k++) if (isDistinctive(c[k]) && !(k === e - 1 && c[k].surface === m[0] && !isProper(c[k]))) distinctive = true;
+      if (!distinctive) continue;
+      orgFrom = s;
+      orgTo = e;
+    }
+  }
+  if (orgTo > 0) {
+    personsOf(c.slice(0, orgFrom), before, [c[orgFrom]], out);
+    if (orgTo - orgFrom === 1 && isProper(c[orgFrom]) && c[orgFrom].pos2 === "組織") out.push(c[orgFrom]);
+    else out.push(synth(c.slice(orgFrom, orgTo).map((t) => t.surface).join(""), c[orgFrom].start, "組織", "*"));
+    personsOf(c.slice(orgTo), [], after, out);
+    return;
+  }
+  personsOf(c, before, after, out);
+}
+
+/** The person names of a chunk with no organisation in it; other proper nouns pass through. */
+function personsOf(c: Token[], before: Token[], after: Token[], out: Token[]): void {
+  if (c.length === 0) return;
+  // Most chunks are common nouns: nothing in them can be or mark a name.
+  if (before[before.length - 1]?.surface !== "の" && !c.some((t) => isProper(t) || isTitleToken(t) || isUnknown(t) || LATIN_WORD.test(t.surface))) return;
+  // A Latin word may be an organisation (DeNA, NHK) whatever kuromoji tagged it: extractEntities
+  // decides from the text around it.
+  const latin = c.findIndex((t) => LATIN_WORD.test(t.surface) && !isProper(t));
+  if (latin >= 0) {
+    personsOf(c.slice(0, latin), before, [c[latin]], out);
+    out.push(synth(c[latin].surface, c[latin].start, "組織", "*"));
+    personsOf(c.slice(latin + 1), [], after, out);
+    return;
+  }
+  // A name standing right before は「 (寺川/綾 は「…」): a surname-like proper noun and one or two
+  // kanji the dictionary does not know as a given name.
+  if (
+    c.length >= 2 &&
+    c.length <= 3 &&
+    after.length === 2 &&
+    /^(?:は|が|も)$/.test(after[0].surface) &&
+    /^[「『]$/.test(after[1].surface) &&
+    isProper(c[0]) &&
+    (c[0].pos2 === "人名" || (c[0].pos2 === "地域" && c[0].pos3 === "一般")) &&
+    c.slice(1).every((t) => t.surface.length === 1 && HAN.test(t.surface) && !isTitleToken(t) && !NOT_NAME_SUFFIX.test(t.surface) && !isProper(t))
+  ) {
+    out.push(synth(c[0].surface, c[0].start, "人名", "姓"));
+    out.push(synth(c.slice(1).map((t) => t.surface).join(""), c[1].start, "人名", "名"));
+    return;
+  }
+  // Trailing titles and honorifics (会長, 選手, 氏, さん).
+  let m = c.length;
+  while (m > 0 && isTitleToken(c[m - 1])) m--;
+  const titled = m < c.length;
+  // A name may also follow a title or role in the same chunk (ニワンゴ社長杉本): scan back from the end.
+  const nextSurface = (k: number): string => (k + 1 < c.length ? c[k + 1].surface : (after[0]?.surface ?? ""));
+  const nameish = (k: number): boolean => {
+    const t = c[k];
+    // A name followed by 町 or 市 is a place (三春町).
+    if (PLACE_SUFFIX.test(nextSurface(k))) return false;
+    if (isPersonTag(t)) return true;
+    if (isProper(t) && t.pos2 === "地域" && t.pos3 === "一般" && k + 1 < m && isPersonTag(c[k + 1]) && c[k + 1].pos3 === "名") return true;
+    if (NOT_NAME_START.test(t.surface) || isTitleToken(t) || NOT_NAME_SUFFIX.test(t.surface)) return false;
+    if (t.pos1 === "数") return /^[一二三四五六七八九十百千万]$/.test(t.surface) && k + 1 < m && isPersonTag(c[k + 1]) && c[k + 1].pos3 === "姓";
+    if (t.surface.length === 1 && HAN.test(t.surface)) return true;
+    return isUnknown(t) && t.pos === "名詞" && HAN.test(t.surface);
+  };
+  let k = m;
+  let length = 0;
+  while (k > 0 && nameish(k - 1) && length + c[k - 1].surface.length <= 7) {
+    k--;
+    length += c[k].surface.length;
+  }
+  // The tokens before the name, up to the one that stopped the scan, are a chunk of their own (a
+  // place before 県知事, a company before 社長, 鈴木 before 三春町); that one stays only as a place
+  // or an organisation.
+  if (k > 0) {
+    personsOf(c.slice(0, k - 1), before, c.slice(k - 1, k + 1), out);
+    if (isProper(c[k - 1]) && !isPersonTag(c[k - 1])) out.push(c[k - 1]);
+  }
+  const span = c.slice(k, m);
+  const tail = (): void => {
+    for (let x = m; x < c.length; x++) if (isProper(c[x])) out.push(c[x]);
+  };
+  if (span.length === 0) return tail();
+  const hasTag = span.some(isPersonTag);
+  const allHan = span.every((t) => HAN.test(t.surface));
+  const pieces = span.length >= 2 || (span.length === 1 && span[0].surface.length === 1);
+  // Untagged pieces are a name when a title follows at the start of a chunk (孫社長, 角会長,
+  // 孫正義氏) or a role precedes them (番組MCの魔裟斗).
+  // A name standing right before は「 (寺川/綾 は「…」): a surname-like place and one or two kanji.
+  const speakerSlot =
+    m === c.length &&
+    after.length === 2 &&
+    /^(?:は|が|も)$/.test(after[0].surface) &&
+    /^[「『]$/.test(after[1].surface) &&
+    span.length >= 2 &&
+    span.length <= 3 &&
+    isProper(span[0]) &&
+    span.slice(1).every((t) => t.surface.length === 1);
+  const roleBefore = before.length === 2 && before[1].surface === "の" && PERSON_ROLES.includes(before[0].surface);
+  // …at the start of the chunk, or after a team or place (巨人原辰徳監督) or a title.
+  const starts = k === 0 || (isProper(c[k - 1]) && (c[k - 1].pos2 === "組織" || c[k - 1].pos2 === "地域")) || isTitleToken(c[k - 1]);
+  const untaggedOk = allHan && length <= 4 && starts && ((titled && pieces) || (roleBefore && span.length >= 2 && (!after[0] || after[0].pos === "助詞")) || speakerSlot);
+  if (!hasTag && !untaggedOk) {
+    for (const t of span) if (isProper(t)) out.push(t);
+    return tail();
+  }
+  if (span.length === 1 && isPersonTag(span[0])) {
+    out.push(span[0]);
+    return tail();
+  }
+  // Family name, then given name.
+  let lastFamily = -1;
+  for (let x = 0; x < span.length; x++) if (isPersonTag(span[x]) && span[x].pos3 === "姓") lastFamily = x;
+  let split: number;
+  if (lastFamily >= 0) split = lastFamily + 1;
+  else {
+    let lastGiven = -1;
+    for (let x = 0; x < span.length; x++) if (isPersonTag(span[x]) && span[x].pos3 === "名") lastGiven = x;
+    split = lastGiven > 0 ? lastGiven : lastGiven === 0 ? 0 : 1;
+  }
+  const family = span.slice(0, split).map((t) => t.surface).join("");
+  const given = span.slice(split).map((t) => t.surface).join("");
+  if (family.length > 5 || given.length > 4) {
+    for (const t of span) if (isProper(t)) out.push(t);
+    return tail();
+  }
+  // Pieces joined into a name with no given part (テリー/伊藤, 石/清水) name a person in full.
+  if (family) out.push(synth(family, span[0].start, "人名", !given && split >= 2 ? "一般" : "姓"));
+  if (given) out.push(synth(given, span[split].start, "人名", "名"));
+  tail();
+}
+
 interface RawMention extends Span {
   text: string;
   type: EntityType;
   name: string;
 }
 
-function overlaps(a: Span, list: Span[]): boolean {
-  return list.some((b) => a.start < b.end && b.start < a.end);
+/** A person name found in the text, with its family and given parts when known. */
+interface PersonCandidate extends Span {
+  name: string;
+  family: string;
+  given: string;
 }
+
+/** Katakana words for kinds of people, not names, before さん or a title (ユーザーさん, スタッフさん). */
+const GENERIC_KATAKANA =
+  /^(?:ユーザー?|スタッフ|ファン|ゲスト|メンバー|キャスト|プロデューサー|ディレクター|マネージャー|ママ|パパ|オーナー|ドライバー|パートナー|ヒロイン|ヒーロー|アイドル|モデル|タレント|アーティスト|シェフ|コーチ|キャプテン|リーダー|チーム|クラブ)$/u;
+const AGE_AFTER = /^[（(]\d{1,3}(?:歳)?[）)]/u;
+/** A 3–5 kanji item of a 、-separated list (…した入江陵介、北島康介…): the shape of a full name. */
+const LIST_ITEM = /(^|[、，・\s\u3000]|[ぁ-ん])([\p{Script=Han}々]{3,5})(?=、|と|の|ら|、|そして)/gu;
+/** An appositive role and the name after it (女優の小雪が). */
+const ROLE_THEN_NAME = /(?:女優|俳優|歌手|タレント|芸人|声優|司会|キャスター|アナウンサー|MC|モデル)の([\p{Script=Han}々ァ-ヴー]{2,5}?)(?=が|は|も|、)/gu;
+/** A role and a Western full name after it (エースのユニス・マフムード, 監督・ジョン・スミス). */
+const ROLE_THEN_FOREIGN = new RegExp(`(?:${PERSON_ROLES.join("|")})(?:の|・)([ァ-ヴー]{2,}(?:[・＝][ァ-ヴー]{2,})+)(?![ァ-ヴー・＝])`, "gu");
+/** A kanji name the alias table may know (入江陵介, in a draft that gives no other clue). */
+const KANJI_RUN = /(?<![\p{Script=Han}々])[\p{Script=Han}々]{2,5}(?![\p{Script=Han}々])/gu;
+/** A name with an honorific and an age or 仮名 in parentheses: 会社員のさくらさん(仮名・38歳). */
+const NAME_WITH_AGE = /(?<=の|、|^|\s|は|が)([\p{Script=Han}\p{Script=Hiragana}ァ-ヴー々]{1,6}?)(?:さん|氏|くん|ちゃん)[（(](?:仮名|[^（）()]{0,8}?\d{1,3}(?:歳|才))/gmu;
+/** A Western full name (アントニオ・バンデラス) standing as the actor of its clause. */
+const WESTERN_NAME = /(?<![ァ-ヴー・＝])([ァ-ヴー]{2,}(?:[・＝][ァ-ヴー]{2,})+)(?=は|が|も|と(?!し)|、|氏|さん|監督|選手|容疑者|被告|[（(]\d)/gu;
+/** A quoted name with an honorific: 「ぼん」さん. */
+const QUOTED_NAME = /「([^「」\s]{1,12})」(?:さん|氏|君|くん|ちゃん|様)/gu;
+const HAN_CHAR = /[\p{Script=Han}々〆ヶ]/u;
+const KANA_OR_HAN = /[\p{Script=Han}々〆ヶァ-ヴー]/u;
+/** A title starting at a given offset (sticky: tested in place, no slicing). */
+const TITLE_AT = new RegExp(`(?:${PERSON_TITLES.join("|")})`, "uy");
+/** A title right before a name (社長杉本, 監督・三池). */
+const TITLE_BEFORE = new RegExp(`(?:${KANJI_TITLES.join("|")})・?$`, "u");
 
 /**
  * Finds entity mentions in `text` over `regions`, given kuromoji tokens of those regions (offsets
- * into `text`). Names are observed into `aliases`; `canonical` is the cluster's display name at the
- * time of the call (re-resolve later with `aliases.canonical` when the corpus grows).
+ * into `text`; `selectEntityTokens` of them is all that is read). Names are observed into `aliases`;
+ * `canonical` is the cluster's display name at the time of the call (re-resolve later with
+ * `aliases.canonical` when the corpus grows).
  */
-export function extractEntities(text: string, regions: Span[], tokens: Token[], aliases: AliasTable): EntityMention[] {
+export function extractEntities(text: string, regions: Span[], allTokens: Token[], aliases: AliasTable): EntityMention[] {
+  const tokens = selectEntityTokens(allTokens);
+  const katakanaRuns: { start: number; name: string }[] = [];
   const raw: RawMention[] = [];
   const placeTokenAt = new Map<number, Token>();
-  for (const t of tokens) if (t.pos === "名詞" && t.pos1 === "固有名詞" && t.pos2 === "地域") placeTokenAt.set(t.start, t);
+  const personTokenAt = new Set<number>();
+  for (const t of tokens) {
+    if (t.pos2 === "地域") placeTokenAt.set(t.start, t);
+    if (t.pos2 === "人名") personTokenAt.add(t.start);
+  }
   const isPlaceWord = (s: string): boolean => PLACE_WORDS.has(s) || PLACE_ALIASES[s] !== undefined;
+  const titleAt = (end: number): boolean => {
+    TITLE_AT.lastIndex = end;
+    return TITLE_AT.test(text);
+  };
 
   for (const region of regions) {
     const slice = text.slice(region.start, region.end);
-    // 1. katakana + title
-    for (const m of slice.matchAll(TITLED_PERSON)) {
-      const start = region.start + (m.index ?? 0);
-      const name = m[1];
+    // 1. katakana + title; a katakana word + 社長 + a name is the name's company (ニワンゴ社長杉本).
+    // Each maximal katakana run once, its title tested in place (a regex over the whole sentence
+    // would retry every position inside every run).
+    KATAKANA_RUN.lastIndex = 0;
+    for (const run of slice.matchAll(KATAKANA_RUN)) {
+      const start = region.start + (run.index ?? 0);
+      const name = run[0];
+      katakanaRuns.push({ start, name });
+      QUALIFIED_TITLE_AT.lastIndex = start + name.length;
+      if (!QUALIFIED_TITLE_AT.test(text)) continue;
+      const m = [text.slice(start, QUALIFIED_TITLE_AT.lastIndex)];
       const tok = placeTokenAt.get(start);
       if (isPlaceWord(name) || (tok && tok.surface === name)) continue;
-      if (name.length < 2 || /^ー/.test(name)) continue;
-      raw.push({ start, end: start + m[0].length, text: m[0], type: "person", name });
+      if (name.length < 2 || /^ー/.test(name) || GENERIC_KATAKANA.test(name)) continue;
+      if (start > 0 && /[ァ-ヴー・]/.test(text[start - 1])) continue;
+      const end = start + m[0].length;
+      if (personTokenAt.has(end)) {
+        raw.push({ start, end: start + name.length, text: name, type: "organization", name });
+        continue;
+      }
+      raw.push({ start, end, text: m[0], type: "person", name });
     }
     // 2. organisations by pattern and gazetteer
     for (const m of slice.matchAll(ORG_PATTERN)) {
       const start = region.start + (m.index ?? 0);
       raw.push({ start, end: start + m[0].length, text: m[0], type: "organization", name: m[0] });
     }
-    for (const org of ORG_GAZETTEER) {
-      let at = slice.indexOf(org);
-      while (at >= 0) {
-        const start = region.start + at;
-        raw.push({ start, end: start + org.length, text: org, type: "organization", name: org });
-        at = slice.indexOf(org, at + org.length);
-      }
+    ORG_GAZETTEER_RE.lastIndex = 0;
+    for (const m of slice.matchAll(ORG_GAZETTEER_RE)) {
+      const org = m[0];
+      const start = region.start + (m.index ?? 0);
+      if (wordAt(text, start, start + org.length)) raw.push({ start, end: start + org.length, text: org, type: "organization", name: org });
     }
   }
 
-  // 3. kuromoji tags: 人名 (family + given joined), 地域, 組織.
+  // 3. kuromoji's tags (as joined by selectEntityTokens): 人名 (family + given), 地域, 組織.
+  const candidates: PersonCandidate[] = [];
+  const accepted = new Set<PersonCandidate>();
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (t.pos !== "名詞" || t.pos1 !== "固有名詞") continue;
@@ -281,57 +749,195 @@ export function extractEntities(text: string, regions: Span[], tokens: Token[], 
         end += tokens[j].surface.length;
         j++;
       }
+      let family = "";
+      let k = i;
+      while (k < j && tokens[k].pos3 === "姓") family += tokens[k++].surface;
       const name = text.slice(t.start, end);
-      // A lone kanji family name is too ambiguous (石, 林…) unless a title follows.
+      const given = name.slice(family.length);
+      const c: PersonCandidate = { start: t.start, end, name, family, given };
+      candidates.push(c);
+      const katakana = /^[ァ-ヴー・]+$/.test(name);
+      const before = text.slice(Math.max(0, t.start - 12), t.start);
       const after = text.slice(end, end + 6);
-      const titled = PERSON_TITLES.some((tt) => after.startsWith(tt));
-      if (name.length >= 2 && (j - i >= 2 || titled || /^[ァ-ヴー]+$/.test(name))) {
-        raw.push({ start: t.start, end, text: name, type: "person", name });
+      const evidence = titleAt(end) || AGE_AFTER.test(after) || ROLE_BEFORE_NAME.test(before) || TITLE_BEFORE.test(before);
+      // A family and a given name together are a person; a lone name needs a title, an age, a
+      // role before it, or (for a Western name) katakana — a lone kanji family name is too
+      // ambiguous (石, 林…), unless the text names the person in full elsewhere (step 4).
+      const whole = j - i === 1 && t.pos3 === "一般";
+      // A lone katakana name must stand as a word: ニコニコ動画 is no person.
+      const standsAlone = !/^[\p{Script=Han}ァ-ヴー]/u.test(after) || titleAt(end);
+      if (name.length >= 2 || evidence) {
+        if ((family && given) || whole || evidence || (katakana && name.length >= 2 && standsAlone)) accepted.add(c);
       }
       i = j - 1;
     } else if (t.pos2 === "地域" && t.surface.length >= 2) {
+      // A place inside a longer katakana name (ワシントン・エグザミナー) is not the place.
+      if (!wordAt(text, t.start, t.start + t.surface.length)) continue;
       raw.push({ start: t.start, end: t.start + t.surface.length, text: t.surface, type: "place", name: t.surface });
-    } else if (
-      t.pos2 === "組織" &&
-      t.surface.length >= 2 &&
-      // kuromoji tags any unknown Latin word 組織; a katakana piece of a longer word (ドットコム) is no name.
-      !/^[\x00-\x7f]+$/.test(t.surface) &&
-      !(/^[ァ-ヴー]/.test(t.surface) && /[ァ-ヴー]$/.test(text.slice(Math.max(0, t.start - 1), t.start)))
-    ) {
-      raw.push({ start: t.start, end: t.start + t.surface.length, text: t.surface, type: "organization", name: t.surface });
+    } else if (t.pos2 === "組織" && t.surface.length >= 2) {
+      const end = t.start + t.surface.length;
+      // A katakana piece of a longer word (ドットコム) is no name.
+      if (/^[ァ-ヴー]/.test(t.surface) && /[ァ-ヴー]$/.test(text.slice(Math.max(0, t.start - 1), t.start))) continue;
+      // kuromoji tags any unknown Latin word 組織: only some are organisations.
+      if (/^[\x00-\x7f]+$/.test(t.surface) && !latinOrganisation(text, t.start, end)) continue;
+      raw.push({ start: t.start, end, text: t.surface, type: "organization", name: t.surface });
     }
   }
-  // 4. gazetteer places kuromoji missed.
+  // 4. A name the text gives in full (or with a title) makes its family name a person wherever it
+  // stands alone (長友佑都 … 長友は); both spellings are one cluster in the alias table.
+  const families = new Map<string, Set<string>>();
+  const knownNames = new Set<string>();
+  for (const c of accepted) {
+    knownNames.add(c.name);
+    if (c.family && c.given && HAN_CHAR.test(c.family[0])) {
+      let set = families.get(c.family);
+      if (!set) families.set(c.family, (set = new Set()));
+      set.add(c.name);
+    }
+  }
+  // …and a name the alias table already knows as a person (a draft names 平岡 alone, the corpus
+  // 平岡拓晃 and 平岡).
+  for (const c of candidates) if (!accepted.has(c) && (knownNames.has(c.name) || families.has(c.name) || aliases.typeOf(c.name) === "person")) accepted.add(c);
+  // Names the dictionary does not know at all, from what stands around them: an item of a list of
+  // people (入江陵介、北島康介、松田丈志), a name after an appositive role that the text goes on to quote
+  // (女優の小雪が … 小雪は「…」), a quoted name with an honorific (「ぼん」さん).
+  const listed = [...accepted].some((c) => c.family && c.given);
+  const knowsPersons = aliases.hasPersons();
   for (const region of regions) {
     const slice = text.slice(region.start, region.end);
-    for (const p of PLACE_GAZETTEER) {
-      let at = slice.indexOf(p);
+    if (listed && slice.includes("、")) for (const m of slice.matchAll(LIST_ITEM)) {
+      const start = region.start + (m.index ?? 0) + m[1].length;
+      const name = m[2];
+      const end = start + name.length;
+      if (candidates.some((c) => c.start < end && start < c.end)) continue;
+      const isPerson = (from: number, to: number) => [...accepted].some((c) => c.start >= from && c.end <= to && c.family && c.given);
+      const prevItem = /([^、]{2,8})、$/.exec(text.slice(Math.max(0, start - 9), start));
+      const nextItem = /^、([^、。]{2,8})/.exec(text.slice(end, end + 9));
+      const prevOk = prevItem !== null && isPerson(start - 1 - prevItem[1].length, start - 1);
+      const nextOk = nextItem !== null && isPerson(end + 1, end + 1 + nextItem[1].length);
+      if (!(prevOk || nextOk)) continue;
+      const c: PersonCandidate = { start, end, name, family: name.slice(0, 2), given: name.slice(2) };
+      candidates.push(c);
+      accepted.add(c);
+    }
+    if (slice.includes("の")) for (const m of slice.matchAll(ROLE_THEN_NAME)) {
+      const name = m[1];
+      const start = region.start + (m.index ?? 0) + m[0].length - name.length;
+      const end = start + name.length;
+      if (candidates.some((c) => c.start < end && start < c.end)) continue;
+      if (!new RegExp(`${name}(?:は|が|も)[^。「]{0,30}「`, "u").test(text)) continue;
+      const c: PersonCandidate = { start, end, name, family: "", given: "" };
+      candidates.push(c);
+      accepted.add(c);
+    }
+    if (/[・＝]/.test(slice)) for (const m of slice.matchAll(ROLE_THEN_FOREIGN)) {
+      const name = m[1];
+      const start = region.start + (m.index ?? 0) + m[0].length - name.length;
+      const c: PersonCandidate = { start, end: start + name.length, name, family: "", given: "" };
+      if (candidates.some((x) => x.start < c.end && c.start < x.end)) continue;
+      candidates.push(c);
+      accepted.add(c);
+    }
+    // A name the alias table knows as a person (from the corpus, when a draft is analysed).
+    if (knowsPersons) {
+      for (const m of slice.matchAll(KANJI_RUN)) {
+        let name = m[0];
+        const start = region.start + (m.index ?? 0);
+        for (const t of PERSON_TITLES) if (name.length > t.length + 1 && name.endsWith(t)) name = name.slice(0, -t.length);
+        if (name.length < 3 || aliases.typeOf(name) !== "person") continue;
+        const c: PersonCandidate = { start, end: start + name.length, name, family: "", given: "" };
+        if (candidates.some((x) => x.start < c.end && c.start < x.end)) continue;
+        candidates.push(c);
+        accepted.add(c);
+      }
+    }
+    if (/[・＝]/.test(slice)) for (const m of slice.matchAll(WESTERN_NAME)) {
+      const name = m[1];
+      const start = region.start + (m.index ?? 0);
+      const end = start + name.length;
+      if (name.split(/[・＝]/).some((part) => isPlaceWord(part)) || tokens.some((t) => t.start < end && start < t.start + t.surface.length && (t.pos2 === "組織" || t.pos2 === "地域"))) continue;
+      const c: PersonCandidate = { start, end, name, family: "", given: "" };
+      if (candidates.some((x) => x.start < c.end && c.start < x.end)) continue;
+      candidates.push(c);
+      accepted.add(c);
+    }
+    if (/[（(]/.test(slice)) for (const m of slice.matchAll(NAME_WITH_AGE)) {
+      const start = region.start + (m.index ?? 0);
+      const c: PersonCandidate = { start, end: start + m[1].length, name: m[1], family: "", given: "" };
+      if (candidates.some((x) => x.start < c.end && c.start < x.end)) continue;
+      candidates.push(c);
+      accepted.add(c);
+    }
+    if (slice.includes("」")) for (const m of slice.matchAll(QUOTED_NAME)) {
+      const start = region.start + (m.index ?? 0) + 1;
+      const c: PersonCandidate = { start, end: start + m[1].length, name: m[1], family: "", given: "" };
+      candidates.push(c);
+      accepted.add(c);
+    }
+  }
+  // Every accepted name's other mentions (小雪 again, 入江 alone).
+  for (const c of accepted) {
+    knownNames.add(c.name);
+    if (c.family && c.given && HAN_CHAR.test(c.family[0])) {
+      let set = families.get(c.family);
+      if (!set) families.set(c.family, (set = new Set()));
+      set.add(c.name);
+    }
+  }
+  for (const c of accepted) raw.push({ start: c.start, end: c.end, text: c.name, type: "person", name: c.name });
+  const spelled = [...new Set([...knownNames].filter((n) => HAN_CHAR.test(n[0]) && n.length >= 2).concat([...families.keys()].filter((f) => f.length >= 2)))];
+  for (const region of regions) {
+    const slice = text.slice(region.start, region.end);
+    for (const n of spelled) {
+      let at = slice.indexOf(n);
       while (at >= 0) {
         const start = region.start + at;
-        raw.push({ start, end: start + p.length, text: p, type: "place", name: p });
-        at = slice.indexOf(p, at + p.length);
+        const end = start + n.length;
+        const prevOk = start === 0 || !KANA_OR_HAN.test(text[start - 1]) || TITLE_BEFORE.test(text.slice(Math.max(0, start - 6), start));
+        const nextOk = end >= text.length || !HAN_CHAR.test(text[end]) || titleAt(end);
+        if (prevOk && nextOk) raw.push({ start, end, text: n, type: "person", name: n });
+        at = slice.indexOf(n, at + n.length);
       }
+    }
+  }
+  // 5. gazetteer places kuromoji missed.
+  for (const region of regions) {
+    const slice = text.slice(region.start, region.end);
+    PLACE_GAZETTEER_RE.lastIndex = 0;
+    for (const m of slice.matchAll(PLACE_GAZETTEER_RE)) {
+      const p = m[0];
+      const start = region.start + (m.index ?? 0);
+      if (wordAt(text, start, start + p.length)) raw.push({ start, end: start + p.length, text: p, type: "place", name: p });
     }
   }
 
   for (const r of raw) if (r.type === "person") aliases.observe(r.name, "person");
-  // 5. bare mentions of known persons (トランプ政権, (プーチン)大統領).
+  // The family name of a Western full name stands for the person alone later on (バンデラスは).
+  for (const r of raw) {
+    if (r.type !== "person") continue;
+    const parts = canonicalName(r.name).split(/[・＝]/);
+    if (parts.length > 1 && parts[parts.length - 1].length >= 3 && !isPlaceWord(parts[parts.length - 1])) aliases.observe(parts[parts.length - 1], "person");
+  }
+  // 6. bare katakana mentions of known persons (トランプ政権, (プーチン)大統領).
   const persons = aliases.personKeys();
-  for (const region of regions) {
-    const slice = text.slice(region.start, region.end);
-    for (const m of slice.matchAll(new RegExp(KATAKANA_NAME, "gu"))) {
-      const name = m[0];
-      if (!persons.has(aliasKey(name)) || isPlaceWord(name)) continue;
-      const start = region.start + (m.index ?? 0);
-      raw.push({ start, end: start + name.length, text: name, type: "person", name });
-    }
+  for (const { start, name } of katakanaRuns) {
+    if (!persons.has(aliasKey(name)) || isPlaceWord(name)) continue;
+    raw.push({ start, end: start + name.length, text: name, type: "person", name });
   }
 
   // Keep the longest mention where several overlap (persons win ties over places).
   const rank = (r: RawMention): number => (r.type === "person" ? 2 : r.type === "organization" ? 1 : 0);
   raw.sort((a, b) => b.end - b.start - (a.end - a.start) || rank(b) - rank(a) || a.start - b.start);
   const kept: RawMention[] = [];
-  for (const r of raw) if (!overlaps(r, kept)) kept.push(r);
+  // Characters already taken by a kept mention (a mention is kept only where none of its own are).
+  const taken = new Set<number>();
+  for (const r of raw) {
+    let free = true;
+    for (let x = r.start; x < r.end && free; x++) if (taken.has(x)) free = false;
+    if (!free) continue;
+    kept.push(r);
+    for (let x = r.start; x < r.end; x++) taken.add(x);
+  }
   kept.sort((a, b) => a.start - b.start || a.end - b.end);
   for (const r of kept) if (r.type !== "person") aliases.observe(r.name, r.type);
   return kept.map((r) => ({
@@ -341,4 +947,35 @@ export function extractEntities(text: string, regions: Span[], tokens: Token[], 
     type: r.type,
     canonical: r.type === "person" ? aliases.canonical(r.name) : r.type === "place" ? canonicalPlace(r.name) : r.name.normalize("NFKC"),
   }));
+}
+
+/** True unless `[start, end)` of a katakana or Latin word is only part of a longer such word. */
+function wordAt(text: string, start: number, end: number): boolean {
+  const first = text[start];
+  const last = text[end - 1];
+  if (/[ァ-ヴー]/.test(first) && start > 0 && /[ァ-ヴー・＝]/.test(text[start - 1])) return false;
+  if (/[ァ-ヴー]/.test(last) && end < text.length && /[ァ-ヴー・＝]/.test(text[end])) return false;
+  if (/[A-Za-z0-9]/.test(first) && start > 0 && /[A-Za-z0-9]/.test(text[start - 1])) return false;
+  if (/[A-Za-z0-9]/.test(last) && end < text.length && /[A-Za-z0-9]/.test(text[end])) return false;
+  return true;
+}
+
+/**
+ * A Latin word kuromoji tagged 組織 is an organisation when its shape or place says so: a broadcaster
+ * before a programme title (TBS「…」), an abbreviation in parentheses after a name (…（DeNA）), an
+ * inner capital (DeNA), three or more capitals that are no common abbreviation (NHK, CSKA), or a
+ * company word after it (本社, 社長).
+ */
+function latinOrganisation(text: string, start: number, end: number): boolean {
+  const word = text.slice(start, end);
+  if (!wordAt(text, start, end)) return false;
+  const after = text.slice(end, end + 4);
+  const before = text.slice(Math.max(0, start - 2), start);
+  if (/^[「『]/.test(after) && /^[A-Z0-9]+$/.test(word)) return true;
+  if (/[（(]$/.test(before) && /^[）)]/.test(after)) return true;
+  if (/^(?:本社|社長|会長|社員|傘下|グループ|側)/.test(after)) return true;
+  if (/^[A-Za-z][a-z]+[A-Z]/.test(word) && word.length >= 4) return true;
+  // A word of a Latin phrase (a title such as SUPER SOCCER) is not a name on its own.
+  if (/[A-Za-z][\s\u3000]$/.test(before) || /^[\s\u3000][A-Za-z]/.test(after)) return false;
+  return /^[A-Z]{3,6}$/.test(word) && !LATIN_NOT_ORG.has(word.toUpperCase());
 }

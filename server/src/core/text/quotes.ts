@@ -3,14 +3,28 @@
  *
  * A quote is 「…」『…』“…” or "…" (outermost marks only; nested marks stay in the text). A closing mark
  * with no opener at the start of a sentence is a quote whose opener the scraper cut off.
- * Kind: *speech* when followed by と (述べた, 語った, 表明, …), when a speaker or a role directly
- * introduces it (`トランプ氏「…」`, a headline), or when a clause-like quote stands in a sentence
- * with a speech verb; otherwise *term* (scare quotes, titles, names).
- * Speaker, in order: a person right after `」と`; a person right before the opener; the topic
- * (NAMEは) or else the nearest subject (NAMEが) of the sentence outside quotes — not simply the first
- * name; `同氏`; else the speaker or topic of the previous sentences of the same or previous paragraph.
+ *
+ * Kind: *speech* when followed by と (述べた, 語った, 表明, …) — unless that と names or titles it
+ * (と題した, として, という番組) —, when a speaker or a role directly introduces it (`トランプ氏「…」`, a
+ * headline, `生田曰く「…」`), when a speaker follows it in parentheses (`「…」（松田）`), when it is
+ * one of a run of quotes that ends in speech (`「…」「…」と回答した`), when voices are reported
+ * (`「…」などの声`), or when a clause-like quote stands in a sentence with a speech verb; otherwise
+ * *term* (scare quotes, titles of programmes and works, names, templates such as 「一番○○なのは」).
+ *
+ * Speaker: the sentence's actors — people (their titles, ages and honorifics skipped, 同氏/同会長 and a
+ * bare 知事は resolved to the person last named with that title), organisations, and collective or
+ * unnamed voices (ネット上では, ファンからは, 司会から, ロシア側は) — are read with the particle that
+ * marks them. In order: a name in parentheses after the quote; the person the quote's verb phrase
+ * modifies (`「…」と語った長友。`) or who follows と; the actor right before the opener (`Xは「`,
+ * `Xが「`, `Xから「…」と訊かれ`, `X曰く「`, `X「`); for reported voices, only whoever they come from;
+ * the nearest actor of the quote's own clause (a subject of an earlier clause such as
+ * `櫻井が「…」と尋ねると、` does not reach the next one); the sentence's topic; a topic after the quote
+ * (`「…」と、プーチン氏は述べた`); else the speaker carried from the previous sentences — the last
+ * topic or speaker, kept across at most one paragraph with no person of its own, and never taken from
+ * an interviewer's question or an anonymous voice. A collective or unnamed actor gives no speaker.
  */
 import type { EntityMention, QuoteUnit, Sentence, Span } from "../model";
+import { PERSON_TITLES } from "./entities";
 import { normalizeForMatch } from "./normalize";
 
 const PAIRS: Record<string, string> = { "「": "」", "『": "』", "“": "”" };
@@ -19,13 +33,44 @@ const CLOSER_TO_OPENER: Record<string, string> = { "」": "「", "』": "『", "
 const QUOTE_CODES = new Set([...Object.keys(PAIRS), ...Object.keys(CLOSER_TO_OPENER), '"'].map((c) => c.charCodeAt(0)));
 
 /** `と` and its variants right after a quote that make it reported speech. */
-const SPEECH_AFTER = /^[\s\u3000]*(?:[)）][\s\u3000]*)?(?:など|とも|なども|などとも)?(?:だ|です)?(?:と(?![\s\u3000]*[「『“])|って|との|という)/u;
+const SPEECH_AFTER = /^[\s\u3000]*(?:[)）][\s\u3000]*)?(?:など|とも|なども|などとも)?(?:だ|です)?(?:と(?![\s\u3000]*[「『])|って|との|という)/u;
+/** A と that names or titles the quoted words rather than reports them (と題した, として, という番組). */
+const TERM_AFTER = new RegExp(
+  "^[\\s\\u3000]*(?:と(?:題|銘打|名付|命名|呼ば|呼ぶ|呼んで|して|書かれ|記され|描かれ|印字|プリント|共に|ともに|一緒|同じ|比べ|並|対戦|コラボ|" +
+    "(?:いう|いった)(?:名|タイトル|番組|映画|曲|歌|作品|ドラマ|コーナー|企画|イベント|愛称|ブランド|店|アプリ|サービス|グループ|ユニット|" +
+    "キャラ|テーマ|商品|書籍|本|漫画|アニメ|ゲーム|バンド|チーム|文字|肩書|キャッチ|ハッシュタグ|タグ|部門|賞|大会|ツアー|公演|舞台))" +
+    "|の(?:文字|看板|ロゴ|タイトル|主題歌|公開|放送|撮影|出演|主演|監督|原作|続編|番組|劇場版)|で(?:主演|共演|デビュー)|に(?:出演|主演|登場|出場|参加)|主宰|公式サイト" +
+    "|と(?:称|表示|表記|記載|明記|銘|いう名目|の(?:理由|名目|趣旨|見出し|タイトル|題|名|名称|触れ込み|キャッチ)))",
+  "u",
+);
+/** Words right before an opener that make the quote a title or a name (番組「…」, 映画『…』). */
+const TITLE_BEFORE =
+  /(?:番組|映画|ドラマ|アニメ|曲|楽曲|主題歌|新曲|シングル|アルバム|作品|著書|書籍|小説|漫画|コミック|雑誌|誌|紙|コーナー|企画|イベント|キャンペーン|ブランド|サイト|アプリ|サービス|ゲーム|ユニット|部門|賞|大会|タイトル|テーマ|愛称|ボカロ曲|劇団|公演|舞台|映画祭|フェス|ツアー|特集|連載|コラム|カテゴリ|ドラマ|CM|ＣＭ|系|局|会社|店|商品|製品|機能|モデル)[\s\u3000]*$/u;
+/** Reported voices after a quote (「…」との声, などのコメント, という質問): speech, but only their source speaks. */
+const VOICE_NOUN = "(?:声|反響|意見|書き込|問い合わせ|質問|問い|ツッコミ|悲鳴|歓声|要望|つぶやき|ツイート|コメント)";
+const VOICE_AFTER = new RegExp(
+  `^[\\s\\u3000]*(?:[)）][\\s\\u3000]*)?(?:(?:など|とか)?(?:との|という|といった|などの|などと|など)[^。「『]{0,14}?${VOICE_NOUN}|と[^。「『、]{1,14}?${VOICE_NOUN}(?:が|も|を|は|で))`,
+  "u",
+);
+/** `という`/`といった` + a noun that is not a kind of speech: the quote names that thing (「…」という新球団名). */
+const NAMING_AFTER = /^[\s\u3000]*(?:という|といった)[\s\u3000]*(?![^。、]{0,6}?(?:言葉|発言|声|質問|問い|コメント|意見|思い|気持ち|考え|メッセージ|一言|セリフ|台詞|答え|回答|返事|話|主張|指摘|批判|感想|説明|約束|決意|願い|叫び|つぶやき|ツイート|書き込))[^。、「]{0,8}?[\p{Script=Han}ァ-ヴー]{2,}(?:が|を|に|は|で|の|から|と|も)/u;
+/** An honorific or a noun right after the closing mark: the quote is a name (「ぼん」さん, 「演奏してみた」動画). */
+const NAME_AFTER = /^(?:さん|氏|君|くん|ちゃん|様|殿|[\p{Script=Han}ァ-ヴー]{1,6}(?:を|が|に|で|の|は|も|へ|や))/u;
+/** A question reported after a quote: its asker is only the one named as asking it. */
+const QUESTION_AFTER = /^[\s\u3000]*(?:(?:と|という|といった|との)[^。「『、]{0,6}?(?:質問|問い)|と[^。「『、]{0,8}?(?:尋ね|訊|聞か|聞い|聞き|問わ|問い|質問))/u;
+/** A passive verb after a quote (と訊かれ, と言われた): `Xに「…」` is then X's. */
+const PASSIVE_AFTER = /^[\s\u3000]*と(?!も)[\s\u3000、]*[^。「『、]{0,6}?(?:され|られ|かれ|われ|まれ|ばれ)/u;
+/** A template with blanks (「一番○○なのはオレ」という質問), not anyone's words. */
+const TEMPLATE = /○○|〇〇|××|●●|△△|□□/u;
+/** A quote that reads as a clause (ends like a sentence), for quotes standing alone. */
+const CLAUSE_END = /(?:る|た|だ|い|う|す|ぬ|ない|ません|です|ます|よ|ね|か|な|わ|ぞ|ろ|ろう|しよう|っす|[！？!?。…wｗ]|[（(]笑[）)])[\s\u3000]*$/u;
+/** Words, not just digits and marks (「888888」 is applause). */
+const HAS_WORDS = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}A-Za-z]{2}/u;
 /** Speech and report verbs that can govern a quote in the same sentence. */
-export const SPEECH_VERBS = /述べ|語っ|語り|語る|話し|話す|表明|発言|主張|強調|明らかに|迫っ|迫る|投稿|説明|指摘|批判|訴え|答え|書き込|警告|発表|言及|反論|明言|断言|求め|要求|宣言|示唆|評価|呼びかけ|応じ|強調|述懐|言明|記者団に|伝え/u;
+export const SPEECH_VERBS =
+  /述べ|語っ|語り|語る|話し|話す|話した|表明|発言|主張|強調|明らかに|明か|迫っ|迫る|投稿|説明|指摘|批判|訴え|答え|書き込|警告|発表|言及|反論|明言|断言|求め|要求|宣言|示唆|評価|呼びかけ|応じ|述懐|言明|記者団に|伝え|振り返|告白|挨拶|回答|コメント|続け|切り出|つぶや|呟|叫|意気込|吐露|打ち明け|漏ら|熱弁|力説|激白|証言|報告|誓|絶賛|笑わせ|苦笑|言っ|言い|言う/u;
 /** Role nouns that introduce a quote without naming anyone (米高官「…」): speech, speaker unknown. */
 const ROLE_BEFORE = /(?:高官|当局者|関係者|報道官|首相|大統領|幹部|氏|外相|長官|代表|議員|政府|側|筋)[\s\u3000]*$/u;
-/** Non-person topics (ロシア側は, 両首脳は): the quote is theirs, so no speaker is carried over. */
-const GROUP_TOPIC = /(?:側|政府|当局|首脳|両者|両国|高官|関係者|省|府|軍|各国|同国|大統領府|当局者)(?:は|が)/u;
 
 interface RawQuote {
   open: number; // offset of the opening mark, or -1 when cut off
@@ -81,36 +126,225 @@ function within(s: Span, spans: Span[]): boolean {
   return spans.some((q) => s.start >= q.start && s.end <= q.end);
 }
 
-interface Speaker {
-  name: string;
+/** What may stand between a name and its particle: a title (with 前/元 and an office), an age, an honorific. */
+const TITLE_ALT = PERSON_TITLES.join("|");
+const AFTER_NAME = new RegExp(
+  `^(?:[・\\s\\u3000]?(?:前|元|現|新)?[一-龥]{0,4}?(${TITLE_ALT}))?(?:[（(](?:[^（）()「」]{0,12}?\\d{1,3}(?:歳|才)?[^（）()「」]{0,10}|仮名)[）)])?(?:氏|さん|様|君|くん|ちゃん)?`,
+  "u",
+);
+/** A title or role right before a name (佐賀県知事の古川康氏, 番組MCの魔裟斗, 社長杉本). */
+const TITLE_BEFORE_NAME = new RegExp(`(${TITLE_ALT}|司会|MC|キャスター|アナウンサー|女優|俳優|歌手|記者|主演)(?:の|・)?[\\s\\u3000]*$`, "u");
+/** 同氏, 同会長: the person last named (with that title). */
+const ANAPHOR = new RegExp(`同(${PERSON_TITLES.filter((t) => /^[一-龥]/.test(t)).join("|")})`, "gu");
+/** A title standing alone as an actor (知事は, 会長が): the person last named with it. */
+const BARE_TITLES = new Set([...PERSON_TITLES.filter((t) => /^[一-龥]/.test(t) && t.length >= 2), "司会", "司会者", "MC"]);
+/**
+ * Collective and unnamed voices (ネット上では, ファンからは, ロシア側は, 両首脳は, 関係者によると): what
+ * they say is nobody's in particular.
+ */
+const GROUP_WORDS = [
+  "ネット上", "ネットユーザー", "ネット民", "ネット", "ユーザー", "視聴者", "ファン", "読者", "観客", "観衆", "会場", "来場者", "聴衆",
+  "周囲", "世間", "一部報道", "一部", "批評家", "報道陣", "参加者", "住民", "国民", "市民", "掲示板", "ツイッター上", "ツイッター",
+  "Twitter上", "Twitter", "フォロワー", "関係者", "当局者", "高官", "側", "政府", "当局", "首脳", "両者", "両国", "各国", "同国",
+  "大統領府", "軍", "省", "府", "スタッフ", "記者団", "記者", "一同", "メディア", "専門家", "識者", "評論家", "ファンら", "出席者",
+  "選手ら", "選手たち", "チームメイト", "コメント", "声", "意見", "反響",
+];
+const GROUP_SET = new Set(GROUP_WORDS.flatMap((w) => ["", "たち", "ら", "陣", "の間", "の間で", "上", "内", "側"].map((x) => w + x)));
+const GROUP_MAX = Math.max(...[...GROUP_SET].map((w) => w.length));
+const BARE_MAX = Math.max(...[...BARE_TITLES].map((w) => w.length));
+/** The particles after which an actor's word ends: looked back from, instead of matching every word everywhere. */
+const ACTOR_PARTICLE = /では|からは|からも|から|より|によると|によれば|は|が|も|の(?=問い|質問|言葉|呼びかけ|発言|一言|コメント|声|意見|メッセージ)/gu;
+/** The longest word of `set` (at most `max` long) ending at `end` of `slice`, or null. */
+const lastChars = (set: Set<string>): Set<string> => new Set([...set].map((w) => w[w.length - 1]));
+const LAST_CHARS = new Map<Set<string>, Set<string>>([
+  [BARE_TITLES, lastChars(BARE_TITLES)],
+  [GROUP_SET, lastChars(GROUP_SET)],
+]);
+function wordEndingAt(slice: string, end: number, set: Set<string>, max: number): string | null {
+  if (end === 0 || !LAST_CHARS.get(set)?.has(slice[end - 1])) return null;
+  for (let len = Math.min(max, end); len >= 1; len--) {
+    const w = slice.slice(end - len, end);
+    if (set.has(w)) return w;
+  }
+  return null;
+}
+
+type Marker = "topic" | "subject" | "source" | "iwaku" | "dative" | "possessive" | "direct" | "end" | "and" | "other";
+
+interface Actor {
+  start: number;
+  end: number;
+  /** Where the particle starts (after a title, an age, an honorific). */
+  at: number;
+  marker: Marker;
+  /** Canonical name; null for a collective or unnamed voice. */
+  name: string | null;
+  kind: "person" | "organization" | "group";
   span: Span;
 }
 
-/**
- * The person a clause attributes speech to: among persons outside quotes and before `before`, the
- * nearest topic (NAMEは), else the nearest subject (NAMEが). Returns `group` when a non-person topic
- * (両首脳は, ロシア側は) stands between that person and `before`.
- */
-function grammaticalSubject(text: string, persons: EntityMention[], exclude: Span[], from: number, before: number): Speaker | "group" | null {
-  let topic: EntityMention | null = null;
-  let subject: EntityMention | null = null;
-  for (const p of persons) {
-    if (within(p, exclude) || p.start > before) continue;
-    const after = text.slice(p.end, p.end + 4);
-    if (/^(?:は|も(?!の)|こそ)/.test(after) && !/^は(?:じめ|ず)/.test(after)) topic = p;
-    else if (/^が/.test(after)) subject = p;
+function markerAt(text: string, at: number, limit: number): Marker {
+  if (at >= limit) return "end";
+  const c = text[at];
+  const d = at + 1 < limit ? text[at + 1] : "";
+  // By the first character first: this runs for every actor of every sentence within a quote's reach.
+  switch (c) {
+    case "。":
+    case "！":
+    case "？":
+    case "!":
+    case "?":
+      return "end";
+    case "は":
+      return text.startsWith("じめ", at + 1) || d === "ず" ? "other" : "topic";
+    case "も":
+      return d === "の" ? "other" : "topic";
+    case "こ":
+      return d === "そ" ? "topic" : "other";
+    case "で":
+      return d === "は" ? "topic" : "end";
+    case "に":
+      return d === "よ" ? "other" : "dative";
+    case "へ":
+      return "dative";
+    case "宛":
+      return "dative";
+    case "が":
+      return "subject";
+    case "か":
+      return d === "ら" ? "source" : "other";
+    case "よ":
+      return d === "り" ? "source" : "other";
+    case "曰":
+      return "iwaku";
+    case "い":
+      return text.startsWith("いわく", at) ? "iwaku" : "other";
+    case "の":
+      return "possessive";
+    case "「":
+    case "『":
+    case "“":
+      return "direct";
+    case "だ":
+    case "、":
+      return "end";
+    case "と":
+      return d === "、" || d === "," ? "and" : "other";
+    case "や":
+      return "and";
   }
-  const chosen = topic ?? subject;
-  const groupFrom = chosen ? chosen.end : from;
-  const between = stripQuotes(text, { start: groupFrom, end: before }, exclude.filter((q) => q.start >= groupFrom && q.end <= before));
-  if (GROUP_TOPIC.test(between)) return "group";
-  return chosen ? { name: chosen.canonical, span: { start: chosen.start, end: chosen.end } } : null;
+  if (c === " " || c === "\u3000") return /^[\s\u3000]*[「『“]/.test(text.slice(at, Math.min(limit, at + 6))) ? "direct" : "other";
+  return "other";
+}
+
+/** Persons, organisations and voices of a sentence, outside its quotes, in order. */
+function actorsOf(text: string, s: Sentence, quoteSpans: Span[], ctx: { persons: EntityMention[]; orgs: EntityMention[] }, history: PersonRef[]): Actor[] {
+  const out: Actor[] = [];
+  const outside = (a: Span) => !within(a, quoteSpans) && !quoteSpans.some((q) => a.start < q.end && q.start < a.end);
+  // A quoted name with an honorific (「ぼん」さんは) is an actor, though inside quote marks.
+  const quotedName = (p: Span) => quoteSpans.some((q) => q.start === p.start && q.end === p.end) && /^」(?:さん|氏|君|くん|ちゃん|様)/.test(text.slice(p.end, p.end + 3));
+  for (const p of ctx.persons) {
+    const quoted = quotedName(p);
+    if (!outside(p) && !quoted) continue;
+    const m = AFTER_NAME.exec(text.slice(p.end + (quoted ? 1 : 0), Math.min(s.end, p.end + 16)));
+    const at = p.end + (quoted ? 1 : 0) + (m ? m[0].length : 0);
+    out.push({ start: p.start, end: p.end, at, marker: markerAt(text, at, s.end), name: p.canonical, kind: "person", span: { start: p.start, end: p.end } });
+  }
+  for (const o of ctx.orgs) {
+    if (!outside(o)) continue;
+    // A government body speaks as a group (ロシア大統領府は), other organisations in their own name.
+    const group = /(?:政府|大統領府|当局|省|府|軍)$/.test(o.canonical);
+    out.push({ start: o.start, end: o.end, at: o.end, marker: markerAt(text, o.end, s.end), name: group ? null : o.canonical, kind: group ? "group" : "organization", span: { start: o.start, end: o.end } });
+  }
+  const slice = text.slice(s.start, s.end);
+  const taken = (a: number, b: number) => out.some((x) => a < x.end && x.start < b);
+  if (slice.includes("同")) {
+    ANAPHOR.lastIndex = 0;
+    for (const m of slice.matchAll(ANAPHOR)) {
+      const start = s.start + (m.index ?? 0);
+      const end = start + m[0].length;
+      if (taken(start, end) || !outside({ start, end })) continue;
+      const ref = resolveTitle(history, m[1], start, true);
+      out.push({ start, end, at: end, marker: markerAt(text, end, s.end), name: ref ? ref.name : null, kind: ref ? "person" : "group", span: ref ? ref.span : { start, end } });
+    }
+  }
+  ACTOR_PARTICLE.lastIndex = 0;
+  let lastEnd = -1;
+  for (const m of slice.matchAll(ACTOR_PARTICLE)) {
+    const at = m.index ?? 0;
+    if (at === lastEnd) continue;
+    lastEnd = at;
+    const particle = m[0];
+    // A bare title (知事は): not inside a longer word, nor a generic noun after の (ライバル国の選手が).
+    const title = /^(?:は|が|も|から|より)/.test(particle) ? wordEndingAt(slice, at, BARE_TITLES, BARE_MAX) : null;
+    if (title && !(at - title.length > 0 && /[一-龥々ァ-ヴー・A-Za-zのな]/.test(slice[at - title.length - 1]))) {
+      const start = s.start + at - title.length;
+      const end = s.start + at;
+      if (!taken(start, end) && outside({ start, end })) {
+        const ref = resolveTitle(history, title, start, false);
+        // An unresolved 選手が is people in general; an unresolved 首相は or 司会から is an unnamed one.
+        if (ref || !/^(?:選手|投手|コーチ|記者|アナ|キャスター|先生|医師|弁護士|議員|社員|職員)$/.test(title)) {
+          out.push({ start, end, at: end, marker: markerAt(text, end, s.end), name: ref ? ref.name : null, kind: ref ? "person" : "group", span: ref ? ref.span : { start, end } });
+          continue;
+        }
+      }
+    }
+    const group = wordEndingAt(slice, at, GROUP_SET, GROUP_MAX);
+    if (group) {
+      const start = s.start + at - group.length;
+      const end = s.start + at;
+      if (taken(start, end) || !outside({ start, end })) continue;
+      const marker = particle.startsWith("によ") ? "source" : markerAt(text, end, s.end);
+      out.push({ start, end, at: end, marker, name: null, kind: "group", span: { start, end } });
+    }
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/** A person named so far, with the title the text gives them (for 同会長, 知事は). */
+interface PersonRef {
+  name: string;
+  /** The title, worked out only when an anaphor or a bare title asks (most never do). */
+  title(): string | null;
+  span: Span;
+}
+
+function resolveTitle(history: PersonRef[], title: string, before: number, anaphor: boolean): PersonRef | null {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const h = history[i];
+    if (h.span.start >= before) continue;
+    const t = h.title();
+    if (t && (t === title || t.endsWith(title))) return h;
+  }
+  if (anaphor && (title === "氏" || title === "さん")) {
+    for (let i = history.length - 1; i >= 0; i--) if (history[i].span.start < before) return history[i];
+  }
+  return null;
 }
 
 export interface QuoteContext {
   /** Person mentions of the text (canonical names), in order. */
   persons: EntityMention[];
+  /** Every entity mention of the text (organisations may speak), in order; persons alone when absent. */
+  entities?: EntityMention[];
 }
+
+interface Pending {
+  raw: RawQuote;
+  kind: "speech" | "term";
+  speaker: { name: string; span: Span } | null;
+  /** The speaker was named for this quote itself (not the topic or a carried one). */
+  own: boolean;
+  question: boolean;
+  chained: boolean;
+}
+
+/** A sentence that announces the quotes after it (こう話す, 次のように語った). */
+const ANNOUNCE = /(?:こう|次のように|以下のように)[^。「『、]{0,8}?(?:語|話|言|聞|訊|尋ね|分析|説明|明か|述べ|答え|振り返|続け|打ち明け|ぼや|嘆|つぶや|コメント)/u;
+/** Subordinate clause endings after which a が-subject no longer holds (…と尋ねると、「…」). */
+const CLAUSE_BREAK = /(?:ると|るや|れると|られると|たら|れば|ので|けど|けれど|ところ|るも|たが|だが|ものの|際に|際|うちに)[、,]?/gu;
+
+const PAREN_NOT_NAME = /^(?:笑|爆笑|苦笑|中略|略|談|日本語|英語|原文|写真|拍手|涙|一同|続く|後略|前略|編集部|注|訳|同|全員|会場|場内|\d.*)$/u;
 
 /**
  * Extracts the quotes of `sentences` (spans into `text`), classifies them and finds their speakers.
@@ -118,91 +352,288 @@ export interface QuoteContext {
  */
 export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteContext): QuoteUnit[] {
   const out: QuoteUnit[] = [];
+  const allPersons = ctx.persons;
+  const allOrgs = (ctx.entities ?? []).filter((e) => e.type === "organization");
   // Speaker state carried from sentence to sentence: the last speaker or topic person and its paragraph.
-  let carried: { speaker: Speaker; paragraph: number } | null = null;
+  let carried: { speaker: { name: string; span: Span } | null; paragraph: number } | null = null;
+  const history: PersonRef[] = [];
+  /** Quotes standing alone whose speaker was only carried over: a next sentence may name theirs. */
+  let unclaimed: number[] = [];
   let p0 = 0;
+  let o0 = 0;
+  const allRaws = sentences.map((s) => findQuotes(text, s.start, s.end));
+  // The last paragraph from which a quote is still to come, per sentence: a sentence's actors matter
+  // only to a quote of its own or one in its paragraph or the next (a speaker is carried no further).
+  const quoteAhead: boolean[] = new Array(sentences.length).fill(false);
+  for (let si = sentences.length - 1, nextQuote = -1; si >= 0; si--) {
+    if (allRaws[si].length > 0) nextQuote = sentences[si].paragraph;
+    quoteAhead[si] = nextQuote >= 0 && nextQuote - sentences[si].paragraph <= 1;
+  }
   for (let si = 0; si < sentences.length; si++) {
     const s = sentences[si];
-    while (p0 < ctx.persons.length && ctx.persons[p0].end <= s.start) p0++;
+    while (p0 < allPersons.length && allPersons[p0].end <= s.start) p0++;
+    while (o0 < allOrgs.length && allOrgs[o0].end <= s.start) o0++;
     const persons: EntityMention[] = [];
-    for (let k = p0; k < ctx.persons.length && ctx.persons[k].start < s.end; k++) if (ctx.persons[k].end <= s.end) persons.push(ctx.persons[k]);
-    const raws = findQuotes(text, s.start, s.end);
+    for (let k = p0; k < allPersons.length && allPersons[k].start < s.end; k++) if (allPersons[k].end <= s.end) persons.push(allPersons[k]);
+    const orgs: EntityMention[] = [];
+    for (let k = o0; k < allOrgs.length && allOrgs[k].start < s.end; k++) if (allOrgs[k].end <= s.end) orgs.push(allOrgs[k]);
+    const raws = allRaws[si];
     const quoteSpans: Span[] = raws.map((r) => ({ start: r.innerStart, end: r.innerEnd }));
-    const outside = persons.filter((p) => !within(p, quoteSpans));
+    // Titles the text gives each person here (for 同会長 and a bare 知事は later on).
+    for (const p of persons) {
+      if (within(p, quoteSpans)) continue;
+      const sentenceStart = s.start;
+      const sentenceEnd = s.end;
+      let title: string | null | undefined;
+      history.push({
+        name: p.canonical,
+        span: { start: p.start, end: p.end },
+        title: () => {
+          if (title !== undefined) return title;
+          const after = AFTER_NAME.exec(text.slice(p.end, Math.min(sentenceEnd, p.end + 16)));
+          const before = TITLE_BEFORE_NAME.exec(text.slice(Math.max(sentenceStart, p.start - 10), p.start));
+          // An office (県知事, 会長) says more than an honorific (氏) for finding 知事は and 同会長 later.
+          const office = after?.[1] && !/^(?:氏|さん|様|君|くん|ちゃん)$/.test(after[1]) ? after[1] : null;
+          return (title = office ?? before?.[1] ?? after?.[1] ?? null);
+        },
+      });
+    }
     if (carried && s.paragraph - carried.paragraph > 1) carried = null;
-    const whole = grammaticalSubject(text, outside, quoteSpans, s.start, s.end);
-    const sentenceSubject = whole === "group" ? null : whole;
+    if (!quoteAhead[si] && unclaimed.length === 0) {
+      // Nothing to attribute here or within reach: no speaker is carried past this sentence.
+      carried = null;
+      continue;
+    }
+    const actors = actorsOf(text, s, quoteSpans, { persons, orgs }, history);
+    const blanked = blank(text, s, raws);
+    const breaks: number[] = [];
+    if (raws.length > 0 || ANNOUNCE.test(blanked)) {
+      CLAUSE_BREAK.lastIndex = 0;
+      for (const m of blanked.matchAll(CLAUSE_BREAK)) breaks.push(s.start + (m.index ?? 0) + m[0].length);
+    }
+    const standalone = raws.length === 1 && raws[0].open >= 0 && /^[\s\u3000]*$/.test(text.slice(s.start, raws[0].open)) && /^[\s\u3000。]*$/.test(text.slice(raws[0].close + 1, s.end));
 
-    for (const r of raws) {
+    const pending: Pending[] = [];
+    for (let qi = 0; qi < raws.length; qi++) {
+      const r = raws[qi];
       const inner = text.slice(r.innerStart, r.innerEnd);
       const afterStart = r.close >= 0 ? r.close + 1 : r.innerEnd;
-      const after = text.slice(afterStart, Math.min(s.end, afterStart + 30));
-      const beforeText = text.slice(s.start, r.open >= 0 ? r.open : r.innerStart);
-      let speaker: Speaker | null = null;
+      const after = text.slice(afterStart, Math.min(s.end, afterStart + 40));
+      const openAt = r.open >= 0 ? r.open : r.innerStart;
+      const beforeText = text.slice(s.start, openAt);
+      const chained = qi + 1 < raws.length && raws[qi + 1].open >= 0 && /^[\s\u3000、,・]*$/.test(text.slice(afterStart, raws[qi + 1].open));
       let kind: "speech" | "term" = "term";
-      let unknownRole = false;
+      let speaker: Pending["speaker"] = null;
+      let own = false;
 
-      const speechAfter = SPEECH_AFTER.exec(after);
-      if (speechAfter) kind = "speech";
-      // a) 「…」とトランプ氏
-      if (speechAfter) {
-        const at = afterStart + speechAfter[0].length;
-        const p = outside.find((x) => x.start >= at && x.start <= at + 2);
-        if (p) speaker = { name: p.canonical, span: { start: p.start, end: p.end } };
+      const termAfter = TERM_AFTER.test(after);
+      const speechAfter = termAfter ? null : SPEECH_AFTER.exec(after);
+      const voice = !termAfter && VOICE_AFTER.test(after);
+      const question = !termAfter && QUESTION_AFTER.test(after);
+      const entityAfter = (ctx.entities ?? allPersons).some((e) => e.start === afterStart);
+      const clauseLike = inner.length >= 6 && CLAUSE_END.test(inner);
+      // 「X」と言われる, “X”と呼ばれる: what something is called, not what someone said.
+      const calledAfter = !clauseLike && /^[\s\u3000]*と(?:(?:いわれ|言われ|称され)る[\p{Script=Han}ァ-ヴー]|呼ばれ)/u.test(after);
+      const naming = !voice && !question && (calledAfter || (NAMING_AFTER.test(after) && !clauseLike) || (r.open >= 0 && !entityAfter && NAME_AFTER.test(after) && !speechAfter));
+      const outletBefore = actors.some((a) => a.kind === "organization" && /^[\s\u3000]*$/.test(text.slice(a.end, openAt)));
+      const titleBefore = TITLE_BEFORE.test(beforeText) || outletBefore;
+      if (speechAfter || voice) kind = "speech";
+
+      // A name in parentheses right after the quote: 「…」（松田）.
+      const paren = /^[（(]([^）)「」]{1,10})[）)]/.exec(after);
+      if (paren && !termAfter && r.mark !== "『") {
+        const at = afterStart + 1;
+        const p = persons.find((x) => x.start === at);
+        // A name the analysis did not tag counts when the quote reads as someone's words and the text
+        // names it elsewhere too (寺川綾 … 「…」（寺川）), not for a product's maker or a gloss.
+        const raw = paren[1];
+        const plausible =
+          /^[\p{Script=Han}々ァ-ヴー・]{1,6}$/u.test(raw) &&
+          !PAREN_NOT_NAME.test(raw) &&
+          !/(?:製|版|編|社|県|市|町|村|語|訳|作|著|監督|提供|撮影|写真|画像|出典)$/.test(raw) &&
+          (CLAUSE_END.test(inner) || /[はがをにでも]/.test(inner)) &&
+          text.indexOf(raw) !== text.lastIndexOf(raw);
+        // （球界関係者）, （ファン）: someone unnamed said it.
+        const unnamedSource = !p && wordEndingAt(raw, raw.length, GROUP_SET, GROUP_MAX) !== null;
+        const name = p ? p.canonical : plausible && !unnamedSource ? raw : null;
+        if (unnamedSource && (CLAUSE_END.test(inner) || /[はがをにでも]/.test(inner))) {
+          kind = "speech";
+          own = true;
+        }
+        if (name) {
+          speaker = { name, span: p ? { start: p.start, end: p.end } : { start: at, end: at + paren[1].length } };
+          kind = "speech";
+          own = true;
+        }
       }
-      // b) トランプ氏「…」 (headline style): a person or a role right before the opener.
-      if (!speaker && r.open >= 0) {
-        const p = outside.find((x) => x.end <= r.open && /^[\s\u3000]*$/.test(text.slice(x.end, r.open)));
-        if (p) {
-          speaker = { name: p.canonical, span: { start: p.start, end: p.end } };
+      // The actor right after と (「…」とトランプ氏), or modified by the quote's verb phrase (「…」と語った長友。),
+      // or whose words they are called (「…」吉高由里子の問いに, 「…」とのファンの声).
+      if (!speaker && !termAfter && !naming) {
+        const at = afterStart + (speechAfter ? speechAfter[0].length : 0);
+        for (const next of actors) {
+          if (next.start < afterStart) continue;
+          if (next.start > at + 30) break;
+          const between = text.slice(at, next.start);
+          // 「…」と語るのが、会社員のさくらさん: the one the clause is said of.
+          const cleft = speechAfter !== null && /^[^、。「『]{0,12}?(?:のが|のは)[、,]?[^、。「『]{0,12}$/.test(between) && ["end", "topic", "other"].includes(next.marker);
+          if (cleft && next.kind === "person" && next.name) {
+            speaker = { name: next.name, span: next.span };
+            own = true;
+            kind = "speech";
+            break;
+          }
+          if (/[、。「『]/.test(between)) break;
+          const direct = speechAfter !== null && next.start <= at + 2 && /^[\s\u3000]*$/.test(between);
+          // …but not the one a passive verb modifies (「…」と訊かれた平岡は: the one asked).
+          const modified = !PASSIVE_AFTER.test(after) && (speechAfter !== null || kind === "speech" || (CLAUSE_END.test(inner) && inner.length >= 6 && SPEECH_VERBS.test(between))) && /(?:[るたすくうぐぶむぬつ]|ている|ていた|てる|てた)$/.test(between) && (["topic", "subject", "end", "and"].includes(next.marker) || (next.kind === "person" && next.name !== null));
+          const owner = next.marker === "possessive" && /^(?:の|いう|いった)?[^、。「『]{0,8}$/.test(between) && /^の(?:問い|質問|言葉|呼びかけ|発言|一言|コメント|声|意見|メッセージ)/.test(text.slice(next.at, next.at + 6));
+          if ((direct || modified || owner) && next.kind !== "organization") {
+            speaker = next.name === null ? null : { name: next.name, span: next.span };
+            own = true;
+            kind = "speech";
+            break;
+          }
+        }
+      }
+      // The actor right before the opener: Xは「, Xが「, Xから「…」と訊かれ, X曰く「, X「 (a headline).
+      let unnamed = false;
+      if (!own && r.open >= 0) {
+        const prev = [...actors].reverse().find((a) => a.at <= r.open && /^[\s\u3000、]*$/.test(text.slice(a.at, r.open).replace(/^(?:は|も|こそ|では|が|から(?:は|も)?|より|曰く|いわく|の|には|にも|に)/, "")));
+        if (prev && prev.end <= r.open) {
+          const passive = PASSIVE_AFTER.test(after);
+          const ok =
+            ["topic", "subject", "source", "iwaku", "direct"].includes(prev.marker) ||
+            (prev.marker === "dative" && passive) ||
+            (prev.marker === "possessive" && (speechAfter !== null || voice));
+          if (ok && !(prev.kind === "organization" && prev.marker === "direct")) {
+            speaker = prev.name === null ? null : { name: prev.name, span: prev.span };
+            own = true;
+            unnamed = prev.name === null;
+            if (prev.marker === "direct" || prev.marker === "iwaku") kind = "speech";
+          }
+        }
+        if (!own && ROLE_BEFORE.test(beforeText) && /[\s\u3000、]/.test(beforeText.slice(-8)) && /^[\s\u3000]*$/.test(after.slice(0, 1) || " ")) {
           kind = "speech";
-        } else if (ROLE_BEFORE.test(beforeText) && /[\s\u3000、]/.test(beforeText.slice(-8)) && /^[\s\u3000]*$/.test(after.slice(0, 1) || " ")) {
-          kind = "speech";
-          unknownRole = true;
+          own = true;
+          unnamed = true;
         }
       }
       // A clause-like quote in a sentence with a speech verb after it is speech even without と.
-      if (kind === "term" && inner.length >= 6 && /(?:る|た|だ|い|う|す|ぬ|ない|ません|です|ます|よ|ね|か|ろう|しよう)$/.test(inner) && SPEECH_VERBS.test(after)) {
-        kind = "speech";
+      if (kind === "term" && !termAfter && inner.length >= 6 && CLAUSE_END.test(inner) && SPEECH_VERBS.test(after)) kind = "speech";
+      // A quote standing alone as a sentence, worded as one, is someone's words.
+      if (kind === "term" && standalone && inner.length >= 5 && (CLAUSE_END.test(inner) || (inner.length >= 8 && /[はがをにでも]/.test(inner)))) kind = "speech";
+      // 『…』 names a work and a short “…” stresses a word: speech only when a speech verb or a speaker
+      // before it says so (『…』とジェイソン・ステイサムが is a list).
+      const workOrStress = (r.mark === "『" || (r.mark === "“" && !clauseLike)) && !(speechAfter && SPEECH_VERBS.test(after.slice(0, 16))) && !(own && r.open >= 0 && kind === "speech" && !speechAfter);
+      // 「A」と“B” is a pair of names unless A reads as someone's words.
+      const pairWith = !clauseLike && inner.length <= 12 && /^[\s\u3000]*と[\s\u3000]*[“"]/.test(after);
+      if (TEMPLATE.test(inner) || !HAS_WORDS.test(inner) || (titleBefore && !own && !speechAfter) || termAfter || naming || workOrStress || pairWith) {
+        kind = "term";
       }
-      if (kind === "speech" && !speaker && !unknownRole) {
-        // The clause before the quote first; a topic after it (「…」と、プーチン氏は述べた) next.
-        const local = grammaticalSubject(text, outside, quoteSpans, s.start, r.open >= 0 ? r.open : r.innerStart);
-        const later = local === null ? grammaticalSubject(text, outside.filter((p) => p.start >= afterStart), quoteSpans, afterStart, s.end) : null;
-        const found = local ?? later;
-        if (found !== null && found !== "group") speaker = found;
-        else if (found === null && carried) speaker = carried.speaker;
+      if (kind === "speech" && !own && !unnamed && !voice && !question) {
+        // The nearest actor of the quote's own clause; else the sentence's topic; else a topic after it.
+        const clauseStart = Math.max(s.start, ...breaks.filter((b) => b <= openAt));
+        // A topic (は) outranks a subject (が), which may belong to a relative clause
+        // (ゼレンスキー大統領が提案した停止について「…」); a subject right before the opener was taken above.
+        const topics = actors.filter((a) => a.end <= openAt && a.marker === "topic");
+        const clauseTopic = topics.filter((a) => a.start >= clauseStart);
+        const clauseSubject = actors.filter((a) => a.start >= clauseStart && a.end <= openAt && a.marker === "subject");
+        // A topic or subject after the quote whose own verb is one of speech (「…」と、プーチン氏は述べた;
+        // a headline's 「…」…ゼレンスキー大統領が表明), not one that opens a quote of its own.
+        const later = actors.find((a) => {
+          if (a.start < afterStart || (a.marker !== "topic" && a.marker !== "subject")) return false;
+          if (raws.some((x) => x.open > afterStart && x.open < a.start)) return false;
+          const rest = /^[^、。「『]*/.exec(text.slice(a.at, s.end))![0];
+          return SPEECH_VERBS.test(rest);
+        });
+        const found = clauseTopic[clauseTopic.length - 1] ?? topics[topics.length - 1] ?? clauseSubject[clauseSubject.length - 1] ?? later;
+        if (found) speaker = found.name === null ? null : { name: found.name, span: found.span };
+        else if (carried) speaker = carried.speaker;
+      } else if (kind === "speech" && !own && (voice || question)) {
+        // Reported voices and questions belong only to whoever they are said to come from.
+        const clauseStart = Math.max(s.start, ...breaks.filter((b) => b <= openAt));
+        const source = actors.find(
+          (a) => (a.marker === "source" || a.marker === "possessive") && a.kind === "person" && ((a.start >= clauseStart && a.end <= openAt) || (a.start >= afterStart && a.start <= afterStart + 20)),
+        );
+        if (source && source.name) {
+          speaker = { name: source.name, span: source.span };
+          own = true;
+        }
       }
+      pending.push({ raw: r, kind, speaker, own, question: question || voice, chained });
+    }
+    // A run of quotes ending in speech (「…」「…」と回答した) is speech, each with the run's speaker.
+    for (let qi = pending.length - 2; qi >= 0; qi--) {
+      const q = pending[qi];
+      const next = pending[qi + 1];
+      if (!q.chained || next.kind !== "speech" || TEMPLATE.test(text.slice(q.raw.innerStart, q.raw.innerEnd))) continue;
+      if (q.kind === "term" || !q.own) {
+        q.kind = "speech";
+        q.speaker = next.speaker;
+        q.own = next.own;
+        q.question = next.question;
+      }
+    }
+    // そう不思議がるのは、会社員の泰子さん。: the speaker of the quote just before, named after it.
+    if (raws.length === 0 && /^[\s\u3000]*(?:そう|こう)[^。「『]{0,25}?のは[、,]/.test(text.slice(s.start, s.end))) {
+      const named = actors.find((a) => a.kind === "person" && a.name && /^[\s\u3000]*(?:だ|です|。|$)/.test(text.slice(a.at, s.end)));
+      if (named) for (const k of unclaimed) out[k] = { ...out[k], speaker: named.name, speakerSpan: named.span };
+    }
+    unclaimed = [];
+    let spoke: { name: string; span: Span } | null = null;
+    for (const q of pending) {
+      const inner = text.slice(q.raw.innerStart, q.raw.innerEnd);
       const normalized = normalizeForMatch(inner);
       if (normalized.length === 0) continue;
+      const speaker = q.kind === "speech" && q.speaker ? q.speaker : null;
       out.push({
-        start: r.innerStart,
-        end: r.innerEnd,
+        start: q.raw.innerStart,
+        end: q.raw.innerEnd,
         text: inner,
         normalized,
-        kind,
-        speaker: kind === "speech" && speaker ? speaker.name : null,
-        ...(kind === "speech" && speaker ? { speakerSpan: speaker.span } : {}),
+        kind: q.kind,
+        speaker: speaker ? speaker.name : null,
+        ...(speaker ? { speakerSpan: speaker.span } : {}),
         sentence: si,
-        mark: r.mark,
+        mark: q.raw.mark,
       });
-      if (kind === "speech" && speaker) carried = { speaker, paragraph: s.paragraph };
+      if (q.kind === "speech" && speaker && !q.question && !/[？?]$/.test(inner)) spoke = { name: speaker.name, span: speaker.span };
+      if (q.kind === "speech" && !q.own && standalone) unclaimed.push(out.length - 1);
     }
-    if (sentenceSubject) {
-      carried = { speaker: sentenceSubject, paragraph: s.paragraph };
-    } else if (whole === "group") {
-      carried = null;
+    // What the next sentences inherit: this sentence's topic person, else its last speaker, else a
+    // person it ends on (…と語った長友。); a collective topic with no person leaves no one.
+    const personTopic = actors.filter((a) => a.kind === "person" && a.marker === "topic" && a.name);
+    const endPerson = actors.filter((a) => a.kind === "person" && a.marker === "end" && a.name && /^[\s\u3000]*(?:だ|で|。|$)/.test(text.slice(a.at, s.end)));
+    const groupTopic = actors.some((a) => a.kind !== "person" && (a.marker === "topic" || a.marker === "subject"));
+    const askers = new Set(pending.filter((q) => q.question && q.speaker).map((q) => q.speaker!.span.start));
+    const subjects = actors.filter((a) => a.kind === "person" && a.marker === "subject" && a.name && !askers.has(a.span.start));
+    const next = personTopic[personTopic.length - 1] ?? null;
+    if (next) carried = { speaker: { name: next.name!, span: next.span }, paragraph: s.paragraph };
+    else if (spoke) carried = { speaker: spoke, paragraph: s.paragraph };
+    else if (endPerson.length > 0) carried = { speaker: { name: endPerson[endPerson.length - 1].name!, span: endPerson[endPerson.length - 1].span }, paragraph: s.paragraph };
+    else if (groupTopic && raws.length > 0) carried = { speaker: null, paragraph: s.paragraph };
+    else if (subjects.length > 0 && raws.length === 0) carried = { speaker: { name: subjects[subjects.length - 1].name!, span: subjects[subjects.length - 1].span }, paragraph: s.paragraph };
+    else if (groupTopic) carried = { speaker: null, paragraph: s.paragraph };
+    // …こう聞いてくるという。: the quotes that follow are the words of that clause's subject.
+    if (raws.length === 0 && ANNOUNCE.test(blanked)) {
+      const lastBreak = Math.max(s.start, ...breaks);
+      const subject = actors.filter((a) => a.start >= lastBreak && (a.marker === "topic" || a.marker === "subject"));
+      const who = subject[subject.length - 1] ?? personTopic[personTopic.length - 1] ?? null;
+      carried = { speaker: who && who.kind === "person" && who.name && (who.start >= lastBreak || subject.length === 0) ? { name: who.name, span: who.span } : null, paragraph: s.paragraph };
+      if (who && who.start < lastBreak && lastBreak > s.start) carried = { speaker: null, paragraph: s.paragraph };
     }
   }
   return out;
 }
 
-function stripQuotes(text: string, s: Span, quotes: Span[]): string {
+/** The sentence's text with its quotes blanked (same length), so clause endings inside them are not seen. */
+function blank(text: string, s: Span, raws: RawQuote[]): string {
   let out = "";
   let pos = s.start;
-  for (const q of quotes) {
-    out += text.slice(pos, q.start);
-    pos = q.end;
+  for (const r of raws) {
+    out += text.slice(pos, r.innerStart);
+    out += "　".repeat(r.innerEnd - r.innerStart);
+    pos = r.innerEnd;
   }
   return out + text.slice(pos, s.end);
 }

@@ -9,7 +9,8 @@
  *
  * kuromoji's dictionary is loaded on the first cache miss, not before, so a warm start costs no
  * dictionary. Tokens go through a clause memo (see `splitClauses`) and keep only what the analysis
- * reads (`PROPER_NOUN_ONLY`: entities are the only consumer of tokens, and only of 名詞,固有名詞 ones).
+ * reads (`selectEntityTokens`: entities are the only consumer of tokens, and only of the proper nouns
+ * it keeps or joins).
  * Bundled as dist/tokenizerWorker.js.
  */
 import { parentPort, workerData } from "node:worker_threads";
@@ -18,7 +19,7 @@ import type { CatalogueEntry } from "../corpus/metadata";
 import { nodeCorpusFsSync, parsePublished, readCorpusFile, type RawSource } from "../corpus/loadCorpus";
 import { AnalysisCache, nodeCacheFsSync, type CacheStats } from "../index/cache";
 import { analyzeText } from "./analyze";
-import { AliasTable } from "./entities";
+import { AliasTable, selectEntityTokens } from "./entities";
 import { buildKuromoji, ClauseMemo, kuromojiTokens, splitClauses, type Token, type Tokenizer } from "./tokenizer";
 
 export interface AnalysisJob {
@@ -73,8 +74,6 @@ const memo = new ClauseMemo<Token[]>(200_000);
 let tokenizedChars = 0;
 const cache = config.cache ? new AnalysisCache(config.cache.dir, { tool: config.cache.tool, analysis: config.cache.analysis }, nodeCacheFsSync) : null;
 
-/** Only the tokens `analyzeText` reads: 名詞,固有名詞,* (see `extractEntities`). */
-const PROPER_NOUN_ONLY = (k: Token) => k.pos1 === "固有名詞" && k.pos === "名詞";
 
 function memoTokenizer(t: Awaited<ReturnType<typeof buildKuromoji>>): Tokenizer {
   return {
@@ -83,7 +82,9 @@ function memoTokenizer(t: Awaited<ReturnType<typeof buildKuromoji>>): Tokenizer 
       for (const clause of splitClauses(text)) {
         const list = memo.get(clause.text, () => {
           tokenizedChars += clause.text.length;
-          return kuromojiTokens(t, clause.text).filter(PROPER_NOUN_ONLY);
+          // Only the tokens analyzeText reads (see extractEntities): proper nouns, with names cut into
+          // pieces joined again; per clause, as selectEntityTokens never looks across 、 or 。.
+          return selectEntityTokens(kuromojiTokens(t, clause.text));
         });
         for (const k of list) out.push({ ...k, start: k.start + clause.start });
       }
