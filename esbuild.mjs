@@ -32,7 +32,7 @@ const common = {
 
 const builds = [
   { ...common, entryPoints: { extension: "client/src/extension.ts" }, outdir: "dist", external: ["vscode"] },
-  { ...common, entryPoints: { server: "server/src/main.ts", cli: "server/src/cli/main.ts", ingestWorker: "server/src/core/ingest/ingestWorker.ts" }, outdir: "dist" },
+  { ...common, entryPoints: { server: "server/src/main.ts", cli: "server/src/cli/main.ts", ingestWorker: "server/src/core/ingest/ingestWorker.ts", libraryWorker: "server/src/core/bibliography/libraryWorker.ts" }, outdir: "dist" },
 ];
 
 mkdirSync(join(root, "dist"), { recursive: true });

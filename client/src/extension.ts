@@ -1,6 +1,7 @@
 /**
  * The VS Code extension: starts the Shutten language server over IPC for Markdown drafts, watches
- * the corpus so changes re-index, shows indexing progress and counts in the status bar, and adds
+ * the corpus so changes re-index and the bibliography files so drafts are checked again, shows
+ * indexing progress and counts in the status bar, and adds
  * the commands (Reindex, Insert citation, Show source, Show timeline, Export bibliography) and the
  * Sources view. Every user-facing string goes through vscode.l10n (l10n/bundle.l10n.ja.json).
  */
@@ -28,6 +29,28 @@ import { SourcesView } from "./sourcesView";
 import { showTimeline } from "./timelinePanel";
 
 let client: LanguageClient | undefined;
+
+/** Bibliography files (BibTeX, CSL-JSON, CSL YAML) and CSL styles: the server keeps those drafts use. */
+const LIBRARY_FILES = "**/*.{bib,bibtex,biblatex,json,yaml,yml,csl}";
+
+/** Watchers for `shutten.bibliography` files outside the workspace (a Zotero export in the home folder). */
+function libraryWatchersOutsideWorkspace(): vscode.FileSystemWatcher[] {
+  const configured = vscode.workspace.getConfiguration("shutten").get<string[]>("bibliography") ?? [];
+  const home = process.env.HOME ?? process.env.USERPROFILE ?? "";
+  const out: vscode.FileSystemWatcher[] = [];
+  for (const raw of configured) {
+    const p = raw.startsWith("~/") && home ? path.join(home, raw.slice(2)) : raw;
+    if (!path.isAbsolute(p)) continue;
+    if (vscode.workspace.workspaceFolders?.some((f) => p.startsWith(f.uri.fsPath + path.sep))) continue;
+    const parts = p.split(/[\\/]/);
+    const fixed = parts.findIndex((part) => /[*?{[]/.test(part));
+    // The folder before the first glob part is watched, for the rest of the pattern (or the file's name).
+    const base = fixed < 0 ? path.dirname(p) : parts.slice(0, fixed).join(path.sep) || path.sep;
+    const pattern = fixed < 0 ? path.basename(p) : parts.slice(fixed).join("/");
+    out.push(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(base), pattern)));
+  }
+  return out;
+}
 
 /**
  * A crash restarts the server (at most 4 times in 3 minutes, like the client's default), and the
@@ -64,7 +87,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ["--nolazy", "--inspect=6019"] } },
   };
   const include = vscode.workspace.getConfiguration("shutten").get<string[]>("corpus.include") ?? ["corpus/**/*.{txt,md,markdown,html,htm}"];
-  const watchers = [...include, "**/sources.yaml"].map((g) => vscode.workspace.createFileSystemWatcher(g));
+  const watchers = [...include, "**/sources.yaml", LIBRARY_FILES].map((g) => vscode.workspace.createFileSystemWatcher(g));
+  watchers.push(...libraryWatchersOutsideWorkspace());
   context.subscriptions.push(...watchers);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [

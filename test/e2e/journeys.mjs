@@ -298,6 +298,60 @@ export async function exportBibliographyJourney(ctx) {
   }
 }
 
+/**
+ * A draft whose front matter names the writer's .bib: typing `[@plok` offers the library key with
+ * its author, year and title; accepting it and hovering shows the reference as Chicago author-date
+ * formats it (citeproc), and that it has no full text to check against.
+ */
+export async function libraryKey(ctx) {
+  const { wb } = ctx;
+  const page = wb.page;
+  const editor = await wb.openFile("library-draft.md", "ウクライナ史の背景は");
+  await editor.locator(".view-lines").click();
+  await page.keyboard.press("Control+End");
+  await page.keyboard.press("ArrowUp");
+  await page.keyboard.press("End");
+  await page.keyboard.type("[@plok");
+  const widget = page.locator(".editor-widget.suggest-widget.visible");
+  const row = widget.locator(".monaco-list-row", { hasText: "plokhy2015" }).first();
+  const opened = await row.waitFor({ timeout: 15_000 }).then(() => true, () => false);
+  if (!opened) {
+    ctx.log("suggest widget did not open on [@plok; invoking it with Ctrl+Space");
+    await page.keyboard.press("Control+Space");
+    await row.waitFor({ timeout: 15_000 });
+  }
+  const rowText = (await row.innerText()).replace(/\s+/g, " ");
+  ctx.log(`library suggestion: ${rowText}`);
+  assert.match(rowText, /plokhy2015/);
+  await page.waitForTimeout(300);
+  await wb.screenshot("14-library-completion.png");
+  await page.keyboard.press("Enter");
+  await editor.locator(".view-lines", { hasText: "背景は[@plokhy2015]" }).waitFor({ timeout: 10_000 });
+
+  const hover = page.locator(".monaco-hover:not(.hidden)", { hasText: "Gates of Europe" });
+  let shown = false;
+  for (let attempt = 1; attempt <= 3 && !shown; attempt++) {
+    const p = await wb.stablePointOf("@plokhy2015", 4);
+    await page.mouse.move(p.x, p.y - 40);
+    await page.mouse.move(p.x, p.y, { steps: 4 });
+    shown = await hover.first().waitFor({ timeout: 5_000 }).then(() => true, () => false);
+  }
+  if (!shown) {
+    await wb.clickText("@plokhy2015", 4);
+    await page.keyboard.press("Control+K");
+    await page.keyboard.press("Control+I");
+    await hover.first().waitFor({ timeout: 10_000 });
+  }
+  const text = (await hover.first().innerText()).replace(/\s+/g, " ");
+  ctx.log(`library hover: ${text.slice(0, 240)}`);
+  assert.match(text, /Plokhy, Serhii\. 2015\. The Gates of Europe: A History of Ukraine\. New York: Basic Books\./);
+  assert.match(text, /refs\.bib:\d+/);
+  await page.waitForTimeout(400);
+  await wb.screenshot("15-library-hover.png");
+  await page.keyboard.press("Escape");
+  await page.mouse.move(5, 450);
+}
+
 export const journeys = [
   { name: "problems panel shows unknown-source", run: problemsPanel },
   { name: "hover on a key shows its title", run: hoverOnKey },
@@ -308,4 +362,5 @@ export const journeys = [
   { name: "quick fix for a misquote removes the problem", run: quickFixMisquote },
   { name: "show timeline lists events and the disagreement", run: timelineView },
   { name: "export bibliography renders with pandoc", run: exportBibliographyJourney },
+  { name: "a library key from the draft's .bib: completion and hover", run: libraryKey },
 ];

@@ -66,6 +66,8 @@ function sampleSources(env) {
   return JSON.parse(out);
 }
 
+const LIBRARY_DRAFT = ["---", "bibliography: refs.bib", "---", "", "# 背景", "", "ウクライナ史の背景は", ""].join("\n");
+
 function draftText(known) {
   return [
     "# 停戦交渉メモ",
@@ -118,6 +120,9 @@ async function main() {
   if (!known) throw new Error(`no sample source with a title: ${JSON.stringify(sources)}`);
   cpSync(join(repo, "corpus"), join(workspace, "corpus"), { recursive: true });
   writeFileSync(join(workspace, "draft.md"), draftText(known));
+  // A second draft citing from the writer's own reference library (a .bib beside it).
+  cpSync(join(repo, "test", "fixtures", "bibliography", "refs.bib"), join(workspace, "refs.bib"));
+  writeFileSync(join(workspace, "library-draft.md"), LIBRARY_DRAFT);
   log(`workspace ${workspace}; known key ${known.key} (${known.title}); unknown key ${UNKNOWN_KEY}`);
 
   let server;

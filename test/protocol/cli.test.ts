@@ -2,7 +2,7 @@
 // `sources` and `inspect` shapes, and clear usage errors. Runs the built dist/cli.js.
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -40,6 +40,27 @@ describe("shutten CLI", () => {
     const lines = r.stdout.trim().split("\n");
     assert.ok(lines.some((l) => /bad\.md:3:\d+ warning quote-mismatch /.test(l)), r.stdout);
     assert.ok(lines.some((l) => /bad\.md:5:\d+ error unknown-source /.test(l)), r.stdout);
+  });
+
+  it("reference libraries: the draft's bibliography: and --bibliography FILE; library problems on stderr with file and line", () => {
+    // Its own folder: another test walks `dir` for drafts.
+    const lib = join(dir, "..", `${dir.split("/").pop()}-library`);
+    mkdirSync(lib, { recursive: true });
+    const bib = join(lib, "refs.bib");
+    const extra = join(lib, "extra.json");
+    writeFileSync(bib, "@book{plokhy2015,\n  author = {Plokhy, Serhii},\n  title = {The Gates of Europe},\n  year = {2015}\n}\n\n@book{broken1,\n  title {x}\n}\n");
+    writeFileSync(extra, JSON.stringify([{ id: "sakwa2015", type: "book", title: "Frontline Ukraine" }]));
+    const draft = join(lib, "lib.md");
+    writeFileSync(draft, `---\nbibliography: refs.bib\n---\n\n本[@plokhy2015]と[@sakwa2015]と[@${nikkei}]。未知[@nosuch2099]。\n`);
+    const r = run(["check", "--corpus", "corpus", "--bibliography", extra, "--format", "json", draft]);
+    const unknown = JSON.parse(r.stdout).filter((d: { code: string }) => d.code === "unknown-source");
+    assert.equal(unknown.length, 1, r.stdout);
+    assert.match(unknown[0].message, /nosuch2099/);
+    assert.match(r.stderr, /refs\.bib:8: error: Bibliography entry 'broken1': a field has no "="/, r.stderr);
+    const without = run(["check", "--corpus", "corpus", "--format", "json", draft]);
+    assert.equal(JSON.parse(without.stdout).filter((d: { code: string }) => d.code === "unknown-source").length, 2, "sakwa2015 needs --bibliography");
+    assert.equal(run(["check", "--corpus", "corpus", "--bibliography", join(lib, "nowhere.bib"), draft]).code, 2);
+    rmSync(lib, { recursive: true, force: true });
   });
 
   it("json format: LSP ranges (0-based lines, UTF-16 columns) and the contract's fields", () => {

@@ -1,5 +1,17 @@
-/** `shutten check [--corpus DIR] [--format text|json|sarif|github] [--lang en|ja] FILE…|DIR…` */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+/**
+ * `shutten check [--corpus DIR] [--bibliography FILE]… [--format text|json|sarif|github] [--lang en|ja] FILE…|DIR…`
+ *
+ * Citation keys are looked up in the corpus and in each draft's reference library: its front
+ * matter's `bibliography:` and `references:`, the settings' `bibliography` (`--config`) and every
+ * `--bibliography FILE`. Problems of library files go to stderr (`file:line: severity: message`),
+ * once per file, like the corpus's.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { parseLibraryFile } from "../core/bibliography/libraryParser";
+import { LibraryItemCache } from "../core/bibliography/libraryCache";
+import { resolveCacheDir } from "../core/index/cache";
+import { LibraryStore } from "../core/bibliography/libraryStore";
+import { bibliographyText, problemMessage } from "../core/bibliography/messages";
 import { join, relative, resolve, sep } from "node:path";
 import { checkDraft } from "../core/check/checkDraft";
 import { localeFromEnv, type Locale } from "../core/check/messages";
@@ -44,7 +56,7 @@ function collectDrafts(paths: string[], cwd: string, corpusDir: string): string[
 }
 
 export async function runCheck(args: string[], io: CliIo): Promise<number> {
-  const { options, positional } = parseArgs(args, ["corpus", "format", "lang", "config"]);
+  const { options, positional, lists } = parseArgs(args, ["corpus", "format", "lang", "config"], [], ["bibliography"]);
   const format = (options.format as string) ?? "text";
   if (!["text", "json", "sarif", "github"].includes(format)) throw new UsageError(`unknown format '${format}' (text, json, sarif, github)`);
   if (positional.length === 0) throw new UsageError("shutten check needs at least one draft file or folder");
@@ -73,6 +85,20 @@ export async function runCheck(args: string[], io: CliIo): Promise<number> {
   const { index, tokenizer, aliases } = loaded;
   for (const p of index.problems) io.stderr(`${relative(io.cwd, p.path) || p.path}: ${p.severity}: ${p.message}\n`);
 
+  // Every draft cites from its own library; the files are read once for all of them.
+  const cache = new LibraryItemCache(resolveCacheDir({ setting: settings.cache.directory || null }));
+  const store = new LibraryStore({ parse: (path, bytes) => parseLibraryFile(path, bytes, { cache }) });
+  const extraFiles = (lists.bibliography ?? []).map((f) => resolve(io.cwd, f));
+  for (const f of extraFiles) if (!existsSync(f)) throw new UsageError(`bibliography file not found: ${f}`);
+  const shown = (p: string) => relative(io.cwd, p) || p;
+  const reported = new Set<string>();
+  const report = (path: string, line: number, severity: string, message: string) => {
+    const text = `${shown(path)}:${line + 1}: ${severity}: ${message}\n`;
+    if (reported.has(text)) return;
+    reported.add(text);
+    io.stderr(text);
+  };
+
   const all: CliDiagnostic[] = [];
   for (const file of files) {
     let text: string;
@@ -82,9 +108,11 @@ export async function runCheck(args: string[], io: CliIo): Promise<number> {
       throw new UsageError(`cannot read ${relative(io.cwd, file)}: ${(e as NodeJS.ErrnoException).code ?? e}`);
     }
     const lines = new LineIndex(text);
-    const shown = relative(io.cwd, file) || file;
-    for (const f of checkDraft(text, { index, tokenizer, aliases, settings, locale })) {
-      all.push({ file: shown, range: { start: lines.positionAt(f.span.start), end: lines.positionAt(f.span.end) }, severity: f.severity, code: f.code, message: f.message });
+    const view = await store.libraryFor({ draftPath: file, draftText: text, root: io.cwd, settingPaths: settings.bibliography, extraFiles });
+    for (const m of view.missing) report(file, lines.lineAt(m.span.start), "error", bibliographyText(locale).notFound(m.value));
+    for (const p of view.library.problems()) report(p.path, p.line, p.severity, problemMessage(p, locale, shown));
+    for (const f of checkDraft(text, { index, tokenizer, aliases, settings, locale, library: view.library })) {
+      all.push({ file: shown(file), range: { start: lines.positionAt(f.span.start), end: lines.positionAt(f.span.end) }, severity: f.severity, code: f.code, message: f.message });
     }
   }
   const version = process.env.SHUTTEN_VERSION ?? "0.1.0";

@@ -10,8 +10,8 @@ import { runSources } from "./sourcesCommand";
 
 const USAGE = `usage: shutten <command> [options]
 
-  check [--corpus DIR] [--format text|json|sarif|github] [--lang en|ja] FILE…|DIR…
-                         check drafts against the corpus
+  check [--corpus DIR] [--bibliography FILE]… [--format text|json|sarif|github] [--lang en|ja] FILE…|DIR…
+                         check drafts against the corpus (and their bibliographies)
   sources [--corpus DIR] --json
                          list the corpus sources
   inspect [--corpus DIR] --json [KEY…]

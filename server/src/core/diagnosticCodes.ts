@@ -36,7 +36,7 @@ export const DEFAULT_SEVERITY: Record<DiagnosticCode, Severity> = {
 
 /** One-line descriptions, English and Japanese, for settings and documentation. */
 export const CODE_DESCRIPTIONS: Record<DiagnosticCode, { en: string; ja: string }> = {
-  "unknown-source": { en: "A citation key is not in the corpus.", ja: "引用キーがコーパスにありません。" },
+  "unknown-source": { en: "A citation key is in neither the corpus nor the bibliography.", ja: "引用キーがコーパスにも文献ファイルにもありません。" },
   "quote-mismatch": { en: "The cited source has a near match but not these exact words.", ja: "引用元に近い文言はあるが、一字一句は一致しません。" },
   "quote-wrong-source": { en: "The quote is not in the cited source(s) but in another corpus source.", ja: "引用は挙げた出典になく、別の出典にあります。" },
   "quote-not-found": { en: "A speech quote found nowhere in the corpus.", ja: "発言の引用がコーパスのどこにも見つかりません。" },

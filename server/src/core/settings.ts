@@ -9,6 +9,10 @@ export type SeveritySetting = Severity | "off" | "default";
 
 export interface ShuttenSettings {
   corpus: { include: string[]; exclude: string[]; aliasFile: string };
+  /** Reference libraries shared by every draft: paths or globs (relative to the workspace folder, or absolute). */
+  bibliography: string[];
+  /** CSL style for formatting references: a bundled style's name or a `.csl` file. */
+  citationStyle: string;
   cache: { directory: string };
   diagnostics: Record<DiagnosticCode, SeveritySetting> & { debounceMs: number };
 }
@@ -19,6 +23,8 @@ export const SETTINGS_DEFAULTS: ShuttenSettings = {
     exclude: [],
     aliasFile: "",
   },
+  bibliography: [],
+  citationStyle: "chicago-author-date",
   cache: { directory: "" },
   diagnostics: {
     ...(Object.fromEntries(DIAGNOSTIC_CODES.map((c) => [c, "default"])) as Record<DiagnosticCode, SeveritySetting>),
@@ -43,6 +49,8 @@ export function resolveSettings(raw: unknown): ShuttenSettings {
       exclude: arr(r.corpus?.exclude, SETTINGS_DEFAULTS.corpus.exclude),
       aliasFile: typeof r.corpus?.aliasFile === "string" ? r.corpus.aliasFile : "",
     },
+    bibliography: typeof r.bibliography === "string" ? [r.bibliography] : arr(r.bibliography, SETTINGS_DEFAULTS.bibliography),
+    citationStyle: typeof r.citationStyle === "string" && r.citationStyle.trim() ? r.citationStyle.trim() : SETTINGS_DEFAULTS.citationStyle,
     cache: { directory: typeof r.cache?.directory === "string" ? r.cache.directory : "" },
     diagnostics,
   };

@@ -28,6 +28,7 @@ import { registerCompletion } from "./features/completion";
 import { DiagnosticsScheduler } from "./features/diagnostics";
 import { registerHover } from "./features/hover";
 import { registerCustomRequests } from "./features/customRequests";
+import { LibraryService } from "./features/library";
 import { registerNavigation, SEMANTIC_TOKENS_LEGEND } from "./features/navigation";
 
 /** Everything a feature handler needs, built once per server. */
@@ -40,6 +41,8 @@ export interface ServerContext {
   projects(): Project[];
   settingsFor(uri: string): Promise<ShuttenSettings>;
   diagnostics: DiagnosticsScheduler;
+  /** Reference libraries (bibliography files, inline references) of drafts. */
+  libraries: LibraryService;
 }
 
 export interface Project {
@@ -181,9 +184,12 @@ export function startServer(connection: Connection): void {
     projects: () => [...projects.values()],
     settingsFor: (uri) => settingsForRoot(rootFor(uriToPath(uri))),
     diagnostics: undefined as unknown as DiagnosticsScheduler,
+    libraries: undefined as unknown as LibraryService,
   };
   const diagnostics = new DiagnosticsScheduler(ctx);
   ctx.diagnostics = diagnostics;
+  const libraries = new LibraryService(ctx);
+  ctx.libraries = libraries;
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     locale = (params.locale ?? "").toLowerCase().startsWith("ja") ? "ja" : "en";
@@ -225,6 +231,7 @@ export function startServer(connection: Connection): void {
 
   connection.onDidChangeConfiguration(() => {
     settingsCache.clear();
+    libraries.clear();
     for (const p of projects.values()) p.host.invalidate();
     for (const doc of documents.all()) diagnostics.schedule(doc.uri, 0);
   });
@@ -243,11 +250,17 @@ export function startServer(connection: Connection): void {
       }
     }
     for (const [p, paths] of touched) void p.host.invalidate(paths).catch((e) => log("error", `shutten: re-indexing ${p.root} failed: ${e instanceof Error ? e.stack : e}`));
+    // A changed bibliography (or style) file: every open draft is checked again against it.
+    const changed = params.changes.map((c) => uriToPath(c.uri)).filter((p): p is string => !!p);
+    if (libraries.invalidate(changed)) for (const doc of documents.all()) diagnostics.schedule(doc.uri, 0);
   });
 
   documents.onDidOpen((e) => diagnostics.schedule(e.document.uri, 0));
   documents.onDidChangeContent((e) => diagnostics.schedule(e.document.uri));
-  documents.onDidClose((e) => diagnostics.clear(e.document.uri));
+  documents.onDidClose((e) => {
+    diagnostics.clear(e.document.uri);
+    libraries.forget(e.document.uri);
+  });
   documents.onDidSave((e) => {
     const path = uriToPath(e.document.uri);
     if (!path) return;

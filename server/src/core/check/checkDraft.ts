@@ -9,7 +9,7 @@ import type { CorpusIndex } from "../index/corpusIndex";
 import type { PartialDate } from "../model";
 import { RULES } from "../rules";
 import { draftSyntaxFindings } from "../rules/draftSyntax";
-import type { RuleContext } from "../rules/ruleContext";
+import type { ReferenceKeys, RuleContext } from "../rules/ruleContext";
 import { SETTINGS_DEFAULTS, type ShuttenSettings } from "../settings";
 import type { AliasTable } from "../text/entities";
 import { normalizeForMatch } from "../text/normalize";
@@ -26,6 +26,8 @@ export interface CheckOptions {
   aliases?: AliasTable;
   settings?: ShuttenSettings;
   locale?: Locale;
+  /** The draft's reference library (bibliography files, inline references): keys known without full text. */
+  library?: ReferenceKeys;
   /** Called between phases; throwing (e.g. a cancellation) stops the check. */
   checkpoint?: () => void;
 }
@@ -58,6 +60,7 @@ function runRules(analysis: DraftAnalysis, options: CheckOptions): Finding[] {
     verdicts,
     claims,
     locale: options.locale ?? "en",
+    library: options.library,
     sameEntity: (a, b) => a === b || foldName(a) === foldName(b) || analysis.aliases.same(a, b),
   };
   const findings: Finding[] = [];

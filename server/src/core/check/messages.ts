@@ -8,7 +8,7 @@ const clip = (s: string, n = 60) => (s.length > n ? s.slice(0, n - 1) + "…" : 
 
 const en = {
   unknownSource: (key: string, near: string[]) =>
-    `Unknown source '@${key}': no corpus source has this key.` + (near.length ? ` Did you mean ${near.map((k) => "@" + k).join(", ")}?` : ""),
+    `Unknown source '@${key}': no corpus source or bibliography entry has this key.` + (near.length ? ` Did you mean ${near.map((k) => "@" + k).join(", ")}?` : ""),
   quoteMismatch: (key: string, source: string, diff: string) =>
     `Misquote: @${key} does not have these exact words; it says 「${clip(source, 120)}」 (difference: ${diff}).`,
   quoteWrongSource: (cited: string[], found: string[]) =>
@@ -44,7 +44,7 @@ type Messages = typeof en;
 
 const ja: Messages = {
   unknownSource: (key, near) =>
-    `不明な出典「@${key}」: このキーの出典はコーパスにありません。` + (near.length ? `候補: ${near.map((k) => "@" + k).join("、")}` : ""),
+    `不明な出典「@${key}」: このキーの出典はコーパスにも文献ファイルにもありません。` + (near.length ? `候補: ${near.map((k) => "@" + k).join("、")}` : ""),
   quoteMismatch: (key, source, diff) => `引用の不一致: @${key} にこの文言はありません。出典では「${clip(source, 120)}」（差分: ${diff}）。`,
   quoteWrongSource: (cited, found) => `引用は ${cited.map((k) => "@" + k).join("、")} になく、${found.map((k) => "@" + k).join("、")} にあります。`,
   quoteNotFound: () => `引用がコーパスに見つかりません。`,

@@ -119,7 +119,12 @@ export function decodeBytes(bytes: Uint8Array): DecodeResult {
 }
 
 /** Rejects decoded text that is full of control characters (binary data that happened to decode). */
+/** The control characters `finish` counts (C0 but tab, LF, VT, FF, CR and ESC; DEL). */
+const CONTROL = /[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]/;
+
 function finish(text: string, encoding: string, bom: boolean): DecodeResult {
+  // One native scan answers for almost every text file; only one with controls is counted.
+  if (!CONTROL.test(text)) return { ok: true, text, encoding, bom };
   let controls = 0;
   let first = -1;
   for (let i = 0; i < text.length; i++) {
@@ -201,8 +206,9 @@ function utf8Stats(bytes: Uint8Array): { valid: number; invalid: number; nonAsci
 }
 
 function hasIso2022Escape(bytes: Uint8Array): boolean {
-  for (let i = 0; i + 2 < bytes.length; i++) {
-    if (bytes[i] === 0x1b && bytes[i + 1] === 0x24 && (bytes[i + 2] === 0x42 || bytes[i + 2] === 0x40)) return true;
+  // Native search for ESC: most texts have none (a 10 MB library was scanned byte by byte before).
+  for (let i = bytes.indexOf(0x1b); i >= 0 && i + 2 < bytes.length; i = bytes.indexOf(0x1b, i + 1)) {
+    if (bytes[i + 1] === 0x24 && (bytes[i + 2] === 0x42 || bytes[i + 2] === 0x40)) return true;
   }
   return false;
 }

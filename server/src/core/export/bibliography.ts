@@ -55,9 +55,17 @@ function configureBibtex(): void {
   bibtexConfigured = true;
 }
 
-/** The bibliography file's text, and the extension it is usually saved with. */
-export function exportBibliography(sources: readonly IndexedSource[], format: BibliographyFormat): { text: string; extension: string } {
-  const items = sources.map(toCslItem);
+/**
+ * The bibliography file's text, and the extension it is usually saved with. `enrich` gives, for a
+ * source whose key is also a reference-library entry, the library's metadata (authors, container,
+ * DOI, URL…), which completes the item.
+ */
+export function exportBibliography(
+  sources: readonly IndexedSource[],
+  format: BibliographyFormat,
+  enrich?: (key: string) => Record<string, unknown> | undefined,
+): { text: string; extension: string } {
+  const items: CslItem[] = sources.map((s) => ({ ...toCslItem(s), ...(enrich?.(s.meta.key) ?? {}) }));
   switch (format) {
     case "csl-json":
       return { text: JSON.stringify(items, null, 2) + "\n", extension: "json" };

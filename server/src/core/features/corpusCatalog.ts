@@ -109,7 +109,8 @@ function builderFor(index: CorpusIndex, tokenizer: Tokenizer): CatalogBuilder {
   return b;
 }
 
-function readingOf(text: string, tokenizer: Tokenizer): string {
+/** `text` read in hiragana: kanji replaced by kuromoji's readings (also used for reference titles and names). */
+export function readingOf(text: string, tokenizer: Tokenizer): string {
   try {
     return toHiragana(
       tokenizer

@@ -17,8 +17,17 @@ export interface RuleContext {
   verdicts: QuoteVerdict[];
   claims: ClaimAlignment[];
   locale: Locale;
+  /** Keys of the draft's reference library (no full text: cited, never checked). */
+  library?: ReferenceKeys;
   /** Same person/place/organisation? (alias-aware) */
   sameEntity(a: string, b: string): boolean;
+}
+
+/** What the rules need of a reference library: its keys. */
+export interface ReferenceKeys {
+  has(key: string): boolean;
+  /** Keys nearest to an unknown one (for suggestions), best first. */
+  nearestKeys?(key: string, n: number): string[];
 }
 
 export interface Rule {

@@ -1,7 +1,8 @@
-/** LSP completion: keys, quotes, events and entity names (thin over core/features/completion). */
+/** LSP completion: keys (corpus and reference library), quotes, events and entity names (thin over core/features/completion, libraryFeatures). */
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem } from "vscode-languageserver/node";
 import { complete, type CompletionEntry } from "../../core/features/completion";
 import { catalogFor } from "../../core/features/corpusCatalog";
+import { completeLibraryKeys } from "../../core/features/libraryFeatures";
 import { LineIndex } from "../../core/lineIndex";
 import { toRange } from "../convert";
 import type { ServerContext } from "../server";
@@ -30,11 +31,15 @@ export function registerCompletion(ctx: ServerContext): void {
   ctx.connection.onCompletion(async (params) => {
     const doc = ctx.documents.get(params.textDocument.uri);
     if (!doc) return null;
-    const loaded = await ctx.projectFor(doc.uri).host.load();
+    const [loaded, library] = await Promise.all([ctx.projectFor(doc.uri).host.load(), ctx.libraries.viewFor(doc)]);
     const text = doc.getText();
-    const result = complete(text, doc.offsetAt(params.position), loaded.index, catalogFor(loaded.index, loaded.tokenizer), ctx.locale);
-    if (!result) return null;
+    const offset = doc.offsetAt(params.position);
+    const result = complete(text, offset, loaded.index, catalogFor(loaded.index, loaded.tokenizer), ctx.locale);
+    // The draft's reference library: keys beside the corpus's, ranked after them at equal rank.
+    const references = completeLibraryKeys(text, offset, library.context);
+    if (!result && !references) return null;
     const lines = new LineIndex(text);
-    return { isIncomplete: result.incomplete, items: result.items.map((e) => toCompletionItem(e, lines)) };
+    const items = [...(result?.items ?? []), ...(references?.items ?? [])];
+    return { isIncomplete: !!result?.incomplete || !!references?.incomplete, items: items.map((e) => toCompletionItem(e, lines)) };
   });
 }

@@ -6,6 +6,8 @@ import { catalogFor } from "../../core/features/corpusCatalog";
 import { definitionAt, sourceStart } from "../../core/features/navigation";
 import { timeline } from "../../core/features/timeline";
 import { exportBibliography } from "../../core/export/bibliography";
+import { authorsShort, issuedYear, titleOf } from "../../core/bibliography/library";
+import { enrichmentOf } from "../../core/features/libraryFeatures";
 import { LineIndex } from "../../core/lineIndex";
 import type { IndexedSource } from "../../core/model";
 import type { CorpusIndex } from "../../core/index/corpusIndex";
@@ -60,6 +62,8 @@ export function registerCustomRequests(ctx: ServerContext): void {
     if (!project) return [];
     const { index, tokenizer } = await project.host.load();
     const catalog = catalogFor(index, tokenizer);
+    const doc = params.uri ? ctx.documents.get(params.uri) : undefined;
+    const library = doc ? await ctx.libraries.viewFor(doc) : null;
     const items: PickItem[] = index.sources.map((s) => ({
       kind: "source",
       label: `@${s.meta.key}`,
@@ -68,6 +72,18 @@ export function registerCustomRequests(ctx: ServerContext): void {
       key: s.meta.key,
       insertText: `[@${s.meta.key}]`,
     }));
+    // The draft's reference library: books, papers and reports, cited like sources.
+    for (const entry of library?.library.entries() ?? []) {
+      if (index.has(entry.key)) continue;
+      items.push({
+        kind: "source",
+        label: `@${entry.key}`,
+        description: [authorsShort(entry.csl), issuedYear(entry.csl)].filter(Boolean).join(" "),
+        detail: titleOf(entry.csl),
+        key: entry.key,
+        insertText: `[@${entry.key}]`,
+      });
+    }
     for (const q of catalog.quotes) {
       if (q.unit.kind !== "speech") continue;
       const words = q.unit.text.replace(/\s*\n\s*/g, "");
@@ -107,7 +123,13 @@ export function registerCustomRequests(ctx: ServerContext): void {
     if (!project) return { text: "", extension: "json", count: 0 };
     const { index } = await project.host.load();
     const sources = params.keys ? params.keys.map((k) => index.get(k)).filter((s): s is IndexedSource => !!s) : [...index.sources];
-    const out = exportBibliography(sources, params.format);
+    // A source that is also an entry of the writer's library (the active draft's, else the shared one) takes its metadata.
+    const doc = params.uri ? ctx.documents.get(params.uri) : undefined;
+    const library = await ctx.libraries.viewForText(params.uri ?? pathToUri(project.root + "/untitled.md"), doc?.getText() ?? "");
+    const out = exportBibliography(sources, params.format, (key) => {
+      const entry = library.library.get(key);
+      return entry ? enrichmentOf(entry) : undefined;
+    });
     return { ...out, count: sources.length };
   });
 

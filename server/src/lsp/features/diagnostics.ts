@@ -1,6 +1,7 @@
 /**
  * Diagnostics: debounced per document; a newer edit supersedes older work (checked between phases),
- * so typing never waits on stale checks. Corpus problems are shown on corpus files that are open.
+ * so typing never waits on stale checks. Corpus problems are shown on corpus files that are open; a
+ * draft's bibliography problems (a named file missing, a broken inline reference) on the draft.
  */
 import { fileURLToPath } from "node:url";
 import type { Diagnostic } from "vscode-languageserver/node";
@@ -64,8 +65,11 @@ export class DiagnosticsScheduler {
     } else {
       if (doc.languageId !== "markdown" && !uri.endsWith(".md")) return;
       const settings = await this.ctx.settingsFor(uri);
+      const library = await this.ctx.libraries.viewFor(doc);
+      if (this.generation.get(uri) !== gen) return;
       try {
         const findings = await checkDraftAsync(text, {
+          library: library.library,
           index: loaded.index,
           tokenizer: loaded.tokenizer,
           aliases: loaded.aliases,
@@ -75,7 +79,7 @@ export class DiagnosticsScheduler {
             if (this.generation.get(uri) !== gen) throw new Superseded();
           },
         });
-        diagnostics = findings.map((f) => toDiagnostic(f, lines, loaded.index));
+        diagnostics = [...findings.map((f) => toDiagnostic(f, lines, loaded.index)), ...this.ctx.libraries.draftDiagnostics(doc, library, lines)];
       } catch (e) {
         if (e instanceof Superseded) return;
         throw e;
@@ -83,5 +87,7 @@ export class DiagnosticsScheduler {
     }
     if (this.generation.get(uri) !== gen) return;
     await this.ctx.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+    // A library read for this check can now build its completion catalogue and readings.
+    this.ctx.libraries.startWarm();
   }
 }

@@ -1,24 +1,33 @@
-/** LSP hover: source card, quote in context, events of a date, aligned passage (thin over core/features/hover). */
+/**
+ * LSP hover: a reference-library entry (formatted by citeproc), a quote cited only to references
+ * without full text, else the corpus hover — source card, quote in context, events of a date,
+ * aligned passage (thin over core/features/hover and libraryFeatures).
+ */
 import { MarkupKind } from "vscode-languageserver/node";
-import { parseDraft } from "../../core/draft/parseDraft";
 import { catalogFor } from "../../core/features/corpusCatalog";
 import { hoverAt } from "../../core/features/hover";
+import { hoverLibrary } from "../../core/features/libraryFeatures";
 import { LineIndex } from "../../core/lineIndex";
 import { toRange } from "../convert";
 import type { ServerContext } from "../server";
+import { parsedDraftOf } from "./drafts";
 
 export function registerHover(ctx: ServerContext): void {
   ctx.connection.onHover(async (params) => {
     const doc = ctx.documents.get(params.textDocument.uri);
     if (!doc) return null;
-    const loaded = await ctx.projectFor(doc.uri).host.load();
+    const [loaded, library] = await Promise.all([ctx.projectFor(doc.uri).host.load(), ctx.libraries.viewFor(doc)]);
     const text = doc.getText();
-    const result = hoverAt(parseDraft(text), doc.offsetAt(params.position), {
-      index: loaded.index,
-      // Only a date hover needs the catalogue (right after a corpus change it may still be building).
-      catalog: () => catalogFor(loaded.index, loaded.tokenizer),
-      locale: ctx.locale,
-    });
+    const draft = parsedDraftOf(doc);
+    const offset = doc.offsetAt(params.position);
+    const result =
+      hoverLibrary(draft, offset, loaded.index, library.context) ??
+      hoverAt(draft, offset, {
+        index: loaded.index,
+        // Only a date hover needs the catalogue (right after a corpus change it may still be building).
+        catalog: () => catalogFor(loaded.index, loaded.tokenizer),
+        locale: ctx.locale,
+      });
     if (!result) return null;
     return { contents: { kind: MarkupKind.Markdown, value: result.markdown }, range: toRange(new LineIndex(text), result.span) };
   });

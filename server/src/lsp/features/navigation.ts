@@ -19,7 +19,6 @@ import {
 } from "vscode-languageserver/node";
 import { catalogFor } from "../../core/features/corpusCatalog";
 import {
-  checkNewKey,
   definitionAt,
   documentLinks,
   documentSymbols,
@@ -34,6 +33,16 @@ import {
   type FileEdits,
 } from "../../core/features/navigation";
 import { parseDraft } from "../../core/draft/parseDraft";
+import { isValidCitationKey } from "../../core/corpus/metadata";
+import type { LibraryEntry } from "../../core/bibliography/model";
+import {
+  libraryDefinitionAt,
+  libraryInlayHints,
+  libraryRenameEdits,
+  librarySymbolDetail,
+  mergeHints,
+  withLibraryKeysKnown,
+} from "../../core/features/libraryFeatures";
 import { LineIndex } from "../../core/lineIndex";
 import { linesOfSource, toRange } from "../convert";
 import type { ServerContext } from "../server";
@@ -45,16 +54,26 @@ const RENAME_MESSAGES = {
   en: {
     "invalid-key": (k: string) => `'${k}' is not a valid citation key (letters, digits, _ and internal :.#$%&-+?<>~/).`,
     "key-taken": (k: string) => `Another source already has the key '${k}'.`,
-    "unknown-key": (k: string) => `'${k}' is not a key of the corpus; only a corpus key can be renamed.`,
+    "unknown-key": (k: string) => `'${k}' is in neither the corpus nor a bibliography; only a known key can be renamed.`,
     noMetadata: (k: string) => `Cannot find where the key '${k}' is defined to rename it there.`,
   },
   ja: {
     "invalid-key": (k: string) => `「${k}」は引用キーとして使えません（英数字・_ と内部の :.#$%&-+?<>~/）。`,
     "key-taken": (k: string) => `キー「${k}」はすでに別の出典が使っています。`,
-    "unknown-key": (k: string) => `「${k}」はコーパスのキーではないため、名前を変更できません。`,
+    "unknown-key": (k: string) => `「${k}」はコーパスにも文献ファイルにもないキーのため、名前を変更できません。`,
     noMetadata: (k: string) => `キー「${k}」の定義箇所が見つからず、名前を変更できません。`,
   },
 };
+
+/** Where a library entry's key is (positions kept at parse time: a large file is not read again). */
+function entryLocation(entry: LibraryEntry): Location {
+  const { line, character } = entry.keyPosition;
+  return { uri: pathToUri(entry.path), range: { start: { line, character }, end: { line, character: character + (entry.keySpan.end - entry.keySpan.start) } } };
+}
+
+function toTextEdits(f: FileEdits, lines: LineIndex): TextEdit[] {
+  return f.edits.map((e) => ({ range: toRange(lines, e.span), newText: e.text }));
+}
 
 export function registerNavigation(ctx: ServerContext): void {
   const { connection } = ctx;
@@ -62,11 +81,15 @@ export function registerNavigation(ctx: ServerContext): void {
   connection.onDefinition(async (params) => {
     const doc = ctx.documents.get(params.textDocument.uri);
     if (!doc) return null;
-    const loaded = await ctx.projectFor(doc.uri).host.load();
-    const target = definitionAt(parsedDraftOf(doc), doc.offsetAt(params.position), loaded.index);
+    const [loaded, library] = await Promise.all([ctx.projectFor(doc.uri).host.load(), ctx.libraries.viewFor(doc)]);
+    const draft = parsedDraftOf(doc);
+    const offset = doc.offsetAt(params.position);
+    const target = definitionAt(draft, offset, loaded.index);
     const lines = target && linesOfSource(loaded.index, target.key);
-    if (!target || !lines) return null;
-    return { uri: pathToUri(target.path), range: toRange(lines, target.span) };
+    if (target && lines) return { uri: pathToUri(target.path), range: toRange(lines, target.span) };
+    // A key only the reference library has: its entry, in its file (or the draft's own references).
+    const entry = libraryDefinitionAt(draft, offset, loaded.index, library.library);
+    return entry ? entryLocation(entry.entry) : null;
   });
 
   connection.onReferences(async (params) => {
@@ -75,8 +98,10 @@ export function registerNavigation(ctx: ServerContext): void {
     const hit = keyAt(parsedDraftOf(doc), doc.offsetAt(params.position));
     if (!hit) return null;
     const project = ctx.projectFor(doc.uri);
-    await project.host.load();
+    const [, library] = await Promise.all([project.host.load(), ctx.libraries.viewFor(doc)]);
     const out: Location[] = [];
+    const entry = library.library.get(hit.key);
+    if (entry && params.context?.includeDeclaration) out.push(entryLocation(entry));
     for (const draft of projectDrafts(ctx, project, "@" + hit.key)) {
       const lines = new LineIndex(draft.text);
       for (const span of referencesIn(parseDraft(draft.text), hit.key)) out.push({ uri: draft.uri, range: toRange(lines, span) });
@@ -89,8 +114,8 @@ export function registerNavigation(ctx: ServerContext): void {
     if (!doc) return null;
     const hit = keyAt(parsedDraftOf(doc), doc.offsetAt(params.position));
     if (!hit) return null;
-    const loaded = await ctx.projectFor(doc.uri).host.load();
-    if (!loaded.index.has(hit.key)) throw new ResponseError(0, RENAME_MESSAGES[ctx.locale]["unknown-key"](hit.key));
+    const [loaded, library] = await Promise.all([ctx.projectFor(doc.uri).host.load(), ctx.libraries.viewFor(doc)]);
+    if (!loaded.index.has(hit.key) && !library.library.has(hit.key)) throw new ResponseError(0, RENAME_MESSAGES[ctx.locale]["unknown-key"](hit.key));
     return { range: toRange(new LineIndex(doc.getText()), hit.span), placeholder: hit.key };
   });
 
@@ -100,36 +125,47 @@ export function registerNavigation(ctx: ServerContext): void {
     const hit = keyAt(parsedDraftOf(doc), doc.offsetAt(params.position));
     if (!hit) return null;
     const project = ctx.projectFor(doc.uri);
-    const loaded = await project.host.load();
+    const [loaded, library] = await Promise.all([project.host.load(), ctx.libraries.viewFor(doc)]);
     const newKey = params.newName.replace(/^@/, "").trim();
     const messages = RENAME_MESSAGES[ctx.locale];
-    const problem = checkNewKey(loaded.index, hit.key, newKey);
-    if (problem) throw new ResponseError(0, messages[problem](problem === "unknown-key" ? hit.key : newKey));
-    const source = loaded.index.get(hit.key)!;
-    const corpusDir = project.host.corpusDir ?? join(project.root, "corpus");
-    const cataloguePath = join(corpusDir, "sources.yaml");
-    const catalogueText = existsSync(cataloguePath) ? readFileSync(cataloguePath, "utf8") : null;
-    const relPath = relative(corpusDir, source.meta.path).split(sep).join("/");
-    const meta = metadataRenameEdit(source, newKey, { path: cataloguePath, text: catalogueText }, relPath);
-    if (!meta) throw new ResponseError(0, messages.noMetadata(hit.key));
+    const entry = library.library.get(hit.key);
+    const inCorpus = loaded.index.has(hit.key);
+    if (!inCorpus && !entry) throw new ResponseError(0, messages["unknown-key"](hit.key));
+    if (!isValidCitationKey(newKey)) throw new ResponseError(0, messages["invalid-key"](newKey));
+    if (newKey !== hit.key && (loaded.index.has(newKey) || library.library.has(newKey))) throw new ResponseError(0, messages["key-taken"](newKey));
 
-    const documentChanges: WorkspaceEdit["documentChanges"] = [];
-    const fileEdit = (f: FileEdits): TextDocumentEdit => {
-      const text = f.path === cataloguePath ? (catalogueText ?? "") : f.path === source.meta.path ? source.text : readFileSync(f.path, "utf8");
-      const lines = new LineIndex(text);
-      const uri = pathToUri(f.path);
-      const open = ctx.documents.get(uri);
-      return { textDocument: { uri, version: open?.version ?? null }, edits: f.edits.map((e) => ({ range: toRange(lines, e.span), newText: e.text })) };
+    // Every file's edits, one TextDocumentEdit per file (a draft's own references and its citations are one document).
+    const byUri = new Map<string, TextEdit[]>();
+    const creates: string[] = [];
+    const add = (uri: string, edits: TextEdit[]) => byUri.set(uri, [...(byUri.get(uri) ?? []), ...edits]);
+    const textOf = (path: string): string => {
+      const open = ctx.documents.get(pathToUri(path));
+      return open ? open.getText() : readFileSync(path, "utf8");
     };
-    if (meta.create) documentChanges.push({ kind: "create", uri: pathToUri(meta.path), options: { ignoreIfExists: true } });
-    documentChanges.push(fileEdit(meta));
+    if (inCorpus) {
+      const source = loaded.index.get(hit.key)!;
+      const corpusDir = project.host.corpusDir ?? join(project.root, "corpus");
+      const cataloguePath = join(corpusDir, "sources.yaml");
+      const catalogueText = existsSync(cataloguePath) ? readFileSync(cataloguePath, "utf8") : null;
+      const relPath = relative(corpusDir, source.meta.path).split(sep).join("/");
+      const meta = metadataRenameEdit(source, newKey, { path: cataloguePath, text: catalogueText }, relPath);
+      if (!meta) throw new ResponseError(0, messages.noMetadata(hit.key));
+      const text = meta.path === cataloguePath ? (catalogueText ?? "") : meta.path === source.meta.path ? source.text : readFileSync(meta.path, "utf8");
+      if (meta.create) creates.push(pathToUri(meta.path));
+      add(pathToUri(meta.path), toTextEdits(meta, new LineIndex(text)));
+    }
+    if (entry) {
+      // The library entry's key, in its file (the edit is the writer's to accept, like any rename).
+      const text = textOf(entry.path);
+      add(pathToUri(entry.path), toTextEdits(libraryRenameEdits(entry, text, newKey), new LineIndex(text)));
+    }
     for (const draft of projectDrafts(ctx, project, "@" + hit.key)) {
       const lines = new LineIndex(draft.text);
       const edits: TextEdit[] = referencesIn(parseDraft(draft.text), hit.key, true).map((span) => ({ range: toRange(lines, span), newText: newKey }));
-      if (!edits.length) continue;
-      const open = ctx.documents.get(draft.uri);
-      documentChanges.push({ textDocument: { uri: draft.uri, version: open?.version ?? null }, edits });
+      if (edits.length) add(draft.uri, edits);
     }
+    const documentChanges: WorkspaceEdit["documentChanges"] = creates.map((uri) => ({ kind: "create" as const, uri, options: { ignoreIfExists: true } }));
+    for (const [uri, edits] of byUri) documentChanges.push({ textDocument: { uri, version: ctx.documents.get(uri)?.version ?? null }, edits } satisfies TextDocumentEdit);
     return { documentChanges };
   });
 
@@ -148,11 +184,11 @@ export function registerNavigation(ctx: ServerContext): void {
   connection.onDocumentSymbol(async (params): Promise<DocumentSymbol[] | null> => {
     const doc = ctx.documents.get(params.textDocument.uri);
     if (!doc) return null;
-    const loaded = await ctx.projectFor(doc.uri).host.load();
+    const [loaded, library] = await Promise.all([ctx.projectFor(doc.uri).host.load(), ctx.libraries.viewFor(doc)]);
     const lines = new LineIndex(doc.getText());
     return documentSymbols(parsedDraftOf(doc), loaded.index, ctx.locale).map((s) => ({
       name: s.name,
-      detail: s.detail,
+      detail: librarySymbolDetail(s, loaded.index, library.library) ?? s.detail,
       kind: s.kind === "citation" ? SymbolKind.Key : SymbolKind.String,
       range: toRange(lines, s.span),
       selectionRange: toRange(lines, s.selection),
@@ -175,10 +211,11 @@ export function registerNavigation(ctx: ServerContext): void {
   connection.languages.inlayHint.on(async (params) => {
     const doc = ctx.documents.get(params.textDocument.uri);
     if (!doc) return null;
-    const loaded = await ctx.projectFor(doc.uri).host.load();
+    const [loaded, library] = await Promise.all([ctx.projectFor(doc.uri).host.load(), ctx.libraries.viewFor(doc)]);
     const lines = new LineIndex(doc.getText());
     const range = { start: lines.offsetAt(params.range.start), end: lines.offsetAt(params.range.end) };
-    return inlayHints(parsedDraftOf(doc), loaded.index, range).map((h) => ({
+    const draft = parsedDraftOf(doc);
+    return mergeHints(inlayHints(draft, loaded.index, range), libraryInlayHints(draft, loaded.index, library.library, range)).map((h) => ({
       position: lines.positionAt(h.offset),
       label: h.label,
       kind: InlayHintKind.Type,
@@ -190,12 +227,13 @@ export function registerNavigation(ctx: ServerContext): void {
   connection.languages.semanticTokens.on(async (params): Promise<SemanticTokens> => {
     const doc = ctx.documents.get(params.textDocument.uri);
     if (!doc) return { data: [] };
-    const loaded = await ctx.projectFor(doc.uri).host.load();
+    const [loaded, library] = await Promise.all([ctx.projectFor(doc.uri).host.load(), ctx.libraries.viewFor(doc)]);
     const lines = new LineIndex(doc.getText());
     const data: number[] = [];
     let prevLine = 0;
     let prevChar = 0;
-    for (const t of semanticTokens(parsedDraftOf(doc), loaded.index)) {
+    const draft = parsedDraftOf(doc);
+    for (const t of withLibraryKeysKnown(semanticTokens(draft, loaded.index), draft, library.library)) {
       const start = lines.positionAt(t.span.start);
       const end = lines.positionAt(t.span.end);
       if (end.line !== start.line) continue; // tokens never span lines
