@@ -35,7 +35,7 @@ lines.push("| --- | --- | --- |");
 lines.push("| dev (shared) | the four sample articles (`corpus/`) | `../shared/eval/dev`: drafts with planted problems |");
 lines.push("| eval (ours) | the four sample articles | `test/fixtures/eval`: 10 drafts of our own |");
 lines.push("| ldcc-dev (shared) | 21 livedoor news articles | `../shared/eval/ldcc-dev`: 4 drafts (58 planted problems, 58 silent traps) and a gold annotation |");
-lines.push("| ldcc-own (ours) | 40 other livedoor news articles | `test/fixtures/ldcc-own`: 4 drafts (59 planted, 63 traps) and a gold annotation made by annotators who never saw the code |");
+lines.push("| ldcc-own (ours) | 80 other livedoor news articles | `test/fixtures/ldcc-own`: 8 drafts (119 planted, 134 traps) and a gold annotation made by annotators who never saw the code |");
 lines.push("");
 lines.push("Figures on the sample corpus and on ldcc-dev are in-sample: the method was developed on them. ldcc-own was");
 lines.push("annotated independently and is the better guide to articles Shutten has never seen.");
