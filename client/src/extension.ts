@@ -65,7 +65,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   const include = vscode.workspace.getConfiguration("shutten").get<string[]>("corpus.include") ?? ["corpus/**/*.{txt,md,markdown,html,htm}"];
   const watchers = [...include, "**/sources.yaml"].map((g) => vscode.workspace.createFileSystemWatcher(g));
-  context.subscriptions.push(...watchers);
+  for (const w of watchers) context.subscriptions.push(w);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: "file", language: "markdown" },

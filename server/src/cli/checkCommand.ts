@@ -1,14 +1,21 @@
-/** `shutten check [--corpus DIR] [--format text|json|sarif|github] [--lang en|ja] FILE…|DIR…` */
+/**
+ * `shutten check [--corpus DIR] [--format text|json|sarif|github] [--lang en|ja] FILE…|DIR…`. Without
+ * `--corpus`, each draft is checked against the nearest corpus above it (said on stderr). A draft
+ * in another encoding is decoded (and said); a binary or undecodable one is refused (exit 2).
+ */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { checkDraft } from "../core/check/checkDraft";
-import { localeFromEnv, type Locale } from "../core/check/messages";
+import type { Locale } from "../core/check/messages";
+import { decodeBytes } from "../core/corpus/decode";
 import { buildCorpus } from "../core/corpus/loadCorpus";
 import { CorpusIndex } from "../core/index/corpusIndex";
 import { LineIndex } from "../core/lineIndex";
 import { resolveSettings } from "../core/settings";
 import { loadTokenizer } from "../core/text/tokenizer";
 import { parseArgs, UsageError, type CliIo } from "./cliIo";
+import { cliLocale, cliText } from "./cliText";
+import { chooseCorpus, findCorpusUpwards, searchStart, type ChosenCorpus } from "./corpusDiscovery";
 import { formatGithub, formatJson, formatSarif, formatText, type CliDiagnostic } from "./formatters";
 
 const DRAFT_EXT = /\.(md|markdown)$/i;
@@ -45,19 +52,43 @@ function collectDrafts(paths: string[], cwd: string, corpusDir: string): string[
   return out;
 }
 
+/** Encodings named as writers know them. */
+const ENCODING_NAMES: Record<string, string> = { "utf-8": "UTF-8", "utf-16le": "UTF-16LE", "utf-16be": "UTF-16BE", shift_jis: "Shift_JIS (CP932)", "euc-jp": "EUC-JP", "iso-2022-jp": "ISO-2022-JP" };
+
+/** A draft's text: UTF-8 as usual, another encoding detected (and said), or refused with the reason. */
+function readDraft(file: string): { text: string; encoding: string } | { refused: string } | { unreadable: string } {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    return { unreadable: (e as NodeJS.ErrnoException).code ?? String(e) };
+  }
+  const decoded = decodeBytes(bytes);
+  if (!decoded.ok) return { refused: decoded.reason };
+  return { text: decoded.text, encoding: decoded.encoding };
+}
+
 export async function runCheck(args: string[], io: CliIo): Promise<number> {
   const { options, positional } = parseArgs(args, ["corpus", "format", "lang", "config"]);
   const format = (options.format as string) ?? "text";
   if (!["text", "json", "sarif", "github"].includes(format)) throw new UsageError(`unknown format '${format}' (text, json, sarif, github)`);
   if (positional.length === 0) throw new UsageError("shutten check needs at least one draft file or folder");
-  const locale: Locale = options.lang === "ja" || options.lang === "en" ? options.lang : localeFromEnv();
-  const corpusDir = resolve(io.cwd, (options.corpus as string) ?? "corpus");
-  try {
-    if (!statSync(corpusDir).isDirectory()) throw new Error();
-  } catch {
-    throw new UsageError(`corpus folder not found: ${options.corpus ?? "corpus"}`);
+  const locale: Locale = cliLocale(options);
+  const t = cliText(locale);
+  // Each draft is checked against its project's corpus: the one given, else the nearest one above it.
+  const groups = new Map<string, { corpus: ChosenCorpus; paths: string[] }>();
+  for (const p of positional) {
+    const abs = resolve(io.cwd, p);
+    const corpus = typeof options.corpus === "string" ? chooseCorpus(options.corpus, io.cwd, { ...io, stderr: () => {} }, locale) : discovered(abs);
+    const group = groups.get(corpus.abs) ?? { corpus, paths: [] };
+    group.paths.push(p);
+    groups.set(corpus.abs, group);
   }
-  const files = collectDrafts(positional, io.cwd, corpusDir);
+  function discovered(abs: string): ChosenCorpus {
+    const start = searchStart(abs);
+    const known = [...groups.values()].find((g) => g.corpus.discovered && findCorpusUpwards(start) === g.corpus.abs);
+    return known ? known.corpus : chooseCorpus(undefined, start, io, locale);
+  }
   let settingsRaw: unknown = undefined;
   if (options.config) {
     try {
@@ -70,25 +101,38 @@ export async function runCheck(args: string[], io: CliIo): Promise<number> {
   const settings = resolveSettings(settingsRaw);
 
   const tokenizer = await loadTokenizer();
-  const built = await buildCorpus({ corpusDir, tokenizer });
-  for (const p of built.problems) io.stderr(`${relative(io.cwd, p.path) || p.path}: ${p.severity}: ${p.message}\n`);
-  const index = new CorpusIndex(built.sources, built.problems);
-
   const all: CliDiagnostic[] = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch (e) {
-      throw new UsageError(`cannot read ${relative(io.cwd, file)}: ${(e as NodeJS.ErrnoException).code ?? e}`);
-    }
-    const lines = new LineIndex(text);
-    const shown = relative(io.cwd, file) || file;
-    for (const f of checkDraft(text, { index, tokenizer, aliases: built.aliases, settings, locale })) {
-      all.push({ file: shown, range: { start: lines.positionAt(f.span.start), end: lines.positionAt(f.span.end) }, severity: f.severity, code: f.code, message: f.message });
+  let ioError = false;
+  for (const { corpus, paths } of groups.values()) {
+    const files = collectDrafts(paths, io.cwd, corpus.abs);
+    const built = await buildCorpus({ corpusDir: corpus.abs, tokenizer });
+    for (const p of built.problems) io.stderr(`${relative(io.cwd, p.path) || p.path}: ${t.severity[p.severity] ?? p.severity}: ${p.message}\n`);
+    const index = new CorpusIndex(built.sources, built.problems);
+    for (const file of files) {
+      const shown = relative(io.cwd, file) || file;
+      const read = readDraft(file);
+      if ("unreadable" in read) {
+        io.stderr(t.draftUnreadable(shown, read.unreadable));
+        ioError = true;
+        continue;
+      }
+      if ("refused" in read) {
+        // Binary or undecodable: never checked as mojibake; said, and listed with the findings.
+        io.stderr(t.draftRefused(shown, read.refused));
+        all.push({ file: shown, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: "error", code: "draft-unreadable", message: t.refusedMessage(read.refused) });
+        ioError = true;
+        continue;
+      }
+      if (read.encoding !== "utf-8") io.stderr(t.draftDecoded(shown, ENCODING_NAMES[read.encoding] ?? read.encoding));
+      const text = read.text;
+      const lines = new LineIndex(text);
+      for (const f of checkDraft(text, { index, tokenizer, aliases: built.aliases, settings, locale })) {
+        all.push({ file: shown, range: { start: lines.positionAt(f.span.start), end: lines.positionAt(f.span.end) }, severity: f.severity, code: f.code, message: f.message });
+      }
     }
   }
   const version = process.env.SHUTTEN_VERSION ?? "0.1.0";
-  io.stdout(format === "json" ? formatJson(all) : format === "sarif" ? formatSarif(all, version) : format === "github" ? formatGithub(all) : formatText(all));
+  io.stdout(format === "json" ? formatJson(all) : format === "sarif" ? formatSarif(all, version) : format === "github" ? formatGithub(all) : formatText(all, locale));
+  if (ioError) return 2;
   return all.some((d) => d.severity === "error" || d.severity === "warning") ? 1 : 0;
 }

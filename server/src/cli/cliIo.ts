@@ -1,4 +1,6 @@
 /** What a CLI command gets: output streams and the working directory (injected so tests can capture). */
+import { pushAll } from "../core/arrays";
+
 export interface CliIo {
   stdout(s: string): void;
   stderr(s: string): void;
@@ -15,7 +17,7 @@ export function parseArgs(args: string[], flags: string[], booleans: string[] = 
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === "--") {
-      positional.push(...args.slice(i + 1));
+      pushAll(positional, args.slice(i + 1));
       break;
     }
     if (a.startsWith("--")) {

@@ -3,10 +3,11 @@ import * as path from "node:path";
 import { analysisVersion, buildCorpus } from "../core/corpus/loadCorpus";
 import { AnalysisCache, resolveCacheDir, TOOL_VERSION } from "../core/index/cache";
 import { parseArgs, UsageError, type CliIo } from "./cliIo";
+import { cliLocale } from "./cliText";
 import { corpusArg, reportProblems } from "./sourcesCommand";
 
 export async function runIndex(args: string[], io: CliIo): Promise<number> {
-  const { options, positional } = parseArgs(args, ["corpus", "cache-dir"], ["quiet"]);
+  const { options, positional } = parseArgs(args, ["corpus", "cache-dir", "lang"], ["quiet"]);
   if (positional.length > 0) throw new UsageError(`index takes no arguments (got '${positional[0]}')`);
   const corpus = corpusArg(options, io);
   const dir = resolveCacheDir({ setting: typeof options["cache-dir"] === "string" ? path.resolve(io.cwd, options["cache-dir"]) : null });
@@ -19,7 +20,7 @@ export async function runIndex(args: string[], io: CliIo): Promise<number> {
       if (!quiet) io.stderr(`[${done}/${total}] ${relPath}${fromCache ? " (cached)" : ""}\n`);
     },
   });
-  reportProblems(built.problems, io);
+  reportProblems(built.problems, io, cliLocale(options));
   const { analysed, fromCache, ms } = built.stats;
   io.stderr(`indexed ${built.sources.length} sources in ${Math.round(ms)} ms: ${analysed} analysed, ${fromCache} from cache (${dir})\n`);
   return 0;

@@ -9,11 +9,12 @@ import { LineIndex } from "../core/lineIndex";
 import type { IndexedSource, PartialDate } from "../core/model";
 import { formatPartialDate } from "../core/text/dates";
 import { parseArgs, UsageError, type CliIo } from "./cliIo";
+import { cliLocale } from "./cliText";
 import { corpusArg, reportProblems, shownPath } from "./sourcesCommand";
 import * as path from "node:path";
 
 export async function runInspect(args: string[], io: CliIo): Promise<number> {
-  const { options, positional: keys } = parseArgs(args, ["corpus", "cache-dir"], ["json", "no-cache"]);
+  const { options, positional: keys } = parseArgs(args, ["corpus", "cache-dir", "lang"], ["json", "no-cache"]);
   const corpus = corpusArg(options, io);
   const cache = options["no-cache"]
     ? null
@@ -22,7 +23,7 @@ export async function runInspect(args: string[], io: CliIo): Promise<number> {
         analysis: analysisVersion(),
       });
   const built = await buildCorpus({ dir: corpus.abs, cache });
-  reportProblems(built.problems, io);
+  reportProblems(built.problems, io, cliLocale(options));
   const known = new Set(built.sources.map((s) => s.meta.key));
   const unknown = keys.filter((k) => !known.has(k));
   if (unknown.length > 0) throw new UsageError(`unknown source key${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")} (see 'shutten sources')`);

@@ -13,6 +13,7 @@
  *   corpus is built through `buildCorpus` and the per-file cache, then a new snapshot is written in
  *   the background and the sources are swapped for ones read from it (same data, less memory).
  */
+import { pushAll } from "./arrays";
 import { createHash } from "node:crypto";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
@@ -759,8 +760,8 @@ function duplicateProblems(files: FileState[]): CorpusProblem[] {
 
 function assembleProblems(global: CorpusProblem[], files: FileState[], duplicates: CorpusProblem[]): CorpusProblem[] {
   const out = [...global];
-  for (const f of files) out.push(...f.problems);
-  out.push(...duplicates);
+  for (const f of files) pushAll(out, f.problems);
+  pushAll(out, duplicates);
   return out;
 }
 

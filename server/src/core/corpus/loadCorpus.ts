@@ -7,6 +7,7 @@
  * Architecture invariant: the disk is reached only through `CorpusFs` (injectable) and the cache;
  * nothing here writes into the corpus.
  */
+import { pushAll } from "../arrays";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
@@ -19,7 +20,7 @@ import { classifyAndClean } from "./boilerplate";
 import { decodeBytes } from "./decode";
 import { parseFrontMatter } from "./frontMatter";
 import { globToRegExp, matchesAny } from "./glob";
-import { extractHtml } from "./html";
+import { extractHtml, MAX_DEPTH as HTML_MAX_DEPTH } from "./html";
 import { inferMetadata, normalizeRelPath, parseCatalogue, readFields, resolveMetadata, type Catalogue, type CatalogueEntry } from "./metadata";
 import * as analyzeModule from "../text/analyze";
 import { AliasTable } from "../text/entities";
@@ -164,7 +165,7 @@ function assembleCorpus(
   for (let i = 0; i < loaded.length; i++) {
     const r = loaded[i];
     if (!r) continue;
-    problems.push(...r.problems);
+    pushAll(problems, r.problems);
     if (r.source) {
       sources.push(r.source);
       at.push(i);
@@ -305,6 +306,12 @@ export function loadSource(
     text = html.text;
     regions = html.regions;
     pageMeta = { title: html.meta.title, siteName: html.meta.siteName, published: html.meta.published, url: html.meta.url };
+    if (html.flattenedDepth > 0) {
+      problems.push({ path: args.path, message: `page nested ${html.flattenedDepth} levels deep: tags below level ${HTML_MAX_DEPTH} were ignored to find the article (their text is kept)`, severity: "information", code: "html-extraction" });
+    }
+    if (html.tooLargeForDom) {
+      problems.push({ path: args.path, message: `page too large to read as a document (${formatBytes(bytes.length)}): the article was found by line classification alone`, severity: "information", code: "html-extraction" });
+    }
     if (html.unmatchedBlocks > 0) {
       problems.push({ path: args.path, message: `${html.unmatchedBlocks} extracted block(s) could not be located in the page source and were left out`, severity: "information", code: "html-extraction" });
     }

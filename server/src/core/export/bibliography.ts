@@ -3,7 +3,7 @@
  * block, so a draft citing `[@key]` renders with `pandoc --citeproc --bibliography FILE`. The CSL
  * items are built here; citation-js (a maintained CSL/BibTeX library) writes BibTeX.
  */
-import { stringify } from "yaml";
+import { Document, isScalar, parse, visit } from "yaml";
 import type { IndexedSource } from "../model";
 
 // citation-js ships no type declarations; its API is small and used only here. The plugins
@@ -67,7 +67,27 @@ export function exportBibliography(sources: readonly IndexedSource[], format: Bi
     }
     case "pandoc-yaml": {
       const refs = items.map(({ "citation-key": _k, ...rest }) => rest);
-      return { text: `---\n${stringify({ references: refs }, { lineWidth: 0 })}---\n`, extension: "yaml" };
+      const doc = new Document({ references: refs });
+      // Pandoc reads YAML 1.1-style: a plain `001`, `no` or `2024-05-10` would not come back as the
+      // text it was, so such strings (and every id) are written quoted.
+      visit(doc, {
+        Pair(_, pair) {
+          const v = pair.value;
+          if (!isScalar(v) || typeof v.value !== "string") return;
+          const key = isScalar(pair.key) ? pair.key.value : null;
+          if (key === "id" || readsAsOtherThan(v.value)) v.type = "QUOTE_DOUBLE";
+        },
+      });
+      return { text: `---\n${doc.toString({ lineWidth: 0 })}---\n`, extension: "yaml" };
     }
+  }
+}
+
+/** True when a YAML 1.1 reader would not read the plain scalar `s` back as the string `s`. */
+function readsAsOtherThan(s: string): boolean {
+  try {
+    return parse(s, { version: "1.1" }) !== s;
+  } catch {
+    return true;
   }
 }

@@ -2,6 +2,7 @@
  * The Japanese analysis of one text: sentences, quotes with speakers, entities, dates, numbers and
  * events over the kept body regions. Plain data, deterministic, no editor or LSP types.
  */
+import { SpanSet } from "../sortedSearch";
 import type { AnalyzedText, DateMention, NumberMention, PartialDate, Span } from "../model";
 import { extractDates, parsePartialDate } from "./dates";
 import { AliasTable, extractEntities } from "./entities";
@@ -69,8 +70,9 @@ export function analyzeText(text: string, regions: Span[], context: AnalyzeConte
   // Only extractEntities reads tokens, and only 名詞,固有名詞 ones: a tokenizer may return just those
   // (the corpus workers do, see tokenizerWorker.ts).
   const tokens: Token[] = [];
+  // Kept as they come, not all collected first: a long text has millions of tokens.
   for (const s of sentences) {
-    for (const t of context.tokenizer.tokenize(s.text)) tokens.push({ ...t, start: t.start + s.start });
+    for (const t of context.tokenizer.tokenize(s.text)) if (t.pos === "名詞" && t.pos1 === "固有名詞") tokens.push({ ...t, start: t.start + s.start });
   }
   const entities = extractEntities(text, sentences, tokens, aliases);
   const persons = entities.filter((e) => e.type === "person");
@@ -95,7 +97,8 @@ export function analyzeText(text: string, regions: Span[], context: AnalyzeConte
     }
   }
   // Numbers that are part of a date (`3月18日`) were skipped by the parser; drop any overlap left.
-  const filteredNumbers = numbers.filter((n) => !dates.some((d) => n.start < d.end && d.start < n.end));
+  const dateSpans = new SpanSet(dates);
+  const filteredNumbers = numbers.filter((n) => !dateSpans.overlaps(n.start, n.end));
   const events = extractEvents(text, { sentences, dates, entities, quotes: quotes.map((q) => ({ start: q.start, end: q.end })) });
   return { sentences, quotes, entities, events, numbers: filteredNumbers, dates };
 }

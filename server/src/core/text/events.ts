@@ -6,6 +6,7 @@
  * `4月22日発売`), publication stamps (`公開日:`, `08時57分`), and dates with no predicate in the sentence.
  */
 import type { DateMention, EntityMention, EventUnit, Sentence, Span } from "../model";
+import { SpanSet } from "../sortedSearch";
 
 /** Predicates as spelled in text → normal form. Longest first when matched. */
 const PREDICATES: [string, string][] = [
@@ -36,12 +37,12 @@ for (const p of PREDICATES) {
   list.push(p);
 }
 
-function findPredicates(text: string, s: Span, quotes: Span[]): PredicateHit[] {
+function findPredicates(text: string, s: Span, quotes: SpanSet): PredicateHit[] {
   const hits: PredicateHit[] = [];
   for (let i = s.start; i < s.end; i++) {
     const candidates = PREDICATES_BY_FIRST.get(text.charCodeAt(i));
     if (candidates === undefined) continue;
-    if (quotes.some((q) => i >= q.start && i < q.end)) continue;
+    if (quotes.covers(i)) continue;
     for (const [spelling, normal] of candidates) {
       if (text.startsWith(spelling, i)) {
         hits.push({ start: i, end: i + spelling.length, normal });
@@ -84,6 +85,19 @@ export function extractEvents(text: string, ctx: EventContext): EventUnit[] {
   const out: EventUnit[] = [];
   // Predicates of a sentence, found once however many dates it holds.
   const predicatesOf = new Map<number, PredicateHit[]>();
+  const quotes = new SpanSet(ctx.quotes);
+  // Entities by start, to take a sentence's by binary search.
+  const entities = [...ctx.entities].sort((a, b) => a.start - b.start);
+  const firstAtOrAfter = (offset: number): number => {
+    let lo = 0;
+    let hi = entities.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (entities[mid].start < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
   for (const d of ctx.dates) {
     const s = ctx.sentences[d.sentence];
     if (!s) continue;
@@ -91,13 +105,17 @@ export function extractEvents(text: string, ctx: EventContext): EventUnit[] {
     if (NOT_EVENT_BEFORE.test(text.slice(Math.max(s.start, d.start - 8), d.start))) continue;
     // A year alone inside a caption credit such as (2025年 ロイター/…) is no event.
     if (d.date.month === null && /^[\s\u3000]*[A-Za-zァ-ヴー]+\//.test(text.slice(d.end, d.end + 20))) continue;
-    const inQuote = ctx.quotes.some((q) => d.start >= q.start && d.end <= q.end);
+    const inQuote = quotes.contains(d.start, d.end);
     if (inQuote) continue;
     let preds = predicatesOf.get(d.sentence);
-    if (!preds) predicatesOf.set(d.sentence, (preds = findPredicates(text, s, ctx.quotes)));
+    if (!preds) predicatesOf.set(d.sentence, (preds = findPredicates(text, s, quotes)));
     const pred = predicateFor(text, d, preds, d.date.month === null);
     if (!pred) continue;
-    const inSentence = ctx.entities.filter((e) => e.start >= s.start && e.end <= s.end && !ctx.quotes.some((q) => e.start >= q.start && e.end <= q.end));
+    const inSentence: EntityMention[] = [];
+    for (let k = firstAtOrAfter(s.start); k < entities.length && entities[k].start < s.end; k++) {
+      const e = entities[k];
+      if (e.end <= s.end && !quotes.contains(e.start, e.end)) inSentence.push(e);
+    }
     const participants: string[] = [];
     for (const e of inSentence) if (e.type === "person" && !participants.includes(e.canonical)) participants.push(e.canonical);
     out.push({

@@ -2,6 +2,7 @@
  * Shutten's own requests (names and shapes in ../protocol.ts): the sources list for the Sources view,
  * the items of *Insert citation*, the timeline, the bibliography export and the source at a key.
  */
+import { citeOf } from "../../core/draft/citations";
 import { catalogFor } from "../../core/features/corpusCatalog";
 import { definitionAt, sourceStart } from "../../core/features/navigation";
 import { timeline } from "../../core/features/timeline";
@@ -66,12 +67,12 @@ export function registerCustomRequests(ctx: ServerContext): void {
       description: [s.meta.outlet, s.meta.published?.slice(0, 10)].filter(Boolean).join(" · "),
       detail: s.meta.title ?? "",
       key: s.meta.key,
-      insertText: `[@${s.meta.key}]`,
+      insertText: `[${citeOf(s.meta.key)}]`,
     }));
     for (const q of catalog.quotes) {
       if (q.unit.kind !== "speech") continue;
       const words = q.unit.text.replace(/\s*\n\s*/g, "");
-      items.push({ kind: "quote", label: `「${words}」`, description: [q.unit.speaker, `@${q.source.meta.key}`].filter(Boolean).join(" · "), detail: q.reading, key: q.source.meta.key, insertText: `「${words}」[@${q.source.meta.key}]` });
+      items.push({ kind: "quote", label: `「${words}」`, description: [q.unit.speaker, `@${q.source.meta.key}`].filter(Boolean).join(" · "), detail: q.reading, key: q.source.meta.key, insertText: `「${words}」[${citeOf(q.source.meta.key)}]` });
     }
     for (const e of catalog.events) {
       const sentence = e.source.sentences[e.event.sentence]?.text.replace(/\s+/g, " ").trim() ?? "";
@@ -81,7 +82,7 @@ export function registerCustomRequests(ctx: ServerContext): void {
         description: [e.event.participants.join(", "), `@${e.source.meta.key}`].filter(Boolean).join(" · "),
         detail: sentence.length > 120 ? sentence.slice(0, 119) + "…" : sentence,
         key: e.source.meta.key,
-        insertText: `[@${e.source.meta.key}]`,
+        insertText: `[${citeOf(e.source.meta.key)}]`,
       });
     }
     return items;

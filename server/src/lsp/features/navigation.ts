@@ -27,6 +27,7 @@ import {
   keyAt,
   metadataRenameEdit,
   referencesIn,
+  renameEditsIn,
   semanticTokens,
   SEMANTIC_TOKEN_MODIFIERS,
   SEMANTIC_TOKEN_TYPES,
@@ -43,13 +44,13 @@ export const SEMANTIC_TOKENS_LEGEND = { tokenTypes: [...SEMANTIC_TOKEN_TYPES], t
 
 const RENAME_MESSAGES = {
   en: {
-    "invalid-key": (k: string) => `'${k}' is not a valid citation key (letters, digits, _ and internal :.#$%&-+?<>~/).`,
+    "invalid-key": (k: string) => `'${k}' cannot be a citation key: Pandoc reads a key up to a space, and braces in it must balance.`,
     "key-taken": (k: string) => `Another source already has the key '${k}'.`,
     "unknown-key": (k: string) => `'${k}' is not a key of the corpus; only a corpus key can be renamed.`,
     noMetadata: (k: string) => `Cannot find where the key '${k}' is defined to rename it there.`,
   },
   ja: {
-    "invalid-key": (k: string) => `「${k}」は引用キーとして使えません（英数字・_ と内部の :.#$%&-+?<>~/）。`,
+    "invalid-key": (k: string) => `「${k}」は引用キーとして使えません（Pandoc は空白までをキーと読み、波括弧は対応している必要があります）。`,
     "key-taken": (k: string) => `キー「${k}」はすでに別の出典が使っています。`,
     "unknown-key": (k: string) => `「${k}」はコーパスのキーではないため、名前を変更できません。`,
     noMetadata: (k: string) => `キー「${k}」の定義箇所が見つからず、名前を変更できません。`,
@@ -77,7 +78,7 @@ export function registerNavigation(ctx: ServerContext): void {
     const project = ctx.projectFor(doc.uri);
     await project.host.load();
     const out: Location[] = [];
-    for (const draft of projectDrafts(ctx, project, "@" + hit.key)) {
+    for (const draft of projectDrafts(ctx, project, hit.key)) {
       const lines = new LineIndex(draft.text);
       for (const span of referencesIn(parseDraft(draft.text), hit.key)) out.push({ uri: draft.uri, range: toRange(lines, span) });
     }
@@ -101,7 +102,7 @@ export function registerNavigation(ctx: ServerContext): void {
     if (!hit) return null;
     const project = ctx.projectFor(doc.uri);
     const loaded = await project.host.load();
-    const newKey = params.newName.replace(/^@/, "").trim();
+    const newKey = params.newName.trim().replace(/^@/, "").replace(/^\{(.*)\}$/, "$1");
     const messages = RENAME_MESSAGES[ctx.locale];
     const problem = checkNewKey(loaded.index, hit.key, newKey);
     if (problem) throw new ResponseError(0, messages[problem](problem === "unknown-key" ? hit.key : newKey));
@@ -123,9 +124,9 @@ export function registerNavigation(ctx: ServerContext): void {
     };
     if (meta.create) documentChanges.push({ kind: "create", uri: pathToUri(meta.path), options: { ignoreIfExists: true } });
     documentChanges.push(fileEdit(meta));
-    for (const draft of projectDrafts(ctx, project, "@" + hit.key)) {
+    for (const draft of projectDrafts(ctx, project, hit.key)) {
       const lines = new LineIndex(draft.text);
-      const edits: TextEdit[] = referencesIn(parseDraft(draft.text), hit.key, true).map((span) => ({ range: toRange(lines, span), newText: newKey }));
+      const edits: TextEdit[] = renameEditsIn(parseDraft(draft.text), hit.key, newKey).map((e) => ({ range: toRange(lines, e.span), newText: e.text }));
       if (!edits.length) continue;
       const open = ctx.documents.get(draft.uri);
       documentChanges.push({ textDocument: { uri: draft.uri, version: open?.version ?? null }, edits });
