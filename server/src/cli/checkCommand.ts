@@ -8,6 +8,7 @@ import { join, relative, resolve, sep } from "node:path";
 import { checkDraft } from "../core/check/checkDraft";
 import type { Locale } from "../core/check/messages";
 import { decodeBytes } from "../core/corpus/decode";
+import { badlyEncodedNamesSync, badNameMessage } from "../core/corpus/fileNames";
 import { buildCorpus } from "../core/corpus/loadCorpus";
 import { CorpusIndex } from "../core/index/corpusIndex";
 import { LineIndex } from "../core/lineIndex";
@@ -20,8 +21,11 @@ import { formatGithub, formatJson, formatSarif, formatText, type CliDiagnostic }
 
 const DRAFT_EXT = /\.(md|markdown)$/i;
 
-/** Markdown files under the given paths (folders walked, skipping node_modules, dot folders and the corpus). */
-function collectDrafts(paths: string[], cwd: string, corpusDir: string): string[] {
+/**
+ * Markdown files under the given paths (folders walked, skipping node_modules, dot folders and the
+ * corpus). A file whose name is not valid UTF-8 cannot be opened by name: it is reported, not lost.
+ */
+function collectDrafts(paths: string[], cwd: string, corpusDir: string, report: (line: string) => void): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   const walk = (abs: string, depth: number) => {
@@ -30,13 +34,22 @@ function collectDrafts(paths: string[], cwd: string, corpusDir: string): string[
     try {
       st = statSync(abs);
     } catch (e) {
-      throw new UsageError(`cannot read ${relative(cwd, abs) || abs}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+      const code = (e as NodeJS.ErrnoException).code ?? String(e);
+      const why = code === "ENOENT" && abs.includes("\ufffd") ? "the file name is not valid UTF-8 (the shell passed bytes that are not UTF-8); rename it to UTF-8" : code;
+      throw new UsageError(`cannot read ${relative(cwd, abs) || abs}: ${why}`);
     }
     if (st.isDirectory()) {
       if (abs === corpusDir || abs.startsWith(corpusDir + sep)) return;
-      for (const name of readdirSync(abs).sort()) {
+      const names = readdirSync(abs).sort();
+      const bad = badlyEncodedNamesSync(abs, names);
+      for (const name of names) {
         if (name === "node_modules" || name.startsWith(".")) continue;
         const child = join(abs, name);
+        const description = bad.get(name);
+        if (description !== undefined) {
+          if (DRAFT_EXT.test(name)) report(`${relative(cwd, child) || child}: error: ${badNameMessage(description)}\n`);
+          continue;
+        }
         try {
           if (statSync(child).isDirectory() || DRAFT_EXT.test(name)) walk(child, depth + 1);
         } catch {
@@ -104,7 +117,10 @@ export async function runCheck(args: string[], io: CliIo): Promise<number> {
   const all: CliDiagnostic[] = [];
   let ioError = false;
   for (const { corpus, paths } of groups.values()) {
-    const files = collectDrafts(paths, io.cwd, corpus.abs);
+    const files = collectDrafts(paths, io.cwd, corpus.abs, (line) => {
+      io.stderr(line);
+      ioError = true;
+    });
     const built = await buildCorpus({ corpusDir: corpus.abs, tokenizer });
     for (const p of built.problems) io.stderr(`${relative(io.cwd, p.path) || p.path}: ${t.severity[p.severity] ?? p.severity}: ${p.message}\n`);
     const index = new CorpusIndex(built.sources, built.problems);

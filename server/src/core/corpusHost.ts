@@ -13,6 +13,7 @@
  *   corpus is built through `buildCorpus` and the per-file cache, then a new snapshot is written in
  *   the background and the sources are swapped for ones read from it (same data, less memory).
  */
+import { keyHolders } from "./corpus/metadata";
 import { pushAll } from "./arrays";
 import { createHash } from "node:crypto";
 import * as fsp from "node:fs/promises";
@@ -723,38 +724,30 @@ function freshSource(s: FileSource, memo: AliasTable): IndexedSource {
   return { ...applyAliases(f.analysis, memo), meta: s.meta, text: f.text, body: f.body, encoding: s.encoding, hash: s.hash, format: s.format };
 }
 
-/** The files whose source is the first of its key, in corpus order. */
+/** The files whose source holds its key (see `keyHolders`), in corpus order. */
 function acceptedFiles(files: FileState[]): FileState[] {
-  const seen = new Set<string>();
-  const out: FileState[] = [];
-  for (const f of files) {
-    if (!f.source || seen.has(f.source.meta.key)) continue;
-    seen.add(f.source.meta.key);
-    out.push(f);
-  }
-  return out;
+  const withSource = files.filter((f) => f.source);
+  const holders = keyHolders(withSource, (f) => f.source!.meta.key, (f) => f.source!.meta.provenance?.key);
+  return withSource.filter((f, i) => holders.get(f.source!.meta.key) === i);
 }
 
 /** The duplicate-key problems `loadCorpus` reports, for the current files. */
 function duplicateProblems(files: FileState[]): CorpusProblem[] {
-  const first = new Map<string, FileState>();
+  const withSource = files.filter((f) => f.source);
+  const holders = keyHolders(withSource, (f) => f.source!.meta.key, (f) => f.source!.meta.provenance?.key);
   const out: CorpusProblem[] = [];
-  for (const f of files) {
-    if (!f.source) continue;
-    const k = f.source.meta.key;
-    const owner = first.get(k);
-    if (!owner) {
-      first.set(k, f);
-      continue;
-    }
+  withSource.forEach((f, i) => {
+    const k = f.source!.meta.key;
+    const owner = withSource[holders.get(k)!];
+    if (holders.get(k) === i) return;
     out.push({
-      path: f.source.meta.path,
-      message: `skipped: duplicate citation key '${k}' (from ${f.source.meta.provenance?.key ?? "?"}), already used by ${owner.rel}`,
+      path: f.source!.meta.path,
+      message: `skipped: duplicate citation key '${k}' (from ${f.source!.meta.provenance?.key ?? "?"}), already used by ${owner.rel} (from ${owner.source!.meta.provenance?.key ?? "?"})`,
       severity: "error",
       code: "duplicate-key",
     });
     out.push({ path: owner.source!.meta.path, message: `citation key '${k}' is also claimed by ${f.rel}, which was skipped`, severity: "warning", code: "duplicate-key" });
-  }
+  });
   return out;
 }
 

@@ -88,16 +88,23 @@ export function decodeBytes(bytes: Uint8Array): DecodeResult {
   const utf8 = strictUtf8(bytes);
   if (utf8.ok) return finish(utf8.text, "utf-8", false);
 
-  const candidates: Array<{ encoding: string; text: string; score: number; kana: number }> = [];
+  const candidates: Array<{ encoding: string; text: string; score: number; hiragana: number; kana: number; halfPunct: number; halfWidth: number }> = [];
   for (const [encoding, iconvName] of [
     ["shift_jis", "cp932"],
     ["euc-jp", "euc-jp"],
   ] as const) {
     const text = iconvStrict(bytes, iconvName);
-    if (text !== null) candidates.push({ encoding, text, score: japaneseScore(text), kana: kanaCount(text) });
+    if (text !== null) candidates.push({ encoding, text, score: japaneseScore(text), hiragana: countIn(text, 0x3041, 0x309f), kana: kanaCount(text), halfPunct: countIn(text, 0xff61, 0xff65), halfWidth: countIn(text, 0xff61, 0xff9f) });
   }
-  // Equal scores (a short text both readings make plausible): the reading with more kana wins.
-  candidates.sort((a, b) => b.score - a.score || b.kana - a.kana);
+  // Among the readings that look Japanese, the one with more hiragana: EUC-JP read as Shift_JIS
+  // (or the reverse) never makes any. Then the better score; then the one without a run of
+  // half-width punctuation (EUC-JP's lead bytes A1–A5 read as ｡｢｣､･, a third of the half-width
+  // characters or more); then more kana, fewer half-width katakana.
+  const plausible = (c: { score: number }) => (c.score >= 0.5 ? 1 : 0);
+  const misread = (c: { halfPunct: number; halfWidth: number }) => (c.halfPunct >= 3 && c.halfPunct > 0.3 * c.halfWidth ? 1 : 0);
+  candidates.sort(
+    (a, b) => plausible(b) - plausible(a) || b.hiragana - a.hiragana || b.score - a.score || misread(a) - misread(b) || b.kana - a.kana || a.halfWidth - b.halfWidth,
+  );
   const best = candidates[0];
 
   // In UTF-8 with a few corrupt bytes, nearly every non-ASCII byte still belongs to a well-formed
@@ -224,6 +231,16 @@ function iconvStrict(bytes: Uint8Array, encoding: string): string | null {
 
 const isHalfWidthLetter = (c: number) => c >= 0xff66 && c <= 0xff9d;
 
+/** Characters of `text` in [lo, hi]. */
+function countIn(text: string, lo: number, hi: number): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= lo && c <= hi) n++;
+  }
+  return n;
+}
+
 function kanaCount(text: string): number {
   let n = 0;
   for (let i = 0; i < text.length; i++) {
@@ -250,17 +267,15 @@ const isJisSymbol = (c: number) =>
  *
  * Half-width katakana (Shift_JIS's single bytes A1–DF: ｽﾏｰﾄﾌｫﾝ, ｻｰﾋﾞｽ, ｢…｣) are real text on
  * Japanese sites and count as kana where they sit as kana do: a voiced mark after a kana that takes
- * it, a small kana or ｰ after a kana. What gives a misreading away is the half-width comma and
- * middle dot (``､`` ``･``, bytes A4 and A5): EUC-JP's hiragana and katakana lead bytes, so a file
- * of EUC-JP read as Shift_JIS is full of them.
+ * it, a small kana or ｰ after a kana; a voiced mark after a kana that cannot take it (ﾅﾞ) is a
+ * misreading. When both readings look Japanese, the one with hiragana wins (`decodeBytes`): EUC-JP
+ * read as Shift_JIS, or the reverse, never makes any.
  */
 export function japaneseScore(text: string): number {
   let nonAscii = 0;
   let good = 0;
   let kana = 0;
   let bad = 0;
-  let half = 0;
-  let halfPunct = 0;
   let prev = 0;
   for (const ch of text) {
     const c = ch.codePointAt(0)!;
@@ -274,13 +289,13 @@ export function japaneseScore(text: string): number {
     } else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff01 && c <= 0xff5e) || isJisSymbol(c)) {
       good++;
     } else if (c >= 0xff61 && c <= 0xff9f) {
-      half++;
-      if (c === 0xff64 || c === 0xff65) {
-        halfPunct++;
+      if (c >= 0xff61 && c <= 0xff65) {
         good++;
       } else if (c === 0xff9e || c === 0xff9f) {
-        // ﾞ ﾟ: kana only after a kana that takes them (ﾟ also ends emoticons such as (ﾟ∀ﾟ)).
+        // ﾞ ﾟ: kana after a kana that takes them; after one that cannot (ﾅﾞ), a misreading. After
+        // anything else they are symbols (emoticons such as (ﾟ∀ﾟ)).
         if (c === 0xff9e ? takesDakuten(before) : before >= 0xff8a && before <= 0xff8e) (kana++, good++);
+        else if (isHalfWidthLetter(before)) bad++;
       } else if ((c >= 0xff67 && c <= 0xff70) || c === 0xff6f) {
         // Small kana and the long-vowel mark follow a kana.
         if (isHalfWidthLetter(before) || isFullKana(before) || before === 0xff9e || before === 0xff9f) (kana++, good++);
@@ -293,10 +308,6 @@ export function japaneseScore(text: string): number {
     }
   }
   if (nonAscii === 0) return 1;
-  if (half >= 8 && halfPunct > 0.2 * half) {
-    good -= halfPunct;
-    bad += halfPunct;
-  }
   const ratio = (good - 2 * bad) / nonAscii;
   // Running Japanese prose is at least a fifth kana; kanji-only output is a sign of a wrong guess.
   const kanaShare = kana / nonAscii;

@@ -7,6 +7,7 @@
  * Architecture invariant: the disk is reached only through `CorpusFs` (injectable) and the cache;
  * nothing here writes into the corpus.
  */
+import { badlyEncodedNames, badNameMessage } from "./fileNames";
 import { pushAll } from "../arrays";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
@@ -21,7 +22,7 @@ import { decodeBytes } from "./decode";
 import { parseFrontMatter } from "./frontMatter";
 import { globToRegExp, matchesAny } from "./glob";
 import { extractHtml, MAX_DEPTH as HTML_MAX_DEPTH } from "./html";
-import { inferMetadata, normalizeRelPath, parseCatalogue, readFields, resolveMetadata, type Catalogue, type CatalogueEntry } from "./metadata";
+import { inferMetadata, keyHolders, normalizeRelPath, parseCatalogue, readFields, resolveMetadata, type Catalogue, type CatalogueEntry } from "./metadata";
 import * as analyzeModule from "../text/analyze";
 import { AliasTable } from "../text/entities";
 import { loadTokenizer, type Tokenizer } from "../text/tokenizer";
@@ -48,7 +49,8 @@ export interface CorpusLoadResult {
 
 /** Directory entries and file reads: everything the loader needs from a file system. */
 export interface CorpusFs {
-  readdir(dir: string): Promise<Array<{ name: string; kind: "file" | "directory" | "symlink" | "other" }>>;
+  /** `badName`: the entry's real name is not valid UTF-8 (how it reads), so it cannot be opened by `name`. */
+  readdir(dir: string): Promise<Array<{ name: string; kind: "file" | "directory" | "symlink" | "other"; badName?: string }>>;
   /** Follows symlinks. */
   stat(p: string): Promise<{ size: number; kind: "file" | "directory" | "other" }>;
   realpath(p: string): Promise<string>;
@@ -58,9 +60,11 @@ export interface CorpusFs {
 export const nodeCorpusFs: CorpusFs = {
   async readdir(dir) {
     const entries = await fsp.readdir(dir, { withFileTypes: true });
+    const bad = await badlyEncodedNames(dir, entries.map((e) => e.name));
     return entries.map((e) => ({
       name: e.name,
       kind: e.isSymbolicLink() ? "symlink" : e.isDirectory() ? "directory" : e.isFile() ? "file" : "other",
+      ...(bad.has(e.name) ? { badName: bad.get(e.name) } : {}),
     }));
   },
   async stat(p) {
@@ -233,6 +237,12 @@ async function findCorpusFiles(dir: string, options: LoadCorpusOptions, fs: Corp
       if (options.signal?.aborted) return;
       const childAbs = path.join(abs, entry.name);
       const childRel = rel === "" ? entry.name : `${rel}/${entry.name}`;
+      if (entry.badName !== undefined) {
+        if (entry.kind === "directory" || matchesAny(childRel, include) || /\.(?:txt|md|markdown|html?)$/i.test(entry.name)) {
+          problems.push({ path: childAbs, message: badNameMessage(entry.badName), severity: "error", code: "file-name" });
+        }
+        continue;
+      }
       let kind: "file" | "directory" | "other" | "symlink" = entry.kind;
       if (kind === "symlink") {
         try {
@@ -334,30 +344,32 @@ export function loadSource(
   return { source: { meta, text, body, encoding: decoded.encoding, hash, format, relPath: args.relPath }, problems };
 }
 
-/** Keeps the first source of each key (in path order) and reports the clash on both files. */
+/**
+ * Keeps one source per key — the strongest claim (catalogue > front matter > inferred), the first
+ * in path order among equals (`keyHolders`) — and reports the clash on both files.
+ */
 function rejectDuplicateKeys(sources: RawSource[], problems: CorpusProblem[]): RawSource[] {
-  const byKey = new Map<string, RawSource>();
+  const holders = keyHolders(sources, (s) => s.meta.key, (s) => s.meta.provenance?.key);
   const kept: RawSource[] = [];
-  for (const s of sources) {
-    const first = byKey.get(s.meta.key);
-    if (first) {
-      problems.push({
-        path: s.meta.path,
-        message: `skipped: duplicate citation key '${s.meta.key}' (from ${s.meta.provenance?.key ?? "?"}), already used by ${first.relPath}`,
-        severity: "error",
-        code: "duplicate-key",
-      });
-      problems.push({
-        path: first.meta.path,
-        message: `citation key '${s.meta.key}' is also claimed by ${s.relPath}, which was skipped`,
-        severity: "warning",
-        code: "duplicate-key",
-      });
-      continue;
+  sources.forEach((s) => {
+    const owner = sources[holders.get(s.meta.key)!];
+    if (owner === s) {
+      kept.push(s);
+      return;
     }
-    byKey.set(s.meta.key, s);
-    kept.push(s);
-  }
+    problems.push({
+      path: s.meta.path,
+      message: `skipped: duplicate citation key '${s.meta.key}' (from ${s.meta.provenance?.key ?? "?"}), already used by ${owner.relPath} (from ${owner.meta.provenance?.key ?? "?"})`,
+      severity: "error",
+      code: "duplicate-key",
+    });
+    problems.push({
+      path: owner.meta.path,
+      message: `citation key '${s.meta.key}' is also claimed by ${s.relPath}, which was skipped`,
+      severity: "warning",
+      code: "duplicate-key",
+    });
+  });
   return kept;
 }
 
@@ -659,8 +671,10 @@ async function buildOnWorkers(args: {
 
 /**
  * The index segment and alias clusters of a worker build, made as the answers arrive: the sources
- * the build keeps are the first of each key in path order, so each answer is added (or skipped as a
- * duplicate) as soon as the answers before it are in.
+ * the build keeps are almost always the first of each key in path order, so each answer is added
+ * (or skipped as a duplicate) as soon as the answers before it are in. When a later file holds a
+ * key more strongly (a catalogued key claimed first by another file's front matter), `matches`
+ * fails and the index is built afterwards.
  */
 class EarlyIndex {
   private readonly keys = new Set<string>();

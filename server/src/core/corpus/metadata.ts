@@ -244,6 +244,30 @@ export function readFields(raw: Record<string, unknown>): { entry: CatalogueEntr
   return { entry, errors };
 }
 
+/**
+ * How strongly a source holds its key when two files claim one: the catalogue (`sources.yaml`, the
+ * corpus's one list of keys) first, then a file's own front matter, then an inferred key. Among
+ * equals the first in path order keeps it, so a new file claiming a catalogued key never displaces
+ * the catalogued source, whatever its name.
+ */
+export function keyClaimRank(provenance: string | undefined): number {
+  return provenance === "catalogue" ? 0 : provenance === "front-matter" ? 1 : 2;
+}
+
+/**
+ * For each key claimed by several items (in path order), the one that keeps it: the strongest
+ * claim (`keyClaimRank`), the first among equals. Returns the index of each key's holder.
+ */
+export function keyHolders<T>(items: readonly T[], keyOf: (item: T) => string, provenanceOf: (item: T) => string | undefined): Map<string, number> {
+  const holder = new Map<string, number>();
+  items.forEach((item, i) => {
+    const key = keyOf(item);
+    const held = holder.get(key);
+    if (held === undefined || keyClaimRank(provenanceOf(item)) < keyClaimRank(provenanceOf(items[held]))) holder.set(key, i);
+  });
+  return holder;
+}
+
 /** `2025-04-12`, `2025/4/12`, `2025-03-24T08:57:00+09:00` → ISO 8601; `null` when not a date. */
 export function normalizeIsoDate(s: string): string | null {
   const t = s.trim();

@@ -38,13 +38,17 @@ interface MdNode {
 }
 
 /** Moves every position of a (sub-)tree through `map` (offsets of the parsed string → of the draft). */
-function mapPositions(node: MdNode, map: (offset: number) => number): void {
-  const p = node.position;
-  if (p) {
-    if (p.start.offset !== undefined) p.start.offset = map(p.start.offset);
-    if (p.end.offset !== undefined) p.end.offset = map(p.end.offset);
+function mapPositions(root: MdNode, map: (offset: number) => number): void {
+  const todo = [root];
+  while (todo.length > 0) {
+    const node = todo.pop()!;
+    const p = node.position;
+    if (p) {
+      if (p.start.offset !== undefined) p.start.offset = map(p.start.offset);
+      if (p.end.offset !== undefined) p.end.offset = map(p.end.offset);
+    }
+    if (node.children) for (const c of node.children) todo.push(c);
   }
-  for (const c of node.children ?? []) mapPositions(c, map);
 }
 
 const enum Kind {
@@ -156,63 +160,80 @@ function pushMarker(out: Stream, sentinel: string, start: number | undefined, en
   out.push(sentinel, "", start, end ?? start, Kind.Marker);
 }
 
-function flattenInline(text: string, masked: string, node: MdNode, out: Stream): void {
-  const s = nodeStart(node);
-  const e = nodeEnd(node);
-  switch (node.type) {
-    case "footnoteReference":
-      // Pandoc tries `[@key][^1]` as a reference link first (then reads `[@key]` in-text), so the
-      // call looks like a `[` to the citation scanner.
-      if (node.identifier !== undefined && s !== undefined) out.noteCalls.push({ id: node.identifier, at: s });
-      pushMarker(out, LINK_OPEN, s, e);
-      return;
-    case "figureCaption":
-      // A figure's caption (see `figureCaption`): its inlines are prose, the `![`/`](…)` markup is not.
-      pushMarker(out, OPAQUE, s, nodeStart(node.children?.[0] ?? node) ?? s);
-      for (const k of node.children ?? []) flattenInline(text, masked, k, out);
-      pushMarker(out, OPAQUE, nodeEnd(node.children?.[(node.children?.length ?? 1) - 1] ?? node) ?? e, e);
-      return;
-    case "text":
-      if (s !== undefined && e !== undefined) pushText(text, masked, node.value ?? "", s, e, out);
-      return;
-    case "break": {
-      // A hard break (`\` or two spaces before the newline): the break sits at the line ending.
-      if (s === undefined) return;
-      const nl = text.slice(s, e ?? s).search(/[\r\n]/);
-      out.push("\n", "\n", nl >= 0 ? s + nl : s, e ?? s, Kind.Break);
-      return;
+/**
+ * Flattens an inline tree into the stream. Iterative (an explicit stack of nodes and closing
+ * markers): emphasis can nest as deep as the writer's asterisks go.
+ */
+function flattenInline(text: string, masked: string, root: MdNode, out: Stream): void {
+  const todo: Array<MdNode | (() => void)> = [root];
+  const children = (kids: MdNode[]) => {
+    for (let k = kids.length - 1; k >= 0; k--) todo.push(kids[k]);
+  };
+  while (todo.length > 0) {
+    const item = todo.pop()!;
+    if (typeof item === "function") {
+      item();
+      continue;
     }
-    case "emphasis":
-    case "strong":
-    case "delete": {
-      const kids = node.children ?? [];
-      const first = kids.length > 0 ? nodeStart(kids[0]) : undefined;
-      const last = kids.length > 0 ? nodeEnd(kids[kids.length - 1]) : undefined;
-      pushMarker(out, OPAQUE, s, first ?? e);
-      for (const k of kids) flattenInline(text, masked, k, out);
-      // Pandoc treats the end of an emphasis like the end of a word (`*本文*@key` is no citation).
-      pushMarker(out, STRING_END, last ?? s, e);
-      return;
-    }
-    case "link":
-    case "linkReference": {
-      if (s !== undefined && text[s] === "<") {
-        pushMarker(out, OPAQUE, s, e); // autolink: a URL or e-mail address, never prose
-        return;
+    const node = item;
+    const s = nodeStart(node);
+    const e = nodeEnd(node);
+    switch (node.type) {
+      case "footnoteReference":
+        // Pandoc tries `[@key][^1]` as a reference link first (then reads `[@key]` in-text), so the
+        // call looks like a `[` to the citation scanner.
+        if (node.identifier !== undefined && s !== undefined) out.noteCalls.push({ id: node.identifier, at: s });
+        pushMarker(out, LINK_OPEN, s, e);
+        break;
+      case "figureCaption": {
+        // A figure's caption (see `figureCaption`): its inlines are prose, the `![`/`](…)` markup is not.
+        const kids = node.children ?? [];
+        pushMarker(out, OPAQUE, s, nodeStart(kids[0] ?? node) ?? s);
+        todo.push(() => pushMarker(out, OPAQUE, nodeEnd(kids[kids.length - 1] ?? node) ?? e, e));
+        children(kids);
+        break;
       }
-      const kids = node.children ?? [];
-      const first = kids.length > 0 ? nodeStart(kids[0]) : undefined;
-      const last = kids.length > 0 ? nodeEnd(kids[kids.length - 1]) : undefined;
-      pushMarker(out, LINK_OPEN, s, first ?? e);
-      for (const k of kids) flattenInline(text, masked, k, out);
-      pushMarker(out, OPAQUE, last ?? s, e);
-      return;
+      case "text":
+        if (s !== undefined && e !== undefined) pushText(text, masked, node.value ?? "", s, e, out);
+        break;
+      case "break": {
+        // A hard break (`\` or two spaces before the newline): the break sits at the line ending.
+        if (s === undefined) break;
+        const nl = text.slice(s, e ?? s).search(/[\r\n]/);
+        out.push("\n", "\n", nl >= 0 ? s + nl : s, e ?? s, Kind.Break);
+        break;
+      }
+      case "emphasis":
+      case "strong":
+      case "delete": {
+        const kids = node.children ?? [];
+        const first = kids.length > 0 ? nodeStart(kids[0]) : undefined;
+        const last = kids.length > 0 ? nodeEnd(kids[kids.length - 1]) : undefined;
+        pushMarker(out, OPAQUE, s, first ?? e);
+        // Pandoc treats the end of an emphasis like the end of a word (`*本文*@key` is no citation).
+        todo.push(() => pushMarker(out, STRING_END, last ?? s, e));
+        children(kids);
+        break;
+      }
+      case "link":
+      case "linkReference": {
+        if (s !== undefined && text[s] === "<") {
+          pushMarker(out, OPAQUE, s, e); // autolink: a URL or e-mail address, never prose
+          break;
+        }
+        const kids = node.children ?? [];
+        const first = kids.length > 0 ? nodeStart(kids[0]) : undefined;
+        const last = kids.length > 0 ? nodeEnd(kids[kids.length - 1]) : undefined;
+        pushMarker(out, LINK_OPEN, s, first ?? e);
+        todo.push(() => pushMarker(out, OPAQUE, last ?? s, e));
+        children(kids);
+        break;
+      }
+      default:
+        // inlineCode, html, image, imageReference, …: never checked.
+        if (node.children && node.type !== "image" && node.type !== "imageReference") children(node.children);
+        else pushMarker(out, OPAQUE, s, e);
     }
-    default:
-      // inlineCode, html, image, imageReference, footnoteReference, …: never checked.
-      if (node.children && node.type !== "image" && node.type !== "imageReference") {
-        for (const k of node.children) flattenInline(text, masked, k, out);
-      } else pushMarker(out, OPAQUE, s, e);
   }
 }
 
@@ -220,7 +241,7 @@ const PROSE_BLOCKS = new Set(["paragraph", "heading", "tableCell"]);
 
 /** Parses a slice of the (masked) draft as Markdown of its own, positions mapped back to the draft. */
 function parseSlice(source: string, map: (offset: number) => number): MdNode {
-  const tree = fromMarkdown(source, { extensions: [gfmFootnote()], mdastExtensions: [gfmFootnoteFromMarkdown()] }) as unknown as MdNode;
+  const tree = fromMarkdown(source, source.includes("[^") ? { extensions: [gfmFootnote()], mdastExtensions: [gfmFootnoteFromMarkdown()] } : {}) as unknown as MdNode;
   mapPositions(tree, map);
   return tree;
 }
@@ -322,6 +343,16 @@ function isCjk(ch: string | undefined): boolean {
  * quotes become `problems`, and the rest of the draft is still parsed.
  */
 export function parseDraft(text: string): ParsedDraft {
+  try {
+    return parseDraftOrThrow(text);
+  } catch (err) {
+    // Not expected; but a draft that breaks the parser must not take a check or the server down.
+    const problem = { span: { start: 0, end: 0 }, message: `Markdown parse failed: ${String(err)}`, code: "parse-error" };
+    return { text, sentences: [], citations: [], quotes: [], frontMatter: null, problems: [problem] };
+  }
+}
+
+function parseDraftOrThrow(text: string): ParsedDraft {
   const draft: ParsedDraft = { text, sentences: [], citations: [], quotes: [], frontMatter: null, problems: [] };
   let tree: MdNode;
   let masked = text;
@@ -329,9 +360,12 @@ export function parseDraft(text: string): ParsedDraft {
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   try {
     masked = maskCitationKeys(text);
+    // Footnotes only when the draft has their syntax: the extension walks back over every event at
+    // each `]`, which is quadratic in a paragraph of many brackets.
+    const notes = masked.includes("[^");
     tree = fromMarkdown(bom ? masked.slice(bom) : masked, {
-      extensions: [frontmatter(["yaml"]), gfmFootnote()],
-      mdastExtensions: [frontmatterFromMarkdown(["yaml"]), gfmFootnoteFromMarkdown()],
+      extensions: notes ? [frontmatter(["yaml"]), gfmFootnote()] : [frontmatter(["yaml"])],
+      mdastExtensions: notes ? [frontmatterFromMarkdown(["yaml"]), gfmFootnoteFromMarkdown()] : [frontmatterFromMarkdown(["yaml"])],
     }) as unknown as MdNode;
     if (bom) mapPositions(tree, (o) => o + bom);
   } catch (err) {
@@ -344,32 +378,52 @@ export function parseDraft(text: string): ParsedDraft {
   const blocks: MdNode[] = [];
   /** Footnote label → indexes (into `blocks`) of the blocks its definition holds. */
   const notes = new Map<string, number[]>();
-  const collect = (node: MdNode, htmlDepth: number): void => {
-    if (PROSE_BLOCKS.has(node.type)) {
-      const caption = node.type === "paragraph" ? figureCaption(masked, node) : null;
-      blocks.push(caption ? { type: "paragraph", children: [caption], position: node.position } : node);
-      return;
-    }
-    // code, yaml, definition, thematicBreak have no prose; containers are walked.
-    if (node.type === "code" || node.type === "yaml") return;
-    if (node.type === "html") {
-      const s = nodeStart(node);
-      const e = nodeEnd(node);
-      if (s === undefined || e === undefined || htmlDepth >= 3) return;
-      for (const [a, b] of htmlProseSlices(masked, s, e)) {
-        for (const c of parseHtmlProse(masked, a, b).children ?? []) collect(c, htmlDepth + 1);
+  // Blocks in document order; iterative, as block quotes and lists nest as deep as the writer's `>`.
+  const todo: Array<{ node: MdNode; htmlDepth: number } | (() => void)> = [];
+  const collect = (root: MdNode, rootDepth: number): void => {
+    todo.push({ node: root, htmlDepth: rootDepth });
+    while (todo.length > 0) {
+      const item = todo.pop()!;
+      if (typeof item === "function") {
+        item();
+        continue;
       }
-      return;
+      const { node, htmlDepth } = item;
+      const kids = (list: MdNode[], depth: number) => {
+        for (let k = list.length - 1; k >= 0; k--) todo.push({ node: list[k], htmlDepth: depth });
+      };
+      if (PROSE_BLOCKS.has(node.type)) {
+        const caption = node.type === "paragraph" ? figureCaption(masked, node) : null;
+        blocks.push(caption ? { type: "paragraph", children: [caption], position: node.position } : node);
+        continue;
+      }
+      // code, yaml, definition, thematicBreak have no prose; containers are walked.
+      if (node.type === "code" || node.type === "yaml") continue;
+      if (node.type === "html") {
+        const s = nodeStart(node);
+        const e = nodeEnd(node);
+        if (s === undefined || e === undefined || htmlDepth >= 3) continue;
+        const slices = htmlProseSlices(masked, s, e);
+        for (let k = slices.length - 1; k >= 0; k--) {
+          const [a, b] = slices[k];
+          todo.push(() => kids(parseHtmlProse(masked, a, b).children ?? [], htmlDepth + 1));
+        }
+        continue;
+      }
+      if (node.type === "footnoteDefinition") {
+        const id = node.identifier ?? "";
+        let first = 0;
+        todo.push(() => {
+          const held = notes.get(id) ?? [];
+          for (let k = first; k < blocks.length; k++) held.push(k);
+          notes.set(id, held);
+        });
+        kids(node.children ?? [], htmlDepth);
+        todo.push(() => (first = blocks.length));
+        continue;
+      }
+      kids(node.children ?? [], htmlDepth);
     }
-    if (node.type === "footnoteDefinition") {
-      const first = blocks.length;
-      for (const c of node.children ?? []) collect(c, htmlDepth);
-      const held = notes.get(node.identifier ?? "") ?? [];
-      for (let k = first; k < blocks.length; k++) held.push(k);
-      notes.set(node.identifier ?? "", held);
-      return;
-    }
-    for (const c of node.children ?? []) collect(c, htmlDepth);
   };
   collect(tree, 0);
   const calls: { id: string; at: number; block: number }[] = [];
@@ -433,7 +487,8 @@ function parseBlock(text: string, masked: string, block: MdNode, blockIndex: num
   const scanned = scanCitations(scanText);
   const citationAt = new Int32Array(n).fill(-1); // global citation index covering each entry
   const lookalikes = fullWidthCitations(scanText, scanned.citations);
-  for (const c of [...scanned.citations, ...lookalikes.citations].sort((x, y) => x.start - y.start)) {
+  const kept = scanned.citations.filter((c) => !lookalikes.replaced.includes(c));
+  for (const c of [...kept, ...lookalikes.citations].sort((x, y) => x.start - y.start)) {
     const items: CitationItem[] = c.items.map((it) => {
       const { locator, suffix } = splitLocator(it.suffix);
       return {
@@ -692,27 +747,34 @@ function asciiCitation(s: string): string {
  * `＠name` may be a handle or an address, so it is returned apart, with its key, for the checker to
  * report only when the key is a corpus key.
  */
-function fullWidthCitations(scanText: string, found: ScannedCitation[]): { citations: ScannedCitation[]; bare: { start: number; end: number; key: string; glued: boolean }[] } {
-  const none = { citations: [], bare: [] };
+function fullWidthCitations(
+  scanText: string,
+  found: ScannedCitation[],
+): { citations: ScannedCitation[]; bare: { start: number; end: number; key: string; glued: boolean }[]; replaced: ScannedCitation[] } {
+  const none = { citations: [], bare: [], replaced: [] };
   if (!/[＠［］]/.test(scanText)) return none;
   const ascii = asciiCitation(scanText);
   const alt = scanCitations(ascii);
-  const taken = (a: number, b: number) => found.some((c) => c.start < b && a < c.end);
   const citations: ScannedCitation[] = [];
+  const replaced: ScannedCitation[] = [];
   const bare: { start: number; end: number; key: string; glued: boolean }[] = [];
   for (const c of alt.citations) {
     const raw = scanText.slice(c.start, c.end);
-    if (!/[＠［］；]/.test(raw) || taken(c.start, c.end)) continue;
+    if (!/[＠［］；]/.test(raw)) continue;
+    const overlapping = found.filter((o) => o.start < c.end && c.start < o.end);
     if (c.inText) {
-      if (raw.startsWith("＠") || raw.startsWith("-＠")) bare.push({ start: c.start, end: c.end, key: c.items[0].key, glued: false });
+      if (overlapping.length === 0 && (raw.startsWith("＠") || raw.startsWith("-＠"))) bare.push({ start: c.start, end: c.end, key: c.items[0].key, glued: false });
       continue;
     }
+    // `［@key］`: Pandoc reads an in-text @key between full-width brackets; the writer meant [@key].
+    if (!overlapping.every((o) => o.inText && c.start <= o.start && o.end <= c.end)) continue;
+    replaced.push(...overlapping);
     citations.push(c);
   }
   // `本文＠key`: glued to Japanese text, Pandoc would not read it even in ASCII.
   for (const p of alt.problems) {
-    if (p.code !== "citation-after-text" || scanText[p.start] !== "＠" || taken(p.start, p.end)) continue;
+    if (p.code !== "citation-after-text" || scanText[p.start] !== "＠" || found.some((c) => c.start < p.end && p.start < c.end)) continue;
     bare.push({ start: p.start, end: p.end, key: ascii.slice(p.start + 1, p.end), glued: true });
   }
-  return { citations, bare };
+  return { citations, bare, replaced };
 }

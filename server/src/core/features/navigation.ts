@@ -99,8 +99,13 @@ const YAML_PLAIN_SAFE = /^[\p{L}\p{N}_][\p{L}\p{N}_.\-/]*$/u;
 const YAML_NOT_TEXT =
   /^(?:~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|0[xob][0-9a-fA-F_]+|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$/;
 
-/** A YAML scalar that every YAML reader reads back as the text `s` (plain when that is safe, else double-quoted). */
-export function yamlText(s: string): string {
+/**
+ * A YAML scalar that every YAML reader reads back as the text `s`: in the quotes the writer used
+ * (`quote`), else plain when that is safe, else double-quoted.
+ */
+export function yamlText(s: string, quote = ""): string {
+  if (quote === "'") return `'${s.replace(/'/g, "''")}'`;
+  if (quote === '"') return JSON.stringify(s);
   return YAML_PLAIN_SAFE.test(s) && !YAML_NOT_TEXT.test(s) ? s : JSON.stringify(s);
 }
 
@@ -131,7 +136,7 @@ export function metadataRenameEdit(source: IndexedSource, newKey: string, catalo
     for (const m of fm[1].matchAll(re)) {
       if (m[4].trim() !== source.meta.key) continue;
       const start = bodyStart + (m.index ?? 0) + m[1].length + m[2].length;
-      return { path: source.meta.path, edits: [{ span: { start, end: start + 2 * m[3].length + m[4].length }, text: yamlText(newKey) }] };
+      return { path: source.meta.path, edits: [{ span: { start, end: start + 2 * m[3].length + m[4].length }, text: yamlText(newKey, m[3]) }] };
     }
     return null;
   }
@@ -162,7 +167,10 @@ export function metadataRenameEdit(source: IndexedSource, newKey: string, catalo
     for (const name of ["key", "id", "citekey"]) {
       const pair = (entry.items as Pair[]).find((p) => isScalar(p.key) && p.key.value === name);
       const value = pair?.value as Scalar | undefined;
-      if (value && isScalar(value) && value.range) return { path: catalogue.path, edits: [{ span: { start: value.range[0], end: value.range[1] }, text: yamlText(newKey) }] };
+      if (value && isScalar(value) && value.range) {
+        const quote = value.type === "QUOTE_DOUBLE" ? '"' : value.type === "QUOTE_SINGLE" ? "'" : "";
+        return { path: catalogue.path, edits: [{ span: { start: value.range[0], end: value.range[1] }, text: yamlText(newKey, quote) }] };
+      }
     }
     // The entry exists without a key: add one as its first field, at the fields' indentation.
     const at = entry.range?.[0];

@@ -5,6 +5,7 @@
  * The snapshot compares this list with the one it was built from: a file whose path, size and
  * mtime are unchanged is taken from the snapshot without being read.
  */
+import { badlyEncodedNames } from "../corpus/fileNames";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import { DEFAULT_INCLUDE } from "../corpus/loadCorpus";
@@ -74,7 +75,10 @@ export async function listCorpusFiles(dir: string, filter: CorpusFilter): Promis
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // A name that is not valid UTF-8 cannot be opened by name: left out (the loader reports it).
+    const bad = await badlyEncodedNames(abs, entries.map((e) => e.name));
     for (const entry of entries) {
+      if (bad.has(entry.name)) continue;
       const childAbs = path.join(abs, entry.name);
       const childRel = rel === "" ? entry.name : `${rel}/${entry.name}`;
       let kind: "file" | "directory" | "other" = entry.isDirectory() ? "directory" : entry.isFile() ? "file" : "other";

@@ -1,8 +1,9 @@
 /** LSP completion: keys, quotes, events and entity names (thin over core/features/completion). */
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem } from "vscode-languageserver/node";
 import { complete, type CompletionEntry } from "../../core/features/completion";
-import { catalogFor } from "../../core/features/corpusCatalog";
+import { catalogReady } from "../../core/features/corpusCatalog";
 import { LineIndex } from "../../core/lineIndex";
+import { cancellable, isCancelledBy, untilCancelled } from "../cancellation";
 import { toRange } from "../convert";
 import type { ServerContext } from "../server";
 
@@ -27,14 +28,17 @@ export function toCompletionItem(e: CompletionEntry, lines: LineIndex): Completi
 }
 
 export function registerCompletion(ctx: ServerContext): void {
-  ctx.connection.onCompletion(async (params) => {
-    const doc = ctx.documents.get(params.textDocument.uri);
-    if (!doc) return null;
-    const loaded = await ctx.projectFor(doc.uri).host.load();
-    const text = doc.getText();
-    const result = complete(text, doc.offsetAt(params.position), loaded.index, catalogFor(loaded.index, loaded.tokenizer), ctx.locale);
-    if (!result) return null;
-    const lines = new LineIndex(text);
-    return { isIncomplete: result.incomplete, items: result.items.map((e) => toCompletionItem(e, lines)) };
-  });
+  ctx.connection.onCompletion(
+    cancellable(async (params, token) => {
+      const doc = ctx.documents.get(params.textDocument.uri);
+      if (!doc) return null;
+      const loaded = await untilCancelled(ctx.projectFor(doc.uri).host.load(), token);
+      const catalog = await catalogReady(loaded.index, loaded.tokenizer, isCancelledBy(token));
+      const text = doc.getText();
+      const result = complete(text, doc.offsetAt(params.position), loaded.index, catalog, ctx.locale);
+      if (!result) return null;
+      const lines = new LineIndex(text);
+      return { isIncomplete: result.incomplete, items: result.items.map((e) => toCompletionItem(e, lines)) };
+    }),
+  );
 }

@@ -3,13 +3,14 @@
  * the items of *Insert citation*, the timeline, the bibliography export and the source at a key.
  */
 import { citeOf } from "../../core/draft/citations";
-import { catalogFor } from "../../core/features/corpusCatalog";
+import { catalogReady } from "../../core/features/corpusCatalog";
 import { definitionAt, sourceStart } from "../../core/features/navigation";
 import { timeline } from "../../core/features/timeline";
 import { exportBibliography } from "../../core/export/bibliography";
 import { LineIndex } from "../../core/lineIndex";
 import type { IndexedSource } from "../../core/model";
 import type { CorpusIndex } from "../../core/index/corpusIndex";
+import { cancellable, isCancelledBy, untilCancelled } from "../cancellation";
 import { linesOfSource, toRange } from "../convert";
 import {
   ExportBibliographyRequest,
@@ -39,10 +40,10 @@ export function registerCustomRequests(ctx: ServerContext): void {
   const { connection } = ctx;
   const projectOf = (params: ProjectParams | undefined): Project | undefined => (params?.uri ? ctx.projectFor(params.uri) : ctx.projects()[0]);
 
-  connection.onRequest(SourcesRequest, async (params: ProjectParams): Promise<SourceSummary[]> => {
+  connection.onRequest(SourcesRequest, cancellable(async (params: ProjectParams, token): Promise<SourceSummary[]> => {
     const project = projectOf(params);
     if (!project) return [];
-    const { index } = await project.host.load();
+    const { index } = await untilCancelled(project.host.load(), token);
     return index.sources.map((s) => ({
       key: s.meta.key,
       title: s.meta.title,
@@ -54,13 +55,13 @@ export function registerCustomRequests(ctx: ServerContext): void {
       quotes: s.quotes.filter((q) => q.kind === "speech").length,
       events: s.events.length,
     }));
-  });
+  }));
 
-  connection.onRequest(PickItemsRequest, async (params: ProjectParams): Promise<PickItem[]> => {
+  connection.onRequest(PickItemsRequest, cancellable(async (params: ProjectParams, token): Promise<PickItem[]> => {
     const project = projectOf(params);
     if (!project) return [];
-    const { index, tokenizer } = await project.host.load();
-    const catalog = catalogFor(index, tokenizer);
+    const { index, tokenizer } = await untilCancelled(project.host.load(), token);
+    const catalog = await catalogReady(index, tokenizer, isCancelledBy(token));
     const items: PickItem[] = index.sources.map((s) => ({
       kind: "source",
       label: `@${s.meta.key}`,
@@ -86,13 +87,13 @@ export function registerCustomRequests(ctx: ServerContext): void {
       });
     }
     return items;
-  });
+  }));
 
-  connection.onRequest(TimelineRequest, async (params: ProjectParams): Promise<TimelineResult> => {
+  connection.onRequest(TimelineRequest, cancellable(async (params: ProjectParams, token): Promise<TimelineResult> => {
     const project = projectOf(params);
     if (!project) return { days: [], conflicts: [] };
-    const { index, tokenizer } = await project.host.load();
-    const t = timeline(catalogFor(index, tokenizer));
+    const { index, tokenizer } = await untilCancelled(project.host.load(), token);
+    const t = timeline(await catalogReady(index, tokenizer, isCancelledBy(token)));
     const side = (x: { date: string; source: IndexedSource; sentence: string }) => ({ date: x.date, key: x.source.meta.key, sentence: x.sentence });
     return {
       days: t.days.map((d) => ({
@@ -101,23 +102,23 @@ export function registerCustomRequests(ctx: ServerContext): void {
       })),
       conflicts: t.conflicts.map((c) => ({ predicate: c.predicate, participants: c.participants, a: side(c.a), b: side(c.b) })),
     };
-  });
+  }));
 
-  connection.onRequest(ExportBibliographyRequest, async (params: ExportBibliographyParams): Promise<ExportBibliographyResult> => {
+  connection.onRequest(ExportBibliographyRequest, cancellable(async (params: ExportBibliographyParams, token): Promise<ExportBibliographyResult> => {
     const project = projectOf(params);
     if (!project) return { text: "", extension: "json", count: 0 };
-    const { index } = await project.host.load();
+    const { index } = await untilCancelled(project.host.load(), token);
     const sources = params.keys ? params.keys.map((k) => index.get(k)).filter((s): s is IndexedSource => !!s) : [...index.sources];
     const out = exportBibliography(sources, params.format);
     return { ...out, count: sources.length };
-  });
+  }));
 
-  connection.onRequest(SourceAtRequest, async (params: SourceAtParams): Promise<SourceAtResult> => {
+  connection.onRequest(SourceAtRequest, cancellable(async (params: SourceAtParams, token): Promise<SourceAtResult> => {
     const doc = ctx.documents.get(params.uri);
     if (!doc) return null;
-    const { index } = await ctx.projectFor(doc.uri).host.load();
+    const { index } = await untilCancelled(ctx.projectFor(doc.uri).host.load(), token);
     const target = definitionAt(parsedDraftOf(doc), doc.offsetAt(params.position), index);
     const source = target && index.get(target.key);
     return source ? locationIn(index, source, target.span) : null;
-  });
+  }));
 }

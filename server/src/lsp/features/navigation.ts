@@ -17,7 +17,8 @@ import {
   type WorkspaceEdit,
   type WorkspaceSymbol,
 } from "vscode-languageserver/node";
-import { catalogFor } from "../../core/features/corpusCatalog";
+import { TimeSlicer } from "../../core/cancellation";
+import { catalogReady } from "../../core/features/corpusCatalog";
 import {
   checkNewKey,
   definitionAt,
@@ -36,6 +37,7 @@ import {
 } from "../../core/features/navigation";
 import { parseDraft } from "../../core/draft/parseDraft";
 import { LineIndex } from "../../core/lineIndex";
+import { cancellable, isCancelledBy, untilCancelled } from "../cancellation";
 import { linesOfSource, toRange } from "../convert";
 import type { ServerContext } from "../server";
 import { parsedDraftOf, pathToUri, projectDrafts } from "./drafts";
@@ -60,48 +62,50 @@ const RENAME_MESSAGES = {
 export function registerNavigation(ctx: ServerContext): void {
   const { connection } = ctx;
 
-  connection.onDefinition(async (params) => {
+  connection.onDefinition(cancellable(async (params, token) => {
     const doc = ctx.documents.get(params.textDocument.uri);
     if (!doc) return null;
-    const loaded = await ctx.projectFor(doc.uri).host.load();
+    const loaded = await untilCancelled(ctx.projectFor(doc.uri).host.load(), token);
     const target = definitionAt(parsedDraftOf(doc), doc.offsetAt(params.position), loaded.index);
     const lines = target && linesOfSource(loaded.index, target.key);
     if (!target || !lines) return null;
     return { uri: pathToUri(target.path), range: toRange(lines, target.span) };
-  });
+  }));
 
-  connection.onReferences(async (params) => {
+  connection.onReferences(cancellable(async (params, token) => {
     const doc = ctx.documents.get(params.textDocument.uri);
     if (!doc) return null;
     const hit = keyAt(parsedDraftOf(doc), doc.offsetAt(params.position));
     if (!hit) return null;
     const project = ctx.projectFor(doc.uri);
-    await project.host.load();
+    await untilCancelled(project.host.load(), token);
     const out: Location[] = [];
+    const slicer = new TimeSlicer(isCancelledBy(token));
     for (const draft of projectDrafts(ctx, project, hit.key)) {
+      await slicer.tick();
       const lines = new LineIndex(draft.text);
       for (const span of referencesIn(parseDraft(draft.text), hit.key)) out.push({ uri: draft.uri, range: toRange(lines, span) });
     }
     return out;
-  });
+  }));
 
-  connection.onPrepareRename(async (params) => {
+  connection.onPrepareRename(cancellable(async (params, token) => {
     const doc = ctx.documents.get(params.textDocument.uri);
     if (!doc) return null;
     const hit = keyAt(parsedDraftOf(doc), doc.offsetAt(params.position));
     if (!hit) return null;
-    const loaded = await ctx.projectFor(doc.uri).host.load();
+    const loaded = await untilCancelled(ctx.projectFor(doc.uri).host.load(), token);
     if (!loaded.index.has(hit.key)) throw new ResponseError(0, RENAME_MESSAGES[ctx.locale]["unknown-key"](hit.key));
     return { range: toRange(new LineIndex(doc.getText()), hit.span), placeholder: hit.key };
-  });
+  }));
 
-  connection.onRenameRequest(async (params): Promise<WorkspaceEdit | null> => {
+  connection.onRenameRequest(cancellable(async (params, token): Promise<WorkspaceEdit | null> => {
     const doc = ctx.documents.get(params.textDocument.uri);
     if (!doc) return null;
     const hit = keyAt(parsedDraftOf(doc), doc.offsetAt(params.position));
     if (!hit) return null;
     const project = ctx.projectFor(doc.uri);
-    const loaded = await project.host.load();
+    const loaded = await untilCancelled(project.host.load(), token);
     const newKey = params.newName.trim().replace(/^@/, "").replace(/^\{(.*)\}$/, "$1");
     const messages = RENAME_MESSAGES[ctx.locale];
     const problem = checkNewKey(loaded.index, hit.key, newKey);
@@ -124,7 +128,9 @@ export function registerNavigation(ctx: ServerContext): void {
     };
     if (meta.create) documentChanges.push({ kind: "create", uri: pathToUri(meta.path), options: { ignoreIfExists: true } });
     documentChanges.push(fileEdit(meta));
+    const slicer = new TimeSlicer(isCancelledBy(token));
     for (const draft of projectDrafts(ctx, project, hit.key)) {
+      await slicer.tick();
       const lines = new LineIndex(draft.text);
       const edits: TextEdit[] = renameEditsIn(parseDraft(draft.text), hit.key, newKey).map((e) => ({ range: toRange(lines, e.span), newText: e.text }));
       if (!edits.length) continue;
@@ -132,24 +138,24 @@ export function registerNavigation(ctx: ServerContext): void {
       documentChanges.push({ textDocument: { uri: draft.uri, version: open?.version ?? null }, edits });
     }
     return { documentChanges };
-  });
+  }));
 
-  connection.onDocumentLinks(async (params) => {
+  connection.onDocumentLinks(cancellable(async (params, token) => {
     const doc = ctx.documents.get(params.textDocument.uri);
     if (!doc) return null;
-    const loaded = await ctx.projectFor(doc.uri).host.load();
+    const loaded = await untilCancelled(ctx.projectFor(doc.uri).host.load(), token);
     const lines = new LineIndex(doc.getText());
     return documentLinks(parsedDraftOf(doc), loaded.index).map((l) => ({
       range: toRange(lines, l.span),
       target: l.kind === "source" ? pathToUri(l.target) : l.target,
       tooltip: l.tooltip,
     }));
-  });
+  }));
 
-  connection.onDocumentSymbol(async (params): Promise<DocumentSymbol[] | null> => {
+  connection.onDocumentSymbol(cancellable(async (params, token): Promise<DocumentSymbol[] | null> => {
     const doc = ctx.documents.get(params.textDocument.uri);
     if (!doc) return null;
-    const loaded = await ctx.projectFor(doc.uri).host.load();
+    const loaded = await untilCancelled(ctx.projectFor(doc.uri).host.load(), token);
     const lines = new LineIndex(doc.getText());
     return documentSymbols(parsedDraftOf(doc), loaded.index, ctx.locale).map((s) => ({
       name: s.name,
@@ -158,25 +164,25 @@ export function registerNavigation(ctx: ServerContext): void {
       range: toRange(lines, s.span),
       selectionRange: toRange(lines, s.selection),
     }));
-  });
+  }));
 
-  connection.onWorkspaceSymbol(async (params): Promise<WorkspaceSymbol[]> => {
+  connection.onWorkspaceSymbol(cancellable(async (params, token): Promise<WorkspaceSymbol[]> => {
     const out: WorkspaceSymbol[] = [];
     for (const project of ctx.projects()) {
-      const loaded = await project.host.load();
-      for (const s of workspaceSymbols(catalogFor(loaded.index, loaded.tokenizer), params.query)) {
+      const loaded = await untilCancelled(project.host.load(), token);
+      for (const s of workspaceSymbols((await catalogReady(loaded.index, loaded.tokenizer, isCancelledBy(token))), params.query)) {
         const lines = linesOfSource(loaded.index, s.key);
         if (!lines) continue;
         out.push({ name: s.name, kind: s.kind === "event" ? SymbolKind.Event : SymbolKind.String, containerName: `@${s.container}`, location: { uri: pathToUri(s.path), range: toRange(lines, s.span) } });
       }
     }
     return out;
-  });
+  }));
 
-  connection.languages.inlayHint.on(async (params) => {
+  connection.languages.inlayHint.on(cancellable(async (params, token) => {
     const doc = ctx.documents.get(params.textDocument.uri);
     if (!doc) return null;
-    const loaded = await ctx.projectFor(doc.uri).host.load();
+    const loaded = await untilCancelled(ctx.projectFor(doc.uri).host.load(), token);
     const lines = new LineIndex(doc.getText());
     const range = { start: lines.offsetAt(params.range.start), end: lines.offsetAt(params.range.end) };
     return inlayHints(parsedDraftOf(doc), loaded.index, range).map((h) => ({
@@ -186,12 +192,12 @@ export function registerNavigation(ctx: ServerContext): void {
       tooltip: h.tooltip,
       paddingLeft: true,
     }));
-  });
+  }));
 
-  connection.languages.semanticTokens.on(async (params): Promise<SemanticTokens> => {
+  connection.languages.semanticTokens.on(cancellable(async (params, token): Promise<SemanticTokens> => {
     const doc = ctx.documents.get(params.textDocument.uri);
     if (!doc) return { data: [] };
-    const loaded = await ctx.projectFor(doc.uri).host.load();
+    const loaded = await untilCancelled(ctx.projectFor(doc.uri).host.load(), token);
     const lines = new LineIndex(doc.getText());
     const data: number[] = [];
     let prevLine = 0;
@@ -205,5 +211,5 @@ export function registerNavigation(ctx: ServerContext): void {
       prevChar = start.character;
     }
     return { data };
-  });
+  }));
 }
