@@ -55,18 +55,39 @@ function configureBibtex(): void {
   bibtexConfigured = true;
 }
 
-/** The bibliography file's text, and the extension it is usually saved with. */
-export function exportBibliography(sources: readonly IndexedSource[], format: BibliographyFormat): { text: string; extension: string } {
-  const items = sources.map(toCslItem);
+/**
+ * Characters a BibTeX entry key cannot hold so that Pandoc (or biber) reads it back: the entry
+ * syntax's own (`,` `{` `}` `"` `#` `%` `\`) and those the writer escapes or changes (`< > ^ | ~`).
+ */
+const NOT_IN_BIBTEX_KEY = /[\s,{}"#%\\<>^|~]/;
+
+/**
+ * A key as a Pandoc `references:` id in metadata: Pandoc reads the id as Markdown, so what Markdown
+ * would turn into something else is escaped — `yamada\-\-2024` stays `yamada--2024` (not an en
+ * dash), quotes stay straight, `*_[]<>&$^~@\`` stay themselves. Plain keys are written as they are.
+ */
+export function markdownLiteral(s: string): string {
+  return s.replace(/-(?=-)|\.(?=\.\.)|[\\`*_[\]<>&$^~@"'{}|#!]/g, (m) => m.replace(/./g, "\\$&"));
+}
+
+/**
+ * The bibliography file's text, and the extension it is usually saved with. Every key is written so
+ * that Pandoc reads it back as the same key; a source whose key the format cannot hold (BibTeX:
+ * `a,b`) is left out and listed in `skipped` (CSL-JSON holds every key).
+ */
+export function exportBibliography(sources: readonly IndexedSource[], format: BibliographyFormat): { text: string; extension: string; skipped: string[] } {
+  const skipped = format === "bibtex" ? sources.filter((s) => NOT_IN_BIBTEX_KEY.test(s.meta.key)).map((s) => s.meta.key) : [];
+  const items = sources.filter((s) => !skipped.includes(s.meta.key)).map(toCslItem);
   switch (format) {
     case "csl-json":
-      return { text: JSON.stringify(items, null, 2) + "\n", extension: "json" };
+      return { text: JSON.stringify(items, null, 2) + "\n", extension: "json", skipped };
     case "bibtex": {
       configureBibtex();
-      return { text: new citationJs.Cite(items).format("bibtex"), extension: "bib" };
+      const note = skipped.length ? `% Left out: BibTeX cannot hold these keys (export CSL-JSON for them): ${skipped.join(" ")}\n\n` : "";
+      return { text: note + new citationJs.Cite(items).format("bibtex"), extension: "bib", skipped };
     }
     case "pandoc-yaml": {
-      const refs = items.map(({ "citation-key": _k, ...rest }) => rest);
+      const refs = items.map(({ "citation-key": _k, ...rest }) => ({ ...rest, id: markdownLiteral(rest.id) }));
       const doc = new Document({ references: refs });
       // Pandoc reads YAML 1.1-style: a plain `001`, `no` or `2024-05-10` would not come back as the
       // text it was, so such strings (and every id) are written quoted.
@@ -78,7 +99,7 @@ export function exportBibliography(sources: readonly IndexedSource[], format: Bi
           if (key === "id" || readsAsOtherThan(v.value)) v.type = "QUOTE_DOUBLE";
         },
       });
-      return { text: `---\n${doc.toString({ lineWidth: 0 })}---\n`, extension: "yaml" };
+      return { text: `---\n${doc.toString({ lineWidth: 0 })}---\n`, extension: "yaml", skipped };
     }
   }
 }

@@ -110,7 +110,7 @@ export function registerCustomRequests(ctx: ServerContext): void {
     const { index } = await untilCancelled(project.host.load(), token);
     const sources = params.keys ? params.keys.map((k) => index.get(k)).filter((s): s is IndexedSource => !!s) : [...index.sources];
     const out = exportBibliography(sources, params.format);
-    return { ...out, count: sources.length };
+    return { ...out, count: sources.length - out.skipped.length };
   }));
 
   connection.onRequest(SourceAtRequest, cancellable(async (params: SourceAtParams, token): Promise<SourceAtResult> => {
