@@ -135,7 +135,7 @@ describe("catalogue and keys", () => {
     });
     for (const load of [() => loadCorpus({ dir: corpus }), () => buildCorpus({ corpusDir: corpus, cache: null, workers: 0 })]) {
       const { sources, problems } = await load();
-      assert.deepEqual(sources.map((s) => [s.meta.key, s.relPath ?? s.meta.path.split("/").pop()]), [["minato-2024-05-10", "b-original.md"]]);
+      assert.deepEqual(sources.map((s) => [s.meta.key, s.meta.path.split("/").pop()]), [["minato-2024-05-10", "b-original.md"]]);
       assert.match(problems.map((p) => p.message).join("\n"), /a-newcomer\.md|skipped: duplicate citation key 'minato-2024-05-10' \(from front-matter\), already used by b-original\.md \(from catalogue\)/);
     }
   });

@@ -66,7 +66,7 @@ export function chooseCorpus(option: string | boolean | undefined, start: string
   const shownStart = path.relative(io.cwd, start) || ".";
   if (!found) throw new UsageError(t.noCorpusFound(shownStart));
   const given = path.relative(io.cwd, found) || ".";
-  // The usual layout — `./corpus` from the working directory — goes without saying.
-  if (!(path.resolve(io.cwd, "corpus") === found && path.resolve(start) === path.resolve(io.cwd))) io.stderr(t.usingCorpus(given, shownStart));
+  // The default — `./corpus` of the working directory — goes without saying.
+  if (path.resolve(io.cwd, "corpus") !== found) io.stderr(t.usingCorpus(given, shownStart));
   return { given, abs: found, discovered: true };
 }

@@ -56,6 +56,8 @@ export function cancellable<P, R>(handler: (params: P, token: CancellationToken)
       if (e instanceof Cancelled || token?.isCancellationRequested) throw requestCancelled();
       throw e;
     }
+    // A cancellation sent while the handler ran is still unread input: read it before answering.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     throwIfCancelled(token);
     return result;
   };
