@@ -768,7 +768,7 @@ function fullWidthCitations(
     }
     // `［@key］`: Pandoc reads an in-text @key between full-width brackets; the writer meant [@key].
     if (!overlapping.every((o) => o.inText && c.start <= o.start && o.end <= c.end)) continue;
-    replaced.push(...overlapping);
+    pushAll(replaced, overlapping);
     citations.push(c);
   }
   // `本文＠key`: glued to Japanese text, Pandoc would not read it even in ASCII.
