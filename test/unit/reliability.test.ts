@@ -61,14 +61,15 @@ describe("bad corpus files are reported and skipped; the rest loads", () => {
     ftruncateSync(fd, 50 * 1024 * 1024);
     closeSync(fd);
     const { sources, problems } = await loadCorpus({ dir });
-    assert.deepEqual(sources.map((s) => s.relPath), ["good.md"]);
+    // No loaded file is left out: the second claim of a key is indexed under a suffixed key, and said.
+    assert.deepEqual(sources.map((s) => `${s.relPath} ${s.meta.key}`), ["good.md minato-2024-05-10", "z-dup.md minato-2024-05-10a"]);
     const reason = (file: string) => problems.filter((p) => p.path.endsWith(file)).map((p) => p.message).join(" | ");
     assert.match(reason("huge.txt"), /skipped: file too large \(50\.0 MB; the limit is 16\.0 MB\)/);
     assert.match(reason("empty.txt"), /skipped: empty file \(0 bytes\)/);
     assert.match(reason("binary.txt"), /skipped: binary file \(PNG image\)/);
     assert.match(reason("invalid.txt"), /skipped: invalid UTF-8 at byte \d+ \(line 1\)/);
     assert.match(reason("latin1.txt"), /skipped: unknown encoding/);
-    assert.match(reason("z-dup.md"), /skipped: duplicate citation key 'minato-2024-05-10'.*already used by good\.md/);
+    assert.match(reason("z-dup.md"), /duplicate citation key 'minato-2024-05-10' \(from front-matter\): good\.md already has it .*indexed as 'minato-2024-05-10a'/);
     assert.match(reason("good.md"), /also claimed by z-dup\.md/);
   });
 

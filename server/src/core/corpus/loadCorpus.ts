@@ -148,7 +148,7 @@ export function assembleCorpus(found: FoundCorpus, loaded: ArrayLike<FileLoad | 
       problems.push({ path: found.cataloguePath, message: `${found.catalogueName}: no corpus file '${rel}'`, severity: "information", code: "catalogue" });
     }
   }
-  problems.push(...makeKeysUnique(sources));
+  pushAll(problems, makeKeysUnique(sources));
   return { result: { sources, problems }, kept };
 }
 
