@@ -88,22 +88,23 @@ export function decodeBytes(bytes: Uint8Array): DecodeResult {
   const utf8 = strictUtf8(bytes);
   if (utf8.ok) return finish(utf8.text, "utf-8", false);
 
-  const candidates: Array<{ encoding: string; text: string; score: number; hiragana: number; kana: number; halfPunct: number; halfWidth: number }> = [];
+  const candidates: Array<{ encoding: string; text: string; score: number; hiragana: number; kana: number; halfPunct: number; halfWidth: number; oddKanji: number }> = [];
   for (const [encoding, iconvName] of [
     ["shift_jis", "cp932"],
     ["euc-jp", "euc-jp"],
   ] as const) {
     const text = iconvStrict(bytes, iconvName);
-    if (text !== null) candidates.push({ encoding, text, score: japaneseScore(text), hiragana: countIn(text, 0x3041, 0x309f), kana: kanaCount(text), halfPunct: countIn(text, 0xff61, 0xff65), halfWidth: countIn(text, 0xff61, 0xff9f) });
+    if (text !== null) candidates.push({ encoding, text, score: japaneseScore(text), hiragana: countIn(text, 0x3041, 0x309f), kana: kanaCount(text), halfPunct: countIn(text, 0xff61, 0xff65), halfWidth: countIn(text, 0xff61, 0xff9f), oddKanji: rareKanjiHeavy(bytes, encoding) ? 1 : 0 });
   }
-  // Among the readings that look Japanese, the one with more hiragana: EUC-JP read as Shift_JIS
-  // (or the reverse) never makes any. Then the better score; then the one without a run of
+  // Among the readings that look Japanese, one whose kanji are mostly common ones (see
+  // `rareKanjiHeavy`); then the one with more hiragana: EUC-JP read as Shift_JIS (or the reverse)
+  // never makes any. Then the better score; then the one without a run of
   // half-width punctuation (EUC-JP's lead bytes A1–A5 read as ｡｢｣､･, a third of the half-width
   // characters or more); then more kana, fewer half-width katakana.
   const plausible = (c: { score: number }) => (c.score >= 0.5 ? 1 : 0);
   const misread = (c: { halfPunct: number; halfWidth: number }) => (c.halfPunct >= 3 && c.halfPunct > 0.3 * c.halfWidth ? 1 : 0);
   candidates.sort(
-    (a, b) => plausible(b) - plausible(a) || b.hiragana - a.hiragana || b.score - a.score || misread(a) - misread(b) || b.kana - a.kana || a.halfWidth - b.halfWidth,
+    (a, b) => plausible(b) - plausible(a) || a.oddKanji - b.oddKanji || b.hiragana - a.hiragana || b.score - a.score || misread(a) - misread(b) || b.kana - a.kana || a.halfWidth - b.halfWidth,
   );
   const best = candidates[0];
 
@@ -319,6 +320,34 @@ export function japaneseScore(text: string): number {
   const kanaShare = kana / nonAscii;
   const kanaFactor = nonAscii < 20 || kanaShare >= 0.15 ? 1 : 0.5 + kanaShare * 3;
   return Math.max(0, Math.min(1, ratio * kanaFactor));
+}
+
+/**
+ * Whether a reading's kanji are a quarter or more JIS level 2 (the rare ones): running Japanese uses
+ * them for a few per cent of its kanji, while half-width katakana of Shift_JIS read as EUC-JP pair up
+ * into kanji of which a third are level 2 (ｱﾌﾟﾘ → 餅慴). Counted on the bytes: level 2 starts at
+ * EUC-JP lead D0 and Shift_JIS lead 98 (second half) up to EA.
+ */
+function rareKanjiHeavy(bytes: Uint8Array, encoding: "shift_jis" | "euc-jp"): boolean {
+  let kanji = 0;
+  let rare = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b < 0x80) continue;
+    if (encoding === "euc-jp") {
+      if (b === 0x8e || b === 0x8f) {
+        i += b === 0x8f ? 2 : 1;
+        continue;
+      }
+      if (b >= 0xb0 && b <= 0xf4) (kanji++, b >= 0xd0 && rare++);
+      i++;
+    } else {
+      if (b >= 0xa1 && b <= 0xdf) continue; // half-width katakana: one byte
+      if ((b >= 0x88 && b <= 0x9f) || (b >= 0xe0 && b <= 0xea)) (kanji++, (b >= 0x99 || (b === 0x98 && bytes[i + 1] >= 0x9f)) && rare++);
+      i++;
+    }
+  }
+  return kanji >= 2 && rare * 4 >= kanji;
 }
 
 /** "at byte 123 (line 4)", for messages. */
