@@ -290,6 +290,8 @@ async function soak(): Promise<Figures> {
     },
   });
   const pid = client.child.pid!;
+  // However the soak ends, the server goes with it.
+  process.on("exit", () => client.child.kill());
 
   const f: Figures = {
     edits: 0,
@@ -466,6 +468,10 @@ function report(f: Figures, command: string, loadStart: string, loadEnd: string)
     rssOk && diagOk
       ? `The budget is met: the server's RSS after ${n(f.edits)} edits is ${pct(growth)} against its RSS after ${n(EARLY)} (both after full collections; limit +10 %), and every pause's version got its diagnostics.`
       : `The budget is NOT met: ${rssOk ? "" : `the server's RSS after ${n(f.edits)} edits is ${pct(growth)} against its RSS after ${n(EARLY)} (both after full collections; limit +10 %)`}${!rssOk && !diagOk ? "; " : ""}${diagOk ? "" : `${f.late} pauses got no diagnostics in time${f.finalOk ? "" : " and the final version got none"}`}.`;
+  const heapNote =
+    heapGrowth > 0.1
+      ? `The V8 heap in use after collection grew ${pct(heapGrowth)} (${mb(f.early.heapUsed)} → ${mb(f.end.heapUsed)}) over the same edits: what the server keeps still rises with editing${rssOk ? ", so far inside the RSS budget" : ""}.`
+      : "";
   const section = [
     "## Soak",
     "",
@@ -488,6 +494,7 @@ function report(f: Figures, command: string, loadStart: string, loadEnd: string)
     table,
     "",
     verdict,
+    ...(heapNote ? ["", heapNote] : []),
     "",
   ].join("\n");
   return { table, section };
