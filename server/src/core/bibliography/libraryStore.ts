@@ -128,6 +128,8 @@ export class LibraryStore {
   private readonly told = new Set<string>();
   private readonly inlineIds = new WeakMap<LibraryFileData, number>();
   private nextInlineId = 1;
+  /** The last library made with a file's keys alone (one slot: it holds the file's text till read). */
+  private keysLibrary: { id: string; library: ReferenceLibrary } | null = null;
 
   constructor(private readonly options: LibraryStoreOptions = {}) {
     this.parse = options.parse ?? ((path, bytes) => parseLibraryBytes(bytes, path));
@@ -219,6 +221,7 @@ export class LibraryStore {
     next.loading = undefined;
     next.keys = undefined;
     this.files.set(path, next);
+    this.keysLibrary = null;
     return next;
   }
 
@@ -305,6 +308,10 @@ export class LibraryStore {
         return f.keysOnly ? `${f.path}@keys` : `${f.path}@${this.files.get(f.path)?.version}`;
       })
       .join("\u0000");
+    if (files.some((f) => f.keysOnly)) {
+      if (this.keysLibrary?.id !== id || this.keysLibrary.library.files.some((f, k) => f !== files[k])) this.keysLibrary = { id, library: new ReferenceLibrary(files, inline) };
+      return this.keysLibrary.library;
+    }
     let lib = this.combined.get(id);
     if (!lib || lib.files.some((f, k) => f !== files[k])) {
       lib = new ReferenceLibrary(files, inline);
