@@ -111,3 +111,11 @@ test("a given name and the full name ending with it are one person across source
   assert.equal(aliases.canonical("俊也"), "中村俊也");
   assert.ok(aliases.same("俊也", "中村俊也"));
 });
+
+test("an organisation's chairman is the one last named with that title, not the person mentioned last", () => {
+  const t =
+    "番組は、港北ジムの大河内誠一会長と元王者の小早川進へのインタビューを伝えた。\n\n港北ジムの会長は、試合について「いい勝負になると思います」と話した。";
+  const s = speakers(t);
+  assert.equal(s.length, 1);
+  assert.notEqual(s[0][1], "小早川進");
+});

@@ -399,14 +399,14 @@ const KATAKANA_WORD = /^[ァ-ヴヵヶー]+$/u;
 const LATIN_WORD = /^[A-Za-z][A-Za-z0-9&'.\-]*$/u;
 /** One-character prefixes and words that never start a name (同会長 is an anaphor, 新社長 a new one). */
 const NOT_NAME_START = /^(?:同|各|両|全|本|当|自|他|新|旧|前|元|現|副|総|故|某|諸|次|我|計|約|第|同社|同局|同校|同店|同党|同氏)$/u;
-/** Words that end an organisation's name (長万部観光協会, 東京都教育委員会, 大阪府警, みずほ銀行). */
+/** Words that end an organisation's name (長万部観光協会, 東京都教育委員会, 大阪府警, みずほ銀行, 〜ジム). */
 const ORG_SUFFIXES = [
       "新聞社", "新聞", "通信社", "通信", "放送", "テレビ", "県警", "府警", "道警", "警視庁", "警察署", "警察", "実行委員会", "委員会",
       "連盟", "協会", "銀行", "信用金庫", "株式会社", "大学", "高校", "高等学校", "中学校", "小学校", "学園", "財団", "機構", "研究所",
       "研究会", "商工会議所", "商工会", "組合", "連合会", "連合", "球団", "ホールディングス", "グループ", "会議所", "事務所", "協議会",
       "審議会", "裁判所", "地裁", "高裁", "病院", "学会", "基金", "公社", "事業団", "製作所", "工業", "製薬", "電機", "電力",
       "証券", "生命", "保険", "商事", "物産", "自動車", "航空", "鉄道", "出版", "書店", "劇団", "楽団", "興業", "プロダクション",
-      "事務局", "市役所", "役場", "省", "庁", "党", "政府", "議会",
+      "事務局", "市役所", "役場", "省", "庁", "党", "政府", "議会", "ジム", "クラブ",
 ].sort((a, b) => b.length - a.length);
 /** Last characters of the suffixes: a chunk whose text ends otherwise needs no closer look. */
 const ORG_SUFFIX_LAST = new Set(ORG_SUFFIXES.map((x) => x[x.length - 1]));

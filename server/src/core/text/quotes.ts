@@ -319,7 +319,10 @@ function actorsOf(text: string, s: Sentence, quoteSpans: Span[], ctx: { persons:
     const title = /^(?:は|が|も|から|より)/.test(particle) ? wordEndingAt(slice, at, BARE_TITLES, BARE_MAX) : null;
     // (番組MCが, 番組司会の: the programme's host, unnamed here.)
     const hostOf = title !== null && /^(?:MC|司会|司会者)$/.test(title) && slice.slice(Math.max(0, at - title.length - 2), at - title.length) === "番組";
-    if (title && (hostOf || !(at - title.length > 0 && /[一-龥々ァ-ヴー・A-Za-zのな]/.test(slice[at - title.length - 1])))) {
+    // (協栄ジムの会長は: an organisation's holder of that title — the one last named with it, or an
+    // unnamed one; never the person spoken of before.)
+    const orgHolder = title !== null && slice[at - title.length - 1] === "の" && ctx.orgs.some((o) => o.end === s.start + at - title.length - 1);
+    if (title && (hostOf || orgHolder || !(at - title.length > 0 && /[一-龥々ァ-ヴー・A-Za-zのな]/.test(slice[at - title.length - 1])))) {
       const start = s.start + at - title.length - (hostOf ? 2 : 0);
       const end = s.start + at;
       if (!taken(start, end) && outside({ start, end })) {
