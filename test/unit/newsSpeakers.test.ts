@@ -83,7 +83,7 @@ test("words of people in general, sayings and imagined thoughts are no one's", (
   assert.deepEqual(speakers("森川修平選手は「必ず勝つ」と語った。恋愛を「男は別名で保存する」などともいいますが、本当だろうか。").slice(1), [["男は別名で保存する", null]]);
   assert.deepEqual(
     speakers("森川修平選手は「必ず勝つ」と語った。同級生の年収を聞いて「昔はおごってあげていたのに！」と羨ましく思ったり。").slice(1),
-    [["昔はおごってあげていたのに！", null]],
+    [],
   );
 });
 
@@ -118,4 +118,14 @@ test("an organisation's chairman is the one last named with that title, not the 
   const s = speakers(t);
   assert.equal(s.length, 1);
   assert.notEqual(s[0][1], "小早川進");
+});
+
+test("a thought, a survey's tally and a word in “…” are nobody's speech", () => {
+  assert.deepEqual(speakers("畑を耕しながら、「次は何を植えようか」と先のことを考えるのも楽しい。"), []);
+  assert.deepEqual(speakers("一瞬「いいな！」と思っても、話すうちに気持ちは消えるらしい。"), []);
+  assert.deepEqual(speakers("調査によれば、「また会いたいと思いますか？」という問いに、「思う」と答えた人は21％だった。"), []);
+  assert.deepEqual(speakers("喧嘩の後、“大人だから”と感情的にならずに話し合った。"), []);
+  // …while a “…” followed by a speech verb, and a quote someone said, stay speech.
+  assert.equal(speakers("監督は“今日は三本打つ”と冗談交じりに話していた。").length, 1);
+  assert.equal(speakers("田中監督は「次も勝ちたいと思う」と語った。").length, 1);
 });

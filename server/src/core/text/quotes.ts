@@ -60,6 +60,10 @@ const GENERIC_PEOPLE_AFTER =
   /^[\s\u3000]*(?:[)）][\s\u3000]*)?(?:など|とか)?(?:という|といった|って|なんていう|なんて|と(?:いう|言う|考える|思う|思っている|思ってる|感じる|感じている|話す|話した|嘆く|こぼす|答える|答えた|語る|語った))[\s\u3000]*(?:[^。「『、]{0,8}?の)?(?:人|方|女性|男性|独女|主婦|ママ|ユーザー|若者|社会人|学生|OL)(?:たち|ら)?(?:は|も|が|を|に|の|、|。|$)/u;
 /** A saying, or what is said in general (「…」ともいいます, 「…」といわれている): no one's words in particular. */
 const SAYING_AFTER = /^[\s\u3000]*(?:など)?(?:ともい[いうわえ]|とも言[いうわえ]|と(?:よく|一般に|昔から|俗に)?(?:いわれ|言われ)て(?:い|お))/u;
+/** A thought, not words said (「…」と思っても, 「…」と先のことを考える, 「…」と感じた): no one's speech. */
+const THOUGHT_AFTER = /^[\s\u3000]*(?:って|と)(?:[^。、「『]{0,8}?(?:思(?!わず)|考え)|[\s\u3000]*感じ(?!させ))/u;
+/** A survey's item and its share (「思う」と答えた人は21％, 「…」という人は8％): a tally, not anyone's words. */
+const SURVEY_AFTER = /^[\s\u3000]*(?:と|という|って|との)[^。「『]{0,10}?(?:人|回答者?|答え)[^。「『]{0,6}?[0-9０-９.．]+[\s\u3000]*(?:％|%|人|割)/u;
 /** A thought imagined as one of several (「…」と羨ましく思ったり): no one said it. */
 const IMAGINED_AFTER = /^[\s\u3000]*(?:って|と)[^。「『、]{0,10}?(?:たり|だり)(?:[、。]|する|して|も)/u;
 /** `という`/`といった` + a noun that is not a kind of speech: the quote names that thing (「…」という新球団名). */
@@ -83,7 +87,7 @@ const CLAUSE_END = /(?:る|た|だ|い|う|す|ぬ|ない|ません|です|ま�
 const HAS_WORDS = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}A-Za-z]{2}/u;
 /** Speech and report verbs that can govern a quote in the same sentence. */
 export const SPEECH_VERBS =
-  /述べ|語っ|語り|語る|話し|話す|話した|表明|発言|主張|強調|明らかに|明か|迫っ|迫る|投稿|説明|指摘|批判|訴え|答え|書き込|警告|発表|言及|反論|明言|断言|求め|要求|宣言|示唆|評価|呼びかけ|応じ|述懐|言明|記者団に|伝え|振り返|告白|挨拶|回答|コメント|続け|切り出|つぶや|呟|叫|意気込|吐露|打ち明け|漏ら|熱弁|力説|激白|証言|報告|誓|絶賛|笑わせ|苦笑|言っ|言い|言う/u;
+  /述べ|語っ|語り|語る|話し(?!合)|話す|話した|表明|発言|主張|強調|明らかに|明か|迫っ|迫る|投稿|説明|指摘|批判|訴え|答え|書き込|警告|発表|言及|反論|明言|断言|求め|要求|宣言|示唆|評価|呼びかけ|応じ|述懐|言明|記者団に|伝え|振り返|告白|挨拶|回答|コメント|続け|切り出|つぶや|呟|叫|意気込|吐露|打ち明け|漏ら|熱弁|力説|激白|証言|報告|誓|絶賛|笑わせ|苦笑|言っ|言い|言う/u;
 /** Role nouns that introduce a quote without naming anyone (米高官「…」): speech, speaker unknown. */
 const ROLE_BEFORE = /(?:高官|当局者|関係者|報道官|首相|大統領|幹部|氏|外相|長官|代表|議員|政府|側|筋)[\s\u3000]*$/u;
 
@@ -632,10 +636,14 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       if (kind === "term" && standalone && inner.length >= 5 && (CLAUSE_END.test(inner) || (inner.length >= 8 && /[はがをにでも]/.test(inner)))) kind = "speech";
       // 『…』 names a work and a short “…” stresses a word: speech only when a speech verb or a speaker
       // before it says so (『…』とジェイソン・ステイサムが is a list).
-      const workOrStress = (r.mark === "『" || (r.mark === "“" && !clauseLike)) && !(speechAfter && SPEECH_VERBS.test(after.slice(0, 16))) && !(own && r.open >= 0 && kind === "speech" && !speechAfter);
+      // (“…” stresses or names whatever its length — “大人だから”と感情的にならずに — unless a speech verb follows.)
+      const workOrStress = (r.mark === "『" || r.mark === "“") && !(speechAfter && SPEECH_VERBS.test(after.slice(0, 16).split(/[、，,]/)[0])) && !(own && r.open >= 0 && kind === "speech" && !speechAfter && r.mark === "『");
       // 「A」と“B” is a pair of names unless A reads as someone's words.
       const pairWith = !clauseLike && inner.length <= 12 && /^[\s\u3000]*と[\s\u3000]*[“"]/.test(after);
-      if (TEMPLATE.test(inner) || !HAS_WORDS.test(inner) || (titleBefore && !own && !speechAfter) || termAfter || naming || workOrStress || pairWith) {
+      // (A survey's question — 調査によれば、「…？」という問いに — is an item of a form, not an interviewer's words.)
+      const surveyQuestion = question && /調査|アンケート|設問/.test(text.slice(s.start, openAt));
+      const thoughtOrTally = THOUGHT_AFTER.test(after) || SURVEY_AFTER.test(after) || surveyQuestion;
+      if (TEMPLATE.test(inner) || !HAS_WORDS.test(inner) || (titleBefore && !own && !speechAfter) || termAfter || naming || workOrStress || pairWith || thoughtOrTally) {
         kind = "term";
       }
       // Xは「…」と訊かれ, 人に「…」と言われる: the topic heard the words; no one here said them.
