@@ -133,6 +133,6 @@ test("a thought, a survey's tally and a word in “…” are nobody's speech", 
 test("a name that only says what a topic is (ネタは、ずばり…だ) does not take the next quote from the one speaking", () => {
   const t = "番組では野村克彦氏のコーナーが放送された。「材料には事欠かないですね」と話し始めた野村氏。\n\n今週のネタは、ずばり山田太郎だ。「山田太郎。ちょっと騒ぎ過ぎですよ」\n\n震災をきっかけに参加したというのは、理香さん（30歳）。「本を送りました」";
   const s = speakers(t);
-  assert.deepEqual(s.find((q) => q[0].startsWith("山田太郎。")), ["山田太郎。ちょっと騒ぎ過ぎですよ", "野村克彦"]);
+  assert.deepEqual(s.find((q) => (q[0] ?? "").startsWith("山田太郎。")), ["山田太郎。ちょっと騒ぎ過ぎですよ", "野村克彦"]);
   assert.deepEqual(s.find((q) => q[0] === "本を送りました"), ["本を送りました", "理香"]);
 });
