@@ -136,3 +136,8 @@ test("a name that only says what a topic is (ネタは、ずばり…だ) does n
   assert.deepEqual(s.find((q) => (q[0] ?? "").startsWith("山田太郎。")), ["山田太郎。ちょっと騒ぎ過ぎですよ", "野村克彦"]);
   assert.deepEqual(s.find((q) => q[0] === "本を送りました"), ["本を送りました", "理香"]);
 });
+
+test("a quote in a bulleted list of headlines is the linked article's title, not speech; a bulleted sentence still reports speech", () => {
+  assert.deepEqual(speakers("本文はここまで。\n・インタビュー：山田花子「実はとてもシャイで、電話は苦手なの」\n・【特集】夏の映画まとめ\n"), []);
+  assert.deepEqual(speakers("・山田太郎市長は「図書館を無料にする」と述べた。\n"), [["図書館を無料にする", "山田太郎"]]);
+});

@@ -643,7 +643,12 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       const pairWith = !clauseLike && inner.length <= 12 && /^[\s\u3000]*と[\s\u3000]*[“"]/.test(after);
       // (A survey's question — 調査によれば、「…？」という問いに — is an item of a form, not an interviewer's words.)
       const surveyQuestion = question && /調査|アンケート|設問/.test(text.slice(s.start, openAt));
-      const thoughtOrTally = THOUGHT_AFTER.test(after) || SURVEY_AFTER.test(after) || surveyQuestion;
+      // (An item of a bulleted list of headlines — ・インタビュー：○○「…」 with no 。 — links to another
+      // article; the words are that article's headline, not speech reported here.)
+      const itemStart = text.lastIndexOf("\n", openAt) + 1;
+      const itemEnd = text.indexOf("\n", openAt);
+      const headlineItem = /^[\s\u3000]*[・･]/.test(text.slice(itemStart, itemStart + 4)) && !/[。．][\s\u3000]*$/.test(text.slice(itemStart, itemEnd < 0 ? text.length : itemEnd));
+      const thoughtOrTally = THOUGHT_AFTER.test(after) || SURVEY_AFTER.test(after) || surveyQuestion || headlineItem;
       if (TEMPLATE.test(inner) || !HAS_WORDS.test(inner) || (titleBefore && !own && !speechAfter) || termAfter || naming || workOrStress || pairWith || thoughtOrTally) {
         kind = "term";
       }
