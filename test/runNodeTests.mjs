@@ -31,8 +31,8 @@ if (files.length === 0) {
 const reporter = extra.some((a) => a.startsWith("--test-reporter")) ? [] : ["--test-reporter=spec"];
 // A test that waits for an answer that never comes fails after 30 minutes instead of holding CI
 // until its own limit. The limit also applies to each file as a whole: the slowest file
-// (reliability.test.ts, huge and hostile inputs) takes about 2 minutes on a quiet 2-core machine
-// and over 10 on one shared with other work.
+// (reliability.test.ts, huge and hostile inputs) took over 10 minutes on a 2-core machine shared
+// with other work.
 const timeout = extra.some((a) => a.startsWith("--test-timeout")) ? [] : ["--test-timeout=1800000"];
 const r = spawnSync(process.execPath, ["--import", "tsx", "--test", ...reporter, ...timeout, ...extra, ...files], { stdio: "inherit" });
 process.exit(r.status ?? 1);
