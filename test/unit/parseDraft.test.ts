@@ -249,3 +249,11 @@ test("a draft of a million characters parses", { timeout: 120_000 }, () => {
   assert.equal(d.citations.length, (2 * md.length) / para.length);
   assert.equal(d.problems.length, md.length / para.length);
 });
+
+test("a paragraph of thousands of * is read as text (micromark would take minutes), the next one as Markdown", () => {
+  const d = parseDraft("*a ".repeat(20_000) + "本文" + " a*".repeat(20_000) + "\n\n市長は**強調**して「無料にする」と述べた[@minato-2024-05-10]。\n");
+  assertConsistent(d);
+  assert.ok(d.sentences.some((s) => s.plain.startsWith("*a *a")));
+  assert.ok(d.sentences.some((s) => s.plain.includes("市長は強調して「無料にする」と述べた")));
+  assert.deepEqual(d.quotes.map((q) => q.text), ["無料にする"]);
+});

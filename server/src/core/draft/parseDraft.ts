@@ -345,6 +345,45 @@ function isCjk(ch: string | undefined): boolean {
   return ch !== undefined && /[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]/.test(ch);
 }
 
+/** More `*` and `_` than this in one block (between blank lines) are read as text, not emphasis. */
+const MAX_EMPHASIS_MARKS = 500;
+
+/**
+ * Returns `text` with the `*` and `_` of any block holding more than `MAX_EMPHASIS_MARKS` of them
+ * replaced by `x`, one unit for one unit. micromark pairs emphasis delimiters in time quadratic in
+ * their number (`*a ` × 4,000 … ` a*` × 4,000 takes 10 s, × 20,000 minutes); no prose has hundreds
+ * of them in a paragraph, and for the checks emphasis only hides marks, so such a block keeps its
+ * characters as text. Offsets are unchanged.
+ */
+function maskCrowdedEmphasis(text: string): string {
+  let marks = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 42 || c === 95) marks++;
+  }
+  if (marks <= MAX_EMPHASIS_MARKS) return text;
+  let out: string[] | null = null;
+  const blank = /\n[ \t]*\r?\n/g;
+  let start = 0;
+  for (;;) {
+    const m = blank.exec(text);
+    const end = m ? m.index : text.length;
+    let n = 0;
+    for (let i = start; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 42 || c === 95) n++;
+    }
+    // (Never the front matter: YAML keys may hold underscores.)
+    if (n > MAX_EMPHASIS_MARKS && !(start === 0 && /^\uFEFF?---/.test(text))) {
+      out ??= text.split("");
+      for (let i = start; i < end; i++) if (text[i] === "*" || text[i] === "_") out[i] = "x";
+    }
+    if (!m) break;
+    start = m.index + m[0].length;
+  }
+  return out ? out.join("") : text;
+}
+
 /**
  * Parses a Markdown draft. Never throws: broken front matter, key-less citations and unbalanced
  * quotes become `problems`, and the rest of the draft is still parsed.
@@ -366,7 +405,7 @@ function parseDraftOrThrow(text: string): ParsedDraft {
   // A byte order mark before the front matter (`\uFEFF---`) is no text: parse after it.
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   try {
-    masked = maskCitationKeys(text);
+    masked = maskCrowdedEmphasis(maskCitationKeys(text));
     // Footnotes only when the draft has their syntax: the extension walks back over every event at
     // each `]`, which is quadratic in a paragraph of many brackets.
     const notes = masked.includes("[^");
