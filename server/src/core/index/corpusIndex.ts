@@ -531,8 +531,16 @@ export class CorpusIndex {
     return value.slice();
   }
 
-  private static keysPart(keys?: Iterable<string>): string {
-    return keys === undefined ? "*" : [...keys].join("\u0000");
+  /**
+   * The memo key part of a set of sources: their ids, or — for "every source but the cited ones",
+   * which the checker asks for each quote — the ids left out, so the key stays short.
+   */
+  private idsPart(ids: Set<number> | undefined): string {
+    if (ids === undefined) return "*";
+    if (ids.size * 2 <= this.sources.length) return [...ids].sort((a, b) => a - b).join(",");
+    const out: number[] = [];
+    for (let id = 0; id < this.sources.length; id++) if (!ids.has(id)) out.push(id);
+    return "!" + out.join(",");
   }
 
   get size(): number {
@@ -540,8 +548,10 @@ export class CorpusIndex {
   }
 
   keys(): string[] {
-    return this.sources.map((s) => s.meta.key);
+    return (this.keyList ??= this.sources.map((s) => s.meta.key)).slice();
   }
+
+  private keyList: string[] | undefined;
 
   get(key: string): IndexedSource | undefined {
     const id = this.byKey.get(key);
@@ -601,9 +611,22 @@ export class CorpusIndex {
 
   private matchAt(id: number, normStart: number, normEnd: number, distance: number, patternLength: number): SourceMatch {
     const t = this.textOf(id);
+    const k = this.sentenceAtNorm(t, normStart);
+    const span = this.resolveSpan(id, k, normStart, normEnd);
+    return {
+      source: t.source,
+      span,
+      text: t.source.text.slice(span.start, span.end),
+      sentence: k,
+      distance,
+      similarity: 1 - distance / Math.max(1, patternLength),
+    };
+  }
+
+  private resolveSpan(id: number, k: number, normStart: number, normEnd: number): Span {
+    const t = this.textOf(id);
     // A match never spans two sentences: only its sentence's offset map is needed, from the
     // sentence's span in the source text (no need to read the source's analysis).
-    const k = this.sentenceAtNorm(t, normStart);
     const seg = this.segments[this.placement.seg[id]];
     const d = seg.firstSentence[this.placement.local[id]] + k;
     let sStart = seg.sentenceSpans[2 * d];
@@ -622,14 +645,7 @@ export class CorpusIndex {
     let end = lastChar + 1;
     const code = t.source.text.charCodeAt(lastChar);
     if (code >= 0xd800 && code <= 0xdbff) end++;
-    return {
-      source: t.source,
-      span: { start, end },
-      text: t.source.text.slice(start, end),
-      sentence: k,
-      distance,
-      similarity: 1 - distance / Math.max(1, patternLength),
-    };
+    return { start, end };
   }
 
   private sentenceAtNorm(t: SourceText, offset: number): number {
@@ -639,18 +655,68 @@ export class CorpusIndex {
   /** Every exact occurrence of a normalised pattern, in the given sources or everywhere. */
   findExact(normalized: string, keys?: Iterable<string>): SourceMatch[] {
     if (!normalized) return [];
-    return this.memoized(`x\u0002${normalized}\u0002${CorpusIndex.keysPart(keys)}`, () => this.findExactUncached(normalized, keys));
+    const ids = this.idsOf(keys);
+    return this.memoized(`x\u0002${normalized}\u0002${this.idsPart(ids)}`, () => this.findExactUncached(normalized, ids));
   }
 
-  private findExactUncached(normalized: string, keys?: Iterable<string>): SourceMatch[] {
+  private findExactUncached(normalized: string, ids: Set<number> | undefined): SourceMatch[] {
     const out: SourceMatch[] = [];
-    for (const id of this.candidates(normalized, 1, this.idsOf(keys)).sort((a, b) => a - b)) {
-      const norm = this.textOf(id).norm;
+    for (const id of this.exactCandidates(normalized, ids)) {
+      const t = this.textOf(id);
+      const norm = t.norm;
       for (let at = norm.indexOf(normalized); at >= 0; at = norm.indexOf(normalized, at + 1)) {
-        out.push(this.matchAt(id, at, at + normalized.length, 0, normalized.length));
+        // A quote the corpus repeats (wire copy) matches in thousands of sources, of which a rule
+        // reads a few: the span in the source text is worked out when it is first read.
+        out.push(new ExactMatch(this, id, this.sentenceAtNorm(t, at), at, at + normalized.length));
       }
     }
     return out;
+  }
+
+  /**
+   * Ids (ascending) of the sources, among `among` when given, that may hold the pattern exactly:
+   * those in the postings of its rarest trigram (a source lacking any trigram cannot hold it), or
+   * `among` itself when that is smaller. The caller's `indexOf` decides.
+   */
+  private exactCandidates(pattern: string, among?: Set<number>): number[] {
+    if (pattern.length < 3) return among ? [...among].sort((a, b) => a - b) : this.sources.map((_, i) => i);
+    const out: number[] = [];
+    for (let k = 0; k < this.segments.length; k++) {
+      const trigrams = this.segments[k].trigrams;
+      const { start, docs } = trigrams;
+      let best = -1;
+      let bestLength = Infinity;
+      for (let i = 0; i + 3 <= pattern.length; i++) {
+        const row = trigrams.rowOf(pattern, i);
+        if (row < 0) {
+          best = -1;
+          bestLength = 0;
+          break;
+        }
+        const n = start[row + 1] - start[row];
+        if (n < bestLength) {
+          best = row;
+          bestLength = n;
+        }
+      }
+      if (best < 0) continue;
+      const live = this.localToPublic[k];
+      if (among && among.size < bestLength) {
+        for (const id of among) if (this.placement.seg[id] === k) out.push(id);
+        continue;
+      }
+      for (let j = start[best]; j < start[best + 1]; j++) {
+        const id = live[docs[j]];
+        if (id < 0 || (among && !among.has(id))) continue;
+        out.push(id);
+      }
+    }
+    return out.sort((a, b) => a - b);
+  }
+
+  /** @internal (ExactMatch) The span in the source text of a match at `[normStart, normEnd)` of source `id`'s normalised text. */
+  spanOfMatch(id: number, sentence: number, normStart: number, normEnd: number): Span {
+    return this.resolveSpan(id, sentence, normStart, normEnd);
   }
 
   /**
@@ -659,14 +725,15 @@ export class CorpusIndex {
    */
   findNear(normalized: string, minSimilarity: number, keys?: Iterable<string>): SourceMatch[] {
     if (!normalized) return [];
-    return this.memoized(`n\u0002${minSimilarity}\u0002${normalized}\u0002${CorpusIndex.keysPart(keys)}`, () => this.findNearUncached(normalized, minSimilarity, keys));
+    const ids = this.idsOf(keys);
+    return this.memoized(`n\u0002${minSimilarity}\u0002${normalized}\u0002${this.idsPart(ids)}`, () => this.findNearUncached(normalized, minSimilarity, ids));
   }
 
-  private findNearUncached(normalized: string, minSimilarity: number, keys?: Iterable<string>): SourceMatch[] {
+  private findNearUncached(normalized: string, minSimilarity: number, ids: Set<number> | undefined): SourceMatch[] {
     const maxDistance = Math.floor(normalized.length * (1 - minSimilarity));
     const out: SourceMatch[] = [];
     const share = Math.max(0.05, 1 - 3 * (1 - minSimilarity));
-    for (const id of this.candidates(normalized, share, this.idsOf(keys))) {
+    for (const id of this.candidates(normalized, share, ids)) {
       const t = this.textOf(id);
       const a = alignWithin(normalized, t.norm, maxDistance);
       if (!a || a.end <= a.start) continue;
@@ -683,11 +750,11 @@ export class CorpusIndex {
 
   /** Sentences most similar to `text` (BM25 over bigrams), optionally only in some sources. */
   similarSentences(text: string, limit: number, keys?: Iterable<string>): { source: IndexedSource; sentence: Sentence; index: number; score: number }[] {
-    return this.memoized(`s\u0002${limit}\u0002${text}\u0002${CorpusIndex.keysPart(keys)}`, () => this.similarSentencesUncached(text, limit, keys));
+    const ids = this.idsOf(keys);
+    return this.memoized(`s\u0002${limit}\u0002${text}\u0002${this.idsPart(ids)}`, () => this.similarSentencesUncached(text, limit, ids));
   }
 
-  private similarSentencesUncached(text: string, limit: number, keys?: Iterable<string>): { source: IndexedSource; sentence: Sentence; index: number; score: number }[] {
-    const ids = this.idsOf(keys);
+  private similarSentencesUncached(text: string, limit: number, ids: Set<number> | undefined): { source: IndexedSource; sentence: Sentence; index: number; score: number }[] {
     const terms = bigrams(normalizeWithMap(text).text);
     let hits: { id: number; index: number; score: number }[];
     const few = !!ids && ids.size * 4 < this.sources.length;
@@ -805,3 +872,52 @@ export class CorpusIndex {
       .map(([, e]) => e);
   }
 }
+
+/**
+ * An exact match whose span (and words) in the source text are worked out on first read: reading
+ * them needs the source's text and its sentence's offset map, and a repeated quote can match in
+ * thousands of sources of which a rule reads three. `span` and `text` are own enumerable accessors,
+ * so a spread copy (`{ ...m }`) carries them like plain fields.
+ */
+class ExactMatch implements SourceMatch {
+  declare readonly span: Span;
+  declare readonly text: string;
+  readonly source: IndexedSource;
+  readonly sentence: number;
+  readonly distance = 0;
+  readonly similarity = 1;
+  readonly #index: CorpusIndex;
+  readonly #id: number;
+  readonly #normStart: number;
+  readonly #normEnd: number;
+  #span: Span | undefined;
+  constructor(index: CorpusIndex, id: number, sentence: number, normStart: number, normEnd: number) {
+    this.source = index.sources[id];
+    this.sentence = sentence;
+    this.#index = index;
+    this.#id = id;
+    this.#normStart = normStart;
+    this.#normEnd = normEnd;
+    Object.defineProperties(this, LAZY_MATCH_FIELDS);
+  }
+  /** @internal */
+  resolve(): Span {
+    return (this.#span ??= this.#index.spanOfMatch(this.#id, this.sentence, this.#normStart, this.#normEnd));
+  }
+}
+
+const LAZY_MATCH_FIELDS: PropertyDescriptorMap = {
+  span: {
+    enumerable: true,
+    get(this: ExactMatch) {
+      return this.resolve();
+    },
+  },
+  text: {
+    enumerable: true,
+    get(this: ExactMatch) {
+      const s = this.resolve();
+      return this.source.text.slice(s.start, s.end);
+    },
+  },
+};
