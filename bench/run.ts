@@ -77,7 +77,9 @@ interface Server {
 
 async function startServer(ws: Workspace, cacheDir: string): Promise<Server> {
   const spawnedAt = performance.now();
-  const proc = spawn(process.execPath, [serverBundle, "--stdio"], {
+  // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=DIR`) profiles the servers the benchmark starts.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, serverBundle, "--stdio"], {
     env: { ...process.env, SHUTTEN_CACHE_DIR: cacheDir },
     stdio: ["pipe", "pipe", "pipe"],
   });

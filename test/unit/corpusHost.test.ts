@@ -161,7 +161,7 @@ describe("corpus host: the snapshot survives what happens around it", () => {
 
     // In a section (the normalised sentences the index searches): one character changed, the same length.
     const section = Buffer.from(rebuilt);
-    const header = JSON.parse(section.toString("utf8", section.readDoubleLE(8), section.readDoubleLE(8) + section.readUInt32LE(16)));
+    const header = JSON.parse(section.toString("utf16le", section.readDoubleLE(8), section.readDoubleLE(8) + section.readUInt32LE(16)));
     const [normsAt, normsLength] = header.sections.norms;
     section[normsAt + Math.floor(normsLength / 4) * 2] ^= 0x01;
     writeFileSync(snap, section);

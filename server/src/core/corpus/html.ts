@@ -10,8 +10,15 @@
  * a block the extractor kept becomes a span of the file. A block that cannot be located is left out
  * and counted in `unmatchedBlocks`.
  */
-import { Readability } from "@mozilla/readability";
-import { parseHTML } from "linkedom";
+import type { Readability as ReadabilityClass } from "@mozilla/readability";
+import type { parseHTML as ParseHtml } from "linkedom";
+
+// Readability and linkedom are loaded with the first HTML page: initialising them costs every
+// process (the CLI, the server, each ingestion worker) some 60 ms at start, and most corpora hold none.
+let libs: { Readability: typeof ReadabilityClass; parseHTML: typeof ParseHtml } | undefined;
+function htmlLibs(): NonNullable<typeof libs> {
+  return (libs ??= { Readability: require("@mozilla/readability").Readability, parseHTML: require("linkedom").parseHTML });
+}
 import type { Span } from "../model";
 
 export interface HtmlMetadata {
@@ -39,9 +46,10 @@ export function extractHtml(html: string): HtmlExtraction {
   let meta: HtmlMetadata = { title: null, siteName: null, byline: null, published: null, url: null, lang: null };
   let blocks: string[] | null = null;
   try {
-    const { document } = parseHTML(html);
+    const { document } = htmlLibs().parseHTML(html);
     meta = readMeta(document);
-    const article = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0], { charThreshold: 200 }).parse();
+    const { Readability } = htmlLibs();
+    const article = new Readability(document as unknown as ConstructorParameters<typeof ReadabilityClass>[0], { charThreshold: 200 }).parse();
     if (article?.content) {
       blocks = leafBlockTexts(article.content);
       meta.title ??= clean(article.title);
@@ -155,7 +163,7 @@ const BLOCK_SELECTOR = "p, li, h1, h2, h3, h4, h5, h6, blockquote, pre, figcapti
 
 /** Texts of the innermost block elements of Readability's output, in order. */
 function leafBlockTexts(content: string): string[] {
-  const { document } = parseHTML(`<!doctype html><html><body>${content}</body></html>`);
+  const { document } = htmlLibs().parseHTML(`<!doctype html><html><body>${content}</body></html>`);
   const all = Array.from(document.querySelectorAll(BLOCK_SELECTOR)) as any[];
   const leaves = all.filter((el) => !el.querySelector(BLOCK_SELECTOR));
   const texts = leaves.map((el) => el.textContent ?? "").filter((t: string) => t.trim() !== "");

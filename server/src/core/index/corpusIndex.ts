@@ -404,6 +404,29 @@ interface SourceText {
   sentenceStarts: Int32Array;
 }
 
+/** A set of source ids, as the lookups read it. */
+type IdSet = { has(id: number): boolean; readonly size: number; [Symbol.iterator](): Iterator<number> };
+
+/** Every source id below `n` but a few (ascending `excluded`). */
+class AllBut implements IdSet {
+  private readonly out: Set<number>;
+  constructor(
+    private readonly n: number,
+    readonly excluded: number[],
+  ) {
+    this.out = new Set(excluded);
+  }
+  has(id: number): boolean {
+    return id >= 0 && id < this.n && !this.out.has(id);
+  }
+  get size(): number {
+    return this.n - this.out.size;
+  }
+  *[Symbol.iterator](): Iterator<number> {
+    for (let id = 0; id < this.n; id++) if (!this.out.has(id)) yield id;
+  }
+}
+
 /** Where a public source id lives: segment and local id. */
 interface Placement {
   seg: Uint8Array;
@@ -535,8 +558,9 @@ export class CorpusIndex {
    * The memo key part of a set of sources: their ids, or — for "every source but the cited ones",
    * which the checker asks for each quote — the ids left out, so the key stays short.
    */
-  private idsPart(ids: Set<number> | undefined): string {
+  private idsPart(ids: IdSet | undefined): string {
     if (ids === undefined) return "*";
+    if (ids instanceof AllBut) return "!" + ids.excluded.join(",");
     if (ids.size * 2 <= this.sources.length) return [...ids].sort((a, b) => a - b).join(",");
     const out: number[] = [];
     for (let id = 0; id < this.sources.length; id++) if (!ids.has(id)) out.push(id);
@@ -573,9 +597,12 @@ export class CorpusIndex {
   }
 
   /** Ids of sources (optionally among `among`) containing at least `minShare` of the pattern's trigrams. */
-  private candidates(pattern: string, minShare: number, among?: Set<number>): number[] {
+  private candidates(pattern: string, minShare: number, among?: IdSet): number[] {
     if (pattern.length < 3) return among ? [...among] : this.sources.map((_, i) => i);
-    const counts = new Map<number, number>();
+    // Counts per source in a typed array (a trigram of common words is in thousands of sources);
+    // `touched` keeps the sources in order of first count, as the map this replaced did.
+    const counts = (this.countScratch ??= new Int32Array(this.sources.length));
+    const touched: number[] = [];
     const seen = new Set<number>();
     for (let i = 0; i + 3 <= pattern.length; i++) {
       const code = trigramCode(pattern, i);
@@ -591,16 +618,36 @@ export class CorpusIndex {
           const doc = live[docs[j]];
           if (doc < 0) continue;
           if (among && !among.has(doc)) continue;
-          counts.set(doc, (counts.get(doc) ?? 0) + 1);
+          if (counts[doc]++ === 0) touched.push(doc);
         }
       }
     }
     const need = Math.max(1, Math.ceil(seen.size * minShare));
-    return [...counts].filter(([, c]) => c >= need).map(([d]) => d);
+    const out: number[] = [];
+    for (const doc of touched) {
+      if (counts[doc] >= need) out.push(doc);
+      counts[doc] = 0;
+    }
+    return out;
   }
 
-  private idsOf(keys?: Iterable<string>): Set<number> | undefined {
+  /** Scratch counts for `candidates` (one per source, zero between calls). */
+  private countScratch: Int32Array | undefined;
+
+  private idsOf(keys?: Iterable<string>): IdSet | undefined {
     if (!keys) return undefined;
+    // "Every source but the cited ones" (the checker asks it for each quote) comes as the index's
+    // keys in order with a few left out: those few are found by one walk, with no set of thousands.
+    if (Array.isArray(keys) && keys.length * 2 > this.sources.length) {
+      const all = (this.keyList ??= this.sources.map((s) => s.meta.key));
+      const out: number[] = [];
+      let j = 0;
+      for (let i = 0; i < all.length; i++) {
+        if (j < keys.length && keys[j] === all[i]) j++;
+        else out.push(i);
+      }
+      if (j === keys.length) return new AllBut(this.sources.length, out);
+    }
     const ids = new Set<number>();
     for (const k of keys) {
       const id = this.byKey.get(k);
@@ -608,6 +655,7 @@ export class CorpusIndex {
     }
     return ids;
   }
+
 
   private matchAt(id: number, normStart: number, normEnd: number, distance: number, patternLength: number): SourceMatch {
     const t = this.textOf(id);
@@ -659,7 +707,7 @@ export class CorpusIndex {
     return this.memoized(`x\u0002${normalized}\u0002${this.idsPart(ids)}`, () => this.findExactUncached(normalized, ids));
   }
 
-  private findExactUncached(normalized: string, ids: Set<number> | undefined): SourceMatch[] {
+  private findExactUncached(normalized: string, ids: IdSet | undefined): SourceMatch[] {
     const out: SourceMatch[] = [];
     for (const id of this.exactCandidates(normalized, ids)) {
       const t = this.textOf(id);
@@ -678,7 +726,7 @@ export class CorpusIndex {
    * those in the postings of its rarest trigram (a source lacking any trigram cannot hold it), or
    * `among` itself when that is smaller. The caller's `indexOf` decides.
    */
-  private exactCandidates(pattern: string, among?: Set<number>): number[] {
+  private exactCandidates(pattern: string, among?: IdSet): number[] {
     if (pattern.length < 3) return among ? [...among].sort((a, b) => a - b) : this.sources.map((_, i) => i);
     const out: number[] = [];
     for (let k = 0; k < this.segments.length; k++) {
@@ -729,7 +777,7 @@ export class CorpusIndex {
     return this.memoized(`n\u0002${minSimilarity}\u0002${normalized}\u0002${this.idsPart(ids)}`, () => this.findNearUncached(normalized, minSimilarity, ids));
   }
 
-  private findNearUncached(normalized: string, minSimilarity: number, ids: Set<number> | undefined): SourceMatch[] {
+  private findNearUncached(normalized: string, minSimilarity: number, ids: IdSet | undefined): SourceMatch[] {
     const maxDistance = Math.floor(normalized.length * (1 - minSimilarity));
     const out: SourceMatch[] = [];
     const share = Math.max(0.05, 1 - 3 * (1 - minSimilarity));
@@ -754,7 +802,7 @@ export class CorpusIndex {
     return this.memoized(`s\u0002${limit}\u0002${text}\u0002${this.idsPart(ids)}`, () => this.similarSentencesUncached(text, limit, ids));
   }
 
-  private similarSentencesUncached(text: string, limit: number, ids: Set<number> | undefined): { source: IndexedSource; sentence: Sentence; index: number; score: number }[] {
+  private similarSentencesUncached(text: string, limit: number, ids: IdSet | undefined): { source: IndexedSource; sentence: Sentence; index: number; score: number }[] {
     const terms = bigrams(normalizeWithMap(text).text);
     let hits: { id: number; index: number; score: number }[];
     const few = !!ids && ids.size * 4 < this.sources.length;
@@ -808,7 +856,7 @@ export class CorpusIndex {
    * average length, document frequencies without masked sentences): the scores and the order
    * (score, then corpus order) of one ranker over the whole corpus.
    */
-  private rankSentences(terms: string[], limit: number, ids: Set<number> | undefined, few: boolean): { id: number; index: number; score: number }[] {
+  private rankSentences(terms: string[], limit: number, ids: IdSet | undefined, few: boolean): { id: number; index: number; score: number }[] {
     const n = this.stats.docs;
     if (n === 0) return [];
     const avg = this.stats.total / n;

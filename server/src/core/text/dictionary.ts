@@ -90,11 +90,25 @@ function packTargetMapBytes(bytes: Uint8Array): Pick<DictionaryData, "tmStart" |
   return { tmStart, tmIds, tmPresent };
 }
 
+/**
+ * The trie's arrays as kuromoji's double array keeps them after `shrink()` (which it runs on every
+ * load, scanning back over the unused nodes at the end): cut here once, its own scan stops at once
+ * and leaves the same arrays.
+ */
+function shrunkTrie(base: Int32Array, check: Int32Array): { base: Int32Array; check: Int32Array } {
+  let last = Math.max(base.length, check.length) - 1;
+  while (!(0 <= check[last])) last--;
+  return { base: base.subarray(0, last + 2), check: check.subarray(0, last + 2) };
+}
+
 function assemble(raw: Record<FileName, Uint8Array>): DictionaryData {
   const i32 = (b: Uint8Array) => new Int32Array(shared(b, 4).buffer);
+  const aligned = (b: Uint8Array) => new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + Math.floor(b.byteLength / 4) * 4));
+  const trie = shrunkTrie(aligned(raw.base), aligned(raw.check));
+  const bytes = (a: Int32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   return {
-    base: i32(raw.base),
-    check: i32(raw.check),
+    base: i32(bytes(trie.base)),
+    check: i32(bytes(trie.check)),
     tid: shared(raw.tid),
     tidPos: shared(raw.tid_pos),
     ...packTargetMapBytes(raw.tid_map),
@@ -120,7 +134,7 @@ const loaded = new Map<string, DictionaryData>();
 // damaged or foreign file is ignored and written again.
 
 const DICT_MAGIC = "SHTNDICT";
-const DICT_FORMAT = 1;
+const DICT_FORMAT = 2;
 const DICT_PREFIX = 16;
 type ArrayKind = "i32" | "u32" | "i16" | "u8";
 const FIELDS: [keyof DictionaryData, ArrayKind][] = [
