@@ -49,6 +49,73 @@ const SEPARATOR = "\u0001";
 /** Memoised lookups kept per index before the memo is dropped and refilled. */
 const MEMO_LIMIT = 20_000;
 
+/**
+ * `editDistance(a, b)` when it is at most `max`, else some value above `max` (the rows stop once
+ * every cell is past it).
+ */
+function boundedEditDistance(a: string, b: string, max: number): number {
+  const m = a.length;
+  const n = b.length;
+  if (Math.abs(m - n) > max) return max + 1;
+  let prev = new Int32Array(n + 1);
+  let cur = new Int32Array(n + 1);
+  for (let j = 0; j <= n; j++) prev[j] = j;
+  for (let i = 1; i <= m; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    const ca = a.charCodeAt(i - 1);
+    for (let j = 1; j <= n; j++) {
+      const sub = prev[j - 1] + (ca === b.charCodeAt(j - 1) ? 0 : 1);
+      const del = prev[j] + 1;
+      const ins = cur[j - 1] + 1;
+      const v = sub < del ? (sub < ins ? sub : ins) : del < ins ? del : ins;
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    const t = prev;
+    prev = cur;
+    cur = t;
+  }
+  return prev[n];
+}
+
+/**
+ * Edit distance from a pattern of at most 31 UTF-16 units to any text, one text unit per step on
+ * bit vectors (Myers 1999): the same values as `editDistance`, in a few operations per character
+ * instead of a row of the table. (`max` is ignored: the value is exact.)
+ */
+function bitParallelDistance(pattern: string): (text: string, max: number) => number {
+  const m = pattern.length;
+  if (m === 0) return (text) => text.length;
+  const peq = new Map<number, number>();
+  for (let i = 0; i < m; i++) {
+    const c = pattern.charCodeAt(i);
+    peq.set(c, (peq.get(c) ?? 0) | (1 << i));
+  }
+  const all = m === 31 ? 0x7fffffff : (1 << m) - 1;
+  const high = 1 << (m - 1);
+  return (text) => {
+    let pv = all;
+    let mv = 0;
+    let score = m;
+    for (let j = 0; j < text.length; j++) {
+      const eq = peq.get(text.charCodeAt(j)) ?? 0;
+      const xv = eq | mv;
+      const xh = ((((eq & pv) + pv) & all) ^ pv) | eq;
+      let ph = mv | (~(xh | pv) & all);
+      let mh = pv & xh;
+      if (ph & high) score++;
+      else if (mh & high) score--;
+      ph = ((ph << 1) | 1) & all;
+      mh = (mh << 1) & all;
+      pv = mh | (~(xv | ph) & all);
+      mv = ph & xv;
+    }
+    return score;
+  };
+}
+
 function trigramCode(s: string, i: number): number {
   return s.charCodeAt(i) * 4294967296 + s.charCodeAt(i + 1) * 65536 + s.charCodeAt(i + 2);
 }
@@ -588,13 +655,37 @@ export class CorpusIndex {
 
   /** Existing keys closest to `key` (edit distance, then shared prefix), best first. */
   nearestKeys(key: string, limit = 3): string[] {
+    if (limit <= 0) return [];
     const k = key.toLowerCase();
-    return this.keys()
-      .map((c) => ({ c, d: editDistance(k, c.toLowerCase()) - (c.toLowerCase().startsWith(k) || k.startsWith(c.toLowerCase()) ? 2 : 0) }))
+    const keys = (this.keyList ??= this.sources.map((s) => s.meta.key));
+    const lower = (this.lowerKeys ??= keys.map((c) => c.toLowerCase()));
+    // Only keys that can be among the `limit` best are measured: a key whose length alone puts it
+    // further than the current `limit`-th best is skipped, and a measure stops once it is past it.
+    const kept: { c: string; d: number }[] = [];
+    let worst = Infinity;
+    const distance = k.length <= 31 ? bitParallelDistance(k) : (c: string, max: number) => boundedEditDistance(k, c, max);
+    for (let i = 0; i < keys.length; i++) {
+      const c = lower[i];
+      const bonus = c.startsWith(k) || k.startsWith(c) ? 2 : 0;
+      if (Math.abs(c.length - k.length) - bonus > worst) continue;
+      const d = distance(c, worst + bonus) - bonus;
+      if (d > worst) continue;
+      kept.push({ c: keys[i], d });
+      if (kept.length >= limit) {
+        // The limit-th smallest distance so far: anything further cannot be returned.
+        const ds = kept.map((x) => x.d).sort((a, b) => a - b);
+        worst = ds[limit - 1];
+        if (kept.length > 4 * limit) kept.splice(0, kept.length, ...kept.filter((x) => x.d <= worst));
+      }
+    }
+    return kept
+      .filter((x) => x.d <= worst)
       .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
       .slice(0, limit)
       .map((x) => x.c);
   }
+
+  private lowerKeys: string[] | undefined;
 
   /** Ids of sources (optionally among `among`) containing at least `minShare` of the pattern's trigrams. */
   private candidates(pattern: string, minShare: number, among?: IdSet): number[] {
