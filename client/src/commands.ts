@@ -79,5 +79,8 @@ export async function exportBibliography(client: LanguageClient, format?: Biblio
   }
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(result.text));
   void vscode.window.showInformationMessage(vscode.l10n.t("Exported {0} sources to {1}", result.count, vscode.workspace.asRelativePath(target)));
+  if (result.skipped?.length) {
+    void vscode.window.showWarningMessage(vscode.l10n.t("Left out {0} sources whose keys this format cannot hold (export CSL-JSON for them): {1}", result.skipped.length, result.skipped.join(", ")));
+  }
   return target;
 }

@@ -88,8 +88,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   const include = vscode.workspace.getConfiguration("shutten").get<string[]>("corpus.include") ?? ["corpus/**/*.{txt,md,markdown,html,htm}"];
   const watchers = [...include, "**/sources.yaml", LIBRARY_FILES].map((g) => vscode.workspace.createFileSystemWatcher(g));
-  watchers.push(...libraryWatchersOutsideWorkspace());
-  context.subscriptions.push(...watchers);
+  for (const w of libraryWatchersOutsideWorkspace()) watchers.push(w);
+  for (const w of watchers) context.subscriptions.push(w);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: "file", language: "markdown" },

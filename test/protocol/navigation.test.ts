@@ -62,7 +62,7 @@ describe("navigation", () => {
   it("rename edits the catalogue entry and every draft; a taken or invalid key is refused", async () => {
     const position = positionOf(DRAFT, "nikkei-2025-04-12", 2);
     await assert.rejects(session.client.request("textDocument/rename", { textDocument: { uri: session.uri }, position, newName: "newsweekjapan-2025-03-24" }), /already/);
-    await assert.rejects(session.client.request("textDocument/rename", { textDocument: { uri: session.uri }, position, newName: "bad key!" }), /not a valid/);
+    await assert.rejects(session.client.request("textDocument/rename", { textDocument: { uri: session.uri }, position, newName: "bad key!" }), /cannot be a citation key/);
     const edit = await session.client.request<WorkspaceEdit>("textDocument/rename", { textDocument: { uri: session.uri }, position, newName: "nikkei-putin-witkoff" });
     const changes = (edit.documentChanges ?? []) as TextDocumentEdit[];
     const byFile = new Map(changes.map((c) => [c.textDocument.uri.slice(c.textDocument.uri.lastIndexOf("/") + 1), c]));

@@ -28,6 +28,11 @@ function codes(draft: string): string[] {
     .map((f) => `${f.code}:${draft.slice(f.span.start, f.span.end)}`);
 }
 
+/** The draft with a quick fix applied, as the editor would. */
+function applyFix(draft: string, fix: { span: { start: number; end: number }; text: string }): string {
+  return draft.slice(0, fix.span.start) + fix.text + draft.slice(fix.span.end);
+}
+
 describe("quotes", () => {
   it("an exact quote with its citation is fine", () => {
     assert.deepEqual(codes(`ペスコフ報道官は「われわれは把握している対話について公表しているが、それ以外を排除することはできない」と述べた[@${K.reuters}]。`), []);
@@ -50,10 +55,12 @@ describe("quotes", () => {
   });
 
   it("a real quote cited to the wrong article names the article that has it", () => {
-    const f = check(`レビット氏は「トランプ氏は必ず解決すると決意している」と強調した[@${K.reuters}]。`).find((x) => x.code === "quote-wrong-source");
+    const draft = `レビット氏は「トランプ氏は必ず解決すると決意している」と強調した[@${K.reuters}]。`;
+    const f = check(draft).find((x) => x.code === "quote-wrong-source");
     assert.ok(f);
     assert.match(f.message, new RegExp(K.nikkei));
-    assert.equal(f.fixes[0].text, K.nikkei);
+    // The fix replaces the cited `@key` with the right one.
+    assert.equal(applyFix(draft, f.fixes[0]), `レビット氏は「トランプ氏は必ず解決すると決意している」と強調した[@${K.nikkei}]。`);
   });
 
   it("an invented speech quote is reported as not found", () => {
@@ -109,10 +116,11 @@ describe("claims", () => {
 
 describe("citations and settings", () => {
   it("an unknown key is an error that suggests the nearest key", () => {
-    const f = check(`この点は別の報道でも確認されている[@${K.nikkei}x]。`).find((x) => x.code === "unknown-source");
+    const draft = `この点は別の報道でも確認されている[@${K.nikkei}x]。`;
+    const f = check(draft).find((x) => x.code === "unknown-source");
     assert.ok(f);
     assert.equal(f.severity, "error");
-    assert.equal(f.fixes[0].text, K.nikkei);
+    assert.equal(applyFix(draft, f.fixes[0]), `この点は別の報道でも確認されている[@${K.nikkei}]。`);
   });
 
   it("a code turned off in the settings is not reported, and severities can be changed", () => {

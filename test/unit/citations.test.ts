@@ -89,7 +89,10 @@ test("in-text citations", () => {
     { text: "@a [p. 3; @b]", items: [{ key: "a", mode: "AuthorInText" }, { key: "b", mode: "NormalCitation" }] },
   ]);
   check("@a [see @b, p. 3]", [{ text: "@a [see @b, p. 3]", items: ["a", { key: "b", prefix: "see" }] }]);
-  check("@key.", [{ text: "@key", items: ["key"] }]);
+  // A paragraph opening with `@key.` is an example-list item to Pandoc (and every @key its
+  // number): still read as the citation the writer meant, and said.
+  check("@key.", [{ text: "@key", items: ["key"] }], ["citation-example-list @key"]);
+  check("本文 @key. 続き", [{ text: "@key", items: ["key"] }]);
   check("@a:b.c-d/e ok", [{ text: "@a:b.c-d/e", items: ["a:b.c-d/e"] }]);
   check("@a--b", [{ text: "@a", items: ["a"] }]);
   // An in-text `-@key` is `-` then `@key` to Pandoc.

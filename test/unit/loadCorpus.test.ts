@@ -76,7 +76,10 @@ test("bad inputs are reported with file and reason; the rest loads", async () =>
   assert.match(reason("invalid-utf8.txt"), /^invalid-utf8: skipped: invalid UTF-8 at byte 200/);
   assert.match(reason("latin1.txt"), /^unknown-encoding:/);
   assert.match(reason("unclosed-front-matter.md"), /never closed/);
-  assert.match(reason("broken-front-matter.md"), /^front-matter: broken front matter \(line [34]\)/);
+  // `title: [unclosed` is no YAML, but every line is `name: value`: read as typed, and said.
+  assert.match(reason("broken-front-matter.md"), /^front-matter: front matter is not valid YAML \(line [34]\).*read line by line as the text written/);
+  assert.equal(sources.find((s) => s.relPath === "broken-front-matter.md")?.meta.key, "broken-fm");
+  assert.equal(sources.find((s) => s.relPath === "broken-front-matter.md")?.meta.title, "[unclosed");
   assert.match(reason("dup-b.md"), /^duplicate-key: duplicate citation key 'same-key' \(from front-matter\): dup-a\.md already has it .*indexed as 'same-key-a'/);
   assert.match(reason("dup-a.md"), /^duplicate-key: .*dup-b\.md/);
 });

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { stringify } from "yaml";
 import { parseFrontMatter, renderFrontMatter } from "../../server/src/core/corpus/frontMatter";
 import { loadSource } from "../../server/src/core/corpus/loadCorpus";
-import { fileNameKey, inferKey, isValidCitationKey, normalizeIsoDate, parseCatalogue, parseDateline } from "../../server/src/core/corpus/metadata";
+import { fileNameKey, inferKey, isValidCitationKey, normalizeIsoDate, parseCatalogue, parseDateline, readFields } from "../../server/src/core/corpus/metadata";
 
 const root = join(__dirname, "..", "..");
 const load = (name: string, catalogue = null) => {
@@ -85,11 +85,12 @@ test("dates", () => {
 });
 
 test("front matter: broken YAML reported with its line, body still loads; unclosed is fatal", () => {
-  const broken = parseFrontMatter("---\nkey: k\ntitle: [oops\n---\n本文");
+  const broken = parseFrontMatter("---\nkey: k\noriginals:\n  - [oops\n---\n本文");
   assert.equal(broken.fatal, false);
   assert.equal(broken.data, null);
-  assert.equal(broken.bodyStart, "---\nkey: k\ntitle: [oops\n---\n".length);
+  assert.equal(broken.bodyStart, "---\nkey: k\noriginals:\n  - [oops\n---\n".length);
   assert.ok(broken.problems[0].line! >= 3, JSON.stringify(broken.problems));
+  assert.match(broken.problems[0].message, /its metadata is ignored/);
   const unclosed = parseFrontMatter("---\nkey: k\n本文");
   assert.equal(unclosed.fatal, true);
   const none = parseFrontMatter("本文\n---\n");
@@ -99,8 +100,33 @@ test("front matter: broken YAML reported with its line, body still loads; unclos
   assert.equal("---\r\nkey: k\r\n---\r\n本文".slice(crlf.bodyStart), "本文");
 });
 
+test("front matter that YAML rejects but whose lines are all `name: value` is read as typed, with a warning", () => {
+  for (const [line, title] of [
+    ["title: [速報] 港市が図書館を無料化", "[速報] 港市が図書館を無料化"],
+    ["title: 山田市長: 図書館を無料に", "山田市長: 図書館を無料に"],
+    ["title: {速報} 見出し # 注記", "{速報} 見出し"],
+  ]) {
+    const fm = parseFrontMatter(`---\nkey: minato-c\n${line}\noutlet: 架空日報\n---\n本文`);
+    assert.deepEqual(fm.data, { key: "minato-c", title, outlet: "架空日報" }, line);
+    assert.equal(fm.problems.length, 1, line);
+    assert.match(fm.problems[0].message, /line 3.*read line by line as the text written — put such a value in quotes/, line);
+  }
+});
+
+test("front matter values keep the characters typed: YAML's implicit numbers, booleans and dates are text", () => {
+  const fm = parseFrontMatter("---\nkey: 001\ntitle: 2024\noutlet: NO\nurl: 0x1F\nid2: 1e3\nv: 2024.10\npublished: 2024-05-10\nempty:\nnull1: ~\nq: \"~\"\n---\n本文");
+  assert.deepEqual(fm.data, { key: "001", title: "2024", outlet: "NO", url: "0x1F", id2: "1e3", v: "2024.10", published: "2024-05-10", empty: null, null1: null, q: "~" });
+  assert.deepEqual(fm.problems, []);
+  for (const key of ["001", "2024.10", "1e3", "0x1F", "no", "2024-05-10", "yes", "on"]) {
+    const one = parseFrontMatter(`---\nkey: ${key}\ntitle: t\n# a comment sends the block to the YAML library\n---\n本文`);
+    assert.equal(one.data?.key, key);
+    assert.equal(readFields(one.data!).entry.key, key);
+  }
+});
+
 test("property: front matter round-trips and the body starts exactly after it", () => {
-  const value = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.array(fc.string(), { maxLength: 3 }));
+  // Metadata is text: what the writer typed comes back as typed.
+  const value = fc.oneof(fc.string(), fc.array(fc.string(), { maxLength: 3 }));
   fc.assert(
     fc.property(fc.dictionary(fc.string({ minLength: 1 }).filter((k) => k !== "__proto__"), value, { maxKeys: 5 }), fc.string(), (data, body) => {
       const text = renderFrontMatter(data) + body;

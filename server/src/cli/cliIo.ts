@@ -1,4 +1,6 @@
 /** What a CLI command gets: output streams and the working directory (injected so tests can capture). */
+import { pushAll } from "../core/arrays";
+
 export interface CliIo {
   stdout(s: string): void;
   stderr(s: string): void;
@@ -26,7 +28,7 @@ export function parseArgs(
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === "--") {
-      positional.push(...args.slice(i + 1));
+      pushAll(positional, args.slice(i + 1));
       break;
     }
     if (a.startsWith("--")) {

@@ -1,5 +1,7 @@
 /** Output formats of `shutten check`: text (file:line:col severity code message), json, sarif 2.1.0, github annotations. */
+import type { Locale } from "../core/check/messages";
 import type { Severity } from "../core/model";
+import { cliText } from "./cliText";
 import { CODE_DESCRIPTIONS, DIAGNOSTIC_CODES } from "../core/diagnosticCodes";
 
 export interface CliDiagnostic {
@@ -10,8 +12,10 @@ export interface CliDiagnostic {
   message: string;
 }
 
-export function formatText(list: CliDiagnostic[]): string {
-  return list.map((d) => `${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.code} ${d.message}`).join("\n") + (list.length ? "\n" : "");
+/** One line per problem, `file:line:col severity code message`, the severity word in the reader's language. */
+export function formatText(list: CliDiagnostic[], locale: Locale = "en"): string {
+  const words = cliText(locale).severity;
+  return list.map((d) => `${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${words[d.severity] ?? d.severity} ${d.code} ${d.message}`).join("\n") + (list.length ? "\n" : "");
 }
 
 export function formatJson(list: CliDiagnostic[]): string {

@@ -8,11 +8,12 @@ import type { CorpusProblem, IndexedSource, PartialDate } from "../core/model";
 import { formatPartialDate } from "../core/text/dates";
 import { parseArgs, UsageError, type CliIo } from "./cliIo";
 import { openCorpus } from "./corpusHostCli";
+import { cliLocale } from "./cliText";
 import { corpusArg, reportProblems, shownPath } from "./sourcesCommand";
 import * as path from "node:path";
 
 export async function runInspect(args: string[], io: CliIo): Promise<number> {
-  const { options, positional: keys } = parseArgs(args, ["corpus", "cache-dir"], ["json", "no-cache"]);
+  const { options, positional: keys } = parseArgs(args, ["corpus", "cache-dir", "lang"], ["json", "no-cache"]);
   const corpus = corpusArg(options, io);
   // Without a cache, everything is analysed now; else the corpus host starts warm from the snapshot.
   let sources: readonly IndexedSource[];
@@ -28,7 +29,7 @@ export async function runInspect(args: string[], io: CliIo): Promise<number> {
     sources = loaded.index.sources;
     problems = loaded.index.problems;
   }
-  reportProblems([...problems], io);
+  reportProblems([...problems], io, cliLocale(options));
   const known = new Set(sources.map((s) => s.meta.key));
   const unknown = keys.filter((k) => !known.has(k));
   if (unknown.length > 0) throw new UsageError(`unknown source key${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")} (see 'shutten sources')`);

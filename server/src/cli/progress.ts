@@ -1,6 +1,7 @@
 /**
  * Indexing progress on stderr: on a terminal one bar redrawn in place (cli-progress: files done,
- * rate, ETA); in a pipe or CI log one line at every tenth of the way, so a log stays readable.
+ * rate, ETA); in a pipe or CI log one line at every tenth of the way (none for fewer than 20 files),
+ * so a log stays readable.
  */
 import { SingleBar } from "cli-progress";
 
@@ -47,6 +48,7 @@ class TerminalProgress implements Progress {
 }
 
 class LineProgress implements Progress {
+  static readonly minFiles = 20;
   private nextTenth = 1;
   private readonly started = performance.now();
   constructor(
@@ -54,14 +56,16 @@ class LineProgress implements Progress {
     private readonly what: string,
   ) {}
   update(done: number, total: number): void {
-    if (total <= 0) return;
-    while (this.nextTenth <= 10 && done * 10 >= total * this.nextTenth) {
-      const secs = (performance.now() - this.started) / 1000;
-      const rate = done / Math.max(0.001, secs);
-      const eta = rate > 0 ? (total - done) / rate : 0;
-      this.out.write(`${this.what}: ${this.nextTenth * 10}% (${done}/${total} files, ${Math.round(rate)} files/s, ${done >= total ? `${secs.toFixed(1)} s` : `ETA ${Math.ceil(eta)} s`})\n`);
-      this.nextTenth++;
-    }
+    // A handful of files is done before a log line could help: say nothing for them.
+    if (total < LineProgress.minFiles) return;
+    // One line for the furthest tenth reached, however many tenths one step crossed.
+    const tenth = Math.min(10, Math.floor((done * 10) / total));
+    if (tenth < this.nextTenth) return;
+    this.nextTenth = tenth + 1;
+    const secs = (performance.now() - this.started) / 1000;
+    const rate = done / Math.max(0.001, secs);
+    const eta = rate > 0 ? (total - done) / rate : 0;
+    this.out.write(`${this.what}: ${tenth * 10}% (${done}/${total} files, ${Math.round(rate)} files/s, ${done >= total ? `${secs.toFixed(1)} s` : `ETA ${Math.ceil(eta)} s`})\n`);
   }
   stop(): void {}
 }

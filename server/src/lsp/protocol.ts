@@ -116,6 +116,8 @@ export interface ExportBibliographyResult {
   /** Suggested file extension, without the dot. */
   extension: string;
   count: number;
+  /** Keys the format cannot hold (BibTeX: `a,b`), left out of `text`. */
+  skipped?: string[];
 }
 
 /** `shutten/sourceAt` (client → server): the source of the citation key at a position, for *Show source*. */

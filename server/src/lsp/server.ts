@@ -23,6 +23,7 @@ import { warmCatalog } from "../core/features/corpusCatalog";
 import type { CorpusIndex } from "../core/index/corpusIndex";
 import type { Tokenizer } from "../core/text/tokenizer";
 import { resolveSettings, type ShuttenSettings } from "../core/settings";
+import { cancellable } from "./cancellation";
 import { registerCodeActions } from "./features/codeActions";
 import { registerCompletion } from "./features/completion";
 import { DiagnosticsScheduler } from "./features/diagnostics";
@@ -203,7 +204,7 @@ export function startServer(connection: Connection): void {
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        completionProvider: { triggerCharacters: ["@", "[", "「", "『"], resolveProvider: false },
+        completionProvider: { triggerCharacters: ["@", "＠", "[", "{", "「", "『"], resolveProvider: false },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: ["quickfix"] },
         definitionProvider: true,
@@ -279,16 +280,22 @@ export function startServer(connection: Connection): void {
     await Promise.all([...projects.values()].map((p) => p.host.flush()));
   });
 
-  connection.onRequest("shutten/reindex", async () => {
-    for (const p of projects.values()) await p.host.invalidate();
-    return { ok: true };
-  });
-  connection.onRequest("shutten/status", async () =>
-    Promise.all(
+  connection.onRequest(
+    "shutten/reindex",
+    cancellable(async () => {
+      for (const p of projects.values()) await p.host.invalidate();
+      return { ok: true };
+    }),
+  );
+  connection.onRequest(
+    "shutten/status",
+    cancellable(async () =>
+      Promise.all(
       [...projects.values()].map(async (p) => {
         const loaded = p.host.current;
         return { root: p.root, sources: loaded?.index.size ?? 0, problems: loaded?.index.problems.length ?? 0, indexing: p.host.busy };
       }),
+      ),
     ),
   );
 

@@ -120,7 +120,7 @@ export function fileCatalog(file: LibraryFileData): FileCatalog {
     const year = issuedYear(e.csl);
     wordLists.push([...people.flatMap(wordsOf), ...wordsOf(title), ...wordsOf(container), ...(year ? [year] : [])]);
     texts.push([e.key.toLowerCase(), ...people.map(foldReference), year, foldReference(title), foldReference(container)].join(" "));
-    toRead.push([title, ...people].filter((s) => KANJI_OR_KANA.test(s)).join("\u0000"));
+    toRead.push([title].concat(people).filter((s) => KANJI_OR_KANA.test(s)).join("\u0000"));
   }
   c = {
     entries,

@@ -13,6 +13,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { pushAll } from "../arrays";
 import { globToRegExp } from "../corpus/glob";
 import type { Span } from "../model";
 import { draftBibliography } from "./draftBibliography";
@@ -221,7 +222,7 @@ export class LibraryStore {
         hit = { paths: walkGlob(base, from, globToRegExp(rel)), at: Date.now() };
         this.globs.set(id, hit);
       }
-      out.push(...hit.paths);
+      pushAll(out, hit.paths);
     }
     return [...new Set(out)];
   }

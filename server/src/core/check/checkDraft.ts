@@ -2,6 +2,7 @@
  * The checker: parse the draft, analyse its prose, compute quote verdicts and claim alignments once,
  * run every rule over them, and apply the severity settings. Pure: no I/O, no LSP.
  */
+import { pushAll } from "../arrays";
 import { DEFAULT_SEVERITY, isDiagnosticCode } from "../diagnosticCodes";
 import type { ParsedDraft } from "../draft/draftModel";
 import { parseDraft } from "../draft/parseDraft";
@@ -70,7 +71,7 @@ function runRules(analysis: DraftAnalysis, options: CheckOptions): Finding[] {
     const severity = setting === "default" || !setting ? DEFAULT_SEVERITY[rule.code] : setting;
     for (const f of rule.run(ctx)) findings.push({ ...f, severity });
   }
-  findings.push(...draftSyntaxFindings(ctx));
+  pushAll(findings, draftSyntaxFindings(ctx));
   return findings.sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
 }
 

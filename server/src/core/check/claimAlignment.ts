@@ -417,6 +417,13 @@ function sameParticle(a: string, b: string): boolean {
   return !CASE_PARTICLE.test(a) || !CASE_PARTICLE.test(b) || a === b;
 }
 
+/** One name is a part of the other: a ・-separated part, or its start or end (at least two characters). */
+function namePart(a: string, b: string): boolean {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (short.length < 2 || short === long) return short === long;
+  return long.split(/[・･\s]/u).includes(short) || long.startsWith(short) || long.endsWith(short);
+}
+
 /** Whether a text (normalised) names an entity in the spelling given or its cluster's display name. */
 function namedIn(e: EntityMention, normalizedText: string): boolean {
   return normalizedText.includes(normalizeForMatch(e.canonical)) || normalizedText.includes(normalizeForMatch(e.text));
@@ -527,7 +534,9 @@ export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEnt
     const entityRules: PairRules<EntityMention> = {
       kind: "entity",
       comparable: (d, s) => d.type === s.type,
-      equal: (d, s) => sameEntity(d.canonical, s.canonical),
+      // An organisation or place named in a longer form is the same one (WBA / ボクシング・WBA,
+      // 東京 / 東京都): a part of the name stands for the whole.
+      equal: (d, s) => sameEntity(d.canonical, s.canonical) || (d.type !== "person" && namePart(d.canonical, s.canonical)),
       // A passage name the draft also uses elsewhere is not a substitute for this one.
       competes: (s) => !draftCanon.some((c) => sameEntity(c, s.canonical)),
       skipTitle: (e) => e.type === "person",

@@ -5,7 +5,7 @@
 import type { DiagnosticCode } from "../diagnosticCodes";
 import type { Severity, SourceLocation, Span } from "../model";
 
-export type DraftProblemCode = "citation-without-key" | "citation-after-text" | "unbalanced-quote" | "front-matter-invalid";
+export type DraftProblemCode = "citation-without-key" | "citation-after-text" | "citation-fullwidth" | "citation-example-list" | "unbalanced-quote" | "front-matter-invalid";
 
 /** What a quick fix needs: replace the span with `text` (the source's exact words, a key, a date…). */
 export interface FixData {

@@ -149,6 +149,23 @@ function findExactWithElision(index: CorpusIndex, text: string, keys?: string[])
   });
 }
 
+const HALF_WIDTH_KANA = /[\uff66-\uff9f]/;
+
+/** Katakana as hiragana (ヴ and the small ヵヶ have no hiragana of their own and stay). */
+function foldKana(s: string): string {
+  return s.replace(/[\u30a1-\u30f4]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0x60));
+}
+
+/**
+ * A source written in half-width katakana (legacy systems, ｽﾏｰﾄﾌｫﾝﾃﾞ ﾖﾔｸ) has no hiragana to
+ * write: a quote that transcribes it with hiragana (スマートフォンで) has the same words.
+ */
+function sameWordsInKana(normalized: string, m: SourceMatch): boolean {
+  const original = m.source.text.slice(m.span.start, m.span.end);
+  if (!HALF_WIDTH_KANA.test(original)) return false;
+  return foldKana(normalizeQuote(original)).includes(foldKana(normalized)) || foldKana(normalized) === foldKana(normalizeQuote(m.text));
+}
+
 export function quoteVerdicts(analysis: DraftAnalysis, index: CorpusIndex): QuoteVerdict[] {
   const { draft } = analysis;
   return draft.quotes.map((quote, i) => {
@@ -180,9 +197,10 @@ export function quoteVerdicts(analysis: DraftAnalysis, index: CorpusIndex): Quot
     const near = index
       .findNear(normalized, LOOSE_SIMILARITY, cited)
       .map((m) => (m.similarity >= NEAR_SIMILARITY ? m : anchoredInQuote(index, m, normalized)))
-      .filter((m): m is SourceMatch => m !== null)
-      .map((m) => ({ ...m, phrase: phraseMatch(m, normalized) }));
-    if (near.length) return { ...base, verdict: "near", matches: near };
+      .filter((m): m is SourceMatch => m !== null);
+    const transcribed = near.filter((m) => sameWordsInKana(normalized, m));
+    if (transcribed.length) return { ...base, verdict: "exact", matches: transcribed };
+    if (near.length) return { ...base, verdict: "near", matches: near.map((m) => ({ ...m, phrase: phraseMatch(m, normalized) })) };
 
     const nearElsewhere = others.length ? index.findNear(normalized, Math.max(NEAR_SIMILARITY, 0.85), others) : [];
     if (nearElsewhere.length) return { ...base, verdict: "elsewhere", matches: nearElsewhere };

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import type { CorpusProblem, SourceMetadata, Span } from "../model";
 import { classifyAndClean } from "./boilerplate";
 import { parseFrontMatter } from "./frontMatter";
-import { extractHtml } from "./html";
+import { extractHtml, MAX_DEPTH as HTML_MAX_DEPTH } from "./html";
 import { inferMetadata, readFields, resolveMetadata, type CatalogueEntry } from "./metadata";
 import type { DecodedFile } from "./readSource";
 
@@ -50,6 +50,14 @@ export function cleanSource(
     text = html.text;
     regions = html.regions;
     pageMeta = { title: html.meta.title, siteName: html.meta.siteName, published: html.meta.published, url: html.meta.url };
+    // A hostile or huge page costs bounded time (html.ts); the writer is told what was done instead.
+    if (html.flattenedDepth > 0) {
+      problems.push({ path: args.path, message: `page nested ${html.flattenedDepth} levels deep: tags below level ${HTML_MAX_DEPTH} were ignored to find the article (their text is kept)`, severity: "information", code: "html-extraction" });
+    }
+    if (html.tooLargeForDom) {
+      const chars = decoded.text.length;
+      problems.push({ path: args.path, message: `page too large to read as a document (${(chars / 1e6).toFixed(1)} million characters): the article was found by line classification alone`, severity: "information", code: "html-extraction" });
+    }
     if (html.unmatchedBlocks > 0) {
       problems.push({ path: args.path, message: `${html.unmatchedBlocks} extracted block(s) could not be located in the page source and were left out`, severity: "information", code: "html-extraction" });
     }

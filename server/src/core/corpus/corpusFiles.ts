@@ -1,13 +1,14 @@
 /**
  * Pipeline stage 0, find: the corpus files, in corpus order (directories walked in name order,
  * `node_modules` and `.git` skipped, symlinks followed, a directory or file reached twice taken once,
- * the catalogue never a source), with their stat when asked. The cold build reads what this finds;
+ * the catalogue never a source, a name that is not valid UTF-8 reported), with their stat when asked. The cold build reads what this finds;
  * a warm start compares the stats with the index snapshot's and reads only what changed.
  */
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import type { CorpusProblem } from "../model";
 import { nodeCorpusFs, type CorpusFs } from "./corpusFs";
+import { badNameMessage } from "./fileNames";
 import { globToRegExp, matchesAny } from "./glob";
 
 export const DEFAULT_INCLUDE = ["**/*.{txt,md,markdown,html,htm}"];
@@ -111,6 +112,14 @@ export async function findCorpusFiles(dir: string, options: FindOptions = {}, pr
       if (options.signal?.aborted) return;
       const childAbs = path.join(abs, entry.name);
       const childRel = rel === "" ? entry.name : `${rel}/${entry.name}`;
+      // A name that is not valid UTF-8 names no file once read as UTF-8: said as such (a folder, or
+      // a file the globs or its extension make a corpus file), never reported as ENOENT.
+      if (entry.badName !== undefined) {
+        if (entry.kind === "directory" || matchesAny(childRel, include) || /\.(?:txt|md|markdown|html?)$/i.test(entry.name)) {
+          problems.push({ path: childAbs, message: badNameMessage(entry.badName), severity: "error", code: "file-name" });
+        }
+        continue;
+      }
       let kind: "file" | "directory" | "other" | "symlink" = entry.kind;
       const link = kind === "symlink";
       if (link) {

@@ -4,10 +4,12 @@
  */
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
+import { badlyEncodedNames } from "./fileNames";
 
 /** Directory entries, stats and file reads: everything the corpus stages need from a file system. */
 export interface CorpusFs {
-  readdir(dir: string): Promise<Array<{ name: string; kind: "file" | "directory" | "symlink" | "other" }>>;
+  /** `badName`: the entry's real name is not valid UTF-8 (how it reads), so it cannot be opened by `name`. */
+  readdir(dir: string): Promise<Array<{ name: string; kind: "file" | "directory" | "symlink" | "other"; badName?: string }>>;
   /** Follows symlinks. `mtimeMs` is absent when the file system cannot tell. */
   stat(p: string): Promise<{ size: number; kind: "file" | "directory" | "other"; mtimeMs?: number }>;
   realpath(p: string): Promise<string>;
@@ -37,9 +39,11 @@ function statMany(paths: string[]): ({ size: number; mtimeMs: number } | null)[]
 export const nodeCorpusFs: CorpusFs = {
   async readdir(dir) {
     const entries = await fsp.readdir(dir, { withFileTypes: true });
+    const bad = await badlyEncodedNames(dir, entries.map((e) => e.name));
     return entries.map((e) => ({
       name: e.name,
       kind: e.isSymbolicLink() ? "symlink" : e.isDirectory() ? "directory" : e.isFile() ? "file" : "other",
+      ...(bad.has(e.name) ? { badName: bad.get(e.name) } : {}),
     }));
   },
   async stat(p) {

@@ -12,9 +12,11 @@
  *  4. A file that is *mostly* valid UTF-8 (many well-formed multi-byte sequences, a few broken
  *     ones) is reported as invalid UTF-8 with the first bad byte, not re-read as Shift_JIS, which
  *     would turn it into plausible-looking kanji soup.
- *  5. Otherwise Shift_JIS/CP932 and EUC-JP are each decoded strictly; the candidate whose text looks
- *     most like Japanese (kana, common kanji, no half-width katakana or private-use characters) wins,
- *     and it must look like Japanese at all.
+ *  5. Otherwise Shift_JIS/CP932 and EUC-JP are each decoded strictly — each by its own byte ranges:
+ *     Shift_JIS has single-byte half-width katakana (A1–DF) and two-byte characters led by 81–9F or
+ *     E0–FC, EUC-JP pairs of A1–FE (half-width kana behind 8E) — and the candidate whose text looks
+ *     most like Japanese (kana, half-width kana where kana stand, common kanji, no private-use
+ *     characters) wins; it must look like Japanese at all.
  */
 import Encoding from "encoding-japanese";
 import iconv from "iconv-lite";
@@ -86,15 +88,24 @@ export function decodeBytes(bytes: Uint8Array): DecodeResult {
   const utf8 = strictUtf8(bytes);
   if (utf8.ok) return finish(utf8.text, "utf-8", false);
 
-  const candidates: Array<{ encoding: string; text: string; score: number }> = [];
+  const candidates: Array<{ encoding: string; text: string; score: number; hiragana: number; kana: number; halfPunct: number; halfWidth: number; oddKanji: number }> = [];
   for (const [encoding, iconvName] of [
     ["shift_jis", "cp932"],
     ["euc-jp", "euc-jp"],
   ] as const) {
     const text = iconvStrict(bytes, iconvName);
-    if (text !== null) candidates.push({ encoding, text, score: japaneseScore(text) });
+    if (text !== null) candidates.push({ encoding, text, score: japaneseScore(text), hiragana: countIn(text, 0x3041, 0x309f), kana: kanaCount(text), halfPunct: countIn(text, 0xff61, 0xff65), halfWidth: countIn(text, 0xff61, 0xff9f), oddKanji: rareKanjiHeavy(bytes, encoding) ? 1 : 0 });
   }
-  candidates.sort((a, b) => b.score - a.score);
+  // Among the readings that look Japanese, one whose kanji are mostly common ones (see
+  // `rareKanjiHeavy`); then the one with more hiragana: EUC-JP read as Shift_JIS (or the reverse)
+  // never makes any. Then the better score; then the one without a run of
+  // half-width punctuation (EUC-JP's lead bytes A1–A5 read as ｡｢｣､･, a third of the half-width
+  // characters or more); then more kana, fewer half-width katakana.
+  const plausible = (c: { score: number }) => (c.score >= 0.5 ? 1 : 0);
+  const misread = (c: { halfPunct: number; halfWidth: number }) => (c.halfPunct >= 3 && c.halfPunct > 0.3 * c.halfWidth ? 1 : 0);
+  candidates.sort(
+    (a, b) => plausible(b) - plausible(a) || a.oddKanji - b.oddKanji || b.hiragana - a.hiragana || b.score - a.score || misread(a) - misread(b) || b.kana - a.kana || a.halfWidth - b.halfWidth,
+  );
   const best = candidates[0];
 
   // In UTF-8 with a few corrupt bytes, nearly every non-ASCII byte still belongs to a well-formed
@@ -225,26 +236,81 @@ function iconvStrict(bytes: Uint8Array, encoding: string): string | null {
   return text.includes("\ufffd") ? null : text;
 }
 
+const isHalfWidthLetter = (c: number) => c >= 0xff66 && c <= 0xff9d;
+
+/** Characters of `text` in [lo, hi]. */
+function countIn(text: string, lo: number, hi: number): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= lo && c <= hi) n++;
+  }
+  return n;
+}
+
+function kanaCount(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0x3041 && c <= 0x30ff) || (c >= 0xff66 && c <= 0xff9d)) n++;
+  }
+  return n;
+}
+/** Half-width kana a voiced mark (ﾞ) may follow: ｳ, ｶ–ﾄ, ﾊ–ﾎ, ﾜ, ｦ. */
+const takesDakuten = (c: number) => c === 0xff73 || (c >= 0xff76 && c <= 0xff84) || (c >= 0xff8a && c <= 0xff8e) || c === 0xff9c || c === 0xff66;
+const isFullKana = (c: number) => c >= 0x3041 && c <= 0x30ff;
+/**
+ * Symbols of JIS X 0208 and CP932's extensions, common in Japanese pages (※ → ○ ━ ① ㈱ ￥ ∀ Α Я):
+ * Shift_JIS writes them with lead bytes 81–84 and 87, which EUC-JP bytes never are, so a misreading
+ * does not produce them.
+ */
+const isJisSymbol = (c: number) =>
+  (c >= 0x2010 && c <= 0x2312) || (c >= 0x2460 && c <= 0x24ff) || (c >= 0x2500 && c <= 0x26ff) || (c >= 0x3200 && c <= 0x33ff) || (c >= 0x0391 && c <= 0x03c9) || (c >= 0x0401 && c <= 0x0451) || c === 0xffe5 || c === 0xffe2 || c === 0xffe4 || c === 0x00a7 || c === 0x00a8 || c === 0x00b0 || c === 0x00b1 || c === 0x00b4 || c === 0x00b6 || c === 0x00d7 || c === 0x00f7;
+
 /**
  * How Japanese a decoded text looks, in [0, 1]: the share of its non-ASCII characters that are kana,
- * CJK ideographs or full-width punctuation, penalised for half-width katakana and private-use
- * characters (what EUC-JP read as Shift_JIS, or the reverse, turns into) and for a lack of kana.
+ * CJK ideographs or full-width punctuation, penalised for private-use and C1 characters (what
+ * EUC-JP read as Shift_JIS, or the reverse, turns into) and for a lack of kana.
+ *
+ * Half-width katakana (Shift_JIS's single bytes A1–DF: ｽﾏｰﾄﾌｫﾝ, ｻｰﾋﾞｽ, ｢…｣) are real text on
+ * Japanese sites and count as kana where they sit as kana do: a voiced mark after a kana that takes
+ * it, a small kana or ｰ after a kana; a voiced mark after a kana that cannot take it (ﾅﾞ) is a
+ * misreading. When both readings look Japanese, the one with hiragana wins (`decodeBytes`): EUC-JP
+ * read as Shift_JIS, or the reverse, never makes any.
  */
 export function japaneseScore(text: string): number {
   let nonAscii = 0;
   let good = 0;
   let kana = 0;
   let bad = 0;
+  let prev = 0;
   for (const ch of text) {
     const c = ch.codePointAt(0)!;
+    const before = prev;
+    prev = c;
     if (c < 0x80) continue;
     nonAscii++;
     if ((c >= 0x3040 && c <= 0x30ff) || c === 0x30fc) {
       kana++;
       good++;
-    } else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff01 && c <= 0xff5e)) {
+    } else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff01 && c <= 0xff5e) || isJisSymbol(c)) {
       good++;
-    } else if ((c >= 0xff61 && c <= 0xff9f) || (c >= 0xe000 && c <= 0xf8ff) || (c >= 0x80 && c <= 0x9f)) {
+    } else if (c >= 0xff61 && c <= 0xff9f) {
+      if (c >= 0xff61 && c <= 0xff65) {
+        good++;
+      } else if (c === 0xff9e || c === 0xff9f) {
+        // ﾞ ﾟ: kana after a kana that takes them; after one that cannot (ﾅﾞ), a misreading. After
+        // anything else they are symbols (emoticons such as (ﾟ∀ﾟ)).
+        if (c === 0xff9e ? takesDakuten(before) : before >= 0xff8a && before <= 0xff8e) (kana++, good++);
+        else if (isHalfWidthLetter(before)) bad++;
+      } else if ((c >= 0xff67 && c <= 0xff70) || c === 0xff6f) {
+        // Small kana and the long-vowel mark follow a kana.
+        if (isHalfWidthLetter(before) || isFullKana(before) || before === 0xff9e || before === 0xff9f) (kana++, good++);
+      } else if (isHalfWidthLetter(c)) {
+        kana++;
+        good++;
+      } else good++; // ｡ ｢ ｣
+    } else if ((c >= 0xe000 && c <= 0xf8ff) || (c >= 0x80 && c <= 0x9f)) {
       bad++;
     }
   }
@@ -254,6 +320,34 @@ export function japaneseScore(text: string): number {
   const kanaShare = kana / nonAscii;
   const kanaFactor = nonAscii < 20 || kanaShare >= 0.15 ? 1 : 0.5 + kanaShare * 3;
   return Math.max(0, Math.min(1, ratio * kanaFactor));
+}
+
+/**
+ * Whether a reading's kanji are a quarter or more JIS level 2 (the rare ones): running Japanese uses
+ * them for a few per cent of its kanji, while half-width katakana of Shift_JIS read as EUC-JP pair up
+ * into kanji of which a third are level 2 (ｱﾌﾟﾘ → 餅慴). Counted on the bytes: level 2 starts at
+ * EUC-JP lead D0 and Shift_JIS lead 98 (second half) up to EA.
+ */
+function rareKanjiHeavy(bytes: Uint8Array, encoding: "shift_jis" | "euc-jp"): boolean {
+  let kanji = 0;
+  let rare = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b < 0x80) continue;
+    if (encoding === "euc-jp") {
+      if (b === 0x8e || b === 0x8f) {
+        i += b === 0x8f ? 2 : 1;
+        continue;
+      }
+      if (b >= 0xb0 && b <= 0xf4) (kanji++, b >= 0xd0 && rare++);
+      i++;
+    } else {
+      if (b >= 0xa1 && b <= 0xdf) continue; // half-width katakana: one byte
+      if ((b >= 0x88 && b <= 0x9f) || (b >= 0xe0 && b <= 0xea)) (kanji++, (b >= 0x99 || (b === 0x98 && bytes[i + 1] >= 0x9f)) && rare++);
+      i++;
+    }
+  }
+  return kanji >= 2 && rare * 4 >= kanji;
 }
 
 /** "at byte 123 (line 4)", for messages. */

@@ -9,6 +9,13 @@
  * linkedom); each block it returns is located in the masked view by its text (whitespace ignored), so
  * a block the extractor kept becomes a span of the file. A block that cannot be located is left out
  * and counted in `unmatchedBlocks`.
+ *
+ * Bounded cost: Readability's scoring walks each node's ancestors and text, so its time grows with
+ * the square of the nesting depth (1,000 nested `<div>`s took 14 s). The DOM it sees is therefore
+ * flattened below {@link MAX_DEPTH} levels — deeper tags are blanked in the copy it parses (their
+ * text stays, in the deepest kept element) — and `flattenedDepth` tells the loader to say so. Very
+ * large pages ({@link MAX_READABILITY_CHARS}) skip the DOM altogether: their body goes to the line
+ * classifier, which is linear, so a 15 MB page costs neither minutes nor gigabytes.
  */
 import type { Readability as ReadabilityClass } from "@mozilla/readability";
 import type { parseHTML as ParseHtml } from "linkedom";
@@ -38,47 +45,131 @@ export interface HtmlExtraction {
   meta: HtmlMetadata;
   extractor: "readability" | "fallback";
   unmatchedBlocks: number;
+  /** The page's nesting depth when it exceeded {@link MAX_DEPTH} (the DOM was flattened), else 0. */
+  flattenedDepth: number;
+  /** True when the page was too large for the DOM and its body went to the line classifier. */
+  tooLargeForDom: boolean;
 }
+
+/** Nesting deeper than this is flattened before Readability reads the page. */
+export const MAX_DEPTH = 64;
+/** Pages larger than this (UTF-16 units) are not parsed into a DOM at all. */
+export const MAX_READABILITY_CHARS = 1_000_000;
 
 /** Extracts the article of an HTML page. Never throws: a page Readability cannot read falls back to its `<body>`. */
 export function extractHtml(html: string): HtmlExtraction {
   const masked = maskHtml(html);
   let meta: HtmlMetadata = { title: null, siteName: null, byline: null, published: null, url: null, lang: null };
   let blocks: string[] | null = null;
-  try {
-    const { document } = htmlLibs().parseHTML(html);
-    meta = readMeta(document);
-    const { Readability } = htmlLibs();
-    const article = new Readability(document as unknown as ConstructorParameters<typeof ReadabilityClass>[0], { charThreshold: 200 }).parse();
-    if (article?.content) {
-      blocks = leafBlockTexts(article.content);
-      meta.title ??= clean(article.title);
-      meta.siteName ??= clean(article.siteName);
-      meta.byline ??= clean(article.byline);
-      meta.published ??= clean(article.publishedTime);
+  let flattenedDepth = 0;
+  const tooLargeForDom = html.length > MAX_READABILITY_CHARS;
+  if (!tooLargeForDom) {
+    try {
+      const flat = flattenDeepNesting(html, MAX_DEPTH);
+      flattenedDepth = flat.depth > MAX_DEPTH ? flat.depth : 0;
+      const { document } = htmlLibs().parseHTML(flat.html);
+      meta = readMeta(document);
+      const { Readability } = htmlLibs();
+      const article = new Readability(document as unknown as ConstructorParameters<typeof ReadabilityClass>[0], { charThreshold: 200 }).parse();
+      if (article?.content) {
+        blocks = leafBlockTexts(article.content);
+        meta.title ??= clean(article.title);
+        meta.siteName ??= clean(article.siteName);
+        meta.byline ??= clean(article.byline);
+        meta.published ??= clean(article.publishedTime);
+      }
+    } catch {
+      blocks = null;
     }
-  } catch {
-    blocks = null;
-  }
+  } else meta = readMetaFromSource(html);
   if (!blocks || blocks.length === 0) {
     const start = bodyStart(html);
-    return { text: masked, regions: [{ start, end: masked.length }], meta, extractor: "fallback", unmatchedBlocks: 0 };
+    return { text: masked, regions: [{ start, end: masked.length }], meta, extractor: "fallback", unmatchedBlocks: 0, flattenedDepth, tooLargeForDom };
   }
   const { regions, unmatched } = locateBlocks(masked, blocks, bodyStart(html));
-  return { text: masked, regions, meta, extractor: "readability", unmatchedBlocks: unmatched };
+  return { text: masked, regions, meta, extractor: "readability", unmatchedBlocks: unmatched, flattenedDepth, tooLargeForDom };
+}
+
+/** Elements that never hold children. */
+const VOID = /^(?:area|base|br|col|embed|hr|img|input|link|meta|param|source|track|wbr|keygen|frame|basefont|isindex)$/i;
+/** Elements an HTML parser closes when a sibling of the same kind opens (`<p>a<p>b`, `<li>`). */
+const SELF_CLOSING_SIBLING = /^(?:p|li|dt|dd|tr|td|th|option|optgroup|thead|tbody|tfoot|rt|rp)$/i;
+const TAG_SCAN = /<!--[\s\S]*?(?:-->|$)|<(\/?)([A-Za-z][A-Za-z0-9:-]*)\b(?:[^>"']|"[^"]*"|'[^']*')*?(\/?)>/g;
+
+/**
+ * A copy of the page whose tags deeper than `maxDepth` are blanked with spaces (same length), and
+ * the page's nesting depth. Linear in the number of tags; the depth follows the tags roughly as a
+ * parser would (void elements, implicitly closed siblings, close tags matching an open ancestor).
+ */
+export function flattenDeepNesting(html: string, maxDepth: number): { html: string; depth: number } {
+  const stack: Array<{ name: string; blanked: boolean }> = [];
+  let depth = 0;
+  let cut: Array<[number, number]> | null = null;
+  let lowered: string | null = null;
+  TAG_SCAN.lastIndex = 0;
+  for (let m = TAG_SCAN.exec(html); m; m = TAG_SCAN.exec(html)) {
+    const name = m[2];
+    if (!name) continue; // a comment
+    const tag = name.toLowerCase();
+    if (m[1]) {
+      // A close tag closes the nearest open element of its name (and whatever is open inside it).
+      let k = stack.length - 1;
+      while (k >= 0 && stack[k].name !== tag) k--;
+      if (k < 0) continue;
+      const blanked = stack[k].blanked;
+      stack.length = k;
+      if (blanked) (cut ??= []).push([m.index, m.index + m[0].length]);
+      continue;
+    }
+    if (VOID.test(tag) || m[3]) {
+      if (stack.length >= maxDepth) (cut ??= []).push([m.index, m.index + m[0].length]);
+      continue;
+    }
+    if (SELF_CLOSING_SIBLING.test(tag) && stack.length > 0 && stack[stack.length - 1].name === tag) stack.pop();
+    const blanked = stack.length >= maxDepth;
+    stack.push({ name: tag, blanked });
+    if (stack.length > depth) depth = stack.length;
+    if (blanked) (cut ??= []).push([m.index, m.index + m[0].length]);
+    if (tag === "script" || tag === "style" || tag === "textarea") {
+      // Raw text: no tags inside.
+      const close = (lowered ??= html.toLowerCase()).indexOf(`</${tag}`, TAG_SCAN.lastIndex);
+      if (close >= 0) TAG_SCAN.lastIndex = close;
+    }
+  }
+  if (!cut) return { html, depth };
+  const parts: string[] = [];
+  let at = 0;
+  for (const [a, b] of cut) {
+    parts.push(html.slice(at, a), " ".repeat(b - a));
+    at = b;
+  }
+  parts.push(html.slice(at));
+  return { html: parts.join(""), depth };
+}
+
+/** The page's own metadata read from its `<head>` alone (a page too large for a DOM). */
+function readMetaFromSource(html: string): HtmlMetadata {
+  const headEnd = html.search(/<body\b/i);
+  const head = html.slice(0, headEnd < 0 ? Math.min(html.length, 200_000) : headEnd);
+  try {
+    return readMeta(htmlLibs().parseHTML(`<!doctype html><html>${head}</html>`).document);
+  } catch {
+    return { title: null, siteName: null, byline: null, published: null, url: null, lang: null };
+  }
 }
 
 const RAW_TEXT = new Set(["script", "style", "noscript", "template", "svg", "math", "iframe", "object", "textarea"]);
+const RUBY_READING = new Set(["rt", "rp"]);
+const RUBY_END = /<\/?(?:rt|rp|ruby|rb|rtc)\b/gi;
 
 /** Blanks markup with spaces (keeping line breaks) and decodes character references in place. */
 export function maskHtml(html: string): string {
+  // Pieces, not characters: a 15 MB page would otherwise be an array of millions of strings.
   const out: string[] = [];
   const blank = (from: number, to: number) => {
-    for (let k = from; k < to; k++) {
-      const c = html[k];
-      out.push(c === "\n" || c === "\r" ? c : " ");
-    }
+    if (to > from) out.push(html.slice(from, to).replace(/[^\r\n]/g, " "));
   };
+  const special = /[<&]/g;
   let lowered: string | null = null;
   const lowerHtml = () => (lowered ??= html.toLowerCase());
   let i = 0;
@@ -106,6 +197,14 @@ export function maskHtml(html: string): string {
           const stop = close < 0 ? n : close;
           blank(i, stop);
           i = stop;
+        } else if (name && opening && RUBY_READING.has(name)) {
+          // Furigana (<rt>) and its fallback brackets (<rp>) are readings, not text: blanked up to
+          // where the element ends (its end tag is optional: the next <rt>/<rp> or </ruby> ends it).
+          RUBY_END.lastIndex = i;
+          const m = RUBY_END.exec(html);
+          const stop = m ? m.index : n;
+          blank(i, stop);
+          i = stop;
         }
         continue;
       }
@@ -115,15 +214,18 @@ export function maskHtml(html: string): string {
       if (ref) {
         const decoded = decodeReference(ref[1]);
         if (decoded !== null && decoded.length <= ref[0].length) {
-          out.push(decoded);
-          for (let k = decoded.length; k < ref[0].length; k++) out.push(" ");
+          out.push(decoded + " ".repeat(ref[0].length - decoded.length));
           i += ref[0].length;
           continue;
         }
       }
     }
-    out.push(c);
-    i++;
+    // Plain text up to the next `<` or `&` is copied as it is.
+    special.lastIndex = i + 1;
+    const next = special.exec(html);
+    const stop = next ? next.index : n;
+    out.push(html.slice(i, stop));
+    i = stop;
   }
   return out.join("");
 }
@@ -161,12 +263,26 @@ function decodeReference(ref: string): string | null {
 
 const BLOCK_SELECTOR = "p, li, h1, h2, h3, h4, h5, h6, blockquote, pre, figcaption, td, th, dd, dt, caption";
 
-/** Texts of the innermost block elements of Readability's output, in order. */
+const BLOCK_TAGS = new Set(BLOCK_SELECTOR.split(",").map((t) => t.trim().toUpperCase()));
+
+/** Texts of the innermost block elements of Readability's output, in order (one walk of the tree). */
 function leafBlockTexts(content: string): string[] {
   const { document } = htmlLibs().parseHTML(`<!doctype html><html><body>${content}</body></html>`);
-  const all = Array.from(document.querySelectorAll(BLOCK_SELECTOR)) as any[];
-  const leaves = all.filter((el) => !el.querySelector(BLOCK_SELECTOR));
-  const texts = leaves.map((el) => el.textContent ?? "").filter((t: string) => t.trim() !== "");
+  // Ruby readings are not text (the masked view blanks them too).
+  for (const el of Array.from(document.querySelectorAll("rt, rp")) as any[]) el.remove();
+  const texts: string[] = [];
+  /** Walks `el`; returns true when a block element is inside it. */
+  const walk = (el: any): boolean => {
+    let hasBlock = false;
+    for (let c = el.firstElementChild; c; c = c.nextElementSibling) if (walk(c)) hasBlock = true;
+    const isBlock = BLOCK_TAGS.has(String(el.tagName).toUpperCase());
+    if (isBlock && !hasBlock) {
+      const t = el.textContent ?? "";
+      if (t.trim() !== "") texts.push(t);
+    }
+    return hasBlock || isBlock;
+  };
+  if (document.body) walk(document.body);
   if (texts.length > 0) return texts;
   const whole = document.body?.textContent ?? "";
   return whole.split(/\n+/).filter((t: string) => t.trim() !== "");

@@ -10,6 +10,7 @@
  */
 import * as path from "node:path";
 import type { CorpusProblem, PartialDate } from "../model";
+import { pushAll } from "../arrays";
 import { assignKeys } from "./citationKeys";
 import { cleanSource, type RawSource } from "./cleanSource";
 import { nodeCorpusFs, type CorpusFs } from "./corpusFs";
@@ -135,7 +136,7 @@ export function assembleCorpus(found: FoundCorpus, loaded: ArrayLike<FileLoad | 
   for (let i = 0; i < loaded.length; i++) {
     const r = loaded[i];
     if (!r) continue;
-    problems.push(...r.problems);
+    pushAll(problems, r.problems);
     if (r.source) {
       sources.push(r.source);
       kept.push(i);
@@ -147,7 +148,7 @@ export function assembleCorpus(found: FoundCorpus, loaded: ArrayLike<FileLoad | 
       problems.push({ path: found.cataloguePath, message: `${found.catalogueName}: no corpus file '${rel}'`, severity: "information", code: "catalogue" });
     }
   }
-  problems.push(...makeKeysUnique(sources));
+  pushAll(problems, makeKeysUnique(sources));
   return { result: { sources, problems }, kept };
 }
 

@@ -8,8 +8,9 @@
  * copyright lines), never from article prose or from "出典/さらに読む" lines; the date only from a
  * standalone dateline in the header, before the first paragraph of prose.
  */
-import { parse as parseYaml } from "yaml";
+import { isCitableKey } from "../draft/citations";
 import type { SourceMetadata, Span } from "../model";
+import { readYamlText } from "./frontMatter";
 import type { ClassifiedLine } from "./boilerplate";
 
 /** One entry of `sources.yaml`. */
@@ -159,34 +160,55 @@ export function fileNameKey(fileName: string): string {
   return key;
 }
 
-/** Parses `sources.yaml`: a list of entries with `path`, or a map from path to entry. Never throws. */
+/**
+ * Parses `sources.yaml`: a list of entries with `path`, or a map from path to entry. Never throws.
+ * Values are read as the text written (`key: 001` stays `001`). A file listed twice keeps its
+ * first entry; a YAML error loses only the entries from the error on — both are reported.
+ */
 export function parseCatalogue(text: string): Catalogue {
   const entries = new Map<string, CatalogueEntry>();
   const problems: Array<{ message: string }> = [];
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch (e) {
-    problems.push({ message: `sources.yaml is not valid YAML: ${(e as Error).message.split("\n")[0]}` });
-    return { entries, problems };
+  const read = readYamlText(text);
+  const line = (pos: number) => text.slice(0, pos).split(/\r\n|\n|\r/).length;
+  const broken = read.errors.find((e) => e.code !== "DUPLICATE_KEY");
+  // Entries that end before the first YAML error are intact.
+  const intactBefore = broken ? broken.pos[0] : Infinity;
+  if (broken) {
+    problems.push({ message: `sources.yaml is not valid YAML (line ${line(broken.pos[0])}): ${broken.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}; entries from there on are ignored` });
+  }
+  for (const d of read.duplicates) {
+    problems.push({ message: `sources.yaml (line ${line(d.pos)}): '${d.name}' is given twice; the first is used` });
   }
   const add = (path: unknown, raw: unknown, where: string) => {
     if (typeof path !== "string" || !raw || typeof raw !== "object" || Array.isArray(raw)) {
       problems.push({ message: `sources.yaml: ${where} needs a file path and a mapping of fields; ignored` });
       return;
     }
+    const rel = normalizeRelPath(path);
+    if (entries.has(rel)) {
+      problems.push({ message: `sources.yaml: '${rel}' is listed twice; the first entry is used` });
+      return;
+    }
     const { entry, errors } = readFields(raw as Record<string, unknown>);
     for (const e of errors) problems.push({ message: `sources.yaml: ${path}: ${e}` });
-    entries.set(normalizeRelPath(path), entry);
+    entries.set(rel, entry);
   };
+  const data = read.value;
   if (data === null || data === undefined) return { entries, problems };
+  const pathOf = (item: unknown) => (item && typeof item === "object" ? ((item as any).path ?? (item as any).file) : undefined);
   if (Array.isArray(data)) {
-    data.forEach((item, i) => add((item as any)?.path ?? (item as any)?.file, item, `entry ${i + 1}`));
+    data.forEach((item, i) => add(pathOf(item), item, `entry ${i + 1}`));
   } else if (typeof data === "object") {
     const obj = data as Record<string, unknown>;
     const list = Array.isArray(obj.sources) ? obj.sources : null;
-    if (list) list.forEach((item, i) => add((item as any)?.path ?? (item as any)?.file, item, `entry ${i + 1}`));
-    else for (const [path, raw] of Object.entries(obj)) add(path, raw, `entry '${path}'`);
+    if (list) list.forEach((item, i) => add(pathOf(item), item, `entry ${i + 1}`));
+    else {
+      const ends = new Map(read.entries.map((e) => [e.name, e.end]));
+      for (const [path, raw] of Object.entries(obj)) {
+        if ((ends.get(path) ?? 0) > intactBefore) continue;
+        add(path, raw, `entry '${path}'`);
+      }
+    }
   } else {
     problems.push({ message: "sources.yaml must be a list of entries or a map from file path to entry" });
   }
@@ -201,8 +223,8 @@ export function readFields(raw: Record<string, unknown>): { entry: CatalogueEntr
     typeof v === "string" && v.trim() !== "" ? v.trim() : typeof v === "number" ? String(v) : undefined;
   const key = str(raw.key ?? raw.id ?? raw.citekey);
   if (key !== undefined) {
-    if (isValidCitationKey(key)) entry.key = key;
-    else errors.push(`key '${key}' is not a valid citation key (letters, digits, _ and internal :.#$%&-+?<>~/); ignored`);
+    if (isCitableKey(key)) entry.key = key;
+    else errors.push(`key '${key}' cannot be cited: Pandoc reads a key up to a space, and in braces (@{…}) only with balanced braces; ignored`);
   }
   const title = str(raw.title);
   if (title) entry.title = title;

@@ -103,6 +103,45 @@ export function isCitationKey(key: string): boolean {
   return r !== null && r === key.length;
 }
 
+/**
+ * True when Pandoc can cite `key` at all: bare (`@key`, see {@link isCitationKey}) or in braces
+ * (`@{key}`), which take any key without whitespace whose braces balance.
+ */
+export function isCitableKey(key: string): boolean {
+  if (key === "" || /[\s\uE000-\uE002]/u.test(key)) return false;
+  let depth = 0;
+  for (const ch of key) {
+    if (ch === "{") depth++;
+    else if (ch === "}" && --depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+/**
+ * The key as Shutten writes it after `@`, so that Pandoc reads it back as the same key: bare when
+ * Pandoc would read it whole (`nikkei-2025-04-12`), else in braces (`{yamada--2024}`,
+ * `{yamada2024:}`: bare, Pandoc stops at `--` and drops a trailing `:`).
+ */
+export function writtenKey(key: string): string {
+  return isCitationKey(key) ? key : `{${key}}`;
+}
+
+/** `@key` or `@{key}`: a citation of `key` as Pandoc reads it back. */
+export function citeOf(key: string): string {
+  return `@${writtenKey(key)}`;
+}
+
+/**
+ * The edit that makes a cited item cite `key` instead: its `@key` (or `-@key`, `@{key}`) replaced
+ * by the key as Pandoc reads it back. `end` overrides where the old citation ends (a key Pandoc cut
+ * short, `@yamada--2024`, is replaced whole).
+ */
+export function citedKeyEdit(text: string, item: { span: { start: number; end: number }; keySpan: { start: number; end: number } }, key: string, end = item.span.end): { span: { start: number; end: number }; text: string } {
+  const at = text.lastIndexOf("@", item.keySpan.start);
+  const lead = at >= item.span.start ? text.slice(item.span.start, at + 1) : "@";
+  return { span: { start: item.span.start, end }, text: lead + writtenKey(key) };
+}
+
 /** Parses Pandoc's `simpleCiteIdentifier` at `i`; returns the end offset or null. */
 function simpleIdentifier(s: string, i: number): number | null {
   const first = codePointAt(s, i);

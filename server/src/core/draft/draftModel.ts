@@ -28,6 +28,23 @@ export interface Citation {
   items: CitationItem[];
   /** True for in-text `@key` (Pandoc AuthorInText). */
   inText: boolean;
+  /**
+   * Written with the IME's full-width `＠` or `［］` (`［＠key］`): Pandoc reads text, not a
+   * citation, and a `citation-fullwidth` problem says so — but the writer meant this citation, so
+   * the draft is checked as if it were one.
+   */
+  lookalike?: boolean;
+}
+
+/** A problem with the draft itself, found by the parser. */
+export interface DraftProblem {
+  span: Span;
+  message: string;
+  code: string;
+  /** The replacement that fixes it (`[@key]` for `［＠key］`), when there is one. */
+  fix?: string;
+  /** Report only when this key is a corpus key (a bare `＠name` may be a handle, not a citation). */
+  ifKnownKey?: string;
 }
 
 /** A quotation in the draft, `span` covering its inner text. */
@@ -71,5 +88,5 @@ export interface ParsedDraft {
   /** Parsed YAML front matter, `null` when absent or broken. */
   frontMatter: Record<string, unknown> | null;
   /** Problems with the draft itself (broken front matter, a citation with no key, unbalanced 「). */
-  problems: { span: Span; message: string; code: string }[];
+  problems: DraftProblem[];
 }

@@ -1,31 +1,54 @@
 /**
- * The draft parser: Markdown (CommonMark + YAML front matter, parsed by micromark/mdast) →
- * sentences, citations and quotes with exact UTF-16 offsets into the draft.
+ * The draft parser: Markdown (CommonMark + YAML front matter + footnotes, parsed by micromark/mdast)
+ * → sentences, citations and quotes with exact UTF-16 offsets into the draft.
  *
- * Only prose is read: paragraphs, headings, and the paragraphs inside list items, block quotes and
- * (when a table extension is present) table cells. Code blocks, inline code, HTML (comments
- * included), link destinations, images and front matter contribute nothing.
+ * Prose is what Pandoc reads as prose: paragraphs, headings, and the paragraphs inside list items,
+ * block quotes, footnote definitions (`[^1]: …`, also with no space after the colon) and (when a
+ * table extension is present) table cells; the text between the tags of an HTML block (Pandoc's
+ * `markdown_in_html_blocks`: `<div>\n山田市長は「…」[@key]。\n</div>`); and the caption of a figure
+ * (an image alone in its paragraph). Code blocks, inline code, HTML comments, `<pre>`/`<script>`/
+ * `<style>` content, link destinations, inline images and front matter contribute nothing. A note's
+ * citations also back the sentence that calls it when that sentence cites nothing itself
+ * (`…無料にする[^1]。` with `[^1]: [@key]`).
  *
  * Each prose block is flattened into a *stream*: one entry per UTF-16 unit of its visible text
  * (escapes and entities decoded, continuation indentation and `> ` markers dropped), each entry
  * carrying the offset it came from, plus sentinel entries where markup sat. Citations are scanned
  * on the stream (`citations.ts`), then quotes are paired and sentences split on it.
  */
+import { pushAll } from "../arrays";
 import { fromMarkdown } from "mdast-util-from-markdown";
 import { frontmatter } from "micromark-extension-frontmatter";
 import { frontmatterFromMarkdown } from "mdast-util-frontmatter";
+import { gfmFootnoteFromMarkdown } from "mdast-util-gfm-footnote";
+import { gfmFootnote } from "micromark-extension-gfm-footnote";
 import { parse as parseYaml } from "yaml";
 import type { Span } from "../model";
 import type { Citation, CitationItem, DraftQuote, DraftSentence, ParsedDraft } from "./draftModel";
-import { LINK_OPEN, OPAQUE, STRING_END, maskCitationKeys, scanCitations, splitLocator } from "./citations";
+import { LINK_OPEN, OPAQUE, STRING_END, maskCitationKeys, scanCitations, splitLocator, type ScannedCitation } from "./citations";
 
 /** Minimal view of the mdast nodes we read (avoids depending on @types/mdast directly). */
 interface MdNode {
   type: string;
   value?: string;
   url?: string;
+  identifier?: string;
   children?: MdNode[];
   position?: { start: { offset?: number }; end: { offset?: number } };
+}
+
+/** Moves every position of a (sub-)tree through `map` (offsets of the parsed string → of the draft). */
+function mapPositions(root: MdNode, map: (offset: number) => number): void {
+  const todo = [root];
+  while (todo.length > 0) {
+    const node = todo.pop()!;
+    const p = node.position;
+    if (p) {
+      if (p.start.offset !== undefined) p.start.offset = map(p.start.offset);
+      if (p.end.offset !== undefined) p.end.offset = map(p.end.offset);
+    }
+    if (node.children) for (const c of node.children) todo.push(c);
+  }
 }
 
 const enum Kind {
@@ -40,6 +63,8 @@ const enum Kind {
 
 /** A prose block flattened to parallel arrays. */
 class Stream {
+  /** Footnote calls (`[^1]`) in this block: the note's label and the call's offset. */
+  noteCalls: { id: string; at: number }[] = [];
   scan: string[] = [];
   plain: string[] = [];
   start: number[] = [];
@@ -135,64 +160,172 @@ function pushMarker(out: Stream, sentinel: string, start: number | undefined, en
   out.push(sentinel, "", start, end ?? start, Kind.Marker);
 }
 
-function flattenInline(text: string, masked: string, node: MdNode, out: Stream): void {
-  const s = nodeStart(node);
-  const e = nodeEnd(node);
-  switch (node.type) {
-    case "text":
-      if (s !== undefined && e !== undefined) pushText(text, masked, node.value ?? "", s, e, out);
-      return;
-    case "break": {
-      // A hard break (`\` or two spaces before the newline): the break sits at the line ending.
-      if (s === undefined) return;
-      const nl = text.slice(s, e ?? s).search(/[\r\n]/);
-      out.push("\n", "\n", nl >= 0 ? s + nl : s, e ?? s, Kind.Break);
-      return;
+/**
+ * Flattens an inline tree into the stream. Iterative (an explicit stack of nodes and closing
+ * markers): emphasis can nest as deep as the writer's asterisks go.
+ */
+function flattenInline(text: string, masked: string, root: MdNode, out: Stream): void {
+  const todo: Array<MdNode | (() => void)> = [root];
+  const children = (kids: MdNode[]) => {
+    for (let k = kids.length - 1; k >= 0; k--) todo.push(kids[k]);
+  };
+  while (todo.length > 0) {
+    const item = todo.pop()!;
+    if (typeof item === "function") {
+      item();
+      continue;
     }
-    case "emphasis":
-    case "strong":
-    case "delete": {
-      const kids = node.children ?? [];
-      const first = kids.length > 0 ? nodeStart(kids[0]) : undefined;
-      const last = kids.length > 0 ? nodeEnd(kids[kids.length - 1]) : undefined;
-      pushMarker(out, OPAQUE, s, first ?? e);
-      for (const k of kids) flattenInline(text, masked, k, out);
-      // Pandoc treats the end of an emphasis like the end of a word (`*本文*@key` is no citation).
-      pushMarker(out, STRING_END, last ?? s, e);
-      return;
-    }
-    case "link":
-    case "linkReference": {
-      if (s !== undefined && text[s] === "<") {
-        pushMarker(out, OPAQUE, s, e); // autolink: a URL or e-mail address, never prose
-        return;
+    const node = item;
+    const s = nodeStart(node);
+    const e = nodeEnd(node);
+    switch (node.type) {
+      case "footnoteReference":
+        // Pandoc tries `[@key][^1]` as a reference link first (then reads `[@key]` in-text), so the
+        // call looks like a `[` to the citation scanner.
+        if (node.identifier !== undefined && s !== undefined) out.noteCalls.push({ id: node.identifier, at: s });
+        pushMarker(out, LINK_OPEN, s, e);
+        break;
+      case "figureCaption": {
+        // A figure's caption (see `figureCaption`): its inlines are prose, the `![`/`](…)` markup is not.
+        const kids = node.children ?? [];
+        pushMarker(out, OPAQUE, s, nodeStart(kids[0] ?? node) ?? s);
+        todo.push(() => pushMarker(out, OPAQUE, nodeEnd(kids[kids.length - 1] ?? node) ?? e, e));
+        children(kids);
+        break;
       }
-      const kids = node.children ?? [];
-      const first = kids.length > 0 ? nodeStart(kids[0]) : undefined;
-      const last = kids.length > 0 ? nodeEnd(kids[kids.length - 1]) : undefined;
-      pushMarker(out, LINK_OPEN, s, first ?? e);
-      for (const k of kids) flattenInline(text, masked, k, out);
-      pushMarker(out, OPAQUE, last ?? s, e);
-      return;
+      case "text":
+        if (s !== undefined && e !== undefined) pushText(text, masked, node.value ?? "", s, e, out);
+        break;
+      case "break": {
+        // A hard break (`\` or two spaces before the newline): the break sits at the line ending.
+        if (s === undefined) break;
+        const nl = text.slice(s, e ?? s).search(/[\r\n]/);
+        out.push("\n", "\n", nl >= 0 ? s + nl : s, e ?? s, Kind.Break);
+        break;
+      }
+      case "emphasis":
+      case "strong":
+      case "delete": {
+        const kids = node.children ?? [];
+        const first = kids.length > 0 ? nodeStart(kids[0]) : undefined;
+        const last = kids.length > 0 ? nodeEnd(kids[kids.length - 1]) : undefined;
+        pushMarker(out, OPAQUE, s, first ?? e);
+        // Pandoc treats the end of an emphasis like the end of a word (`*本文*@key` is no citation).
+        todo.push(() => pushMarker(out, STRING_END, last ?? s, e));
+        children(kids);
+        break;
+      }
+      case "link":
+      case "linkReference": {
+        if (s !== undefined && text[s] === "<") {
+          pushMarker(out, OPAQUE, s, e); // autolink: a URL or e-mail address, never prose
+          break;
+        }
+        const kids = node.children ?? [];
+        const first = kids.length > 0 ? nodeStart(kids[0]) : undefined;
+        const last = kids.length > 0 ? nodeEnd(kids[kids.length - 1]) : undefined;
+        pushMarker(out, LINK_OPEN, s, first ?? e);
+        todo.push(() => pushMarker(out, OPAQUE, last ?? s, e));
+        children(kids);
+        break;
+      }
+      default:
+        // inlineCode, html, image, imageReference, …: never checked.
+        if (node.children && node.type !== "image" && node.type !== "imageReference") children(node.children);
+        else pushMarker(out, OPAQUE, s, e);
     }
-    default:
-      // inlineCode, html, image, imageReference, footnoteReference, …: never checked.
-      if (node.children && node.type !== "image" && node.type !== "imageReference") {
-        for (const k of node.children) flattenInline(text, masked, k, out);
-      } else pushMarker(out, OPAQUE, s, e);
   }
 }
 
 const PROSE_BLOCKS = new Set(["paragraph", "heading", "tableCell"]);
 
-function collectBlocks(node: MdNode, blocks: MdNode[]): void {
-  if (PROSE_BLOCKS.has(node.type)) {
-    blocks.push(node);
-    return;
+/** Parses a slice of the (masked) draft as Markdown of its own, positions mapped back to the draft. */
+function parseSlice(source: string, map: (offset: number) => number): MdNode {
+  const tree = fromMarkdown(source, source.includes("[^") ? { extensions: [gfmFootnote()], mdastExtensions: [gfmFootnoteFromMarkdown()] } : {}) as unknown as MdNode;
+  mapPositions(tree, map);
+  return tree;
+}
+
+/**
+ * The `![…]` label of an image that is alone in its paragraph — a figure, whose caption Pandoc
+ * renders as prose (`implicit_figures`) — parsed as inline Markdown; null for any other image.
+ */
+function figureCaption(masked: string, paragraph: MdNode): MdNode | null {
+  const kids = (paragraph.children ?? []).filter((k) => !(k.type === "text" && (k.value ?? "").trim() === ""));
+  if (kids.length !== 1 || (kids[0].type !== "image" && kids[0].type !== "imageReference")) return null;
+  const image = kids[0];
+  const s = nodeStart(image);
+  const e = nodeEnd(image);
+  if (s === undefined || e === undefined || masked[s] !== "!" || masked[s + 1] !== "[") return null;
+  let depth = 0;
+  let close = -1;
+  for (let k = s + 1; k < e; k++) {
+    const c = masked[k];
+    if (c === "\\") k++;
+    else if (c === "[") depth++;
+    else if (c === "]" && --depth === 0) {
+      close = k;
+      break;
+    }
   }
-  // code, html, yaml, definition, thematicBreak have no prose; containers are walked.
-  if (node.type === "code" || node.type === "html" || node.type === "yaml") return;
-  for (const c of node.children ?? []) collectBlocks(c, blocks);
+  if (close < 0 || close === s + 2) return null;
+  const from = s + 2;
+  const sub = parseSlice(masked.slice(from, close), (o) => o + from);
+  const first = sub.children?.[0];
+  if (!first || (first.type !== "paragraph" && first.type !== "heading") || sub.children!.length !== 1) return null;
+  return { type: "figureCaption", children: first.children ?? [], position: image.position };
+}
+
+/** Tags whose content Pandoc never reads as Markdown (comments likewise). */
+const RAW_HTML = /^(?:pre|script|style|textarea)$/i;
+/** Block-level tags: Pandoc reads the Markdown between them as blocks of their own. */
+const BLOCK_HTML =
+  /^(?:address|article|aside|base|basefont|blockquote|body|button|canvas|caption|center|col|colgroup|dd|details|dialog|dir|div|dl|dt|embed|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hgroup|hr|html|iframe|legend|li|link|main|map|menu|menuitem|meta|nav|noframes|noscript|object|ol|optgroup|option|output|p|param|progress|search|section|source|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul|video|audio)$/i;
+const TAG = /<(\/?)([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*?)?\/?>|<!--[\s\S]*?(?:-->|$)|<![^>]*>|<\?[\s\S]*?(?:\?>|$)/g;
+
+/**
+ * The stretches of an HTML block that Pandoc reads as Markdown: the text between block-level tags
+ * (and tags that begin a line), outside comments and raw elements. Offsets into `masked`.
+ */
+function htmlProseSlices(masked: string, from: number, to: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  const src = masked.slice(from, to);
+  let start = 0;
+  TAG.lastIndex = 0;
+  for (let m = TAG.exec(src); m; m = TAG.exec(src)) {
+    let end = m.index + m[0].length;
+    const name = m[2];
+    const lineStart = m.index === 0 || /^[ \t]*$/.test(src.slice(src.lastIndexOf("\n", m.index - 1) + 1, m.index));
+    if (name && !m[1] && RAW_HTML.test(name)) {
+      // The raw element's content up to its closing tag is no prose.
+      const close = new RegExp(`</${name}\\s*>`, "i").exec(src.slice(end));
+      end = close ? end + close.index + close[0].length : src.length;
+    } else if (name && !BLOCK_HTML.test(name) && !lineStart) continue; // an inline tag: stays in the text
+    if (m.index > start) out.push([from + start, from + m.index]);
+    start = end;
+    TAG.lastIndex = end;
+  }
+  if (start < src.length) out.push([from + start, to]);
+  return out.filter(([a, b]) => /\S/.test(masked.slice(a, b)));
+}
+
+/**
+ * Parses one stretch of HTML-block text as Markdown. Pandoc ignores the indentation of lines inside
+ * HTML, so it is dropped before parsing (positions mapped back through the dropped characters).
+ */
+function parseHtmlProse(masked: string, a: number, b: number): MdNode {
+  const parts: string[] = [];
+  const map: number[] = [];
+  let lineStart = true;
+  for (let k = a; k < b; k++) {
+    const c = masked[k];
+    if (lineStart && (c === " " || c === "\t")) continue;
+    lineStart = c === "\n" || c === "\r";
+    parts.push(c);
+    map.push(k);
+  }
+  map.push(b);
+  return parseSlice(parts.join(""), (o) => map[Math.min(o, map.length - 1)]);
 }
 
 const OPENERS: Record<string, string> = { "「": "」", "『": "』", "“": "”", "（": "）", '"': '"' };
@@ -210,15 +343,31 @@ function isCjk(ch: string | undefined): boolean {
  * quotes become `problems`, and the rest of the draft is still parsed.
  */
 export function parseDraft(text: string): ParsedDraft {
+  try {
+    return parseDraftOrThrow(text);
+  } catch (err) {
+    // Not expected; but a draft that breaks the parser must not take a check or the server down.
+    const problem = { span: { start: 0, end: 0 }, message: `Markdown parse failed: ${String(err)}`, code: "parse-error" };
+    return { text, sentences: [], citations: [], quotes: [], frontMatter: null, problems: [problem] };
+  }
+}
+
+function parseDraftOrThrow(text: string): ParsedDraft {
   const draft: ParsedDraft = { text, sentences: [], citations: [], quotes: [], frontMatter: null, problems: [] };
   let tree: MdNode;
   let masked = text;
+  // A byte order mark before the front matter (`\uFEFF---`) is no text: parse after it.
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   try {
     masked = maskCitationKeys(text);
-    tree = fromMarkdown(masked, {
-      extensions: [frontmatter(["yaml"])],
-      mdastExtensions: [frontmatterFromMarkdown(["yaml"])],
+    // Footnotes only when the draft has their syntax: the extension walks back over every event at
+    // each `]`, which is quadratic in a paragraph of many brackets.
+    const notes = masked.includes("[^");
+    tree = fromMarkdown(bom ? masked.slice(bom) : masked, {
+      extensions: notes ? [frontmatter(["yaml"]), gfmFootnote()] : [frontmatter(["yaml"])],
+      mdastExtensions: notes ? [frontmatterFromMarkdown(["yaml"]), gfmFootnoteFromMarkdown()] : [frontmatterFromMarkdown(["yaml"])],
     }) as unknown as MdNode;
+    if (bom) mapPositions(tree, (o) => o + bom);
   } catch (err) {
     draft.problems.push({ span: { start: 0, end: 0 }, message: `Markdown parse failed: ${String(err)}`, code: "parse-error" });
     return draft;
@@ -227,9 +376,86 @@ export function parseDraft(text: string): ParsedDraft {
   if (yamlNode) readFrontMatter(text, yamlNode, draft);
 
   const blocks: MdNode[] = [];
-  collectBlocks(tree, blocks);
-  blocks.forEach((b, index) => parseBlock(text, masked, b, index, draft));
+  /** Footnote label → indexes (into `blocks`) of the blocks its definition holds. */
+  const notes = new Map<string, number[]>();
+  // Blocks in document order; iterative, as block quotes and lists nest as deep as the writer's `>`.
+  const todo: Array<{ node: MdNode; htmlDepth: number } | (() => void)> = [];
+  const collect = (root: MdNode, rootDepth: number): void => {
+    todo.push({ node: root, htmlDepth: rootDepth });
+    while (todo.length > 0) {
+      const item = todo.pop()!;
+      if (typeof item === "function") {
+        item();
+        continue;
+      }
+      const { node, htmlDepth } = item;
+      const kids = (list: MdNode[], depth: number) => {
+        for (let k = list.length - 1; k >= 0; k--) todo.push({ node: list[k], htmlDepth: depth });
+      };
+      if (PROSE_BLOCKS.has(node.type)) {
+        const caption = node.type === "paragraph" ? figureCaption(masked, node) : null;
+        blocks.push(caption ? { type: "paragraph", children: [caption], position: node.position } : node);
+        continue;
+      }
+      // code, yaml, definition, thematicBreak have no prose; containers are walked.
+      if (node.type === "code" || node.type === "yaml") continue;
+      if (node.type === "html") {
+        const s = nodeStart(node);
+        const e = nodeEnd(node);
+        if (s === undefined || e === undefined || htmlDepth >= 3) continue;
+        const slices = htmlProseSlices(masked, s, e);
+        for (let k = slices.length - 1; k >= 0; k--) {
+          const [a, b] = slices[k];
+          todo.push(() => kids(parseHtmlProse(masked, a, b).children ?? [], htmlDepth + 1));
+        }
+        continue;
+      }
+      if (node.type === "footnoteDefinition") {
+        const id = node.identifier ?? "";
+        let first = 0;
+        todo.push(() => {
+          const held = notes.get(id) ?? [];
+          for (let k = first; k < blocks.length; k++) held.push(k);
+          notes.set(id, held);
+        });
+        kids(node.children ?? [], htmlDepth);
+        todo.push(() => (first = blocks.length));
+        continue;
+      }
+      kids(node.children ?? [], htmlDepth);
+    }
+  };
+  collect(tree, 0);
+  const calls: { id: string; at: number; block: number }[] = [];
+  blocks.forEach((b, index) => {
+    for (const call of parseBlock(text, masked, b, index, draft)) calls.push({ ...call, block: index });
+  });
+  citeNotesInCallingSentences(draft, calls, notes);
   return draft;
+}
+
+/**
+ * A note's citations back the sentence that calls it, when that sentence cites nothing itself:
+ * `港市は…無料にする[^1]。` with `[^1]: [@key]` is a claim cited to `@key`, as Pandoc renders it.
+ */
+function citeNotesInCallingSentences(draft: ParsedDraft, calls: { id: string; at: number; block: number }[], notes: Map<string, number[]>): void {
+  if (calls.length === 0) return;
+  const byBlock = new Map<number, number[]>();
+  draft.sentences.forEach((s, i) => {
+    const list = byBlock.get(s.block) ?? [];
+    list.push(i);
+    byBlock.set(s.block, list);
+  });
+  for (const call of calls) {
+    const inBlock = byBlock.get(call.block) ?? [];
+    const caller = inBlock.find((i) => call.at >= draft.sentences[i].span.start && call.at < draft.sentences[i].span.end) ?? inBlock.filter((i) => draft.sentences[i].span.start <= call.at).pop();
+    if (caller === undefined) continue;
+    const sentence = draft.sentences[caller];
+    if (sentence.citations.length > 0) continue;
+    const cited: number[] = [];
+    for (const b of notes.get(call.id) ?? []) for (const i of byBlock.get(b) ?? []) for (const c of draft.sentences[i].citations) if (!cited.includes(c)) cited.push(c);
+    pushAll(sentence.citations, cited);
+  }
 }
 
 function readFrontMatter(text: string, node: MdNode, draft: ParsedDraft): void {
@@ -249,17 +475,20 @@ function readFrontMatter(text: string, node: MdNode, draft: ParsedDraft): void {
   }
 }
 
-function parseBlock(text: string, masked: string, block: MdNode, blockIndex: number, draft: ParsedDraft): void {
+function parseBlock(text: string, masked: string, block: MdNode, blockIndex: number, draft: ParsedDraft): { id: string; at: number }[] {
   const st = new Stream();
   for (const c of block.children ?? []) flattenInline(text, masked, c, st);
   const n = st.length;
-  if (n === 0) return;
+  if (n === 0) return st.noteCalls;
   const spanOf = (a: number, b: number): Span => ({ start: st.start[a], end: st.end[b - 1] });
 
-  // 1. Citations.
-  const scanned = scanCitations(st.scan.join(""));
+  // 1. Citations, then the ones the IME wrote in full width (`［＠key］`).
+  const scanText = st.scan.join("");
+  const scanned = scanCitations(scanText);
   const citationAt = new Int32Array(n).fill(-1); // global citation index covering each entry
-  for (const c of scanned.citations) {
+  const lookalikes = fullWidthCitations(scanText, scanned.citations);
+  const kept = scanned.citations.filter((c) => !lookalikes.replaced.includes(c));
+  for (const c of [...kept, ...lookalikes.citations].sort((x, y) => x.start - y.start)) {
     const items: CitationItem[] = c.items.map((it) => {
       const { locator, suffix } = splitLocator(it.suffix);
       return {
@@ -274,11 +503,31 @@ function parseBlock(text: string, masked: string, block: MdNode, blockIndex: num
       };
     });
     const index = draft.citations.length;
-    draft.citations.push({ span: spanOf(c.start, c.end), items, inText: c.inText });
+    const lookalike = lookalikes.citations.includes(c);
+    draft.citations.push({ span: spanOf(c.start, c.end), items, inText: c.inText, ...(lookalike ? { lookalike } : {}) });
     for (let k = c.start; k < c.end; k++) citationAt[k] = index;
   }
   for (const p of scanned.problems) {
+    if (lookalikes.bare.some((b) => b.start <= p.start && p.end <= b.end)) continue;
     draft.problems.push({ span: spanOf(p.start, p.end), message: p.message, code: p.code });
+  }
+  for (const c of lookalikes.citations) {
+    const span = spanOf(c.start, c.end);
+    draft.problems.push({ span, message: FULL_WIDTH_MESSAGE, code: "citation-fullwidth", fix: asciiCitation(text.slice(span.start, span.end)) });
+  }
+  for (const b of lookalikes.bare) {
+    const span = spanOf(b.start, b.end);
+    const written = asciiCitation(text.slice(span.start, span.end));
+    draft.problems.push({ span, message: FULL_WIDTH_MESSAGE, code: "citation-fullwidth", fix: b.glued ? `[${written}]` : written, ifKnownKey: b.key });
+  }
+  // `@key.` opening a paragraph is an example-list item to Pandoc, and every `@key` its number.
+  if (block.type === "paragraph") {
+    const m = /^(\(?)@([\p{L}\p{N}_-]+)([.)])(?=[ \t\n]|$)/u.exec(scanText);
+    const first = scanned.citations[0];
+    if (m && (m[1] === "" || m[3] === ")") && first && first.start === m[1].length && first.items[0]?.key === m[2]) {
+      const span = spanOf(first.start, first.items[0].end);
+      draft.problems.push({ span, message: EXAMPLE_LIST_MESSAGE, code: "citation-example-list", fix: `[${text.slice(span.start, span.end)}]` });
+    }
   }
   const visible = (k: number): boolean => citationAt[k] < 0 && st.kind[k] !== Kind.Marker;
 
@@ -380,6 +629,7 @@ function parseBlock(text: string, masked: string, block: MdNode, blockIndex: num
   }
 
   for (const [a, b] of ranges) buildSentence(a, b);
+  return st.noteCalls;
 
   function plainOf(a: number, b: number): { plain: string; offsets: number[]; ends: number[] } {
     let plain = "";
@@ -479,4 +729,52 @@ export function plainRangeToSpan(sentence: DraftSentence, from: number, to: numb
   if (to <= from) return { start, end: start };
   const end = sentence.ends?.[to - 1] ?? sentence.offsets[to - 1] + 1;
   return { start, end };
+}
+
+const FULL_WIDTH_MESSAGE = "A full-width ＠ or ［］ is not citation syntax (Pandoc reads it as text): write [@key] with ASCII @ and brackets.";
+const EXAMPLE_LIST_MESSAGE =
+  "Pandoc reads @key. at the start of a paragraph as an example-list item, and then prints every @key of the draft as that item's number: write [@key].";
+const FULL_WIDTH = /[＠［］；]/g;
+const ASCII_OF: Record<string, string> = { "＠": "@", "［": "[", "］": "]", "；": ";" };
+
+function asciiCitation(s: string): string {
+  return s.replace(FULL_WIDTH, (c) => ASCII_OF[c]);
+}
+
+/**
+ * Citations the writer typed with the IME's full-width `＠`, `［］` or `；`: scanned again with those
+ * written in ASCII. Bracketed ones (`［＠key］`, `[＠key]`) are citations the writer meant; a bare
+ * `＠name` may be a handle or an address, so it is returned apart, with its key, for the checker to
+ * report only when the key is a corpus key.
+ */
+function fullWidthCitations(
+  scanText: string,
+  found: ScannedCitation[],
+): { citations: ScannedCitation[]; bare: { start: number; end: number; key: string; glued: boolean }[]; replaced: ScannedCitation[] } {
+  const none = { citations: [], bare: [], replaced: [] };
+  if (!/[＠［］]/.test(scanText)) return none;
+  const ascii = asciiCitation(scanText);
+  const alt = scanCitations(ascii);
+  const citations: ScannedCitation[] = [];
+  const replaced: ScannedCitation[] = [];
+  const bare: { start: number; end: number; key: string; glued: boolean }[] = [];
+  for (const c of alt.citations) {
+    const raw = scanText.slice(c.start, c.end);
+    if (!/[＠［］；]/.test(raw)) continue;
+    const overlapping = found.filter((o) => o.start < c.end && c.start < o.end);
+    if (c.inText) {
+      if (overlapping.length === 0 && (raw.startsWith("＠") || raw.startsWith("-＠"))) bare.push({ start: c.start, end: c.end, key: c.items[0].key, glued: false });
+      continue;
+    }
+    // `［@key］`: Pandoc reads an in-text @key between full-width brackets; the writer meant [@key].
+    if (!overlapping.every((o) => o.inText && c.start <= o.start && o.end <= c.end)) continue;
+    pushAll(replaced, overlapping);
+    citations.push(c);
+  }
+  // `本文＠key`: glued to Japanese text, Pandoc would not read it even in ASCII.
+  for (const p of alt.problems) {
+    if (p.code !== "citation-after-text" || scanText[p.start] !== "＠" || found.some((c) => c.start < p.end && p.start < c.end)) continue;
+    bare.push({ start: p.start, end: p.end, key: ascii.slice(p.start + 1, p.end), glued: true });
+  }
+  return { citations, bare, replaced };
 }

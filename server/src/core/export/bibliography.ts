@@ -3,7 +3,7 @@
  * block, so a draft citing `[@key]` renders with `pandoc --citeproc --bibliography FILE`. The CSL
  * items are built here; citation-js (a maintained CSL/BibTeX library) writes BibTeX.
  */
-import { stringify } from "yaml";
+import { Document, isScalar, parse, visit } from "yaml";
 import type { IndexedSource } from "../model";
 
 // citation-js ships no type declarations; its API is small and used only here. The plugins
@@ -64,7 +64,24 @@ function configureBibtex(): void {
 }
 
 /**
- * The bibliography file's text, and the extension it is usually saved with. `enrich` gives, for a
+ * Characters a BibTeX entry key cannot hold so that Pandoc (or biber) reads it back: the entry
+ * syntax's own (`,` `{` `}` `"` `#` `%` `\`) and those the writer escapes or changes (`< > ^ | ~`).
+ */
+const NOT_IN_BIBTEX_KEY = /[\s,{}"#%\\<>^|~]/;
+
+/**
+ * A key as a Pandoc `references:` id in metadata: Pandoc reads the id as Markdown, so what Markdown
+ * would turn into something else is escaped — `yamada\-\-2024` stays `yamada--2024` (not an en
+ * dash), quotes stay straight, `*_[]<>&$^~@\`` stay themselves. Plain keys are written as they are.
+ */
+export function markdownLiteral(s: string): string {
+  return s.replace(/-(?=-)|\.(?=\.\.)|[\\`*_[\]<>&$^~@"'{}|#!]/g, (m) => m.replace(/./g, "\\$&"));
+}
+
+/**
+ * The bibliography file's text, and the extension it is usually saved with. Every key is written so
+ * that Pandoc reads it back as the same key; a source whose key the format cannot hold (BibTeX:
+ * `a,b`) is left out and listed in `skipped` (CSL-JSON holds every key). `enrich` gives, for a
  * source whose key is also a reference-library entry, the library's metadata (authors, container,
  * DOI, URL…), which completes the item.
  */
@@ -72,18 +89,41 @@ export function exportBibliography(
   sources: readonly IndexedSource[],
   format: BibliographyFormat,
   enrich?: (key: string) => Record<string, unknown> | undefined,
-): { text: string; extension: string } {
-  const items: CslItem[] = sources.map((s) => ({ ...toCslItem(s), ...(enrich?.(s.meta.key) ?? {}) }));
+): { text: string; extension: string; skipped: string[] } {
+  const skipped = format === "bibtex" ? sources.filter((s) => NOT_IN_BIBTEX_KEY.test(s.meta.key)).map((s) => s.meta.key) : [];
+  const left = new Set(skipped);
+  const items: CslItem[] = sources.filter((s) => !left.has(s.meta.key)).map((s) => ({ ...toCslItem(s), ...(enrich?.(s.meta.key) ?? {}) }));
   switch (format) {
     case "csl-json":
-      return { text: JSON.stringify(items, null, 2) + "\n", extension: "json" };
+      return { text: JSON.stringify(items, null, 2) + "\n", extension: "json", skipped };
     case "bibtex": {
       configureBibtex();
-      return { text: new (citationJs().Cite)(items).format("bibtex"), extension: "bib" };
+      const note = skipped.length ? `% Left out: BibTeX cannot hold these keys (export CSL-JSON for them): ${skipped.join(" ")}\n\n` : "";
+      return { text: note + new (citationJs().Cite)(items).format("bibtex"), extension: "bib", skipped };
     }
     case "pandoc-yaml": {
-      const refs = items.map(({ "citation-key": _k, ...rest }) => rest);
-      return { text: `---\n${stringify({ references: refs }, { lineWidth: 0 })}---\n`, extension: "yaml" };
+      const refs = items.map(({ "citation-key": _k, ...rest }) => ({ ...rest, id: markdownLiteral(rest.id) }));
+      const doc = new Document({ references: refs });
+      // Pandoc reads YAML 1.1-style: a plain `001`, `no` or `2024-05-10` would not come back as the
+      // text it was, so such strings (and every id) are written quoted.
+      visit(doc, {
+        Pair(_, pair) {
+          const v = pair.value;
+          if (!isScalar(v) || typeof v.value !== "string") return;
+          const key = isScalar(pair.key) ? pair.key.value : null;
+          if (key === "id" || readsAsOtherThan(v.value)) v.type = "QUOTE_DOUBLE";
+        },
+      });
+      return { text: `---\n${doc.toString({ lineWidth: 0 })}---\n`, extension: "yaml", skipped };
     }
+  }
+}
+
+/** True when a YAML 1.1 reader would not read the plain scalar `s` back as the string `s`. */
+function readsAsOtherThan(s: string): boolean {
+  try {
+    return parse(s, { version: "1.1" }) !== s;
+  } catch {
+    return true;
   }
 }

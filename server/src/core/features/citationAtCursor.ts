@@ -12,29 +12,39 @@ const KEY_CHAR = /[\p{L}\p{N}_:.#$%&\-+?<>~/]/u;
 export interface KeyPrefix {
   /** What is typed of the key so far. */
   prefix: string;
-  /** Span to replace with the chosen key. */
+  /** Span of what is typed of the key (after `@`, or after `@{`). */
   span: Span;
   /** Inside brackets (`[@`), so no brackets need adding. */
   bracketed: boolean;
+  /** Offset of the `@` (or of the full-width `＠` the IME typed). */
+  at: number;
+  /** The writer typed `＠` (and maybe `［`): what is inserted writes it again in ASCII. */
+  fullWidth: boolean;
+  /** The writer typed `@{`: the key goes inside braces. */
+  braced: boolean;
 }
 
 /**
- * The key being typed at `offset`: `@` preceded by `[`, `;`, whitespace, the start of the line, or
- * any non-ASCII text (Japanese has no spaces, so `本文@` must work), never an e-mail address.
+ * The key being typed at `offset`: `@` (or the IME's full-width `＠`, or `@{`) preceded by `[`,
+ * `;`, whitespace, the start of the line, or any non-ASCII text (Japanese has no spaces, so `本文@`
+ * must work), never an e-mail address.
  */
 export function keyPrefixAt(text: string, offset: number): KeyPrefix | null {
   let i = offset;
   while (i > 0 && KEY_CHAR.test(text[i - 1]) && text[i - 1] !== "@") i--;
-  if (i === 0 || text[i - 1] !== "@") return null;
-  const at = i - 1;
+  let braced = false;
+  if (i > 1 && text[i - 1] === "{" && (text[i - 2] === "@" || text[i - 2] === "＠")) braced = true;
+  const at = braced ? i - 2 : i - 1;
+  if (at < 0 || (text[at] !== "@" && text[at] !== "＠")) return null;
+  const fullWidth = text[at] === "＠";
   const before = at > 0 ? text[at - 1] : "\n";
   const beforeNonDash = before === "-" && at > 1 ? text[at - 2] : before;
   const asciiWord = /[A-Za-z0-9._%+]/.test(before);
   if (asciiWord) return null; // e-mail address or a word, not a citation
   const lineStart = text.lastIndexOf("\n", at - 1) + 1;
   const lineBefore = text.slice(lineStart, at);
-  const bracketed = /\[[^\]]*$/.test(lineBefore) || beforeNonDash === "[";
-  return { prefix: text.slice(i, offset), span: { start: i, end: offset }, bracketed };
+  const bracketed = /[\[［][^\]］]*$/.test(lineBefore) || beforeNonDash === "[" || beforeNonDash === "［";
+  return { prefix: text.slice(i, offset), span: { start: i, end: offset }, bracketed, at, fullWidth, braced };
 }
 
 /** The text typed after an unclosed 「 or 『 on the current line, if the cursor is in an open quote. */

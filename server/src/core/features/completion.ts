@@ -11,8 +11,9 @@
  */
 import type { Locale } from "../check/messages";
 import type { CorpusIndex } from "../index/corpusIndex";
+import { citeOf, writtenKey } from "../draft/citations";
 import type { Span } from "../model";
-import { keyPrefixAt, openQuoteAt } from "./citationAtCursor";
+import { keyPrefixAt, openQuoteAt, type KeyPrefix } from "./citationAtCursor";
 import { searchEntities, searchEvents, searchQuotes, type CatalogEvent, type CorpusCatalog } from "./corpusCatalog";
 import { featureText } from "./featureText";
 import { passageMarkdown } from "./hover";
@@ -57,23 +58,50 @@ export function completeSourceKeys(text: string, offset: number, index: CorpusIn
     .filter((x) => x.rank >= 0)
     .sort((a, b) => a.rank - b.rank || (b.s.meta.published ?? "").localeCompare(a.s.meta.published ?? "") || a.s.meta.key.localeCompare(b.s.meta.key))
     .slice(0, limit);
-  // `本文@` glued to Japanese text is not a citation for Pandoc: complete it to `本文[@key]`.
-  const atSign = at.span.start - 1;
-  const glued = !at.bracketed && atSign > 0 && GLUED_BEFORE.test(text[atSign - 1]);
-  const span = glued ? { start: atSign, end: at.span.end } : at.span;
-  const typed = glued ? `@${at.prefix}` : at.prefix;
+  const { span, typed, insert } = keyInsertion(text, offset, at);
   return scored.map(({ s, rank }, i) => ({
     label: s.meta.key,
     kind: "source",
     detail: [s.meta.title, s.meta.outlet, s.meta.published].filter(Boolean).join(" · "),
     documentation: sourceCardMarkdown(s, locale),
-    insertText: glued ? `[@${s.meta.key}]` : s.meta.key,
+    insertText: insert(s.meta.key),
     snippet: false,
     span,
     sortText: `${rank}${String(i).padStart(5, "0")}`,
     // What is typed leads, so the client's own filter keeps items matched by title or outlet.
     filterText: `${typed} ${s.meta.key} ${s.meta.title ?? ""} ${s.meta.outlet ?? ""}`,
   }));
+}
+
+/**
+ * What a chosen key replaces and how it is written, so that Pandoc reads the result as a citation
+ * of that key: in braces when the key needs them (`@{yamada--2024}`) or the writer typed `@{`;
+ * `本文@` glued to Japanese text becomes `本文[@key]`; the IME's `［＠` or `＠` is written again in
+ * ASCII (`[@key`, with `］` after the cursor turned into `]`).
+ */
+export function keyInsertion(text: string, offset: number, at: KeyPrefix): { span: Span; typed: string; insert: (key: string) => string } {
+  const glued = !at.bracketed && at.at > 0 && GLUED_BEFORE.test(text[at.at - 1]);
+  let start = at.span.start;
+  let end = at.span.end;
+  let lead = "";
+  let tail = "";
+  if (glued || at.fullWidth) {
+    start = at.at;
+    lead = "@";
+    if (at.fullWidth && text[at.at - 1] === "［") {
+      start = at.at - 1;
+      lead = "[@";
+      if (text[offset] === "］") {
+        end = offset + 1;
+        tail = "]";
+      }
+    }
+  } else if (at.braced) start = at.span.start - 1;
+  if (at.braced && text[end] === "}") end++;
+  const typed = text.slice(start, at.span.end);
+  const keyText = (key: string) => (at.braced ? `{${key}}` : writtenKey(key));
+  const insert = glued ? (key: string) => `[@${keyText(key)}]` : (key: string) => lead + keyText(key) + tail;
+  return { span: { start, end }, typed, insert };
 }
 
 /** Escapes text for a snippet body (`$`, `}` and `\` are snippet syntax). */
@@ -113,7 +141,7 @@ export function completeQuotes(text: string, offset: number, catalog: CorpusCata
       kind: "quote",
       detail: [speaker ?? (quote.unit.kind === "term" ? t.term : t.unknownSpeaker), `@${key}`, quote.source.meta.outlet].filter(Boolean).join(" · "),
       documentation: `${passageMarkdown(quote.source, quote.unit)}\n\n${t.speaker}: ${speaker ? escapeMd(speaker) : `*${t.unknownSpeaker}*`} · \`@${key}\``,
-      insertText: `${escapeSnippet(words)}${close}[@${escapeSnippet(key)}]$0`,
+      insertText: `${escapeSnippet(words)}${close}[${escapeSnippet(citeOf(key))}]$0`,
       snippet: true,
       span,
       sortText: `${rank}${String(i).padStart(5, "0")}`,
@@ -124,15 +152,17 @@ export function completeQuotes(text: string, offset: number, catalog: CorpusCata
 }
 
 /** Events whose date or participant matches the typed key prefix (`[@3月18日`): inserts the reporting source's key. */
-function completeEventKeys(prefix: string, span: Span, catalog: CorpusCatalog, locale: Locale, limit: number): CompletionEntry[] {
+function completeEventKeys(text: string, offset: number, at: KeyPrefix, catalog: CorpusCatalog, locale: Locale, limit: number): CompletionEntry[] {
+  const prefix = at.prefix;
   if (!prefix || /^[\x21-\x7e]+$/.test(prefix)) return [];
   const t = featureText(locale);
+  const { span, insert } = keyInsertion(text, offset, at);
   return searchEvents(catalog, prefix, limit).map((e, i) => ({
     label: eventLabel(e),
     kind: "event",
     detail: `${t.event} · @${e.source.meta.key}`,
     documentation: eventDocumentation(e),
-    insertText: e.source.meta.key,
+    insertText: insert(e.source.meta.key),
     snippet: false,
     span,
     sortText: `2${String(i).padStart(5, "0")}`,
@@ -157,7 +187,7 @@ function completeEventsAfterDate(text: string, offset: number, catalog: CorpusCa
   const typed = m[0];
   return searchEvents(catalog, typed, limit).map((e, i) => {
     // Only what the source states: the date, the happening and its citation; the writer adds the rest.
-    const insert = `${typed}の${e.event.predicate}[@${e.source.meta.key}]`;
+    const insert = `${typed}の${e.event.predicate}[${citeOf(e.source.meta.key)}]`;
     return {
       label: eventLabel(e),
       kind: "event",
@@ -203,7 +233,7 @@ export function complete(text: string, offset: number, index: CorpusIndex, catal
   const keyAt = keyPrefixAt(text, offset);
   if (keyAt) {
     const keys = completeSourceKeys(text, offset, index, locale, limit) ?? [];
-    const events = completeEventKeys(keyAt.prefix, keyAt.span, catalog, locale, Math.max(0, limit - keys.length));
+    const events = completeEventKeys(text, offset, keyAt, catalog, locale, Math.max(0, limit - keys.length));
     return { items: [...keys, ...events], incomplete: events.length > 0 || keys.length >= limit };
   }
   const quotes = completeQuotes(text, offset, catalog, locale, limit);

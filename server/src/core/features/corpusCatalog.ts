@@ -14,6 +14,7 @@
  * requests), or at the first request that needs it. Sources read from the index snapshot are
  * scanned without keeping their analysis in memory (`peek`).
  */
+import { throwIfCancelled, type IsCancelled } from "../cancellation";
 import type { CorpusIndex } from "../index/corpusIndex";
 import type { EntityType, EventUnit, IndexedSource, QuoteUnit } from "../model";
 import { formatPartialDate } from "../text/dates";
@@ -104,6 +105,21 @@ export function warmCatalog(index: CorpusIndex, tokenizer: Tokenizer, stillWante
     };
     setImmediate(step);
   });
+}
+
+/**
+ * The catalogue of an index for a request: what is left to build is built in slices that yield to
+ * the event loop, so the request can be cancelled meanwhile (`Cancelled` is thrown at the next slice).
+ */
+export async function catalogReady(index: CorpusIndex, tokenizer: Tokenizer, isCancelled?: IsCancelled, sliceMs = 15): Promise<CorpusCatalog> {
+  const b = builderFor(index, tokenizer);
+  while (!b.done) {
+    throwIfCancelled(isCancelled);
+    b.step(performance.now() + sliceMs);
+    if (!b.done) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  throwIfCancelled(isCancelled);
+  return b.finish();
 }
 
 function builderFor(index: CorpusIndex, tokenizer: Tokenizer): CatalogBuilder {

@@ -5,6 +5,7 @@
  *   a date         → the corpus's events of that date and the sources that report them;
  *   a cited claim  → the passage of the cited source the sentence aligns with.
  */
+import { pushAll } from "../arrays";
 import { alignSentence, datesAgree } from "../check/claimAlignment";
 import type { Locale } from "../check/messages";
 import type { DraftSentence, ParsedDraft } from "../draft/draftModel";
@@ -111,15 +112,16 @@ export function hoverQuote(draft: ParsedDraft, offset: number, index: CorpusInde
   const exact = index.findExact(normalized, cited.length ? cited : undefined);
   if (exact.length) {
     const best = exact.find((m) => index.quoteAt(m.source, m.span)?.speaker) ?? exact[0];
-    lines.push(`**${t.quoteHover}**`, "", ...matchMarkdown(best, index, locale));
+    lines.push(`**${t.quoteHover}**`, "");
+    pushAll(lines, matchMarkdown(best, index, locale));
     const others = new Set(index.findExact(normalized).map((m) => m.source.meta.key));
     others.delete(best.source.meta.key);
     if (others.size) lines.push("", `${t.alsoReported(others.size)}: ${[...others].map((k) => `\`@${k}\``).join(", ")}`);
   } else {
     const elsewhere = cited.length ? index.findExact(normalized) : [];
     const near = cited.length ? index.findNear(normalized, 0.7, cited) : index.findNear(normalized, 0.85);
-    if (elsewhere.length) lines.push(`**${t.quoteElsewhere}** \`@${elsewhere[0].source.meta.key}\``, "", ...matchMarkdown(elsewhere[0], index, locale));
-    else if (near.length) lines.push(`**${t.quoteNear(Math.round(near[0].similarity * 100))}**`, "", ...matchMarkdown(near[0], index, locale));
+    if (elsewhere.length) pushAll(lines, [`**${t.quoteElsewhere}** \`@${elsewhere[0].source.meta.key}\``, "", ...matchMarkdown(elsewhere[0], index, locale)]);
+    else if (near.length) pushAll(lines, [`**${t.quoteNear(Math.round(near[0].similarity * 100))}**`, "", ...matchMarkdown(near[0], index, locale)]);
     else lines.push(t.quoteNowhere);
   }
   return { markdown: lines.join("\n"), span: quote.span };

@@ -9,7 +9,7 @@
  */
 import { isMap, isScalar, isSeq, parseDocument, type Pair, type Scalar, type YAMLMap } from "yaml";
 import type { Locale } from "../check/messages";
-import { isValidCitationKey } from "../corpus/metadata";
+import { citedKeyEdit, isCitableKey } from "../draft/citations";
 import type { ParsedDraft } from "../draft/draftModel";
 import type { CorpusIndex } from "../index/corpusIndex";
 import type { IndexedSource, Span } from "../model";
@@ -87,6 +87,28 @@ export interface TextEdit {
   text: string;
 }
 
+/** The draft edits of a rename: every citation of `oldKey` made to cite `newKey`, braced where Pandoc needs it. */
+export function renameEditsIn(draft: ParsedDraft, oldKey: string, newKey: string): TextEdit[] {
+  const out: TextEdit[] = [];
+  for (const c of draft.citations) for (const item of c.items) if (item.key === oldKey) out.push(citedKeyEdit(draft.text, item, newKey));
+  return out;
+}
+
+const YAML_PLAIN_SAFE = /^[\p{L}\p{N}_][\p{L}\p{N}_.\-/]*$/u;
+/** Plain scalars some YAML reader (core schema, or YAML 1.1 as Pandoc and PyYAML read) takes for no string. */
+const YAML_NOT_TEXT =
+  /^(?:~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|0[xob][0-9a-fA-F_]+|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$/;
+
+/**
+ * A YAML scalar that every YAML reader reads back as the text `s`: in the quotes the writer used
+ * (`quote`), else plain when that is safe, else double-quoted.
+ */
+export function yamlText(s: string, quote = ""): string {
+  if (quote === "'") return `'${s.replace(/'/g, "''")}'`;
+  if (quote === '"') return JSON.stringify(s);
+  return YAML_PLAIN_SAFE.test(s) && !YAML_NOT_TEXT.test(s) ? s : JSON.stringify(s);
+}
+
 /** Edits to one file; `create` when the file does not exist yet. */
 export interface FileEdits {
   path: string;
@@ -113,14 +135,14 @@ export function metadataRenameEdit(source: IndexedSource, newKey: string, catalo
     const re = /^(key|id|citekey)([ \t]*:[ \t]*)(['"]?)([^'"\r\n#]*?)\3[ \t]*(?:#.*)?$/gm;
     for (const m of fm[1].matchAll(re)) {
       if (m[4].trim() !== source.meta.key) continue;
-      const start = bodyStart + (m.index ?? 0) + m[1].length + m[2].length + m[3].length;
-      return { path: source.meta.path, edits: [{ span: { start, end: start + m[4].length }, text: newKey }] };
+      const start = bodyStart + (m.index ?? 0) + m[1].length + m[2].length;
+      return { path: source.meta.path, edits: [{ span: { start, end: start + 2 * m[3].length + m[4].length }, text: yamlText(newKey, m[3]) }] };
     }
     return null;
   }
   const text = catalogue.text;
   if (text === null || text.trim() === "") {
-    return { path: catalogue.path, create: text === null, edits: [{ span: { start: 0, end: text?.length ?? 0 }, text: `${yamlKey(relPath)}:\n  key: ${newKey}\n` }] };
+    return { path: catalogue.path, create: text === null, edits: [{ span: { start: 0, end: text?.length ?? 0 }, text: `${yamlKey(relPath)}:\n  key: ${yamlText(newKey)}\n` }] };
   }
   const doc = parseDocument(text);
   const contents = doc.contents;
@@ -145,17 +167,20 @@ export function metadataRenameEdit(source: IndexedSource, newKey: string, catalo
     for (const name of ["key", "id", "citekey"]) {
       const pair = (entry.items as Pair[]).find((p) => isScalar(p.key) && p.key.value === name);
       const value = pair?.value as Scalar | undefined;
-      if (value && isScalar(value) && value.range) return { path: catalogue.path, edits: [{ span: { start: value.range[0], end: value.range[1] }, text: newKey }] };
+      if (value && isScalar(value) && value.range) {
+        const quote = value.type === "QUOTE_DOUBLE" ? '"' : value.type === "QUOTE_SINGLE" ? "'" : "";
+        return { path: catalogue.path, edits: [{ span: { start: value.range[0], end: value.range[1] }, text: yamlText(newKey, quote) }] };
+      }
     }
     // The entry exists without a key: add one as its first field, at the fields' indentation.
     const at = entry.range?.[0];
     if (at === undefined || entry.flow) return null;
     const lineStart = text.lastIndexOf("\n", at - 1) + 1;
     const indent = text.slice(lineStart, at).replace(/[^ ]/g, " ");
-    return { path: catalogue.path, edits: [{ span: { start: at, end: at }, text: `key: ${newKey}\n${indent}` }] };
+    return { path: catalogue.path, edits: [{ span: { start: at, end: at }, text: `key: ${yamlText(newKey)}\n${indent}` }] };
   }
   const sep = text.endsWith("\n") ? "" : "\n";
-  const entryText = isSeq(contents) ? `- path: ${yamlKey(relPath)}\n  key: ${newKey}\n` : isMap(contents) && !isSeq(contents.get("sources")) ? `\n${yamlKey(relPath)}:\n  key: ${newKey}\n` : null;
+  const entryText = isSeq(contents) ? `- path: ${yamlKey(relPath)}\n  key: ${yamlText(newKey)}\n` : isMap(contents) && !isSeq(contents.get("sources")) ? `\n${yamlKey(relPath)}:\n  key: ${yamlText(newKey)}\n` : null;
   if (!entryText) return null;
   return { path: catalogue.path, edits: [{ span: { start: text.length, end: text.length }, text: sep + entryText }] };
 }
@@ -167,7 +192,7 @@ function yamlKey(s: string): string {
 /** Why a new key cannot be used, or null when it can. */
 export function checkNewKey(index: CorpusIndex, oldKey: string, newKey: string): RenameProblem | null {
   if (!index.has(oldKey)) return "unknown-key";
-  if (!isValidCitationKey(newKey)) return "invalid-key";
+  if (!isCitableKey(newKey)) return "invalid-key";
   if (newKey !== oldKey && index.has(newKey)) return "key-taken";
   return null;
 }

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
+import { pushAll } from "../arrays";
 import { assignKeys } from "../corpus/citationKeys";
 import type { CorpusFile } from "../corpus/corpusFiles";
 import { decodeBytes } from "../corpus/decode";
@@ -189,8 +190,8 @@ export function makeKeys(files: FileState[]): { problems: CorpusProblem[]; chang
 
 export function assembleProblems(global: CorpusProblem[], files: FileState[], keyProblems: CorpusProblem[]): CorpusProblem[] {
   const out = [...global];
-  for (const f of files) out.push(...f.problems);
-  out.push(...keyProblems);
+  for (const f of files) pushAll(out, f.problems);
+  pushAll(out, keyProblems);
   return out;
 }
 

@@ -675,7 +675,11 @@ export class CorpusIndex {
         // The limit-th smallest distance so far: anything further cannot be returned.
         const ds = kept.map((x) => x.d).sort((a, b) => a - b);
         worst = ds[limit - 1];
-        if (kept.length > 4 * limit) kept.splice(0, kept.length, ...kept.filter((x) => x.d <= worst));
+        if (kept.length > 4 * limit) {
+          let w = 0;
+          for (const x of kept) if (x.d <= worst) kept[w++] = x;
+          kept.length = w;
+        }
       }
     }
     return kept

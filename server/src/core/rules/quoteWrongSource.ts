@@ -1,5 +1,6 @@
 /** `quote-wrong-source`: the quote is not in the cited source(s) but in another corpus source, which it names. */
 import { msg } from "../check/messages";
+import { citedKeyEdit } from "../draft/citations";
 import { evidence, finding, type Rule } from "./ruleContext";
 
 export const quoteWrongSource: Rule = {
@@ -18,7 +19,7 @@ export const quoteWrongSource: Rule = {
           v.quote.span,
           m.quoteWrongSource(v.cited, found),
           v.matches.slice(0, 3).map((x) => evidence(ctx, x)),
-          item ? found.slice(0, 3).map((k) => ({ kind: "replace-citation" as const, span: item.keySpan, text: k, title: m.fixCite(k) })) : [],
+          item ? found.slice(0, 3).map((k) => ({ kind: "replace-citation" as const, ...citedKeyEdit(ctx.draft.text, item, k), title: m.fixCite(k) })) : [],
         );
       });
   },

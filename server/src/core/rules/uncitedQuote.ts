@@ -1,5 +1,6 @@
 /** `uncited-quote`: a quote the corpus holds, in a sentence with no citation; offers to add one. */
 import { msg } from "../check/messages";
+import { citeOf } from "../draft/citations";
 import { evidence, finding, type Rule } from "./ruleContext";
 
 export const uncitedQuote: Rule = {
@@ -20,7 +21,7 @@ export const uncitedQuote: Rule = {
           v.quote.span,
           m.uncitedQuote(keys),
           v.matches.slice(0, 3).map((x) => evidence(ctx, x)),
-          keys.slice(0, 3).map((k) => ({ kind: "add-citation" as const, span: { start: at, end: at }, text: `[@${k}]`, title: m.fixAddCitation(k) })),
+          keys.slice(0, 3).map((k) => ({ kind: "add-citation" as const, span: { start: at, end: at }, text: `[${citeOf(k)}]`, title: m.fixAddCitation(k) })),
         );
       });
   },

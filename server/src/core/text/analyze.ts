@@ -2,6 +2,7 @@
  * The Japanese analysis of one text: sentences, quotes with speakers, entities, dates, numbers and
  * events over the kept body regions. Plain data, deterministic, no editor or LSP types.
  */
+import { SpanSet } from "../sortedSearch";
 import type { AnalyzedText, DateMention, NumberMention, PartialDate, Span } from "../model";
 import { extractDates, parsePartialDate } from "./dates";
 import { AliasTable, extractEntities } from "./entities";
@@ -60,14 +61,14 @@ export function detectReferenceBlocks(text: string): { span: Span; reference: Pa
  * Version of the analysis, part of the cache key: bump it whenever a change here or in the modules
  * it calls changes what `analyzeText` returns, so cached analyses from older code are not reused.
  */
-export const ANALYSIS_VERSION = "20";
+export const ANALYSIS_VERSION = "21";
 
 /** Analyses `text` over `regions` (offsets into `text`). */
 export function analyzeText(text: string, regions: Span[], context: AnalyzeContext): AnalyzedText {
   const aliases = context.aliases ?? new AliasTable();
   const sentences = splitSentences(text, regions);
   // Only extractEntities reads tokens, and only what selectEntityTokens keeps of each clause: a
-  // tokenizer may return just that (the corpus workers do, see tokenizerWorker.ts).
+  // tokenizer may return just that (the corpus workers do, see ingest/ingestWorker.ts).
   const tokens: Token[] = [];
   for (const s of sentences) {
     for (const t of context.tokenizer.tokenize(s.text)) tokens.push({ ...t, start: t.start + s.start });
@@ -95,7 +96,8 @@ export function analyzeText(text: string, regions: Span[], context: AnalyzeConte
     }
   }
   // Numbers that are part of a date (`3月18日`) were skipped by the parser; drop any overlap left.
-  const filteredNumbers = numbers.filter((n) => !dates.some((d) => n.start < d.end && d.start < n.end));
+  const dateSpans = new SpanSet(dates);
+  const filteredNumbers = numbers.filter((n) => !dateSpans.overlaps(n.start, n.end));
   const events = extractEvents(text, { sentences, dates, entities, quotes: quotes.map((q) => ({ start: q.start, end: q.end, kind: q.kind })) });
   return { sentences, quotes, entities, events, numbers: filteredNumbers, dates };
 }

@@ -929,14 +929,18 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
   const rank = (r: RawMention): number => (r.type === "person" ? 2 : r.type === "organization" ? 1 : 0);
   raw.sort((a, b) => b.end - b.start - (a.end - a.start) || rank(b) - rank(a) || a.start - b.start);
   const kept: RawMention[] = [];
-  // Characters already taken by a kept mention (a mention is kept only where none of its own are).
-  const taken = new Set<number>();
+  // Kept mentions never overlap, so the characters they hold are marked; a candidate overlaps one
+  // when any of its own characters is marked (a name is short: this is linear in the text).
+  let low = Infinity;
+  let high = 0;
+  for (const r of raw) (low = Math.min(low, r.start)), (high = Math.max(high, r.end));
+  const taken = new Uint8Array(Math.max(0, high - low));
   for (const r of raw) {
     let free = true;
-    for (let x = r.start; x < r.end && free; x++) if (taken.has(x)) free = false;
+    for (let k = r.start; k < r.end && free; k++) if (taken[k - low]) free = false;
     if (!free) continue;
+    for (let k = r.start; k < r.end; k++) taken[k - low] = 1;
     kept.push(r);
-    for (let x = r.start; x < r.end; x++) taken.add(x);
   }
   kept.sort((a, b) => a.start - b.start || a.end - b.end);
   for (const r of kept) if (r.type !== "person") aliases.observe(r.name, r.type);

@@ -6,6 +6,7 @@
  * `4月22日発売`), publication stamps (`公開日:`, `08時57分`), and dates with no predicate in the sentence.
  */
 import type { DateMention, EntityMention, EventUnit, Sentence, Span } from "../model";
+import { SpanSet } from "../sortedSearch";
 
 /**
  * Predicates as spelled in text → normal form, longest spelling first when matched. Broadcasts,
@@ -69,6 +70,8 @@ const PREDICATES: [string, string][] = (
 const EVENT_NAME_END = /(?:祭り?|まつり|フェス(?:ティバル)?|盆踊り|大会|会議|選手権|映画祭|博|展|式|ショー|ライブ|コンサート|公演|ツアー|セミナー|フォーラム|サミット|カップ|杯|リーグ|ゲーム|マッチ)[\s\u3000]*(?:[0-9０-９]{2,4})?$/u;
 
 const NOT_EVENT_AFTER = /^[\s\u3000]*(?:[(（][^)）]*[)）])?[\s\u3000]*(?:撮影|号|発行|更新|付け?の?(?:紙面|朝刊|夕刊))/u;
+/** The longest rest of a sentence `STAMP_AFTER` is tried on. */
+const STAMP_REST = 200;
 /** A publication stamp: a date and a clock time with nothing after them but 配信/更新/公開. */
 const STAMP_AFTER = /^[\s\u3000]*(?:[(（][^)）]*[)）])?[\s\u3000]*[0-9０-９]{1,2}(?:時|:|：)[0-9０-９]{2}分?[\s\u3000]*(?:配信|更新|公開|JST)?[\s\u3000]*$/u;
 /** Stamps (`公開日:`, `更新日:`) and a periodical's release note inside its issue date (`4月29日号(4月22日発売)`). */
@@ -98,14 +101,19 @@ export interface QuoteSpan extends Span {
   kind?: "speech" | "term";
 }
 
-/** The predicates of sentence `s` outside its quotes, and the named happenings among its term quotes. */
-function findPredicates(text: string, s: Span, quotes: QuoteSpan[]): PredicateHit[] {
+/**
+ * The predicates of sentence `s` outside its quotes, and the named happenings among its term quotes.
+ * `quotes` may hold any quotes; only those overlapping `s` are read.
+ */
+function findPredicates(text: string, s: Span, quotes: readonly QuoteSpan[]): PredicateHit[] {
   const hits: PredicateHit[] = [];
   const inside = quotes.filter((q) => q.start < s.end && q.end > s.start);
+  // Asked once per character: a sentence of a huge page can hold thousands of quotes.
+  const covered = new SpanSet(inside);
   for (let i = s.start; i < s.end; i++) {
     const candidates = PREDICATES_BY_FIRST.get(text.charCodeAt(i));
     if (candidates === undefined) continue;
-    if (inside.some((q) => i >= q.start && i < q.end)) continue;
+    if (covered.covers(i)) continue;
     for (const [spelling, normal] of candidates) {
       if (text.startsWith(spelling, i)) {
         // 訪米先, 交渉場所, 試合後: a noun made from the word is not the happening.
@@ -209,45 +217,112 @@ export interface EventContext {
   quotes: QuoteSpan[];
 }
 
+/**
+ * Spans sorted by start, to take those overlapping a range by binary search: a text of millions of
+ * characters holds tens of thousands of quotes and mentions, and a scan of all of them per date or
+ * per mention made its analysis quadratic. Answers keep the spans' original order.
+ */
+class SpansByStart<T extends Span> {
+  private readonly order: number[];
+  private readonly starts: Float64Array;
+  /** `reach[i]`: the largest end among the spans sorted up to `i`. */
+  private readonly reach: Float64Array;
+  constructor(private readonly spans: readonly T[]) {
+    this.order = spans.map((_, i) => i).sort((x, y) => spans[x].start - spans[y].start || x - y);
+    this.starts = Float64Array.from(this.order, (i) => spans[i].start);
+    this.reach = new Float64Array(this.order.length);
+    let max = -Infinity;
+    this.order.forEach((i, k) => (this.reach[k] = max = Math.max(max, spans[i].end)));
+  }
+  /** The spans with `start < to && end > from`, in their original order. */
+  overlapping(from: number, to: number): T[] {
+    let lo = 0;
+    let hi = this.starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.starts[mid] < to) lo = mid + 1;
+      else hi = mid;
+    }
+    const found: number[] = [];
+    for (let k = lo - 1; k >= 0 && this.reach[k] > from; k--) if (this.spans[this.order[k]].end > from) found.push(this.order[k]);
+    found.sort((x, y) => x - y);
+    return found.map((i) => this.spans[i]);
+  }
+}
+
+/** What every date of one sentence outside quotes shares: computed once however many dates it holds. */
+interface SentenceFacts {
+  quotes: QuoteSpan[];
+  /** The sentence's quotes, asked whether they hold a mention. */
+  quoteSet: SpanSet;
+  preds: PredicateHit[];
+  /** The entities of the sentence outside quotes. */
+  entities: EntityMention[];
+  /** People and organisations named outside quotes, then the quoted names that join in. */
+  participants: string[];
+  place: string | null;
+}
+
 /** Builds the events of a text from its sentences, dates, entities and quotes. */
 export function extractEvents(text: string, ctx: EventContext): EventUnit[] {
   const out: EventUnit[] = [];
-  // Predicates of a sentence, found once however many dates it holds.
-  const predicatesOf = new Map<number, PredicateHit[]>();
-  for (const d of ctx.dates) {
-    const s = ctx.sentences[d.sentence];
-    if (!s) continue;
-    if (NOT_EVENT_AFTER.test(text.slice(d.end, d.end + 16)) || STAMP_AFTER.test(text.slice(d.end, s.end))) continue;
-    if (NOT_EVENT_BEFORE.test(text.slice(Math.max(s.start, d.start - 8), d.start))) continue;
-    // A year alone inside a caption credit such as (2025年 ロイター/…) is no event.
-    if (d.date.month === null && /^[\s\u3000]*[A-Za-zァ-ヴー]+\//.test(text.slice(d.end, d.end + 20))) continue;
-    // A date inside a quote is dated by what the quoted words say (アジアカップが1月29日に決勝があって):
-    // its predicate and participants come from within that quote.
-    const quote = ctx.quotes.find((q) => d.start >= q.start && d.end <= q.end);
-    if (quote && quote.kind !== "speech") continue;
-    let preds: PredicateHit[];
-    let scope: Span = s;
-    if (quote) {
-      scope = { start: Math.max(s.start, quote.start), end: Math.min(s.end, quote.end) };
-      preds = findPredicates(text, scope, ctx.quotes.filter((q) => q !== quote && (q.end <= quote.start || q.start >= quote.end || (q.start > quote.start && q.end <= quote.end))));
-    } else {
-      let cached = predicatesOf.get(d.sentence);
-      if (!cached) predicatesOf.set(d.sentence, (cached = findPredicates(text, s, ctx.quotes)));
-      preds = cached;
-    }
-    const pred = predicateFor(text, scope, d, preds, d.date.month === null);
-    if (!pred) continue;
-    const inSentence = quote
-      ? ctx.entities.filter((e) => e.start >= scope.start && e.end <= scope.end)
-      : ctx.entities.filter((e) => e.start >= s.start && e.end <= s.end && !ctx.quotes.some((q) => e.start >= q.start && e.end <= q.end));
-    // Who took part: the people and organisations the sentence names outside quotes, and the named happening.
+  const quotesByStart = new SpansByStart(ctx.quotes);
+  const entitiesByStart = new SpansByStart(ctx.entities);
+  const factsOf = new Map<number, SentenceFacts>();
+  const sentenceFacts = (index: number, s: Span): SentenceFacts => {
+    let facts = factsOf.get(index);
+    if (facts) return facts;
+    const quotes = quotesByStart.overlapping(s.start, s.end);
+    const quoteSet = new SpanSet(quotes);
+    const entities = entitiesByStart.overlapping(s.start, s.end).filter((e) => e.start >= s.start && e.end <= s.end && !quoteSet.contains(e.start, e.end));
     const participants: string[] = [];
-    for (const e of inSentence) if (e.type !== "place" && !participants.includes(e.canonical)) participants.push(e.canonical);
-    for (const q of ctx.quotes) {
+    for (const e of entities) if (e.type !== "place" && !participants.includes(e.canonical)) participants.push(e.canonical);
+    for (const q of quotes) {
       if (q.kind === "speech" || q.start < s.start || q.end > s.end || !joinsIn(text, q)) continue;
       const name = text.slice(q.start, q.end).trim();
       if (name.length >= 2 && name.length <= 40 && !participants.includes(name)) participants.push(name);
     }
+    const place = placeOf(text, entities) ?? addressIn(text, s, quoteSet);
+    facts = { quotes, quoteSet, preds: findPredicates(text, s, quotes), entities, participants, place };
+    factsOf.set(index, facts);
+    return facts;
+  };
+  for (const d of ctx.dates) {
+    const s = ctx.sentences[d.sentence];
+    if (!s) continue;
+    // A stamp is short: a long rest of the sentence is no stamp (and is not sliced per date).
+    if (NOT_EVENT_AFTER.test(text.slice(d.end, d.end + 16)) || (s.end - d.end <= STAMP_REST && STAMP_AFTER.test(text.slice(d.end, s.end)))) continue;
+    if (NOT_EVENT_BEFORE.test(text.slice(Math.max(s.start, d.start - 8), d.start))) continue;
+    // A year alone inside a caption credit such as (2025年 ロイター/…) is no event.
+    if (d.date.month === null && /^[\s\u3000]*[A-Za-zァ-ヴー]+\//.test(text.slice(d.end, d.end + 20))) continue;
+    const facts = sentenceFacts(d.sentence, s);
+    // A date inside a quote is dated by what the quoted words say (アジアカップが1月29日に決勝があって):
+    // its predicate and participants come from within that quote.
+    const quote = facts.quotes.find((q) => d.start >= q.start && d.end <= q.end);
+    if (quote && quote.kind !== "speech") continue;
+    let preds: PredicateHit[];
+    let scope: Span = s;
+    let inScope: EntityMention[];
+    let participants: string[];
+    if (quote) {
+      scope = { start: Math.max(s.start, quote.start), end: Math.min(s.end, quote.end) };
+      preds = findPredicates(text, scope, facts.quotes.filter((q) => q !== quote && (q.end <= quote.start || q.start >= quote.end || (q.start > quote.start && q.end <= quote.end))));
+      inScope = entitiesByStart.overlapping(scope.start, scope.end).filter((e) => e.start >= scope.start && e.end <= scope.end);
+      participants = [];
+      for (const e of inScope) if (e.type !== "place" && !participants.includes(e.canonical)) participants.push(e.canonical);
+      for (const q of facts.quotes) {
+        if (q.kind === "speech" || q.start < s.start || q.end > s.end || !joinsIn(text, q)) continue;
+        const name = text.slice(q.start, q.end).trim();
+        if (name.length >= 2 && name.length <= 40 && !participants.includes(name)) participants.push(name);
+      }
+    } else {
+      preds = facts.preds;
+      inScope = facts.entities;
+      participants = facts.participants.slice();
+    }
+    const pred = predicateFor(text, scope, d, preds, d.date.month === null);
+    if (!pred) continue;
+    // Who took part: the people and organisations the sentence names outside quotes, and the named happening.
     const named = pred.name ?? preds.find((p) => p.name && p.start > d.end)?.name;
     if (named && !participants.includes(named)) participants.push(named);
     out.push({
@@ -257,7 +332,7 @@ export function extractEvents(text: string, ctx: EventContext): EventUnit[] {
       dateSpan: { start: d.start, end: d.end },
       predicate: pred.normal,
       participants,
-      place: placeOf(text, inSentence) ?? addressIn(text, s, ctx.quotes),
+      place: quote ? placeOf(text, inScope) ?? addressIn(text, s, facts.quoteSet) : facts.place,
       sentence: d.sentence,
       ...(named ? { name: named } : {}),
     });
@@ -306,11 +381,11 @@ function contentBigrams(s: string): Set<string> {
 }
 
 /** An address written before で/にて outside quotes (`佐賀県唐津市呼子町にて`): a place by its suffix. */
-function addressIn(text: string, s: Span, quotes: Span[]): string | null {
+function addressIn(text: string, s: Span, quotes: SpanSet): string | null {
   const sentence = text.slice(s.start, s.end);
   for (const m of sentence.matchAll(/([\p{Script=Han}\p{Script=Katakana}ー]{1,16}?(?:都|道|府|県|市|区|町|村|島))(?:にて|で(?![はもの]))/gu)) {
     const at = s.start + (m.index ?? 0);
-    if (quotes.some((q) => at >= q.start && at < q.end)) continue;
+    if (quotes.covers(at)) continue;
     return m[1];
   }
   return null;

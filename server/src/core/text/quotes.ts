@@ -23,6 +23,7 @@
  * topic or speaker, kept across at most one paragraph with no person of its own, and never taken from
  * an interviewer's question or an anonymous voice. A collective or unnamed actor gives no speaker.
  */
+import { maxOf } from "../arrays";
 import type { EntityMention, QuoteUnit, Sentence, Span } from "../model";
 import { PERSON_TITLES } from "./entities";
 import { normalizeForMatch } from "./normalize";
@@ -532,7 +533,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       }
       if (kind === "speech" && !own && !unnamed && !voice && !question) {
         // The nearest actor of the quote's own clause; else the sentence's topic; else a topic after it.
-        const clauseStart = Math.max(s.start, ...breaks.filter((b) => b <= openAt));
+        const clauseStart = Math.max(s.start, maxOf(breaks.filter((b) => b <= openAt)));
         // A topic (は) outranks a subject (が), which may belong to a relative clause
         // (ゼレンスキー大統領が提案した停止について「…」); a subject right before the opener was taken above.
         const topics = actors.filter((a) => a.end <= openAt && a.marker === "topic");
@@ -551,7 +552,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
         else if (carried) speaker = carried.speaker;
       } else if (kind === "speech" && !own && (voice || question)) {
         // Reported voices and questions belong only to whoever they are said to come from.
-        const clauseStart = Math.max(s.start, ...breaks.filter((b) => b <= openAt));
+        const clauseStart = Math.max(s.start, maxOf(breaks.filter((b) => b <= openAt)));
         const source = actors.find(
           (a) => (a.marker === "source" || a.marker === "possessive") && a.kind === "person" && ((a.start >= clauseStart && a.end <= openAt) || (a.start >= afterStart && a.start <= afterStart + 20)),
         );
@@ -616,7 +617,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
     else if (groupTopic) carried = { speaker: null, paragraph: s.paragraph };
     // …こう聞いてくるという。: the quotes that follow are the words of that clause's subject.
     if (raws.length === 0 && ANNOUNCE.test(blanked)) {
-      const lastBreak = Math.max(s.start, ...breaks);
+      const lastBreak = Math.max(s.start, maxOf(breaks));
       const subject = actors.filter((a) => a.start >= lastBreak && (a.marker === "topic" || a.marker === "subject"));
       const who = subject[subject.length - 1] ?? personTopic[personTopic.length - 1] ?? null;
       carried = { speaker: who && who.kind === "person" && who.name && (who.start >= lastBreak || subject.length === 0) ? { name: who.name, span: who.span } : null, paragraph: s.paragraph };

@@ -2,11 +2,13 @@
 import { CodeActionKind, type CodeAction } from "vscode-languageserver/node";
 import type { FixData } from "../../core/check/finding";
 import { LineIndex } from "../../core/lineIndex";
+import { cancellable } from "../cancellation";
 import { toRange } from "../convert";
 import type { ServerContext } from "../server";
 
 export function registerCodeActions(ctx: ServerContext): void {
-  ctx.connection.onCodeAction((params) => {
+  ctx.connection.onCodeAction(
+    cancellable((params) => {
     const doc = ctx.documents.get(params.textDocument.uri);
     if (!doc) return null;
     const lines = new LineIndex(doc.getText());
@@ -25,5 +27,6 @@ export function registerCodeActions(ctx: ServerContext): void {
       });
     }
     return actions;
-  });
+    }),
+  );
 }

@@ -1,9 +1,10 @@
 /** LSP completion: keys (corpus and reference library), quotes, events and entity names (thin over core/features/completion, libraryFeatures). */
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem } from "vscode-languageserver/node";
 import { complete, type CompletionEntry } from "../../core/features/completion";
-import { catalogFor } from "../../core/features/corpusCatalog";
+import { catalogReady } from "../../core/features/corpusCatalog";
 import { completeLibraryKeys } from "../../core/features/libraryFeatures";
 import { LineIndex } from "../../core/lineIndex";
+import { cancellable, isCancelledBy, untilCancelled } from "../cancellation";
 import { toRange } from "../convert";
 import type { ServerContext } from "../server";
 
@@ -28,18 +29,21 @@ export function toCompletionItem(e: CompletionEntry, lines: LineIndex): Completi
 }
 
 export function registerCompletion(ctx: ServerContext): void {
-  ctx.connection.onCompletion(async (params) => {
-    const doc = ctx.documents.get(params.textDocument.uri);
-    if (!doc) return null;
-    const [loaded, library] = await Promise.all([ctx.projectFor(doc.uri).host.load(), ctx.libraries.viewFor(doc)]);
-    const text = doc.getText();
-    const offset = doc.offsetAt(params.position);
-    const result = complete(text, offset, loaded.index, catalogFor(loaded.index, loaded.tokenizer), ctx.locale);
-    // The draft's reference library: keys beside the corpus's, ranked after them at equal rank.
-    const references = completeLibraryKeys(text, offset, library.context);
-    if (!result && !references) return null;
-    const lines = new LineIndex(text);
-    const items = [...(result?.items ?? []), ...(references?.items ?? [])];
-    return { isIncomplete: !!result?.incomplete || !!references?.incomplete, items: items.map((e) => toCompletionItem(e, lines)) };
-  });
+  ctx.connection.onCompletion(
+    cancellable(async (params, token) => {
+      const doc = ctx.documents.get(params.textDocument.uri);
+      if (!doc) return null;
+      const [loaded, library] = await untilCancelled(Promise.all([ctx.projectFor(doc.uri).host.load(), ctx.libraries.viewFor(doc)]), token);
+      const catalog = await catalogReady(loaded.index, loaded.tokenizer, isCancelledBy(token));
+      const text = doc.getText();
+      const offset = doc.offsetAt(params.position);
+      const result = complete(text, offset, loaded.index, catalog, ctx.locale);
+      // The draft's reference library: keys beside the corpus's, ranked after them at equal rank.
+      const references = completeLibraryKeys(text, offset, library.context);
+      if (!result && !references) return null;
+      const lines = new LineIndex(text);
+      const items = [...(result?.items ?? []), ...(references?.items ?? [])];
+      return { isIncomplete: !!result?.incomplete || !!references?.incomplete, items: items.map((e) => toCompletionItem(e, lines)) };
+    }),
+  );
 }

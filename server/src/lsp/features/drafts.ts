@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { TextDocument } from "vscode-languageserver-textdocument";
+import { decodeBytes } from "../../core/corpus/decode";
 import type { ParsedDraft } from "../../core/draft/draftModel";
 import { parseDraft } from "../../core/draft/parseDraft";
 import type { Project, ServerContext } from "../server";
@@ -83,9 +84,12 @@ export function* projectDrafts(ctx: ServerContext, project: Project, mustContain
   }
   for (const path of findDraftFiles(project.root, (p) => project.isCorpusFile(p))) {
     if (seen.has(path)) continue;
+    // Read as the CLI reads drafts: any encoding detected; a binary or undecodable file is no draft.
     let text: string;
     try {
-      text = readFileSync(path, "utf8");
+      const decoded = decodeBytes(readFileSync(path));
+      if (!decoded.ok) continue;
+      text = decoded.text;
     } catch {
       continue;
     }

@@ -17,7 +17,8 @@ import {
   type WorkspaceEdit,
   type WorkspaceSymbol,
 } from "vscode-languageserver/node";
-import { catalogFor } from "../../core/features/corpusCatalog";
+import { TimeSlicer } from "../../core/cancellation";
+import { catalogReady } from "../../core/features/corpusCatalog";
 import {
   definitionAt,
   documentLinks,
@@ -26,6 +27,7 @@ import {
   keyAt,
   metadataRenameEdit,
   referencesIn,
+  renameEditsIn,
   semanticTokens,
   SEMANTIC_TOKEN_MODIFIERS,
   SEMANTIC_TOKEN_TYPES,
@@ -33,7 +35,7 @@ import {
   type FileEdits,
 } from "../../core/features/navigation";
 import { parseDraft } from "../../core/draft/parseDraft";
-import { isValidCitationKey } from "../../core/corpus/metadata";
+import { isCitableKey } from "../../core/draft/citations";
 import type { LibraryEntry } from "../../core/bibliography/model";
 import {
   libraryDefinitionAt,
@@ -44,6 +46,7 @@ import {
   withLibraryKeysKnown,
 } from "../../core/features/libraryFeatures";
 import { LineIndex } from "../../core/lineIndex";
+import { cancellable, isCancelledBy, untilCancelled } from "../cancellation";
 import { linesOfSource, toRange } from "../convert";
 import type { ServerContext } from "../server";
 import { parsedDraftOf, pathToUri, projectDrafts } from "./drafts";
@@ -52,13 +55,13 @@ export const SEMANTIC_TOKENS_LEGEND = { tokenTypes: [...SEMANTIC_TOKEN_TYPES], t
 
 const RENAME_MESSAGES = {
   en: {
-    "invalid-key": (k: string) => `'${k}' is not a valid citation key (letters, digits, _ and internal :.#$%&-+?<>~/).`,
+    "invalid-key": (k: string) => `'${k}' cannot be a citation key: Pandoc reads a key up to a space, and braces in it must balance.`,
     "key-taken": (k: string) => `Another source already has the key '${k}'.`,
     "unknown-key": (k: string) => `'${k}' is in neither the corpus nor a bibliography; only a known key can be renamed.`,
     noMetadata: (k: string) => `Cannot find where the key '${k}' is defined to rename it there.`,
   },
   ja: {
-    "invalid-key": (k: string) => `「${k}」は引用キーとして使えません（英数字・_ と内部の :.#$%&-+?<>~/）。`,
+    "invalid-key": (k: string) => `「${k}」は引用キーとして使えません（Pandoc は空白までをキーと読み、波括弧は対応している必要があります）。`,
     "key-taken": (k: string) => `キー「${k}」はすでに別の出典が使っています。`,
     "unknown-key": (k: string) => `「${k}」はコーパスにも文献ファイルにもないキーのため、名前を変更できません。`,
     noMetadata: (k: string) => `キー「${k}」の定義箇所が見つからず、名前を変更できません。`,
@@ -78,10 +81,10 @@ function toTextEdits(f: FileEdits, lines: LineIndex): TextEdit[] {
 export function registerNavigation(ctx: ServerContext): void {
   const { connection } = ctx;
 
-  connection.onDefinition(async (params) => {
+  connection.onDefinition(cancellable(async (params, token) => {
     const doc = ctx.documents.get(params.textDocument.uri);
     if (!doc) return null;
-    const [loaded, library] = await Promise.all([ctx.projectFor(doc.uri).host.load(), ctx.libraries.viewFor(doc)]);
+    const [loaded, library] = await untilCancelled(Promise.all([ctx.projectFor(doc.uri).host.load(), ctx.libraries.viewFor(doc)]), token);
     const draft = parsedDraftOf(doc);
     const offset = doc.offsetAt(params.position);
     const target = definitionAt(draft, offset, loaded.index);
@@ -90,48 +93,52 @@ export function registerNavigation(ctx: ServerContext): void {
     // A key only the reference library has: its entry, in its file (or the draft's own references).
     const entry = libraryDefinitionAt(draft, offset, loaded.index, library.library);
     return entry ? entryLocation(entry.entry) : null;
-  });
+  }));
 
-  connection.onReferences(async (params) => {
+  connection.onReferences(cancellable(async (params, token) => {
     const doc = ctx.documents.get(params.textDocument.uri);
     if (!doc) return null;
     const hit = keyAt(parsedDraftOf(doc), doc.offsetAt(params.position));
     if (!hit) return null;
     const project = ctx.projectFor(doc.uri);
-    const [, library] = await Promise.all([project.host.load(), ctx.libraries.viewFor(doc)]);
+    const [, library] = await untilCancelled(Promise.all([project.host.load(), ctx.libraries.viewFor(doc)]), token);
     const out: Location[] = [];
     const entry = library.library.get(hit.key);
     if (entry && params.context?.includeDeclaration) out.push(entryLocation(entry));
-    for (const draft of projectDrafts(ctx, project, "@" + hit.key)) {
+    const slicer = new TimeSlicer(isCancelledBy(token));
+    // The key alone, not `@key`: a draft may cite it braced (`@{key}`) or with a full-width ＠.
+    for (const draft of projectDrafts(ctx, project, hit.key)) {
+      await slicer.tick();
       const lines = new LineIndex(draft.text);
       for (const span of referencesIn(parseDraft(draft.text), hit.key)) out.push({ uri: draft.uri, range: toRange(lines, span) });
     }
     return out;
-  });
+  }));
 
-  connection.onPrepareRename(async (params) => {
+  connection.onPrepareRename(cancellable(async (params, token) => {
     const doc = ctx.documents.get(params.textDocument.uri);
     if (!doc) return null;
     const hit = keyAt(parsedDraftOf(doc), doc.offsetAt(params.position));
     if (!hit) return null;
-    const [loaded, library] = await Promise.all([ctx.projectFor(doc.uri).host.load(), ctx.libraries.viewFor(doc)]);
+    const [loaded, library] = await untilCancelled(Promise.all([ctx.projectFor(doc.uri).host.load(), ctx.libraries.viewFor(doc)]), token);
     if (!loaded.index.has(hit.key) && !library.library.has(hit.key)) throw new ResponseError(0, RENAME_MESSAGES[ctx.locale]["unknown-key"](hit.key));
     return { range: toRange(new LineIndex(doc.getText()), hit.span), placeholder: hit.key };
-  });
+  }));
 
-  connection.onRenameRequest(async (params): Promise<WorkspaceEdit | null> => {
+  connection.onRenameRequest(cancellable(async (params, token): Promise<WorkspaceEdit | null> => {
     const doc = ctx.documents.get(params.textDocument.uri);
     if (!doc) return null;
     const hit = keyAt(parsedDraftOf(doc), doc.offsetAt(params.position));
     if (!hit) return null;
     const project = ctx.projectFor(doc.uri);
-    const [loaded, library] = await Promise.all([project.host.load(), ctx.libraries.viewFor(doc)]);
-    const newKey = params.newName.replace(/^@/, "").trim();
+    const [loaded, library] = await untilCancelled(Promise.all([project.host.load(), ctx.libraries.viewFor(doc)]), token);
+    // What the writer typed, as a key: `@key`, `@{key}` and `{key}` all name `key`.
+    const newKey = params.newName.trim().replace(/^[@＠]/, "").replace(/^\{(.*)\}$/, "$1");
     const messages = RENAME_MESSAGES[ctx.locale];
     const entry = library.library.get(hit.key);
     const inCorpus = loaded.index.has(hit.key);
     if (!inCorpus && !entry) throw new ResponseError(0, messages["unknown-key"](hit.key));
-    if (!isValidCitationKey(newKey)) throw new ResponseError(0, messages["invalid-key"](newKey));
+    if (!isCitableKey(newKey)) throw new ResponseError(0, messages["invalid-key"](newKey));
     if (newKey !== hit.key && (loaded.index.has(newKey) || library.library.has(newKey))) throw new ResponseError(0, messages["key-taken"](newKey));
 
     // Every file's edits, one TextDocumentEdit per file (a draft's own references and its citations are one document).
@@ -159,32 +166,35 @@ export function registerNavigation(ctx: ServerContext): void {
       const text = textOf(entry.path);
       add(pathToUri(entry.path), toTextEdits(libraryRenameEdits(entry, text, newKey), new LineIndex(text)));
     }
-    for (const draft of projectDrafts(ctx, project, "@" + hit.key)) {
+    const slicer = new TimeSlicer(isCancelledBy(token));
+    for (const draft of projectDrafts(ctx, project, hit.key)) {
+      await slicer.tick();
       const lines = new LineIndex(draft.text);
-      const edits: TextEdit[] = referencesIn(parseDraft(draft.text), hit.key, true).map((span) => ({ range: toRange(lines, span), newText: newKey }));
+      // Each citation rewritten so Pandoc reads the new key back (braced where it needs braces).
+      const edits: TextEdit[] = renameEditsIn(parseDraft(draft.text), hit.key, newKey).map((e) => ({ range: toRange(lines, e.span), newText: e.text }));
       if (edits.length) add(draft.uri, edits);
     }
     const documentChanges: WorkspaceEdit["documentChanges"] = creates.map((uri) => ({ kind: "create" as const, uri, options: { ignoreIfExists: true } }));
     for (const [uri, edits] of byUri) documentChanges.push({ textDocument: { uri, version: ctx.documents.get(uri)?.version ?? null }, edits } satisfies TextDocumentEdit);
     return { documentChanges };
-  });
+  }));
 
-  connection.onDocumentLinks(async (params) => {
+  connection.onDocumentLinks(cancellable(async (params, token) => {
     const doc = ctx.documents.get(params.textDocument.uri);
     if (!doc) return null;
-    const loaded = await ctx.projectFor(doc.uri).host.load();
+    const loaded = await untilCancelled(ctx.projectFor(doc.uri).host.load(), token);
     const lines = new LineIndex(doc.getText());
     return documentLinks(parsedDraftOf(doc), loaded.index).map((l) => ({
       range: toRange(lines, l.span),
       target: l.kind === "source" ? pathToUri(l.target) : l.target,
       tooltip: l.tooltip,
     }));
-  });
+  }));
 
-  connection.onDocumentSymbol(async (params): Promise<DocumentSymbol[] | null> => {
+  connection.onDocumentSymbol(cancellable(async (params, token): Promise<DocumentSymbol[] | null> => {
     const doc = ctx.documents.get(params.textDocument.uri);
     if (!doc) return null;
-    const [loaded, library] = await Promise.all([ctx.projectFor(doc.uri).host.load(), ctx.libraries.viewFor(doc)]);
+    const [loaded, library] = await untilCancelled(Promise.all([ctx.projectFor(doc.uri).host.load(), ctx.libraries.viewFor(doc)]), token);
     const lines = new LineIndex(doc.getText());
     return documentSymbols(parsedDraftOf(doc), loaded.index, ctx.locale).map((s) => ({
       name: s.name,
@@ -193,25 +203,25 @@ export function registerNavigation(ctx: ServerContext): void {
       range: toRange(lines, s.span),
       selectionRange: toRange(lines, s.selection),
     }));
-  });
+  }));
 
-  connection.onWorkspaceSymbol(async (params): Promise<WorkspaceSymbol[]> => {
+  connection.onWorkspaceSymbol(cancellable(async (params, token): Promise<WorkspaceSymbol[]> => {
     const out: WorkspaceSymbol[] = [];
     for (const project of ctx.projects()) {
-      const loaded = await project.host.load();
-      for (const s of workspaceSymbols(catalogFor(loaded.index, loaded.tokenizer), params.query)) {
+      const loaded = await untilCancelled(project.host.load(), token);
+      for (const s of workspaceSymbols((await catalogReady(loaded.index, loaded.tokenizer, isCancelledBy(token))), params.query)) {
         const lines = linesOfSource(loaded.index, s.key);
         if (!lines) continue;
         out.push({ name: s.name, kind: s.kind === "event" ? SymbolKind.Event : SymbolKind.String, containerName: `@${s.container}`, location: { uri: pathToUri(s.path), range: toRange(lines, s.span) } });
       }
     }
     return out;
-  });
+  }));
 
-  connection.languages.inlayHint.on(async (params) => {
+  connection.languages.inlayHint.on(cancellable(async (params, token) => {
     const doc = ctx.documents.get(params.textDocument.uri);
     if (!doc) return null;
-    const [loaded, library] = await Promise.all([ctx.projectFor(doc.uri).host.load(), ctx.libraries.viewFor(doc)]);
+    const [loaded, library] = await untilCancelled(Promise.all([ctx.projectFor(doc.uri).host.load(), ctx.libraries.viewFor(doc)]), token);
     const lines = new LineIndex(doc.getText());
     const range = { start: lines.offsetAt(params.range.start), end: lines.offsetAt(params.range.end) };
     const draft = parsedDraftOf(doc);
@@ -222,12 +232,12 @@ export function registerNavigation(ctx: ServerContext): void {
       tooltip: h.tooltip,
       paddingLeft: true,
     }));
-  });
+  }));
 
-  connection.languages.semanticTokens.on(async (params): Promise<SemanticTokens> => {
+  connection.languages.semanticTokens.on(cancellable(async (params, token): Promise<SemanticTokens> => {
     const doc = ctx.documents.get(params.textDocument.uri);
     if (!doc) return { data: [] };
-    const [loaded, library] = await Promise.all([ctx.projectFor(doc.uri).host.load(), ctx.libraries.viewFor(doc)]);
+    const [loaded, library] = await untilCancelled(Promise.all([ctx.projectFor(doc.uri).host.load(), ctx.libraries.viewFor(doc)]), token);
     const lines = new LineIndex(doc.getText());
     const data: number[] = [];
     let prevLine = 0;
@@ -242,5 +252,5 @@ export function registerNavigation(ctx: ServerContext): void {
       prevChar = start.character;
     }
     return { data };
-  });
+  }));
 }
