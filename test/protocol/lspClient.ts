@@ -231,6 +231,16 @@ export class LspClient {
     return withTimeout(wait, timeoutMs, `notification ${method}`, () => this.stderr).finally(() => this.listeners.delete(listener));
   }
 
+  /**
+   * Calls `listener` for every notification from now on (with its arrival time in
+   * `performance.now()` terms); returns a function that stops it. For code that must time arrivals.
+   */
+  subscribe(listener: (method: string, params: any, at: number) => void): () => void {
+    const l = (n: ReceivedNotification) => listener(n.method, n.params, performance.now());
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
   /** The diagnostics most recently published for `uri`, or undefined if none were. */
   latestDiagnostics(uri: string): Diagnostic[] | undefined {
     for (let i = this.notifications.length - 1; i >= 0; i--) {

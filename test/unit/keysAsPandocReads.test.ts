@@ -60,7 +60,7 @@ describe("keys read as typed", () => {
   });
 
   it("a key Pandoc cannot cite at all (a space, unbalanced braces) is refused with the reason", () => {
-    for (const k of ["a b", "a}b", "{a", ""]) assert.equal(isCitableKey(k), false, k);
+    for (const k of ["a b", "a}b", "{a", "", "{}\\", "a\\b"]) assert.equal(isCitableKey(k), false, k);
     const cat = parseCatalogue('a.txt:\n  key: "yamada 2024"\n');
     assert.equal(cat.entries.get("a.txt")?.key, undefined);
     assert.match(cat.problems[0].message, /cannot be cited.*space/);

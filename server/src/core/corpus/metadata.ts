@@ -224,7 +224,7 @@ export function readFields(raw: Record<string, unknown>): { entry: CatalogueEntr
   const key = str(raw.key ?? raw.id ?? raw.citekey);
   if (key !== undefined) {
     if (isCitableKey(key)) entry.key = key;
-    else errors.push(`key '${key}' cannot be cited: Pandoc reads a key up to a space, and in braces (@{…}) only with balanced braces; ignored`);
+    else errors.push(`key '${key}' cannot be cited: Pandoc reads a key up to a space, and in braces (@{…}) only with balanced braces and no backslash; ignored`);
   }
   const title = str(raw.title);
   if (title) entry.title = title;

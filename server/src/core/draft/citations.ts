@@ -105,10 +105,11 @@ export function isCitationKey(key: string): boolean {
 
 /**
  * True when Pandoc can cite `key` at all: bare (`@key`, see {@link isCitationKey}) or in braces
- * (`@{key}`), which take any key without whitespace whose braces balance.
+ * (`@{key}`), which take any key without whitespace or backslash whose braces balance.
  */
 export function isCitableKey(key: string): boolean {
-  if (key === "" || /[\s\uE000-\uE002]/u.test(key)) return false;
+  // (A backslash is a Markdown escape before the citation is read: `@{a\}` is not the key `a\`.)
+  if (key === "" || /[\s\uE000-\uE002\\]/u.test(key)) return false;
   let depth = 0;
   for (const ch of key) {
     if (ch === "{") depth++;

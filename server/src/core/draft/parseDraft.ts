@@ -138,6 +138,13 @@ function pushText(text: string, masked: string, value: string, from: number, to:
         continue;
       }
     }
+    if (masked[j] === "\0" && c === "\uFFFD") {
+      // CommonMark replaces NUL with U+FFFD: one character for one.
+      out.push(c, c, j, j + 1, Kind.Char);
+      j++;
+      v++;
+      continue;
+    }
     if (masked[j] === c) {
       // Emit the original character: `masked` only differs inside citation keys.
       out.push(text[j], text[j], j, j + 1, Kind.Char);
