@@ -632,6 +632,7 @@ function machine(): string[] {
     `- Node ${process.version}; ${mecab} with mecab-ipadic-utf8`,
     `- load average when the run ended: ${load}`,
     `- date: ${new Date().toISOString().slice(0, 10)}`,
+    ...(skip.size ? [`- phases left out (\`--skip\`): ${[...skip].join(", ")} — their rows have no figure and their budgets are not judged in this run`] : []),
   ];
 }
 
