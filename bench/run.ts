@@ -54,6 +54,8 @@ function quantile(xs: number[], q: number): number {
   const i = Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1));
   return s[i];
 }
+/** The largest figure, or NaN (printed "—") when a phase left out has none. */
+const maxOf = (xs: number[]) => (xs.length ? xs.reduce((a, b) => Math.max(a, b)) : NaN);
 const ms = (x: number) => (Number.isNaN(x) ? "—" : x >= 100 ? `${Math.round(x)} ms` : `${x.toFixed(1)} ms`);
 const sec = (x: number) => (Number.isNaN(x) ? "—" : `${(x / 1000).toFixed(2)} s`);
 const mb = (x: number) => (Number.isNaN(x) ? "—" : `${Math.round(x / 1024 / 1024)} MB`);
@@ -683,8 +685,8 @@ function table(results: Result[]): { markdown: string; verdicts: string[] } {
     row("20k-char draft: diagnostics after an edit p50 / p95", "< 200 ms", (r) => `${ms(median(r.bigDiagEdit))} / ${ms(quantile(r.bigDiagEdit, 0.95))}`, (r) => quantile(r.bigDiagEdit, 0.95) < 200),
     row("one changed file re-indexed (wall / server)", "< 300 ms", (r) => (r.reindex.length ? `${ms(median(r.reindex))} / ${ms(median(r.reindexServer))}` : "—"), (r) => median(r.reindex) < 300),
     row("hover while one file re-indexes (max)", "< 200 ms", (r) => (r.hoverDuring.change.length ? ms(Math.max(...r.hoverDuring.change)) : "—"), (r) => Math.max(...r.hoverDuring.change) < 200),
-    row("hover while a 600,000-char article is indexed (p95 / max)", "< 200 ms", (r) => `${ms(quantile(r.hoverDuring.bigChange, 0.95))} / ${ms(Math.max(...r.hoverDuring.bigChange))}`, (r) => Math.max(...r.hoverDuring.bigChange) < 200),
-    row("hover during a full rebuild (p95 / max)", "< 200 ms", (r) => `${ms(quantile(r.hoverDuring.full, 0.95))} / ${ms(Math.max(...r.hoverDuring.full))}`, (r) => Math.max(...r.hoverDuring.full) < 200),
+    row("hover while a 600,000-char article is indexed (p95 / max)", "< 200 ms", (r) => `${ms(quantile(r.hoverDuring.bigChange, 0.95))} / ${ms(maxOf(r.hoverDuring.bigChange))}`, (r) => maxOf(r.hoverDuring.bigChange) < 200),
+    row("hover during a full rebuild (p95 / max)", "< 200 ms", (r) => `${ms(quantile(r.hoverDuring.full, 0.95))} / ${ms(maxOf(r.hoverDuring.full))}`, (r) => maxOf(r.hoverDuring.full) < 200),
     row("server's own cold index (empty cache)", "", (r) => sec(r.serverColdMs)),
     row("server RSS, warm with its drafts (peak, its own cold build included)", "≤ 1 GB at 10k", (r) => `${mb(r.rss)} (${mb(r.rssPeak)})`, (r) => (is10k(r) ? r.rssPeak <= GB : null)),
     row("server RSS after the rebuilds above", "≤ 1 GB at 10k", (r) => mb(r.rssAfterRebuilds), (r) => (is10k(r) ? r.rssAfterRebuilds <= GB : null)),
