@@ -6,6 +6,8 @@
  * docs/benchmarks.md (its sections written by other benchmarks, "## Soak", "## Bibliography", are
  * kept).
  *
+ * BENCH_DIST=DIR runs another build's bundles (a copy of its dist/) over the same workspaces (A/B runs).
+ *
  *   npm run bench -- [--sizes 1000,10000,30000] [--ldcc all|N|none] [--runs N] [--requests 300]
  *                    [--no-write] [--no-build] [--skip index,check,server,latency,big,rebuilds,cold]
  *                    [--cache DIR]
@@ -41,8 +43,10 @@ const requests = Number(arg("requests", "300"));
 const write = !argv.includes("--no-write");
 const skip = new Set(arg("skip", "").split(",").filter(Boolean));
 const givenCache = arg("cache", "");
-const serverBundle = join(repoRoot, "dist", "server.js");
-const cliBundle = join(repoRoot, "dist", "cli.js");
+// BENCH_DIST (a copy of another build's dist/) measures that build against the same workspaces: A/B runs.
+const distDir = process.env.BENCH_DIST ? resolve(process.env.BENCH_DIST) : join(repoRoot, "dist");
+const serverBundle = join(distDir, "server.js");
+const cliBundle = join(distDir, "cli.js");
 
 // ---------------------------------------------------------------------------------------------
 // Small statistics
