@@ -199,7 +199,12 @@ interface ServerRun {
   /** Server CPU time (all threads) during the load, and the main thread's wait for a CPU. */
   loadCpu: number;
   loadWait: number;
+  /** CPU time of the server's main thread during the load. */
+  loadMainCpu: number;
   firstCompletion: number;
+  /** From the draft naming the library to the first completion answered (every entry read): wall, server CPU. */
+  fullyRead: number;
+  fullyReadCpu: number;
   completion: number[];
   /** Server CPU time (main thread) per completion request. */
   completionCpu: number[];
@@ -233,6 +238,7 @@ async function serverRun(ws: ReturnType<typeof createWorkspace>, qs: string[], k
     const cited = keys.slice(0, 20);
     const withLib = `---\nbibliography: refs/library.bib\n---\n${base}${cited.map((k) => `[@${k}]`).join("")}。\n`;
     const s0 = schedOf(pid);
+    const m0 = mainCpu(pid);
     const t0 = performance.now();
     client.changeDocument(uri, withLib); // version 2
     await client.waitForNotification<{ uri: string; version?: number; diagnostics: { code?: unknown }[] }>(
@@ -242,6 +248,7 @@ async function serverRun(ws: ReturnType<typeof createWorkspace>, qs: string[], k
     );
     const load = performance.now() - t0;
     const s1 = schedOf(pid);
+    const loadMainCpu = mainCpu(pid) - m0;
 
     const draftWith = (q: string) => `${withLib}\n続けて[@${q}`;
     let text = draftWith("a");
@@ -249,6 +256,8 @@ async function serverRun(ws: ReturnType<typeof createWorkspace>, qs: string[], k
     const tf = performance.now();
     await client.completion(uri, positionOf(text, "続けて[@", 5 + 1));
     const firstCompletion = performance.now() - tf;
+    const fullyRead = performance.now() - t0;
+    const fullyReadCpu = schedOf(pid).cpu - s0.cpu;
 
     // Readings are added in the background: wait until a kana query finds a Japanese name.
     const tr = performance.now();
@@ -284,7 +293,7 @@ async function serverRun(ws: ReturnType<typeof createWorkspace>, qs: string[], k
     // Workers stop 5 s after their last job; garbage is collected once the server idles.
     await sleep(8_000);
     const after = rssOf(pid);
-    return { load, loadCpu: s1.cpu - s0.cpu, loadWait: s1.mainWait - s0.mainWait, firstCompletion, completion, completionCpu, hover, rssBefore: before.rss, rssAfter: after.rss, hwmGrowth: after.hwm - before.hwm, readings };
+    return { load, loadCpu: s1.cpu - s0.cpu, loadWait: s1.mainWait - s0.mainWait, loadMainCpu, firstCompletion, fullyRead, fullyReadCpu, completion, completionCpu, hover, rssBefore: before.rss, rssAfter: after.rss, hwmGrowth: after.hwm - before.hwm, readings };
   } finally {
     await client.stop();
   }
@@ -387,7 +396,8 @@ async function main(): Promise<void> {
 
   const rows: [string, string, string][] = [
     ["library", "", `${ENTRIES.toLocaleString("en")} entries (${Math.round((entries.filter((e) => e.csl.language === "ja").length / ENTRIES) * 100)}% Japanese); .bib ${mb(bibText.length)}, CSL-JSON ${mb(jsonText.length)}`],
-    ["load in the server, cold (nothing cached): draft names the library → its diagnostics know every key (median wall; wall less the main thread's wait for a CPU; server CPU time)", "≤ 2 s", loadFigures(runs)],
+    ["load in the server, cold (nothing cached): draft names the library → its diagnostics know every key (median wall; wall less the main thread's wait for a CPU; server CPU time, all threads / main thread)", "≤ 2 s", loadFigures(runs)],
+    ["library fully read in the server, cold: draft names the library → first completion answered with every entry's details (median wall; server CPU time)", "", `${sec(median(runs.map((r) => r.fullyRead)))}; ${sec(median(runs.map((r) => r.fullyReadCpu)))} CPU`],
     ["load in the server, warm (entries cached by an earlier start), the same figures", "≤ 2 s", loadFigures(warmRuns)],
     [".bib read on the server's two workers (core, median)", "", ms(median(core.bibWorkers))],
     [".bib read on one thread (core, median; CPU time)", "", `${ms(median(core.bibThread))} (${ms(median(core.bibThreadCpu))} CPU)`],
@@ -397,14 +407,14 @@ async function main(): Promise<void> {
     ["kana readings of Japanese titles and names (background; core / in the server)", "", `${ms(readingsCore)} / ${sec(median(runs.map((r) => r.readings)))}`],
     [`\`[@\` completion over LSP p50 / p95 / p99 (${REQUESTS} requests × ${RUNS * 2} servers)`, "p95 ≤ 50 ms", pct(completionAll)],
     ["server CPU time per completion (main thread) p50 / p95 / p99", "", pct([...runs, ...warmRuns].flatMap((r) => r.completionCpu))],
-    ["first completion after load", "", ms(median(runs.map((r) => r.firstCompletion)))],
+    ["first completion after load (cold: waits for the entries' reading; warm)", "", `${ms(median(runs.map((r) => r.firstCompletion)))}; ${ms(median(warmRuns.map((r) => r.firstCompletion)))}`],
     ["search alone (core) p50 / p95 / p99", "", pct(search)],
     ["hover on a library key (citeproc) over LSP p50 / p95 / p99", "", pct(hoverAll)],
     ["citeproc formatting of one entry (core) p50 / p95", "", `${ms(quantile(formatTimes, 0.5))} / ${ms(quantile(formatTimes, 0.95))}`],
     ["server RSS growth once loaded and settled (median; peak growth while reading)", "≤ 150 MB", `${mb(growth)} (${mb(median(runs.map((r) => r.hwmGrowth)))} peak)`],
   ];
   function loadFigures(rs: ServerRun[]): string {
-    return `${sec(median(rs.map((r) => r.load)))}; ${sec(median(rs.map((r) => r.load - r.loadWait)))} without waiting; ${sec(median(rs.map((r) => r.loadCpu)))} CPU`;
+    return `${sec(median(rs.map((r) => r.load)))}; ${sec(median(rs.map((r) => r.load - r.loadWait)))} without waiting; ${sec(median(rs.map((r) => r.loadCpu)))} / ${sec(median(rs.map((r) => r.loadMainCpu)))} CPU`;
   }
   const section = [
     "## Bibliography",
@@ -420,6 +430,11 @@ async function main(): Promise<void> {
     "names the `.bib`. Completion queries mix key prefixes, family names, years, title words,",
     "Japanese words and kana readings. RSS growth compares the settled server before the draft names",
     "the library with the settled server after (the reading workers have stopped).",
+    "",
+    "A draft's diagnostics need only the library's keys: a large `.bib` is cut into its entries on the",
+    "main thread and its keys serve the diagnostics at once (an entry the draft cites is parsed alone",
+    "to know that it reads), while its entries are parsed on the two workers; completion, hover and",
+    "the file's own problems wait for that reading, and the draft is checked again when it lands.",
     "",
     "| figure | budget | measured |",
     "| --- | --- | --- |",

@@ -236,6 +236,26 @@ describe("reference libraries", () => {
     session.client.notify("workspace/didChangeWatchedFiles", { changes: [{ uri: session.ws.uri("refs/refs.json"), type: 2 }] });
   });
 
+  it("a large library (3,200 entries): the draft's keys are known at once, its broken entry reported once read, completion has every entry's details", async () => {
+    const entries = Array.from({ length: 3_200 }, (_, i) =>
+      i === 57 ? `@article{big57,\n  author = {Broken, Bob},\n  title {no equals sign},\n  year = {2001}\n}\n` : `@article{big${i},\n  author = {Author${i}, Ann},\n  title = {Large title ${i}},\n  journal = {Journal},\n  year = {${2000 + (i % 20)}}\n}\n`,
+    );
+    session.ws.write("refs/large.bib", entries.join("\n"));
+    const uri = session.ws.uri("large.md");
+    const text = "---\nbibliography: refs/large.bib\n---\n\n本文[@big5]と[@big3100]、壊れた[@big57]、無い[@big9999]。\n";
+    session.client.openDocument(uri, text);
+    const diags = await session.client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === "unknown-source"), 60_000);
+    assert.deepEqual(diags.filter((x) => x.code === "unknown-source").map((x) => textAt(text, x.range)).sort(), ["@big57", "@big9999"], "from the first diagnostics on");
+    const fileDiags: Diagnostic[] = await session.client.waitForDiagnostics(session.ws.uri("refs/large.bib"), (d) => d.length > 0, 60_000);
+    assert.equal(fileDiags.find((d) => d.code === "bibliography-entry")?.range.start.line, 57 * 7 + 2, "the broken entry, with its line");
+    const typed = `${text}続けて[@big310`;
+    session.client.changeDocument(uri, typed);
+    const items = await session.client.completion(uri, positionOf(typed, "続けて[@big310", 12));
+    const item = items.find((x) => x.label === "big3100");
+    assert.match(String(item?.detail), /Author3100 2000 · Large title 3100/);
+    session.client.closeDocument(uri);
+  });
+
   it("the bibliography export takes a corpus source's authors and DOI from the library entry of the same key", async () => {
     const r = await session.client.request<{ text: string }>("shutten/exportBibliography", { uri: session.uri, format: "csl-json" });
     const nikkei = JSON.parse(r.text).find((i: { id: string }) => i.id === "nikkei-2025-04-12");

@@ -32,6 +32,8 @@ published: 2013-07-02
 ---
 新型タブレットのディスプレイは2560×1600ドットの解像度を備え、本体の重さは約640gに抑えられた。
 
+本体は縦横がともに127ミリで高さは45ミリと小さい。
+
 カメラは約800万画素で、価格は4万2800円から。発売は7月中旬を予定している。
 `;
 
@@ -83,6 +85,11 @@ describe("numbers under paraphrase", () => {
 
   it("the second number of a dimension is compared in its own slot", () => {
     assert.deepEqual(claims("このタブレットは2560×1800ドットの画面を持つ[@gadget-b]。"), ["number-mismatch:1800ドット"]);
+  });
+
+  it("a measure named right before its value is compared with the source's same measure, whatever particle stands between", () => {
+    assert.deepEqual(claims("本体は縦横127ミリ、高さ55ミリだ[@gadget-b]。"), ["number-mismatch:55ミリ"]);
+    assert.deepEqual(claims("本体は縦横127ミリ、高さ45ミリだ[@gadget-b]。"), []);
   });
 
   it("the same figures in other words stay quiet", () => {

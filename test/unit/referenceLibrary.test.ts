@@ -17,6 +17,7 @@ import { joinParts, parseLibraryFile } from "../../server/src/core/bibliography/
 import { LibraryItemCache } from "../../server/src/core/bibliography/libraryCache";
 import { LibraryStore } from "../../server/src/core/bibliography/libraryStore";
 import { problemMessage } from "../../server/src/core/bibliography/messages";
+import type { LibraryFileData } from "../../server/src/core/bibliography/model";
 import { parseLibraryBytes, parseLibraryText } from "../../server/src/core/bibliography/parseLibrary";
 import { sampleCorpus, type SampleCorpus } from "./featureFixture";
 
@@ -361,6 +362,66 @@ describe("a draft's front matter and the store", () => {
     assert.deepEqual((await store.libraryFor(req)).library.keys(), ["before1"], "trusted until told");
     assert.ok(store.invalidate([file]));
     assert.deepEqual((await store.libraryFor(req)).library.keys(), ["after1", "after2"]);
+  });
+});
+
+describe("a large library's keys first", () => {
+  it("a draft's keys are known before a large .bib is parsed, an entry that does not read is not, and the full reading is unchanged", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "shutten-keysfirst-"));
+    try {
+      const path = join(dir, "refs.bib");
+      const { text } = bibOf(3_200, { at: 57, body: `@article{key57,\n  author = {Broken, Bob},\n  title {no equals sign},\n  year = {2001}\n}\n` });
+      const workerScript = join(__dirname, "..", "..", "dist", "libraryWorker.js");
+      let keys: LibraryFileData | null = null;
+      const full = await parseLibraryFile(path, Buffer.from(text), { workerScript, cache: new LibraryItemCache(dir), early: (k) => (keys = k) });
+      assert.ok(keys, "the keys were told before the entries were parsed");
+      const early = keys as LibraryFileData;
+      assert.equal(early.keysOnly, true);
+      const library = new ReferenceLibrary([early]);
+      assert.ok(library.has("key0") && library.has("key3199"));
+      assert.ok(!library.has("key57"), "a cited entry that does not read is unknown, as after the full reading");
+      assert.ok(!library.has("key3200"));
+      assert.deepEqual(library.nearestKeys("key319", 1), ["key319"]);
+      assert.deepEqual(full, parseBibtex(text, path), "the full reading, on workers, is the plain one");
+      let told = false;
+      await parseLibraryFile(path, Buffer.from(text), { workerScript, cache: new LibraryItemCache(dir), early: () => (told = true) });
+      assert.ok(!told, "a library read from the cache is read at once: no keys first");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("the store gives a draft's diagnostics the keys of a file still being read, and everything else its full reading", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "shutten-keysfirst-store-"));
+    try {
+      const file = join(dir, "big.bib");
+      writeFileSync(file, `@book{big1, title={B}, year=2001}\n`);
+      let open!: () => void;
+      const gate = new Promise<void>((r) => (open = r));
+      const store = new LibraryStore({
+        parse: async (p, bytes, early) => {
+          early({ path: p, format: "bibtex", entries: parseBibtex(Buffer.from(bytes).toString(), p).entries.map((e) => ({ ...e, csl: { id: e.key } })), problems: [], keysOnly: true });
+          await gate;
+          return parseBibtex(Buffer.from(bytes).toString(), p);
+        },
+      });
+      const req = { draftPath: join(dir, "d.md"), draftText: `---\nbibliography: big.bib\n---\n`, root: dir };
+      const full = store.libraryFor(req);
+      const keys = await store.libraryFor(req, { keysFirst: true });
+      assert.deepEqual(keys.library.keys(), ["big1"]);
+      assert.deepEqual(keys.missing, [], "a file being read is not missing");
+      assert.ok(keys.reading, "says the file is still being read");
+      open();
+      await keys.reading;
+      const done = await full;
+      assert.equal(done.reading, undefined);
+      assert.equal(done.library.get("big1")?.csl.title, "B");
+      const after = await store.libraryFor(req, { keysFirst: true });
+      assert.equal(after.reading, undefined, "once read, the keys view is the full library");
+      assert.equal(after.library.get("big1")?.csl.title, "B");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -321,11 +321,12 @@ export type BibSelection = { from: number; to: number } | { indices: readonly nu
  * `select` reads only some of the file's entries (its `@string` macros all apply), so that a large
  * file can be read by several workers, or only its changed entries read again; the file's own
  * problems (a broken `@string`) are then reported only by the range that starts at 0 (a list of
- * indices never: see `bibtexStringProblems`).
+ * indices never: see `bibtexStringProblems`). `known`: the text's chunks and lines when the caller
+ * has them already (reading one entry on demand must not cut a large file again).
  */
-export function parseBibtex(text: string, path: string, select?: BibSelection): LibraryFileData {
-  const lines = new LineIndex(text);
-  const chunks = splitBibtex(text);
+export function parseBibtex(text: string, path: string, select?: BibSelection, known?: { chunks: BibChunk[]; lines: LineIndex }): LibraryFileData {
+  const lines = known?.lines ?? new LineIndex(text);
+  const chunks = known?.chunks ?? splitBibtex(text);
   const problems: LibraryProblem[] = [];
   const problem = (kind: LibraryProblem["kind"], severity: LibraryProblem["severity"], span: Span, reason: LibraryProblemReason, detail: string, key?: string, line?: number) =>
     problems.push({ path, kind, severity, span, line: line ?? lines.lineAt(span.start), reason, detail, ...(key ? { key } : {}) });

@@ -53,7 +53,9 @@ export class ReferenceLibrary {
   }
 
   has(key: string): boolean {
-    return this.byKey.has(key);
+    const entry = this.byKey.get(key);
+    // A key listed before its file was parsed counts once its entry reads (parsed alone, on asking).
+    return !!entry && (!entry.readable || entry.readable());
   }
 
   get(key: string): LibraryEntry | undefined {

@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { LineIndex } from "../lineIndex";
 import type { Span } from "../model";
-import { bibtexStringProblems, splitBibtex } from "./bibtex";
+import { bibtexStringProblems, parseBibtex, splitBibtex, type BibChunk } from "./bibtex";
 import { formatOfPath, splitJsonArray } from "./csl";
 import { itemHash, type CachedItem, type LibraryItemCache } from "./libraryCache";
 import type { LibraryEntry, LibraryFileData, LibraryFormat, LibraryProblem } from "./model";
@@ -129,6 +129,12 @@ export interface ParseOptions {
   workerScript?: string;
   /** Items already read, by hash (see libraryCache.ts): only the others are parsed. */
   cache?: LibraryItemCache;
+  /**
+   * Called, before a large BibTeX file's entries go to the workers, with its keys (`keysOnly` data:
+   * cached entries as read, the others as placeholders that parse alone when asked whether they
+   * read), so that a draft's diagnostics need not wait for the whole file.
+   */
+  early?: (keys: LibraryFileData) => void;
 }
 
 /**
@@ -145,28 +151,67 @@ export async function parseLibraryFile(filePath: string, bytes: Uint8Array, opti
   let data: LibraryFileData;
   const items = options.cache && format !== "csl-yaml" ? itemsOf(text, format) : null;
   if (!options.cache || !items) data = await parseSelected(text, filePath, format, null, pool ? countItems(text, format) : null, pool);
-  else data = await parseWithCache(text, filePath, format, items, options.cache, pool);
+  else data = await parseWithCache(text, filePath, format, items, options.cache, pool, options.early);
   if (decoded.note) data.problems.unshift({ path: filePath, kind: "file-unreadable", severity: "warning", span: { start: 0, end: 0 }, line: 0, reason: "latin1", detail: decoded.note });
   return data;
 }
 
 /** The items of a text (BibTeX entries, CSL-JSON array elements) and what else their reading depends on. */
-function itemsOf(text: string, format: LibraryFormat): { spans: Span[]; context: string } | null {
+function itemsOf(text: string, format: LibraryFormat): { spans: Span[]; context: string; chunks?: BibChunk[]; entries?: BibChunk[] } | null {
   if (format === "bibtex") {
     const chunks = splitBibtex(text);
     const strings = chunks.filter((c) => c.kind === "string").map((c) => text.slice(c.span.start, c.span.end));
-    return { spans: chunks.filter((c) => c.kind === "entry").map((c) => c.span), context: `bibtex\u0000${strings.join("\n")}` };
+    const entries = chunks.filter((c) => c.kind === "entry");
+    return { spans: entries.map((c) => c.span), context: `bibtex\u0000${strings.join("\n")}`, chunks, entries };
   }
   const split = splitJsonArray(text);
   return split ? { spans: split.elements.map((e) => e.span), context: "csl-json" } : null;
 }
 
-async function parseWithCache(text: string, filePath: string, format: LibraryFormat, items: { spans: Span[]; context: string }, cache: LibraryItemCache, pool: WorkerPool | null): Promise<LibraryFileData> {
+/** A cached item's entry at `span` in its file, or null when the item did not read. */
+function cachedEntry(item: CachedItem, span: Span, filePath: string, format: LibraryFormat, lines: LineIndex): LibraryEntry | null {
+  if (!item.csl || !item.key || !item.keySpan) return null;
+  const keySpan = { start: span.start + item.keySpan.start, end: span.start + item.keySpan.end };
+  return { key: item.key, path: filePath, format, span, keySpan, line: lines.lineAt(span.start), keyPosition: lines.positionAt(keySpan.start), csl: item.csl };
+}
+
+/**
+ * A BibTeX file's keys before its entries are parsed: cached entries as read, the others as
+ * placeholders (`csl` only `{ id }`) that parse alone, once, when asked whether they read.
+ */
+function keysFirst(text: string, filePath: string, items: { spans: Span[]; chunks?: BibChunk[]; entries?: BibChunk[] }, hashes: string[], known: Map<string, CachedItem>, lines: LineIndex): LibraryFileData {
+  const entries: LibraryEntry[] = [];
+  const chunks = items.chunks!;
+  items.entries!.forEach((c, i) => {
+    const item = known.get(hashes[i]);
+    if (item) {
+      const e = cachedEntry(item, c.span, filePath, "bibtex", lines);
+      if (e) entries.push(e);
+      return;
+    }
+    if (!c.key || !c.keySpan) return;
+    let reads: boolean | undefined;
+    const readable = () => (reads ??= parseBibtex(text, filePath, { indices: [i] }, { chunks, lines }).entries.length > 0);
+    entries.push({ key: c.key, path: filePath, format: "bibtex", span: c.span, keySpan: c.keySpan, line: lines.lineAt(c.span.start), keyPosition: lines.positionAt(c.keySpan.start), csl: { id: c.key }, readable });
+  });
+  return { path: filePath, format: "bibtex", entries, problems: [], keysOnly: true };
+}
+
+async function parseWithCache(
+  text: string,
+  filePath: string,
+  format: LibraryFormat,
+  items: { spans: Span[]; context: string; chunks?: BibChunk[]; entries?: BibChunk[] },
+  cache: LibraryItemCache,
+  pool: WorkerPool | null,
+  early?: ParseOptions["early"],
+): Promise<LibraryFileData> {
   const hashes = items.spans.map((s) => itemHash(items.context, text.slice(s.start, s.end)));
   const known = cache.get(filePath);
   const misses = hashes.flatMap((h, i) => (known.has(h) ? [] : [i]));
-  const parsed = misses.length ? await parseSelected(text, filePath, format, misses, misses.length, pool) : null;
   const lines = new LineIndex(text);
+  if (early && pool && items.entries && misses.length >= PARALLEL_THRESHOLD) early(keysFirst(text, filePath, items, hashes, known, lines));
+  const parsed = misses.length ? await parseSelected(text, filePath, format, misses, misses.length, pool) : null;
   // What the parse found, by the item it belongs to.
   const byItem = new Map<number, { entry?: LibraryEntry; problems: LibraryProblem[] }>();
   if (parsed) {
@@ -210,10 +255,8 @@ async function parseWithCache(text: string, filePath: string, format: LibraryFor
       };
     }
     next.set(hashes[i], item);
-    if (item.csl && item.key && item.keySpan) {
-      const keySpan = { start: span.start + item.keySpan.start, end: span.start + item.keySpan.end };
-      entries.push({ key: item.key, path: filePath, format, span, keySpan, line: lines.lineAt(span.start), keyPosition: lines.positionAt(keySpan.start), csl: item.csl });
-    }
+    const entry = cachedEntry(item, span, filePath, format, lines);
+    if (entry) entries.push(entry);
     for (const { start, end, lineDelta, ...rest } of item.problems) {
       const ps = { start: span.start + start, end: span.start + end };
       problems.push({ ...rest, path: filePath, span: ps, line: lines.lineAt(ps.start) + lineDelta });

@@ -41,13 +41,21 @@ export interface DraftLibrary {
   missing: { value: string; span: Span; path: string }[];
   /** Every file read for this draft (found or not), for watching. */
   paths: string[];
+  /**
+   * Only from `keysFirst`: some file is still being parsed and the library holds its keys alone
+   * (enough to tell a known key from an unknown one); settles when every file is read.
+   */
+  reading?: Promise<void>;
   /** The draft's `csl:` style file, resolved. */
   csl: { value: string; path: string; span: Span } | null;
 }
 
 export interface LibraryStoreOptions {
-  /** Parses a file's bytes (default: `parseLibraryBytes` on this thread). */
-  parse?: (path: string, bytes: Uint8Array) => Promise<LibraryFileData> | LibraryFileData;
+  /**
+   * Parses a file's bytes (default: `parseLibraryBytes` on this thread). A parser that reads a large
+   * file on workers may first tell its keys (`early`, `keysOnly` data) for `libraryFor`'s `keysFirst`.
+   */
+  parse?: (path: string, bytes: Uint8Array, early: (keys: LibraryFileData) => void) => Promise<LibraryFileData> | LibraryFileData;
   log?: (level: "info" | "warn" | "error", message: string) => void;
   /** How long a file's stat is trusted without a watcher event (ms). */
   statIntervalMs?: number;
@@ -59,6 +67,8 @@ interface FileState {
   data: LibraryFileData;
   checkedAt: number;
   loading?: Promise<FileState>;
+  /** While loading: the file's keys once the parser lists them, or null when it finished without. */
+  keys?: Promise<LibraryFileData | null>;
 }
 
 const GLOB_CHARS = /[*?{}[\]]/;
@@ -118,6 +128,8 @@ export class LibraryStore {
   private readonly told = new Set<string>();
   private readonly inlineIds = new WeakMap<LibraryFileData, number>();
   private nextInlineId = 1;
+  /** The last library made with a file's keys alone (one slot: it holds the file's text till read). */
+  private keysLibrary: { id: string; library: ReferenceLibrary } | null = null;
 
   constructor(private readonly options: LibraryStoreOptions = {}) {
     this.parse = options.parse ?? ((path, bytes) => parseLibraryBytes(bytes, path));
@@ -168,13 +180,23 @@ export class LibraryStore {
     const s = this.files.get(path);
     if (s?.loading) return s.loading;
     if (s && Date.now() - s.checkedAt < this.statIntervalMs) return s;
-    const load = this.refresh(path, s);
-    if (s) s.loading = load;
-    else this.files.set(path, { version: null, data: unreadableFile(path, "not-found", ""), checkedAt: 0, loading: load });
+    let tell: (keys: LibraryFileData | null) => void = () => {};
+    const keys = new Promise<LibraryFileData | null>((resolve) => (tell = resolve));
+    const load = this.refresh(path, s, (k) => tell(k)).finally(() => tell(null));
+    if (s) Object.assign(s, { loading: load, keys });
+    else this.files.set(path, { version: null, data: unreadableFile(path, "not-found", ""), checkedAt: 0, loading: load, keys });
     return load;
   }
 
-  private async refresh(path: string, prior: FileState | undefined): Promise<FileState> {
+  /** A file's data, or — while a large file is parsed — its keys as soon as they are listed. */
+  private async fileOrKeys(path: string): Promise<{ state: FileState; keys?: LibraryFileData }> {
+    const load = this.file(path);
+    const keys = this.files.get(path)?.keys;
+    if (!keys) return { state: await load };
+    return Promise.race([load.then((state) => ({ state })), keys.then(async (k) => (k ? { state: { version: "reading", data: k, checkedAt: 0 }, keys: k } : { state: await load }))]);
+  }
+
+  private async refresh(path: string, prior: FileState | undefined, early: (keys: LibraryFileData) => void): Promise<FileState> {
     let version: string | null = null;
     try {
       const st = await stat(path);
@@ -188,7 +210,7 @@ export class LibraryStore {
     else {
       let data: LibraryFileData;
       try {
-        data = await this.parse(path, await readFile(path));
+        data = await this.parse(path, await readFile(path), early);
       } catch (e) {
         data = unreadableFile(path, "unreadable", e instanceof Error ? e.message : String(e));
       }
@@ -197,7 +219,9 @@ export class LibraryStore {
       next = { version, data, checkedAt: Date.now() };
     }
     next.loading = undefined;
+    next.keys = undefined;
     this.files.set(path, next);
+    this.keysLibrary = null;
     return next;
   }
 
@@ -237,13 +261,23 @@ export class LibraryStore {
     return existsSync(inRoot) ? inRoot : (besideDraft ?? inRoot);
   }
 
-  /** The library a draft cites from, and what its front matter names that is missing. */
-  async libraryFor(req: LibraryRequest): Promise<DraftLibrary> {
+  /**
+   * The library a draft cites from, and what its front matter names that is missing. `keysFirst`:
+   * a large file still being parsed takes part with its keys alone (see `DraftLibrary.reading`).
+   */
+  async libraryFor(req: LibraryRequest, options: { keysFirst?: boolean } = {}): Promise<DraftLibrary> {
     const fm = draftBibliography(req.draftText, req.draftPath ?? "untitled");
     const named = fm.files.map((v) => ({ ...v, path: this.resolveDraftPath(v.value, req.draftPath, req.root) }));
     const shared = [...(req.extraFiles ?? []), ...this.resolveSettingPaths(req.root, req.settingPaths ?? [])];
     const paths = [...new Set([...named.map((n) => n.path), ...shared])];
-    const states = await Promise.all(paths.map((p) => this.file(p)));
+    let reading: Promise<void> | undefined;
+    let states: FileState[];
+    if (options.keysFirst) {
+      const got = await Promise.all(paths.map((p) => this.fileOrKeys(p)));
+      states = got.map((g) => g.state);
+      const pending = paths.filter((_, k) => got[k].keys);
+      if (pending.length) reading = Promise.all(pending.map((p) => this.file(p))).then(() => undefined);
+    } else states = await Promise.all(paths.map((p) => this.file(p)));
     const byPath = new Map(paths.map((p, k) => [p, states[k]]));
     const missing = named.filter((n) => byPath.get(n.path)?.version === null);
     for (const p of shared) {
@@ -258,7 +292,7 @@ export class LibraryStore {
       if (s.version !== null) files.push(s.data);
     }
     const csl = fm.csl ? { ...fm.csl, path: this.resolveDraftPath(fm.csl.value, req.draftPath, req.root) } : null;
-    return { library: this.combine(files, fm.inline), missing, paths, csl };
+    return { library: this.combine(files, fm.inline), missing, paths, csl, ...(reading ? { reading } : {}) };
   }
 
   /** One library per distinct combination of file versions (recombining 20,000 entries per keystroke would show). */
@@ -271,9 +305,13 @@ export class LibraryStore {
           if (!n) this.inlineIds.set(f, (n = this.nextInlineId++));
           return `inline#${n}`;
         }
-        return `${f.path}@${this.files.get(f.path)?.version}`;
+        return f.keysOnly ? `${f.path}@keys` : `${f.path}@${this.files.get(f.path)?.version}`;
       })
       .join("\u0000");
+    if (files.some((f) => f.keysOnly)) {
+      if (this.keysLibrary?.id !== id || this.keysLibrary.library.files.some((f, k) => f !== files[k])) this.keysLibrary = { id, library: new ReferenceLibrary(files, inline) };
+      return this.keysLibrary.library;
+    }
     let lib = this.combined.get(id);
     if (!lib || lib.files.some((f, k) => f !== files[k])) {
       lib = new ReferenceLibrary(files, inline);

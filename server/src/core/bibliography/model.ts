@@ -25,6 +25,11 @@ export interface LibraryEntry {
   /** Where the key is: 0-based line and UTF-16 character (so navigation needs no re-read of a large file). */
   keyPosition: { line: number; character: number };
   csl: CslData;
+  /**
+   * Only on an entry of a file listed before it was parsed (`LibraryFileData.keysOnly`): whether the
+   * entry reads, found out by parsing it alone on first asking (its `csl` is a placeholder till then).
+   */
+  readable?: () => boolean;
 }
 
 /** What can be wrong with a library file or one of its entries. */
@@ -82,4 +87,10 @@ export interface LibraryFileData {
   format: LibraryFormat;
   entries: LibraryEntry[];
   problems: LibraryProblem[];
+  /**
+   * A large file's keys, listed while its entries are still being parsed (on workers): enough for a
+   * draft's diagnostics (which need only the keys), never for completion, hover or export. Its
+   * problems are not known yet (none listed).
+   */
+  keysOnly?: boolean;
 }

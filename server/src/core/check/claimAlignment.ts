@@ -231,6 +231,17 @@ function windowBigrams(text: string, start: number, end: number, lo: number, hi:
   return new Set([...bigrams(left), ...bigrams(right)].filter((b) => !/^0+$/.test(b)));
 }
 
+/** Particles, marks and prefixes that may stand between a measured word and its value (は, の, 約, 全). */
+const BEFORE_VALUE = /(?:[はがもので、，：:・\s\u3000（(]|約|およそ|全|計|各|最大|最小|合計|総)+$/u;
+/** The word a value is of: the run of kanji or katakana (2–6) right before it, past particles and prefixes (null when none). */
+function attributeBefore(text: string, start: number, lo: number): string | null {
+  const left = normalizeForMatch(text.slice(Math.max(lo, start - 16), start));
+  const trimmed = left.replace(BEFORE_VALUE, "");
+  // (高さ, 長さ, 重さ: a measure named by an adjective's noun form.)
+  const m = /(?:[\p{Script=Han}\p{Script=Katakana}ー]{2,6}|\p{Script=Han}{1,3}さ)$/u.exec(trimmed);
+  return m ? m[0] : null;
+}
+
 function sharedCount(a: Set<string>, b: Set<string>): number {
   let n = 0;
   for (const x of a) if (b.has(x)) n++;
@@ -350,6 +361,13 @@ function pairMention<T extends Span>(
     }
     const passageText = normalizeForMatch(source.text.slice(passage.span.start, passage.span.end));
     if (rules.presentInText?.(d.mention, passageText) && bestScore < STRONG_CONTEXT) return { ...none, agrees: true };
+    // What the value is of, said right before it (高さ55ミリ / 高さは45ミリ, 会期は…): the one competitor
+    // measuring the same thing holds the slot, whatever particle or prefix stands between.
+    const attribute = rules.byNeighbourhood ? attributeBefore(plain, d.start, 0) : null;
+    if (attribute && bestScore < STRONG_CONTEXT) {
+      const same = competitors.filter((s) => (!rules.ownSentence || relevant(s.start)) && attributeBefore(source.text, s.start, passage.span.start) === attribute);
+      if (same.length === 1) return { ...none, source: same[0], context: MIN_CONTEXT };
+    }
     if (best && bestScore >= MIN_CONTEXT) return { ...none, source: best, context: bestScore };
     // A reworded sentence keeps the words around the slot but not always right next to it
     // (`8月30日に使われた練習場は` / `8月29日の練習場は`): the one competitor that shares clearly

@@ -241,6 +241,25 @@ export class AliasTable {
       const target = [...clusters][0];
       if (find(family) !== target) parent.set(find(family), target);
     }
+    // …and given names of two or more characters the one full name that ends with them (俊輔 →
+    // 中村俊輔), unless they name a family too.
+    const fullsBySuffix = new Map<string, string[]>();
+    for (const f of persons) {
+      for (let n = Math.max(2, f.length - 3); n <= Math.min(4, f.length - 1); n++) {
+        const suffix = f.slice(f.length - n);
+        const list = fullsBySuffix.get(suffix);
+        if (list) list.push(f);
+        else fullsBySuffix.set(suffix, [f]);
+      }
+    }
+    for (const given of persons) {
+      const fulls = fullsBySuffix.get(given);
+      if (!fulls || fullsByPrefix.has(given)) continue;
+      const clusters = new Set(fulls.map((f) => find(f)));
+      if (clusters.size !== 1) continue;
+      const target = [...clusters][0];
+      if (find(given) !== target) parent.set(find(given), target);
+    }
     const roots = new Map<string, string>();
     const members = new Map<string, string[]>();
     for (const k of parent.keys()) {
@@ -337,7 +356,9 @@ export class AliasTable {
     const x = aliasKey(a);
     const y = aliasKey(b);
     const [short, long] = x.length <= y.length ? [x, y] : [y, x];
-    return kanjiLed(short) && short.length <= 4 && long.length - short.length <= 4 && long.length > short.length && long.startsWith(short) && this.types.get(short) === "person";
+    if (!kanjiLed(short) || short.length > 4 || long.length - short.length > 4 || long.length <= short.length || this.types.get(short) !== "person") return false;
+    // …or a given name alone (俊輔) and a full name that ends with it.
+    return long.startsWith(short) || (short.length >= 2 && long.length - short.length <= 3 && long.endsWith(short));
   }
 
   /** True once any person has been observed. */
@@ -363,7 +384,7 @@ function displayBetter(s: string, c: number, best: string, bestCount: number): b
   const single = !/[・＝=]/.test(s);
   const bestSingle = !/[・＝=]/.test(best);
   if (single !== bestSingle) return single;
-  if (kanjiLed(s) && kanjiLed(best) && s.length !== best.length && (s.startsWith(best) || best.startsWith(s))) return s.length > best.length;
+  if (kanjiLed(s) && kanjiLed(best) && s.length !== best.length && (s.startsWith(best) || best.startsWith(s) || s.endsWith(best) || best.endsWith(s))) return s.length > best.length;
   return c > bestCount || (c === bestCount && s < best);
 }
 
@@ -378,14 +399,14 @@ const KATAKANA_WORD = /^[ァ-ヴヵヶー]+$/u;
 const LATIN_WORD = /^[A-Za-z][A-Za-z0-9&'.\-]*$/u;
 /** One-character prefixes and words that never start a name (同会長 is an anaphor, 新社長 a new one). */
 const NOT_NAME_START = /^(?:同|各|両|全|本|当|自|他|新|旧|前|元|現|副|総|故|某|諸|次|我|計|約|第|同社|同局|同校|同店|同党|同氏)$/u;
-/** Words that end an organisation's name (長万部観光協会, 東京都教育委員会, 大阪府警, みずほ銀行). */
+/** Words that end an organisation's name (長万部観光協会, 東京都教育委員会, 大阪府警, みずほ銀行, 〜ジム). */
 const ORG_SUFFIXES = [
       "新聞社", "新聞", "通信社", "通信", "放送", "テレビ", "県警", "府警", "道警", "警視庁", "警察署", "警察", "実行委員会", "委員会",
       "連盟", "協会", "銀行", "信用金庫", "株式会社", "大学", "高校", "高等学校", "中学校", "小学校", "学園", "財団", "機構", "研究所",
       "研究会", "商工会議所", "商工会", "組合", "連合会", "連合", "球団", "ホールディングス", "グループ", "会議所", "事務所", "協議会",
       "審議会", "裁判所", "地裁", "高裁", "病院", "学会", "基金", "公社", "事業団", "製作所", "工業", "製薬", "電機", "電力",
       "証券", "生命", "保険", "商事", "物産", "自動車", "航空", "鉄道", "出版", "書店", "劇団", "楽団", "興業", "プロダクション",
-      "事務局", "市役所", "役場", "省", "庁", "党", "政府", "議会",
+      "事務局", "市役所", "役場", "省", "庁", "党", "政府", "議会", "ジム", "クラブ",
 ].sort((a, b) => b.length - a.length);
 /** Last characters of the suffixes: a chunk whose text ends otherwise needs no closer look. */
 const ORG_SUFFIX_LAST = new Set(ORG_SUFFIXES.map((x) => x[x.length - 1]));
@@ -404,6 +425,8 @@ const LATIN_NOT_ORG = new Set([
 
 /** One-character suffixes that never end a name (宛, 家, 側, 町…); 都, 介 may (長友佑都). */
 const NOT_NAME_SUFFIX = /^(?:宛|宛て|家|側|派|組|陣|達|等|的|化|性|製|産|系|流|風|式|型|用|中|内|外|前|後|間|頃|兼|率|戦|杯|賞|代|歳|才|年|月|日|時|分|回|位|人|名|枚|本|個|点|号|目|度|円|件|部|課|局|社|店|校|駅|港|線|町|市|村|県|区|郡|州|府|省|庁|署|館|院|園|会|団|軍|隊|党|国|語|版|作|著|役|君|氏|様|殿|嬢|ら|たち)$/u;
+/** Relatives and people by role that take an honorific without being names (娘さん, 奥さん, 客さま). */
+const KIN_WORD = /^(?:娘|息子|母|父|妻|夫|姉|兄|妹|弟|嫁|婿|奥|客|皆|孫|叔母|叔父|伯母|伯父|祖母|祖父|親|子|主人|旦那|彼|彼女|先輩|後輩|店員|友達)$/u;
 /** Suffixes that make the word before them a place (三春町, 唐津市). */
 const PLACE_SUFFIX = /^(?:町|市|村|県|区|郡|州)$/u;
 
@@ -561,14 +584,25 @@ function personsOf(c: Token[], before: Token[], after: Token[], out: Token[]): v
   const titled = m < c.length;
   // A name may also follow a title or role in the same chunk (ニワンゴ社長杉本): scan back from the end.
   const nextSurface = (k: number): string => (k + 1 < c.length ? c[k + 1].surface : (after[0]?.surface ?? ""));
+  // A surname the dictionary knows as a place, with an honorific after it (千谷さん, 千葉氏).
+  const honorificAfter = titled && m === c.length - 1 && HONORIFIC.test(c[m].surface);
   const nameish = (k: number): boolean => {
     const t = c[k];
     // A name followed by 町 or 市 is a place (三春町).
     if (PLACE_SUFFIX.test(nextSurface(k))) return false;
     if (isPersonTag(t)) return true;
     if (isProper(t) && t.pos2 === "地域" && t.pos3 === "一般" && k + 1 < m && isPersonTag(c[k + 1]) && c[k + 1].pos3 === "名") return true;
+    if (isProper(t) && t.pos2 === "地域" && t.pos3 === "一般" && k === m - 1 && honorificAfter && HAN.test(t.surface)) return true;
     if (NOT_NAME_START.test(t.surface) || isTitleToken(t) || NOT_NAME_SUFFIX.test(t.surface)) return false;
-    if (t.pos1 === "数") return /^[一二三四五六七八九十百千万]$/.test(t.surface) && k + 1 < m && isPersonTag(c[k + 1]) && c[k + 1].pos3 === "姓";
+    // Kanji numerals open and close given names (万里江, 仙一, 健二): before a name part, or right
+    // after one at the end of the name.
+    if (t.pos1 === "数") {
+      if (!/^[一二三四五六七八九十百千万]$/.test(t.surface)) return false;
+      if (k + 1 < m && isPersonTag(c[k + 1])) return c[k + 1].pos3 === "姓" || c[k + 1].pos3 === "名";
+      return /^[一二三五六七八九十]$/.test(t.surface) && k === m - 1 && k > 0 && isPersonTag(c[k - 1]);
+    }
+    // 娘さん, 母さん: a relative, not a name.
+    if (honorificAfter && k === m - 1 && KIN_WORD.test(t.surface)) return false;
     if (t.surface.length === 1 && HAN.test(t.surface)) return true;
     return isUnknown(t) && t.pos === "名詞" && HAN.test(t.surface);
   };
@@ -609,6 +643,10 @@ function personsOf(c: Token[], before: Token[], after: Token[], out: Token[]): v
   // …at the start of the chunk, or after a team or place (巨人原辰徳監督) or a title.
   const starts = k === 0 || (isProper(c[k - 1]) && (c[k - 1].pos2 === "組織" || c[k - 1].pos2 === "地域")) || isTitleToken(c[k - 1]);
   const untaggedOk = allHan && length <= 4 && starts && ((titled && pieces) || (roleBefore && span.length >= 2 && (!after[0] || after[0].pos === "助詞")) || speakerSlot);
+  if (!hasTag && span.length === 1 && isProper(span[0]) && span[0].pos2 === "地域" && honorificAfter) {
+    out.push(synth(span[0].surface, span[0].start, "人名", "姓"));
+    return tail();
+  }
   if (!hasTag && !untaggedOk) {
     for (const t of span) if (isProper(t)) out.push(t);
     return tail();
@@ -626,6 +664,8 @@ function personsOf(c: Token[], before: Token[], after: Token[], out: Token[]): v
     let lastGiven = -1;
     for (let x = 0; x < span.length; x++) if (isPersonTag(span[x]) && span[x].pos3 === "名") lastGiven = x;
     split = lastGiven > 0 ? lastGiven : lastGiven === 0 ? 0 : 1;
+    // 万/里江: a numeral that opens a given name is part of it.
+    if (lastGiven === 1 && span[0].pos1 === "数") split = 0;
   }
   const family = span.slice(0, split).map((t) => t.surface).join("");
   const given = span.slice(split).map((t) => t.surface).join("");
@@ -659,7 +699,17 @@ const AGE_AFTER = /^[（(]\d{1,3}(?:歳)?[）)]/u;
 /** A 3–5 kanji item of a 、-separated list (…した入江陵介、北島康介…): the shape of a full name. */
 const LIST_ITEM = /(^|[、，・\s\u3000]|[ぁ-ん])([\p{Script=Han}々]{3,5})(?=、|と|の|ら|、|そして)/gu;
 /** An appositive role and the name after it (女優の小雪が). */
-const ROLE_THEN_NAME = /(?:女優|俳優|歌手|タレント|芸人|声優|司会|キャスター|アナウンサー|MC|モデル)の([\p{Script=Han}々ァ-ヴー]{2,5}?)(?=が|は|も|、)/gu;
+const APPOSITIVE_ROLES = [
+  ...PERSON_ROLES, "レスラー", "プロレスラー", "ボクサー", "力士", "騎手", "棋士", "ライター", "グラビアアイドル", "女子アナ", "芸妓",
+  "ダンサー", "ミュージシャン", "ボーカル", "ギタリスト", "ドラマー", "DJ", "写真家", "カメラマン", "デザイナー", "俳人", "詩人", "画家",
+  "投手", "捕手", "内野手", "外野手", "コーチ", "監督", "GM", "オーナー", "ストライカー", "ゴールキーパー", "番長",
+].filter((r, i, all) => all.indexOf(r) === i).sort((a, b) => b.length - a.length);
+/** An appositive role and the name after it (女優の小雪が, レスラー・華名と); checked against a later quote. */
+const ROLE_THEN_NAME = new RegExp(`(?:${APPOSITIVE_ROLES.join("|")})(?:の|・)([\\p{Script=Han}々ァ-ヴー]{2,5}?)(?=が|は|も|、|と|の|に|[（(])`, "gu");
+/** A player's position and the name after it (ブラジル代表FWネイマール). */
+const POSITION_THEN_NAME = /(?:FW|MF|DF|GK|ＦＷ|ＭＦ|ＤＦ|ＧＫ)[\s\u3000・]?([ァ-ヴー]{2,}(?:[・＝][ァ-ヴー]{2,})*)(?![ァ-ヴー・＝])/gu;
+/** A nickname and the name it stands for: “キングカズ”こと三浦知良. */
+const NICKNAME = /[“"「『]?([^\s“”"「」『』、。（）()]{2,10}?)[”"」』]?(?:こと|ことは)(?=[\p{Script=Han}々ァ-ヴー])/gu;
 /** A role and a Western full name after it (エースのユニス・マフムード, 監督・ジョン・スミス). */
 const ROLE_THEN_FOREIGN = new RegExp(`(?:${PERSON_ROLES.join("|")})(?:の|・)([ァ-ヴー]{2,}(?:[・＝][ァ-ヴー]{2,})+)(?![ァ-ヴー・＝])`, "gu");
 /** A kanji name the alias table may know (入江陵介, in a draft that gives no other clue). */
@@ -820,13 +870,21 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       candidates.push(c);
       accepted.add(c);
     }
-    if (slice.includes("の")) for (const m of slice.matchAll(ROLE_THEN_NAME)) {
+    if (slice.includes("の") || slice.includes("・")) for (const m of slice.matchAll(ROLE_THEN_NAME)) {
       const name = m[1];
       const start = region.start + (m.index ?? 0) + m[0].length - name.length;
       const end = start + name.length;
-      if (candidates.some((c) => c.start < end && start < c.end)) continue;
+      if (candidates.some((c) => c.start < end && start < c.end) || isPlaceWord(name) || placeTokenAt.has(start)) continue;
       if (!new RegExp(`${name}(?:は|が|も)[^。「]{0,30}「`, "u").test(text)) continue;
       const c: PersonCandidate = { start, end, name, family: "", given: "" };
+      candidates.push(c);
+      accepted.add(c);
+    }
+    if (/[FMDGＦＭＤＧ]/.test(slice)) for (const m of slice.matchAll(POSITION_THEN_NAME)) {
+      const name = m[1];
+      const start = region.start + (m.index ?? 0) + m[0].length - name.length;
+      const c: PersonCandidate = { start, end: start + name.length, name, family: "", given: "" };
+      if (candidates.some((x) => x.start < c.end && c.start < x.end) || isPlaceWord(name)) continue;
       candidates.push(c);
       accepted.add(c);
     }
@@ -875,17 +933,30 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       accepted.add(c);
     }
   }
-  // Every accepted name's other mentions (小雪 again, 入江 alone).
+  // Every accepted name's other mentions (小雪 again, 入江 alone, 俊輔 for 中村俊輔).
+  const givens = new Map<string, Set<string>>();
   for (const c of accepted) {
     knownNames.add(c.name);
     if (c.family && c.given && HAN_CHAR.test(c.family[0])) {
       let set = families.get(c.family);
       if (!set) families.set(c.family, (set = new Set()));
       set.add(c.name);
+      if (c.given.length >= 2 && c.name.length - c.given.length <= 3) {
+        let g = givens.get(c.given);
+        if (!g) givens.set(c.given, (g = new Set()));
+        g.add(c.name);
+      }
     }
   }
   for (const c of accepted) raw.push({ start: c.start, end: c.end, text: c.name, type: "person", name: c.name });
-  const spelled = [...new Set([...knownNames].filter((n) => HAN_CHAR.test(n[0]) && n.length >= 2).concat([...families.keys()].filter((f) => f.length >= 2)))];
+  const spelled = [
+    ...new Set(
+      [...knownNames]
+        .filter((n) => HAN_CHAR.test(n[0]) && n.length >= 2)
+        .concat([...families.keys()].filter((f) => f.length >= 2))
+        .concat([...givens].filter(([g, fulls]) => fulls.size === 1 && !families.has(g)).map(([g]) => g)),
+    ),
+  ];
   for (const region of regions) {
     const slice = text.slice(region.start, region.end);
     for (const n of spelled) {
@@ -911,6 +982,23 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
     }
   }
 
+  // A given name alone stands for the one full name the text gives with it (俊輔 → 中村俊輔); a
+  // nickname for the name it introduces (“キングカズ”こと三浦知良: キングカズ, カズ → 三浦知良).
+  const nicknames = nicknamesOf(text, regions, raw);
+  for (const r of raw) {
+    if (r.type !== "person") continue;
+    const full = givens.get(r.name);
+    if (full && full.size === 1 && !families.has(r.name)) r.name = [...full][0];
+    const nick = nicknames.find((n) => n.nick === r.name || (r.name.length >= 2 && n.nick.includes(r.name) && n.full !== r.name && !n.full.includes(r.name)));
+    if (nick) r.name = nick.full;
+  }
+  for (const n of nicknames) {
+    for (const region of regions) {
+      for (let at = text.indexOf(n.nick, region.start); at >= 0 && at + n.nick.length <= region.end; at = text.indexOf(n.nick, at + n.nick.length)) {
+        if (!raw.some((r) => r.start < at + n.nick.length && at < r.end)) raw.push({ start: at, end: at + n.nick.length, text: n.nick, type: "person", name: n.full });
+      }
+    }
+  }
   for (const r of raw) if (r.type === "person") aliases.observe(r.name, "person");
   // The family name of a Western full name stands for the person alone later on (バンデラスは).
   for (const r of raw) {
@@ -951,6 +1039,24 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
     type: r.type,
     canonical: r.type === "person" ? aliases.canonical(r.name) : r.type === "place" ? canonicalPlace(r.name) : r.name.normalize("NFKC"),
   }));
+}
+
+/** Nicknames the text introduces (`XことY`, X in quote marks or not) for a person mention Y right after. */
+function nicknamesOf(text: string, regions: Span[], raw: RawMention[]): { nick: string; full: string }[] {
+  const out: { nick: string; full: string }[] = [];
+  for (const region of regions) {
+    const slice = text.slice(region.start, region.end);
+    if (!slice.includes("こと")) continue;
+    NICKNAME.lastIndex = 0;
+    for (const m of slice.matchAll(NICKNAME)) {
+      const after = region.start + (m.index ?? 0) + m[0].length;
+      const person = raw.find((r) => r.type === "person" && r.start === after && /^[\p{Script=Han}々]/u.test(r.name) && r.name.length >= 3);
+      const nick = m[1].replace(/^[^\p{Script=Han}々ァ-ヴーぁ-ん]+/u, "");
+      if (!person || nick.length < 2 || nick === person.name || /^(?:その|この|あの|同じ|彼|彼女)/.test(nick)) continue;
+      out.push({ nick, full: person.name });
+    }
+  }
+  return out;
 }
 
 /** True unless `[start, end)` of a katakana or Latin word is only part of a longer such word. */

@@ -53,6 +53,20 @@ const VOICE_AFTER = new RegExp(
   `^[\\s\\u3000]*(?:[)）][\\s\\u3000]*)?(?:(?:など|とか)?(?:との|という|といった|などの|などと|など)[^。「『]{0,14}?${VOICE_NOUN}|と[^。「『、]{1,14}?${VOICE_NOUN}(?:が|も|を|は|で))`,
   "u",
 );
+/**
+ * Words ascribed to people in general (「…」という人も多い, 「…」と話す女性も, 「…」なんていう主婦): speech,
+ * but no one's in particular.
+ */
+const GENERIC_PEOPLE_AFTER =
+  /^[\s\u3000]*(?:[)）][\s\u3000]*)?(?:など|とか)?(?:という|といった|って|なんていう|なんて|と(?:いう|言う|考える|思う|思っている|思ってる|感じる|感じている|話す|話した|嘆く|こぼす|答える|答えた|語る|語った))[\s\u3000]*(?:[^。「『、]{0,8}?の)?(?:人|方|女性|男性|独女|主婦|ママ|ユーザー|若者|社会人|学生|OL)(?:たち|ら)?(?:は|も|が|を|に|の|、|。|$)/u;
+/** A saying, or what is said in general (「…」ともいいます, 「…」といわれている): no one's words in particular. */
+const SAYING_AFTER = /^[\s\u3000]*(?:など)?(?:ともい[いうわえ]|とも言[いうわえ]|と(?:よく|一般に|昔から|俗に)?(?:いわれ|言われ)て(?:い|お))/u;
+/** A thought, not words said (「…」と思っても, 「…」と先のことを考える, 「…」と感じた): no one's speech. */
+const THOUGHT_AFTER = /^[\s\u3000]*(?:って|と)(?:[^。、「『]{0,8}?(?:思(?!わず)|考え)|[\s\u3000]*感じ(?!させ))/u;
+/** A survey's item and its share (「思う」と答えた人は21％, 「…」という人は8％): a tally, not anyone's words. */
+const SURVEY_AFTER = /^[\s\u3000]*(?:と|という|って|との)[^。「『]{0,10}?(?:人|回答者?|答え)[^。「『]{0,6}?[0-9０-９.．]+[\s\u3000]*(?:％|%|人|割)/u;
+/** A thought imagined as one of several (「…」と羨ましく思ったり): no one said it. */
+const IMAGINED_AFTER = /^[\s\u3000]*(?:って|と)[^。「『、]{0,10}?(?:たり|だり)(?:[、。]|する|して|も)/u;
 /** `という`/`といった` + a noun that is not a kind of speech: the quote names that thing (「…」という新球団名). */
 const NAMING_AFTER = /^[\s\u3000]*(?:という|といった)[\s\u3000]*(?![^。、]{0,6}?(?:言葉|発言|声|質問|問い|コメント|意見|思い|気持ち|考え|メッセージ|一言|セリフ|台詞|答え|回答|返事|話|主張|指摘|批判|感想|説明|約束|決意|願い|叫び|つぶやき|ツイート|書き込))[^。、「]{0,8}?[\p{Script=Han}ァ-ヴー]{2,}(?:が|を|に|は|で|の|から|と|も)/u;
 /** An honorific or a noun right after the closing mark: the quote is a name (「ぼん」さん, 「演奏してみた」動画). */
@@ -61,6 +75,11 @@ const NAME_AFTER = /^(?:さん|氏|君|くん|ちゃん|様|殿|[\p{Script=Han}�
 const QUESTION_AFTER = /^[\s\u3000]*(?:(?:と|という|といった|との)[^。「『、]{0,6}?(?:質問|問い)|と[^。「『、]{0,8}?(?:尋ね|訊|聞か|聞い|聞き|問わ|問い|質問))/u;
 /** A passive verb after a quote (と訊かれ, と言われた): `Xに「…」` is then X's. */
 const PASSIVE_AFTER = /^[\s\u3000]*と(?!も)[\s\u3000、]*[^。「『、]{0,6}?(?:され|られ|かれ|われ|まれ|ばれ)/u;
+/**
+ * The same, less the honorific forms of speech verbs (述べられた, 話された: the subject is the speaker):
+ * the topic or subject of `Xは「…」と訊かれ` is the one who heard the words, not who said them.
+ */
+const HEARER_PASSIVE_AFTER = /^[\s\u3000]*と(?!も)[\s\u3000、]*(?![^。「『、]{0,3}?(?:述べ|話さ|語ら|申さ|仰|おっしゃ|発言さ|挨拶さ|説明さ|表明さ|強調さ|言及さ|コメントさ))[^。「『、]{0,6}?(?:され|られ|かれ|われ|まれ|ばれ)/u;
 /** A template with blanks (「一番○○なのはオレ」という質問), not anyone's words. */
 const TEMPLATE = /○○|〇〇|××|●●|△△|□□/u;
 /** A quote that reads as a clause (ends like a sentence), for quotes standing alone. */
@@ -69,7 +88,7 @@ const CLAUSE_END = /(?:る|た|だ|い|う|す|ぬ|ない|ません|です|ま�
 const HAS_WORDS = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}A-Za-z]{2}/u;
 /** Speech and report verbs that can govern a quote in the same sentence. */
 export const SPEECH_VERBS =
-  /述べ|語っ|語り|語る|話し|話す|話した|表明|発言|主張|強調|明らかに|明か|迫っ|迫る|投稿|説明|指摘|批判|訴え|答え|書き込|警告|発表|言及|反論|明言|断言|求め|要求|宣言|示唆|評価|呼びかけ|応じ|述懐|言明|記者団に|伝え|振り返|告白|挨拶|回答|コメント|続け|切り出|つぶや|呟|叫|意気込|吐露|打ち明け|漏ら|熱弁|力説|激白|証言|報告|誓|絶賛|笑わせ|苦笑|言っ|言い|言う/u;
+  /述べ|語っ|語り|語る|話し(?!合)|話す|話した|表明|発言|主張|強調|明らかに|明か|迫っ|迫る|投稿|説明|指摘|批判|訴え|答え|書き込|警告|発表|言及|反論|明言|断言|求め|要求|宣言|示唆|評価|呼びかけ|応じ|述懐|言明|記者団に|伝え|振り返|告白|挨拶|回答|コメント|続け|切り出|つぶや|呟|叫|意気込|吐露|打ち明け|漏ら|熱弁|力説|激白|証言|報告|誓|絶賛|笑わせ|苦笑|言っ|言い|言う/u;
 /** Role nouns that introduce a quote without naming anyone (米高官「…」): speech, speaker unknown. */
 const ROLE_BEFORE = /(?:高官|当局者|関係者|報道官|首相|大統領|幹部|氏|外相|長官|代表|議員|政府|側|筋)[\s\u3000]*$/u;
 
@@ -140,21 +159,40 @@ const ANAPHOR = new RegExp(`同(${PERSON_TITLES.filter((t) => /^[一-龥]/.test(
 /** A title standing alone as an actor (知事は, 会長が): the person last named with it. */
 const BARE_TITLES = new Set([...PERSON_TITLES.filter((t) => /^[一-龥]/.test(t) && t.length >= 2), "司会", "司会者", "MC"]);
 /**
+ * People an article leaves unnamed — relatives, friends, colleagues, customers (女友達は, 母親から,
+ * 娘さんは, 同僚の男性が): their words are someone's, but no one the reader can check a quote against.
+ * Not 彼/彼女, which stand for the person just named.
+ */
+const UNNAMED_PEOPLE = [
+  "友人", "友達", "女友達", "男友達", "知人", "知り合い", "同僚", "上司", "部下", "先輩", "後輩", "同期", "同級生", "母親", "父親",
+  "両親", "母", "父", "夫", "妻", "旦那", "嫁", "彼氏", "恋人", "元カレ", "元カノ", "娘", "息子", "長男", "長女", "次男", "次女",
+  "兄", "姉", "弟", "妹", "家族", "親", "親族", "親戚", "子供", "子ども", "店員", "担当者", "店主", "ママ", "パパ", "義母", "義父",
+  "姑", "祖母", "祖父", "孫", "隣人", "警察官", "警官", "運転手", "係員", "駅員", "看護師", "医者", "教師", "保育士", "住職",
+];
+/** People in general (女性も増えている): a crowd, like ファン. */
+const GENERIC_PEOPLE = ["男性", "女性", "男子", "女子", "客", "社員", "主婦", "既婚者", "独身者", "独女", "若者", "人々", "みんな", "皆"];
+const HONORIFIC_FORMS = ["さん", "さま", "様", "ちゃん", "くん", "御さん"];
+const UNNAMED_SET = new Set(UNNAMED_PEOPLE.flatMap((w) => ["", "たち", "ら", ...HONORIFIC_FORMS].map((x) => w + x)));
+/**
  * Collective and unnamed voices (ネット上では, ファンからは, ロシア側は, 両首脳は, 関係者によると): what
  * they say is nobody's in particular.
  */
 const GROUP_WORDS = [
+  ...GENERIC_PEOPLE,
   "ネット上", "ネットユーザー", "ネット民", "ネット", "ユーザー", "視聴者", "ファン", "読者", "観客", "観衆", "会場", "来場者", "聴衆",
   "周囲", "世間", "一部報道", "一部", "批評家", "報道陣", "参加者", "住民", "国民", "市民", "掲示板", "ツイッター上", "ツイッター",
   "Twitter上", "Twitter", "フォロワー", "関係者", "当局者", "高官", "側", "政府", "当局", "首脳", "両者", "両国", "各国", "同国",
   "大統領府", "軍", "省", "府", "スタッフ", "記者団", "記者", "一同", "メディア", "専門家", "識者", "評論家", "ファンら", "出席者",
   "選手ら", "選手たち", "チームメイト", "コメント", "声", "意見", "反響",
 ];
-const GROUP_SET = new Set(GROUP_WORDS.flatMap((w) => ["", "たち", "ら", "陣", "の間", "の間で", "上", "内", "側"].map((x) => w + x)));
+const GROUP_SET = new Set([
+  ...GROUP_WORDS.flatMap((w) => ["", "たち", "ら", "陣", "の間", "の間で", "上", "内", "側"].map((x) => w + x)),
+  ...UNNAMED_SET,
+]);
 const GROUP_MAX = Math.max(...[...GROUP_SET].map((w) => w.length));
 const BARE_MAX = Math.max(...[...BARE_TITLES].map((w) => w.length));
 /** The particles after which an actor's word ends: looked back from, instead of matching every word everywhere. */
-const ACTOR_PARTICLE = /では|からは|からも|から|より|によると|によれば|は|が|も|の(?=問い|質問|言葉|呼びかけ|発言|一言|コメント|声|意見|メッセージ)/gu;
+const ACTOR_PARTICLE = /では|からは|からも|から|より|によると|によれば|には|にも|は|が|も|の(?=問い|質問|言葉|呼びかけ|発言|一言|コメント|声|意見|メッセージ)/gu;
 /** The longest word of `set` (at most `max` long) ending at `end` of `slice`, or null. */
 const lastChars = (set: Set<string>): Set<string> => new Set([...set].map((w) => w[w.length - 1]));
 const LAST_CHARS = new Map<Set<string>, Set<string>>([
@@ -182,6 +220,8 @@ interface Actor {
   name: string | null;
   kind: "person" | "organization" | "group";
   span: Span;
+  /** For a group: an unnamed person or people (女友達, 娘さん), rather than a crowd or an institution. */
+  people?: boolean;
 }
 
 function markerAt(text: string, at: number, limit: number): Marker {
@@ -248,8 +288,12 @@ function actorsOf(text: string, s: Sentence, quoteSpans: Span[], ctx: { persons:
     const quoted = quotedName(p);
     if (!outside(p) && !quoted) continue;
     const m = AFTER_NAME.exec(text.slice(p.end + (quoted ? 1 : 0), Math.min(s.end, p.end + 16)));
-    const at = p.end + (quoted ? 1 : 0) + (m ? m[0].length : 0);
-    out.push({ start: p.start, end: p.end, at, marker: markerAt(text, at, s.end), name: p.canonical, kind: "person", span: { start: p.start, end: p.end } });
+    let at = p.end + (quoted ? 1 : 0) + (m ? m[0].length : 0);
+    // マサルさん自身、…: the person, as the topic of what follows.
+    const self = text.startsWith("自身", at);
+    if (self) at += 2;
+    const marker = self && /^[、,]/.test(text.slice(at, at + 1)) ? "topic" : markerAt(text, at, s.end);
+    out.push({ start: p.start, end: p.end, at, marker, name: p.canonical, kind: "person", span: { start: p.start, end: p.end } });
   }
   for (const o of ctx.orgs) {
     if (!outside(o)) continue;
@@ -278,11 +322,16 @@ function actorsOf(text: string, s: Sentence, quoteSpans: Span[], ctx: { persons:
     const particle = m[0];
     // A bare title (知事は): not inside a longer word, nor a generic noun after の (ライバル国の選手が).
     const title = /^(?:は|が|も|から|より)/.test(particle) ? wordEndingAt(slice, at, BARE_TITLES, BARE_MAX) : null;
-    if (title && !(at - title.length > 0 && /[一-龥々ァ-ヴー・A-Za-zのな]/.test(slice[at - title.length - 1]))) {
-      const start = s.start + at - title.length;
+    // (番組MCが, 番組司会の: the programme's host, unnamed here.)
+    const hostOf = title !== null && /^(?:MC|司会|司会者)$/.test(title) && slice.slice(Math.max(0, at - title.length - 2), at - title.length) === "番組";
+    // (協栄ジムの会長は: an organisation's holder of that title — the one last named with it, or an
+    // unnamed one; never the person spoken of before.)
+    const orgHolder = title !== null && slice[at - title.length - 1] === "の" && ctx.orgs.some((o) => o.end === s.start + at - title.length - 1);
+    if (title && (hostOf || orgHolder || !(at - title.length > 0 && /[一-龥々ァ-ヴー・A-Za-zのな]/.test(slice[at - title.length - 1])))) {
+      const start = s.start + at - title.length - (hostOf ? 2 : 0);
       const end = s.start + at;
       if (!taken(start, end) && outside({ start, end })) {
-        const ref = resolveTitle(history, title, start, false);
+        const ref = resolveTitle(history, title, s.start + at - title.length, false);
         // An unresolved 選手が is people in general; an unresolved 首相は or 司会から is an unnamed one.
         if (ref || !/^(?:選手|投手|コーチ|記者|アナ|キャスター|先生|医師|弁護士|議員|社員|職員)$/.test(title)) {
           out.push({ start, end, at: end, marker: markerAt(text, end, s.end), name: ref ? ref.name : null, kind: ref ? "person" : "group", span: ref ? ref.span : { start, end } });
@@ -296,7 +345,7 @@ function actorsOf(text: string, s: Sentence, quoteSpans: Span[], ctx: { persons:
       const end = s.start + at;
       if (taken(start, end) || !outside({ start, end })) continue;
       const marker = particle.startsWith("によ") ? "source" : markerAt(text, end, s.end);
-      out.push({ start, end, at: end, marker, name: null, kind: "group", span: { start, end } });
+      out.push({ start, end, at: end, marker, name: null, kind: "group", span: { start, end }, people: UNNAMED_SET.has(group) });
     }
   }
   return out.sort((a, b) => a.start - b.start);
@@ -330,6 +379,14 @@ export interface QuoteContext {
   entities?: EntityMention[];
 }
 
+/** The speaker a sentence hands on to the next ones (null: no one, on purpose) and where it was named. */
+interface Carried {
+  speaker: { name: string; span: Span } | null;
+  paragraph: number;
+  /** One paragraph about no one in particular has passed since (the speaker's turn goes on). */
+  bridged?: boolean;
+}
+
 interface Pending {
   raw: RawQuote;
   kind: "speech" | "term";
@@ -338,12 +395,22 @@ interface Pending {
   own: boolean;
   question: boolean;
   chained: boolean;
+  /** The speaker, if any, was only carried from earlier sentences (no actor of this one named it). */
+  carriedOnly: boolean;
 }
 
+/** The start of a transcript's line: a name (with a gloss in parentheses) and a colon. */
+const LINE_SPEAKER = /^[\s\u3000]*([^\s\u3000：:「」『』。、，,（）()]{1,12}?)(?:[（(][^）)\n]{0,20}[）)])?(?:さん|氏)?[\s\u3000]*[：:]/u;
+/** An interviewer's line: a dash or a Q before the question. */
+const INTERVIEWER_LINE = /^[\s\u3000]*(?:[—―－‐]{1,3}|[-]{2,3}|[QＱ][\s\u3000]*[：:．.]|[QＱ][\s\u3000]+)/u;
+/** A sentence saying whom the writer asked (`Xさんに話を聞いた`, `Xに伺ってみた`, `Xを直撃した`). */
+const ASKED = /(?:聞い|聞き|聞く|聞け|伺|うかが|訊|尋ね|インタビュー|取材|直撃|質問)[^。「『、]{0,12}[。．]?[\s\u3000]*$/u;
+/** A sentence saying someone was told the words that follow (こんなことを言われた, こう訊かれた). */
+const TOLD = /(?:こんな|こう|そんな|次のような|以下のような)[^。「『]{0,10}?(?:言われ|いわれ|訊かれ|聞かれ|尋ねられ|問われ|頼まれ|告げられ|打ち明けられ|誘われ|怒られ|叱られ)/u;
 /** A sentence that announces the quotes after it (こう話す, 次のように語った). */
 const ANNOUNCE = /(?:こう|次のように|以下のように)[^。「『、]{0,8}?(?:語|話|言|聞|訊|尋ね|分析|説明|明か|述べ|答え|振り返|続け|打ち明け|ぼや|嘆|つぶや|コメント)/u;
 /** Subordinate clause endings after which a が-subject no longer holds (…と尋ねると、「…」). */
-const CLAUSE_BREAK = /(?:ると|るや|れると|られると|たら|れば|ので|けど|けれど|ところ|るも|たが|だが|ものの|際に|際|うちに)[、,]?/gu;
+const CLAUSE_BREAK = /(?:ると|るや|れると|られると|たら|れば|ので|けど|けれど|ところ|るも|たが|だが|ものの|際に|際|うちに)[、,]?|[えけせてねめべげ]ば[、,]/gu;
 
 const PAREN_NOT_NAME = /^(?:笑|爆笑|苦笑|中略|略|談|日本語|英語|原文|写真|拍手|涙|一同|続く|後略|前略|編集部|注|訳|同|全員|会場|場内|\d.*)$/u;
 
@@ -356,10 +423,14 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
   const allPersons = ctx.persons;
   const allOrgs = (ctx.entities ?? []).filter((e) => e.type === "organization");
   // Speaker state carried from sentence to sentence: the last speaker or topic person and its paragraph.
-  let carried: { speaker: { name: string; span: Span } | null; paragraph: number } | null = null;
+  let carried: Carried | null = null;
   const history: PersonRef[] = [];
   /** Quotes standing alone whose speaker was only carried over: a next sentence may name theirs. */
   let unclaimed: number[] = [];
+  /** The voice of the current paragraph when it is a transcript's line (null speaker: the interviewer's). */
+  let line: { speaker: { name: string; span: Span } | null; opens: number } | null = null;
+  /** The person the article says it asked (`Xさんに話を聞いた`): the voice of answers that stand alone. */
+  let interviewee: { name: string; span: Span } | null = null;
   let p0 = 0;
   let o0 = 0;
   const allRaws = sentences.map((s) => findQuotes(text, s.start, s.end));
@@ -399,7 +470,23 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
         },
       });
     }
-    if (carried && s.paragraph - carried.paragraph > 1) carried = null;
+    if (carried && s.paragraph - carried.paragraph > 1) {
+      const c: Carried = carried;
+      carried = c.bridged && s.paragraph - c.paragraph === 2 ? { ...c, paragraph: s.paragraph - 1, bridged: false } : null;
+    }
+    const lineStart = text.lastIndexOf("\n", s.start - 1) + 1;
+    if (lineStart > (sentences[si - 1]?.start ?? -1)) {
+      // A transcript's line: `木下：…` (or `木下優樹菜（以下、木下）：…`) is that person's; `——…？` is the
+      // interviewer's, who is no one the article names.
+      const head = text.slice(lineStart, Math.min(s.end, lineStart + 40));
+      const named = LINE_SPEAKER.exec(head);
+      const at = named ? lineStart + named[0].length - named[0].trimStart().length : -1;
+      let p: EntityMention | undefined;
+      for (let k = Math.max(0, p0 - 3); named && !p && k < Math.min(allPersons.length, p0 + 3); k++) {
+        if (allPersons[k].start === at && allPersons[k].end <= at + named[1].length + 3) p = allPersons[k];
+      }
+      line = p ? { speaker: { name: p.canonical, span: { start: p.start, end: p.end } }, opens: lineStart + named![0].length } : INTERVIEWER_LINE.test(head) ? { speaker: null, opens: -1 } : null;
+    }
     if (!quoteAhead[si] && unclaimed.length === 0) {
       // Nothing to attribute here or within reach: no speaker is carried past this sentence.
       carried = null;
@@ -426,10 +513,13 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       let kind: "speech" | "term" = "term";
       let speaker: Pending["speaker"] = null;
       let own = false;
+      let carriedOnly = false;
 
       const termAfter = TERM_AFTER.test(after);
       const speechAfter = termAfter ? null : SPEECH_AFTER.exec(after);
-      const voice = !termAfter && VOICE_AFTER.test(after);
+      const voice = !termAfter && (VOICE_AFTER.test(after) || GENERIC_PEOPLE_AFTER.test(after));
+      // Said by people in general or only imagined: speech at most, and no one's.
+      const nobody = !termAfter && (SAYING_AFTER.test(after) || IMAGINED_AFTER.test(after));
       const question = !termAfter && QUESTION_AFTER.test(after);
       const entityAfter = (ctx.entities ?? allPersons).some((e) => e.start === afterStart);
       const clauseLike = inner.length >= 6 && CLAUSE_END.test(inner);
@@ -471,7 +561,17 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       // or whose words they are called (「…」吉高由里子の問いに, 「…」とのファンの声).
       if (!speaker && !termAfter && !naming) {
         const at = afterStart + (speechAfter ? speechAfter[0].length : 0);
-        for (const next of actors) {
+        // 「…」と証言するのは、バツ1の男性と結婚した妹を持つ佳奈さん（35歳）。: the person the cleft ends on.
+        const cleftAt = speechAfter ? /^[^、。「『]{0,12}?(?:のが|のは)[、,]?/.exec(text.slice(at, s.end)) : null;
+        if (cleftAt && !raws.some((x) => x.open > at && x.open < s.end)) {
+          const last = actors.filter((a) => a.start > at + cleftAt[0].length && a.kind === "person" && a.name && /^[\s\u3000]*(?:だ|です|でした|だった)?[。．]?[\s\u3000]*$/.test(text.slice(a.at, s.end))).pop();
+          if (last) {
+            speaker = { name: last.name!, span: last.span };
+            own = true;
+            kind = "speech";
+          }
+        }
+        for (const next of speaker ? [] : actors) {
           if (next.start < afterStart) continue;
           if (next.start > at + 30) break;
           const between = text.slice(at, next.start);
@@ -498,18 +598,27 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       }
       // The actor right before the opener: Xは「, Xが「, Xから「…」と訊かれ, X曰く「, X「 (a headline).
       let unnamed = false;
+      // 木下：「…」 — a transcript line that opens with the quote.
+      if (!own && line?.speaker && r.open >= 0 && /^[\s\u3000]*$/.test(text.slice(line.opens, r.open)) && HAS_WORDS.test(inner)) {
+        speaker = line.speaker;
+        own = true;
+        kind = "speech";
+      }
       if (!own && r.open >= 0) {
         const prev = [...actors].reverse().find((a) => a.at <= r.open && /^[\s\u3000、]*$/.test(text.slice(a.at, r.open).replace(/^(?:は|も|こそ|では|が|から(?:は|も)?|より|曰く|いわく|の|には|にも|に)/, "")));
         if (prev && prev.end <= r.open) {
           const passive = PASSIVE_AFTER.test(after);
+          // Xは「…」と訊かれると: X heard the words; whoever said them is not named here.
+          const hearer = HEARER_PASSIVE_AFTER.test(after) && (prev.marker === "topic" || prev.marker === "subject");
           const ok =
+            hearer ||
             ["topic", "subject", "source", "iwaku", "direct"].includes(prev.marker) ||
             (prev.marker === "dative" && passive) ||
             (prev.marker === "possessive" && (speechAfter !== null || voice));
           if (ok && !(prev.kind === "organization" && prev.marker === "direct")) {
-            speaker = prev.name === null ? null : { name: prev.name, span: prev.span };
+            speaker = prev.name === null || hearer ? null : { name: prev.name, span: prev.span };
             own = true;
-            unnamed = prev.name === null;
+            unnamed = prev.name === null || hearer;
             if (prev.marker === "direct" || prev.marker === "iwaku") kind = "speech";
           }
         }
@@ -519,17 +628,30 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
           unnamed = true;
         }
       }
+      // Xは、「…」。 — a person's words closing the sentence with no verb after them (an interview's
+      // way of giving an answer).
+      if (kind === "term" && own && speaker && r.open >= 0 && !termAfter && /^[\s\u3000]*[。．！？!?]?[\s\u3000]*$/.test(text.slice(afterStart, s.end)) && (clauseLike || (inner.length >= 8 && /[はがをにでも]/.test(inner)))) kind = "speech";
       // A clause-like quote in a sentence with a speech verb after it is speech even without と.
       if (kind === "term" && !termAfter && inner.length >= 6 && CLAUSE_END.test(inner) && SPEECH_VERBS.test(after)) kind = "speech";
       // A quote standing alone as a sentence, worded as one, is someone's words.
       if (kind === "term" && standalone && inner.length >= 5 && (CLAUSE_END.test(inner) || (inner.length >= 8 && /[はがをにでも]/.test(inner)))) kind = "speech";
       // 『…』 names a work and a short “…” stresses a word: speech only when a speech verb or a speaker
       // before it says so (『…』とジェイソン・ステイサムが is a list).
-      const workOrStress = (r.mark === "『" || (r.mark === "“" && !clauseLike)) && !(speechAfter && SPEECH_VERBS.test(after.slice(0, 16))) && !(own && r.open >= 0 && kind === "speech" && !speechAfter);
+      // (“…” stresses or names whatever its length — “大人だから”と感情的にならずに — unless a speech verb follows.)
+      const workOrStress = (r.mark === "『" || r.mark === "“") && !(speechAfter && SPEECH_VERBS.test(after.slice(0, 16).split(/[、，,]/)[0])) && !(own && r.open >= 0 && kind === "speech" && !speechAfter && r.mark === "『");
       // 「A」と“B” is a pair of names unless A reads as someone's words.
       const pairWith = !clauseLike && inner.length <= 12 && /^[\s\u3000]*と[\s\u3000]*[“"]/.test(after);
-      if (TEMPLATE.test(inner) || !HAS_WORDS.test(inner) || (titleBefore && !own && !speechAfter) || termAfter || naming || workOrStress || pairWith) {
+      // (A survey's question — 調査によれば、「…？」という問いに — is an item of a form, not an interviewer's words.)
+      const surveyQuestion = question && /調査|アンケート|設問/.test(text.slice(s.start, openAt));
+      const thoughtOrTally = THOUGHT_AFTER.test(after) || SURVEY_AFTER.test(after) || surveyQuestion;
+      if (TEMPLATE.test(inner) || !HAS_WORDS.test(inner) || (titleBefore && !own && !speechAfter) || termAfter || naming || workOrStress || pairWith || thoughtOrTally) {
         kind = "term";
+      }
+      // Xは「…」と訊かれ, 人に「…」と言われる: the topic heard the words; no one here said them.
+      if (!own && (nobody || HEARER_PASSIVE_AFTER.test(after))) {
+        own = true;
+        unnamed = true;
+        speaker = null;
       }
       if (kind === "speech" && !own && !unnamed && !voice && !question) {
         // The nearest actor of the quote's own clause; else the sentence's topic; else a topic after it.
@@ -549,7 +671,12 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
         });
         const found = clauseTopic[clauseTopic.length - 1] ?? topics[topics.length - 1] ?? clauseSubject[clauseSubject.length - 1] ?? later;
         if (found) speaker = found.name === null ? null : { name: found.name, span: found.span };
-        else if (carried) speaker = carried.speaker;
+        else {
+          carriedOnly = true;
+          if (line) speaker = line.speaker;
+          else if (carried) speaker = carried.speaker;
+          else if (interviewee && standalone) speaker = interviewee;
+        }
       } else if (kind === "speech" && !own && (voice || question)) {
         // Reported voices and questions belong only to whoever they are said to come from.
         const clauseStart = Math.max(s.start, maxOf(breaks.filter((b) => b <= openAt)));
@@ -561,7 +688,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
           own = true;
         }
       }
-      pending.push({ raw: r, kind, speaker, own, question: question || voice, chained });
+      pending.push({ raw: r, kind, speaker, own, question: question || voice, chained, carriedOnly });
     }
     // A run of quotes ending in speech (「…」「…」と回答した) is speech, each with the run's speaker.
     for (let qi = pending.length - 2; qi >= 0; qi--) {
@@ -575,9 +702,25 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
         q.question = next.question;
       }
     }
-    // そう不思議がるのは、会社員の泰子さん。: the speaker of the quote just before, named after it.
-    if (raws.length === 0 && /^[\s\u3000]*(?:そう|こう)[^。「『]{0,25}?のは[、,]/.test(text.slice(s.start, s.end))) {
-      const named = actors.find((a) => a.kind === "person" && a.name && /^[\s\u3000]*(?:だ|です|。|$)/.test(text.slice(a.at, s.end)));
+    // 「A」と笑いつつも、「B」と語る俊輔だった: quotes whose verbs are coordinated share the subject that
+    // the last one names, when nothing in this sentence named one for them.
+    for (let qi = pending.length - 2; qi >= 0; qi--) {
+      const q = pending[qi];
+      const next = pending[qi + 1];
+      if (q.kind !== "speech" || q.own || !q.carriedOnly || q.question || !next.own || !next.speaker || next.question || q.raw.close < 0 || next.raw.open < 0) continue;
+      const between = text.slice(q.raw.close + 1, next.raw.open);
+      if (/[。「『]/.test(between) || !/^[\s\u3000]*と/.test(between) || HEARER_PASSIVE_AFTER.test(between)) continue;
+      CLAUSE_BREAK.lastIndex = 0;
+      if (CLAUSE_BREAK.test(between) || actors.some((a) => a.start > q.raw.close && a.end <= next.raw.open)) continue;
+      q.speaker = next.speaker;
+    }
+    // そう不思議がるのは、会社員の泰子さん。 / …残念、と厚子さん。: the speaker of the quote just before,
+    // named after it.
+    if (raws.length === 0 && unclaimed.length > 0) {
+      const sentence = text.slice(s.start, s.end);
+      const named = /^[\s\u3000]*(?:そう|こう)[^。「『]{0,25}?のは[、,]?/.test(sentence)
+        ? actors.find((a) => a.kind === "person" && a.name && /^[\s\u3000]*(?:だ|です|。|$)/.test(text.slice(a.at, s.end)))
+        : actors.find((a) => a.kind === "person" && a.name && /[、,]と[\s\u3000]*$/.test(text.slice(Math.max(s.start, a.start - 3), a.start)) && /^[\s\u3000]*(?:[はも][^。「『]{0,12})?[。．]?[\s\u3000]*$/.test(text.slice(a.at, s.end)));
       if (named) for (const k of unclaimed) out[k] = { ...out[k], speaker: named.name, speakerSpan: named.span };
     }
     unclaimed = [];
@@ -605,18 +748,70 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
     // person it ends on (…と語った長友。); a collective topic with no person leaves no one.
     const personTopic = actors.filter((a) => a.kind === "person" && a.marker === "topic" && a.name);
     const endPerson = actors.filter((a) => a.kind === "person" && a.marker === "end" && a.name && /^[\s\u3000]*(?:だ|で|。|$)/.test(text.slice(a.at, s.end)));
-    const groupTopic = actors.some((a) => a.kind !== "person" && (a.marker === "topic" || a.marker === "subject"));
+    // (Someone unnamed the narrative turns to — 娘さんは, 男性も — hands on no one only when they speak here.)
+    const groupTopic = actors.some((a) => a.kind !== "person" && (a.marker === "topic" || a.marker === "subject") && (!a.people || pending.some((q) => q.kind === "speech")));
     const askers = new Set(pending.filter((q) => q.question && q.speaker).map((q) => q.speaker!.span.start));
     const subjects = actors.filter((a) => a.kind === "person" && a.marker === "subject" && a.name && !askers.has(a.span.start));
     const next = personTopic[personTopic.length - 1] ?? null;
+    const hasSpeech = pending.some((q) => q.kind === "speech");
+    // A heading (■…, 【…】) names what follows, not who speaks in it.
+    const heading = /^[\s\u3000]*[■□●○◆◇▼▽▲△★☆【]/.test(text.slice(lineStart, s.end));
+    if (heading && !hasSpeech) continue;
+    // 県教育委員会が作成したマニュアルによると、: what follows is that source's (a document's: no one's).
+    const by = raws.length === 0 ? /によ(?:ると|れば)[、,]?[\s\u3000]*$/.exec(blanked) : null;
+    if (by) {
+      const at = s.start + (by.index ?? 0);
+      const source = actors.find((a) => a.end <= at && a.at === at);
+      carried = { speaker: source && source.kind !== "group" && source.name ? { name: source.name, span: source.span } : null, paragraph: s.paragraph };
+      continue;
+    }
+    if (raws.length === 0 && actors.every((a) => a.people)) {
+      // A paragraph about no one in particular does not end the last speaker's turn (…逃れたそうだ。).
+      if (carried && carried.speaker && carried.paragraph === s.paragraph - 1) carried = { ...carried, bridged: true };
+      continue;
+    }
+    if (carried?.bridged && carried.paragraph < s.paragraph) carried = { ...carried, bridged: false };
     if (next) carried = { speaker: { name: next.name!, span: next.span }, paragraph: s.paragraph };
     else if (spoke) carried = { speaker: spoke, paragraph: s.paragraph };
     else if (endPerson.length > 0) carried = { speaker: { name: endPerson[endPerson.length - 1].name!, span: endPerson[endPerson.length - 1].span }, paragraph: s.paragraph };
     else if (groupTopic && raws.length > 0) carried = { speaker: null, paragraph: s.paragraph };
     else if (subjects.length > 0 && raws.length === 0) carried = { speaker: { name: subjects[subjects.length - 1].name!, span: subjects[subjects.length - 1].span }, paragraph: s.paragraph };
     else if (groupTopic) carried = { speaker: null, paragraph: s.paragraph };
+    // 恵子さんの畑でも…: the person a sentence is about, through the noun it is the topic of.
+    if (!next && !spoke && raws.length === 0) {
+      const about = actors.find((a) => a.kind === "person" && a.name && a.marker === "possessive" && /^の[^、。「『はもが]{1,6}(?:では|でも|には|は|も)/.test(text.slice(a.at, a.at + 12)));
+      if (about && endPerson.length === 0 && subjects.length === 0) carried = { speaker: { name: about.name!, span: about.span }, paragraph: s.paragraph };
+    }
+    // 千谷さんによると、…という。: the quotes that follow are likely that source's.
+    // (A survey's, a manual's, a report's: no one's.)
+    if (!next && !spoke && !hasSpeech && endPerson.length === 0 && subjects.length === 0) {
+      const source = actors.find((a) => a.kind === "person" && a.name && /^によ(?:る|れ)/.test(text.slice(a.at, a.at + 3)));
+      if (source) carried = { speaker: { name: source.name!, span: source.span }, paragraph: s.paragraph };
+    }
+    // 久保さんに話を聞いてみた。: the answers that follow are that person's; 最後に、…うかがってみた。: the
+    // person asked before answers again.
+    if (!hasSpeech) {
+      const asked = ASKED.exec(blanked);
+      if (asked) {
+        const asks = s.start + (asked.index ?? 0);
+        const whom = actors.filter((a) => a.kind === "person" && a.name && a.end <= asks && (a.marker === "dative" || (a.marker === "possessive" && /^の(?:話|お話|意見|声|本音|考え)/.test(text.slice(a.at, a.at + 4)))));
+        const who = whom[whom.length - 1];
+        if (who) interviewee = { name: who.name!, span: who.span };
+        if (who || (interviewee && !actors.some((a) => a.marker === "dative" || a.marker === "topic" || a.marker === "subject"))) carried = { speaker: interviewee, paragraph: s.paragraph };
+      }
+    }
+    // The interviewer's question names no one to carry to the answer.
+    if (line && !line.speaker) carried = null;
+    // …女友達に、突然こんなことを言われた。: the quotes that follow are the words of whoever said them to
+    // the topic, named or not.
+    const told = raws.length === 0 ? TOLD.exec(blanked) : null;
+    if (told) {
+      const at = s.start + (told.index ?? 0);
+      const teller = [...actors].reverse().find((a) => a.end <= at && (a.marker === "dative" || a.marker === "source"));
+      carried = { speaker: teller && teller.kind === "person" && teller.name ? { name: teller.name, span: teller.span } : null, paragraph: s.paragraph };
+    }
     // …こう聞いてくるという。: the quotes that follow are the words of that clause's subject.
-    if (raws.length === 0 && ANNOUNCE.test(blanked)) {
+    else if (raws.length === 0 && ANNOUNCE.test(blanked)) {
       const lastBreak = Math.max(s.start, maxOf(breaks));
       const subject = actors.filter((a) => a.start >= lastBreak && (a.marker === "topic" || a.marker === "subject"));
       const who = subject[subject.length - 1] ?? personTopic[personTopic.length - 1] ?? null;

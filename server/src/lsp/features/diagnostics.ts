@@ -83,8 +83,10 @@ export class DiagnosticsScheduler {
     } else {
       if (doc.languageId !== "markdown" && !uri.endsWith(".md")) return;
       const settings = await this.ctx.settingsFor(uri);
-      const library = await this.ctx.libraries.viewFor(doc);
+      // A large library being parsed counts with its keys: its entries' details are not needed here.
+      const library = await this.ctx.libraries.keysViewFor(doc);
       if (this.generation.get(uri) !== gen) return;
+      if (library.reading) void library.reading.then(() => this.generation.get(uri) === gen && this.schedule(uri, 0));
       try {
         const findings = await checkDraftAsync(text, {
           library: library.library,

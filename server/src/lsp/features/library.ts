@@ -60,7 +60,7 @@ export class LibraryService {
       level === "error" ? ctx.connection.console.error(message) : level === "warn" ? ctx.connection.console.warn(message) : ctx.connection.console.info(message);
     // Items already read (this session or an earlier one: the user's cache folder) are not parsed again.
     const cache = new LibraryItemCache(resolveCacheDir());
-    this.store = new LibraryStore({ parse: (path, bytes) => parseLibraryFile(path, bytes, { cache }), log });
+    this.store = new LibraryStore({ parse: (path, bytes, early) => parseLibraryFile(path, bytes, { cache, early }), log });
   }
 
   /** The library a document cites from, its style and how its paths are shown. */
@@ -68,19 +68,28 @@ export class LibraryService {
     return this.viewForText(doc.uri, doc.getText());
   }
 
+  /**
+   * What a draft's diagnostics need: the same, except that a large library file still being parsed
+   * takes part with its keys alone (`reading` settles when it is read: check the draft again then).
+   */
+  keysViewFor(doc: TextDocument): Promise<LibraryView> {
+    return this.viewForText(doc.uri, doc.getText(), true);
+  }
+
   /** The same for a draft's text (`""` for the project's shared library alone). */
-  async viewForText(uri: string, text: string): Promise<LibraryView> {
+  async viewForText(uri: string, text: string, keysFirst = false): Promise<LibraryView> {
     const settings = await this.ctx.settingsFor(uri);
     const project = this.ctx.projectFor(uri);
     const root = project.root;
-    const draft = await this.store.libraryFor({ draftPath: uriToPath(uri), draftText: text, root, settingPaths: settings.bibliography });
+    const draft = await this.store.libraryFor({ draftPath: uriToPath(uri), draftText: text, root, settingPaths: settings.bibliography }, { keysFirst });
     const style = this.styleFor(settings.citationStyle, root, draft);
     const locale = this.ctx.locale;
     const show = (p: string) => {
       const r = relative(root, p);
       return r && !r.startsWith("..") && !r.startsWith(sep) ? r.split(sep).join("/") : p;
     };
-    this.afterLoad(uri, draft, project.host.current?.tokenizer);
+    // Problems, catalogue and readings wait for the files to be read.
+    if (!draft.reading) this.afterLoad(uri, draft, project.host.current?.tokenizer);
     return { ...draft, root, context: { library: draft.library, style: style.style, styleNote: style.note, locale, relative: show } };
   }
 
