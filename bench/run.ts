@@ -627,6 +627,17 @@ function log(s: string) {
   process.stderr.write(s + "\n");
 }
 
+/** The commit the measured build came from (`+` when the tree had changes). */
+function commitMeasured(): string {
+  try {
+    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: repoRoot, encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: repoRoot, encoding: "utf8" }).trim() !== "";
+    return `${head}${dirty ? "+" : ""}${process.env.BENCH_DIST ? ` (bundles from ${process.env.BENCH_DIST})` : ""}`;
+  } catch {
+    return "unknown";
+  }
+}
+
 function machine(): string[] {
   const cpu = /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpus()[0]?.model ?? "?";
   const nproc = execFileSync("nproc", { encoding: "utf8" }).trim();
@@ -637,7 +648,7 @@ function machine(): string[] {
     `- memory: ${(totalmem() / 1024 ** 3).toFixed(1)} GB`,
     `- Node ${process.version}; ${mecab} with mecab-ipadic-utf8`,
     `- load average when the run ended: ${load}`,
-    `- date: ${new Date().toISOString().slice(0, 10)}`,
+    `- date: ${new Date().toISOString().slice(0, 10)}; commit measured: ${commitMeasured()}`,
     ...(skip.size ? [`- phases left out (\`--skip\`): ${[...skip].join(", ")} — their rows have no figure and their budgets are not judged in this run`] : []),
   ];
 }
