@@ -22,6 +22,7 @@ import { parseLibraryFile } from "../server/src/core/bibliography/libraryParser"
 import { LibraryItemCache } from "../server/src/core/bibliography/libraryCache";
 import { loadTokenizer } from "../server/src/core/text/tokenizer";
 import { createWorkspace, positionOf, startServer, type LspClient } from "../test/protocol/lspClient";
+import { prng as rng } from "./prng";
 
 const argv = process.argv.slice(2);
 const arg = (name: string, dflt: string) => {
@@ -55,16 +56,6 @@ const pct = (xs: number[]) => `${ms(quantile(xs, 0.5))} / ${ms(quantile(xs, 0.95
 // ---------------------------------------------------------------------------------------------
 // The generated library (seeded: the same library every run)
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const EN_FAMILY = "Smith Johnson Williams Brown Jones Miller Davis Wilson Anderson Taylor Thomas Moore Martin Jackson Thompson White Harris Clark Lewis Robinson Walker Young Allen King Wright Scott Green Baker Adams Nelson Hill Campbell Mitchell Roberts Carter Phillips Evans Turner Torres Parker Collins Edwards Stewart Morris Murphy Cook Rogers Morgan Peterson Cooper Reed Bailey Bell Kelly Howard Ward Cox Richardson Wood Watson Brooks Bennett Gray Hughes Price Sanders Myers Long Ross Foster Plokhy Sakwa Trenin Snyder Applebaum Kotkin Galeotti Hill Stent".split(" ");
 const EN_GIVEN = "John Mary Robert Patricia Michael Linda William Elizabeth David Barbara Richard Susan Joseph Jessica Thomas Sarah Charles Karen Daniel Nancy Serhii Richard Dmitri Timothy Anne Stephen Fiona Angela Mark".split(" ");

@@ -18,23 +18,13 @@ import { assignKeys } from "../server/src/core/corpus/citationKeys";
 import { loadSource } from "../server/src/core/corpus/loadCorpus";
 import { inferKey } from "../server/src/core/corpus/metadata";
 import { splitSentences } from "../server/src/core/text/sentences";
+import { prng } from "./prng";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, "..");
 export const outRoot = join(here, "out");
 const GENERATOR_VERSION = "4";
 
-/** mulberry32: a small, fast, seedable PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Katakana names of public figures (general knowledge). */
 const NAMES = [

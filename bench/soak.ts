@@ -21,6 +21,7 @@ import { cpus, loadavg, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import type { Position } from "vscode-languageserver-protocol";
 import { createWorkspace, offsetToPosition, repoRoot, sampleSources, startServer, type LspClient } from "../test/protocol/lspClient";
+import { prng } from "./prng";
 
 // ---------------------------------------------------------------------------------------------
 // Arguments
@@ -54,17 +55,6 @@ const n = (x: number) => x.toLocaleString("en");
 const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
 const load = () => loadavg().map((x) => x.toFixed(2)).join(" ");
 
-/** mulberry32: the same edits every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Memory {
   /** VmRSS after a 1 s idle, as the server left it. */

@@ -5,7 +5,7 @@
 //   npm run build && node test/eval/report.mjs            # rewrites docs/accuracy.md
 //   node test/eval/report.mjs --stdout                    # prints it instead
 import { execSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { root, scoreAll } from "./sets.mjs";
 
@@ -35,10 +35,23 @@ lines.push("| --- | --- | --- |");
 lines.push("| dev (shared) | the four sample articles (`corpus/`) | `../shared/eval/dev`: drafts with planted problems |");
 lines.push("| eval (ours) | the four sample articles | `test/fixtures/eval`: 10 drafts of our own |");
 lines.push("| ldcc-dev (shared) | 21 livedoor news articles | `../shared/eval/ldcc-dev`: 4 drafts (58 planted problems, 58 silent traps) and a gold annotation |");
-lines.push("| ldcc-own (ours) | 80 other livedoor news articles | `test/fixtures/ldcc-own`: 8 drafts (119 planted, 134 traps) and a gold annotation made by annotators who never saw the code |");
+// The size of our own set, counted from its files so the page never goes stale.
+const ownDir = join(root, "test/fixtures/ldcc-own");
+const ownArticles = readFileSync(join(ownDir, "corpus.txt"), "utf8").split("\n").filter((l) => l.trim()).length;
+const ownExpected = JSON.parse(readFileSync(join(ownDir, "expected.json"), "utf8")).drafts;
+const ownPlanted = Object.values(ownExpected).reduce((n, list) => n + list.length, 0);
+lines.push(`| ldcc-own (ours) | ${ownArticles} other livedoor news articles | \`test/fixtures/ldcc-own\`: ${Object.keys(ownExpected).length} drafts (${ownPlanted} planted problems; every other cited sentence must stay silent) and a gold annotation made by annotators who never saw the code |`);
 lines.push("");
 lines.push("Figures on the sample corpus and on ldcc-dev are in-sample: the method was developed on them. ldcc-own was");
 lines.push("annotated independently and is the better guide to articles Shutten has never seen.");
+lines.push("");
+lines.push("Held out while tuning: the last 40 articles of ldcc-own (annotators C and D, drafts c1, c2, d1, d2) were kept");
+lines.push("outside the repository while the rules were written on the other sets; they were only scored, and two of their");
+lines.push("false alarms were read (both fixed by general rules), so they are nearly but not wholly blind. Just before they");
+lines.push("were folded in they gave drafts F1 0.93 (precision 0.98, recall 0.88), speech-quote recall 0.86, named-speaker");
+lines.push("accuracy 0.92, speech precision 0.79, event dates 0.86, published and title 1.00 — the best estimate here of");
+lines.push("what unseen articles get. Speech precision (quotes taken for speech that the annotators did not count: titles");
+lines.push("of shows, scare quotes, lists of related headlines) is the weakest figure.");
 lines.push("");
 lines.push("## Drafts: caught (tp), false alarms (fp), missed (fn)");
 lines.push("");

@@ -51,6 +51,10 @@ title: 映画祭が閉幕
 published: 2013-10-31
 ---
 30日に閉幕した映画祭では、家族の再生を描いた『春の庭』がグランプリを受賞した。
+
+受賞作でエドワード・ミラーが演じた父親のトムは、娘との再会を果たす。
+
+その全貌は謎に包まれたままだが、明日6月30日（土）からは特典付き前売り券第2弾が、全国先着2万名限定で販売開始される。
 `;
 
 let dir: string;
@@ -122,6 +126,16 @@ describe("the one name a reworded sentence changes", () => {
 describe("titles of works", () => {
   it("a film title the source never gives, where the passage names one other, is reported", () => {
     assert.deepEqual(claims("映画祭のグランプリに輝いたのは、家族の再生を描いた『夏の海』だった[@film-d]。"), ["entity-mismatch:『夏の海』"]);
+  });
+
+  it("an actor named in katakana only by what he plays (Xが演じた) is compared with the source's actor", () => {
+    assert.deepEqual(claims("受賞作で、ジョン・スミスが演じた父親のトムは娘と再会する[@film-d]。"), ["entity-mismatch:ジョン・スミス"]);
+    assert.deepEqual(claims("受賞作で、エドワード・ミラーが演じた父親のトムは娘と再会する[@film-d]。"), []);
+  });
+
+  it("a start date (Xから) is compared with the source's start date of the same happening, reworded around it", () => {
+    assert.deepEqual(claims("特典付き前売り券第2弾は、7月1日から全国先着2万名限定で販売開始される[@film-d]。"), ["date-mismatch:7月1日"]);
+    assert.deepEqual(claims("特典付き前売り券第2弾は、6月30日から全国先着2万名限定で販売開始される[@film-d]。"), []);
   });
 
   it("the right title, or part of it, stays quiet", () => {

@@ -129,3 +129,15 @@ test("a thought, a survey's tally and a word in “…” are nobody's speech", 
   assert.equal(speakers("監督は“今日は三本打つ”と冗談交じりに話していた。").length, 1);
   assert.equal(speakers("田中監督は「次も勝ちたいと思う」と語った。").length, 1);
 });
+
+test("a name that only says what a topic is (ネタは、ずばり…だ) does not take the next quote from the one speaking", () => {
+  const t = "番組では野村克彦氏のコーナーが放送された。「材料には事欠かないですね」と話し始めた野村氏。\n\n今週のネタは、ずばり山田太郎だ。「山田太郎。ちょっと騒ぎ過ぎですよ」\n\n震災をきっかけに参加したというのは、理香さん（30歳）。「本を送りました」";
+  const s = speakers(t);
+  assert.deepEqual(s.find((q) => (q[0] ?? "").startsWith("山田太郎。")), ["山田太郎。ちょっと騒ぎ過ぎですよ", "野村克彦"]);
+  assert.deepEqual(s.find((q) => q[0] === "本を送りました"), ["本を送りました", "理香"]);
+});
+
+test("a quote in a bulleted list of headlines is the linked article's title, not speech; a bulleted sentence still reports speech", () => {
+  assert.deepEqual(speakers("本文はここまで。\n・インタビュー：山田花子「実はとてもシャイで、電話は苦手なの」\n・【特集】夏の映画まとめ\n"), []);
+  assert.deepEqual(speakers("・山田太郎市長は「図書館を無料にする」と述べた。\n"), [["図書館を無料にする", "山田太郎"]]);
+});

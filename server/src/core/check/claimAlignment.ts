@@ -502,9 +502,11 @@ export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEnt
       },
       comparable: (d, s) => datesComparable(d.date, s.date),
       equal: (d, s) => datesAgree(d.date, s.date),
-      sameRole: (d, s, source) => {
-        // `1月20日以降`, `発足後`: a boundary of a period, not the date of the event itself.
-        if (RANGE_BOUNDARY.test(source.text.slice(s.end, s.end + 3))) return false;
+      sameRole: (d, s, source, at) => {
+        // `1月20日以降`, `発足後`: a boundary of a period, not the date of the event itself — unless
+        // the draft's date bounds it the same way (`7月1日から発売` against `6月30日からは…開始`).
+        const bound = RANGE_BOUNDARY.exec(source.text.slice(s.end, s.end + 3));
+        if (bound && !sentence.plain.slice(at.end, at.end + 3).startsWith(bound[0])) return false;
         const mine = draftEventAt(d);
         const theirs = source.events.find((e) => e.dateSpan.start === s.start);
         // The same kind of happening, not another one of that kind with other people taking part.

@@ -710,6 +710,11 @@ const ROLE_THEN_NAME = new RegExp(`(?:${APPOSITIVE_ROLES.join("|")})(?:の|・)(
 const POSITION_THEN_NAME = /(?:FW|MF|DF|GK|ＦＷ|ＭＦ|ＤＦ|ＧＫ)[\s\u3000・]?([ァ-ヴー]{2,}(?:[・＝][ァ-ヴー]{2,})*)(?![ァ-ヴー・＝])/gu;
 /** A nickname and the name it stands for: “キングカズ”こと三浦知良. */
 const NICKNAME = /[“"「『]?([^\s“”"「」『』、。（）()]{2,10}?)[”"」』]?(?:こと|ことは)(?=[\p{Script=Han}々ァ-ヴー])/gu;
+/**
+ * A Western full name in katakana and what only a person does in a film or on a stage after it
+ * (ヒュー・ジャックマンが演じた, ジム・キャリー演じる, …の主演により).
+ */
+const FOREIGN_THEN_ROLE = /(?<![ァ-ヴー・＝])([ァ-ヴー]{2,}(?:[・＝][ァ-ヴー]{2,}){1,2})(?:が|の|も|は)?(?=演じ|主演|扮し|扮す|出演)/gu;
 /** A role and a Western full name after it (エースのユニス・マフムード, 監督・ジョン・スミス). */
 const ROLE_THEN_FOREIGN = new RegExp(`(?:${PERSON_ROLES.join("|")})(?:の|・)([ァ-ヴー]{2,}(?:[・＝][ァ-ヴー]{2,})+)(?![ァ-ヴー・＝])`, "gu");
 /** A kanji name the alias table may know (入江陵介, in a draft that gives no other clue). */
@@ -893,6 +898,20 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       const start = region.start + (m.index ?? 0) + m[0].length - name.length;
       const c: PersonCandidate = { start, end: start + name.length, name, family: "", given: "" };
       if (candidates.some((x) => x.start < c.end && c.start < x.end)) continue;
+      candidates.push(c);
+      accepted.add(c);
+    }
+    if (/[・＝]/.test(slice) && /演じ|主演|扮|出演/.test(slice)) for (const m of slice.matchAll(FOREIGN_THEN_ROLE)) {
+      const name = m[1];
+      const start = region.start + (m.index ?? 0);
+      const c: PersonCandidate = { start, end: start + name.length, name, family: "", given: "" };
+      const overlapping = candidates.filter((x) => x.start < c.end && c.start < x.end);
+      // (A part of the name taken alone — ヒュー — gives way to the whole name.)
+      if (overlapping.some((x) => x.start < c.start || x.end > c.end) || isPlaceWord(name)) continue;
+      for (const x of overlapping) {
+        candidates.splice(candidates.indexOf(x), 1);
+        accepted.delete(x);
+      }
       candidates.push(c);
       accepted.add(c);
     }

@@ -643,7 +643,12 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       const pairWith = !clauseLike && inner.length <= 12 && /^[\s\u3000]*と[\s\u3000]*[“"]/.test(after);
       // (A survey's question — 調査によれば、「…？」という問いに — is an item of a form, not an interviewer's words.)
       const surveyQuestion = question && /調査|アンケート|設問/.test(text.slice(s.start, openAt));
-      const thoughtOrTally = THOUGHT_AFTER.test(after) || SURVEY_AFTER.test(after) || surveyQuestion;
+      // (An item of a bulleted list of headlines — ・インタビュー：○○「…」 with no 。 — links to another
+      // article; the words are that article's headline, not speech reported here.)
+      const itemStart = text.lastIndexOf("\n", openAt) + 1;
+      const itemEnd = text.indexOf("\n", openAt);
+      const headlineItem = /^[\s\u3000]*[・･]/.test(text.slice(itemStart, itemStart + 4)) && !/[。．][\s\u3000]*$/.test(text.slice(itemStart, itemEnd < 0 ? text.length : itemEnd));
+      const thoughtOrTally = THOUGHT_AFTER.test(after) || SURVEY_AFTER.test(after) || surveyQuestion || headlineItem;
       if (TEMPLATE.test(inner) || !HAS_WORDS.test(inner) || (titleBefore && !own && !speechAfter) || termAfter || naming || workOrStress || pairWith || thoughtOrTally) {
         kind = "term";
       }
@@ -747,7 +752,11 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
     // What the next sentences inherit: this sentence's topic person, else its last speaker, else a
     // person it ends on (…と語った長友。); a collective topic with no person leaves no one.
     const personTopic = actors.filter((a) => a.kind === "person" && a.marker === "topic" && a.name);
-    const endPerson = actors.filter((a) => a.kind === "person" && a.marker === "end" && a.name && /^[\s\u3000]*(?:だ|で|。|$)/.test(text.slice(a.at, s.end)));
+    // (Not a name that only says what a topic is — ネタは、ずばり斎藤佑樹だ — which nobody speaks in;
+    // a cleft's name — …したのは、理香さん。 — is the one the sentence is about.)
+    const endPerson = actors.filter(
+      (a) => a.kind === "person" && a.marker === "end" && a.name && /^[\s\u3000]*(?:だ|で|。|$)/.test(text.slice(a.at, s.end)) && !/(?<!の)は[、,\s\u3000]*(?:[ぁ-ん]{2,4}[、,\s\u3000]*)?$/.test(text.slice(s.start, a.start)),
+    );
     // (Someone unnamed the narrative turns to — 娘さんは, 男性も — hands on no one only when they speak here.)
     const groupTopic = actors.some((a) => a.kind !== "person" && (a.marker === "topic" || a.marker === "subject") && (!a.people || pending.some((q) => q.kind === "speech")));
     const askers = new Set(pending.filter((q) => q.question && q.speaker).map((q) => q.speaker!.span.start));
