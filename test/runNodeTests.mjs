@@ -34,5 +34,7 @@ const reporter = extra.some((a) => a.startsWith("--test-reporter")) ? [] : ["--t
 // (reliability.test.ts, huge and hostile inputs) took over 10 minutes on a 2-core machine shared
 // with other work.
 const timeout = extra.some((a) => a.startsWith("--test-timeout")) ? [] : ["--test-timeout=1800000"];
-const r = spawnSync(process.execPath, ["--import", "tsx", "--test", ...reporter, ...timeout, ...extra, ...files], { stdio: "inherit" });
+// Once a file's tests are done its process exits, whatever handle is still open (seen on a loaded
+// machine: every test of a file passed, then its process lingered until the limit above).
+const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-force-exit", ...reporter, ...timeout, ...extra, ...files], { stdio: "inherit" });
 process.exit(r.status ?? 1);
