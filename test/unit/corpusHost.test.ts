@@ -7,7 +7,9 @@ import { after, describe, it } from "node:test";
 import { buildCorpus } from "../../server/src/core/ingest/buildCorpus";
 import { CorpusHost } from "../../server/src/core/corpusHost";
 import { CorpusIndex } from "../../server/src/core/index/corpusIndex";
-import { StoredSource } from "../../server/src/core/index/snapshot";
+import { decodeEvents, encodeEvents, StoredSource } from "../../server/src/core/index/snapshot";
+import type { EventUnit } from "../../server/src/core/model";
+import fc from "fast-check";
 import { loadTokenizer } from "../../server/src/core/text/tokenizer";
 
 // These tests give each host its own cache folder (the `cacheDir` setting); the environment's would win.
@@ -54,6 +56,9 @@ describe("corpus host: snapshot and incremental re-index", () => {
     const loaded = await warm.load();
     assert.ok(loaded.index.sources.every((s) => s instanceof StoredSource), "sources come from the snapshot");
     assert.deepEqual(lookups(loaded.index, phrases), lookups(await fullRebuild(), phrases));
+    const eventsOf = (i: CorpusIndex) => i.sources.map((s) => [s.meta.key, s.events]);
+    assert.ok(first.index.sources.some((s) => s.events.length > 0));
+    assert.deepEqual(eventsOf(loaded.index), eventsOf(first.index), "events read back from the snapshot's columns as they were analysed");
 
     // Change one article (a sentence added) and add a new one: an overlay over the snapshot's base.
     const files = loaded.index.sources.map((s) => s.meta.path);
@@ -161,7 +166,7 @@ describe("corpus host: the snapshot survives what happens around it", () => {
 
     // In a section (the normalised sentences the index searches): one character changed, the same length.
     const section = Buffer.from(rebuilt);
-    const header = JSON.parse(section.toString("utf8", section.readDoubleLE(8), section.readDoubleLE(8) + section.readUInt32LE(16)));
+    const header = JSON.parse(section.toString("utf16le", section.readDoubleLE(8), section.readDoubleLE(8) + section.readUInt32LE(16)));
     const [normsAt, normsLength] = header.sections.norms;
     section[normsAt + Math.floor(normsLength / 4) * 2] ^= 0x01;
     writeFileSync(snap, section);
@@ -207,5 +212,36 @@ describe("corpus host: the snapshot survives what happens around it", () => {
     assert.equal(now["wire-0.txt"], "reuters-2025-05-26b");
     for (const [file, key] of Object.entries(before)) assert.equal(now[file], key, file);
     assert.equal(changed.index.get("reuters-2025-05-26b")?.meta.path, join(p.corpus, "wire-0.txt"));
+  });
+});
+
+describe("the snapshot's event columns", () => {
+  it("property: any events, with nulls, names, unknown fields and odd numbers, read back exactly, per file", () => {
+    const str = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom("会談", "合意", "東京", "ロシア"));
+    const int = fc.oneof(fc.integer({ min: 0, max: 100_000 }), fc.integer(), fc.constant(-0x80000000));
+    const event = fc.record(
+      {
+        start: int,
+        end: int,
+        date: fc.record({ year: fc.option(int), month: fc.option(int), day: fc.option(int) }, { noNullPrototype: true }),
+        dateSpan: fc.record({ start: int, end: int }, { noNullPrototype: true }),
+        predicate: str,
+        participants: fc.array(str, { maxLength: 4 }),
+        place: fc.option(str),
+        sentence: int,
+        name: str,
+        other: fc.oneof(fc.double(), str),
+      },
+      { requiredKeys: ["start", "end", "date", "dateSpan", "predicate", "participants", "place", "sentence"], noNullPrototype: true },
+    );
+    fc.assert(
+      fc.property(fc.array(fc.array(event, { maxLength: 5 }), { maxLength: 6 }), (files) => {
+        const { columns, ranges } = encodeEvents(files as unknown as EventUnit[][]);
+        assert.deepEqual(
+          ranges.map(([a, b]) => decodeEvents(columns, a, b)),
+          files,
+        );
+      }),
+    );
   });
 });

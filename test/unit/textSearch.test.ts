@@ -48,3 +48,49 @@ describe("text search primitives", () => {
     assert.equal(hits[0].doc, 1);
   });
 });
+
+describe("nearest keys", () => {
+  it("suggests the same keys, in the same order, as measuring every key (property)", async () => {
+    const { CorpusIndex } = await import("../../server/src/core/index/corpusIndex");
+    const naive = (keys: string[], key: string, limit: number) => {
+      const k = key.toLowerCase();
+      return keys
+        .map((c) => ({ c, d: editDistance(k, c.toLowerCase()) - (c.toLowerCase().startsWith(k) || k.startsWith(c.toLowerCase()) ? 2 : 0) }))
+        .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
+        .slice(0, limit)
+        .map((x) => x.c);
+    };
+    const keyChars = fc.constantFrom(..."abcdeXY-_:0123");
+    const keyArb = fc.array(keyChars, { minLength: 1, maxLength: 12 }).map((cs) => cs.join(""));
+    fc.assert(
+      fc.property(fc.uniqueArray(keyArb, { minLength: 1, maxLength: 40 }), keyArb, fc.integer({ min: 1, max: 6 }), (keys, key, limit) => {
+        const sources = keys.map((k) => ({ meta: { key: k, path: k, title: null, outlet: null, published: null, url: null, originals: [] }, text: "", body: [], sentences: [], quotes: [], entities: [], events: [], numbers: [], dates: [], hash: "", encoding: "utf-8" }));
+        const index = new CorpusIndex(sources as never);
+        assert.deepEqual(index.nearestKeys(key, limit), naive(keys, key, limit));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("edit distance on bit vectors", () => {
+  it("equals the table's edit distance for keys up to 31 characters (property)", async () => {
+    const { CorpusIndex } = await import("../../server/src/core/index/corpusIndex");
+    // Through nearestKeys with limit 1 and a single key: the distance decides nothing there, so
+    // compare the whole ranking of many keys instead (the ranking is the distance's only use).
+    const chars = fc.constantFrom(..."abあい漢-0");
+    const str = (max: number) => fc.array(chars, { minLength: 0, maxLength: max }).map((c) => c.join(""));
+    fc.assert(
+      fc.property(str(31), fc.uniqueArray(str(40), { minLength: 1, maxLength: 30 }), (key, keys) => {
+        const sources = keys.map((k) => ({ meta: { key: k, path: k, title: null, outlet: null, published: null, url: null, originals: [] }, text: "", body: [], sentences: [], quotes: [], entities: [], events: [], numbers: [], dates: [], hash: "", encoding: "utf-8" }));
+        const index = new CorpusIndex(sources as never);
+        const want = keys
+          .map((c) => ({ c, d: editDistance(key, c) - (c.startsWith(key) || key.startsWith(c) ? 2 : 0) }))
+          .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
+          .map((x) => x.c);
+        assert.deepEqual(index.nearestKeys(key, keys.length), want);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

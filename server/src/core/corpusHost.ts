@@ -59,6 +59,8 @@ export class CorpusHost {
   private rebuild = false;
   private state: State | undefined;
   private tokenizer: Promise<Tokenizer> | undefined;
+  /** The cache folder of the first build (the dictionary's cache goes there too). */
+  private cacheDir: string | undefined;
   private readonly changes: ChangeLoader;
   private changeListeners: ((c: LoadedCorpus) => void)[] = [];
   private progressListeners: ((p: IndexProgress) => void)[] = [];
@@ -154,7 +156,8 @@ export class CorpusHost {
 
   private getTokenizer(): Promise<Tokenizer> {
     if (!this.tokenizer) {
-      this.tokenizer = loadTokenizer();
+      // The assembled dictionary is kept in the same cache folder as the analyses (dictionary.ts).
+      this.tokenizer = loadTokenizer(undefined, { cacheDir: this.cacheDir });
       this.tokenizer.catch(() => (this.tokenizer = undefined));
     }
     return this.tokenizer;
@@ -184,6 +187,7 @@ export class CorpusHost {
     const started = Date.now();
     const options = await this.deps.options();
     this.corpusDir = path.resolve(options.corpusDir);
+    this.cacheDir ??= resolveCacheDir({ setting: options.cacheDir || null });
     const key = optionsKey(options);
     const prev = this.state;
     // The dictionary serves drafts and the feature catalogue; it loads (mostly off this thread)

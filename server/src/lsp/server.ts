@@ -149,7 +149,7 @@ export function startServer(connection: Connection): void {
     });
     // The feature catalogue is built in the background, between requests, once an index is ready.
     const warm = (loaded: { index: CorpusIndex; tokenizer: Tokenizer }) =>
-      void warmCatalog(loaded.index, loaded.tokenizer, () => host.current?.index === loaded.index && !host.busy)
+      void warmCatalog(loaded.index, loaded.tokenizer, () => host.current?.index === loaded.index && !host.busy, 15, () => diagnostics.busy)
         .then(() => {
           // Index and catalogue ready, the server about to idle: give back the build's garbage.
           if (host.current?.index === loaded.index && !host.busy) setTimeout(collectGarbage, 200);

@@ -12,11 +12,17 @@ import type { CslData, LibraryEntry, LibraryFileData, LibraryProblem, LibraryPro
 
 // citation-js ships no type declarations; the few functions used are typed here. The plugin
 // registers itself with the core on load; its input modules are used directly so that one entry
-// can be read at a time.
-const core = require("@citation-js/core") as { logger: { _log: unknown[] } };
-require("@citation-js/plugin-bibtex");
-const bibFile = require("@citation-js/plugin-bibtex/lib/input/file.js") as { parse(text: string): RawEntry[] };
-const bibEntries = require("@citation-js/plugin-bibtex/lib/input/entries.js") as { parse(entries: RawEntry[]): CslData[] };
+// can be read at a time. Loaded on first use: initialising it costs every process (the CLI, the
+// server, each ingestion worker) a tenth of a second at start, and most never read a library.
+let citationJs: { core: { logger: { _log: unknown[] } }; bibFile: { parse(text: string): RawEntry[] }; bibEntries: { parse(entries: RawEntry[]): CslData[] } } | undefined;
+function citation(): NonNullable<typeof citationJs> {
+  if (!citationJs) {
+    const core = require("@citation-js/core");
+    require("@citation-js/plugin-bibtex");
+    citationJs = { core, bibFile: require("@citation-js/plugin-bibtex/lib/input/file.js"), bibEntries: require("@citation-js/plugin-bibtex/lib/input/entries.js") };
+  }
+  return citationJs;
+}
 
 /** An entry as citation-js's grammar returns it: fields still BibTeX strings. */
 interface RawEntry {
@@ -265,7 +271,7 @@ function readEntry(body: string, chunk: BibChunk, prelude: string): { entry?: Ra
   let first: { reason: string; line: number | null } | undefined;
   for (let attempt = 0; attempt < 6; attempt++) {
     try {
-      const entry = bibFile.parse(t)[0];
+      const entry = citation().bibFile.parse(t)[0];
       if (!entry) return { fixed: [], error: first ?? { reason: "not an entry", line: null } };
       return { entry, fixed };
     } catch (e) {
@@ -298,7 +304,7 @@ export function bibtexStringProblems(text: string, path: string): LibraryProblem
   for (const c of splitBibtex(text)) {
     if (c.kind !== "string") continue;
     try {
-      bibFile.parse(text.slice(c.span.start, c.span.end));
+      citation().bibFile.parse(text.slice(c.span.start, c.span.end));
     } catch (e) {
       const err = grammarError(e);
       out.push({ path, kind: "entry-syntax", severity: "error", span: c.span, line: lines.lineAt(c.span.start) + Math.max(0, (err.line ?? 1) - 1), reason: reasonOf(err.reason), detail: err.reason });
@@ -339,7 +345,7 @@ export function parseBibtex(text: string, path: string, select?: BibSelection, k
   if (entryChunks.every((c) => c.closed) && strings.every((c) => c.closed)) {
     try {
       const body = select ? [...strings, ...entryChunks].map((c) => text.slice(c.span.start, c.span.end)).join("\n") : text;
-      const all = bibFile.parse(body);
+      const all = citation().bibFile.parse(body);
       if (all.length === entryChunks.length && all.every((r, k) => r.label === entryChunks[k].key)) raws = all;
     } catch {
       /* read entry by entry below */
@@ -351,7 +357,7 @@ export function parseBibtex(text: string, path: string, select?: BibSelection, k
     for (const c of strings) {
       const t = text.slice(c.span.start, c.span.end);
       try {
-        bibFile.parse(t);
+        citation().bibFile.parse(t);
         prelude += t + "\n";
       } catch (e) {
         const err = grammarError(e);
@@ -383,7 +389,7 @@ export function parseBibtex(text: string, path: string, select?: BibSelection, k
   for (const r of readable) for (const f of UNPRINTED_FIELDS) delete r.properties[f];
   let csl: (CslData | undefined)[];
   try {
-    const all = bibEntries.parse(readable);
+    const all = citation().bibEntries.parse(readable);
     let k = 0;
     csl = raws.map((r) => (r ? all[k++] : undefined));
   } catch {
@@ -391,7 +397,7 @@ export function parseBibtex(text: string, path: string, select?: BibSelection, k
     csl = raws.map((r, k) => {
       if (!r) return undefined;
       try {
-        return bibEntries.parse(withParents(r, byKey))[0];
+        return citation().bibEntries.parse(withParents(r, byKey))[0];
       } catch (e) {
         const c = entryChunks[k];
         problem("entry-syntax", "error", { start: c.span.start, end: c.keySpan?.end ?? c.span.start + 1 }, "syntax", e instanceof Error ? e.message.split("\n")[0] : String(e), c.key ?? undefined);
@@ -400,7 +406,7 @@ export function parseBibtex(text: string, path: string, select?: BibSelection, k
     });
   }
   // citation-js keeps every log line it ever wrote; a library's worth would stay resident.
-  core.logger._log.length = 0;
+  citation().core.logger._log.length = 0;
 
   const entries: LibraryEntry[] = [];
   entryChunks.forEach((c, k) => {

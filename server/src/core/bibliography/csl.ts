@@ -11,8 +11,11 @@ import { LineIndex } from "../lineIndex";
 import type { Span } from "../model";
 import type { CslData, LibraryEntry, LibraryFileData, LibraryFormat, LibraryProblem, LibraryProblemReason } from "./model";
 
-const core = require("@citation-js/core") as { plugins: { input: { util: { clean(items: unknown[], bestGuess?: boolean): CslData[] } } } };
-const citationDate = require("@citation-js/date") as { parse(s: string): { "date-parts"?: number[][]; raw?: string } };
+// citation-js, loaded on first use (see bibtex.ts).
+let citationJs: { core: { plugins: { input: { util: { clean(items: unknown[], bestGuess?: boolean): CslData[] } } } }; date: { parse(s: string): { "date-parts"?: number[][]; raw?: string } } } | undefined;
+function citation(): NonNullable<typeof citationJs> {
+  return (citationJs ??= { core: require("@citation-js/core"), date: require("@citation-js/date") });
+}
 
 const DATE_FIELDS = ["accessed", "available-date", "container", "event-date", "issued", "original-date", "submitted"];
 const NAME_FIELDS = [
@@ -26,7 +29,7 @@ function cslDate(value: unknown): unknown {
   if (typeof value === "number") value = String(value);
   if (value instanceof Date) value = value.toISOString().slice(0, 10);
   if (typeof value === "string") {
-    const parts = value.split("/").map((s) => citationDate.parse(s.trim()));
+    const parts = value.split("/").map((s) => citation().date.parse(s.trim()));
     if (parts.every((p) => p["date-parts"])) return { "date-parts": parts.map((p) => p["date-parts"]![0]) };
     return { raw: value };
   }
@@ -52,7 +55,7 @@ export function normalizeCslItem(value: unknown): { item: CslData } | { problem:
   }
   let item: CslData;
   try {
-    item = core.plugins.input.util.clean([raw], true)[0];
+    item = citation().core.plugins.input.util.clean([raw], true)[0];
   } catch (e) {
     return { problem: "not-item", detail: e instanceof Error ? e.message : String(e) };
   }

@@ -10,14 +10,22 @@ import { CHICAGO_AUTHOR_DATE, LOCALE_JA_JP, SIST02 } from "./bundledCsl";
 import { isJapanese } from "./library";
 import type { CslData } from "./model";
 
-const core = require("@citation-js/core") as {
+type CitationCore = {
   plugins: {
     config: { get(name: string): { styles: { add(name: string, xml: string): void; has(name: string): boolean }; locales: { add(name: string, xml: string): void; has(name: string): boolean } } };
     output: { format(name: string, data: CslData[], options: Record<string, unknown>): string };
   };
   logger: { _log: unknown[] };
 };
-require("@citation-js/plugin-csl");
+let citationCore: CitationCore | undefined;
+/** citation-js with its CSL plugin, loaded on first use (see bibtex.ts). */
+function core(): CitationCore {
+  if (!citationCore) {
+    citationCore = require("@citation-js/core") as CitationCore;
+    require("@citation-js/plugin-csl");
+  }
+  return citationCore;
+}
 
 export const DEFAULT_STYLE = "chicago-author-date";
 /** Styles a setting can name without a file: ours and citation-js's. */
@@ -25,7 +33,7 @@ export const BUNDLED_STYLES = ["chicago-author-date", "apa", "harvard1", "vancou
 
 let registered = false;
 function cslConfig() {
-  const cfg = core.plugins.config.get("@csl");
+  const cfg = core().plugins.config.get("@csl");
   if (!registered) {
     registered = true;
     if (!cfg.styles.has("chicago-author-date")) cfg.styles.add("chicago-author-date", CHICAGO_AUTHOR_DATE);
@@ -51,7 +59,7 @@ export function registerStyleFile(path: string, version: string, xml: string): {
   cfg.styles.add(name, xml);
   // Formatting one item once proves the style and builds citeproc's engine for it.
   try {
-    core.plugins.output.format("bibliography", [{ id: "probe", type: "book", title: "Probe" }], { template: name, lang: "en-US", format: "html" });
+    core().plugins.output.format("bibliography", [{ id: "probe", type: "book", title: "Probe" }], { template: name, lang: "en-US", format: "html" });
   } catch (e) {
     return { error: e instanceof Error ? e.message.split("\n")[0] : String(e) };
   }
@@ -82,10 +90,10 @@ function formatUncached(csl: CslData, style: string): FormattedReference | null 
   cslConfig();
   const lang = isJapanese(csl) ? "ja-JP" : "en-US";
   try {
-    const html = core.plugins.output.format("bibliography", [csl], { template: style, lang, format: "html" });
+    const html = core().plugins.output.format("bibliography", [csl], { template: style, lang, format: "html" });
     let citation = "";
     try {
-      citation = core.plugins.output.format("citation", [csl], { template: style, lang, format: "html" });
+      citation = core().plugins.output.format("citation", [csl], { template: style, lang, format: "html" });
     } catch {
       /* the entry is enough */
     }
@@ -93,7 +101,7 @@ function formatUncached(csl: CslData, style: string): FormattedReference | null 
   } catch {
     return null;
   } finally {
-    core.logger._log.length = 0;
+    core().logger._log.length = 0;
   }
 }
 

@@ -70,10 +70,17 @@ export function assignKeys(claims: readonly KeyClaim[]): { keys: string[]; probl
     });
     return [...by].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   };
+  // Keys are only ever added to `used`, so a key's next free suffix is never below the last one
+  // handed out: the search resumes there (a day's hundred clashing articles cost a hundred steps,
+  // not five thousand).
+  const lastSuffix = new Map<string, number>();
   const next = (key: string): string => {
-    for (let n = 1; ; n++) {
+    for (let n = (lastSuffix.get(key) ?? 0) + 1; ; n++) {
       const candidate = suffixedKey(key, n);
-      if (!claimed.has(candidate) && !used.has(candidate)) return candidate;
+      if (!claimed.has(candidate) && !used.has(candidate)) {
+        lastSuffix.set(key, n);
+        return candidate;
+      }
     }
   };
   const byPath = (a: number, b: number) => compareCorpusPaths(claims[a].rel, claims[b].rel);

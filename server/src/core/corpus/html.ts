@@ -17,8 +17,15 @@
  * large pages ({@link MAX_READABILITY_CHARS}) skip the DOM altogether: their body goes to the line
  * classifier, which is linear, so a 15 MB page costs neither minutes nor gigabytes.
  */
-import { Readability } from "@mozilla/readability";
-import { parseHTML } from "linkedom";
+import type { Readability as ReadabilityClass } from "@mozilla/readability";
+import type { parseHTML as ParseHtml } from "linkedom";
+
+// Readability and linkedom are loaded with the first HTML page: initialising them costs every
+// process (the CLI, the server, each ingestion worker) some 60 ms at start, and most corpora hold none.
+let libs: { Readability: typeof ReadabilityClass; parseHTML: typeof ParseHtml } | undefined;
+function htmlLibs(): NonNullable<typeof libs> {
+  return (libs ??= { Readability: require("@mozilla/readability").Readability, parseHTML: require("linkedom").parseHTML });
+}
 import type { Span } from "../model";
 
 export interface HtmlMetadata {
@@ -60,9 +67,10 @@ export function extractHtml(html: string): HtmlExtraction {
     try {
       const flat = flattenDeepNesting(html, MAX_DEPTH);
       flattenedDepth = flat.depth > MAX_DEPTH ? flat.depth : 0;
-      const { document } = parseHTML(flat.html);
+      const { document } = htmlLibs().parseHTML(flat.html);
       meta = readMeta(document);
-      const article = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0], { charThreshold: 200 }).parse();
+      const { Readability } = htmlLibs();
+      const article = new Readability(document as unknown as ConstructorParameters<typeof ReadabilityClass>[0], { charThreshold: 200 }).parse();
       if (article?.content) {
         blocks = leafBlockTexts(article.content);
         meta.title ??= clean(article.title);
@@ -144,7 +152,7 @@ function readMetaFromSource(html: string): HtmlMetadata {
   const headEnd = html.search(/<body\b/i);
   const head = html.slice(0, headEnd < 0 ? Math.min(html.length, 200_000) : headEnd);
   try {
-    return readMeta(parseHTML(`<!doctype html><html>${head}</html>`).document);
+    return readMeta(htmlLibs().parseHTML(`<!doctype html><html>${head}</html>`).document);
   } catch {
     return { title: null, siteName: null, byline: null, published: null, url: null, lang: null };
   }
@@ -259,7 +267,7 @@ const BLOCK_TAGS = new Set(BLOCK_SELECTOR.split(",").map((t) => t.trim().toUpper
 
 /** Texts of the innermost block elements of Readability's output, in order (one walk of the tree). */
 function leafBlockTexts(content: string): string[] {
-  const { document } = parseHTML(`<!doctype html><html><body>${content}</body></html>`);
+  const { document } = htmlLibs().parseHTML(`<!doctype html><html><body>${content}</body></html>`);
   // Ruby readings are not text (the masked view blanks them too).
   for (const el of Array.from(document.querySelectorAll("rt, rp")) as any[]) el.remove();
   const texts: string[] = [];

@@ -8,12 +8,20 @@ import type { IndexedSource } from "../model";
 
 // citation-js ships no type declarations; its API is small and used only here. The plugins
 // register themselves with the core on load.
-const citationJs = require("@citation-js/core") as {
+type CitationJs = {
   Cite: new (data: unknown) => { format(name: string, options?: unknown): string };
   plugins: { config: { get(name: string): { format: Record<string, unknown> } } };
 };
-require("@citation-js/plugin-bibtex");
-require("@citation-js/plugin-csl");
+let loaded: CitationJs | undefined;
+/** Loaded on first use: most processes never export (see core/bibliography/bibtex.ts). */
+function citationJs(): CitationJs {
+  if (!loaded) {
+    loaded = require("@citation-js/core") as CitationJs;
+    require("@citation-js/plugin-bibtex");
+    require("@citation-js/plugin-csl");
+  }
+  return loaded;
+}
 
 export type BibliographyFormat = "csl-json" | "bibtex" | "pandoc-yaml";
 
@@ -47,7 +55,7 @@ let bibtexConfigured = false;
 
 function configureBibtex(): void {
   if (bibtexConfigured) return;
-  const cfg = citationJs.plugins.config.get("@bibtex");
+  const cfg = citationJs().plugins.config.get("@bibtex");
   // Keep Japanese as is (BibTeX files are UTF-8 for biber and pandoc) and our keys as labels.
   cfg.format.asciiOnly = false;
   cfg.format.useIdAsLabel = true;
@@ -91,7 +99,7 @@ export function exportBibliography(
     case "bibtex": {
       configureBibtex();
       const note = skipped.length ? `% Left out: BibTeX cannot hold these keys (export CSL-JSON for them): ${skipped.join(" ")}\n\n` : "";
-      return { text: note + new citationJs.Cite(items).format("bibtex"), extension: "bib", skipped };
+      return { text: note + new (citationJs().Cite)(items).format("bibtex"), extension: "bib", skipped };
     }
     case "pandoc-yaml": {
       const refs = items.map(({ "citation-key": _k, ...rest }) => ({ ...rest, id: markdownLiteral(rest.id) }));

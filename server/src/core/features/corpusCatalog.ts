@@ -90,13 +90,16 @@ export function catalogFor(index: CorpusIndex, tokenizer: Tokenizer): CorpusCata
 /**
  * Builds an index's catalogue in the background, a slice of sources at a time between other work,
  * so the first completion finds it ready; `catalogFor` finishes what is left if asked before.
- * Resolves when the catalogue is complete (or the index is no longer wanted: `stillWanted`).
+ * Resolves when the catalogue is complete (or the index is no longer wanted: `stillWanted`); waits
+ * while `paused` says so.
  */
-export function warmCatalog(index: CorpusIndex, tokenizer: Tokenizer, stillWanted: () => boolean = () => true, sliceMs = 15): Promise<void> {
+export function warmCatalog(index: CorpusIndex, tokenizer: Tokenizer, stillWanted: () => boolean = () => true, sliceMs = 15, paused: () => boolean = () => false): Promise<void> {
   const b = builderFor(index, tokenizer);
   return new Promise((resolve) => {
     const step = () => {
       if (b.done || !stillWanted()) return resolve();
+      // Work the writer is waiting for (a draft's diagnostics) goes first: the catalogue waits.
+      if (paused()) return void setTimeout(step, 50);
       b.step(performance.now() + sliceMs);
       setImmediate(step);
     };

@@ -32,6 +32,7 @@ export interface FileSource {
   hash: string;
   encoding: string;
   format?: "text" | "markdown" | "html";
+  /** (A getter after a warm start: the snapshot's event columns are decoded when first read.) */
   rawEvents: EventUnit[];
   /** Entity mentions in order, as ids of `State.mentionNames`. */
   mentions: Int32Array;
@@ -151,7 +152,7 @@ export function sourceOf(s: FileSource, memo: AliasTable, recover: (s: FileSourc
         return recover(s).text;
       }
     };
-    return new StoredSource(s.meta, s.hash, s.encoding, s.format, s.rawEvents, load, memo, loadText);
+    return new StoredSource(s.meta, s.hash, s.encoding, s.format, () => s.rawEvents, load, memo, loadText);
   }
   const f = s.fresh!;
   return { ...applyAliases(f.analysis, memo), meta: s.meta, text: f.text, body: f.body, encoding: s.encoding, hash: s.hash, format: s.format };

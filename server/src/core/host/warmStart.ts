@@ -15,28 +15,23 @@ import { loadTokenizerSync } from "../text/tokenizer";
 import { analyseText, cacheKeyOf } from "../ingest/fileJob";
 import type { BuildContext, ColdBuildArgs } from "./coldBuild";
 import { assembleProblems, makeKeys, MentionNames, observeAll, readAliasText, readCatalogueOf, sha256, sourceOf, type FileSource, type FileState, type State } from "./fileTable";
+import type { EventUnit } from "../model";
 
 /** The state a snapshot describes (before any change since it was written). */
 export async function fromSnapshot(ctx: BuildContext, args: ColdBuildArgs, snapshot: LoadedSnapshot): Promise<State> {
   const { header, records } = snapshot;
   const mentionNames = new MentionNames(header.mentionNames);
   const aliasYaml = args.aliasPath ? await readAliasText(args.aliasPath) : undefined;
-  const files: FileState[] = header.files.map((f) => ({
-    abs: f.abs,
-    rel: f.rel,
-    size: f.size,
-    mtimeMs: f.mtimeMs,
-    problems: f.problems,
-    source: f.source && {
-      meta: f.source.meta,
-      hash: f.source.hash,
-      encoding: f.source.encoding,
-      format: f.source.format,
-      rawEvents: f.source.events,
-      mentions: snapshot.mentionIds.slice(f.source.mentions[0], f.source.mentions[1]),
-      stored: { reader: records, range: f.source.record },
-    },
-  }));
+  const files: FileState[] = header.files.map((f) => {
+    const s = f.source;
+    let source: FileSource | undefined;
+    if (s) {
+      source = { meta: s.meta, hash: s.hash, encoding: s.encoding, format: s.format, rawEvents: [], mentions: snapshot.mentionIds.slice(s.mentions[0], s.mentions[1]), stored: { reader: records, range: s.record } };
+      // The snapshot's events stay columns until something reads them (`s.events` is a getter).
+      Object.defineProperty(source, "rawEvents", { get: () => s.events, set: (v: EventUnit[]) => void (s.events = v), enumerable: true, configurable: true });
+    }
+    return { abs: f.abs, rel: f.rel, size: f.size, mtimeMs: f.mtimeMs, problems: f.problems, source };
+  });
   const accepted = files.filter((f) => f.source);
   const aliases = aliasYaml ? AliasTable.fromYaml(aliasYaml) : new AliasTable();
   if (!(header.aliases && restoreAliasState(aliases, header.aliases))) await observeAll(aliases, accepted, mentionNames);

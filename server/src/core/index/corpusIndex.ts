@@ -49,6 +49,73 @@ const SEPARATOR = "\u0001";
 /** Memoised lookups kept per index before the memo is dropped and refilled. */
 const MEMO_LIMIT = 20_000;
 
+/**
+ * `editDistance(a, b)` when it is at most `max`, else some value above `max` (the rows stop once
+ * every cell is past it).
+ */
+function boundedEditDistance(a: string, b: string, max: number): number {
+  const m = a.length;
+  const n = b.length;
+  if (Math.abs(m - n) > max) return max + 1;
+  let prev = new Int32Array(n + 1);
+  let cur = new Int32Array(n + 1);
+  for (let j = 0; j <= n; j++) prev[j] = j;
+  for (let i = 1; i <= m; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    const ca = a.charCodeAt(i - 1);
+    for (let j = 1; j <= n; j++) {
+      const sub = prev[j - 1] + (ca === b.charCodeAt(j - 1) ? 0 : 1);
+      const del = prev[j] + 1;
+      const ins = cur[j - 1] + 1;
+      const v = sub < del ? (sub < ins ? sub : ins) : del < ins ? del : ins;
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    const t = prev;
+    prev = cur;
+    cur = t;
+  }
+  return prev[n];
+}
+
+/**
+ * Edit distance from a pattern of at most 31 UTF-16 units to any text, one text unit per step on
+ * bit vectors (Myers 1999): the same values as `editDistance`, in a few operations per character
+ * instead of a row of the table. (`max` is ignored: the value is exact.)
+ */
+function bitParallelDistance(pattern: string): (text: string, max: number) => number {
+  const m = pattern.length;
+  if (m === 0) return (text) => text.length;
+  const peq = new Map<number, number>();
+  for (let i = 0; i < m; i++) {
+    const c = pattern.charCodeAt(i);
+    peq.set(c, (peq.get(c) ?? 0) | (1 << i));
+  }
+  const all = m === 31 ? 0x7fffffff : (1 << m) - 1;
+  const high = 1 << (m - 1);
+  return (text) => {
+    let pv = all;
+    let mv = 0;
+    let score = m;
+    for (let j = 0; j < text.length; j++) {
+      const eq = peq.get(text.charCodeAt(j)) ?? 0;
+      const xv = eq | mv;
+      const xh = ((((eq & pv) + pv) & all) ^ pv) | eq;
+      let ph = mv | (~(xh | pv) & all);
+      let mh = pv & xh;
+      if (ph & high) score++;
+      else if (mh & high) score--;
+      ph = ((ph << 1) | 1) & all;
+      mh = (mh << 1) & all;
+      pv = mh | (~(xv | ph) & all);
+      mv = ph & xv;
+    }
+    return score;
+  };
+}
+
 function trigramCode(s: string, i: number): number {
   return s.charCodeAt(i) * 4294967296 + s.charCodeAt(i + 1) * 65536 + s.charCodeAt(i + 2);
 }
@@ -404,6 +471,29 @@ interface SourceText {
   sentenceStarts: Int32Array;
 }
 
+/** A set of source ids, as the lookups read it. */
+type IdSet = { has(id: number): boolean; readonly size: number; [Symbol.iterator](): Iterator<number> };
+
+/** Every source id below `n` but a few (ascending `excluded`). */
+class AllBut implements IdSet {
+  private readonly out: Set<number>;
+  constructor(
+    private readonly n: number,
+    readonly excluded: number[],
+  ) {
+    this.out = new Set(excluded);
+  }
+  has(id: number): boolean {
+    return id >= 0 && id < this.n && !this.out.has(id);
+  }
+  get size(): number {
+    return this.n - this.out.size;
+  }
+  *[Symbol.iterator](): Iterator<number> {
+    for (let id = 0; id < this.n; id++) if (!this.out.has(id)) yield id;
+  }
+}
+
 /** Where a public source id lives: segment and local id. */
 interface Placement {
   seg: Uint8Array;
@@ -531,8 +621,17 @@ export class CorpusIndex {
     return value.slice();
   }
 
-  private static keysPart(keys?: Iterable<string>): string {
-    return keys === undefined ? "*" : [...keys].join("\u0000");
+  /**
+   * The memo key part of a set of sources: their ids, or — for "every source but the cited ones",
+   * which the checker asks for each quote — the ids left out, so the key stays short.
+   */
+  private idsPart(ids: IdSet | undefined): string {
+    if (ids === undefined) return "*";
+    if (ids instanceof AllBut) return "!" + ids.excluded.join(",");
+    if (ids.size * 2 <= this.sources.length) return [...ids].sort((a, b) => a - b).join(",");
+    const out: number[] = [];
+    for (let id = 0; id < this.sources.length; id++) if (!ids.has(id)) out.push(id);
+    return "!" + out.join(",");
   }
 
   get size(): number {
@@ -540,8 +639,10 @@ export class CorpusIndex {
   }
 
   keys(): string[] {
-    return this.sources.map((s) => s.meta.key);
+    return (this.keyList ??= this.sources.map((s) => s.meta.key)).slice();
   }
+
+  private keyList: string[] | undefined;
 
   get(key: string): IndexedSource | undefined {
     const id = this.byKey.get(key);
@@ -554,18 +655,49 @@ export class CorpusIndex {
 
   /** Existing keys closest to `key` (edit distance, then shared prefix), best first. */
   nearestKeys(key: string, limit = 3): string[] {
+    if (limit <= 0) return [];
     const k = key.toLowerCase();
-    return this.keys()
-      .map((c) => ({ c, d: editDistance(k, c.toLowerCase()) - (c.toLowerCase().startsWith(k) || k.startsWith(c.toLowerCase()) ? 2 : 0) }))
+    const keys = (this.keyList ??= this.sources.map((s) => s.meta.key));
+    const lower = (this.lowerKeys ??= keys.map((c) => c.toLowerCase()));
+    // Only keys that can be among the `limit` best are measured: a key whose length alone puts it
+    // further than the current `limit`-th best is skipped, and a measure stops once it is past it.
+    const kept: { c: string; d: number }[] = [];
+    let worst = Infinity;
+    const distance = k.length <= 31 ? bitParallelDistance(k) : (c: string, max: number) => boundedEditDistance(k, c, max);
+    for (let i = 0; i < keys.length; i++) {
+      const c = lower[i];
+      const bonus = c.startsWith(k) || k.startsWith(c) ? 2 : 0;
+      if (Math.abs(c.length - k.length) - bonus > worst) continue;
+      const d = distance(c, worst + bonus) - bonus;
+      if (d > worst) continue;
+      kept.push({ c: keys[i], d });
+      if (kept.length >= limit) {
+        // The limit-th smallest distance so far: anything further cannot be returned.
+        const ds = kept.map((x) => x.d).sort((a, b) => a - b);
+        worst = ds[limit - 1];
+        if (kept.length > 4 * limit) {
+          let w = 0;
+          for (const x of kept) if (x.d <= worst) kept[w++] = x;
+          kept.length = w;
+        }
+      }
+    }
+    return kept
+      .filter((x) => x.d <= worst)
       .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
       .slice(0, limit)
       .map((x) => x.c);
   }
 
+  private lowerKeys: string[] | undefined;
+
   /** Ids of sources (optionally among `among`) containing at least `minShare` of the pattern's trigrams. */
-  private candidates(pattern: string, minShare: number, among?: Set<number>): number[] {
+  private candidates(pattern: string, minShare: number, among?: IdSet): number[] {
     if (pattern.length < 3) return among ? [...among] : this.sources.map((_, i) => i);
-    const counts = new Map<number, number>();
+    // Counts per source in a typed array (a trigram of common words is in thousands of sources);
+    // `touched` keeps the sources in order of first count, as the map this replaced did.
+    const counts = (this.countScratch ??= new Int32Array(this.sources.length));
+    const touched: number[] = [];
     const seen = new Set<number>();
     for (let i = 0; i + 3 <= pattern.length; i++) {
       const code = trigramCode(pattern, i);
@@ -581,16 +713,36 @@ export class CorpusIndex {
           const doc = live[docs[j]];
           if (doc < 0) continue;
           if (among && !among.has(doc)) continue;
-          counts.set(doc, (counts.get(doc) ?? 0) + 1);
+          if (counts[doc]++ === 0) touched.push(doc);
         }
       }
     }
     const need = Math.max(1, Math.ceil(seen.size * minShare));
-    return [...counts].filter(([, c]) => c >= need).map(([d]) => d);
+    const out: number[] = [];
+    for (const doc of touched) {
+      if (counts[doc] >= need) out.push(doc);
+      counts[doc] = 0;
+    }
+    return out;
   }
 
-  private idsOf(keys?: Iterable<string>): Set<number> | undefined {
+  /** Scratch counts for `candidates` (one per source, zero between calls). */
+  private countScratch: Int32Array | undefined;
+
+  private idsOf(keys?: Iterable<string>): IdSet | undefined {
     if (!keys) return undefined;
+    // "Every source but the cited ones" (the checker asks it for each quote) comes as the index's
+    // keys in order with a few left out: those few are found by one walk, with no set of thousands.
+    if (Array.isArray(keys) && keys.length * 2 > this.sources.length) {
+      const all = (this.keyList ??= this.sources.map((s) => s.meta.key));
+      const out: number[] = [];
+      let j = 0;
+      for (let i = 0; i < all.length; i++) {
+        if (j < keys.length && keys[j] === all[i]) j++;
+        else out.push(i);
+      }
+      if (j === keys.length) return new AllBut(this.sources.length, out);
+    }
     const ids = new Set<number>();
     for (const k of keys) {
       const id = this.byKey.get(k);
@@ -599,11 +751,25 @@ export class CorpusIndex {
     return ids;
   }
 
+
   private matchAt(id: number, normStart: number, normEnd: number, distance: number, patternLength: number): SourceMatch {
+    const t = this.textOf(id);
+    const k = this.sentenceAtNorm(t, normStart);
+    const span = this.resolveSpan(id, k, normStart, normEnd);
+    return {
+      source: t.source,
+      span,
+      text: t.source.text.slice(span.start, span.end),
+      sentence: k,
+      distance,
+      similarity: 1 - distance / Math.max(1, patternLength),
+    };
+  }
+
+  private resolveSpan(id: number, k: number, normStart: number, normEnd: number): Span {
     const t = this.textOf(id);
     // A match never spans two sentences: only its sentence's offset map is needed, from the
     // sentence's span in the source text (no need to read the source's analysis).
-    const k = this.sentenceAtNorm(t, normStart);
     const seg = this.segments[this.placement.seg[id]];
     const d = seg.firstSentence[this.placement.local[id]] + k;
     let sStart = seg.sentenceSpans[2 * d];
@@ -622,14 +788,7 @@ export class CorpusIndex {
     let end = lastChar + 1;
     const code = t.source.text.charCodeAt(lastChar);
     if (code >= 0xd800 && code <= 0xdbff) end++;
-    return {
-      source: t.source,
-      span: { start, end },
-      text: t.source.text.slice(start, end),
-      sentence: k,
-      distance,
-      similarity: 1 - distance / Math.max(1, patternLength),
-    };
+    return { start, end };
   }
 
   private sentenceAtNorm(t: SourceText, offset: number): number {
@@ -639,18 +798,68 @@ export class CorpusIndex {
   /** Every exact occurrence of a normalised pattern, in the given sources or everywhere. */
   findExact(normalized: string, keys?: Iterable<string>): SourceMatch[] {
     if (!normalized) return [];
-    return this.memoized(`x\u0002${normalized}\u0002${CorpusIndex.keysPart(keys)}`, () => this.findExactUncached(normalized, keys));
+    const ids = this.idsOf(keys);
+    return this.memoized(`x\u0002${normalized}\u0002${this.idsPart(ids)}`, () => this.findExactUncached(normalized, ids));
   }
 
-  private findExactUncached(normalized: string, keys?: Iterable<string>): SourceMatch[] {
+  private findExactUncached(normalized: string, ids: IdSet | undefined): SourceMatch[] {
     const out: SourceMatch[] = [];
-    for (const id of this.candidates(normalized, 1, this.idsOf(keys)).sort((a, b) => a - b)) {
-      const norm = this.textOf(id).norm;
+    for (const id of this.exactCandidates(normalized, ids)) {
+      const t = this.textOf(id);
+      const norm = t.norm;
       for (let at = norm.indexOf(normalized); at >= 0; at = norm.indexOf(normalized, at + 1)) {
-        out.push(this.matchAt(id, at, at + normalized.length, 0, normalized.length));
+        // A quote the corpus repeats (wire copy) matches in thousands of sources, of which a rule
+        // reads a few: the span in the source text is worked out when it is first read.
+        out.push(new ExactMatch(this, id, this.sentenceAtNorm(t, at), at, at + normalized.length));
       }
     }
     return out;
+  }
+
+  /**
+   * Ids (ascending) of the sources, among `among` when given, that may hold the pattern exactly:
+   * those in the postings of its rarest trigram (a source lacking any trigram cannot hold it), or
+   * `among` itself when that is smaller. The caller's `indexOf` decides.
+   */
+  private exactCandidates(pattern: string, among?: IdSet): number[] {
+    if (pattern.length < 3) return among ? [...among].sort((a, b) => a - b) : this.sources.map((_, i) => i);
+    const out: number[] = [];
+    for (let k = 0; k < this.segments.length; k++) {
+      const trigrams = this.segments[k].trigrams;
+      const { start, docs } = trigrams;
+      let best = -1;
+      let bestLength = Infinity;
+      for (let i = 0; i + 3 <= pattern.length; i++) {
+        const row = trigrams.rowOf(pattern, i);
+        if (row < 0) {
+          best = -1;
+          bestLength = 0;
+          break;
+        }
+        const n = start[row + 1] - start[row];
+        if (n < bestLength) {
+          best = row;
+          bestLength = n;
+        }
+      }
+      if (best < 0) continue;
+      const live = this.localToPublic[k];
+      if (among && among.size < bestLength) {
+        for (const id of among) if (this.placement.seg[id] === k) out.push(id);
+        continue;
+      }
+      for (let j = start[best]; j < start[best + 1]; j++) {
+        const id = live[docs[j]];
+        if (id < 0 || (among && !among.has(id))) continue;
+        out.push(id);
+      }
+    }
+    return out.sort((a, b) => a - b);
+  }
+
+  /** @internal (ExactMatch) The span in the source text of a match at `[normStart, normEnd)` of source `id`'s normalised text. */
+  spanOfMatch(id: number, sentence: number, normStart: number, normEnd: number): Span {
+    return this.resolveSpan(id, sentence, normStart, normEnd);
   }
 
   /**
@@ -659,14 +868,15 @@ export class CorpusIndex {
    */
   findNear(normalized: string, minSimilarity: number, keys?: Iterable<string>): SourceMatch[] {
     if (!normalized) return [];
-    return this.memoized(`n\u0002${minSimilarity}\u0002${normalized}\u0002${CorpusIndex.keysPart(keys)}`, () => this.findNearUncached(normalized, minSimilarity, keys));
+    const ids = this.idsOf(keys);
+    return this.memoized(`n\u0002${minSimilarity}\u0002${normalized}\u0002${this.idsPart(ids)}`, () => this.findNearUncached(normalized, minSimilarity, ids));
   }
 
-  private findNearUncached(normalized: string, minSimilarity: number, keys?: Iterable<string>): SourceMatch[] {
+  private findNearUncached(normalized: string, minSimilarity: number, ids: IdSet | undefined): SourceMatch[] {
     const maxDistance = Math.floor(normalized.length * (1 - minSimilarity));
     const out: SourceMatch[] = [];
     const share = Math.max(0.05, 1 - 3 * (1 - minSimilarity));
-    for (const id of this.candidates(normalized, share, this.idsOf(keys))) {
+    for (const id of this.candidates(normalized, share, ids)) {
       const t = this.textOf(id);
       const a = alignWithin(normalized, t.norm, maxDistance);
       if (!a || a.end <= a.start) continue;
@@ -683,11 +893,11 @@ export class CorpusIndex {
 
   /** Sentences most similar to `text` (BM25 over bigrams), optionally only in some sources. */
   similarSentences(text: string, limit: number, keys?: Iterable<string>): { source: IndexedSource; sentence: Sentence; index: number; score: number }[] {
-    return this.memoized(`s\u0002${limit}\u0002${text}\u0002${CorpusIndex.keysPart(keys)}`, () => this.similarSentencesUncached(text, limit, keys));
+    const ids = this.idsOf(keys);
+    return this.memoized(`s\u0002${limit}\u0002${text}\u0002${this.idsPart(ids)}`, () => this.similarSentencesUncached(text, limit, ids));
   }
 
-  private similarSentencesUncached(text: string, limit: number, keys?: Iterable<string>): { source: IndexedSource; sentence: Sentence; index: number; score: number }[] {
-    const ids = this.idsOf(keys);
+  private similarSentencesUncached(text: string, limit: number, ids: IdSet | undefined): { source: IndexedSource; sentence: Sentence; index: number; score: number }[] {
     const terms = bigrams(normalizeWithMap(text).text);
     let hits: { id: number; index: number; score: number }[];
     const few = !!ids && ids.size * 4 < this.sources.length;
@@ -741,7 +951,7 @@ export class CorpusIndex {
    * average length, document frequencies without masked sentences): the scores and the order
    * (score, then corpus order) of one ranker over the whole corpus.
    */
-  private rankSentences(terms: string[], limit: number, ids: Set<number> | undefined, few: boolean): { id: number; index: number; score: number }[] {
+  private rankSentences(terms: string[], limit: number, ids: IdSet | undefined, few: boolean): { id: number; index: number; score: number }[] {
     const n = this.stats.docs;
     if (n === 0) return [];
     const avg = this.stats.total / n;
@@ -805,3 +1015,52 @@ export class CorpusIndex {
       .map(([, e]) => e);
   }
 }
+
+/**
+ * An exact match whose span (and words) in the source text are worked out on first read: reading
+ * them needs the source's text and its sentence's offset map, and a repeated quote can match in
+ * thousands of sources of which a rule reads three. `span` and `text` are own enumerable accessors,
+ * so a spread copy (`{ ...m }`) carries them like plain fields.
+ */
+class ExactMatch implements SourceMatch {
+  declare readonly span: Span;
+  declare readonly text: string;
+  readonly source: IndexedSource;
+  readonly sentence: number;
+  readonly distance = 0;
+  readonly similarity = 1;
+  readonly #index: CorpusIndex;
+  readonly #id: number;
+  readonly #normStart: number;
+  readonly #normEnd: number;
+  #span: Span | undefined;
+  constructor(index: CorpusIndex, id: number, sentence: number, normStart: number, normEnd: number) {
+    this.source = index.sources[id];
+    this.sentence = sentence;
+    this.#index = index;
+    this.#id = id;
+    this.#normStart = normStart;
+    this.#normEnd = normEnd;
+    Object.defineProperties(this, LAZY_MATCH_FIELDS);
+  }
+  /** @internal */
+  resolve(): Span {
+    return (this.#span ??= this.#index.spanOfMatch(this.#id, this.sentence, this.#normStart, this.#normEnd));
+  }
+}
+
+const LAZY_MATCH_FIELDS: PropertyDescriptorMap = {
+  span: {
+    enumerable: true,
+    get(this: ExactMatch) {
+      return this.resolve();
+    },
+  },
+  text: {
+    enumerable: true,
+    get(this: ExactMatch) {
+      const s = this.resolve();
+      return this.source.text.slice(s.start, s.end);
+    },
+  },
+};

@@ -6,10 +6,12 @@
  * clusters, and one record per source (text, body, analysis) that is read only when something
  * touches that source (`StoredSource`).
  *
- * Layout (format 4): a 24-byte prefix (`SHTNSNAP`, the header's offset, length and CRC-32), the
+ * Layout (format 6): a 24-byte prefix (`SHTNSNAP`, the header's offset, length and CRC-32), the
  * records (each source's text as UTF-16, then the rest as UTF-8 JSON), the sections (8-byte
- * aligned: typed arrays, UTF-16 text), and last the header (JSON) that addresses them with their
- * CRC-32s. A cold build streams the records into the file as the sources are analysed
+ * aligned: typed arrays, UTF-16 text), and last the header (JSON, UTF-16) that addresses them with
+ * their CRC-32s. The sources' events are columns of integers (`ev.*` sections, strings by id), not
+ * JSON: at 10,000 articles they were half the header, and parsing them half a warm start's wait;
+ * a source's events are built from the columns when first asked for. A cold build streams the records into the file as the sources are analysed
  * (`SnapshotWriter`), so the thread that builds the index never holds the corpus's texts.
  *
  * Architecture invariants: like the analysis cache, the snapshot lives in the user's cache folder,
@@ -33,7 +35,7 @@ import type { SegmentData } from "./corpusIndex";
 
 const MAGIC = "SHTNSNAP";
 /** Bumped when the layout changes. */
-const SNAPSHOT_FORMAT = 4;
+const SNAPSHOT_FORMAT = 6;
 
 /** Where a record is in the records section: offset, bytes of the text (UTF-16), bytes of the rest (JSON), and the CRC-32 of each. */
 export type RecordRange = [number, number, number, number, number];
@@ -52,7 +54,10 @@ export interface SnapshotFile {
     hash: string;
     encoding: string;
     format?: "text" | "markdown" | "html";
-    /** Events before the corpus-wide alias clusters are applied. */
+    /**
+     * Events before the corpus-wide alias clusters are applied. In the file, the range of this
+     * source's rows in the `ev.*` sections; a snapshot read gives a getter that builds them then.
+     */
     events: EventUnit[];
     /** Range in the `mentions` section of this source's entity mentions (ids into `mentionNames`), in order. */
     mentions: [number, number];
@@ -79,6 +84,10 @@ export interface SnapshotHeader {
   aliases: AliasState | null;
   /** Each section's offset, length and CRC-32. */
   sections: Record<string, [number, number, number]>;
+  /** The strings the event columns refer to (predicates, places, participants, names). */
+  eventStrings: string[];
+  /** Events the columns cannot hold exactly (a field they do not know), by row: kept as they are. */
+  eventExtras: Record<string, EventUnit>;
 }
 
 export interface AliasState {
@@ -213,7 +222,7 @@ export class RecordReader {
  * snapshot on first use (then kept). The corpus-wide alias clusters are applied when it is read.
  */
 export class StoredSource implements IndexedSource {
-  readonly events: EventUnit[];
+  private aliasedEvents: EventUnit[] | undefined;
   private loaded: { text: string; body: Span[]; analysis: Omit<AnalyzedText, "events"> } | undefined;
   private loadedText: string | undefined;
 
@@ -222,12 +231,15 @@ export class StoredSource implements IndexedSource {
     readonly hash: string,
     readonly encoding: string,
     readonly format: "text" | "markdown" | "html" | undefined,
-    rawEvents: EventUnit[],
+    private readonly rawEvents: () => EventUnit[],
     private readonly load: (text?: string) => SourceRecord,
     private readonly aliases: AliasTable,
     private readonly loadText?: () => string,
-  ) {
-    this.events = applyAliases({ sentences: [], quotes: [], entities: [], events: rawEvents, numbers: [], dates: [] }, aliases).events;
+  ) {}
+
+  /** The events with the alias clusters applied, made on first use (a warm start reads none). */
+  get events(): EventUnit[] {
+    return (this.aliasedEvents ??= applyAliases({ sentences: [], quotes: [], entities: [], events: this.rawEvents(), numbers: [], dates: [] }, this.aliases).events);
   }
 
   /** True once the text and analysis are in memory. */
@@ -280,6 +292,120 @@ export class StoredSource implements IndexedSource {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Events as columns. One row of EV_STRIDE integers per event; participants are a run of string ids
+// in `ev.parts` from `ev.partStart[row]`; NONE stands for null (a date part, a place) or absence.
+
+const EV_STRIDE = 11;
+const NONE = -0x80000000;
+const EVENT_KEYS = new Set(["start", "end", "date", "dateSpan", "predicate", "participants", "place", "sentence", "name"]);
+
+/** True when the columns hold `e` exactly (every field known, every number a 32-bit integer). */
+function columnar(e: EventUnit): boolean {
+  const int = (n: unknown) => typeof n === "number" && Number.isInteger(n) && n > NONE && n <= 0x7fffffff;
+  const intOrNull = (n: unknown) => n === null || int(n);
+  for (const k of Object.keys(e)) if (!EVENT_KEYS.has(k)) return false;
+  const d = e.date as unknown as Record<string, unknown>;
+  const ds = e.dateSpan as unknown as Record<string, unknown>;
+  return (
+    int(e.start) && int(e.end) && int(e.sentence) && typeof e.predicate === "string" && (e.place === null || typeof e.place === "string") &&
+    (e.name === undefined || typeof e.name === "string") && Array.isArray(e.participants) && e.participants.every((p) => typeof p === "string") &&
+    d !== null && typeof d === "object" && Object.keys(d).length === 3 && intOrNull(d.year) && intOrNull(d.month) && intOrNull(d.day) &&
+    ds !== null && typeof ds === "object" && Object.keys(ds).length === 2 && int(ds.start) && int(ds.end)
+  );
+}
+
+interface EventColumns {
+  rows: Int32Array;
+  partStart: Int32Array;
+  parts: Int32Array;
+  strings: string[];
+  extras: Record<string, EventUnit>;
+}
+
+/** The columns of every file's events, in file order, and each file's range of rows. */
+export function encodeEvents(lists: readonly (readonly EventUnit[])[]): { columns: EventColumns; ranges: [number, number][] } {
+  let total = 0;
+  let partCount = 0;
+  for (const l of lists) {
+    total += l.length;
+    for (const e of l) partCount += Array.isArray(e.participants) ? e.participants.length : 0;
+  }
+  const rows = new Int32Array(total * EV_STRIDE);
+  const partStart = new Int32Array(total + 1);
+  const parts = new Int32Array(partCount);
+  const strings: string[] = [];
+  const ids = new Map<string, number>();
+  const id = (x: string | null | undefined) => {
+    if (x === null || x === undefined) return NONE;
+    let i = ids.get(x);
+    if (i === undefined) ids.set(x, (i = strings.push(x) - 1));
+    return i;
+  };
+  const extras: Record<string, EventUnit> = {};
+  const ranges: [number, number][] = [];
+  let row = 0;
+  let p = 0;
+  for (const l of lists) {
+    const from = row;
+    for (const e of l) {
+      partStart[row] = p;
+      if (!columnar(e)) {
+        extras[row] = e;
+        rows.fill(NONE, row * EV_STRIDE, (row + 1) * EV_STRIDE);
+      } else {
+        const o = row * EV_STRIDE;
+        rows[o] = e.start;
+        rows[o + 1] = e.end;
+        rows[o + 2] = e.date.year ?? NONE;
+        rows[o + 3] = e.date.month ?? NONE;
+        rows[o + 4] = e.date.day ?? NONE;
+        rows[o + 5] = e.dateSpan.start;
+        rows[o + 6] = e.dateSpan.end;
+        rows[o + 7] = id(e.predicate);
+        rows[o + 8] = id(e.place);
+        rows[o + 9] = e.sentence;
+        rows[o + 10] = id(e.name);
+        for (const x of e.participants) parts[p++] = id(x);
+      }
+      row++;
+    }
+    ranges.push([from, row]);
+  }
+  partStart[row] = p;
+  return { columns: { rows, partStart, parts: p === parts.length ? parts : parts.slice(0, p), strings, extras }, ranges };
+}
+
+/** The events of rows `from`..`to`, as they were encoded. */
+export function decodeEvents(c: EventColumns, from: number, to: number): EventUnit[] {
+  const out: EventUnit[] = [];
+  const val = (n: number) => (n === NONE ? null : n);
+  for (let row = from; row < to; row++) {
+    const extra = c.extras[row];
+    if (extra) {
+      out.push(structuredClone(extra));
+      continue;
+    }
+    const o = row * EV_STRIDE;
+    const r = c.rows;
+    const participants: string[] = [];
+    for (let k = c.partStart[row]; k < c.partStart[row + 1]; k++) participants.push(c.strings[c.parts[k]]);
+    const e: EventUnit = {
+      start: r[o],
+      end: r[o + 1],
+      date: { year: val(r[o + 2]), month: val(r[o + 3]), day: val(r[o + 4]) },
+      dateSpan: { start: r[o + 5], end: r[o + 6] },
+      predicate: c.strings[r[o + 7]],
+      participants,
+      place: r[o + 8] === NONE ? null : c.strings[r[o + 8]],
+      sentence: r[o + 9],
+    };
+    if (r[o + 10] !== NONE) e.name = c.strings[r[o + 10]];
+    out.push(e);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
 // File
 
 /** Where a corpus's snapshot lives in the cache folder. */
@@ -293,6 +419,7 @@ export function optionsKeyOf(parts: unknown): string {
 
 type Typed = Int32Array | Float64Array;
 const ARRAYS = ["normStart", "sentenceStarts", "sentenceSpans", "firstSentence", "tri.keys", "tri.rows", "tri.start", "tri.docs", "bm.df", "bm.docStart", "bm.docTerm", "bm.docTf", "bm.lengths"] as const;
+const EVENT_SECTIONS = ["ev.rows", "ev.partStart", "ev.parts"] as const;
 
 function arraysOf(seg: SegmentData): Record<(typeof ARRAYS)[number], Typed> {
   return {
@@ -314,7 +441,7 @@ function arraysOf(seg: SegmentData): Record<(typeof ARRAYS)[number], Typed> {
 
 /** What a finished snapshot holds besides the records (written as the build went). */
 export interface SnapshotContent {
-  header: Omit<SnapshotHeader, "format" | "sections">;
+  header: Omit<SnapshotHeader, "format" | "sections" | "eventStrings" | "eventExtras">;
   segment: SegmentData;
   /** The mention ids the files' `mentions` ranges index. */
   mentionIds: Int32Array;
@@ -464,8 +591,19 @@ export class SnapshotWriter {
       }
       await push("norms", Buffer.from(content.segment.norms, "utf16le"));
       await push("mentions", Buffer.from(content.mentionIds.buffer, content.mentionIds.byteOffset, content.mentionIds.byteLength));
-      const header: SnapshotHeader = { ...content.header, format: SNAPSHOT_FORMAT, sections };
-      const headerBuf = Buffer.from(JSON.stringify({ ...header, terms: content.segment.bm25.terms, trigramCount: content.segment.trigrams.count, totalLength: content.segment.bm25.totalLength }), "utf8");
+      const withEvents = content.header.files.filter((f) => f.source);
+      const ev = encodeEvents(withEvents.map((f) => f.source!.events));
+      const evArrays = { "ev.rows": ev.columns.rows, "ev.partStart": ev.columns.partStart, "ev.parts": ev.columns.parts };
+      for (const name of EVENT_SECTIONS) {
+        const a = evArrays[name];
+        await push(name, Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+      }
+      // In the file, a source's events are its range of rows.
+      const rangeOf = new Map(withEvents.map((f, i) => [f, ev.ranges[i]]));
+      const files = content.header.files.map((f) => (f.source ? { ...f, source: { ...f.source, events: rangeOf.get(f)! as unknown as EventUnit[] } } : f));
+      const header: SnapshotHeader = { ...content.header, files, format: SNAPSHOT_FORMAT, sections, eventStrings: ev.columns.strings, eventExtras: ev.columns.extras };
+      // UTF-16: decoding it is a copy, where UTF-8 with Japanese titles takes a third of the parse.
+      const headerBuf = Buffer.from(JSON.stringify({ ...header, terms: content.segment.bm25.terms, trigramCount: content.segment.trigrams.count, totalLength: content.segment.bm25.totalLength }), "utf16le");
       const headerAt = this.at;
       await this.write(headerBuf);
       const prefix = Buffer.alloc(PREFIX);
@@ -504,6 +642,17 @@ export interface LoadedSnapshot {
   records: RecordReader;
 }
 
+/** Makes `holder.events` a getter that builds the events on first use (then keeps them). */
+export function lazyEvents(holder: { events: EventUnit[] }, build: () => EventUnit[]): void {
+  let events: EventUnit[] | undefined;
+  Object.defineProperty(holder, "events", {
+    get: () => (events ??= build()),
+    set: (v: EventUnit[]) => void (events = v),
+    enumerable: true,
+    configurable: true,
+  });
+}
+
 function readAt(fd: number, buf: Buffer, offset: number, length: number, position: number): Promise<number> {
   return new Promise((resolve, reject) => fs.read(fd, buf, offset, length, position, (err, n) => (err ? reject(err) : resolve(n))));
 }
@@ -532,7 +681,7 @@ export async function readSnapshot(file: string, expect: { tool: string; analysi
     const headerBuf = Buffer.alloc(headerLength);
     await readFully(headerBuf, headerAt);
     if (crc32(headerBuf) !== prefix.readUInt32LE(20)) throw new Error("damaged header");
-    const header = JSON.parse(headerBuf.toString("utf8")) as SnapshotHeader & { terms?: string[]; trigramCount: number; totalLength: number };
+    const header = JSON.parse(headerBuf.toString("utf16le")) as SnapshotHeader & { terms?: string[]; trigramCount: number; totalLength: number };
     if (header.format !== SNAPSHOT_FORMAT || header.tool !== expect.tool || header.analysis !== expect.analysis || header.optionsKey !== expect.optionsKey) throw new Error("other version");
     const readSection = async (name: string): Promise<Buffer> => {
       const [off, len, crc] = header.sections[name];
@@ -548,6 +697,14 @@ export async function readSnapshot(file: string, expect: { tool: string; analysi
         arrays[name] = name === "tri.keys" ? new Float64Array(buf.buffer, 0, buf.length / 8) : new Int32Array(buf.buffer, 0, buf.length / 4);
       }),
     );
+    const evBufs = await Promise.all(EVENT_SECTIONS.map(readSection));
+    const int32 = (buf: Buffer) => new Int32Array(buf.buffer, 0, buf.length / 4);
+    const columns: EventColumns = { rows: int32(evBufs[0]), partStart: int32(evBufs[1]), parts: int32(evBufs[2]), strings: header.eventStrings, extras: header.eventExtras };
+    for (const f of header.files) {
+      if (!f.source) continue;
+      const [from, to] = f.source.events as unknown as [number, number];
+      lazyEvents(f.source, () => decodeEvents(columns, from, to));
+    }
     const norms = (await readSection("norms")).toString("utf16le");
     const mentionBuf = await readSection("mentions");
     const mentionIds = new Int32Array(mentionBuf.buffer, 0, mentionBuf.length / 4);

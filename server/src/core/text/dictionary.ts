@@ -10,9 +10,11 @@
  * ships, the tokens are kuromoji's (tests compare them with kuromoji's own builder).
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import type kuromoji from "kuromoji";
+import { crc32 } from "../index/checksum";
 
 /** The dictionary's arrays; every one may live in a SharedArrayBuffer. */
 export interface DictionaryData {
@@ -88,11 +90,25 @@ function packTargetMapBytes(bytes: Uint8Array): Pick<DictionaryData, "tmStart" |
   return { tmStart, tmIds, tmPresent };
 }
 
+/**
+ * The trie's arrays as kuromoji's double array keeps them after `shrink()` (which it runs on every
+ * load, scanning back over the unused nodes at the end): cut here once, its own scan stops at once
+ * and leaves the same arrays.
+ */
+function shrunkTrie(base: Int32Array, check: Int32Array): { base: Int32Array; check: Int32Array } {
+  let last = Math.max(base.length, check.length) - 1;
+  while (!(0 <= check[last])) last--;
+  return { base: base.subarray(0, last + 2), check: check.subarray(0, last + 2) };
+}
+
 function assemble(raw: Record<FileName, Uint8Array>): DictionaryData {
   const i32 = (b: Uint8Array) => new Int32Array(shared(b, 4).buffer);
+  const aligned = (b: Uint8Array) => new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + Math.floor(b.byteLength / 4) * 4));
+  const trie = shrunkTrie(aligned(raw.base), aligned(raw.check));
+  const bytes = (a: Int32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   return {
-    base: i32(raw.base),
-    check: i32(raw.check),
+    base: i32(bytes(trie.base)),
+    check: i32(bytes(trie.check)),
     tid: shared(raw.tid),
     tidPos: shared(raw.tid_pos),
     ...packTargetMapBytes(raw.tid_map),
@@ -109,20 +125,192 @@ function assemble(raw: Record<FileName, Uint8Array>): DictionaryData {
 const loading = new Map<string, Promise<DictionaryData>>();
 const loaded = new Map<string, DictionaryData>();
 
+// ---------------------------------------------------------------------------------------------
+// The assembled dictionary in the cache folder. Gunzipping kuromoji's files and packing the target
+// map costs about a second of CPU in every process that tokenises (`shutten check`, a fresh server);
+// the assembled arrays, stored once in the user's cache folder, read back in one read of ~80 MB
+// into one shared buffer (each array a view of it). The file is named by the CRC-32 of the shipped
+// `.dat.gz` bytes (another dictionary gets another file) and every array carries its CRC-32: a
+// damaged or foreign file is ignored and written again.
+
+const DICT_MAGIC = "SHTNDICT";
+const DICT_FORMAT = 2;
+const DICT_PREFIX = 16;
+type ArrayKind = "i32" | "u32" | "i16" | "u8";
+const FIELDS: [keyof DictionaryData, ArrayKind][] = [
+  ["base", "i32"],
+  ["check", "i32"],
+  ["tid", "u8"],
+  ["tidPos", "u8"],
+  ["tmStart", "i32"],
+  ["tmIds", "i32"],
+  ["tmPresent", "u8"],
+  ["cc", "i16"],
+  ["unk", "u8"],
+  ["unkPos", "u8"],
+  ["unkMap", "u8"],
+  ["unkChar", "u8"],
+  ["unkCompat", "u32"],
+  ["unkInvoke", "u8"],
+];
+
+function viewOf(kind: ArrayKind, buffer: ArrayBufferLike, offset: number, length: number): DictionaryData[keyof DictionaryData] {
+  if (kind === "i32") return new Int32Array(buffer, offset, length) as never;
+  if (kind === "u32") return new Uint32Array(buffer, offset, length) as never;
+  if (kind === "i16") return new Int16Array(buffer, offset, length) as never;
+  return new Uint8Array(buffer, offset, length) as never;
+}
+
+/** The cache file for the dictionary whose `.dat.gz` files are `gz` (by name). */
+function dictionaryCacheFile(cacheDir: string, gz: Record<FileName, Uint8Array>): string {
+  let crc = 0;
+  for (const name of FILES) crc = crc32(gz[name], crc32(Buffer.from(`${name}:${gz[name].length};`), crc));
+  return path.join(cacheDir, `dictionary-v${DICT_FORMAT}`, `ipadic-${crc.toString(16).padStart(8, "0")}.bin`);
+}
+
+/** The dictionary read back from its cache file; null when absent, damaged or of another layout. */
+function readDictionaryCache(file: string): DictionaryData | null {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, "r");
+    const size = fs.fstatSync(fd).size;
+    if (size < DICT_PREFIX) return null;
+    const buffer = new SharedArrayBuffer(size);
+    const bytes = new Uint8Array(buffer);
+    for (let done = 0; done < size; ) {
+      const n = fs.readSync(fd, bytes, done, size - done, done);
+      if (n <= 0) return null;
+      done += n;
+    }
+    const prefix = Buffer.from(buffer, 0, DICT_PREFIX);
+    if (prefix.toString("latin1", 0, 8) !== DICT_MAGIC) return null;
+    const headerLength = prefix.readUInt32LE(8);
+    if (DICT_PREFIX + headerLength > size) return null;
+    const headerBytes = bytes.subarray(DICT_PREFIX, DICT_PREFIX + headerLength);
+    if (crc32(headerBytes) !== prefix.readUInt32LE(12)) return null;
+    const header = JSON.parse(Buffer.from(headerBytes).toString("utf8")) as { format: number; arrays: Record<string, [ArrayKind, number, number, number]> };
+    if (header.format !== DICT_FORMAT) return null;
+    const data = {} as Record<keyof DictionaryData, unknown>;
+    for (const [name, kind] of FIELDS) {
+      const entry = header.arrays[name];
+      if (!entry || entry[0] !== kind) return null;
+      const [, offset, length, crc] = entry;
+      const view = viewOf(kind, buffer, offset, length);
+      if (offset + view.byteLength > size || crc32(new Uint8Array(buffer, offset, view.byteLength)) !== crc) return null;
+      data[name] = view;
+    }
+    return data as unknown as DictionaryData;
+  } catch {
+    return null;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** Writes the assembled dictionary to its cache file (a temp file renamed into place); never throws. */
+function writeDictionaryCache(file: string, data: DictionaryData): void {
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+  try {
+    const arrays: Record<string, [ArrayKind, number, number, number]> = {};
+    const parts: Uint8Array[] = [];
+    // Offsets are computed for a header of fixed width: the JSON is padded to a multiple of 8.
+    const layout = (headerLength: number) => {
+      let at = DICT_PREFIX + headerLength;
+      for (const [name, kind] of FIELDS) {
+        const a = data[name];
+        at = Math.ceil(at / 8) * 8;
+        arrays[name] = [kind, at, a.length, crc32(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))];
+        at += a.byteLength;
+      }
+      return at;
+    };
+    let headerLength = 4096;
+    let json = "";
+    for (;;) {
+      layout(headerLength);
+      json = JSON.stringify({ format: DICT_FORMAT, arrays });
+      if (Buffer.byteLength(json) <= headerLength) break;
+      headerLength *= 2;
+    }
+    const header = Buffer.alloc(headerLength, 0x20);
+    header.write(json, 0, "utf8");
+    const prefix = Buffer.alloc(DICT_PREFIX);
+    prefix.write(DICT_MAGIC, 0, "latin1");
+    prefix.writeUInt32LE(headerLength, 8);
+    prefix.writeUInt32LE(crc32(header), 12);
+    parts.push(prefix, header);
+    let at = DICT_PREFIX + headerLength;
+    for (const [name] of FIELDS) {
+      const a = data[name];
+      const offset = arrays[name][1];
+      if (offset > at) parts.push(new Uint8Array(offset - at));
+      parts.push(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+      at = offset + a.byteLength;
+    }
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const fd = fs.openSync(tmp, "wx");
+    try {
+      for (const part of parts) for (let done = 0; done < part.length; ) done += fs.writeSync(fd, part, done, part.length - done);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  } catch {
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // nothing to remove
+    }
+  }
+}
+
+/** Where the assembled dictionary is kept: `cacheDir` when given, else the user's cache folder. */
+function defaultCacheDir(): string {
+  const env = process.env;
+  if (env.SHUTTEN_CACHE_DIR) return path.resolve(env.SHUTTEN_CACHE_DIR);
+  if (env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME)) return path.join(env.XDG_CACHE_HOME, "shutten");
+  return path.join(os.homedir(), ".cache", "shutten");
+}
+
+export interface DictionaryLoadOptions {
+  /** The cache folder for the assembled dictionary (default: the user's); `null` for none. */
+  cacheDir?: string | null;
+}
+
+function cacheDirOf(options: DictionaryLoadOptions): string | null {
+  return options.cacheDir === null ? null : options.cacheDir ?? defaultCacheDir();
+}
+
+/** From the cache file when it is there and sound, else gunzipped and assembled (and the cache file written). */
+function fromFiles(gz: Record<FileName, Uint8Array>, raw: () => Promise<Record<FileName, Uint8Array>> | Record<FileName, Uint8Array>, cacheDir: string | null): DictionaryData | Promise<DictionaryData> {
+  const file = cacheDir ? dictionaryCacheFile(cacheDir, gz) : null;
+  const cached = file ? readDictionaryCache(file) : null;
+  if (cached) return cached;
+  const finish = (r: Record<FileName, Uint8Array>) => {
+    const data = assemble(r);
+    if (file) writeDictionaryCache(file, data);
+    return data;
+  };
+  const r = raw();
+  return r instanceof Promise ? r.then(finish) : finish(r);
+}
+
 /** Loads the dictionary in `dicPath` into shared memory, once per process (gunzip off this thread). */
-export function loadDictionaryData(dicPath: string): Promise<DictionaryData> {
+export function loadDictionaryData(dicPath: string, options: DictionaryLoadOptions = {}): Promise<DictionaryData> {
   const key = path.resolve(dicPath);
   let p = loading.get(key);
   if (!p) {
     p = (async () => {
-      const raw = {} as Record<FileName, Uint8Array>;
-      await Promise.all(
-        FILES.map(async (name) => {
-          const gz = await fs.promises.readFile(path.join(key, `${name}.dat.gz`));
-          raw[name] = await new Promise<Uint8Array>((resolve, reject) => zlib.gunzip(gz, (err, out) => (err ? reject(err) : resolve(out))));
-        }),
-      );
-      const data = assemble(raw);
+      const gz = {} as Record<FileName, Uint8Array>;
+      await Promise.all(FILES.map(async (name) => (gz[name] = await fs.promises.readFile(path.join(key, `${name}.dat.gz`)))));
+      const gunzipAll = async () => {
+        const raw = {} as Record<FileName, Uint8Array>;
+        await Promise.all(
+          FILES.map(async (name) => (raw[name] = await new Promise<Uint8Array>((resolve, reject) => zlib.gunzip(gz[name], (err, out) => (err ? reject(err) : resolve(out)))))),
+        );
+        return raw;
+      };
+      const data = await fromFiles(gz, gunzipAll, cacheDirOf(options));
       loaded.set(key, data);
       return data;
     })();
@@ -133,16 +321,29 @@ export function loadDictionaryData(dicPath: string): Promise<DictionaryData> {
 }
 
 /** `loadDictionaryData` with blocking reads (returns the loaded data at once when there is some). */
-export function loadDictionaryDataSync(dicPath: string): DictionaryData {
+export function loadDictionaryDataSync(dicPath: string, options: DictionaryLoadOptions = {}): DictionaryData {
   const key = path.resolve(dicPath);
   const done = loaded.get(key);
   if (done) return done;
-  const raw = {} as Record<FileName, Uint8Array>;
-  for (const name of FILES) raw[name] = zlib.gunzipSync(fs.readFileSync(path.join(key, `${name}.dat.gz`)));
-  const data = assemble(raw);
+  const data = readDictionarySync(key, options);
   loaded.set(key, data);
   loading.set(key, Promise.resolve(data));
   return data;
+}
+
+/** The dictionary read now, with blocking reads, from its cache file or its `.dat.gz` files (not memoised). */
+export function readDictionarySync(dicPath: string, options: DictionaryLoadOptions = {}): DictionaryData {
+  const gz = {} as Record<FileName, Uint8Array>;
+  for (const name of FILES) gz[name] = fs.readFileSync(path.join(dicPath, `${name}.dat.gz`));
+  return fromFiles(
+    gz,
+    () => {
+      const raw = {} as Record<FileName, Uint8Array>;
+      for (const name of FILES) raw[name] = zlib.gunzipSync(gz[name]);
+      return raw;
+    },
+    cacheDirOf(options),
+  ) as DictionaryData;
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports */

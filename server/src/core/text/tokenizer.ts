@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import kuromoji from "kuromoji";
-import { kuromojiFromData, loadDictionaryData, loadDictionaryDataSync, packedTargetMaps, targetMapView, type DictionaryData } from "./dictionary";
+import { kuromojiFromData, loadDictionaryData, loadDictionaryDataSync, packedTargetMaps, targetMapView, type DictionaryData, type DictionaryLoadOptions } from "./dictionary";
 
 /** One morpheme. `start` is the UTF-16 offset of `surface` in the text given to `tokenize`. */
 export interface Token {
@@ -59,11 +59,11 @@ const settled = new Map<string, Tokenizer>();
  * Loads kuromoji's dictionary once per process and directory, into shared memory
  * (`dictionary.ts`), so the ingestion workers tokenise with the same bytes (`sharedDictionary`).
  */
-export function loadTokenizer(dicPath: string = dictionaryPath()): Promise<Tokenizer> {
+export function loadTokenizer(dicPath: string = dictionaryPath(), options: DictionaryLoadOptions = {}): Promise<Tokenizer> {
   const key = path.resolve(dicPath);
   let pending = cache.get(key);
   if (!pending) {
-    pending = loadDictionaryData(key).then((data) => {
+    pending = loadDictionaryData(key, options).then((data) => {
       const w = settled.get(key) ?? wrap(kuromojiFromData(data));
       settled.set(key, w);
       return w;
@@ -75,19 +75,19 @@ export function loadTokenizer(dicPath: string = dictionaryPath()): Promise<Token
 }
 
 /** The dictionary `loadTokenizer` uses, as shared arrays to hand to worker threads. */
-export function sharedDictionary(dicPath: string = dictionaryPath()): Promise<DictionaryData> {
-  return loadDictionaryData(path.resolve(dicPath));
+export function sharedDictionary(dicPath: string = dictionaryPath(), options: DictionaryLoadOptions = {}): Promise<DictionaryData> {
+  return loadDictionaryData(path.resolve(dicPath), options);
 }
 
 /**
  * `loadTokenizer`, synchronously (blocking reads and gunzip). Returns the loaded tokenizer at once
  * when one is already settled for this directory.
  */
-export function loadTokenizerSync(dicPath: string = dictionaryPath()): Tokenizer {
+export function loadTokenizerSync(dicPath: string = dictionaryPath(), options: DictionaryLoadOptions = {}): Tokenizer {
   const key = path.resolve(dicPath);
   const done = settled.get(key);
   if (done) return done;
-  const w = wrap(kuromojiFromData(loadDictionaryDataSync(key)));
+  const w = wrap(kuromojiFromData(loadDictionaryDataSync(key, options)));
   settled.set(key, w);
   cache.set(key, Promise.resolve(w));
   return w;

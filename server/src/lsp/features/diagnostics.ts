@@ -15,25 +15,43 @@ class Superseded extends Error {}
 export class DiagnosticsScheduler {
   private timers = new Map<string, NodeJS.Timeout>();
   private generation = new Map<string, number>();
+  /** Checks asked for and not yet published (or dropped). */
+  private pending = new Set<string>();
 
   constructor(private readonly ctx: ServerContext) {}
+
+  /** True while a document waits for its diagnostics: background work (the feature catalogue) yields. */
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
 
   schedule(uri: string, delayMs?: number): void {
     const gen = (this.generation.get(uri) ?? 0) + 1;
     this.generation.set(uri, gen);
     clearTimeout(this.timers.get(uri));
+    // Only the first check of a document holds background work back (not every keystroke's).
+    if (delayMs === 0) this.pending.add(uri);
     void (async () => {
       const settings = await this.ctx.settingsFor(uri);
       const delay = delayMs ?? settings.diagnostics.debounceMs;
       this.timers.set(
         uri,
-        setTimeout(() => void this.run(uri, gen).catch((e) => this.ctx.connection.console.error(`shutten: checking ${uri} failed: ${e instanceof Error ? e.stack : e}`)), delay),
+        setTimeout(
+          () =>
+            void this.run(uri, gen)
+              .catch((e) => this.ctx.connection.console.error(`shutten: checking ${uri} failed: ${e instanceof Error ? e.stack : e}`))
+              .finally(() => {
+                if (this.generation.get(uri) === gen) this.pending.delete(uri);
+              }),
+          delay,
+        ),
       );
     })();
   }
 
   clear(uri: string): void {
     clearTimeout(this.timers.get(uri));
+    this.pending.delete(uri);
     this.generation.set(uri, (this.generation.get(uri) ?? 0) + 1);
     void this.ctx.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
