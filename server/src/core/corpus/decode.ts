@@ -106,6 +106,15 @@ export function decodeBytes(bytes: Uint8Array): DecodeResult {
   candidates.sort(
     (a, b) => plausible(b) - plausible(a) || a.oddKanji - b.oddKanji || b.hiragana - a.hiragana || b.score - a.score || misread(a) - misread(b) || b.kana - a.kana || a.halfWidth - b.halfWidth,
   );
+  // Half-width katakana put together as words are (ｱﾌﾟﾘ, ﾆｭｰｽ: see `halfWidthKanaWellFormed`), with
+  // more than twice as many such marks as the EUC-JP reading has hiragana: Shift_JIS. (EUC-JP prose
+  // read as Shift_JIS puts a ､ for each of its hiragana, and its ﾞﾟｬｭｮ bytes land after any letter.)
+  const sjis = candidates.find((c) => c.encoding === "shift_jis");
+  const euc = candidates.find((c) => c.encoding === "euc-jp");
+  if (sjis && euc && candidates[0] === euc && sjis.score >= 0.5 && halfWidthKanaWellFormed(sjis.text) > 2 * euc.hiragana) {
+    candidates.splice(candidates.indexOf(sjis), 1);
+    candidates.unshift(sjis);
+  }
   const best = candidates[0];
 
   // In UTF-8 with a few corrupt bytes, nearly every non-ASCII byte still belongs to a well-formed
@@ -348,6 +357,34 @@ function rareKanjiHeavy(bytes: Uint8Array, encoding: "shift_jis" | "euc-jp"): bo
     }
   }
   return kanji >= 2 && rare * 4 >= kanji;
+}
+
+/** Half-width kana of the i-row (ｲｷｼﾁﾆﾋﾐﾘ), which a small ｬｭｮ follows. */
+const isIRow = (c: number) => c === 0xff72 || c === 0xff77 || c === 0xff7c || c === 0xff81 || c === 0xff86 || c === 0xff8b || c === 0xff90 || c === 0xff98;
+
+/**
+ * How many marks show half-width katakana put together as words are — voiced marks (ﾞ ﾟ) after a
+ * kana that takes them, small ｬｭｮ after an i-row kana (voiced or not), small ｧ–ｫ, ｯ and ｰ after a
+ * kana — or 0 when any mark sits where no word puts it.
+ */
+function halfWidthKanaWellFormed(text: string): number {
+  let shown = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const before = i > 0 ? text.charCodeAt(i - 1) : 0;
+    const base = (before === 0xff9e || before === 0xff9f) && i > 1 ? text.charCodeAt(i - 2) : before;
+    if (c === 0xff9e || c === 0xff9f) {
+      if (!(c === 0xff9e ? takesDakuten(before) : before >= 0xff8a && before <= 0xff8e)) return 0;
+      shown++;
+    } else if (c >= 0xff6c && c <= 0xff6e) {
+      if (!isIRow(base)) return 0;
+      shown++;
+    } else if ((c >= 0xff67 && c <= 0xff6b) || c === 0xff6f || c === 0xff70) {
+      if (!(isHalfWidthLetter(before) || before === 0xff9e || before === 0xff9f)) return 0;
+      shown++;
+    }
+  }
+  return shown;
 }
 
 /** "at byte 123 (line 4)", for messages. */
