@@ -842,14 +842,21 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
   // stands alone (長友佑都 … 長友は); both spellings are one cluster in the alias table.
   const families = new Map<string, Set<string>>();
   const knownNames = new Set<string>();
-  for (const c of accepted) {
+  /** Given names of two or more characters and the full names that end with them (俊輔 → 中村俊輔). */
+  const givens = new Map<string, Set<string>>();
+  const rememberName = (c: PersonCandidate): void => {
     knownNames.add(c.name);
-    if (c.family && c.given && HAN_CHAR.test(c.family[0])) {
-      let set = families.get(c.family);
-      if (!set) families.set(c.family, (set = new Set()));
-      set.add(c.name);
+    if (!(c.family && c.given && HAN_CHAR.test(c.family[0]))) return;
+    let set = families.get(c.family);
+    if (!set) families.set(c.family, (set = new Set()));
+    set.add(c.name);
+    if (c.given.length >= 2 && c.name.length - c.given.length <= 3) {
+      let g = givens.get(c.given);
+      if (!g) givens.set(c.given, (g = new Set()));
+      g.add(c.name);
     }
-  }
+  };
+  for (const c of accepted) rememberName(c);
   // …and a name the alias table already knows as a person (a draft names 平岡 alone, the corpus
   // 平岡拓晃 and 平岡).
   for (const c of candidates) if (!accepted.has(c) && (knownNames.has(c.name) || families.has(c.name) || aliases.typeOf(c.name) === "person")) accepted.add(c);
@@ -952,21 +959,9 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       accepted.add(c);
     }
   }
-  // Every accepted name's other mentions (小雪 again, 入江 alone, 俊輔 for 中村俊輔).
-  const givens = new Map<string, Set<string>>();
-  for (const c of accepted) {
-    knownNames.add(c.name);
-    if (c.family && c.given && HAN_CHAR.test(c.family[0])) {
-      let set = families.get(c.family);
-      if (!set) families.set(c.family, (set = new Set()));
-      set.add(c.name);
-      if (c.given.length >= 2 && c.name.length - c.given.length <= 3) {
-        let g = givens.get(c.given);
-        if (!g) givens.set(c.given, (g = new Set()));
-        g.add(c.name);
-      }
-    }
-  }
+  // Every accepted name's other mentions (小雪 again, 入江 alone, 俊輔 for 中村俊輔); names accepted
+  // since step 4 are remembered too.
+  for (const c of accepted) rememberName(c);
   for (const c of accepted) raw.push({ start: c.start, end: c.end, text: c.name, type: "person", name: c.name });
   const spelled = [
     ...new Set(
