@@ -17,6 +17,7 @@ import { normalizeForMatch } from "../text/normalize";
 import type { Tokenizer } from "../text/tokenizer";
 import { alignClaims } from "./claimAlignment";
 import { analyzeDraft, analyzeDraftAsync, type DraftAnalysis } from "./draftAnalysis";
+import type { DraftMemo, MemoScope } from "./draftMemo";
 import type { Finding } from "./finding";
 import type { Locale } from "./messages";
 import { quoteVerdicts } from "./quoteVerdicts";
@@ -31,6 +32,8 @@ export interface CheckOptions {
   library?: ReferenceKeys;
   /** Called between phases; throwing (e.g. a cancellation) stops the check. */
   checkpoint?: () => void;
+  /** The draft's own memo (one per open document): what the previous check of this draft worked out is reused. */
+  memo?: DraftMemo;
 }
 
 /** Katakana spelling variants (ウィトコフ/ウィットコフ) compare equal; so do names that differ by a title only. */
@@ -46,13 +49,13 @@ function draftReference(draft: ParsedDraft): PartialDate | null {
 }
 
 /** Runs the rules over an analysed draft and applies the severity settings. */
-function runRules(analysis: DraftAnalysis, options: CheckOptions): Finding[] {
+function runRules(analysis: DraftAnalysis, options: CheckOptions, memo?: MemoScope): Finding[] {
   const settings = options.settings ?? SETTINGS_DEFAULTS;
   const checkpoint = options.checkpoint ?? (() => {});
   const { draft } = analysis;
-  const verdicts = quoteVerdicts(analysis, options.index);
+  const verdicts = quoteVerdicts(analysis, options.index, memo);
   checkpoint();
-  const claims = alignClaims(analysis, options.index, (a, b) => a === b || analysis.aliases.same(a, b));
+  const claims = alignClaims(analysis, options.index, (a, b) => a === b || analysis.aliases.same(a, b), memo);
   checkpoint();
   const ctx: RuleContext = {
     draft,
@@ -63,6 +66,7 @@ function runRules(analysis: DraftAnalysis, options: CheckOptions): Finding[] {
     locale: options.locale ?? "en",
     library: options.library,
     sameEntity: (a, b) => a === b || foldName(a) === foldName(b) || analysis.aliases.same(a, b),
+    memo,
   };
   const findings: Finding[] = [];
   for (const rule of RULES) {
@@ -75,10 +79,16 @@ function runRules(analysis: DraftAnalysis, options: CheckOptions): Finding[] {
   return findings.sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
 }
 
+/** A check's view of the draft's memo, if it has one: results from the same corpus and alias table only. */
+const memoScope = (options: CheckOptions): MemoScope | undefined => options.memo?.begin(options.index, options.aliases ?? options.tokenizer);
+
 export function checkParsedDraft(draft: ParsedDraft, options: CheckOptions): Finding[] {
-  const analysis = analyzeDraft(draft, { tokenizer: options.tokenizer, aliases: options.aliases, reference: draftReference(draft) });
+  const memo = memoScope(options);
+  const analysis = analyzeDraft(draft, { tokenizer: options.tokenizer, aliases: options.aliases, reference: draftReference(draft), memo });
   options.checkpoint?.();
-  return runRules(analysis, options);
+  const findings = runRules(analysis, options, memo);
+  memo?.finish();
+  return findings;
 }
 
 /**
@@ -89,9 +99,12 @@ export function checkParsedDraft(draft: ParsedDraft, options: CheckOptions): Fin
 export async function checkDraftAsync(text: string, options: CheckOptions): Promise<Finding[]> {
   const draft = parseDraft(text);
   options.checkpoint?.();
-  const analysis = await analyzeDraftAsync(draft, { tokenizer: options.tokenizer, aliases: options.aliases, reference: draftReference(draft) }, 15, options.checkpoint);
+  const memo = memoScope(options);
+  const analysis = await analyzeDraftAsync(draft, { tokenizer: options.tokenizer, aliases: options.aliases, reference: draftReference(draft), memo }, 15, options.checkpoint);
   options.checkpoint?.();
-  return runRules(analysis, options);
+  const findings = runRules(analysis, options, memo);
+  memo?.finish();
+  return findings;
 }
 
 export function checkDraft(text: string, options: CheckOptions): Finding[] {
