@@ -1,6 +1,7 @@
 /**
  * Where the time of a cold index goes, stage by stage, on one thread: read, decode (+ hash), clean
- * (front matter / HTML, boilerplate, metadata), tokenise (kuromoji), analyse (everything else of
+ * (front matter / HTML, boilerplate, metadata), tokenise (kuromoji through the workers' clause memo and
+ * `selectEntityTokens`), analyse (everything else of
  * `analyzeText`), index (`SegmentBuilder`), cache write (the record's JSON and its append). MeCab
  * runs over the same body text for scale. For decisions, pair it with instruction counts:
  *
@@ -20,8 +21,9 @@ import { AnalysisCache, nodeCacheFsSync } from "../server/src/core/index/cache";
 import { SegmentBuilder } from "../server/src/core/index/corpusIndex";
 import type { AnalyzedText, PartialDate } from "../server/src/core/model";
 import { analyzeText } from "../server/src/core/text/analyze";
-import { AliasTable } from "../server/src/core/text/entities";
-import { buildKuromoji, kuromojiTokens, PROPER_NOUNS, splitClauses, type Token, type Tokenizer } from "../server/src/core/text/tokenizer";
+import { loadDictionaryDataSync } from "../server/src/core/text/dictionary";
+import { AliasTable, selectEntityTokens } from "../server/src/core/text/entities";
+import { ClauseMemo, dictionaryPath, kuromojiOf, kuromojiTokens, splitClauses, type Token, type Tokenizer } from "../server/src/core/text/tokenizer";
 import { repoRoot } from "./generateCorpus";
 
 const argv = process.argv.slice(2);
@@ -59,16 +61,22 @@ function parsePublished(p: string | null): PartialDate | null {
 async function main() {
   const files = articleFiles();
   const t: Record<string, number> = { read: 0, decode: 0, clean: 0, tokenise: 0, analyse: 0, index: 0, cacheWrite: 0 };
-  const kuro = await buildKuromoji();
+  // The dictionary as the ingestion workers get it (dictionary.ts), not kuromoji's own loader.
+  const kuro = kuromojiOf(loadDictionaryDataSync(resolve(dictionaryPath())));
   let tokenChars = 0;
+  const memo = new ClauseMemo<Token[]>(100_000);
   const tokenizer: Tokenizer = {
     tokenize(text: string): Token[] {
       const t0 = performance.now();
       const out: Token[] = [];
       for (const c of splitClauses(text)) {
-        tokenChars += c.text.length;
-        // As the ingestion workers do: only the proper nouns the analysis reads.
-        for (const k of kuromojiTokens(kuro, c.text, PROPER_NOUNS)) out.push({ ...k, start: k.start + c.start });
+        // As the ingestion workers do (ingestWorker.ts): a clause memo, and only what
+        // `selectEntityTokens` keeps of each clause (the tokens the analysis reads).
+        const list = memo.get(c.text, () => {
+          tokenChars += c.text.length;
+          return selectEntityTokens(kuromojiTokens(kuro, c.text));
+        });
+        for (const k of list) out.push({ ...k, start: k.start + c.start });
       }
       t.tokenise += performance.now() - t0;
       return out;

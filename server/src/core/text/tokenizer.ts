@@ -4,6 +4,7 @@
  * against kuromoji itself by the tests.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import kuromoji from "kuromoji";
 import { kuromojiFromData, loadDictionaryData, loadDictionaryDataSync, packedTargetMaps, targetMapView, type DictionaryData, type DictionaryLoadOptions } from "./dictionary";
@@ -308,14 +309,33 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
   const ccDim = cc[1];
   // kuromoji's ByteBuffer.getShort: a little-endian signed 16-bit value.
   const short = (b: Uint8Array, i: number) => ((b[i] | (b[i + 1] << 8)) << 16) >> 16;
-  const classOf = new Map<number, KCharClass>();
-  const charClass = (code: number): KCharClass => {
-    let c = classOf.get(code);
-    if (!c) classOf.set(code, (c = unknown.lookup(String.fromCharCode(code))));
-    return c;
-  };
   const unknownIds = new Map<number, ArrayLike<number>>();
-  // Features of each entry, split once (kuromoji decodes and splits them for every token).
+  // An entry is 10 bytes (left id, right id, cost as shorts, then the features' offset), so every
+  // entry id is even: on a little-endian machine its three shorts are read as one Int16Array's
+  // elements `id / 2`, `id / 2 + 1`, `id / 2 + 2` (same values as `short`, in one cache line).
+  let evenIds = kb.length % 2 === 0 && ub.length % 2 === 0 && os.endianness() === "LE";
+  for (let i = 0; evenIds && i < tmIds.length; i++) if ((tmIds[i] & 1) !== 0) evenIds = false;
+  const int16Of = (b: Uint8Array): Int16Array =>
+    b.byteOffset % 2 === 0 ? new Int16Array(b.buffer, b.byteOffset, b.length >> 1) : new Int16Array(b.slice().buffer, 0, b.length >> 1);
+  const kb16 = evenIds ? int16Of(kb) : null;
+  const ub16 = evenIds ? int16Of(ub) : null;
+  // Character classes by UTF-16 code unit, looked up once each (no surrogates reach the lattice).
+  const classOf: (KCharClass | undefined)[] = [];
+  for (let i = 0; i < 0x10000; i++) classOf.push(undefined);
+  const charClass = (code: number): KCharClass => classOf[code] ?? (classOf[code] = unknown.lookup(String.fromCharCode(code)));
+  // Features of each entry, split once (kuromoji decodes and splits them for every token); by
+  // `id / 10` when every id is a multiple of 10 (as kuromoji's builder writes them), else by id.
+  const byTenth = (ids: ArrayLike<number>) => {
+    for (let i = 0; i < ids.length; i++) if (ids[i] % 10 !== 0) return false;
+    return true;
+  };
+  const featureSlots = (b: Uint8Array): (string[] | undefined)[] => {
+    const a: (string[] | undefined)[] = [];
+    for (let i = 0, n = Math.ceil(b.length / 10) + 1; i < n; i++) a.push(undefined);
+    return a;
+  };
+  const knownSlots = byTenth(tmIds) ? featureSlots(kb) : null;
+  let unknownSlots: (string[] | undefined)[] | null | undefined;
   const featuresOf = new Map<number, string[]>();
   const unknownFeaturesOf = new Map<number, string[]>();
   const features = (d: KDictionary, id: number, cache: Map<number, string[]>): string[] => {
@@ -323,6 +343,30 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     if (!f) {
       const line = d.getFeatures(id);
       cache.set(id, (f = line == null ? [] : line.split(",")));
+    }
+    return f;
+  };
+  const knownFeatures = (id: number): string[] => {
+    if (!knownSlots) return features(known, id, featuresOf);
+    const slot = id / 10;
+    let f = knownSlots[slot];
+    if (f === undefined) {
+      const line = known.getFeatures(id);
+      knownSlots[slot] = f = line == null ? [] : line.split(",");
+    }
+    return f;
+  };
+  const unknownFeatures = (id: number): string[] => {
+    if (unknownSlots === undefined) {
+      const all: number[] = [];
+      for (const k in unknown.target_map) for (const x of Array.from(unknown.target_map[Number(k)])) all.push(Number(x));
+      unknownSlots = byTenth(all) ? featureSlots(ub) : null;
+    }
+    if (!unknownSlots || id % 10 !== 0) return features(unknown, id, unknownFeaturesOf);
+    let f = unknownSlots[id / 10];
+    if (f === undefined) {
+      const line = unknown.getFeatures(id);
+      unknownSlots[id / 10] = f = line == null ? [] : line.split(",");
     }
     return f;
   };
@@ -334,6 +378,28 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
   let stamp = 0;
   const memoBase = new Float64Array(memoAt.length);
   const memoPrev = new Int32Array(memoAt.length);
+  // The nodes ending just before the current position, in the order kuromoji visits them, gathered
+  // once per position into contiguous arrays: their `shortest`, their row of the connection costs.
+  let predCount = 0;
+  let predShortest = new Float64Array(256);
+  let predRow = new Int32Array(256);
+  let predId = new Int32Array(256);
+  const gatherPredecessors = (end: number) => {
+    predCount = 0;
+    const next = L.next;
+    for (let p = L.headEnd[end]; p >= 0; p = next[p]) {
+      if (predCount === predId.length) {
+        const grow = <A extends Float64Array | Int32Array>(a: A, b: A): A => (b.set(a), b);
+        predShortest = grow(predShortest, new Float64Array(predCount * 2));
+        predRow = grow(predRow, new Int32Array(predCount * 2));
+        predId = grow(predId, new Int32Array(predCount * 2));
+      }
+      predShortest[predCount] = L.shortest[p];
+      predRow[predCount] = L.right[p] * ccDim + 2;
+      predId[predCount] = p;
+      predCount++;
+    }
+  };
 
   /** Appends a node and does kuromoji's forward step for it: the cheapest node ending just before it. */
   const append = (startPos: number, len: number, left: number, right: number, cost: number, name: number, isKnown: number) => {
@@ -358,16 +424,17 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
       base = memoBase[left];
       bestPrev = memoPrev[left];
     } else {
-      const rightOf = L.right;
+      // The predecessors were gathered for this position (`gatherPredecessors(startPos - 1)`).
       base = MAX;
-      bestPrev = -1;
-      for (let p = L.headEnd[startPos - 1]; p >= 0; p = next[p]) {
-        const c = shortest[p] + cc[rightOf[p] * ccDim + left + 2];
+      let best = -1;
+      for (let k = 0; k < predCount; k++) {
+        const c = predShortest[k] + cc[predRow[k] + left];
         if (c < base) {
           base = c;
-          bestPrev = p;
+          best = k;
         }
       }
+      bestPrev = best < 0 ? -1 : predId[best];
       if (left < memoAt.length) {
         memoAt[left] = stamp;
         memoBase[left] = base;
@@ -422,6 +489,7 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     L.tailEnd[0] = 0;
     for (let pos = 0; pos < n; pos++) {
       stamp++;
+      gatherPredecessors(pos);
       // Known words starting at pos, shortest first (kuromoji's commonPrefixSearch order).
       let parent = 0;
       let found = 0;
@@ -436,9 +504,17 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
           const len = end >= 0 ? end - pos : new TextDecoder().decode(bytes.subarray(byteAt[pos], b + 1)).length;
           found++;
           if (!(v >= 0 && tmPresent[v] === 1)) throw new TypeError(`no dictionary entries for trie id ${v}`);
-          for (let i = tmStart[v], e = tmStart[v + 1]; i < e; i++) {
-            const id = tmIds[i];
-            append(pos + 1, len, short(kb, id), short(kb, id + 2), short(kb, id + 4), id, 1);
+          if (kb16) {
+            for (let i = tmStart[v], e = tmStart[v + 1]; i < e; i++) {
+              const id = tmIds[i];
+              const h = id >> 1;
+              append(pos + 1, len, kb16[h], kb16[h + 1], kb16[h + 2], id, 1);
+            }
+          } else {
+            for (let i = tmStart[v], e = tmStart[v + 1]; i < e; i++) {
+              const id = tmIds[i];
+              append(pos + 1, len, short(kb, id), short(kb, id + 2), short(kb, id + 4), id, 1);
+            }
           }
         }
       }
@@ -449,7 +525,8 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
         if (!ids) unknownIds.set(head.class_id, (ids = unknown.target_map[head.class_id]));
         for (let j = 0; j < ids.length; j++) {
           const id = Number(ids[j]);
-          append(pos + 1, len, short(ub, id), short(ub, id + 2), short(ub, id + 4), id, 0);
+          if (ub16 && (id & 1) === 0) append(pos + 1, len, ub16[id >> 1], ub16[(id >> 1) + 1], ub16[(id >> 1) + 2], id, 0);
+          else append(pos + 1, len, short(ub, id), short(ub, id + 2), short(ub, id + 4), id, 0);
         }
       }
     }
@@ -472,7 +549,7 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
       const id = path[j];
       const isKnown = L.known[id] === 1;
       if (keep === PROPER_NOUNS && isKnown && !isProperNoun(L.name[id])) continue;
-      const f = isKnown ? features(known, L.name[id], featuresOf) : features(unknown, L.name[id], unknownFeaturesOf);
+      const f = isKnown ? knownFeatures(L.name[id]) : unknownFeatures(L.name[id]);
       if (keep && !keep(f)) continue;
       const start = L.start[id] - 1;
       const surface = isKnown ? f[0] : text.slice(start, start + L.length[id]);
