@@ -499,6 +499,10 @@ export function selectEntityTokens(tokens: Token[]): Token[] {
 }
 
 function chunkEntities(c: Token[], before: Token[], after: Token[], out: Token[]): void {
+  // Most chunks are common nouns, and then nothing below finds anything: an organisation needs a
+  // proper noun, an unknown noun or a Latin word in the chunk, and so does `personsOf` (or a title,
+  // or の before the chunk).
+  if (before[before.length - 1]?.surface !== "の" && !c.some((t) => isProper(t) || isTitleToken(t) || isUnknown(t) || LATIN_WORD.test(t.surface))) return;
   // Organisations: the longest run ending in an organisation suffix, or a katakana compound holding
   // an organisation (トムソンロイター・ジャパン).
   let orgFrom = -1;
