@@ -195,8 +195,29 @@ export function normalizeForMatch(s: string): string {
  * in the result equal offsets in the input. Used by the date and number parsers.
  */
 export function foldWidth(s: string): string {
-  return s.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, " ");
+  // The date and number parsers fold the same sentence one after the other.
+  if (s === lastFolded.input) return lastFolded.output;
+  let i = 0;
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0xff01 && c <= 0xff5e) || c === 0x3000) break;
+    i++;
+  }
+  let out = s;
+  if (i < s.length) {
+    const codes: number[] = [];
+    for (let k = 0; k < s.length; k++) {
+      const c = s.charCodeAt(k);
+      codes.push(c >= 0xff01 && c <= 0xff5e ? c - 0xfee0 : c === 0x3000 ? 0x20 : c);
+    }
+    out = "";
+    for (let k = 0; k < codes.length; k += 8192) out += String.fromCharCode.apply(null, codes.slice(k, k + 8192));
+  }
+  lastFolded.input = s;
+  lastFolded.output = out;
+  return out;
 }
+const lastFolded = { input: "", output: "" };
 
 const KANJI_DIGITS: Record<string, number> = {
   〇: 0, 零: 0, 一: 1, 壱: 1, 二: 2, 弐: 2, 三: 3, 参: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,

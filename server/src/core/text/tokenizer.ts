@@ -329,19 +329,61 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     for (let i = 0; i < ids.length; i++) if (ids[i] % 10 !== 0) return false;
     return true;
   };
-  const featureSlots = (b: Uint8Array): (string[] | undefined)[] => {
-    const a: (string[] | undefined)[] = [];
-    for (let i = 0, n = Math.ceil(b.length / 10) + 1; i < n; i++) a.push(undefined);
-    return a;
+  // Pages of 1024 slots, made as they are first needed (a flat array of 390,000 would cost its
+  // making in every worker).
+  const featureSlots = (): (string[] | undefined)[][] => [];
+  const slotOf = (pages: (string[] | undefined)[][], slot: number): string[] | undefined => pages[slot >> 10]?.[slot & 1023];
+  const setSlot = (pages: (string[] | undefined)[][], slot: number, f: string[]): void => {
+    let page = pages[slot >> 10];
+    if (page === undefined) {
+      while (pages.length <= slot >> 10) pages.push(undefined as unknown as (string[] | undefined)[]);
+      page = pages[slot >> 10] = [];
+      for (let i = 0; i < 1024; i++) page.push(undefined);
+    }
+    page[slot & 1023] = f;
   };
-  const knownSlots = byTenth(tmIds) ? featureSlots(kb) : null;
-  let unknownSlots: (string[] | undefined)[] | null | undefined;
+  const knownSlots = byTenth(tmIds) ? featureSlots() : null;
+  let unknownSlots: (string[] | undefined)[][] | null | undefined;
   const featuresOf = new Map<number, string[]>();
   const unknownFeaturesOf = new Map<number, string[]>();
+  /**
+   * kuromoji's `getFeatures(id)` — `pos_buffer.getString(dictionary.getInt(id + 6))`, its UTF-8
+   * decoding included — read straight from the bytes, without its per-byte array and string steps.
+   */
+  const featureLine = (d: KDictionary, id: number): string | null => {
+    const pb = (d as unknown as { pos_buffer?: { buffer?: Uint8Array } }).pos_buffer?.buffer;
+    const db = d.dictionary.buffer;
+    if (!pb || !(db instanceof Uint8Array) || !(pb instanceof Uint8Array) || !Number.isInteger(id)) return d.getFeatures(id);
+    const at = id + 6;
+    let index = db.length < at + 4 ? 0 : (db[at + 3] << 24) + (db[at + 2] << 16) + (db[at + 1] << 8) + db[at];
+    let end = index;
+    while (end < pb.length && pb[end] !== 0) end++;
+    const byte = (k: number) => (k < end ? pb[k] : 0);
+    const codes: number[] = [];
+    while (index < end) {
+      const b1 = pb[index++];
+      let code: number;
+      if (b1 < 0x80) code = b1;
+      else if (b1 >> 5 === 0x06) code = ((b1 & 0x1f) << 6) | (byte(index++) & 0x3f);
+      else if (b1 >> 4 === 0x0e) {
+        code = ((b1 & 0x0f) << 12) | ((byte(index) & 0x3f) << 6) | (byte(index + 1) & 0x3f);
+        index += 2;
+      } else {
+        code = ((b1 & 0x07) << 18) | ((byte(index) & 0x3f) << 12) | ((byte(index + 1) & 0x3f) << 6) | (byte(index + 2) & 0x3f);
+        index += 3;
+      }
+      if (code < 0x10000) codes.push(code);
+      else {
+        code -= 0x10000;
+        codes.push(0xd800 | (code >> 10), 0xdc00 | (code & 0x3ff));
+      }
+    }
+    return String.fromCharCode.apply(null, codes);
+  };
   const features = (d: KDictionary, id: number, cache: Map<number, string[]>): string[] => {
     let f = cache.get(id);
     if (!f) {
-      const line = d.getFeatures(id);
+      const line = featureLine(d, id);
       cache.set(id, (f = line == null ? [] : line.split(",")));
     }
     return f;
@@ -349,10 +391,10 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
   const knownFeatures = (id: number): string[] => {
     if (!knownSlots) return features(known, id, featuresOf);
     const slot = id / 10;
-    let f = knownSlots[slot];
+    let f = slotOf(knownSlots, slot);
     if (f === undefined) {
-      const line = known.getFeatures(id);
-      knownSlots[slot] = f = line == null ? [] : line.split(",");
+      const line = featureLine(known, id);
+      setSlot(knownSlots, slot, (f = line == null ? [] : line.split(",")));
     }
     return f;
   };
@@ -360,13 +402,13 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     if (unknownSlots === undefined) {
       const all: number[] = [];
       for (const k in unknown.target_map) for (const x of Array.from(unknown.target_map[Number(k)])) all.push(Number(x));
-      unknownSlots = byTenth(all) ? featureSlots(ub) : null;
+      unknownSlots = byTenth(all) ? featureSlots() : null;
     }
     if (!unknownSlots || id % 10 !== 0) return features(unknown, id, unknownFeaturesOf);
-    let f = unknownSlots[id / 10];
+    let f = slotOf(unknownSlots, id / 10);
     if (f === undefined) {
-      const line = unknown.getFeatures(id);
-      unknownSlots[id / 10] = f = line == null ? [] : line.split(",");
+      const line = featureLine(unknown, id);
+      setSlot(unknownSlots, id / 10, (f = line == null ? [] : line.split(",")));
     }
     return f;
   };
