@@ -420,28 +420,6 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
   let stamp = 0;
   const memoBase = new Float64Array(memoAt.length);
   const memoPrev = new Int32Array(memoAt.length);
-  // The nodes ending just before the current position, in the order kuromoji visits them, gathered
-  // once per position into contiguous arrays: their `shortest`, their row of the connection costs.
-  let predCount = 0;
-  let predShortest = new Float64Array(256);
-  let predRow = new Int32Array(256);
-  let predId = new Int32Array(256);
-  const gatherPredecessors = (end: number) => {
-    predCount = 0;
-    const next = L.next;
-    for (let p = L.headEnd[end]; p >= 0; p = next[p]) {
-      if (predCount === predId.length) {
-        const grow = <A extends Float64Array | Int32Array>(a: A, b: A): A => (b.set(a), b);
-        predShortest = grow(predShortest, new Float64Array(predCount * 2));
-        predRow = grow(predRow, new Int32Array(predCount * 2));
-        predId = grow(predId, new Int32Array(predCount * 2));
-      }
-      predShortest[predCount] = L.shortest[p];
-      predRow[predCount] = L.right[p] * ccDim + 2;
-      predId[predCount] = p;
-      predCount++;
-    }
-  };
 
   /** Appends a node and does kuromoji's forward step for it: the cheapest node ending just before it. */
   const append = (startPos: number, len: number, left: number, right: number, cost: number, name: number, isKnown: number) => {
@@ -466,17 +444,16 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
       base = memoBase[left];
       bestPrev = memoPrev[left];
     } else {
-      // The predecessors were gathered for this position (`gatherPredecessors(startPos - 1)`).
+      const rightOf = L.right;
       base = MAX;
-      let best = -1;
-      for (let k = 0; k < predCount; k++) {
-        const c = predShortest[k] + cc[predRow[k] + left];
+      bestPrev = -1;
+      for (let p = L.headEnd[startPos - 1]; p >= 0; p = next[p]) {
+        const c = shortest[p] + cc[rightOf[p] * ccDim + left + 2];
         if (c < base) {
           base = c;
-          best = k;
+          bestPrev = p;
         }
       }
-      bestPrev = best < 0 ? -1 : predId[best];
       if (left < memoAt.length) {
         memoAt[left] = stamp;
         memoBase[left] = base;
@@ -531,7 +508,6 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     L.tailEnd[0] = 0;
     for (let pos = 0; pos < n; pos++) {
       stamp++;
-      gatherPredecessors(pos);
       // Known words starting at pos, shortest first (kuromoji's commonPrefixSearch order).
       let parent = 0;
       let found = 0;
