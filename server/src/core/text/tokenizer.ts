@@ -310,15 +310,20 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
   // kuromoji's ByteBuffer.getShort: a little-endian signed 16-bit value.
   const short = (b: Uint8Array, i: number) => ((b[i] | (b[i + 1] << 8)) << 16) >> 16;
   const unknownIds = new Map<number, ArrayLike<number>>();
+  // The left id, right id and cost of every known entry, copied once per thread in the target map's
+  // order (2.4 MB for IPADIC): the entries of a trie match are then read one after the other
+  // instead of each from its own place in the 10 MB entry buffer (most of the lattice's cache misses).
+  const tmLRC = new Int16Array(tmIds.length * 3);
+  for (let i = 0; i < tmIds.length; i++) {
+    const id = tmIds[i];
+    tmLRC[3 * i] = short(kb, id);
+    tmLRC[3 * i + 1] = short(kb, id + 2);
+    tmLRC[3 * i + 2] = short(kb, id + 4);
+  }
   // An entry is 10 bytes (left id, right id, cost as shorts, then the features' offset), so every
-  // entry id is even: on a little-endian machine its three shorts are read as one Int16Array's
-  // elements `id / 2`, `id / 2 + 1`, `id / 2 + 2` (same values as `short`, in one cache line).
-  let evenIds = kb.length % 2 === 0 && ub.length % 2 === 0 && os.endianness() === "LE";
-  for (let i = 0; evenIds && i < tmIds.length; i++) if ((tmIds[i] & 1) !== 0) evenIds = false;
-  const int16Of = (b: Uint8Array): Int16Array =>
-    b.byteOffset % 2 === 0 ? new Int16Array(b.buffer, b.byteOffset, b.length >> 1) : new Int16Array(b.slice().buffer, 0, b.length >> 1);
-  const kb16 = evenIds ? int16Of(kb) : null;
-  const ub16 = evenIds ? int16Of(ub) : null;
+  // entry id is even: on a little-endian machine the unknown entries' three shorts are read as one
+  // Int16Array's elements `id / 2`, `id / 2 + 1`, `id / 2 + 2` (the same values as `short`).
+  const ub16 = ub.length % 2 === 0 && os.endianness() === "LE" ? (ub.byteOffset % 2 === 0 ? new Int16Array(ub.buffer, ub.byteOffset, ub.length >> 1) : new Int16Array(ub.slice().buffer, 0, ub.length >> 1)) : null;
   // Character classes by UTF-16 code unit, looked up once each (no surrogates reach the lattice).
   const classOf: (KCharClass | undefined)[] = [];
   for (let i = 0; i < 0x10000; i++) classOf.push(undefined);
@@ -522,18 +527,7 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
           const len = end >= 0 ? end - pos : new TextDecoder().decode(bytes.subarray(byteAt[pos], b + 1)).length;
           found++;
           if (!(v >= 0 && tmPresent[v] === 1)) throw new TypeError(`no dictionary entries for trie id ${v}`);
-          if (kb16) {
-            for (let i = tmStart[v], e = tmStart[v + 1]; i < e; i++) {
-              const id = tmIds[i];
-              const h = id >> 1;
-              append(pos + 1, len, kb16[h], kb16[h + 1], kb16[h + 2], id, 1);
-            }
-          } else {
-            for (let i = tmStart[v], e = tmStart[v + 1]; i < e; i++) {
-              const id = tmIds[i];
-              append(pos + 1, len, short(kb, id), short(kb, id + 2), short(kb, id + 4), id, 1);
-            }
-          }
+          for (let i = tmStart[v], e = tmStart[v + 1]; i < e; i++) append(pos + 1, len, tmLRC[3 * i], tmLRC[3 * i + 1], tmLRC[3 * i + 2], tmIds[i], 1);
         }
       }
       const head = classes[pos];
