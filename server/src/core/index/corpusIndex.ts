@@ -18,7 +18,7 @@
  */
 import type { CorpusProblem, IndexedSource, QuoteUnit, Sentence, Span } from "../model";
 import { lastAtOrBefore } from "../sortedSearch";
-import { maskParentheticals, normalizeWithMap } from "../text/normalize";
+import { maskParentheticals, normalizeForMatch, normalizeWithMap } from "../text/normalize";
 import { alignWithin, bigrams, Bm25, editDistance, type Bm25Data } from "./textSearch";
 
 /** Where a normalised match landed in a source. */
@@ -455,11 +455,15 @@ function normalisedText(source: Pick<IndexedSource, "sentences">, withMap: boole
       if (withMap) map[at] = sentence.start;
       at++;
     }
-    const n = normalizeWithMap(maskParentheticals(sentence.text));
-    onSentence?.(n.text, at);
-    parts.push(n.text);
-    if (withMap) for (let i = 0; i < n.text.length; i++) map[at + i] = sentence.start + n.map[i];
-    at += n.text.length;
+    let norm: string;
+    if (withMap) {
+      const n = normalizeWithMap(maskParentheticals(sentence.text));
+      norm = n.text;
+      for (let i = 0; i < norm.length; i++) map[at + i] = sentence.start + n.map[i];
+    } else norm = normalizeForMatch(maskParentheticals(sentence.text));
+    onSentence?.(norm, at);
+    parts.push(norm);
+    at += norm.length;
   }
   return { norm: parts.join(""), map: withMap ? map.slice(0, at) : map };
 }

@@ -22,20 +22,24 @@ const WEEKDAY = "(?:\\s?[(（][月火水木金土日](?:曜日?)?(?:[・,、][�
 // `1日あたり`) or a whole day (`1日中`).
 const DAY_NOT_DURATION = "(?!間|[0-9](?![0-9]?[時:])|以内|以上|以降の間|ぶり|余り|程度|前後|連続|分|中|あたり|当たり|平均|に?[0-9数何][0-9]*(?:[回杯本個件人度食粒錠箱枚]|時間)|に?[一二三四五六七八九十]+[回杯個件度食粒錠箱枚]|に?[一1]つ|に?ひとつ)";
 
-const PATTERNS: { re: RegExp; kind: string }[] = [
-  { kind: "era", re: new RegExp(`(令和|平成|昭和|大正|明治)(元|${N}{1,2})年(?:(${N}{1,2})月(?:(${N}{1,3})日${DAY_NOT_DURATION})?)?`, "gu") },
-  { kind: "ymd-slash", re: /(?<![0-9])(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})(?![0-9])/gu },
-  { kind: "ymd", re: new RegExp(`(?<![0-9])(\\d{4}|[〇一二三四五六七八九]{4})年(?:(${N}{1,3})月(?:(${N}{1,3})日${DAY_NOT_DURATION})?)?(?![間度代])`, "gu") },
-  { kind: "rel-md", re: new RegExp(`(今年|昨年|去年|来年|同年|前年)(?:(${N}{1,3})月(?:(${N}{1,3})日${DAY_NOT_DURATION})?)?`, "gu") },
-  { kind: "rel-month-day", re: new RegExp(`(今月|先月|来月|同月|前月)(?:(${N}{1,3})日${DAY_NOT_DURATION})?`, "gu") },
-  { kind: "md", re: new RegExp(`(?<![0-9〇一二三四五六七八九十年数何])(${N}{1,3})月(?:(${N}{1,3})日${DAY_NOT_DURATION})?(?:の?(上旬|中旬|下旬|初め|初旬|末))?`, "gu") },
+/**
+ * Each pattern with `need`: a simpler expression that every match of the pattern contains, tested
+ * first (most sentences hold no date, and the patterns' lookbehinds are retried at every position).
+ */
+const PATTERNS: { re: RegExp; kind: string; need?: RegExp }[] = [
+  { kind: "era", need: /令和|平成|昭和|大正|明治/u, re: new RegExp(`(令和|平成|昭和|大正|明治)(元|${N}{1,2})年(?:(${N}{1,2})月(?:(${N}{1,3})日${DAY_NOT_DURATION})?)?`, "gu") },
+  { kind: "ymd-slash", need: /\d{4}[/\-.]\d/u, re: /(?<![0-9])(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})(?![0-9])/gu },
+  { kind: "ymd", need: /年/u, re: new RegExp(`(?<![0-9])(\\d{4}|[〇一二三四五六七八九]{4})年(?:(${N}{1,3})月(?:(${N}{1,3})日${DAY_NOT_DURATION})?)?(?![間度代])`, "gu") },
+  { kind: "rel-md", need: /今年|昨年|去年|来年|同年|前年/u, re: new RegExp(`(今年|昨年|去年|来年|同年|前年)(?:(${N}{1,3})月(?:(${N}{1,3})日${DAY_NOT_DURATION})?)?`, "gu") },
+  { kind: "rel-month-day", need: /今月|先月|来月|同月|前月/u, re: new RegExp(`(今月|先月|来月|同月|前月)(?:(${N}{1,3})日${DAY_NOT_DURATION})?`, "gu") },
+  { kind: "md", need: /[0-9〇一二三四五六七八九十]月/u, re: new RegExp(`(?<![0-9〇一二三四五六七八九十年数何])(${N}{1,3})月(?:(${N}{1,3})日${DAY_NOT_DURATION})?(?:の?(上旬|中旬|下旬|初め|初旬|末))?`, "gu") },
   // Not a fraction (`約1/3`, `1/3程度`, `1/10スケール`).
-  { kind: "md-slash", re: /(?<![0-9/\-.]|約|およそ|割合は?|比率は?|確率は?)(\d{1,2})\/(\d{1,2})(?![0-9/]|[\s\u3000]*(?:程度|以上|以下|未満|ほど|くらい|ぐらい|倍|の確率|に(?:減|増|縮|短|低)|スケール|サイズ))/gu },
+  { kind: "md-slash", need: /\d\/\d/u, re: /(?<![0-9/\-.]|約|およそ|割合は?|比率は?|確率は?)(\d{1,2})\/(\d{1,2})(?![0-9/]|[\s\u3000]*(?:程度|以上|以下|未満|ほど|くらい|ぐらい|倍|の確率|に(?:減|増|縮|短|低)|スケール|サイズ))/gu },
   { kind: "same-day", re: /同日|当日|前日|翌日/gu },
   // Days named relative to the article's date; `本日21日`, `明日8月16日` give the explicit date instead.
   { kind: "rel-day", re: new RegExp(`(一昨日|おととい|昨日|きのう|昨夜|昨晩|本日|今日|今朝|今夜|今晩|明日|あした|明後日|あさって)(?![0-9]{1,2}[月日]|[〇一二三四五六七八九十]{1,3}月|[二三]?十[一二三四五六七八九]?日)`, "gu") },
   // Not a count of days (`残り4日`, `あと3日`, `わずか2日`).
-  { kind: "d", re: new RegExp(`(?<![0-9〇一二三四五六七八九十月数何]|残り|あと|残す|わずか|たった|含めて)(${N}{1,3})日${DAY_NOT_DURATION}(?!本|曜|米|中|韓|銀|経|系|間)`, "gu") },
+  { kind: "d", need: /[0-9〇一二三四五六七八九十]日/u, re: new RegExp(`(?<![0-9〇一二三四五六七八九十月数何]|残り|あと|残す|わずか|たった|含めて)(${N}{1,3})日${DAY_NOT_DURATION}(?!本|曜|米|中|韓|銀|経|系|間)`, "gu") },
 ];
 
 function num(s: string | undefined): number | null {
@@ -98,7 +102,8 @@ function yearFor(month: number, day: number | null, ref: PartialDate | null): nu
 export function extractDates(text: string, reference: PartialDate | null, previous: PartialDate | null = null): ExtractedDate[] {
   const folded = foldWidth(text);
   const found: { start: number; end: number; kind: string; m: RegExpMatchArray }[] = [];
-  for (const { re, kind } of PATTERNS) {
+  for (const { re, kind, need } of PATTERNS) {
+    if (need && !need.test(folded)) continue;
     re.lastIndex = 0;
     for (const m of folded.matchAll(re)) {
       const start = m.index ?? 0;

@@ -442,6 +442,18 @@ const isTitleToken = (t: Token): boolean => TITLE_SET.has(t.surface) || HONORIFI
 /** A token that can only be part of a name or other proper noun, not a word of its own. */
 const isDistinctive = (t: Token): boolean => isProper(t) || (isUnknown(t) && t.pos === "名詞") || LATIN_WORD.test(t.surface);
 
+/**
+ * Whether a chunk token can take part in a name or organisation (`chunkEntities`): a proper noun,
+ * a title or honorific, an unknown word, a Latin word. The cheap tests first: `LATIN_WORD` and
+ * `HONORIFIC` need a Latin first letter and a short surface.
+ */
+function nameLike(t: Token): boolean {
+  if (t.reading === "" || (t.pos === "名詞" && t.pos1 === "固有名詞") || (t.pos1 === "接尾" && t.pos2 === "人名") || TITLE_SET.has(t.surface)) return true;
+  const c = t.surface.charCodeAt(0);
+  if (((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) && LATIN_WORD.test(t.surface)) return true;
+  return t.surface.length <= 3 && HONORIFIC.test(t.surface);
+}
+
 function nominal(t: Token): boolean {
   if (t.pos === "接頭詞") return true;
   if (t.pos !== "名詞") return false;
@@ -491,14 +503,20 @@ export function selectEntityTokens(tokens: Token[]): Token[] {
       }
       break;
     }
-    const before = tokens.slice(Math.max(0, i - 2), i);
-    chunkEntities(tokens.slice(i, j), before, tokens.slice(j, j + 2), out);
+    // Most chunks are common nouns, and then `chunkEntities` finds nothing (see there).
+    let named = i > 0 && tokens[i - 1].surface === "の";
+    for (let k = i; k < j && !named; k++) if (nameLike(tokens[k])) named = true;
+    if (named) chunkEntities(tokens.slice(i, j), tokens.slice(Math.max(0, i - 2), i), tokens.slice(j, j + 2), out);
     i = j;
   }
   return out;
 }
 
 function chunkEntities(c: Token[], before: Token[], after: Token[], out: Token[]): void {
+  // Most chunks are common nouns, and then nothing below finds anything: an organisation needs a
+  // proper noun, an unknown noun or a Latin word in the chunk, and so does `personsOf` (or a title,
+  // or の before the chunk).
+  if (before[before.length - 1]?.surface !== "の" && !c.some(nameLike)) return;
   // Organisations: the longest run ending in an organisation suffix, or a katakana compound holding
   // an organisation (トムソンロイター・ジャパン).
   let orgFrom = -1;
@@ -552,7 +570,7 @@ function chunkEntities(c: Token[], before: Token[], after: Token[], out: Token[]
 function personsOf(c: Token[], before: Token[], after: Token[], out: Token[]): void {
   if (c.length === 0) return;
   // Most chunks are common nouns: nothing in them can be or mark a name.
-  if (before[before.length - 1]?.surface !== "の" && !c.some((t) => isProper(t) || isTitleToken(t) || isUnknown(t) || LATIN_WORD.test(t.surface))) return;
+  if (before[before.length - 1]?.surface !== "の" && !c.some(nameLike)) return;
   // A Latin word may be an organisation (DeNA, NHK) whatever kuromoji tagged it: extractEntities
   // decides from the text around it.
   const latin = c.findIndex((t) => LATIN_WORD.test(t.surface) && !isProper(t));

@@ -51,19 +51,72 @@ function isCombining(c: number): boolean {
   return c === 0xff9e || c === 0xff9f || c === 0x3099 || c === 0x309a;
 }
 
-/** Normalises `s` and keeps, for every output char, the input offset it came from. */
-export function normalizeWithMap(s: string): NormalizedWithMap {
-  const codes: number[] = [];
-  const map: number[] = [];
-  const ends: number[] = [];
+/**
+ * What normalisation makes of one code unit standing alone (not followed by a combining mark):
+ * `SKIP` (whitespace, quote marks), `LONG` (a long vowel mark or dash: ー after kana, else the
+ * fallback), or the output text. Filled on first use; the same steps as the general path below.
+ */
+const SKIP = 0;
+const LONG = 1;
+const unitOutput: (string | 0 | 1 | undefined)[] = [];
+for (let k = 0; k < 0x10000; k++) unitOutput.push(undefined);
+const longFallback: string[] = [];
+function unitCase(c: number): string | 0 | 1 {
+  let v = unitOutput[c];
+  if (v !== undefined) return v;
+  const piece = String.fromCharCode(c);
+  if (/^\s+$/u.test(piece) || piece === "\u200b" || piece === "\ufeff" || QUOTE_MARKS.has(piece)) v = SKIP;
+  else {
+    const n = piece.normalize("NFKC");
+    if (LONG_VOWELS.has(piece) || LONG_VOWELS.has(n)) {
+      v = LONG;
+      longFallback[c] = piece === "〜" || piece === "～" || piece === "~" ? "~" : "-";
+    } else {
+      const m = COMMAS.has(piece) || COMMAS.has(n) ? "、" : n.toLowerCase();
+      v = "";
+      for (const ch of m) if (!(/^\s$/u.test(ch) || QUOTE_MARKS.has(ch))) v += ch;
+    }
+  }
+  unitOutput[c] = v;
+  return v;
+}
+
+/**
+ * The normalisation of `s` (see the module comment); `map`/`ends`, when given, receive for every
+ * output char the input range it came from.
+ */
+function normalizeInto(s: string, codes: number[], map: number[] | null, ends: number[] | null): void {
   let i = 0;
   while (i < s.length) {
     const c0 = s.charCodeAt(i);
-    if (isPlain(c0) && !(i + 1 < s.length && isCombining(s.charCodeAt(i + 1)))) {
+    const combined = i + 1 < s.length && isCombining(s.charCodeAt(i + 1));
+    if (isPlain(c0) && !combined) {
       codes.push(c0);
-      map.push(i);
-      ends.push(i + 1);
+      if (map) {
+        map.push(i);
+        ends!.push(i + 1);
+      }
       i++;
+      continue;
+    }
+    if (!combined && (c0 < 0xd800 || c0 > 0xdbff || i + 1 >= s.length)) {
+      // One code unit standing alone: its case, worked out once.
+      const v = unitCase(c0);
+      const start = i;
+      i++;
+      if (v === SKIP) continue;
+      let out: string;
+      if (v === LONG) {
+        const prev = codes.length > 0 ? codes[codes.length - 1] : -1;
+        out = prev >= 0 && ((prev >= 0x3041 && prev <= 0x309f) || (prev >= 0x30a0 && prev <= 0x30ff)) ? "ー" : longFallback[c0];
+      } else out = v;
+      for (let k = 0; k < out.length; k++) {
+        codes.push(out.charCodeAt(k));
+        if (map) {
+          map.push(start);
+          ends!.push(start + 1);
+        }
+      }
       continue;
     }
     const cp = s.codePointAt(i) ?? 0;
@@ -90,13 +143,28 @@ export function normalizeWithMap(s: string): NormalizedWithMap {
       if (/^\s$/u.test(ch) || QUOTE_MARKS.has(ch)) continue;
       for (let k = 0; k < ch.length; k++) {
         codes.push(ch.charCodeAt(k));
-        map.push(start);
-        ends.push(start + len);
+        if (map) {
+          map.push(start);
+          ends!.push(start + len);
+        }
       }
     }
   }
+}
+
+function stringOf(codes: number[]): string {
   let out = "";
   for (let k = 0; k < codes.length; k += 8192) out += String.fromCharCode.apply(null, codes.slice(k, k + 8192));
+  return out;
+}
+
+/** Normalises `s` and keeps, for every output char, the input offset it came from. */
+export function normalizeWithMap(s: string): NormalizedWithMap {
+  const codes: number[] = [];
+  const map: number[] = [];
+  const ends: number[] = [];
+  normalizeInto(s, codes, map, ends);
+  const out = stringOf(codes);
   const inputLength = s.length;
   return {
     text: out,
@@ -117,7 +185,9 @@ export function normalizeWithMap(s: string): NormalizedWithMap {
 
 /** The normalised form used to compare quotes and claims (see the module comment). */
 export function normalizeForMatch(s: string): string {
-  return normalizeWithMap(s).text;
+  const codes: number[] = [];
+  normalizeInto(s, codes, null, null);
+  return stringOf(codes);
 }
 
 /**
@@ -125,8 +195,29 @@ export function normalizeForMatch(s: string): string {
  * in the result equal offsets in the input. Used by the date and number parsers.
  */
 export function foldWidth(s: string): string {
-  return s.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, " ");
+  // The date and number parsers fold the same sentence one after the other.
+  if (s === lastFolded.input) return lastFolded.output;
+  let i = 0;
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0xff01 && c <= 0xff5e) || c === 0x3000) break;
+    i++;
+  }
+  let out = s;
+  if (i < s.length) {
+    const codes: number[] = [];
+    for (let k = 0; k < s.length; k++) {
+      const c = s.charCodeAt(k);
+      codes.push(c >= 0xff01 && c <= 0xff5e ? c - 0xfee0 : c === 0x3000 ? 0x20 : c);
+    }
+    out = "";
+    for (let k = 0; k < codes.length; k += 8192) out += String.fromCharCode.apply(null, codes.slice(k, k + 8192));
+  }
+  lastFolded.input = s;
+  lastFolded.output = out;
+  return out;
 }
+const lastFolded = { input: "", output: "" };
 
 const KANJI_DIGITS: Record<string, number> = {
   〇: 0, 零: 0, 一: 1, 壱: 1, 二: 2, 弐: 2, 三: 3, 参: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,

@@ -26,6 +26,14 @@ const COUNTERS: [string, string][] = [
   ["年ぶり", "年ぶり"], ["年連続", "年連続"], ["年半", "年半"], ["歳", "歳"], ["倍", "倍"], ["割", "割"], ["分", "分"], ["秒", "秒"], ["週", "週"], ["日", "日間"],
 ].sort((a, b) => b[0].length - a[0].length) as [string, string][];
 
+/** `COUNTERS` by the first character of the spelling, each list in `COUNTERS`' order. */
+const COUNTERS_BY_FIRST = new Map<string, [string, string][]>();
+for (const c of COUNTERS) {
+  let list = COUNTERS_BY_FIRST.get(c[0][0]);
+  if (!list) COUNTERS_BY_FIRST.set(c[0][0], (list = []));
+  list.push(c);
+}
+
 /** Words after a counter that qualify it (`以内`, `超`, `以上`…); kept in the span and text only. */
 const QUALIFIER = /^(?:以内|以上|以下|未満|超|余り|あまり|近く|程度|前後|ぶり|を超え)/u;
 
@@ -62,7 +70,7 @@ export function extractNumbers(text: string): ExtractedNumber[] {
     // Kanji numerals only count when they are clearly numbers (三回, 二十日間), not words (一方, 一部).
     const isKanji = /^[〇一二三四五六七八九十百千万億兆]+$/.test(numeral);
     const rest = folded.slice(end, end + 8);
-    let counter: [string, string] | undefined = COUNTERS.find(([spelling]) => rest.startsWith(spelling));
+    let counter: [string, string] | undefined = COUNTERS_BY_FIRST.get(rest[0])?.find(([spelling]) => rest.startsWith(spelling));
     if (counter) {
       const [spelling, normal] = counter;
       // Dates and clock times are not numbers: 3月, 18日 after 月, 2025年, 8時57分.

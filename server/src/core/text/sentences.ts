@@ -13,7 +13,8 @@ const OPENERS: Record<string, string> = { "「": "」", "『": "』", "“": "�
 const CLOSERS = new Set(["」", "』", "”", "）", ")"]);
 const TERMINATORS = new Set(["。", "！", "？", "!", "?", "｡"]);
 /** Char codes of every opener, closer and terminator: any other char changes no state. */
-const MARK_CODES = new Set([...Object.keys(OPENERS), ...CLOSERS, ...TERMINATORS].map((c) => c.charCodeAt(0)));
+const MARK_CODES = new Uint8Array(0x10000);
+for (const c of [...Object.keys(OPENERS), ...CLOSERS, ...TERMINATORS]) MARK_CODES[c.charCodeAt(0)] = 1;
 const TRAILING = new Set(["」", "』", "”", "）", ")", "。", "！", "？", "!", "?", "…", "‥"]);
 /** How far ahead (chars) a quote left open at a line end may close and still join the lines. */
 const QUOTE_LOOKAHEAD = 400;
@@ -97,7 +98,7 @@ export function splitSentences(text: string, regions: Span[]): Sentence[] {
           if (/[\s\u3000]/.test(text[i])) continue;
           sentStart = i;
         }
-        if (!MARK_CODES.has(text.charCodeAt(i))) continue;
+        if (MARK_CODES[text.charCodeAt(i)] !== 1) continue;
         const ch = text[i];
         if (ch in OPENERS) {
           stack.push(OPENERS[ch]);

@@ -4,6 +4,7 @@
  * against kuromoji itself by the tests.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import kuromoji from "kuromoji";
 import { kuromojiFromData, loadDictionaryData, loadDictionaryDataSync, packedTargetMaps, targetMapView, type DictionaryData, type DictionaryLoadOptions } from "./dictionary";
@@ -308,21 +309,111 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
   const ccDim = cc[1];
   // kuromoji's ByteBuffer.getShort: a little-endian signed 16-bit value.
   const short = (b: Uint8Array, i: number) => ((b[i] | (b[i + 1] << 8)) << 16) >> 16;
-  const classOf = new Map<number, KCharClass>();
-  const charClass = (code: number): KCharClass => {
-    let c = classOf.get(code);
-    if (!c) classOf.set(code, (c = unknown.lookup(String.fromCharCode(code))));
-    return c;
-  };
   const unknownIds = new Map<number, ArrayLike<number>>();
-  // Features of each entry, split once (kuromoji decodes and splits them for every token).
+  // The left id, right id and cost of every known entry, copied once per thread in the target map's
+  // order (2.4 MB for IPADIC): the entries of a trie match are then read one after the other
+  // instead of each from its own place in the 10 MB entry buffer (most of the lattice's cache misses).
+  const tmLRC = new Int16Array(tmIds.length * 3);
+  for (let i = 0; i < tmIds.length; i++) {
+    const id = tmIds[i];
+    tmLRC[3 * i] = short(kb, id);
+    tmLRC[3 * i + 1] = short(kb, id + 2);
+    tmLRC[3 * i + 2] = short(kb, id + 4);
+  }
+  // An entry is 10 bytes (left id, right id, cost as shorts, then the features' offset), so every
+  // entry id is even: on a little-endian machine the unknown entries' three shorts are read as one
+  // Int16Array's elements `id / 2`, `id / 2 + 1`, `id / 2 + 2` (the same values as `short`).
+  const ub16 = ub.length % 2 === 0 && os.endianness() === "LE" ? (ub.byteOffset % 2 === 0 ? new Int16Array(ub.buffer, ub.byteOffset, ub.length >> 1) : new Int16Array(ub.slice().buffer, 0, ub.length >> 1)) : null;
+  // Character classes by UTF-16 code unit, looked up once each (no surrogates reach the lattice).
+  const classOf: (KCharClass | undefined)[] = [];
+  for (let i = 0; i < 0x10000; i++) classOf.push(undefined);
+  const charClass = (code: number): KCharClass => classOf[code] ?? (classOf[code] = unknown.lookup(String.fromCharCode(code)));
+  // Features of each entry, split once (kuromoji decodes and splits them for every token); by
+  // `id / 10` when every id is a multiple of 10 (as kuromoji's builder writes them), else by id.
+  const byTenth = (ids: ArrayLike<number>) => {
+    for (let i = 0; i < ids.length; i++) if (ids[i] % 10 !== 0) return false;
+    return true;
+  };
+  // Pages of 1024 slots, made as they are first needed (a flat array of 390,000 would cost its
+  // making in every worker).
+  const featureSlots = (): (string[] | undefined)[][] => [];
+  const slotOf = (pages: (string[] | undefined)[][], slot: number): string[] | undefined => pages[slot >> 10]?.[slot & 1023];
+  const setSlot = (pages: (string[] | undefined)[][], slot: number, f: string[]): void => {
+    let page = pages[slot >> 10];
+    if (page === undefined) {
+      while (pages.length <= slot >> 10) pages.push(undefined as unknown as (string[] | undefined)[]);
+      page = pages[slot >> 10] = [];
+      for (let i = 0; i < 1024; i++) page.push(undefined);
+    }
+    page[slot & 1023] = f;
+  };
+  const knownSlots = byTenth(tmIds) ? featureSlots() : null;
+  let unknownSlots: (string[] | undefined)[][] | null | undefined;
   const featuresOf = new Map<number, string[]>();
   const unknownFeaturesOf = new Map<number, string[]>();
+  /**
+   * kuromoji's `getFeatures(id)` — `pos_buffer.getString(dictionary.getInt(id + 6))`, its UTF-8
+   * decoding included — read straight from the bytes, without its per-byte array and string steps.
+   */
+  const featureLine = (d: KDictionary, id: number): string | null => {
+    const pb = (d as unknown as { pos_buffer?: { buffer?: Uint8Array } }).pos_buffer?.buffer;
+    const db = d.dictionary.buffer;
+    if (!pb || !(db instanceof Uint8Array) || !(pb instanceof Uint8Array) || !Number.isInteger(id)) return d.getFeatures(id);
+    const at = id + 6;
+    let index = db.length < at + 4 ? 0 : (db[at + 3] << 24) + (db[at + 2] << 16) + (db[at + 1] << 8) + db[at];
+    let end = index;
+    while (end < pb.length && pb[end] !== 0) end++;
+    const byte = (k: number) => (k < end ? pb[k] : 0);
+    const codes: number[] = [];
+    while (index < end) {
+      const b1 = pb[index++];
+      let code: number;
+      if (b1 < 0x80) code = b1;
+      else if (b1 >> 5 === 0x06) code = ((b1 & 0x1f) << 6) | (byte(index++) & 0x3f);
+      else if (b1 >> 4 === 0x0e) {
+        code = ((b1 & 0x0f) << 12) | ((byte(index) & 0x3f) << 6) | (byte(index + 1) & 0x3f);
+        index += 2;
+      } else {
+        code = ((b1 & 0x07) << 18) | ((byte(index) & 0x3f) << 12) | ((byte(index + 1) & 0x3f) << 6) | (byte(index + 2) & 0x3f);
+        index += 3;
+      }
+      if (code < 0x10000) codes.push(code);
+      else {
+        code -= 0x10000;
+        codes.push(0xd800 | (code >> 10), 0xdc00 | (code & 0x3ff));
+      }
+    }
+    return String.fromCharCode.apply(null, codes);
+  };
   const features = (d: KDictionary, id: number, cache: Map<number, string[]>): string[] => {
     let f = cache.get(id);
     if (!f) {
-      const line = d.getFeatures(id);
+      const line = featureLine(d, id);
       cache.set(id, (f = line == null ? [] : line.split(",")));
+    }
+    return f;
+  };
+  const knownFeatures = (id: number): string[] => {
+    if (!knownSlots) return features(known, id, featuresOf);
+    const slot = id / 10;
+    let f = slotOf(knownSlots, slot);
+    if (f === undefined) {
+      const line = featureLine(known, id);
+      setSlot(knownSlots, slot, (f = line == null ? [] : line.split(",")));
+    }
+    return f;
+  };
+  const unknownFeatures = (id: number): string[] => {
+    if (unknownSlots === undefined) {
+      const all: number[] = [];
+      for (const k in unknown.target_map) for (const x of Array.from(unknown.target_map[Number(k)])) all.push(Number(x));
+      unknownSlots = byTenth(all) ? featureSlots() : null;
+    }
+    if (!unknownSlots || id % 10 !== 0) return features(unknown, id, unknownFeaturesOf);
+    let f = slotOf(unknownSlots, id / 10);
+    if (f === undefined) {
+      const line = featureLine(unknown, id);
+      setSlot(unknownSlots, id / 10, (f = line == null ? [] : line.split(",")));
     }
     return f;
   };
@@ -436,10 +527,7 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
           const len = end >= 0 ? end - pos : new TextDecoder().decode(bytes.subarray(byteAt[pos], b + 1)).length;
           found++;
           if (!(v >= 0 && tmPresent[v] === 1)) throw new TypeError(`no dictionary entries for trie id ${v}`);
-          for (let i = tmStart[v], e = tmStart[v + 1]; i < e; i++) {
-            const id = tmIds[i];
-            append(pos + 1, len, short(kb, id), short(kb, id + 2), short(kb, id + 4), id, 1);
-          }
+          for (let i = tmStart[v], e = tmStart[v + 1]; i < e; i++) append(pos + 1, len, tmLRC[3 * i], tmLRC[3 * i + 1], tmLRC[3 * i + 2], tmIds[i], 1);
         }
       }
       const head = classes[pos];
@@ -449,7 +537,8 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
         if (!ids) unknownIds.set(head.class_id, (ids = unknown.target_map[head.class_id]));
         for (let j = 0; j < ids.length; j++) {
           const id = Number(ids[j]);
-          append(pos + 1, len, short(ub, id), short(ub, id + 2), short(ub, id + 4), id, 0);
+          if (ub16 && (id & 1) === 0) append(pos + 1, len, ub16[id >> 1], ub16[(id >> 1) + 1], ub16[(id >> 1) + 2], id, 0);
+          else append(pos + 1, len, short(ub, id), short(ub, id + 2), short(ub, id + 4), id, 0);
         }
       }
     }
@@ -472,7 +561,7 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
       const id = path[j];
       const isKnown = L.known[id] === 1;
       if (keep === PROPER_NOUNS && isKnown && !isProperNoun(L.name[id])) continue;
-      const f = isKnown ? features(known, L.name[id], featuresOf) : features(unknown, L.name[id], unknownFeaturesOf);
+      const f = isKnown ? knownFeatures(L.name[id]) : unknownFeatures(L.name[id]);
       if (keep && !keep(f)) continue;
       const start = L.start[id] - 1;
       const surface = isKnown ? f[0] : text.slice(start, start + L.length[id]);
