@@ -167,44 +167,48 @@ function sameWordsInKana(normalized: string, m: SourceMatch): boolean {
 }
 
 export function quoteVerdicts(analysis: DraftAnalysis, index: CorpusIndex): QuoteVerdict[] {
+  return analysis.draft.quotes.map((_, i) => quoteVerdict(analysis, index, i));
+}
+
+/** The verdict of the draft's quote `i` (the server computes them one at a time, yielding between). */
+export function quoteVerdict(analysis: DraftAnalysis, index: CorpusIndex, i: number): QuoteVerdict {
   const { draft } = analysis;
-  return draft.quotes.map((quote, i) => {
-    const { kind, speaker } = analysis.quotes[i];
-    const sentence = draft.sentences[quote.sentence];
-    const keys = sentence ? sentence.citations.flatMap((c) => draft.citations[c].items.map((it) => it.key)) : [];
-    const cited = [...new Set(keys.filter((k) => index.has(k)))];
-    const base = { quote, index: i, kind, draftSpeaker: speaker, cited };
-    const normalized = normalizeQuote(quote.text);
-    if (normalized.length < MIN_QUOTE_LENGTH) return { ...base, verdict: "skipped", matches: [] };
+  const quote = draft.quotes[i];
+  const { kind, speaker } = analysis.quotes[i];
+  const sentence = draft.sentences[quote.sentence];
+  const keys = sentence ? sentence.citations.flatMap((c) => draft.citations[c].items.map((it) => it.key)) : [];
+  const cited = [...new Set(keys.filter((k) => index.has(k)))];
+  const base = { quote, index: i, kind, draftSpeaker: speaker, cited };
+  const normalized = normalizeQuote(quote.text);
+  if (normalized.length < MIN_QUOTE_LENGTH) return { ...base, verdict: "skipped", matches: [] };
 
-    if (keys.length === 0) {
-      const found = findExactWithElision(index, quote.text);
-      // A scare quote of a short term the corpus happens to use is the writer's own word choice;
-      // someone's words, or a long passage, needs its source.
-      const worthIt = found.filter((m) => kind === "speech" || normalized.length >= UNCITED_MIN_LENGTH || index.quoteAt(m.source, m.span)?.kind === "speech");
-      return { ...base, verdict: worthIt.length ? "uncited" : "skipped", matches: worthIt };
-    }
-    // Citations whose keys are all unknown: `unknown-source` says it; the quote cannot be judged.
-    if (cited.length === 0) return { ...base, verdict: "skipped", matches: [] };
+  if (keys.length === 0) {
+    const found = findExactWithElision(index, quote.text);
+    // A scare quote of a short term the corpus happens to use is the writer's own word choice;
+    // someone's words, or a long passage, needs its source.
+    const worthIt = found.filter((m) => kind === "speech" || normalized.length >= UNCITED_MIN_LENGTH || index.quoteAt(m.source, m.span)?.kind === "speech");
+    return { ...base, verdict: worthIt.length ? "uncited" : "skipped", matches: worthIt };
+  }
+  // Citations whose keys are all unknown: `unknown-source` says it; the quote cannot be judged.
+  if (cited.length === 0) return { ...base, verdict: "skipped", matches: [] };
 
-    const exact = findExactWithElision(index, quote.text, cited);
-    if (exact.length) return { ...base, verdict: "exact", matches: exact };
+  const exact = findExactWithElision(index, quote.text, cited);
+  if (exact.length) return { ...base, verdict: "exact", matches: exact };
 
-    const others = index.keys().filter((k) => !cited.includes(k));
-    const exactElsewhere = others.length ? findExactWithElision(index, quote.text, others) : [];
-    if (exactElsewhere.length) return { ...base, verdict: "elsewhere", matches: exactElsewhere };
+  const others = index.keys().filter((k) => !cited.includes(k));
+  const exactElsewhere = others.length ? findExactWithElision(index, quote.text, others) : [];
+  if (exactElsewhere.length) return { ...base, verdict: "elsewhere", matches: exactElsewhere };
 
-    const near = index
-      .findNear(normalized, LOOSE_SIMILARITY, cited)
-      .map((m) => (m.similarity >= NEAR_SIMILARITY ? m : anchoredInQuote(index, m, normalized)))
-      .filter((m): m is SourceMatch => m !== null);
-    const transcribed = near.filter((m) => sameWordsInKana(normalized, m));
-    if (transcribed.length) return { ...base, verdict: "exact", matches: transcribed };
-    if (near.length) return { ...base, verdict: "near", matches: near.map((m) => ({ ...m, phrase: phraseMatch(m, normalized) })) };
+  const near = index
+    .findNear(normalized, LOOSE_SIMILARITY, cited)
+    .map((m) => (m.similarity >= NEAR_SIMILARITY ? m : anchoredInQuote(index, m, normalized)))
+    .filter((m): m is SourceMatch => m !== null);
+  const transcribed = near.filter((m) => sameWordsInKana(normalized, m));
+  if (transcribed.length) return { ...base, verdict: "exact", matches: transcribed };
+  if (near.length) return { ...base, verdict: "near", matches: near.map((m) => ({ ...m, phrase: phraseMatch(m, normalized) })) };
 
-    const nearElsewhere = others.length ? index.findNear(normalized, Math.max(NEAR_SIMILARITY, 0.85), others) : [];
-    if (nearElsewhere.length) return { ...base, verdict: "elsewhere", matches: nearElsewhere };
+  const nearElsewhere = others.length ? index.findNear(normalized, Math.max(NEAR_SIMILARITY, 0.85), others) : [];
+  if (nearElsewhere.length) return { ...base, verdict: "elsewhere", matches: nearElsewhere };
 
-    return { ...base, verdict: "missing", matches: [] };
-  });
+  return { ...base, verdict: "missing", matches: [] };
 }
