@@ -65,7 +65,8 @@ export class CorpusHost {
   private changeListeners: ((c: LoadedCorpus) => void)[] = [];
   private progressListeners: ((p: IndexProgress) => void)[] = [];
 
-  constructor(private readonly deps: { log: Log; options: () => Promise<HostOptions> }) {
+  /** `servesRequests`: the language server's host (requests keep using the index while it is rebuilt). */
+  constructor(private readonly deps: { log: Log; options: () => Promise<HostOptions>; servesRequests?: boolean }) {
     this.changes = new ChangeLoader(() => this.getTokenizer());
   }
 
@@ -165,6 +166,7 @@ export class CorpusHost {
 
   private context(): BuildContext {
     return {
+      background: !!this.deps.servesRequests && this.current !== undefined,
       log: this.deps.log,
       progress: (done, total) => this.emit({ done, total, phase: "analyse" }),
       tokenizer: () => this.getTokenizer(),
@@ -205,15 +207,28 @@ export class CorpusHost {
     return { index, tokenizer, aliases: state.aliases, stats: { ms, ...counts } };
   }
 
-  private async start(options: HostOptions, key: string): Promise<{ analysed: number; cached: number; full: boolean }> {
+  /** The stat of the snapshot file this host last read or wrote (a restart skips it unless another process wrote it since). */
+  private knownSnapshot: { size: number; mtimeMs: number } | null = null;
+
+  private async start(options: HostOptions, key: string, restart = false): Promise<{ analysed: number; cached: number; full: boolean }> {
+    const counts = await this.startFrom(options, key, restart);
+    const file = this.state?.snapshotFile;
+    this.knownSnapshot = file ? await statOf(file) : null;
+    return counts;
+  }
+
+  private async startFrom(options: HostOptions, key: string, restart: boolean): Promise<{ analysed: number; cached: number; full: boolean }> {
     const dir = path.resolve(options.corpusDir);
     const cacheDir = resolveCacheDir({ setting: options.cacheDir || null });
     const usable = !isInside(cacheDir, dir);
     const cache = usable ? new AnalysisCache(cacheDir, { tool: TOOL_VERSION, analysis: analysisVersion() }) : null;
     const snapshotFile = usable ? snapshotPath(cacheDir, key) : null;
     const aliasPath = options.aliasFile ? path.resolve(path.dirname(dir), options.aliasFile) : null;
-    const ignoreSnapshot = this.rebuild;
+    let ignoreSnapshot = this.rebuild;
     this.rebuild = false;
+    // A restart after changes (a new catalogue, too many changes): the snapshot this host wrote or
+    // read describes the corpus before them, and reading it would only hold up requests.
+    if (restart && snapshotFile && this.knownSnapshot && sameStat(this.knownSnapshot, await statOf(snapshotFile))) ignoreSnapshot = true;
     const [snapshot, files, catalogueStat, aliasStat] = await Promise.all([
       snapshotFile && !ignoreSnapshot ? readSnapshot(snapshotFile, { tool: TOOL_VERSION, analysis: analysisVersion(), optionsKey: key }) : Promise.resolve(null),
       listCorpusFiles(dir, options).catch(() => null),
@@ -255,10 +270,8 @@ export class CorpusHost {
 
   private async update(state: State, changed: Set<string> | null): Promise<{ analysed: number; cached: number; full: boolean }> {
     const plan = await planChanges(state, changed);
-    if (plan.restart) {
-      state.reader?.closeLater();
-      return this.start(state.options, state.optionsKey);
-    }
+    // (The old index's snapshot stays open until the new index replaces it: `start` closes it then.)
+    if (plan.restart) return this.start(state.options, state.optionsKey, true);
     if (plan.touched.length === 0 && plan.removed.size === 0) return { analysed: 0, cached: 0, full: false };
     const applied = await applyChanges(state, plan, this.changes, (s, src) => this.recover(s(), src));
     this.state = applied.state;

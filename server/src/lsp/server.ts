@@ -128,6 +128,7 @@ export function startServer(connection: Connection): void {
   function makeProject(root: string): Project {
     const host = new CorpusHost({
       log,
+      servesRequests: true,
       options: async () => {
         const s = await settingsForRoot(root);
         const bases = [...new Set(s.corpus.include.map(globBase))];

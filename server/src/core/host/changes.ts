@@ -20,7 +20,7 @@ import { WorkerPool, workerScript } from "../ingest/workerPool";
 import {
   assembleProblems,
   hashFile,
-  makeKeys,
+  keysAfterReload,
   mentionsEqual,
   normalizeRel,
   observeAll,
@@ -220,12 +220,20 @@ export async function applyChanges(
     }
     replaced.set(f.rel, fileStateOf(state, f, r));
   });
-  let files = state.files.filter((f) => !removed.has(f.rel)).map((f) => replaced.get(f.rel) ?? f);
+  // Which old file each reloaded one replaces (null when a file came or went: keys are made again).
+  let swapped: Map<FileState, FileState> | null = removed.size === 0 ? new Map() : null;
+  let files = state.files.filter((f) => !removed.has(f.rel)).map((f) => {
+    const now = replaced.get(f.rel);
+    if (!now) return f;
+    swapped?.set(f, now);
+    return now;
+  });
+  if (swapped && swapped.size !== replaced.size) swapped = null;
   const known = new Set(files.map((f) => f.rel));
   const added = [...replaced.values()].filter((f) => !known.has(f.rel));
   if (added.length) files = [...files, ...added].sort((a, b) => compareCorpusPaths(a.rel, b.rel));
   const accepted = files.filter((f) => f.source);
-  const keys = makeKeys(files);
+  const keys = keysAfterReload(state.keyProblems, files, swapped);
   // The alias clusters change only if the sequence of entity mentions does.
   const sameMentions = mentionsEqual(state.accepted, accepted);
   let aliases = state.aliases;
@@ -249,6 +257,6 @@ export async function applyChanges(
   }
   const problems = assembleProblems(state.globalProblems, files, keys.problems);
   const inputs = accepted.map((f) => f.source!.fresh?.segment);
-  next = { ...state, files, accepted, aliases, index: state.index.withChanges(sources, problems, kept, inputs), patched: true };
+  next = { ...state, files, accepted, aliases, index: state.index.withChanges(sources, problems, kept, inputs), patched: true, keyProblems: keys.problems };
   return { state: next, ...counts, touched: [...replaced.values()] };
 }
