@@ -257,6 +257,7 @@ export async function applyChanges(
   }
   const problems = assembleProblems(state.globalProblems, files, keys.problems);
   const inputs = accepted.map((f) => f.source!.fresh?.segment);
-  next = { ...state, files, accepted, aliases, index: state.index.withChanges(sources, problems, kept, inputs), patched: true, keyProblems: keys.problems };
+  const index = await state.index.withChangesInSlices(sources, problems, kept, inputs, breathe);
+  next = { ...state, files, accepted, aliases, index, patched: true, keyProblems: keys.problems };
   return { state: next, ...counts, touched: [...replaced.values()] };
 }
