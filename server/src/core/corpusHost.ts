@@ -271,7 +271,11 @@ export class CorpusHost {
   private async update(state: State, changed: Set<string> | null): Promise<{ analysed: number; cached: number; full: boolean }> {
     const plan = await planChanges(state, changed);
     // (The old index's snapshot stays open until the new index replaces it: `start` closes it then.)
-    if (plan.restart) return this.start(state.options, state.optionsKey, true);
+    if (plan.restart) {
+      // The change worker's memory goes with it: a later change starts a fresh one.
+      this.changes.close();
+      return this.start(state.options, state.optionsKey, true);
+    }
     if (plan.touched.length === 0 && plan.removed.size === 0) return { analysed: 0, cached: 0, full: false };
     const applied = await applyChanges(state, plan, this.changes, (s, src) => this.recover(s(), src));
     this.state = applied.state;

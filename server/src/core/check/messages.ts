@@ -9,6 +9,8 @@ export type Locale = "en" | "ja";
 /** A key as the writer would cite it (`@key`, or `@{key}` when Pandoc needs the braces). */
 const at = (key: string) => citeOf(key);
 
+/** Sources named in a message; a quote the corpus repeats in thousands of articles names the first few. */
+const LISTED_KEYS = 5;
 const clip = (s: string, n = 60) => (s.length > n ? s.slice(0, n - 1) + "…" : s);
 
 const en = {
@@ -17,7 +19,7 @@ const en = {
   quoteMismatch: (key: string, source: string, diff: string) =>
     `Misquote: ${at(key)} does not have these exact words; it says 「${clip(source, 120)}」 (difference: ${diff}).`,
   quoteWrongSource: (cited: string[], found: string[]) =>
-    `Quote not in ${cited.map((k) => at(k)).join(", ")}; it is in ${found.map((k) => at(k)).join(", ")}.`,
+    `Quote not in ${cited.map((k) => at(k)).join(", ")}; it is in ${found.slice(0, LISTED_KEYS).map((k) => at(k)).join(", ")}${found.length > LISTED_KEYS ? ` and ${found.length - LISTED_KEYS} more sources` : ""}.`,
   quoteNotFound: () => `Quote not found in the corpus: no source has these words.`,
   speakerMismatch: (draft: string, source: string, key: string) =>
     `Speaker mismatch: the draft attributes this quote to ${draft}, but ${at(key)} attributes it to ${source}.`,
@@ -58,7 +60,8 @@ const ja: Messages = {
   unknownSource: (key, near) =>
     `不明な出典「${at(key)}」: このキーの出典はコーパスにも文献ファイルにもありません。` + (near.length ? `候補: ${near.map((k) => at(k)).join("、")}` : ""),
   quoteMismatch: (key, source, diff) => `引用の不一致: ${at(key)} にこの文言はありません。出典では「${clip(source, 120)}」（差分: ${diff}）。`,
-  quoteWrongSource: (cited, found) => `引用は ${cited.map((k) => at(k)).join("、")} になく、${found.map((k) => at(k)).join("、")} にあります。`,
+  quoteWrongSource: (cited, found) =>
+    `引用は ${cited.map((k) => at(k)).join("、")} になく、${found.slice(0, LISTED_KEYS).map((k) => at(k)).join("、")}${found.length > LISTED_KEYS ? ` ほか ${found.length - LISTED_KEYS} 件の出典` : ""} にあります。`,
   quoteNotFound: () => `引用がコーパスに見つかりません。`,
   speakerMismatch: (draft, source, key) => `発言者の不一致: 原稿では${draft}の発言ですが、${at(key)} では${source}の発言です。`,
   dateMismatch: (draft, source, key) => `日付の不一致: 原稿は${draft}、${at(key)} は${source}。`,
