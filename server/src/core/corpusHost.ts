@@ -6,7 +6,7 @@
  * - warm start (host/warmStart.ts): the index snapshot is read while kuromoji's dictionary loads and
  *   the corpus is listed with its stat; unchanged files are not read at all.
  * - a change (host/changes.ts): only the changed files are reloaded, on an ingestion worker, and the
- *   new index keeps the old base segment with an overlay for them.
+ *   new index keeps the old segments with one more overlay for them.
  * - cold start, a changed catalogue or alias file, new options, too many changes, or a damaged
  *   snapshot (host/coldBuild.ts): the whole corpus through the per-file cache, the new snapshot
  *   written as the sources are analysed.

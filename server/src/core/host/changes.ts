@@ -2,9 +2,10 @@
  * The corpus host's incremental path: which files changed (the watcher's paths, or every file's
  * stat; a file whose mtime moved but whose bytes did not is not a change), their reload through
  * the pipeline on an ingestion worker (so a slow file — a huge or hostile page — never holds up
- * this thread's requests), and the new index: the old base segment with a small overlay for the
- * changed sources (`CorpusIndex.withChanges`). Work on this thread that grows with the corpus
- * (alias clusters, new source objects) is done in slices between requests.
+ * this thread's requests), and the new index: the old segments with a small overlay for the
+ * changed sources (`CorpusIndex.withChangesInSlices`). Work on this thread that grows with the
+ * corpus (alias clusters, new source objects, the overlay) is done in slices between requests, and
+ * an edit that changes no key claim keeps every key (`keysAfterReload`).
  */
 import * as path from "node:path";
 import type { CorpusFile } from "../corpus/corpusFiles";
