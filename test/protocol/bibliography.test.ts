@@ -5,9 +5,10 @@
 // draft; a changed library file re-checks the draft; the export enriches a corpus source that the
 // library also has.
 import { strict as assert } from "node:assert";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { CompletionItem, Diagnostic, DocumentSymbol, Location, TextDocumentEdit, WorkspaceEdit } from "vscode-languageserver-protocol";
 import { applyEdits } from "./edits";
@@ -262,5 +263,27 @@ describe("reference libraries", () => {
     assert.equal(nikkei.DOI, "10.9999/nikkei.2025.0412");
     assert.deepEqual(nikkei.author, [{ family: "日本経済新聞社" }]);
     assert.equal(nikkei.title.length > 0, true, "the corpus's own title stays");
+  });
+});
+
+describe("the reference library's cache", () => {
+  const cacheDir = mkdtempSync(join(tmpdir(), "shutten-setting-cache-"));
+  const session = serverSession(
+    { name: "draft.md", text: "---\nbibliography: refs/refs.bib\n---\n\n小泉は戦争の構図を論じた[@koizumi2022]。\n" },
+    { "refs/refs.bib": fixture("refs.bib") },
+    // No SHUTTEN_CACHE_DIR: the setting decides where caches go, for the library as for the corpus.
+    { env: { SHUTTEN_CACHE_DIR: "" }, settings: { shutten: { cache: { directory: cacheDir } } } },
+  );
+  after(() => rmSync(cacheDir, { recursive: true, force: true }));
+
+  it("goes to the folder shutten.cache.directory names, beside the corpus index", async () => {
+    await session.client.waitForDiagnostics(session.uri, () => true, 60_000);
+    const deadline = Date.now() + 30_000;
+    const kinds = () => (existsSync(cacheDir) ? readdirSync(cacheDir) : []);
+    while (!kinds().some((k) => k.startsWith("bibliography-")) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const bib = kinds().find((k) => k.startsWith("bibliography-"));
+    assert.ok(bib, `library cache in ${cacheDir}: ${kinds().join(", ")}`);
+    assert.ok(readdirSync(join(cacheDir, bib)).length > 0, "the library's items are cached there");
+    assert.ok(kinds().some((k) => k.startsWith("snapshot-") || k.startsWith("analysis-")), "the corpus index's cache is there too");
   });
 });

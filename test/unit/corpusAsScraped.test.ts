@@ -14,6 +14,7 @@ import { decodeBytes } from "../../server/src/core/corpus/decode";
 import { extractHtml, MAX_DEPTH } from "../../server/src/core/corpus/html";
 import { loadCorpus, loadSource } from "../../server/src/core/corpus/loadCorpus";
 import { buildCorpus } from "../../server/src/core/ingest/buildCorpus";
+import { checkDraft } from "../../server/src/core/check/checkDraft";
 import { parseCatalogue } from "../../server/src/core/corpus/metadata";
 import { MINATO, tinyCorpus, writeProject } from "../helpers/tinyCorpus";
 
@@ -156,5 +157,29 @@ describe("catalogue and keys", () => {
     const msg = problems.map((p) => `${p.code}: ${p.message}`).join("\n");
     assert.match(msg, /file-name: skipped: the file name is not valid UTF-8 \('\\x8d`.*', which reads as '港市ニュース\.txt' in Shift_JIS\)/);
     assert.doesNotMatch(msg, /ENOENT/);
+  });
+});
+
+describe("a wire quote printed by many outlets", () => {
+  const wire = (n: number) =>
+    `---\nkey: wire-${n}\ntitle: 港市長が図書館無料化を表明（${n}）\npublished: 2024-05-${String(10 + (n % 5)).padStart(2, "0")}\n---\n港市の山田一郎市長は定例記者会見で図書館の無料化を表明した。山田市長は「子どもたちが気軽に本に触れられる街にしたい」と述べた。\n`;
+  const files: Record<string, string> = { "other.md": `---\nkey: other\ntitle: 別の記事\npublished: 2024-05-11\n---\n市議会は予算案を可決した。議長は「慎重に審議した」と話した。\n` };
+  for (let n = 0; n < 8; n++) files[`wire-${n}.md`] = wire(n);
+
+  it("citing the wrong article names three that have the quote and counts the rest", async () => {
+    const c = await tinyCorpus(files);
+    const f = c.check("山田市長は「子どもたちが気軽に本に触れられる街にしたい」と述べた[@other]。").find((x) => x.code === "quote-wrong-source");
+    assert.ok(f, "quote-wrong-source is reported");
+    assert.equal((f.message.match(/@wire-\d/g) ?? []).length, 3, f.message);
+    assert.match(f.message, /and 5 more/);
+    assert.equal(f.fixes.length, 3, "one fix per named source");
+  });
+
+  it("an uncited quote does the same, in Japanese too", async () => {
+    const c = await tinyCorpus(files);
+    const f = checkDraft("山田市長は「子どもたちが気軽に本に触れられる街にしたい」と述べた。", { index: c.index, tokenizer: c.tokenizer, aliases: c.built.aliases, locale: "ja" }).find((x) => x.code === "uncited-quote");
+    assert.ok(f, "uncited-quote is reported");
+    assert.equal((f.message.match(/@wire-\d/g) ?? []).length, 3, f.message);
+    assert.match(f.message, /ほか5件/);
   });
 });

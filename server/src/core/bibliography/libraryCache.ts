@@ -34,11 +34,16 @@ export function itemHash(context: string, itemText: string): string {
 export class LibraryItemCache {
   private readonly memory = new Map<string, Map<string, CachedItem>>();
 
-  /** @param dir the cache folder (`resolveCacheDir`); null keeps the cache in memory only. */
-  constructor(private readonly dir: string | null) {}
+  /**
+   * @param dir the cache folder (`resolveCacheDir`), or a function giving it as the settings now say
+   * (the editor's `shutten.cache.directory` can change while it runs); null keeps the cache in
+   * memory only.
+   */
+  constructor(private readonly dir: string | null | (() => string | null)) {}
 
   private fileOf(path: string): string | null {
-    return this.dir ? join(this.dir, `bibliography-v${LIBRARY_CACHE_VERSION}`, createHash("sha1").update(path).digest("hex") + ".json") : null;
+    const dir = typeof this.dir === "function" ? this.dir() : this.dir;
+    return dir ? join(dir, `bibliography-v${LIBRARY_CACHE_VERSION}`, createHash("sha1").update(path).digest("hex") + ".json") : null;
   }
 
   /** The items last read from `path` (memory, else the cache folder), by hash. */

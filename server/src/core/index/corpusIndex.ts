@@ -860,7 +860,7 @@ export class CorpusIndex {
       for (let at = norm.indexOf(normalized); at >= 0; at = norm.indexOf(normalized, at + 1)) {
         // A quote the corpus repeats (wire copy) matches in thousands of sources, of which a rule
         // reads a few: the span in the source text is worked out when it is first read.
-        out.push(new ExactMatch(this, id, this.sentenceAtNorm(t, at), at, at + normalized.length));
+        out.push(exactMatch(this, id, this.sentenceAtNorm(t, at), at, at + normalized.length));
       }
     }
     return out;
@@ -907,7 +907,7 @@ export class CorpusIndex {
     return out.sort((a, b) => a - b);
   }
 
-  /** @internal (ExactMatch) The span in the source text of a match at `[normStart, normEnd)` of source `id`'s normalised text. */
+  /** @internal (exactMatch) The span in the source text of a match at `[normStart, normEnd)` of source `id`'s normalised text. */
   spanOfMatch(id: number, sentence: number, normStart: number, normEnd: number): Span {
     return this.resolveSpan(id, sentence, normStart, normEnd);
   }
@@ -1069,48 +1069,25 @@ export class CorpusIndex {
 /**
  * An exact match whose span (and words) in the source text are worked out on first read: reading
  * them needs the source's text and its sentence's offset map, and a repeated quote can match in
- * thousands of sources of which a rule reads three. `span` and `text` are own enumerable accessors,
- * so a spread copy (`{ ...m }`) carries them like plain fields.
+ * thousands of sources of which a rule reads three. `span` and `text` are own enumerable getters of
+ * an object literal, so a spread copy (`{ ...m }`) or JSON carries them like plain fields, and every
+ * match shares one hidden class (per-instance `defineProperties` made each a slow dictionary object).
  */
-class ExactMatch implements SourceMatch {
-  declare readonly span: Span;
-  declare readonly text: string;
-  readonly source: IndexedSource;
-  readonly sentence: number;
-  readonly distance = 0;
-  readonly similarity = 1;
-  readonly #index: CorpusIndex;
-  readonly #id: number;
-  readonly #normStart: number;
-  readonly #normEnd: number;
-  #span: Span | undefined;
-  constructor(index: CorpusIndex, id: number, sentence: number, normStart: number, normEnd: number) {
-    this.source = index.sources[id];
-    this.sentence = sentence;
-    this.#index = index;
-    this.#id = id;
-    this.#normStart = normStart;
-    this.#normEnd = normEnd;
-    Object.defineProperties(this, LAZY_MATCH_FIELDS);
-  }
-  /** @internal */
-  resolve(): Span {
-    return (this.#span ??= this.#index.spanOfMatch(this.#id, this.sentence, this.#normStart, this.#normEnd));
-  }
+function exactMatch(index: CorpusIndex, id: number, sentence: number, normStart: number, normEnd: number): SourceMatch {
+  let span: Span | undefined;
+  const resolve = () => (span ??= index.spanOfMatch(id, sentence, normStart, normEnd));
+  const source = index.sources[id];
+  return {
+    source,
+    sentence,
+    distance: 0,
+    similarity: 1,
+    get span() {
+      return resolve();
+    },
+    get text() {
+      const s = resolve();
+      return source.text.slice(s.start, s.end);
+    },
+  };
 }
-
-const LAZY_MATCH_FIELDS: PropertyDescriptorMap = {
-  span: {
-    enumerable: true,
-    get(this: ExactMatch) {
-      return this.resolve();
-    },
-  },
-  text: {
-    enumerable: true,
-    get(this: ExactMatch) {
-      const s = this.resolve();
-      return this.source.text.slice(s.start, s.end);
-    },
-  },
-};

@@ -640,17 +640,12 @@ export interface LoadedSnapshot {
   segment: SegmentData;
   mentionIds: Int32Array;
   records: RecordReader;
-}
-
-/** Makes `holder.events` a getter that builds the events on first use (then keeps them). */
-export function lazyEvents(holder: { events: EventUnit[] }, build: () => EventUnit[]): void {
-  let events: EventUnit[] | undefined;
-  Object.defineProperty(holder, "events", {
-    get: () => (events ??= build()),
-    set: (v: EventUnit[]) => void (events = v),
-    enumerable: true,
-    configurable: true,
-  });
+  /**
+   * The events of a header file's source, decoded from the event columns. Until then the header
+   * holds only their row range (`source.events` is `[from, to]`): decoding 10,000 sources' events,
+   * or giving each a getter of its own, would cost every start for events few requests read.
+   */
+  eventsOf(source: { events: EventUnit[] }): EventUnit[];
 }
 
 function readAt(fd: number, buf: Buffer, offset: number, length: number, position: number): Promise<number> {
@@ -700,11 +695,10 @@ export async function readSnapshot(file: string, expect: { tool: string; analysi
     const evBufs = await Promise.all(EVENT_SECTIONS.map(readSection));
     const int32 = (buf: Buffer) => new Int32Array(buf.buffer, 0, buf.length / 4);
     const columns: EventColumns = { rows: int32(evBufs[0]), partStart: int32(evBufs[1]), parts: int32(evBufs[2]), strings: header.eventStrings, extras: header.eventExtras };
-    for (const f of header.files) {
-      if (!f.source) continue;
-      const [from, to] = f.source.events as unknown as [number, number];
-      lazyEvents(f.source, () => decodeEvents(columns, from, to));
-    }
+    const eventsOf = (source: { events: EventUnit[] }) => {
+      const [from, to] = source.events as unknown as [number, number];
+      return decodeEvents(columns, from, to);
+    };
     const norms = (await readSection("norms")).toString("utf16le");
     const mentionBuf = await readSection("mentions");
     const mentionIds = new Int32Array(mentionBuf.buffer, 0, mentionBuf.length / 4);
@@ -727,7 +721,7 @@ export async function readSnapshot(file: string, expect: { tool: string; analysi
         totalLength: header.totalLength,
       },
     };
-    return { header, segment, mentionIds, records: new RecordReader(fd, header.sections.records[0], file) };
+    return { header, segment, mentionIds, records: new RecordReader(fd, header.sections.records[0], file), eventsOf };
   } catch {
     if (fd !== undefined) fs.close(fd, () => undefined);
     return null;

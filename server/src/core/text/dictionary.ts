@@ -52,6 +52,43 @@ function trimZeros(bytes: Uint8Array): Uint8Array {
   return bytes.subarray(0, end);
 }
 
+/** Whether every byte of `bytes` from `from` on is zero. */
+function zerosFrom(bytes: Uint8Array, from: number): boolean {
+  for (let i = from; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
+/**
+ * The records of a file kuromoji reads "until the buffer ends", without the zero padding its
+ * dictionary builder leaves after them (unk_invoke.dat and unk_map.dat are 1 MB for a few hundred
+ * bytes). kuromoji reads that padding as records — some 150,000 empty character classes, whose
+ * set-up cost every process a few hundred milliseconds — that add nothing: an empty class no
+ * character maps to, a key with no ids. `next(at)` is the offset after the record at `at`.
+ */
+function withoutPadding(bytes: Uint8Array, first: number, next: (at: number) => number): Uint8Array {
+  let at = first;
+  while (at < bytes.length && !zerosFrom(bytes, at)) {
+    const after = next(at);
+    if (after <= at || after > bytes.length) return bytes; // not the layout expected: keep it whole
+    at = after;
+  }
+  return bytes.subarray(0, Math.min(at, bytes.length));
+}
+
+/** unk_invoke.dat: per character class, two flag bytes, a 32-bit length and a NUL-ended name. */
+function invokeRecords(bytes: Uint8Array): Uint8Array {
+  return withoutPadding(bytes, 0, (at) => {
+    const nul = bytes.indexOf(0, at + 6);
+    return nul < 0 ? bytes.length : nul + 1;
+  });
+}
+
+/** unk_map.dat: a count, then per key: key, size, then `size` 32-bit ids. */
+function targetMapRecords(bytes: Uint8Array): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return withoutPadding(bytes, 4, (at) => (at + 8 <= bytes.length ? at + 8 + 4 * view.getInt32(at + 4, true) : -1));
+}
+
 /** kuromoji's `loadTargetMap` (tid_map.dat: a count, then key, size, ids…), into typed arrays. */
 function packTargetMapBytes(bytes: Uint8Array): Pick<DictionaryData, "tmStart" | "tmIds" | "tmPresent"> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -115,10 +152,10 @@ function assemble(raw: Record<FileName, Uint8Array>): DictionaryData {
     cc: new Int16Array(shared(raw.cc, 2).buffer),
     unk: shared(trimZeros(raw.unk)),
     unkPos: shared(trimZeros(raw.unk_pos)),
-    unkMap: shared(raw.unk_map),
+    unkMap: shared(targetMapRecords(raw.unk_map)),
     unkChar: shared(raw.unk_char),
     unkCompat: new Uint32Array(shared(raw.unk_compat, 4).buffer),
-    unkInvoke: shared(raw.unk_invoke),
+    unkInvoke: shared(invokeRecords(raw.unk_invoke)),
   };
 }
 
@@ -134,7 +171,7 @@ const loaded = new Map<string, DictionaryData>();
 // damaged or foreign file is ignored and written again.
 
 const DICT_MAGIC = "SHTNDICT";
-const DICT_FORMAT = 2;
+const DICT_FORMAT = 3;
 const DICT_PREFIX = 16;
 type ArrayKind = "i32" | "u32" | "i16" | "u8";
 const FIELDS: [keyof DictionaryData, ArrayKind][] = [

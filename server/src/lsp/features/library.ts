@@ -54,12 +54,15 @@ export class LibraryService {
   private readonly pendingWarm: { files: LibraryFileData[]; tokenizer: Parameters<typeof warmLibraryReadings>[1] | undefined }[] = [];
   /** What each library file's diagnostics were last made from (its problems array, the duplicates' ids). */
   private readonly lastPublished = new Map<string, { own: readonly LibraryProblem[]; signature: string }>();
+  /** `shutten.cache.directory` as the last draft's settings gave it (null: the default folder). */
+  private cacheSetting: string | null = null;
 
   constructor(private readonly ctx: ServerContext) {
     const log = (level: "info" | "warn" | "error", message: string) =>
       level === "error" ? ctx.connection.console.error(message) : level === "warn" ? ctx.connection.console.warn(message) : ctx.connection.console.info(message);
-    // Items already read (this session or an earlier one: the user's cache folder) are not parsed again.
-    const cache = new LibraryItemCache(resolveCacheDir());
+    // Items already read (this session or an earlier one: the cache folder the settings name, as
+    // the corpus index uses) are not parsed again.
+    const cache = new LibraryItemCache(() => resolveCacheDir({ setting: this.cacheSetting }));
     this.store = new LibraryStore({ parse: (path, bytes, early) => parseLibraryFile(path, bytes, { cache, early }), log });
   }
 
@@ -79,6 +82,7 @@ export class LibraryService {
   /** The same for a draft's text (`""` for the project's shared library alone). */
   async viewForText(uri: string, text: string, keysFirst = false): Promise<LibraryView> {
     const settings = await this.ctx.settingsFor(uri);
+    this.cacheSetting = settings.cache.directory || null;
     const project = this.ctx.projectFor(uri);
     const root = project.root;
     const draft = await this.store.libraryFor({ draftPath: uriToPath(uri), draftText: text, root, settingPaths: settings.bibliography }, { keysFirst });
