@@ -130,7 +130,8 @@ describe("diagnostics after one corpus file changes", () => {
     await client.waitForDiagnostics(uri, notFound, 60_000);
     const source = sampleSources(join(ws.dir, "corpus")).find((s) => s.key === "nikkei-2025-04-12")!;
     const original = readFileSync(source.path, "utf8");
-    writeFileSync(source.path, original + `\nペスコフ報道官は記者団に「${QUOTE}」と述べた。\n`);
+    // The sentence goes into the article's text (a line after its footer would be cleaned away).
+    writeFileSync(source.path, original.replace("。", `。ペスコフ報道官は記者団に「${QUOTE}」と述べた。`));
     client.notify("workspace/didChangeWatchedFiles", { changes: [{ uri: pathToFileURL(source.path).href, type: 2 }] });
     await client.waitForDiagnostics(uri, (d) => !notFound(d), 120_000);
     writeFileSync(source.path, original);
