@@ -50,6 +50,13 @@ type Log = (level: "info" | "warn" | "error", message: string) => void;
 export class CorpusHost {
   current: LoadedCorpus | undefined;
   busy = false;
+  /**
+   * What the running build is: `change` while a few changed files are applied (a check of a draft
+   * against the current index is then wasted work — the new index follows within a second — and
+   * may wait for it), `full` while the whole corpus is built again (requests keep the current index
+   * meanwhile), null when idle or not yet known.
+   */
+  building: "change" | "full" | null = null;
   corpusDir: string | undefined;
   private inFlight: Promise<LoadedCorpus> | undefined;
   private again = false;
@@ -110,6 +117,7 @@ export class CorpusHost {
       .finally(() => {
         this.inFlight = undefined;
         this.busy = false;
+        this.building = null;
         if (this.again) {
           this.again = false;
           const next = this.pending;
@@ -128,6 +136,11 @@ export class CorpusHost {
     while (this.inFlight && Date.now() < deadline) {
       await Promise.race([this.inFlight.catch(() => undefined), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref?.())]);
     }
+  }
+
+  /** Resolves when no build is running (whether it succeeded or not). */
+  async idle(): Promise<void> {
+    while (this.inFlight) await this.inFlight.catch(() => undefined);
   }
 
   /** Stops the background worker kept for changes (the CLI calls this before it exits). */
@@ -196,8 +209,10 @@ export class CorpusHost {
     // while the snapshot is read or the corpus is built.
     const tokenizerLoading = this.getTokenizer();
     let counts: { analysed: number; cached: number; full: boolean };
-    if (!prev || prev.optionsKey !== key || this.rebuild) counts = await this.start(options, key);
-    else counts = await this.update(prev, changed);
+    if (!prev || prev.optionsKey !== key || this.rebuild) {
+      this.building = "full";
+      counts = await this.start(options, key);
+    } else counts = await this.update(prev, changed);
     const state = this.state!;
     const tokenizer = await tokenizerLoading;
     const ms = Date.now() - started;
@@ -270,6 +285,7 @@ export class CorpusHost {
 
   private async update(state: State, changed: Set<string> | null): Promise<{ analysed: number; cached: number; full: boolean }> {
     const plan = await planChanges(state, changed);
+    this.building = plan.restart ? "full" : "change";
     // (The old index's snapshot stays open until the new index replaces it: `start` closes it then.)
     if (plan.restart) {
       // The change worker's memory goes with it: a later change starts a fresh one.

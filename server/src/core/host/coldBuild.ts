@@ -133,7 +133,7 @@ async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: Snapsho
   const keys = makeKeys(files);
   const accepted = files.filter((f) => f.source);
   await pause();
-  const seg = segment.finish();
+  const seg = await segment.finishInSlices(slicer());
   await pause();
 
   let reader: RecordReader | null = null;

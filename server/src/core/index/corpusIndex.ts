@@ -206,7 +206,14 @@ export class TrigramPostings {
 
   /** Pass 2: the CSR arrays, after the last `addDocument`. */
   finish(): this {
-    const df = this.df!;
+    for (const _ of this.finishSteps());
+    return this;
+  }
+
+  /** `finish` a slice of documents at a time (yields between); nothing once finished. */
+  *finishSteps(): Generator<void> {
+    if (!this.df) return;
+    const df = this.df;
     const perDoc = this.perDoc!;
     const docEnd = this.docEnd!;
     const start = new Int32Array(this.count + 1);
@@ -214,11 +221,13 @@ export class TrigramPostings {
     const fill = start.slice(0, this.count);
     const docs = new Int32Array(this.perDocLength);
     let k = 0;
-    for (let doc = 0; doc < docEnd.length; doc++) for (; k < docEnd[doc]; k++) docs[fill[perDoc[k]]++] = doc;
+    for (let doc = 0; doc < docEnd.length; doc++) {
+      for (; k < docEnd[doc]; k++) docs[fill[perDoc[k]]++] = doc;
+      if ((doc & 255) === 255) yield;
+    }
     this.start = start;
     this.docs = docs;
     this.df = this.lastDoc = this.perDoc = this.docEnd = null;
-    return this;
   }
 
   private grow(cap: number): void {
@@ -398,6 +407,16 @@ export class SegmentBuilder {
     }
     this.norms.push(norm);
     this.trigrams.addDocument(norm);
+  }
+
+  /**
+   * `finish` for a thread that serves requests: the trigram table's last pass and the BM25
+   * postings (otherwise built at the first search) in slices, `breathe` awaited between.
+   */
+  async finishInSlices(breathe: () => Promise<void>): Promise<Segment> {
+    for (const _ of this.trigrams.finishSteps()) await breathe();
+    await this.bm25.preparePostings(breathe);
+    return this.finish();
   }
 
   finish(): Segment {

@@ -11,10 +11,16 @@ import { toDiagnostic, toRange, toSeverity } from "../convert";
 import type { ServerContext } from "../server";
 
 class Superseded extends Error {}
+/** The corpus is being updated for a few changed files: the check is made again against the new index. */
+class IndexChanging extends Superseded {}
+/** A draft whose diagnostics are older than this is checked even while the corpus is updated. */
+const STARVE_MS = 5000;
 
 export class DiagnosticsScheduler {
   private timers = new Map<string, NodeJS.Timeout>();
   private generation = new Map<string, number>();
+  /** When each document's diagnostics were last published. */
+  private published = new Map<string, number>();
   /** Checks asked for and not yet published (or dropped). */
   private pending = new Set<string>();
 
@@ -51,6 +57,7 @@ export class DiagnosticsScheduler {
 
   clear(uri: string): void {
     clearTimeout(this.timers.get(uri));
+    this.published.delete(uri);
     this.pending.delete(uri);
     this.generation.set(uri, (this.generation.get(uri) ?? 0) + 1);
     void this.ctx.connection.sendDiagnostics({ uri, diagnostics: [] });
@@ -97,15 +104,21 @@ export class DiagnosticsScheduler {
           locale: this.ctx.locale,
           checkpoint: () => {
             if (this.generation.get(uri) !== gen) throw new Superseded();
+            // Its answer would be replaced within a second; the update goes first — unless the
+            // draft's diagnostics are already a while old (changes that never stop must not starve it).
+            if (project.host.building === "change" && Date.now() - (this.published.get(uri) ?? 0) < STARVE_MS) throw new IndexChanging();
           },
         });
         diagnostics = [...findings.map((f) => toDiagnostic(f, lines, loaded.index)), ...this.ctx.libraries.draftDiagnostics(doc, library, lines)];
       } catch (e) {
+        // (A new index schedules every draft's check again; should the update fail, this one is.)
+        if (e instanceof IndexChanging) void project.host.idle().then(() => this.generation.get(uri) === gen && this.schedule(uri, 0));
         if (e instanceof Superseded) return;
         throw e;
       }
     }
     if (this.generation.get(uri) !== gen) return;
+    this.published.set(uri, Date.now());
     await this.ctx.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
     // A library read for this check can now build its completion catalogue and readings.
     this.ctx.libraries.startWarm();
