@@ -234,7 +234,7 @@ export async function applyChanges(
   const added = [...replaced.values()].filter((f) => !known.has(f.rel));
   if (added.length) files = [...files, ...added].sort((a, b) => compareCorpusPaths(a.rel, b.rel));
   const accepted = files.filter((f) => f.source);
-  const keys = keysAfterReload(state.keyProblems, files, swapped);
+  const keys = await keysAfterReload(state.keyProblems, files, swapped);
   // The alias clusters change only if the sequence of entity mentions does.
   const sameMentions = mentionsEqual(state.accepted, accepted);
   let aliases = state.aliases;

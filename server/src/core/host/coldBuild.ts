@@ -23,7 +23,7 @@ import { defaultWorkerCount } from "../ingest/workerPool";
 import {
   assembleProblems,
   catalogueOrphans,
-  makeKeys,
+  makeKeysInSlices,
   MentionNames,
   readCatalogueOf,
   slicer,
@@ -130,7 +130,7 @@ async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: Snapsho
   // What is left runs once on this thread, a step at a time: requests are answered between steps.
   const pause = () => new Promise<void>((r) => setImmediate(r));
   await pause();
-  const keys = makeKeys(files);
+  const keys = await makeKeysInSlices(files);
   const accepted = files.filter((f) => f.source);
   await pause();
   const seg = await segment.finishInSlices(slicer());

@@ -183,6 +183,19 @@ export function makeKeys(files: FileState[]): { problems: CorpusProblem[]; chang
   return { problems, changed };
 }
 
+/** `makeKeys` on a thread that serves requests: the new keys are given out in slices. */
+export async function makeKeysInSlices(files: FileState[]): Promise<{ problems: CorpusProblem[]; changed: Set<FileSource> }> {
+  const accepted = acceptedFiles(files);
+  const { keys, problems } = assignKeys(accepted.map(claimOf));
+  const changed = new Set<FileSource>();
+  const breathe = slicer();
+  for (let i = 0; i < accepted.length; i++) {
+    giveKey(accepted[i].source!, keys[i], changed);
+    if ((i & 255) === 255) await breathe();
+  }
+  return { problems, changed };
+}
+
 function giveKey(s: FileSource, key: string, changed: Set<FileSource>): void {
   if (s.meta.key === key) return;
   const claimed = s.meta.claimedKey ?? s.meta.key;
@@ -200,13 +213,13 @@ function giveKey(s: FileSource, key: string, changed: Set<FileSource>): void {
  * claims are not disambiguated again. Otherwise (or when a file came, went, or lost its source)
  * the whole corpus is, as after any other change.
  */
-export function keysAfterReload(prevProblems: CorpusProblem[], files: FileState[], replaced: Map<FileState, FileState> | null): { problems: CorpusProblem[]; changed: Set<FileSource> } {
-  if (!replaced) return makeKeys(files);
+export async function keysAfterReload(prevProblems: CorpusProblem[], files: FileState[], replaced: Map<FileState, FileState> | null): Promise<{ problems: CorpusProblem[]; changed: Set<FileSource> }> {
+  if (!replaced) return makeKeysInSlices(files);
   for (const [old, now] of replaced) {
-    if (!old.source || !now.source) return makeKeys(files);
+    if (!old.source || !now.source) return makeKeysInSlices(files);
     const a = claimOf(old);
     const b = claimOf(now);
-    if (a.key !== b.key || a.provenance !== b.provenance || a.published !== b.published || a.path !== b.path) return makeKeys(files);
+    if (a.key !== b.key || a.provenance !== b.provenance || a.published !== b.published || a.path !== b.path) return makeKeysInSlices(files);
   }
   const changed = new Set<FileSource>();
   for (const [old, now] of replaced) giveKey(now.source!, old.source!.meta.key, changed);
