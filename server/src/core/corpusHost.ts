@@ -105,6 +105,8 @@ export class CorpusHost {
       return this.inFlight;
     }
     this.busy = true;
+    // (Most builds of a loaded corpus apply a few changes; `update` says so once it knows.)
+    this.building = this.state ? "change" : "full";
     const changed = this.pending;
     this.pending = new Set();
     this.inFlight = this.build(changed)
@@ -136,11 +138,6 @@ export class CorpusHost {
     while (this.inFlight && Date.now() < deadline) {
       await Promise.race([this.inFlight.catch(() => undefined), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref?.())]);
     }
-  }
-
-  /** Resolves when no build is running (whether it succeeded or not). */
-  async idle(): Promise<void> {
-    while (this.inFlight) await this.inFlight.catch(() => undefined);
   }
 
   /** Stops the background worker kept for changes (the CLI calls this before it exits). */

@@ -124,6 +124,9 @@ async function withoutUnchangedBytes(state: State, touched: CorpusFile[], byRel:
   return out.sort((a, b) => order.get(a.rel)! - order.get(b.rel)!);
 }
 
+/** Changed files larger than this together (a few hundred articles' worth) close the change worker after them. */
+const BIG_CHANGE_BYTES = 1 << 20;
+
 /** How long the change worker waits for more work before it goes (and its memory with it). */
 const CHANGE_WORKER_IDLE_MS = 5 * 60_000;
 
@@ -169,8 +172,13 @@ export class ChangeLoader {
       this.pool = null;
       return jobs.map((j) => ({ source: null, problems: [{ path: j.abs, message: `skipped: cannot load file (${(e as Error).message})`, severity: "error" as const, code: "unreadable" }] }));
     } finally {
-      this.idle = setTimeout(() => this.close(), CHANGE_WORKER_IDLE_MS);
-      this.idle.unref?.();
+      // A worker that has just analysed a huge file keeps the heap it grew: it goes now.
+      const bytes = files.reduce((n, f) => n + f.size, 0);
+      if (bytes > BIG_CHANGE_BYTES) this.close();
+      else {
+        this.idle = setTimeout(() => this.close(), CHANGE_WORKER_IDLE_MS);
+        this.idle.unref?.();
+      }
     }
   }
 

@@ -55,6 +55,12 @@ export class DiagnosticsScheduler {
     })();
   }
 
+  /** Calls `then` once the host is no longer applying changes (a full rebuild keeps the current index). */
+  private whenChanged(host: { building: string | null }, then: () => void): void {
+    const poll = () => (host.building === "change" ? void setTimeout(poll, 50) : then());
+    setTimeout(poll, 50);
+  }
+
   clear(uri: string): void {
     clearTimeout(this.timers.get(uri));
     this.published.delete(uri);
@@ -112,7 +118,7 @@ export class DiagnosticsScheduler {
         diagnostics = [...findings.map((f) => toDiagnostic(f, lines, loaded.index)), ...this.ctx.libraries.draftDiagnostics(doc, library, lines)];
       } catch (e) {
         // (A new index schedules every draft's check again; should the update fail, this one is.)
-        if (e instanceof IndexChanging) void project.host.idle().then(() => this.generation.get(uri) === gen && this.schedule(uri, 0));
+        if (e instanceof IndexChanging) this.whenChanged(project.host, () => this.generation.get(uri) === gen && this.schedule(uri, 0));
         if (e instanceof Superseded) return;
         throw e;
       }
