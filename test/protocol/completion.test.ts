@@ -31,7 +31,9 @@ describe("completion", () => {
     assert.equal(items[0].label, "検討が必要", "the best match comes first");
     assert.equal(item.insertTextFormat, 2, "a snippet");
     assert.equal(accept(text, item), BASE + "プーチン氏は「検討が必要」[@findgo-trump-putin-call]");
-    assert.match(JSON.stringify(item.documentation), /\*\*検討が必要\*\*/, "the documentation shows the source sentence, quote in bold");
+    assert.equal(item.documentation, undefined, "the documentation waits for completionItem/resolve");
+    const resolved = await session.client.request<CompletionItem>("completionItem/resolve", item);
+    assert.match(JSON.stringify(resolved.documentation), /\*\*検討が必要\*\*/, "the resolved documentation shows the source sentence, quote in bold");
     assert.match(item.detail ?? "", /プーチン/, "the speaker is in the detail");
   });
 

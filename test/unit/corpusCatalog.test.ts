@@ -10,9 +10,13 @@ function project(c: CorpusCatalog) {
     quotes: c.quotes.map((q) => [q.id, q.source.meta.key, q.unit.start, q.unit.text, q.folded, q.reading, q.occurrences]),
     events: c.events.map((e) => [e.source.meta.key, e.date, e.event.start]),
     entities: c.entities,
-    bigrams: [...c.quoteBigrams],
-    chars: [...c.quoteChars],
+    phrases: c.phrases.map((p) => [p.id, p.folded, p.reading, p.speech, p.quotes.map((q) => q.id).sort((a, b) => a - b)]),
+    phrasesRanked: [...c.phrasesRanked],
+    bigrams: [...c.phraseBigrams],
+    chars: [...c.phraseChars],
+    eventsByDate: c.eventsByDate.map((e) => [e.source.meta.key, e.date, e.event.start, e.rank]),
     byMonthDay: [...c.eventsByMonthDay].map(([k, v]) => [k, v.length]),
+    byParticipant: c.participantNames.map((n) => [n, c.eventsByParticipant.get(n)!.length]),
   };
 }
 

@@ -37,6 +37,16 @@ describe("localisation", () => {
     }
   });
 
+  it("a quote found in thousands of sources names a few of them and says how many more, in both languages", () => {
+    const keys = Array.from({ length: 1200 }, (_, i) => `wire-${i}`);
+    const en = msg("en").quoteWrongSource(["cited"], keys);
+    const ja = msg("ja").uncitedQuote(keys);
+    assert.match(en, /@wire-0, @wire-1, @wire-2 and 1,197 more\.$/);
+    assert.match(ja, /@wire-2 ほか1,197件 にあります/);
+    assert.ok(!en.includes("@wire-3") && !ja.includes("@wire-3"));
+    assert.equal(msg("en").uncitedQuote(["a", "b"]), "Uncited quote: the corpus has these words in @a, @b; add a citation.");
+  });
+
   it("diagnostic messages exist in both languages and differ", () => {
     const en = msg("en");
     const ja = msg("ja");

@@ -37,7 +37,8 @@ function assertInside(d: ParsedDraft): void {
     for (const i of c.items) {
       inside(n, i.span, "item");
       inside(n, i.keySpan, "key");
-      assert.equal(d.text.slice(i.keySpan.start, i.keySpan.end).replace(/[＠［］]/g, ""), i.key.replace(/[＠［］]/g, ""));
+      // CommonMark (and Pandoc) read U+0000 as U+FFFD: a key typed with a NUL is read with U+FFFD.
+      assert.equal(d.text.slice(i.keySpan.start, i.keySpan.end).replace(/[＠［］]/g, "").replace(/\u0000/g, "\uFFFD"), i.key.replace(/[＠［］]/g, ""));
     }
   }
   for (const q of d.quotes) inside(n, q.span, "quote");
@@ -149,4 +150,10 @@ test("the sample corpus loads through the same property checks", () => {
     assert.ok(source, name);
     for (const span of source.body) inside(source.text.length, span, name);
   }
+});
+
+test("a key typed with a NUL is read as CommonMark reads it (U+FFFD), its span on the typed characters", () => {
+  const d = parseDraft("[@{x\u0000}]");
+  assert.equal(d.citations[0].items[0].key, "x\uFFFD");
+  assertInside(d);
 });

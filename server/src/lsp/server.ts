@@ -216,7 +216,7 @@ export function startServer(connection: Connection): void {
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        completionProvider: { triggerCharacters: ["@", "＠", "[", "{", "「", "『"], resolveProvider: false },
+        completionProvider: { triggerCharacters: ["@", "＠", "[", "{", "「", "『"], resolveProvider: true },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: ["quickfix"] },
         definitionProvider: true,

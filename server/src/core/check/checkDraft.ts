@@ -18,6 +18,7 @@ import { normalizeForMatch } from "../text/normalize";
 import type { Tokenizer } from "../text/tokenizer";
 import { alignClaims, alignSentenceClaims, type ClaimAlignment } from "./claimAlignment";
 import { analyzeDraft, analyzeDraftAsync, type DraftAnalysis } from "./draftAnalysis";
+import type { DraftMemo, MemoScope } from "./draftMemo";
 import type { Finding } from "./finding";
 import type { Locale } from "./messages";
 import { quoteVerdict, quoteVerdicts, type QuoteVerdict } from "./quoteVerdicts";
@@ -32,6 +33,8 @@ export interface CheckOptions {
   library?: ReferenceKeys;
   /** Called between phases; throwing (e.g. a cancellation) stops the check. */
   checkpoint?: () => void;
+  /** The draft's own memo (one per open document): what the previous check of this draft worked out is reused. */
+  memo?: DraftMemo;
 }
 
 /** Katakana spelling variants (ウィトコフ/ウィットコフ) compare equal; so do names that differ by a title only. */
@@ -47,23 +50,23 @@ function draftReference(draft: ParsedDraft): PartialDate | null {
 }
 
 /** Runs the rules over an analysed draft and applies the severity settings. */
-function runRules(analysis: DraftAnalysis, options: CheckOptions): Finding[] {
+function runRules(analysis: DraftAnalysis, options: CheckOptions, memo?: MemoScope): Finding[] {
   const checkpoint = options.checkpoint ?? (() => {});
-  const verdicts = quoteVerdicts(analysis, options.index);
+  const verdicts = quoteVerdicts(analysis, options.index, memo);
   checkpoint();
-  const claims = alignClaims(analysis, options.index, sameAlias(analysis));
+  const claims = alignClaims(analysis, options.index, sameAlias(analysis), memo);
   checkpoint();
-  const rules = ruleSteps(analysis, options, verdicts, claims);
+  const rules = ruleSteps(analysis, options, verdicts, claims, memo);
   for (const step of rules.steps) step();
   return rules.finish();
 }
 
 /**
  * `runRules` for the server: the quotes are judged and the sentences aligned one at a time, yielding
- * to the event loop every `sliceMs` (right after a corpus change no lookup is memoised yet, and a
- * draft's evidence takes a second or more at 10,000 articles), with `checkpoint` at every turn.
+ * to the event loop every `sliceMs` (right after a corpus change nothing is memoised yet, and a
+ * draft's evidence against 10,000 articles takes a second or more), with `checkpoint` at every turn.
  */
-async function runRulesAsync(analysis: DraftAnalysis, options: CheckOptions, sliceMs: number): Promise<Finding[]> {
+async function runRulesAsync(analysis: DraftAnalysis, options: CheckOptions, sliceMs: number, memo?: MemoScope): Promise<Finding[]> {
   const checkpoint = options.checkpoint ?? (() => {});
   const slicer = new TimeSlicer(undefined, sliceMs);
   const turn = async () => {
@@ -72,19 +75,19 @@ async function runRulesAsync(analysis: DraftAnalysis, options: CheckOptions, sli
   };
   const verdicts: QuoteVerdict[] = [];
   for (let i = 0; i < analysis.draft.quotes.length; i++) {
-    verdicts.push(quoteVerdict(analysis, options.index, i));
+    verdicts.push(quoteVerdict(analysis, options.index, i, memo));
     await turn();
   }
   checkpoint();
   const claims: ClaimAlignment[] = [];
   const same = sameAlias(analysis);
   for (let i = 0; i < analysis.draft.sentences.length; i++) {
-    const aligned = alignSentenceClaims(analysis, options.index, i, same);
+    const aligned = alignSentenceClaims(analysis, options.index, i, same, memo);
     if (aligned) claims.push(aligned);
     await turn();
   }
   checkpoint();
-  const rules = ruleSteps(analysis, options, verdicts, claims);
+  const rules = ruleSteps(analysis, options, verdicts, claims, memo);
   for (const step of rules.steps) {
     step();
     await turn();
@@ -97,7 +100,13 @@ function sameAlias(analysis: DraftAnalysis): (a: string, b: string) => boolean {
 }
 
 /** The rules as steps over the evidence (each adds its findings), and the sorted findings at the end. */
-function ruleSteps(analysis: DraftAnalysis, options: CheckOptions, verdicts: QuoteVerdict[], claims: ClaimAlignment[]): { steps: (() => void)[]; finish: () => Finding[] } {
+function ruleSteps(
+  analysis: DraftAnalysis,
+  options: CheckOptions,
+  verdicts: QuoteVerdict[],
+  claims: ClaimAlignment[],
+  memo?: MemoScope,
+): { steps: (() => void)[]; finish: () => Finding[] } {
   const settings = options.settings ?? SETTINGS_DEFAULTS;
   const { draft } = analysis;
   const ctx: RuleContext = {
@@ -109,6 +118,7 @@ function ruleSteps(analysis: DraftAnalysis, options: CheckOptions, verdicts: Quo
     locale: options.locale ?? "en",
     library: options.library,
     sameEntity: (a, b) => a === b || foldName(a) === foldName(b) || analysis.aliases.same(a, b),
+    memo,
   };
   const findings: Finding[] = [];
   const steps: (() => void)[] = [];
@@ -127,10 +137,16 @@ function ruleSteps(analysis: DraftAnalysis, options: CheckOptions, verdicts: Quo
   return { steps, finish };
 }
 
+/** A check's view of the draft's memo, if it has one: results from the same corpus and alias table only. */
+const memoScope = (options: CheckOptions): MemoScope | undefined => options.memo?.begin(options.index, options.aliases ?? options.tokenizer);
+
 export function checkParsedDraft(draft: ParsedDraft, options: CheckOptions): Finding[] {
-  const analysis = analyzeDraft(draft, { tokenizer: options.tokenizer, aliases: options.aliases, reference: draftReference(draft) });
+  const memo = memoScope(options);
+  const analysis = analyzeDraft(draft, { tokenizer: options.tokenizer, aliases: options.aliases, reference: draftReference(draft), memo });
   options.checkpoint?.();
-  return runRules(analysis, options);
+  const findings = runRules(analysis, options, memo);
+  memo?.finish();
+  return findings;
 }
 
 /**
@@ -141,9 +157,12 @@ export function checkParsedDraft(draft: ParsedDraft, options: CheckOptions): Fin
 export async function checkDraftAsync(text: string, options: CheckOptions): Promise<Finding[]> {
   const draft = parseDraft(text);
   options.checkpoint?.();
-  const analysis = await analyzeDraftAsync(draft, { tokenizer: options.tokenizer, aliases: options.aliases, reference: draftReference(draft) }, 15, options.checkpoint);
+  const memo = memoScope(options);
+  const analysis = await analyzeDraftAsync(draft, { tokenizer: options.tokenizer, aliases: options.aliases, reference: draftReference(draft), memo }, 15, options.checkpoint);
   options.checkpoint?.();
-  return runRulesAsync(analysis, options, 15);
+  const findings = await runRulesAsync(analysis, options, 15, memo);
+  memo?.finish();
+  return findings;
 }
 
 export function checkDraft(text: string, options: CheckOptions): Finding[] {

@@ -18,6 +18,7 @@ import type { DateMention, EntityMention, IndexedSource, NumberMention, PartialD
 import { PERSON_TITLES } from "../text/entities";
 import { normalizeForMatch } from "../text/normalize";
 import type { DraftAnalysis, PlainMention } from "./draftAnalysis";
+import type { MemoScope } from "./draftMemo";
 
 export interface AlignedPassage {
   source: IndexedSource;
@@ -140,11 +141,13 @@ const PARAGRAPH_PENALTY = 0.08;
  * consecutive sentences around the BM25 hits, scored by bigram coverage of the draft sentence.
  * `masked` (offsets in `plain`) are the mentions being checked, left out of the content coverage.
  */
-export function candidatePassages(plain: string, cited: string[], index: CorpusIndex, masked: Span[] = []): AlignedPassage[] {
-  // Memoised per (immutable) index: re-checking an edited draft re-aligns only changed sentences.
+export function candidatePassages(plain: string, cited: string[], index: CorpusIndex, masked: Span[] = [], draftMemo?: MemoScope): AlignedPassage[] {
+  const key = `${plain}\u0000${cited.join("\u0000")}\u0000${masked.map((m) => `${m.start}-${m.end}`).join(",")}`;
+  // In the draft's own memo (an open document's): re-checking an edited draft re-aligns only changed sentences.
+  if (draftMemo) return draftMemo.get(`passages\u0000${key}`, () => candidatePassagesUncached(plain, cited, index, masked)).map((p) => ({ ...p }));
+  // Else memoised per (immutable) index, bounded (hover, one-off checks).
   let memo = passageMemo.get(index);
   if (!memo) passageMemo.set(index, (memo = new Map()));
-  const key = `${plain}\u0000${cited.join("\u0000")}\u0000${masked.map((m) => `${m.start}-${m.end}`).join(",")}`;
   let hit = memo.get(key);
   if (!hit) {
     if (memo.size >= 20_000) memo.clear();
@@ -461,10 +464,10 @@ const RANGE_BOUNDARY = /^(?:以降|以来|から|まで|より|前|後|ごろ|�
 const ALTERNATIVE_MARGIN = 0.15;
 
 /** Aligns every cited sentence of the draft and pairs its mentions with the passage's. */
-export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEntity: (a: string, b: string) => boolean = (a, b) => a === b): ClaimAlignment[] {
+export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEntity: (a: string, b: string) => boolean = (a, b) => a === b, memo?: MemoScope): ClaimAlignment[] {
   const out: ClaimAlignment[] = [];
   for (let i = 0; i < analysis.draft.sentences.length; i++) {
-    const aligned = alignSentenceClaims(analysis, index, i, sameEntity);
+    const aligned = alignSentenceClaims(analysis, index, i, sameEntity, memo);
     if (aligned) out.push(aligned);
   }
   return out;
@@ -474,7 +477,7 @@ export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEnt
  * The alignment of the draft's sentence `i` (null when it cites no known source); `alignClaims`
  * over every sentence (the server aligns them one at a time, yielding between).
  */
-export function alignSentenceClaims(analysis: DraftAnalysis, index: CorpusIndex, i: number, sameEntity: (a: string, b: string) => boolean = (a, b) => a === b): ClaimAlignment | null {
+export function alignSentenceClaims(analysis: DraftAnalysis, index: CorpusIndex, i: number, sameEntity: (a: string, b: string) => boolean = (a, b) => a === b, memo?: MemoScope): ClaimAlignment | null {
   const { draft } = analysis;
   const sentence = draft.sentences[i];
   const keys = sentence.citations.flatMap((c) => draft.citations[c].items.map((it) => it.key));
@@ -483,8 +486,8 @@ export function alignSentenceClaims(analysis: DraftAnalysis, index: CorpusIndex,
   const m = analysis.mentions[i];
   // The words of the mentions being checked do not count towards how well a passage matches.
   const masked = [...m.dates, ...m.numbers, ...m.entities].map((x) => ({ start: x.start, end: x.end }));
-  const candidates = candidatePassages(sentence.plain, cited, index, masked);
-  const terms = draftTerms(sentence.plain, masked, index);
+  const candidates = candidatePassages(sentence.plain, cited, index, masked, memo);
+  const terms = memo ? memo.get(`terms\u0000${sentence.plain}\u0000${masked.map((x) => `${x.start}-${x.end}`).join(",")}`, () => draftTerms(sentence.plain, masked, index)) : draftTerms(sentence.plain, masked, index);
   const passage = candidates[0] ?? null;
   const result: ClaimAlignment = { sentence: i, cited, passage, dates: [], numbers: [], entities: [] };
   if (!passage || passage.coverage < MIN_COVERAGE) return result;

@@ -16,6 +16,7 @@ import { analyzeText } from "../text/analyze";
 import { lastAtOrBefore } from "../sortedSearch";
 import type { Tokenizer } from "../text/tokenizer";
 import { AliasTable } from "../text/entities";
+import type { MemoScope } from "./draftMemo";
 
 /** A mention inside one draft sentence, with its offsets in that sentence's `plain`. */
 export interface PlainMention<T> {
@@ -48,6 +49,8 @@ export interface DraftAnalysisOptions {
   aliases?: AliasTable;
   /** Reference date for relative dates in the draft (front matter `date`), if any. */
   reference?: PartialDate | null;
+  /** The draft's own memo (an open document's): block analyses are reused from its previous check. */
+  memo?: MemoScope;
 }
 
 /** Memoised block analyses per corpus alias table (a rebuilt corpus starts afresh). */
@@ -82,17 +85,26 @@ function blocksOf(draft: ParsedDraft): Block[] {
 
 /** Analyses `block` with `previous` as context; results are offsets into `block.text`. */
 function analyzeBlock(previous: string, block: string, options: DraftAnalysisOptions, aliases: AliasTable): AnalyzedText {
+  const ref = options.reference ? `${options.reference.year}-${options.reference.month}-${options.reference.day}` : "";
+  const key = `${ref}\u0000${previous}\u0000${block}`;
+  if (options.memo) return options.memo.get(`block\u0000${key}`, () => analyzeBlockUncached(previous, block, options, aliases));
+  // Without a draft's own memo (the CLI, one-off checks): one bounded memo per corpus alias table.
   const memoOwner = options.aliases ?? options.tokenizer;
   let memo = blockMemo.get(memoOwner);
   if (!memo) blockMemo.set(memoOwner, (memo = new Map()));
-  const ref = options.reference ? `${options.reference.year}-${options.reference.month}-${options.reference.day}` : "";
-  const key = `${ref}\u0000${previous}\u0000${block}`;
   const hit = memo.get(key);
   if (hit) {
     memo.delete(key); // most recently used last
     memo.set(key, hit);
     return hit;
   }
+  const result = analyzeBlockUncached(previous, block, options, aliases);
+  memo.set(key, result);
+  if (memo.size > MEMO_LIMIT) memo.delete(memo.keys().next().value as string);
+  return result;
+}
+
+function analyzeBlockUncached(previous: string, block: string, options: DraftAnalysisOptions, aliases: AliasTable): AnalyzedText {
   const prefix = previous ? previous + "\n\n" : "";
   const doc = prefix + block;
   const a = analyzeText(doc, [{ start: 0, end: doc.length }], { published: options.reference ?? null, tokenizer: options.tokenizer, aliases });
@@ -108,8 +120,6 @@ function analyzeBlock(previous: string, block: string, options: DraftAnalysisOpt
       .filter((e) => e.dateSpan.start >= prefix.length)
       .map((e) => ({ ...e, start: e.start - prefix.length, end: e.end - prefix.length, dateSpan: { start: e.dateSpan.start - prefix.length, end: e.dateSpan.end - prefix.length } })),
   };
-  memo.set(key, result);
-  if (memo.size > MEMO_LIMIT) memo.delete(memo.keys().next().value as string);
   return result;
 }
 

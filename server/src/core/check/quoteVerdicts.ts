@@ -16,6 +16,7 @@ import type { QuoteKind } from "../model";
 import { diffChars, editDistance } from "../index/textSearch";
 import { normalizeQuote } from "../text/normalize";
 import type { DraftAnalysis } from "./draftAnalysis";
+import type { MemoScope } from "./draftMemo";
 
 export type QuoteVerdictKind = "exact" | "near" | "elsewhere" | "missing" | "uncited" | "skipped";
 
@@ -166,12 +167,16 @@ function sameWordsInKana(normalized: string, m: SourceMatch): boolean {
   return foldKana(normalizeQuote(original)).includes(foldKana(normalized)) || foldKana(normalized) === foldKana(normalizeQuote(m.text));
 }
 
-export function quoteVerdicts(analysis: DraftAnalysis, index: CorpusIndex): QuoteVerdict[] {
-  return analysis.draft.quotes.map((_, i) => quoteVerdict(analysis, index, i));
+/**
+ * Every quote's verdict. With a draft memo, a quote whose words, kind and cited keys are those of the
+ * previous check keeps its verdict (the corpus lookups behind it are not repeated).
+ */
+export function quoteVerdicts(analysis: DraftAnalysis, index: CorpusIndex, memo?: MemoScope): QuoteVerdict[] {
+  return analysis.draft.quotes.map((_, i) => quoteVerdict(analysis, index, i, memo));
 }
 
-/** The verdict of the draft's quote `i` (the server computes them one at a time, yielding between). */
-export function quoteVerdict(analysis: DraftAnalysis, index: CorpusIndex, i: number): QuoteVerdict {
+/** The verdict of the draft's quote `i` (the server judges them one at a time, yielding between). */
+export function quoteVerdict(analysis: DraftAnalysis, index: CorpusIndex, i: number, memo?: MemoScope): QuoteVerdict {
   const { draft } = analysis;
   const quote = draft.quotes[i];
   const { kind, speaker } = analysis.quotes[i];
@@ -179,36 +184,43 @@ export function quoteVerdict(analysis: DraftAnalysis, index: CorpusIndex, i: num
   const keys = sentence ? sentence.citations.flatMap((c) => draft.citations[c].items.map((it) => it.key)) : [];
   const cited = [...new Set(keys.filter((k) => index.has(k)))];
   const base = { quote, index: i, kind, draftSpeaker: speaker, cited };
-  const normalized = normalizeQuote(quote.text);
-  if (normalized.length < MIN_QUOTE_LENGTH) return { ...base, verdict: "skipped", matches: [] };
+  const judge = () => judgeQuote(quote.text, kind, keys.length > 0, cited, index);
+  const found = memo ? memo.get(`verdict\u0000${kind}\u0000${keys.length > 0}\u0000${cited.join("\u0000")}\u0000\u0001${quote.text}`, judge) : judge();
+  return { ...base, ...found };
+}
 
-  if (keys.length === 0) {
-    const found = findExactWithElision(index, quote.text);
+/** A quote's verdict and the matches behind it, from its words, its kind and the known keys its sentence cites. */
+function judgeQuote(text: string, kind: QuoteKind, citesAny: boolean, cited: string[], index: CorpusIndex): Pick<QuoteVerdict, "verdict" | "matches"> {
+  const normalized = normalizeQuote(text);
+  if (normalized.length < MIN_QUOTE_LENGTH) return { verdict: "skipped", matches: [] };
+
+  if (!citesAny) {
+    const found = findExactWithElision(index, text);
     // A scare quote of a short term the corpus happens to use is the writer's own word choice;
     // someone's words, or a long passage, needs its source.
     const worthIt = found.filter((m) => kind === "speech" || normalized.length >= UNCITED_MIN_LENGTH || index.quoteAt(m.source, m.span)?.kind === "speech");
-    return { ...base, verdict: worthIt.length ? "uncited" : "skipped", matches: worthIt };
+    return { verdict: worthIt.length ? "uncited" : "skipped", matches: worthIt };
   }
   // Citations whose keys are all unknown: `unknown-source` says it; the quote cannot be judged.
-  if (cited.length === 0) return { ...base, verdict: "skipped", matches: [] };
+  if (cited.length === 0) return { verdict: "skipped", matches: [] };
 
-  const exact = findExactWithElision(index, quote.text, cited);
-  if (exact.length) return { ...base, verdict: "exact", matches: exact };
+  const exact = findExactWithElision(index, text, cited);
+  if (exact.length) return { verdict: "exact", matches: exact };
 
   const others = index.keys().filter((k) => !cited.includes(k));
-  const exactElsewhere = others.length ? findExactWithElision(index, quote.text, others) : [];
-  if (exactElsewhere.length) return { ...base, verdict: "elsewhere", matches: exactElsewhere };
+  const exactElsewhere = others.length ? findExactWithElision(index, text, others) : [];
+  if (exactElsewhere.length) return { verdict: "elsewhere", matches: exactElsewhere };
 
   const near = index
     .findNear(normalized, LOOSE_SIMILARITY, cited)
     .map((m) => (m.similarity >= NEAR_SIMILARITY ? m : anchoredInQuote(index, m, normalized)))
     .filter((m): m is SourceMatch => m !== null);
   const transcribed = near.filter((m) => sameWordsInKana(normalized, m));
-  if (transcribed.length) return { ...base, verdict: "exact", matches: transcribed };
-  if (near.length) return { ...base, verdict: "near", matches: near.map((m) => ({ ...m, phrase: phraseMatch(m, normalized) })) };
+  if (transcribed.length) return { verdict: "exact", matches: transcribed };
+  if (near.length) return { verdict: "near", matches: near.map((m) => ({ ...m, phrase: phraseMatch(m, normalized) })) };
 
   const nearElsewhere = others.length ? index.findNear(normalized, Math.max(NEAR_SIMILARITY, 0.85), others) : [];
-  if (nearElsewhere.length) return { ...base, verdict: "elsewhere", matches: nearElsewhere };
+  if (nearElsewhere.length) return { verdict: "elsewhere", matches: nearElsewhere };
 
-  return { ...base, verdict: "missing", matches: [] };
+  return { verdict: "missing", matches: [] };
 }

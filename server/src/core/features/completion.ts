@@ -14,7 +14,8 @@ import type { CorpusIndex } from "../index/corpusIndex";
 import { citeOf, writtenKey } from "../draft/citations";
 import type { Span } from "../model";
 import { keyPrefixAt, openQuoteAt, type KeyPrefix } from "./citationAtCursor";
-import { searchEntities, searchEvents, searchQuotes, type CatalogEvent, type CorpusCatalog } from "./corpusCatalog";
+import { searchEntities, searchEvents, searchQuotes, type CatalogEntity, type CatalogEvent, type CorpusCatalog } from "./corpusCatalog";
+import { searchSourceKeys, sourceKeyTable } from "./sourceKeyTable";
 import { featureText } from "./featureText";
 import { passageMarkdown } from "./hover";
 import { escapeMd, sourceCardMarkdown } from "./sourceCard";
@@ -23,6 +24,10 @@ export interface CompletionEntry {
   label: string;
   kind: "source" | "quote" | "event" | "entity";
   detail: string;
+  /**
+   * Markdown shown beside the selected item. Made when first read (a getter on the entries this
+   * module makes): the LSP layer sends it only when the client resolves the item.
+   */
   documentation: string;
   /** Text inserted over `span`; a snippet when `snippet` is true. */
   insertText: string;
@@ -41,36 +46,36 @@ export interface CompletionResult {
 /** Text after which a bare `@` is glued to a word (Pandoc then reads no citation). */
 const GLUED_BEFORE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー]/u;
 
-/** Default cap on items per request. */
-export const COMPLETION_LIMIT = 50;
+/** Default cap on items per request: the list is marked incomplete, so typing more asks again. */
+export const COMPLETION_LIMIT = 100;
+
+/** `entry` with `documentation` made by `make` when first read. */
+export function withLazyDocumentation<T extends Omit<CompletionEntry, "documentation">>(entry: T, make: () => string): T & { documentation: string } {
+  let doc: string | undefined;
+  return Object.defineProperty(entry, "documentation", { get: () => (doc ??= make()), enumerable: true, configurable: true }) as T & { documentation: string };
+}
 
 export function completeSourceKeys(text: string, offset: number, index: CorpusIndex, locale: Locale = "en", limit = 200): CompletionEntry[] | null {
   const at = keyPrefixAt(text, offset);
   if (!at) return null;
-  const prefix = at.prefix.toLowerCase();
-  const scored = index.sources
-    .map((s) => {
-      const key = s.meta.key.toLowerCase();
-      const hay = `${key} ${(s.meta.title ?? "").toLowerCase()} ${(s.meta.outlet ?? "").toLowerCase()}`;
-      const rank = !prefix ? 1 : key.startsWith(prefix) ? 0 : hay.includes(prefix) ? 1 : -1;
-      return { s, rank };
-    })
-    .filter((x) => x.rank >= 0)
-    .sort((a, b) => a.rank - b.rank || (b.s.meta.published ?? "").localeCompare(a.s.meta.published ?? "") || a.s.meta.key.localeCompare(b.s.meta.key))
-    .slice(0, limit);
+  const found = searchSourceKeys(sourceKeyTable(index), at.prefix.toLowerCase(), limit);
   const { span, typed, insert } = keyInsertion(text, offset, at);
-  return scored.map(({ s, rank }, i) => ({
-    label: s.meta.key,
-    kind: "source",
-    detail: [s.meta.title, s.meta.outlet, s.meta.published].filter(Boolean).join(" · "),
-    documentation: sourceCardMarkdown(s, locale),
-    insertText: insert(s.meta.key),
-    snippet: false,
-    span,
-    sortText: `${rank}${String(i).padStart(5, "0")}`,
-    // What is typed leads, so the client's own filter keeps items matched by title or outlet.
-    filterText: `${typed} ${s.meta.key} ${s.meta.title ?? ""} ${s.meta.outlet ?? ""}`,
-  }));
+  return found.map(({ source: s, rank }, i) =>
+    withLazyDocumentation(
+      {
+        label: s.meta.key,
+        kind: "source" as const,
+        detail: [s.meta.title, s.meta.outlet, s.meta.published].filter(Boolean).join(" · "),
+        insertText: insert(s.meta.key),
+        snippet: false,
+        span,
+        sortText: `${rank}${String(i).padStart(5, "0")}`,
+        // What is typed leads, so the client's own filter keeps items matched by title or outlet.
+        filterText: `${typed} ${s.meta.key} ${s.meta.title ?? ""} ${s.meta.outlet ?? ""}`,
+      },
+      () => sourceCardMarkdown(s, locale),
+    ),
+  );
 }
 
 /**
@@ -136,17 +141,20 @@ export function completeQuotes(text: string, offset: number, catalog: CorpusCata
     const key = quote.source.meta.key;
     const words = quote.unit.text.replace(/\s*\n\s*/g, "");
     const speaker = quote.unit.speaker;
-    return {
-      label: words.length > 60 ? words.slice(0, 59) + "…" : words,
-      kind: "quote",
-      detail: [speaker ?? (quote.unit.kind === "term" ? t.term : t.unknownSpeaker), `@${key}`, quote.source.meta.outlet].filter(Boolean).join(" · "),
-      documentation: `${passageMarkdown(quote.source, quote.unit)}\n\n${t.speaker}: ${speaker ? escapeMd(speaker) : `*${t.unknownSpeaker}*`} · \`@${key}\``,
-      insertText: `${escapeSnippet(words)}${close}[${escapeSnippet(citeOf(key))}]$0`,
-      snippet: true,
-      span,
-      sortText: `${rank}${String(i).padStart(5, "0")}`,
-      filterText: `${open.typed} ${quote.reading} ${words}`,
-    };
+    return withLazyDocumentation(
+      {
+        label: words.length > 60 ? words.slice(0, 59) + "…" : words,
+        kind: "quote" as const,
+        detail: [speaker ?? (quote.unit.kind === "term" ? t.term : t.unknownSpeaker), `@${key}`, quote.source.meta.outlet].filter(Boolean).join(" · "),
+        insertText: `${escapeSnippet(words)}${close}[${escapeSnippet(citeOf(key))}]$0`,
+        snippet: true,
+        span,
+        // The list's own order (match, then variety across phrases): the rank alone would regroup it.
+        sortText: `${Math.min(rank, 9)}${String(i).padStart(5, "0")}`,
+        filterText: `${open.typed} ${quote.reading} ${words}`,
+      },
+      () => `${passageMarkdown(quote.source, quote.unit)}\n\n${t.speaker}: ${speaker ? escapeMd(speaker) : `*${t.unknownSpeaker}*`} · \`@${key}\``,
+    );
   });
   return { items, incomplete: true };
 }
@@ -157,17 +165,21 @@ function completeEventKeys(text: string, offset: number, at: KeyPrefix, catalog:
   if (!prefix || /^[\x21-\x7e]+$/.test(prefix)) return [];
   const t = featureText(locale);
   const { span, insert } = keyInsertion(text, offset, at);
-  return searchEvents(catalog, prefix, limit).map((e, i) => ({
-    label: eventLabel(e),
-    kind: "event",
-    detail: `${t.event} · @${e.source.meta.key}`,
-    documentation: eventDocumentation(e),
-    insertText: insert(e.source.meta.key),
-    snippet: false,
-    span,
-    sortText: `2${String(i).padStart(5, "0")}`,
-    filterText: `${prefix} ${eventLabel(e)}`,
-  }));
+  return searchEvents(catalog, prefix, limit).map((e, i) =>
+    withLazyDocumentation(
+      {
+        label: eventLabel(e),
+        kind: "event" as const,
+        detail: `${t.event} · @${e.source.meta.key}`,
+        insertText: insert(e.source.meta.key),
+        snippet: false,
+        span,
+        sortText: `2${String(i).padStart(5, "0")}`,
+        filterText: `${prefix} ${eventLabel(e)}`,
+      },
+      () => eventDocumentation(e),
+    ),
+  );
 }
 
 /** The run of Japanese text, digits and date marks just before `offset` on its line (at most 16 chars). */
@@ -188,18 +200,29 @@ function completeEventsAfterDate(text: string, offset: number, catalog: CorpusCa
   return searchEvents(catalog, typed, limit).map((e, i) => {
     // Only what the source states: the date, the happening and its citation; the writer adds the rest.
     const insert = `${typed}の${e.event.predicate}[${citeOf(e.source.meta.key)}]`;
-    return {
-      label: eventLabel(e),
-      kind: "event",
-      detail: `${t.event} · @${e.source.meta.key}`,
-      documentation: eventDocumentation(e),
-      insertText: insert,
-      snippet: false,
-      span,
-      sortText: `1${String(i).padStart(5, "0")}`,
-      filterText: `${typed} ${eventLabel(e)}`,
-    };
+    return withLazyDocumentation(
+      {
+        label: eventLabel(e),
+        kind: "event" as const,
+        detail: `${t.event} · @${e.source.meta.key}`,
+        insertText: insert,
+        snippet: false,
+        span,
+        sortText: `1${String(i).padStart(5, "0")}`,
+        filterText: `${typed} ${eventLabel(e)}`,
+      },
+      () => eventDocumentation(e),
+    );
   });
+}
+
+/** How many sources an entity's documentation names before saying how many more there are. */
+const ENTITY_KEYS_SHOWN = 20;
+
+function entityDocumentation(e: CatalogEntity, locale: Locale): string {
+  const keys = e.keys.slice(0, ENTITY_KEYS_SHOWN).map((k) => `\`@${k}\``).join(", ");
+  const more = e.keys.length > ENTITY_KEYS_SHOWN ? `\n\n${featureText(locale).alsoReported(e.keys.length - ENTITY_KEYS_SHOWN)}` : "";
+  return `${e.spellings.map(escapeMd).join(" · ")}\n\n${keys}${more}`;
 }
 
 /** After part of a name (`プー`, `ぷー`, `ゼレン`): entity names from the corpus, most mentioned first. */
@@ -213,17 +236,21 @@ function completeEntities(text: string, offset: number, catalog: CorpusCatalog, 
     const found = searchEntities(catalog, tail, limit);
     if (!found.length) continue;
     const span = { start: start + from, end: offset };
-    return found.map((e, i) => ({
-      label: e.canonical,
-      kind: "entity",
-      detail: t.entity(t.types[e.type] ?? e.type, e.count),
-      documentation: `${e.spellings.map(escapeMd).join(" · ")}\n\n${e.keys.map((k) => `\`@${k}\``).join(", ")}`,
-      insertText: e.canonical,
-      snippet: false,
-      span,
-      sortText: `3${String(i).padStart(5, "0")}`,
-      filterText: `${tail} ${e.spellings.join(" ")}`,
-    }));
+    return found.map((e, i) =>
+      withLazyDocumentation(
+        {
+          label: e.canonical,
+          kind: "entity" as const,
+          detail: t.entity(t.types[e.type] ?? e.type, e.count),
+          insertText: e.canonical,
+          snippet: false,
+          span,
+          sortText: `3${String(i).padStart(5, "0")}`,
+          filterText: `${tail} ${e.spellings.join(" ")}`,
+        },
+        () => entityDocumentation(e, locale),
+      ),
+    );
   }
   return [];
 }

@@ -4,9 +4,12 @@
  * collected with its index):
  *
  * - quotes with their kana reading (kuromoji's katakana readings folded to hiragana), so typing
- *   `「けんとう` finds 「検討が必要」; a bigram → quote posting list over both the text and the reading,
- *   so a keystroke only verifies the quotes that share the typed text's rarest bigram;
- * - events by date, and every event with its source, for completion, hover and the timeline;
+ *   `「けんとう` finds 「検討が必要」; the same words held by many sources are one *phrase* (a newsroom
+ *   archive repeats a quote across hundreds of articles), and a bigram → phrase posting list over
+ *   both the text and the reading means a keystroke only verifies the phrases that share the typed
+ *   text's rarest bigram; phrases carry a precomputed rank order (speech first, reported by more
+ *   sources, shorter), so a request ranks a few numbers instead of sorting every matching quote;
+ * - events by date, sorted once (date, key), and by participant, for completion, hover and the timeline;
  * - entity names (canonical and spellings) sorted by their folded form for prefix lookup.
  *
  * Nothing here re-tokenises per request: the tokenizer runs once per distinct quote, when the
@@ -46,6 +49,22 @@ export interface CatalogQuote {
   reading: string;
   /** How many times the source holds these words (deduplicated entries). */
   occurrences: number;
+  /** The words as every source holding them (`folded`) shares them. */
+  phrase: CatalogPhrase;
+}
+
+/** Words quoted by one or more sources: the unit quote completion ranks. */
+export interface CatalogPhrase {
+  id: number;
+  /** `foldForLookup` of the words. */
+  folded: string;
+  /** The words read in hiragana. */
+  reading: string;
+  /** A source reports the words as speech (not only as a term). */
+  speech: boolean;
+  /** The sources' quotes of these words: best first (speech, then by key) once `sorted`. */
+  quotes: CatalogQuote[];
+  sorted: boolean;
 }
 
 export interface CatalogEvent {
@@ -53,6 +72,8 @@ export interface CatalogEvent {
   event: EventUnit;
   /** `formatPartialDate(event.date)`. */
   date: string;
+  /** Position in `CorpusCatalog.eventsByDate` (set when the catalogue is complete). */
+  rank: number;
 }
 
 export interface CatalogEntity {
@@ -70,14 +91,26 @@ export interface CatalogEntity {
 
 export interface CorpusCatalog {
   quotes: CatalogQuote[];
+  /** Distinct quoted words, by id. */
+  phrases: CatalogPhrase[];
+  /** Each phrase's place in the ranking when nothing tells phrases apart (index by phrase id). */
+  phraseOrder: Int32Array;
+  /** Phrase ids in that order. */
+  phrasesRanked: Int32Array;
+  /** bigram of a phrase's `folded` or `reading` → ids of phrases holding it (ascending). */
+  phraseBigrams: Map<string, number[]>;
+  /** single character → phrase ids, for one-character queries. */
+  phraseChars: Map<string, number[]>;
+  /** Every event, in corpus order. */
   events: CatalogEvent[];
+  /** Every event, sorted by date, then key, then corpus order. */
+  eventsByDate: CatalogEvent[];
   entities: CatalogEntity[];
-  /** bigram of `folded` or `reading` → ids of quotes holding it (ascending). */
-  quoteBigrams: Map<string, number[]>;
-  /** single character → ids, for one-character queries. */
-  quoteChars: Map<string, number[]>;
-  /** Events by the month-day part of their date (`03-18`), the form a writer types most. */
+  /** Events by the month-day part of their date (`03-18`), the form a writer types most; each list sorted as `eventsByDate`. */
   eventsByMonthDay: Map<string, CatalogEvent[]>;
+  /** Events by the folded name of a participant, each list sorted as `eventsByDate`; `participantNames` sorted. */
+  eventsByParticipant: Map<string, CatalogEvent[]>;
+  participantNames: string[];
 }
 
 const builders = new WeakMap<CorpusIndex, CatalogBuilder>();
@@ -228,13 +261,18 @@ function readingFor(text: string, tokenizer: Tokenizer): string {
   return r;
 }
 
+/** Keys compare as citation managers list them (locale order); one collator for every comparison. */
+const keyCollator = new Intl.Collator();
+export const compareKeys = keyCollator.compare;
+
 class CatalogBuilder {
   private readonly quotes: CatalogQuote[] = [];
-  private readonly quoteBigrams = new Map<string, number[]>();
-  private readonly quoteChars = new Map<string, number[]>();
+  private readonly phrases: CatalogPhrase[] = [];
+  private readonly phraseByText = new Map<string, CatalogPhrase>();
+  private readonly phraseBigrams = new Map<string, number[]>();
+  private readonly phraseChars = new Map<string, number[]>();
   private readonly entityMap = new Map<string, CatalogEntity & { spellingSet: Set<string>; keySet: Set<string> }>();
   private readonly events: CatalogEvent[] = [];
-  private readonly eventsByMonthDay = new Map<string, CatalogEvent[]>();
   private next = 0;
   private result: CorpusCatalog | undefined;
 
@@ -265,23 +303,23 @@ class CatalogBuilder {
   private add(source: IndexedSource): void {
     const c = contributionOf(source, this.tokenizer);
     for (const q of c.quotes) {
-      const entry: CatalogQuote = { id: this.quotes.length, source, unit: q.unit, folded: q.folded, reading: q.reading, occurrences: q.occurrences };
+      let phrase = this.phraseByText.get(q.folded);
+      if (!phrase) {
+        phrase = { id: this.phrases.length, folded: q.folded, reading: q.reading, speech: false, quotes: [], sorted: true };
+        this.phrases.push(phrase);
+        this.phraseByText.set(q.folded, phrase);
+        for (const s of [q.folded, q.reading]) {
+          for (let i = 0; i + 1 < s.length; i++) addPosting(this.phraseBigrams, s.slice(i, i + 2), phrase.id);
+          for (const ch of s) addPosting(this.phraseChars, ch, phrase.id);
+        }
+      }
+      const entry: CatalogQuote = { id: this.quotes.length, source, unit: q.unit, folded: q.folded, reading: q.reading, occurrences: q.occurrences, phrase };
       this.quotes.push(entry);
-      for (const s of [q.folded, q.reading]) {
-        for (let i = 0; i + 1 < s.length; i++) addPosting(this.quoteBigrams, s.slice(i, i + 2), entry.id);
-        for (const ch of s) addPosting(this.quoteChars, ch, entry.id);
-      }
+      if (phrase.quotes.length) phrase.sorted = false;
+      phrase.quotes.push(entry);
+      if (q.unit.kind === "speech") phrase.speech = true;
     }
-    for (const event of source.events) {
-      const e: CatalogEvent = { source, event, date: formatPartialDate(event.date) };
-      this.events.push(e);
-      if (event.date.month !== null && event.date.day !== null) {
-        const md = `${String(event.date.month).padStart(2, "0")}-${String(event.date.day).padStart(2, "0")}`;
-        let list = this.eventsByMonthDay.get(md);
-        if (!list) this.eventsByMonthDay.set(md, (list = []));
-        list.push(e);
-      }
-    }
+    for (const event of source.events) this.events.push({ source, event, date: formatPartialDate(event.date), rank: 0 });
     const ents = c.entities;
     for (let i = 0; i < ents.length; ) {
       const canonical = ents[i] as string;
@@ -307,10 +345,63 @@ class CatalogBuilder {
         return { ...e, spellings, folded: spellings.map(foldForLookup), keys: [...keySet].sort() };
       })
       .sort((a, b) => b.count - a.count || a.canonical.localeCompare(b.canonical));
-    this.result = { quotes: this.quotes, events: this.events, entities, quoteBigrams: this.quoteBigrams, quoteChars: this.quoteChars, eventsByMonthDay: this.eventsByMonthDay };
+    // Phrases in the order a query ranks them when the match itself does not tell them apart:
+    // speech before terms, words more sources report, shorter words (a closer completion), corpus order.
+    const ranked = Int32Array.from(this.phrases, (p) => p.id).sort((a, b) => {
+      const x = this.phrases[a];
+      const y = this.phrases[b];
+      return (x.speech ? 0 : 1) - (y.speech ? 0 : 1) || y.quotes.length - x.quotes.length || x.folded.length - y.folded.length || a - b;
+    });
+    const phraseOrder = new Int32Array(this.phrases.length);
+    ranked.forEach((id, i) => (phraseOrder[id] = i));
+    const { eventsByDate, eventsByMonthDay, eventsByParticipant, participantNames } = eventTables(this.events);
+    this.result = {
+      quotes: this.quotes,
+      phrases: this.phrases,
+      phraseOrder,
+      phrasesRanked: ranked,
+      phraseBigrams: this.phraseBigrams,
+      phraseChars: this.phraseChars,
+      events: this.events,
+      eventsByDate,
+      entities,
+      eventsByMonthDay,
+      eventsByParticipant,
+      participantNames,
+    };
     this.entityMap.clear();
+    this.phraseByText.clear();
     readingMemos.delete(this.tokenizer);
   }
+}
+
+/** Events sorted by date then key (keys compared once per source, not once per comparison), by month-day and by participant. */
+function eventTables(events: CatalogEvent[]): Pick<CorpusCatalog, "eventsByDate" | "eventsByMonthDay" | "eventsByParticipant" | "participantNames"> {
+  const keyRank = new Map<IndexedSource, number>();
+  for (const e of events) keyRank.set(e.source, 0);
+  [...keyRank.keys()].sort((a, b) => compareKeys(a.meta.key, b.meta.key)).forEach((s, i) => keyRank.set(s, i));
+  const order = Int32Array.from(events, (_, i) => i).sort((a, b) => {
+    const x = events[a];
+    const y = events[b];
+    return x.date < y.date ? -1 : x.date > y.date ? 1 : keyRank.get(x.source)! - keyRank.get(y.source)! || a - b;
+  });
+  const eventsByDate = Array.from(order, (i) => events[i]);
+  eventsByDate.forEach((e, i) => (e.rank = i));
+  const eventsByMonthDay = new Map<string, CatalogEvent[]>();
+  const eventsByParticipant = new Map<string, CatalogEvent[]>();
+  const push = (map: Map<string, CatalogEvent[]>, k: string, e: CatalogEvent) => {
+    const list = map.get(k);
+    if (list) {
+      if (list[list.length - 1] !== e) list.push(e);
+    } else map.set(k, [e]);
+  };
+  for (const e of eventsByDate) {
+    const { month, day } = e.event.date;
+    if (month !== null && day !== null) push(eventsByMonthDay, `${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`, e);
+    for (const p of e.event.participants) push(eventsByParticipant, foldForLookup(p), e);
+  }
+  const participantNames = [...eventsByParticipant.keys()].sort();
+  return { eventsByDate, eventsByMonthDay, eventsByParticipant, participantNames };
 }
 
 export interface QuoteHit {
@@ -319,51 +410,87 @@ export interface QuoteHit {
   rank: number;
 }
 
+/** How a phrase matches the folded typed text (see `QuoteHit.rank`), or -1. */
+function matchRank(p: CatalogPhrase, q: string): number {
+  if (p.folded.startsWith(q)) return 0;
+  if (p.reading.startsWith(q)) return 1;
+  if (p.folded.includes(q)) return 2;
+  if (p.reading.includes(q)) return 3;
+  return -1;
+}
+
+/** The phrase's quotes, best first: speech before terms, then by key (sorted once, when first asked for). */
+function quotesOf(p: CatalogPhrase): CatalogQuote[] {
+  if (!p.sorted) {
+    p.quotes.sort((a, b) => (a.unit.kind === "speech" ? 0 : 1) - (b.unit.kind === "speech" ? 0 : 1) || compareKeys(a.source.meta.key, b.source.meta.key) || a.id - b.id);
+    p.sorted = true;
+  }
+  return p.quotes;
+}
+
+/** Sources of one phrase listed before the next phrase's, while other phrases match: variety first. */
+export const SOURCES_PER_PHRASE = 3;
+
 /**
  * Quotes matching what the writer typed after 「 (kanji, kana or a mix the reading covers), best
- * first, at most `limit`. Speech quotes rank before terms; then quotes reported by more sources;
- * then shorter quotes (a closer completion of what is typed).
+ * first, at most `limit`. Phrases rank by how they match (text prefix, reading prefix, inside),
+ * then speech before terms, words reported by more sources, shorter words. Each phrase first offers
+ * up to `SOURCES_PER_PHRASE` of its sources, so a quote repeated by hundreds of articles does not
+ * crowd out every other; when the list has room, the other sources of the phrases of the same rank
+ * follow, in the same order (so the list stays sorted by rank).
+ * The work is bounded by the phrases sharing the typed text's rarest bigram, never the whole corpus.
  */
 export function searchQuotes(catalog: CorpusCatalog, typed: string, limit = 50): QuoteHit[] {
+  if (limit <= 0) return [];
   const q = foldForLookup(typed);
-  let candidates: Iterable<number>;
+  let top: { phrase: CatalogPhrase; rank: number }[];
   if (q.length === 0) {
-    candidates = catalog.quotes.map((x) => x.id);
-  } else if (q.length === 1) {
-    candidates = catalog.quoteChars.get(q) ?? [];
+    top = [];
+    for (let i = 0; i < catalog.phrasesRanked.length && top.length < limit; i++) top.push({ phrase: catalog.phrases[catalog.phrasesRanked[i]], rank: 0 });
   } else {
-    // The rarest bigram's postings bound the candidates; `includes` then verifies each.
-    let best: number[] | undefined;
-    for (let i = 0; i + 1 < q.length; i++) {
-      const list = catalog.quoteBigrams.get(q.slice(i, i + 2));
-      if (!list) return [];
-      if (!best || list.length < best.length) best = list;
+    let candidates: number[];
+    if (q.length === 1) candidates = catalog.phraseChars.get(q) ?? [];
+    else {
+      // The rarest bigram's postings bound the candidates; `matchRank` then verifies each.
+      let best: number[] | undefined;
+      for (let i = 0; i + 1 < q.length; i++) {
+        const list = catalog.phraseBigrams.get(q.slice(i, i + 2));
+        if (!list) return [];
+        if (!best || list.length < best.length) best = list;
+      }
+      candidates = best ?? [];
     }
-    candidates = best ?? [];
+    // One number per match: its rank, then the phrase's precomputed order; a numeric sort of those.
+    const scale = catalog.phrases.length + 1;
+    const scored = new Float64Array(candidates.length);
+    let n = 0;
+    for (const id of candidates) {
+      const rank = matchRank(catalog.phrases[id], q);
+      if (rank >= 0) scored[n++] = rank * scale + catalog.phraseOrder[id];
+    }
+    const sorted = scored.subarray(0, n).sort();
+    top = [];
+    for (let i = 0; i < sorted.length && top.length < limit; i++) {
+      const rank = Math.floor(sorted[i] / scale);
+      top.push({ phrase: catalog.phrases[catalog.phrasesRanked[sorted[i] - rank * scale]], rank });
+    }
   }
+  // Within each rank (the list stays sorted by rank): the first sources of every phrase, then the others.
   const hits: QuoteHit[] = [];
-  for (const id of candidates) {
-    const quote = catalog.quotes[id];
-    let rank = -1;
-    if (q.length === 0) rank = 0;
-    else if (quote.folded.startsWith(q)) rank = 0;
-    else if (quote.reading.startsWith(q)) rank = 1;
-    else if (quote.folded.includes(q)) rank = 2;
-    else if (quote.reading.includes(q)) rank = 3;
-    if (rank >= 0) hits.push({ quote, rank });
+  for (let from = 0; from < top.length && hits.length < limit; ) {
+    let to = from;
+    while (to < top.length && top[to].rank === top[from].rank) to++;
+    for (let p = from; p < to; p++) {
+      const quotes = quotesOf(top[p].phrase);
+      for (let i = 0; i < quotes.length && i < SOURCES_PER_PHRASE && hits.length < limit; i++) hits.push({ quote: quotes[i], rank: top[p].rank });
+    }
+    for (let p = from; p < to; p++) {
+      const quotes = top[p].phrase.quotes;
+      for (let i = SOURCES_PER_PHRASE; i < quotes.length && hits.length < limit; i++) hits.push({ quote: quotes[i], rank: top[p].rank });
+    }
+    from = to;
   }
-  const reported = new Map<string, number>();
-  for (const h of hits) reported.set(h.quote.folded, (reported.get(h.quote.folded) ?? 0) + 1);
-  hits.sort(
-    (a, b) =>
-      a.rank - b.rank ||
-      (a.quote.unit.kind === "speech" ? 0 : 1) - (b.quote.unit.kind === "speech" ? 0 : 1) ||
-      (reported.get(b.quote.folded) ?? 0) - (reported.get(a.quote.folded) ?? 0) ||
-      a.quote.folded.length - b.quote.folded.length ||
-      a.quote.source.meta.key.localeCompare(b.quote.source.meta.key) ||
-      a.quote.id - b.quote.id,
-  );
-  return hits.slice(0, limit);
+  return hits;
 }
 
 /** Entities whose canonical name or a spelling starts with `typed` (folded), most mentioned first. */
@@ -392,16 +519,36 @@ export function monthDayKey(typed: string): string | null {
   return `${mm}-${String(day).padStart(2, "0")}`;
 }
 
-/** Events on a typed date (`3月18日`) or month (`3月`), or with a participant whose name starts with `typed`. */
+/** Events on a typed date (`3月18日`) or month (`3月`), or with a participant whose name starts with `typed`; by date, then key. */
 export function searchEvents(catalog: CorpusCatalog, typed: string, limit = 50): CatalogEvent[] {
+  if (limit <= 0) return [];
   const md = monthDayKey(typed);
-  let out: CatalogEvent[];
-  if (md && !md.endsWith("-")) out = [...(catalog.eventsByMonthDay.get(md) ?? [])];
-  else if (md) out = catalog.events.filter((e) => e.event.date.month === Number(md.slice(0, 2)));
-  else {
-    const q = foldForLookup(typed);
-    if (q.length < 2) return [];
-    out = catalog.events.filter((e) => e.event.participants.some((p) => foldForLookup(p).startsWith(q)));
+  if (md && !md.endsWith("-")) return (catalog.eventsByMonthDay.get(md) ?? []).slice(0, limit);
+  const out: CatalogEvent[] = [];
+  if (md) {
+    const month = Number(md.slice(0, 2));
+    for (const e of catalog.eventsByDate) {
+      if (e.event.date.month === month) out.push(e);
+      if (out.length >= limit) break;
+    }
+    return out;
   }
-  return out.sort((a, b) => a.date.localeCompare(b.date) || a.source.meta.key.localeCompare(b.source.meta.key)).slice(0, limit);
+  const q = foldForLookup(typed);
+  if (q.length < 2) return [];
+  // Participants whose folded name starts with `q`: a range of the sorted names; their events merged in date order.
+  const names = catalog.participantNames;
+  let lo = 0;
+  let hi = names.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (names[mid] < q) lo = mid + 1;
+    else hi = mid;
+  }
+  const lists: CatalogEvent[][] = [];
+  for (let i = lo; i < names.length && names[i].startsWith(q); i++) lists.push(catalog.eventsByParticipant.get(names[i])!);
+  if (lists.length === 1) return lists[0].slice(0, limit);
+  // The first `limit` of the merged lists are among the first `limit` of each.
+  const wanted = new Set<CatalogEvent>();
+  for (const list of lists) for (let i = 0; i < list.length && i < limit; i++) wanted.add(list[i]);
+  return [...wanted].sort((a, b) => a.rank - b.rank).slice(0, limit);
 }

@@ -21,7 +21,7 @@ import type { ParsedDraft } from "../draft/draftModel";
 import type { CorpusIndex } from "../index/corpusIndex";
 import type { Span } from "../model";
 import { citationItemAt, keyPrefixAt, quoteAt } from "./citationAtCursor";
-import type { CompletionEntry } from "./completion";
+import { withLazyDocumentation, type CompletionEntry } from "./completion";
 import type { HoverResult } from "./hover";
 import type { DocumentSymbolData, FileEdits, InlayHintData, SemanticTokenData } from "./navigation";
 import { escapeMd, sourceCardMarkdown } from "./sourceCard";
@@ -66,19 +66,22 @@ export function completeLibraryKeys(text: string, offset: number, ctx: LibraryCo
   const { hits, truncated } = searchLibrary(ctx.library, at.prefix, limit);
   const items = hits.map(({ entry, rank }, i): CompletionEntry => {
     const csl = entry.csl;
-    return {
-      label: entry.key,
-      kind: "source",
-      detail: entryDetail(entry),
-      documentation: entryCard(entry, ctx),
-      insertText: glued ? `[@${entry.key}]` : entry.key,
-      snippet: false,
-      span,
-      // After the corpus keys of the same rank (`0…` then `0L…`), before the corpus's next rank.
-      sortText: `${rank}L${String(i).padStart(5, "0")}`,
-      // What is typed leads, so the client's own filter keeps items found by author, title or reading.
-      filterText: `${typed} ${entry.key} ${authorsShort(csl)} ${issuedYear(csl)} ${titleOf(csl)}`,
-    };
+    return withLazyDocumentation(
+      {
+        label: entry.key,
+        kind: "source" as const,
+        detail: entryDetail(entry),
+        insertText: glued ? `[@${entry.key}]` : entry.key,
+        snippet: false,
+        span,
+        // After the corpus keys of the same rank (`0…` then `0L…`), before the corpus's next rank.
+        sortText: `${rank}L${String(i).padStart(5, "0")}`,
+        // What is typed leads, so the client's own filter keeps items found by author, title or reading.
+        filterText: `${typed} ${entry.key} ${authorsShort(csl)} ${issuedYear(csl)} ${titleOf(csl)}`,
+      },
+      // The reference as citeproc prints it: made only for the item the writer selects.
+      () => entryCard(entry, ctx),
+    );
   });
   return { items, incomplete: truncated };
 }

@@ -1,7 +1,7 @@
 /** `quote-wrong-source`: the quote is not in the cited source(s) but in another corpus source, which it names. */
 import { msg } from "../check/messages";
 import { citedKeyEdit } from "../draft/citations";
-import { evidence, finding, type Rule } from "./ruleContext";
+import { evidence, finding, matchKeys, type Rule } from "./ruleContext";
 
 export const quoteWrongSource: Rule = {
   code: "quote-wrong-source",
@@ -10,7 +10,7 @@ export const quoteWrongSource: Rule = {
     return ctx.verdicts
       .filter((v) => v.verdict === "elsewhere")
       .map((v) => {
-        const found = [...new Set(v.matches.map((x) => x.source.meta.key))];
+        const found = matchKeys(v.matches);
         // The fix swaps the key of the (first) cited item in the quote's sentence.
         const sentence = ctx.draft.sentences[v.quote.sentence];
         const item = sentence.citations.flatMap((c) => ctx.draft.citations[c].items).find((it) => v.cited.includes(it.key));

@@ -3,6 +3,7 @@ import type { ClaimAlignment } from "../check/claimAlignment";
 import type { DraftAnalysis } from "../check/draftAnalysis";
 import type { Finding, FixData } from "../check/finding";
 import type { Locale } from "../check/messages";
+import type { MemoScope } from "../check/draftMemo";
 import type { QuoteVerdict } from "../check/quoteVerdicts";
 import type { DiagnosticCode } from "../diagnosticCodes";
 import type { ParsedDraft } from "../draft/draftModel";
@@ -21,6 +22,8 @@ export interface RuleContext {
   library?: ReferenceKeys;
   /** Same person/place/organisation? (alias-aware) */
   sameEntity(a: string, b: string): boolean;
+  /** The draft's memo for this check, when it has one (an open document): corpus look-ups a rule makes may be kept there. */
+  memo?: MemoScope;
 }
 
 /** What the rules need of a reference library: its keys. */
@@ -40,15 +43,37 @@ export function finding(code: DiagnosticCode, span: Span, message: string, relat
   return { code, severity: "warning", span, message, related, fixes };
 }
 
+/** Keys of the sources holding a verdict's matches, in match order, once per matches array (a wire quote has thousands). */
+const keysMemo = new WeakMap<readonly SourceMatch[], string[]>();
+export function matchKeys(matches: readonly SourceMatch[]): string[] {
+  let keys = keysMemo.get(matches);
+  if (!keys) {
+    const seen = new Set<string>();
+    for (const m of matches) seen.add(m.source.meta.key);
+    keysMemo.set(matches, (keys = [...seen]));
+  }
+  return keys;
+}
+
+type Related = Finding["related"][number];
+/** Evidence per match object: a verdict kept across checks keeps its matches, and a match's span is worked out once. */
+const evidenceMemo = new WeakMap<SourceMatch, Partial<Record<Locale, Related>>>();
+
 /** Related information pointing at a source match. */
-export function evidence(ctx: RuleContext, m: SourceMatch): Finding["related"][number] {
+export function evidence(ctx: RuleContext, m: SourceMatch): Related {
+  let byLocale = evidenceMemo.get(m);
+  if (!byLocale) evidenceMemo.set(m, (byLocale = {}));
+  return { ...(byLocale[ctx.locale] ??= evidenceOf(ctx.locale, m)) };
+}
+
+function evidenceOf(locale: Locale, m: SourceMatch): Related {
   const sentence = m.source.sentences[m.sentence];
   return {
     key: m.source.meta.key,
     path: m.source.meta.path,
     span: m.span,
     text: sentence ? sentence.text : m.text,
-    message: msg(ctx.locale).evidence(m.source.meta.key),
+    message: msg(locale).evidence(m.source.meta.key),
   };
 }
 

@@ -4,11 +4,11 @@
  * with shared participants in the same month: a different day there means the sources disagree.
  */
 import { datesAgree, formatDate } from "../check/claimAlignment";
+import { eventsOfKind, type CorpusEvent } from "../check/corpusEvents";
 import { msg } from "../check/messages";
 import type { IndexedSource } from "../model";
 import { sameHappening } from "../text/events";
 import { finding, plainToDraft, type Rule } from "./ruleContext";
-
 
 export const sourcesDisagree: Rule = {
   code: "sources-disagree",
@@ -27,12 +27,19 @@ export const sourcesDisagree: Rule = {
         if (!event) continue;
         const eventText = sentenceText(src, event.sentence);
         const citedDays = new Set(src.events.filter((e) => sameHappening(event, e)).map((e) => e.date.day));
-        for (const other of ctx.index.sources) {
-          if (claim.cited.includes(other.meta.key)) continue;
-          const rival = other.events.find(
-            (e) => e.date.day !== null && !citedDays.has(e.date.day) && sameHappening(event, e) && sameHappening(event, e, eventText, sentenceText(other, e.sentence)),
-          );
-          if (!rival) continue;
+        // The first source, in corpus order, reporting the same happening on another day.
+        const findRival = (): CorpusEvent | null => {
+          for (const e of event.date.month === null ? [] : eventsOfKind(ctx.index, event.predicate, event.date.month)) {
+            if (claim.cited.includes(e.source.meta.key)) continue;
+            const rival = e.event;
+            if (rival.date.day === null || citedDays.has(rival.date.day) || !sameHappening(event, rival) || !sameHappening(event, rival, eventText, sentenceText(e.source, rival.sentence))) continue;
+            return e;
+          }
+          return null;
+        };
+        const found = ctx.memo ? ctx.memo.get(`rival\u0000${src.meta.key}\u0000${event.start}\u0000${event.date.day}\u0000${claim.cited.join("\u0000")}`, findRival) : findRival();
+        if (found) {
+          const { source: other, event: rival } = found;
           const span = plainToDraft(ctx, pair.sentence, pair.draft.start, pair.draft.end);
           out.push(
             finding(
@@ -45,7 +52,6 @@ export const sourcesDisagree: Rule = {
               ],
             ),
           );
-          break;
         }
       }
     }

@@ -1,7 +1,7 @@
 /** `uncited-quote`: a quote the corpus holds, in a sentence with no citation; offers to add one. */
 import { msg } from "../check/messages";
 import { citeOf } from "../draft/citations";
-import { evidence, finding, type Rule } from "./ruleContext";
+import { evidence, finding, matchKeys, type Rule } from "./ruleContext";
 
 export const uncitedQuote: Rule = {
   code: "uncited-quote",
@@ -10,7 +10,7 @@ export const uncitedQuote: Rule = {
     return ctx.verdicts
       .filter((v) => v.verdict === "uncited")
       .map((v) => {
-        const keys = [...new Set(v.matches.map((x) => x.source.meta.key))];
+        const keys = matchKeys(v.matches);
         // Insert the citation before the sentence's closing 。 (Japanese style), else at its end.
         const s = ctx.draft.sentences[v.quote.sentence];
         const lastPlain = s.plain.length - 1;

@@ -1,4 +1,9 @@
-/** LSP completion: keys (corpus and reference library), quotes, events and entity names (thin over core/features/completion, libraryFeatures). */
+/**
+ * LSP completion: keys (corpus and reference library), quotes, events and entity names (thin over
+ * core/features/completion, libraryFeatures). Items go out without their documentation, which the
+ * client asks for (`completionItem/resolve`) for the item the writer selects: the entries of the
+ * last few lists are kept to answer it.
+ */
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem } from "vscode-languageserver/node";
 import { complete, type CompletionEntry } from "../../core/features/completion";
 import { catalogReady } from "../../core/features/corpusCatalog";
@@ -15,12 +20,12 @@ const KINDS: Record<CompletionEntry["kind"], CompletionItemKind> = {
   entity: CompletionItemKind.Constant,
 };
 
-export function toCompletionItem(e: CompletionEntry, lines: LineIndex): CompletionItem {
+export function toCompletionItem(e: CompletionEntry, lines: LineIndex, data?: ResolveData): CompletionItem {
   return {
     label: e.label,
     kind: KINDS[e.kind],
     detail: e.detail,
-    documentation: { kind: MarkupKind.Markdown, value: e.documentation },
+    ...(data ? { data } : { documentation: { kind: MarkupKind.Markdown, value: e.documentation } }),
     textEdit: { range: toRange(lines, e.span), newText: e.insertText },
     insertTextFormat: e.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
     sortText: e.sortText,
@@ -28,7 +33,18 @@ export function toCompletionItem(e: CompletionEntry, lines: LineIndex): Completi
   };
 }
 
+/** What a completion item carries for `completionItem/resolve`: its list and its place in it. */
+interface ResolveData {
+  shuttenList: number;
+  item: number;
+}
+
+/** The last lists sent, by id: a client resolves items of the list it shows, the latest or one before. */
+const KEPT_LISTS = 4;
+
 export function registerCompletion(ctx: ServerContext): void {
+  const lists = new Map<number, CompletionEntry[]>();
+  let nextList = 1;
   ctx.connection.onCompletion(
     cancellable(async (params, token) => {
       const doc = ctx.documents.get(params.textDocument.uri);
@@ -43,7 +59,17 @@ export function registerCompletion(ctx: ServerContext): void {
       if (!result && !references) return null;
       const lines = new LineIndex(text);
       const items = [...(result?.items ?? []), ...(references?.items ?? [])];
-      return { isIncomplete: !!result?.incomplete || !!references?.incomplete, items: items.map((e) => toCompletionItem(e, lines)) };
+      const list = nextList++;
+      lists.set(list, items);
+      for (const old of lists.keys()) if (lists.size > KEPT_LISTS) lists.delete(old);
+      return { isIncomplete: !!result?.incomplete || !!references?.incomplete, items: items.map((e, i) => toCompletionItem(e, lines, { shuttenList: list, item: i })) };
     }),
   );
+  ctx.connection.onCompletionResolve((item) => {
+    const data = item.data as Partial<ResolveData> | undefined;
+    const entry = data?.shuttenList !== undefined && data.item !== undefined ? lists.get(data.shuttenList)?.[data.item] : undefined;
+    // An item of a list long replaced (or another server's) is returned as it came.
+    if (!entry || entry.label !== item.label) return item;
+    return { ...item, documentation: { kind: MarkupKind.Markdown, value: entry.documentation } };
+  });
 }

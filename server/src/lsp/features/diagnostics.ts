@@ -1,11 +1,13 @@
 /**
  * Diagnostics: debounced per document; a newer edit supersedes older work (checked between phases),
- * so typing never waits on stale checks. Corpus problems are shown on corpus files that are open; a
+ * so typing never waits on stale checks. Each open draft has its own memo (`DraftMemo`: what its
+ * last check worked out, reused by the next), dropped when the document closes. Corpus problems are shown on corpus files that are open; a
  * draft's bibliography problems (a named file missing, a broken inline reference) on the draft.
  */
 import { fileURLToPath } from "node:url";
 import type { Diagnostic } from "vscode-languageserver/node";
 import { checkDraftAsync } from "../../core/check/checkDraft";
+import { DraftMemo } from "../../core/check/draftMemo";
 import { LineIndex } from "../../core/lineIndex";
 import { toDiagnostic, toRange, toSeverity } from "../convert";
 import type { ServerContext } from "../server";
@@ -23,6 +25,8 @@ export class DiagnosticsScheduler {
   private published = new Map<string, number>();
   /** Checks asked for and not yet published (or dropped). */
   private pending = new Set<string>();
+  /** Per open draft: what its previous check worked out. */
+  private memos = new Map<string, DraftMemo>();
 
   constructor(private readonly ctx: ServerContext) {}
 
@@ -64,9 +68,16 @@ export class DiagnosticsScheduler {
   clear(uri: string): void {
     clearTimeout(this.timers.get(uri));
     this.published.delete(uri);
+    this.memos.delete(uri);
     this.pending.delete(uri);
     this.generation.set(uri, (this.generation.get(uri) ?? 0) + 1);
     void this.ctx.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  private memoFor(uri: string): DraftMemo {
+    let memo = this.memos.get(uri);
+    if (!memo) this.memos.set(uri, (memo = new DraftMemo()));
+    return memo;
   }
 
   private async run(uri: string, gen: number): Promise<void> {
@@ -114,6 +125,7 @@ export class DiagnosticsScheduler {
             // draft's diagnostics are already a while old (changes that never stop must not starve it).
             if (project.host.building === "change" && Date.now() - (this.published.get(uri) ?? 0) < STARVE_MS) throw new IndexChanging();
           },
+          memo: this.memoFor(uri),
         });
         diagnostics = [...findings.map((f) => toDiagnostic(f, lines, loaded.index)), ...this.ctx.libraries.draftDiagnostics(doc, library, lines)];
       } catch (e) {
