@@ -170,7 +170,9 @@ async function startServer(ws: Workspace, cacheDir: string): Promise<Server> {
       } catch {
         // already gone
       }
-      await new Promise((r) => setTimeout(r, 100));
+      // (A profiled server writes its profile as it exits: give it the time.)
+      const grace = nodeArgs.length ? 20_000 : 100;
+      if (proc.exitCode === null) await new Promise((r) => { const t = setTimeout(r, grace); proc.once("exit", () => { clearTimeout(t); r(undefined); }); });
       if (proc.exitCode === null) proc.kill();
       conn.dispose();
     },

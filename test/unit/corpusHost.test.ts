@@ -77,6 +77,41 @@ describe("corpus host: snapshot and incremental re-index", () => {
     const back = await warm.invalidate();
     assert.deepEqual(lookups(back.index, phrases), lookups(await fullRebuild(), phrases));
   });
+
+  it("one change after another — more than the overlays an index keeps — answers as a full rebuild does", async () => {
+    const host = hostFor();
+    const loaded = await host.load();
+    await host.flush();
+    const phrases = loaded.index.sources.flatMap((s) => s.quotes.slice(0, 2).map((q) => q.normalized)).filter((p) => p.length >= 4);
+    const edited = loaded.index.sources[0].meta.path;
+    const original = readFileSync(edited, "utf8");
+    const added: string[] = [];
+    try {
+      for (let step = 0; step < 12; step++) {
+        // Each change touches one file: a new article, or the same article edited again.
+        let file: string;
+        if (step % 3 === 2) {
+          file = edited;
+          writeFileSync(file, original.replace("。", `。第${step}回の協議は延期された。`));
+        } else {
+          file = join(corpus, `zz_step${String(step).padStart(2, "0")}.txt`);
+          added.push(file);
+          writeFileSync(file, `続報${step}\n\n2025年4月${step + 1}日\n\n代表は「協議を${step}回続ける」と述べた。会談は${step + 1}時間に及んだ。\n`);
+        }
+        const now = await host.invalidate([file]);
+        assert.ok(now.index.overlaySize > 0, `step ${step}: the change is an overlay, not a full build`);
+        if (step % 4 === 3 || step === 11) {
+          const asked = [...phrases, `協議を${step}回続ける`, `第${step - 1}回の協議は延期`];
+          assert.deepEqual(lookups(now.index, asked), lookups(await fullRebuild(), asked), `step ${step}`);
+        }
+      }
+    } finally {
+      writeFileSync(edited, original);
+      for (const f of added) rmSync(f, { force: true });
+    }
+    const back = await host.invalidate();
+    assert.deepEqual(lookups(back.index, phrases), lookups(await fullRebuild(), phrases));
+  });
 });
 
 /** A fresh copy of the sample corpus and its own cache folder. */

@@ -6,7 +6,7 @@
  * - warm start (host/warmStart.ts): the index snapshot is read while kuromoji's dictionary loads and
  *   the corpus is listed with its stat; unchanged files are not read at all.
  * - a change (host/changes.ts): only the changed files are reloaded, on an ingestion worker, and the
- *   new index keeps the old base segment with an overlay for them.
+ *   new index keeps the old segments with one more overlay for them.
  * - cold start, a changed catalogue or alias file, new options, too many changes, or a damaged
  *   snapshot (host/coldBuild.ts): the whole corpus through the per-file cache, the new snapshot
  *   written as the sources are analysed.
@@ -50,6 +50,13 @@ type Log = (level: "info" | "warn" | "error", message: string) => void;
 export class CorpusHost {
   current: LoadedCorpus | undefined;
   busy = false;
+  /**
+   * What the running build is: `change` while a few changed files are applied (a check of a draft
+   * against the current index is then wasted work — the new index follows within a second — and
+   * may wait for it), `full` while the whole corpus is built again (requests keep the current index
+   * meanwhile), null when idle or not yet known.
+   */
+  building: "change" | "full" | null = null;
   corpusDir: string | undefined;
   private inFlight: Promise<LoadedCorpus> | undefined;
   private again = false;
@@ -65,7 +72,8 @@ export class CorpusHost {
   private changeListeners: ((c: LoadedCorpus) => void)[] = [];
   private progressListeners: ((p: IndexProgress) => void)[] = [];
 
-  constructor(private readonly deps: { log: Log; options: () => Promise<HostOptions> }) {
+  /** `servesRequests`: the language server's host (requests keep using the index while it is rebuilt). */
+  constructor(private readonly deps: { log: Log; options: () => Promise<HostOptions>; servesRequests?: boolean }) {
     this.changes = new ChangeLoader(() => this.getTokenizer());
   }
 
@@ -97,6 +105,8 @@ export class CorpusHost {
       return this.inFlight;
     }
     this.busy = true;
+    // (Most builds of a loaded corpus apply a few changes; `update` says so once it knows.)
+    this.building = this.state ? "change" : "full";
     const changed = this.pending;
     this.pending = new Set();
     this.inFlight = this.build(changed)
@@ -109,6 +119,7 @@ export class CorpusHost {
       .finally(() => {
         this.inFlight = undefined;
         this.busy = false;
+        this.building = null;
         if (this.again) {
           this.again = false;
           const next = this.pending;
@@ -165,6 +176,7 @@ export class CorpusHost {
 
   private context(): BuildContext {
     return {
+      background: !!this.deps.servesRequests && this.current !== undefined,
       log: this.deps.log,
       progress: (done, total) => this.emit({ done, total, phase: "analyse" }),
       tokenizer: () => this.getTokenizer(),
@@ -194,8 +206,10 @@ export class CorpusHost {
     // while the snapshot is read or the corpus is built.
     const tokenizerLoading = this.getTokenizer();
     let counts: { analysed: number; cached: number; full: boolean };
-    if (!prev || prev.optionsKey !== key || this.rebuild) counts = await this.start(options, key);
-    else counts = await this.update(prev, changed);
+    if (!prev || prev.optionsKey !== key || this.rebuild) {
+      this.building = "full";
+      counts = await this.start(options, key);
+    } else counts = await this.update(prev, changed);
     const state = this.state!;
     const tokenizer = await tokenizerLoading;
     const ms = Date.now() - started;
@@ -205,15 +219,28 @@ export class CorpusHost {
     return { index, tokenizer, aliases: state.aliases, stats: { ms, ...counts } };
   }
 
-  private async start(options: HostOptions, key: string): Promise<{ analysed: number; cached: number; full: boolean }> {
+  /** The stat of the snapshot file this host last read or wrote (a restart skips it unless another process wrote it since). */
+  private knownSnapshot: { size: number; mtimeMs: number } | null = null;
+
+  private async start(options: HostOptions, key: string, restart = false): Promise<{ analysed: number; cached: number; full: boolean }> {
+    const counts = await this.startFrom(options, key, restart);
+    const file = this.state?.snapshotFile;
+    this.knownSnapshot = file ? await statOf(file) : null;
+    return counts;
+  }
+
+  private async startFrom(options: HostOptions, key: string, restart: boolean): Promise<{ analysed: number; cached: number; full: boolean }> {
     const dir = path.resolve(options.corpusDir);
     const cacheDir = resolveCacheDir({ setting: options.cacheDir || null });
     const usable = !isInside(cacheDir, dir);
     const cache = usable ? new AnalysisCache(cacheDir, { tool: TOOL_VERSION, analysis: analysisVersion() }) : null;
     const snapshotFile = usable ? snapshotPath(cacheDir, key) : null;
     const aliasPath = options.aliasFile ? path.resolve(path.dirname(dir), options.aliasFile) : null;
-    const ignoreSnapshot = this.rebuild;
+    let ignoreSnapshot = this.rebuild;
     this.rebuild = false;
+    // A restart after changes (a new catalogue, too many changes): the snapshot this host wrote or
+    // read describes the corpus before them, and reading it would only hold up requests.
+    if (restart && snapshotFile && this.knownSnapshot && sameStat(this.knownSnapshot, await statOf(snapshotFile))) ignoreSnapshot = true;
     const [snapshot, files, catalogueStat, aliasStat] = await Promise.all([
       snapshotFile && !ignoreSnapshot ? readSnapshot(snapshotFile, { tool: TOOL_VERSION, analysis: analysisVersion(), optionsKey: key }) : Promise.resolve(null),
       listCorpusFiles(dir, options).catch(() => null),
@@ -255,9 +282,12 @@ export class CorpusHost {
 
   private async update(state: State, changed: Set<string> | null): Promise<{ analysed: number; cached: number; full: boolean }> {
     const plan = await planChanges(state, changed);
+    this.building = plan.restart ? "full" : "change";
+    // (The old index's snapshot stays open until the new index replaces it: `start` closes it then.)
     if (plan.restart) {
-      state.reader?.closeLater();
-      return this.start(state.options, state.optionsKey);
+      // The change worker's memory goes with it: a later change starts a fresh one.
+      this.changes.close();
+      return this.start(state.options, state.optionsKey, true);
     }
     if (plan.touched.length === 0 && plan.removed.size === 0) return { analysed: 0, cached: 0, full: false };
     const applied = await applyChanges(state, plan, this.changes, (s, src) => this.recover(s(), src));

@@ -128,6 +128,7 @@ export function startServer(connection: Connection): void {
   function makeProject(root: string): Project {
     const host = new CorpusHost({
       log,
+      servesRequests: true,
       options: async () => {
         const s = await settingsForRoot(root);
         const bases = [...new Set(s.corpus.include.map(globBase))];
@@ -146,6 +147,17 @@ export function startServer(connection: Connection): void {
       // A corpus change re-checks every open draft against the new text.
       for (const doc of documents.all()) if (projectFor(doc.uri) === project) diagnostics.schedule(doc.uri, 0);
       warm(loaded);
+      // A full rebuild replaced a whole generation (index arrays, sources, catalogue): it is given back
+      // once the drafts are checked again, not only when the new catalogue is ready (many seconds at
+      // 10,000 articles, with two generations resident meanwhile).
+      if (loaded.stats.full) {
+        const drop = () => {
+          if (host.current?.index !== loaded.index || host.busy) return;
+          if (diagnostics.busy) return void setTimeout(drop, 100);
+          collectGarbage();
+        };
+        setTimeout(drop, 100);
+      }
     });
     // The feature catalogue is built in the background, between requests, once an index is ready.
     const warm = (loaded: { index: CorpusIndex; tokenizer: Tokenizer }) =>

@@ -3,6 +3,7 @@
  * run every rule over them, and apply the severity settings. Pure: no I/O, no LSP.
  */
 import { pushAll } from "../arrays";
+import { TimeSlicer } from "../cancellation";
 import { DEFAULT_SEVERITY, isDiagnosticCode } from "../diagnosticCodes";
 import type { ParsedDraft } from "../draft/draftModel";
 import { parseDraft } from "../draft/parseDraft";
@@ -15,12 +16,12 @@ import { SETTINGS_DEFAULTS, type ShuttenSettings } from "../settings";
 import type { AliasTable } from "../text/entities";
 import { normalizeForMatch } from "../text/normalize";
 import type { Tokenizer } from "../text/tokenizer";
-import { alignClaims } from "./claimAlignment";
+import { alignClaims, alignSentenceClaims, type ClaimAlignment } from "./claimAlignment";
 import { analyzeDraft, analyzeDraftAsync, type DraftAnalysis } from "./draftAnalysis";
 import type { DraftMemo, MemoScope } from "./draftMemo";
 import type { Finding } from "./finding";
 import type { Locale } from "./messages";
-import { quoteVerdicts } from "./quoteVerdicts";
+import { quoteVerdict, quoteVerdicts, type QuoteVerdict } from "./quoteVerdicts";
 
 export interface CheckOptions {
   index: CorpusIndex;
@@ -50,13 +51,64 @@ function draftReference(draft: ParsedDraft): PartialDate | null {
 
 /** Runs the rules over an analysed draft and applies the severity settings. */
 function runRules(analysis: DraftAnalysis, options: CheckOptions, memo?: MemoScope): Finding[] {
-  const settings = options.settings ?? SETTINGS_DEFAULTS;
   const checkpoint = options.checkpoint ?? (() => {});
-  const { draft } = analysis;
   const verdicts = quoteVerdicts(analysis, options.index, memo);
   checkpoint();
-  const claims = alignClaims(analysis, options.index, (a, b) => a === b || analysis.aliases.same(a, b), memo);
+  const claims = alignClaims(analysis, options.index, sameAlias(analysis), memo);
   checkpoint();
+  const rules = ruleSteps(analysis, options, verdicts, claims, memo);
+  for (const step of rules.steps) step();
+  return rules.finish();
+}
+
+/**
+ * `runRules` for the server: the quotes are judged and the sentences aligned one at a time, yielding
+ * to the event loop every `sliceMs` (right after a corpus change nothing is memoised yet, and a
+ * draft's evidence against 10,000 articles takes a second or more), with `checkpoint` at every turn.
+ */
+async function runRulesAsync(analysis: DraftAnalysis, options: CheckOptions, sliceMs: number, memo?: MemoScope): Promise<Finding[]> {
+  const checkpoint = options.checkpoint ?? (() => {});
+  const slicer = new TimeSlicer(undefined, sliceMs);
+  const turn = async () => {
+    await slicer.tick();
+    checkpoint();
+  };
+  const verdicts: QuoteVerdict[] = [];
+  for (let i = 0; i < analysis.draft.quotes.length; i++) {
+    verdicts.push(quoteVerdict(analysis, options.index, i, memo));
+    await turn();
+  }
+  checkpoint();
+  const claims: ClaimAlignment[] = [];
+  const same = sameAlias(analysis);
+  for (let i = 0; i < analysis.draft.sentences.length; i++) {
+    const aligned = alignSentenceClaims(analysis, options.index, i, same, memo);
+    if (aligned) claims.push(aligned);
+    await turn();
+  }
+  checkpoint();
+  const rules = ruleSteps(analysis, options, verdicts, claims, memo);
+  for (const step of rules.steps) {
+    step();
+    await turn();
+  }
+  return rules.finish();
+}
+
+function sameAlias(analysis: DraftAnalysis): (a: string, b: string) => boolean {
+  return (a, b) => a === b || analysis.aliases.same(a, b);
+}
+
+/** The rules as steps over the evidence (each adds its findings), and the sorted findings at the end. */
+function ruleSteps(
+  analysis: DraftAnalysis,
+  options: CheckOptions,
+  verdicts: QuoteVerdict[],
+  claims: ClaimAlignment[],
+  memo?: MemoScope,
+): { steps: (() => void)[]; finish: () => Finding[] } {
+  const settings = options.settings ?? SETTINGS_DEFAULTS;
+  const { draft } = analysis;
   const ctx: RuleContext = {
     draft,
     analysis,
@@ -69,14 +121,20 @@ function runRules(analysis: DraftAnalysis, options: CheckOptions, memo?: MemoSco
     memo,
   };
   const findings: Finding[] = [];
+  const steps: (() => void)[] = [];
   for (const rule of RULES) {
     const setting = settings.diagnostics[rule.code];
     if (setting === "off") continue;
     const severity = setting === "default" || !setting ? DEFAULT_SEVERITY[rule.code] : setting;
-    for (const f of rule.run(ctx)) findings.push({ ...f, severity });
+    steps.push(() => {
+      for (const f of rule.run(ctx)) findings.push({ ...f, severity });
+    });
   }
-  pushAll(findings, draftSyntaxFindings(ctx));
-  return findings.sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
+  const finish = () => {
+    pushAll(findings, draftSyntaxFindings(ctx));
+    return findings.sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
+  };
+  return { steps, finish };
 }
 
 /** A check's view of the draft's memo, if it has one: results from the same corpus and alias table only. */
@@ -102,7 +160,7 @@ export async function checkDraftAsync(text: string, options: CheckOptions): Prom
   const memo = memoScope(options);
   const analysis = await analyzeDraftAsync(draft, { tokenizer: options.tokenizer, aliases: options.aliases, reference: draftReference(draft), memo }, 15, options.checkpoint);
   options.checkpoint?.();
-  const findings = runRules(analysis, options, memo);
+  const findings = await runRulesAsync(analysis, options, 15, memo);
   memo?.finish();
   return findings;
 }

@@ -465,137 +465,147 @@ const ALTERNATIVE_MARGIN = 0.15;
 
 /** Aligns every cited sentence of the draft and pairs its mentions with the passage's. */
 export function alignClaims(analysis: DraftAnalysis, index: CorpusIndex, sameEntity: (a: string, b: string) => boolean = (a, b) => a === b, memo?: MemoScope): ClaimAlignment[] {
-  const { draft } = analysis;
   const out: ClaimAlignment[] = [];
-  draft.sentences.forEach((sentence, i) => {
-    const keys = sentence.citations.flatMap((c) => draft.citations[c].items.map((it) => it.key));
-    const cited = [...new Set(keys.filter((k) => index.has(k)))];
-    if (cited.length === 0) return;
-    const m = analysis.mentions[i];
-    // The words of the mentions being checked do not count towards how well a passage matches.
-    const masked = [...m.dates, ...m.numbers, ...m.entities].map((x) => ({ start: x.start, end: x.end }));
-    const candidates = candidatePassages(sentence.plain, cited, index, masked, memo);
-    const terms = memo ? memo.get(`terms\u0000${sentence.plain}\u0000${masked.map((x) => `${x.start}-${x.end}`).join(",")}`, () => draftTerms(sentence.plain, masked, index)) : draftTerms(sentence.plain, masked, index);
-    const passage = candidates[0] ?? null;
-    const result: ClaimAlignment = { sentence: i, cited, passage, dates: [], numbers: [], entities: [] };
-    out.push(result);
-    if (!passage || passage.coverage < MIN_COVERAGE) return;
-    const floor = Math.max(MIN_COVERAGE, passage.coverage - ALTERNATIVE_MARGIN);
-    const passages = candidates.filter((p) => p.coverage >= floor).slice(0, 4);
-    // Mentions inside the sentence's quotes are the quote rules' business.
-    const quoteRanges = sentence.quotes.map((q) => draft.quotes[q].span);
-    const outsideQuotes = <T>(list: PlainMention<T>[]) =>
-      list.filter((m) => {
-        const at = sentence.offsets[m.start];
-        return !quoteRanges.some((r) => at >= r.start && at < r.end);
-      });
-    const dates = outsideQuotes(m.dates);
-    const numbers = outsideQuotes(m.numbers);
-    const entities = outsideQuotes(m.entities);
-    // A date plays the same part when it dates the same kind of event (会談, 警告, 発言…).
-    const draftEventAt = (d: DateMention) => m.events.find((e) => e.mention.dateSpan.start === d.start)?.mention;
-    const dateRules: PairRules<DateMention> = {
-      kind: "date",
-      byNeighbourhood: true,
-      ownSentence: true,
-      // `1月20日以降` bounds a period; it is not the date of a happening unless the draft's date bounds one too.
-      sameKindOfSlot: (plain, d, source, s) => {
-        const theirs = RANGE_BOUNDARY.exec(source.text.slice(s.end, s.end + 3));
-        return !theirs || plain.slice(d.end, d.end + 3).startsWith(theirs[0]);
-      },
-      comparable: (d, s) => datesComparable(d.date, s.date),
-      equal: (d, s) => datesAgree(d.date, s.date),
-      sameRole: (d, s, source, at) => {
-        // `1月20日以降`, `発足後`: a boundary of a period, not the date of the event itself — unless
-        // the draft's date bounds it the same way (`7月1日から発売` against `6月30日からは…開始`).
-        const bound = RANGE_BOUNDARY.exec(source.text.slice(s.end, s.end + 3));
-        if (bound && !sentence.plain.slice(at.end, at.end + 3).startsWith(bound[0])) return false;
-        const mine = draftEventAt(d);
-        const theirs = source.events.find((e) => e.dateSpan.start === s.start);
-        // The same kind of happening, not another one of that kind with other people taking part.
-        // (A family name alone is the person its full name names: 春田 takes part where 春田真 does.)
-        const shared = (p: string, q: string) => sameEntity(p, q) || p.startsWith(q) || q.startsWith(p);
-        return (
-          !!mine &&
-          !!theirs &&
-          mine.predicate === theirs.predicate &&
-          (!mine.participants.length || !theirs.participants.length || mine.participants.some((p) => theirs.participants.some((q) => shared(p, q))))
-        );
-      },
-    };
-    // A value the cited source states somewhere (with at least the parts the draft gives) is not
-    // called wrong: the passage the alignment found may simply not be the one the writer used.
-    const citedSources = cited.map((k) => index.get(k)).filter((x): x is IndexedSource => !!x);
-    // Only where the source's sentence shares some of the claim's words: the same date given to a
-    // photo caption elsewhere in the article does not support it.
-    const statedNear = (src: IndexedSource, x: Span) => {
-      const k = src.sentences.findIndex((t) => t.start <= x.start && x.start < t.end);
-      return k >= 0 && coverage(terms, src.sentences[k].text).content >= STATED_RELEVANCE;
-    };
-    const dateStated = (d: DateMention) =>
-      citedSources.some((src) =>
-        src.dates.some(
-          (x) => datesAgree(d.date, x.date) && (d.date.year === null || x.date.year !== null) && (d.date.month === null || x.date.month !== null) && (d.date.day === null || x.date.day !== null) && statedNear(src, x),
-        ),
-      );
-    const numberStated = (d: NumberMention) => citedSources.some((src) => src.numbers.some((x) => x.counter === d.counter && x.value === d.value && statedNear(src, x)));
-    const unlessStated = <T extends Span>(pair: MentionPair<T>, stated: (m: T) => boolean): MentionPair<T> =>
-      pair.source && !pair.agrees && stated(pair.draft.mention) ? { ...pair, source: null, context: 0 } : pair;
-    result.dates = dates.map((d) => unlessStated(pairMention(dateRules, i, sentence.plain, d, dates.length, passages, (s) => s.dates, terms), dateStated));
-    const numberRules: PairRules<NumberMention> = {
-      kind: "number",
-      byNeighbourhood: true,
-      comparable: (d, s) => d.counter === s.counter,
-      equal: (d, s) => d.value === s.value,
-      // The same counter once on each side of a well-aligned passage is the same quantity.
-      sameRole: () => true,
-    };
-    result.numbers = numbers.map((d) =>
-      unlessStated(pairMention(numberRules, i, sentence.plain, d, numbers.filter((x) => x.mention.counter === d.mention.counter).length, passages, (s) => s.numbers, terms), numberStated),
-    );
-    const draftCanon = entities.map((e) => e.mention.canonical);
-    const entityRules: PairRules<EntityMention> = {
-      kind: "entity",
-      comparable: (d, s) => d.type === s.type,
-      // An organisation or place named in a longer form is the same one (WBA / ボクシング・WBA,
-      // 東京 / 東京都): a part of the name stands for the whole.
-      equal: (d, s) => sameEntity(d.canonical, s.canonical) || (d.type !== "person" && namePart(d.canonical, s.canonical)),
-      // A passage name the draft also uses elsewhere is not a substitute for this one.
-      competes: (s) => !draftCanon.some((c) => sameEntity(c, s.canonical)),
-      skipTitle: (e) => e.type === "person",
-      ownSentence: true,
-      // The passage may spell the name in a way the analysis did not tag; its words settle it.
-      presentInText: (d, text) => namedIn(d, text),
-      // A name the cited source never uses, in a reworded sentence whose passage names exactly one
-      // other of the same kind the draft does not name, stands in that one's place (読売新聞社に入社
-      // against 朝日新聞社入社後) — when both play the same grammatical part: the same case particle
-      // after them (モスクワで開催 / サンクトペテルブルクで開かれ), unless one is part of a compound.
-      sameRole: (d, s, source, at) => !namedIn(d, sourceText(source)) && sameParticle(sentence.plain.charAt(at.end), source.text.charAt(s.end)),
-    };
-    // How many names of each kind the draft gives that no cited source uses: the single-slot rule
-    // applies only when one name of its kind is unaccounted for.
-    const cols = cited.map((k) => index.get(k)).filter((x): x is IndexedSource => !!x);
-    const absent = entities.filter((e) => !cols.some((src) => namedIn(e.mention, sourceText(src))));
-    const works = draftWorks(analysis, i);
-    const draftTitles = works.map((w) => w.mention.canonical);
-    // One title quoted in part, or with a slip the quote rules report, is the same title.
-    const sameTitle = (a: string, b: string) =>
-      a === b || (a.length >= 2 && b.length >= 2 && (a.includes(b) || b.includes(a))) || editDistance(a, b) <= Math.floor(0.3 * Math.max(a.length, b.length));
-    const workRules: PairRules<WorkMention> = {
-      kind: "entity",
-      comparable: () => true,
-      equal: (d, s) => sameTitle(d.canonical, s.canonical),
-      competes: (s) => !draftTitles.some((t) => sameTitle(t, s.canonical)),
-      ownSentence: true,
-      presentInText: (d, text) => text.includes(d.canonical),
-      sameRole: (d, s, source, at) => !sourceText(source).includes(d.canonical) && sameParticle(sentence.plain.charAt(at.end), source.text.charAt(s.end)),
-    };
-    const worksAbsent = works.filter((w) => !cols.some((src) => sourceText(src).includes(w.mention.canonical)));
-    const workPairs = works.map((d) => pairMention(workRules, i, sentence.plain, d, worksAbsent.length, passages, sourceWorks, terms));
-    result.entities = [
-      ...entities.map((d) => pairMention(entityRules, i, sentence.plain, d, absent.filter((e) => e.mention.type === d.mention.type).length, passages, (s) => s.entities, terms)),
-      ...workPairs,
-    ];
-  });
+  for (let i = 0; i < analysis.draft.sentences.length; i++) {
+    const aligned = alignSentenceClaims(analysis, index, i, sameEntity, memo);
+    if (aligned) out.push(aligned);
+  }
   return out;
+}
+
+/**
+ * The alignment of the draft's sentence `i` (null when it cites no known source); `alignClaims`
+ * over every sentence (the server aligns them one at a time, yielding between).
+ */
+export function alignSentenceClaims(analysis: DraftAnalysis, index: CorpusIndex, i: number, sameEntity: (a: string, b: string) => boolean = (a, b) => a === b, memo?: MemoScope): ClaimAlignment | null {
+  const { draft } = analysis;
+  const sentence = draft.sentences[i];
+  const keys = sentence.citations.flatMap((c) => draft.citations[c].items.map((it) => it.key));
+  const cited = [...new Set(keys.filter((k) => index.has(k)))];
+  if (cited.length === 0) return null;
+  const m = analysis.mentions[i];
+  // The words of the mentions being checked do not count towards how well a passage matches.
+  const masked = [...m.dates, ...m.numbers, ...m.entities].map((x) => ({ start: x.start, end: x.end }));
+  const candidates = candidatePassages(sentence.plain, cited, index, masked, memo);
+  const terms = memo ? memo.get(`terms\u0000${sentence.plain}\u0000${masked.map((x) => `${x.start}-${x.end}`).join(",")}`, () => draftTerms(sentence.plain, masked, index)) : draftTerms(sentence.plain, masked, index);
+  const passage = candidates[0] ?? null;
+  const result: ClaimAlignment = { sentence: i, cited, passage, dates: [], numbers: [], entities: [] };
+  if (!passage || passage.coverage < MIN_COVERAGE) return result;
+  const floor = Math.max(MIN_COVERAGE, passage.coverage - ALTERNATIVE_MARGIN);
+  const passages = candidates.filter((p) => p.coverage >= floor).slice(0, 4);
+  // Mentions inside the sentence's quotes are the quote rules' business.
+  const quoteRanges = sentence.quotes.map((q) => draft.quotes[q].span);
+  const outsideQuotes = <T>(list: PlainMention<T>[]) =>
+    list.filter((m) => {
+      const at = sentence.offsets[m.start];
+      return !quoteRanges.some((r) => at >= r.start && at < r.end);
+    });
+  const dates = outsideQuotes(m.dates);
+  const numbers = outsideQuotes(m.numbers);
+  const entities = outsideQuotes(m.entities);
+  // A date plays the same part when it dates the same kind of event (会談, 警告, 発言…).
+  const draftEventAt = (d: DateMention) => m.events.find((e) => e.mention.dateSpan.start === d.start)?.mention;
+  const dateRules: PairRules<DateMention> = {
+    kind: "date",
+    byNeighbourhood: true,
+    ownSentence: true,
+    // `1月20日以降` bounds a period; it is not the date of a happening unless the draft's date bounds one too.
+    sameKindOfSlot: (plain, d, source, s) => {
+      const theirs = RANGE_BOUNDARY.exec(source.text.slice(s.end, s.end + 3));
+      return !theirs || plain.slice(d.end, d.end + 3).startsWith(theirs[0]);
+    },
+    comparable: (d, s) => datesComparable(d.date, s.date),
+    equal: (d, s) => datesAgree(d.date, s.date),
+    sameRole: (d, s, source, at) => {
+      // `1月20日以降`, `発足後`: a boundary of a period, not the date of the event itself — unless
+      // the draft's date bounds it the same way (`7月1日から発売` against `6月30日からは…開始`).
+      const bound = RANGE_BOUNDARY.exec(source.text.slice(s.end, s.end + 3));
+      if (bound && !sentence.plain.slice(at.end, at.end + 3).startsWith(bound[0])) return false;
+      const mine = draftEventAt(d);
+      const theirs = source.events.find((e) => e.dateSpan.start === s.start);
+      // The same kind of happening, not another one of that kind with other people taking part.
+      // (A family name alone is the person its full name names: 春田 takes part where 春田真 does.)
+      const shared = (p: string, q: string) => sameEntity(p, q) || p.startsWith(q) || q.startsWith(p);
+      return (
+        !!mine &&
+        !!theirs &&
+        mine.predicate === theirs.predicate &&
+        (!mine.participants.length || !theirs.participants.length || mine.participants.some((p) => theirs.participants.some((q) => shared(p, q))))
+      );
+    },
+  };
+  // A value the cited source states somewhere (with at least the parts the draft gives) is not
+  // called wrong: the passage the alignment found may simply not be the one the writer used.
+  const citedSources = cited.map((k) => index.get(k)).filter((x): x is IndexedSource => !!x);
+  // Only where the source's sentence shares some of the claim's words: the same date given to a
+  // photo caption elsewhere in the article does not support it.
+  const statedNear = (src: IndexedSource, x: Span) => {
+    const k = src.sentences.findIndex((t) => t.start <= x.start && x.start < t.end);
+    return k >= 0 && coverage(terms, src.sentences[k].text).content >= STATED_RELEVANCE;
+  };
+  const dateStated = (d: DateMention) =>
+    citedSources.some((src) =>
+      src.dates.some(
+        (x) => datesAgree(d.date, x.date) && (d.date.year === null || x.date.year !== null) && (d.date.month === null || x.date.month !== null) && (d.date.day === null || x.date.day !== null) && statedNear(src, x),
+      ),
+    );
+  const numberStated = (d: NumberMention) => citedSources.some((src) => src.numbers.some((x) => x.counter === d.counter && x.value === d.value && statedNear(src, x)));
+  const unlessStated = <T extends Span>(pair: MentionPair<T>, stated: (m: T) => boolean): MentionPair<T> =>
+    pair.source && !pair.agrees && stated(pair.draft.mention) ? { ...pair, source: null, context: 0 } : pair;
+  result.dates = dates.map((d) => unlessStated(pairMention(dateRules, i, sentence.plain, d, dates.length, passages, (s) => s.dates, terms), dateStated));
+  const numberRules: PairRules<NumberMention> = {
+    kind: "number",
+    byNeighbourhood: true,
+    comparable: (d, s) => d.counter === s.counter,
+    equal: (d, s) => d.value === s.value,
+    // The same counter once on each side of a well-aligned passage is the same quantity.
+    sameRole: () => true,
+  };
+  result.numbers = numbers.map((d) =>
+    unlessStated(pairMention(numberRules, i, sentence.plain, d, numbers.filter((x) => x.mention.counter === d.mention.counter).length, passages, (s) => s.numbers, terms), numberStated),
+  );
+  const draftCanon = entities.map((e) => e.mention.canonical);
+  const entityRules: PairRules<EntityMention> = {
+    kind: "entity",
+    comparable: (d, s) => d.type === s.type,
+    // An organisation or place named in a longer form is the same one (WBA / ボクシング・WBA,
+    // 東京 / 東京都): a part of the name stands for the whole.
+    equal: (d, s) => sameEntity(d.canonical, s.canonical) || (d.type !== "person" && namePart(d.canonical, s.canonical)),
+    // A passage name the draft also uses elsewhere is not a substitute for this one.
+    competes: (s) => !draftCanon.some((c) => sameEntity(c, s.canonical)),
+    skipTitle: (e) => e.type === "person",
+    ownSentence: true,
+    // The passage may spell the name in a way the analysis did not tag; its words settle it.
+    presentInText: (d, text) => namedIn(d, text),
+    // A name the cited source never uses, in a reworded sentence whose passage names exactly one
+    // other of the same kind the draft does not name, stands in that one's place (読売新聞社に入社
+    // against 朝日新聞社入社後) — when both play the same grammatical part: the same case particle
+    // after them (モスクワで開催 / サンクトペテルブルクで開かれ), unless one is part of a compound.
+    sameRole: (d, s, source, at) => !namedIn(d, sourceText(source)) && sameParticle(sentence.plain.charAt(at.end), source.text.charAt(s.end)),
+  };
+  // How many names of each kind the draft gives that no cited source uses: the single-slot rule
+  // applies only when one name of its kind is unaccounted for.
+  const cols = cited.map((k) => index.get(k)).filter((x): x is IndexedSource => !!x);
+  const absent = entities.filter((e) => !cols.some((src) => namedIn(e.mention, sourceText(src))));
+  const works = draftWorks(analysis, i);
+  const draftTitles = works.map((w) => w.mention.canonical);
+  // One title quoted in part, or with a slip the quote rules report, is the same title.
+  const sameTitle = (a: string, b: string) =>
+    a === b || (a.length >= 2 && b.length >= 2 && (a.includes(b) || b.includes(a))) || editDistance(a, b) <= Math.floor(0.3 * Math.max(a.length, b.length));
+  const workRules: PairRules<WorkMention> = {
+    kind: "entity",
+    comparable: () => true,
+    equal: (d, s) => sameTitle(d.canonical, s.canonical),
+    competes: (s) => !draftTitles.some((t) => sameTitle(t, s.canonical)),
+    ownSentence: true,
+    presentInText: (d, text) => text.includes(d.canonical),
+    sameRole: (d, s, source, at) => !sourceText(source).includes(d.canonical) && sameParticle(sentence.plain.charAt(at.end), source.text.charAt(s.end)),
+  };
+  const worksAbsent = works.filter((w) => !cols.some((src) => sourceText(src).includes(w.mention.canonical)));
+  const workPairs = works.map((d) => pairMention(workRules, i, sentence.plain, d, worksAbsent.length, passages, sourceWorks, terms));
+  result.entities = [
+    ...entities.map((d) => pairMention(entityRules, i, sentence.plain, d, absent.filter((e) => e.mention.type === d.mention.type).length, passages, (s) => s.entities, terms)),
+    ...workPairs,
+  ];
+  return result;
 }

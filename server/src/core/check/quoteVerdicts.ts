@@ -172,17 +172,21 @@ function sameWordsInKana(normalized: string, m: SourceMatch): boolean {
  * previous check keeps its verdict (the corpus lookups behind it are not repeated).
  */
 export function quoteVerdicts(analysis: DraftAnalysis, index: CorpusIndex, memo?: MemoScope): QuoteVerdict[] {
+  return analysis.draft.quotes.map((_, i) => quoteVerdict(analysis, index, i, memo));
+}
+
+/** The verdict of the draft's quote `i` (the server judges them one at a time, yielding between). */
+export function quoteVerdict(analysis: DraftAnalysis, index: CorpusIndex, i: number, memo?: MemoScope): QuoteVerdict {
   const { draft } = analysis;
-  return draft.quotes.map((quote, i) => {
-    const { kind, speaker } = analysis.quotes[i];
-    const sentence = draft.sentences[quote.sentence];
-    const keys = sentence ? sentence.citations.flatMap((c) => draft.citations[c].items.map((it) => it.key)) : [];
-    const cited = [...new Set(keys.filter((k) => index.has(k)))];
-    const base = { quote, index: i, kind, draftSpeaker: speaker, cited };
-    const judge = () => judgeQuote(quote.text, kind, keys.length > 0, cited, index);
-    const found = memo ? memo.get(`verdict\u0000${kind}\u0000${keys.length > 0}\u0000${cited.join("\u0000")}\u0000\u0001${quote.text}`, judge) : judge();
-    return { ...base, ...found };
-  });
+  const quote = draft.quotes[i];
+  const { kind, speaker } = analysis.quotes[i];
+  const sentence = draft.sentences[quote.sentence];
+  const keys = sentence ? sentence.citations.flatMap((c) => draft.citations[c].items.map((it) => it.key)) : [];
+  const cited = [...new Set(keys.filter((k) => index.has(k)))];
+  const base = { quote, index: i, kind, draftSpeaker: speaker, cited };
+  const judge = () => judgeQuote(quote.text, kind, keys.length > 0, cited, index);
+  const found = memo ? memo.get(`verdict\u0000${kind}\u0000${keys.length > 0}\u0000${cited.join("\u0000")}\u0000\u0001${quote.text}`, judge) : judge();
+  return { ...base, ...found };
 }
 
 /** A quote's verdict and the matches behind it, from its words, its kind and the known keys its sentence cites. */

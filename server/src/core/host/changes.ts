@@ -2,9 +2,10 @@
  * The corpus host's incremental path: which files changed (the watcher's paths, or every file's
  * stat; a file whose mtime moved but whose bytes did not is not a change), their reload through
  * the pipeline on an ingestion worker (so a slow file — a huge or hostile page — never holds up
- * this thread's requests), and the new index: the old base segment with a small overlay for the
- * changed sources (`CorpusIndex.withChanges`). Work on this thread that grows with the corpus
- * (alias clusters, new source objects) is done in slices between requests.
+ * this thread's requests), and the new index: the old segments with a small overlay for the
+ * changed sources (`CorpusIndex.withChangesInSlices`). Work on this thread that grows with the
+ * corpus (alias clusters, new source objects, the overlay) is done in slices between requests, and
+ * an edit that changes no key claim keeps every key (`keysAfterReload`).
  */
 import * as path from "node:path";
 import type { CorpusFile } from "../corpus/corpusFiles";
@@ -20,7 +21,7 @@ import { WorkerPool, workerScript } from "../ingest/workerPool";
 import {
   assembleProblems,
   hashFile,
-  makeKeys,
+  keysAfterReload,
   mentionsEqual,
   normalizeRel,
   observeAll,
@@ -123,6 +124,9 @@ async function withoutUnchangedBytes(state: State, touched: CorpusFile[], byRel:
   return out.sort((a, b) => order.get(a.rel)! - order.get(b.rel)!);
 }
 
+/** Changed files larger than this together (a few hundred articles' worth) close the change worker after them. */
+const BIG_CHANGE_BYTES = 1 << 20;
+
 /** How long the change worker waits for more work before it goes (and its memory with it). */
 const CHANGE_WORKER_IDLE_MS = 5 * 60_000;
 
@@ -168,8 +172,13 @@ export class ChangeLoader {
       this.pool = null;
       return jobs.map((j) => ({ source: null, problems: [{ path: j.abs, message: `skipped: cannot load file (${(e as Error).message})`, severity: "error" as const, code: "unreadable" }] }));
     } finally {
-      this.idle = setTimeout(() => this.close(), CHANGE_WORKER_IDLE_MS);
-      this.idle.unref?.();
+      // A worker that has just analysed a huge file keeps the heap it grew: it goes now.
+      const bytes = files.reduce((n, f) => n + f.size, 0);
+      if (bytes > BIG_CHANGE_BYTES) this.close();
+      else {
+        this.idle = setTimeout(() => this.close(), CHANGE_WORKER_IDLE_MS);
+        this.idle.unref?.();
+      }
     }
   }
 
@@ -220,12 +229,20 @@ export async function applyChanges(
     }
     replaced.set(f.rel, fileStateOf(state, f, r));
   });
-  let files = state.files.filter((f) => !removed.has(f.rel)).map((f) => replaced.get(f.rel) ?? f);
+  // Which old file each reloaded one replaces (null when a file came or went: keys are made again).
+  let swapped: Map<FileState, FileState> | null = removed.size === 0 ? new Map() : null;
+  let files = state.files.filter((f) => !removed.has(f.rel)).map((f) => {
+    const now = replaced.get(f.rel);
+    if (!now) return f;
+    swapped?.set(f, now);
+    return now;
+  });
+  if (swapped && swapped.size !== replaced.size) swapped = null;
   const known = new Set(files.map((f) => f.rel));
   const added = [...replaced.values()].filter((f) => !known.has(f.rel));
   if (added.length) files = [...files, ...added].sort((a, b) => compareCorpusPaths(a.rel, b.rel));
   const accepted = files.filter((f) => f.source);
-  const keys = makeKeys(files);
+  const keys = await keysAfterReload(state.keyProblems, files, swapped);
   // The alias clusters change only if the sequence of entity mentions does.
   const sameMentions = mentionsEqual(state.accepted, accepted);
   let aliases = state.aliases;
@@ -249,6 +266,7 @@ export async function applyChanges(
   }
   const problems = assembleProblems(state.globalProblems, files, keys.problems);
   const inputs = accepted.map((f) => f.source!.fresh?.segment);
-  next = { ...state, files, accepted, aliases, index: state.index.withChanges(sources, problems, kept, inputs), patched: true };
+  const index = await state.index.withChangesInSlices(sources, problems, kept, inputs, breathe);
+  next = { ...state, files, accepted, aliases, index, patched: true, keyProblems: keys.problems };
   return { state: next, ...counts, touched: [...replaced.values()] };
 }

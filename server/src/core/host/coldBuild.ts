@@ -23,7 +23,7 @@ import { defaultWorkerCount } from "../ingest/workerPool";
 import {
   assembleProblems,
   catalogueOrphans,
-  makeKeys,
+  makeKeysInSlices,
   MentionNames,
   readCatalogueOf,
   slicer,
@@ -40,6 +40,11 @@ export interface BuildContext {
   tokenizer: () => Promise<Tokenizer>;
   /** Rebuilds a source's record from its file (a damaged snapshot record). */
   recover: (state: () => State, s: FileSource) => SourceRecord;
+  /**
+   * An index already answers requests (a rebuild, not the first build): one core is left to this
+   * thread, which serves them while the workers analyse.
+   */
+  background?: boolean;
 }
 
 export interface ColdBuildArgs {
@@ -74,7 +79,10 @@ async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: Snapsho
   let walkProblems: CorpusProblem[] = [];
   const digest = writer !== null;
 
+  // Each answer is added to the segment here; in slices, so requests are read between them.
+  const breatheTake = slicer();
   const take = async (i: number, r: FileResult) => {
+    await breatheTake();
     const f = files[i];
     f.problems = [...r.problems];
     const src: RawSource | null = r.source;
@@ -100,7 +108,7 @@ async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: Snapsho
   };
 
   const ingested = await ingestCorpus(
-    { corpusDir: dir, include: options.include, exclude: options.exclude, cache: setup.cache, workers: defaultWorkerCount(), tokenizer: ctx.tokenizer, stat: true, onProgress: (done, total) => ctx.progress(done, total) },
+    { corpusDir: dir, include: options.include, exclude: options.exclude, cache: setup.cache, workers: ctx.background ? Math.max(1, defaultWorkerCount() - 1) : defaultWorkerCount(), tokenizer: ctx.tokenizer, stat: true, onProgress: (done, total) => ctx.progress(done, total) },
     setup,
     {
       digest,
@@ -119,9 +127,14 @@ async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: Snapsho
     const n = setup.cache.stats.writeErrors;
     globalProblems.push({ path: setup.cache.dir, message: `could not write ${n} cache entr${n === 1 ? "y" : "ies"}`, severity: "warning", code: "cache" });
   }
-  const keys = makeKeys(files);
+  // What is left runs once on this thread, a step at a time: requests are answered between steps.
+  const pause = () => new Promise<void>((r) => setImmediate(r));
+  await pause();
+  const keys = await makeKeysInSlices(files);
   const accepted = files.filter((f) => f.source);
-  const seg = segment.finish();
+  await pause();
+  const seg = await segment.finishInSlices(slicer());
+  await pause();
 
   let reader: RecordReader | null = null;
   if (writer) {
@@ -139,6 +152,7 @@ async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: Snapsho
       }
       return out;
     });
+    await pause();
     reader = await writer.finish({
       header: {
         tool: TOOL_VERSION,
@@ -158,6 +172,7 @@ async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: Snapsho
     for (const f of accepted) f.source!.stored!.reader = reader;
   }
 
+  await pause();
   const problems = assembleProblems(globalProblems, files, keys.problems);
   for (const p of problems) ctx.log(p.severity === "error" ? "error" : "warn", `shutten: ${p.path}: ${p.message}`);
   const memo = canonicalMemo(aliases);
@@ -190,6 +205,7 @@ async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: Snapsho
     index: CorpusIndex.fromSegment(sources, problems, seg),
     reader,
     patched: false,
+    keyProblems: keys.problems,
   };
   return { state, analysed: ingested.stats.analysed, cached: ingested.stats.fromCache };
 }

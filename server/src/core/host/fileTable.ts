@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import { pushAll } from "../arrays";
-import { assignKeys } from "../corpus/citationKeys";
+import { assignKeys, type KeyClaim } from "../corpus/citationKeys";
 import type { CorpusFile } from "../corpus/corpusFiles";
 import { decodeBytes } from "../corpus/decode";
 import { parseCatalogue, type Catalogue } from "../corpus/metadata";
@@ -71,6 +71,8 @@ export interface State {
   reader: RecordReader | null;
   /** Changes were applied since the snapshot was written (it no longer matches this state). */
   patched: boolean;
+  /** The key clashes `makeKeys` reported for `files` (reused while no file's claim changes). */
+  keyProblems: CorpusProblem[];
 }
 
 /** Changes beyond this share of the corpus (and at least `MIN_FULL_REBUILD`) rebuild it all. */
@@ -163,30 +165,65 @@ export function acceptedFiles(files: FileState[]): FileState[] {
   return files.filter((f) => f.source);
 }
 
+/** What a file's source claims as its key (the input of `assignKeys`). */
+function claimOf(f: FileState): KeyClaim {
+  const m = f.source!.meta;
+  return { key: m.claimedKey ?? m.key, provenance: m.provenance?.key, published: m.published, rel: f.rel, path: m.path };
+}
+
 /**
  * Makes the keys of `files` unique (citationKeys.ts). A source whose key changes gets a new `meta`
  * object (an index in use keeps the old one); returns the clash problems and those sources.
  */
 export function makeKeys(files: FileState[]): { problems: CorpusProblem[]; changed: Set<FileSource> } {
   const accepted = acceptedFiles(files);
-  const { keys, problems } = assignKeys(
-    accepted.map((f) => {
-      const m = f.source!.meta;
-      return { key: m.claimedKey ?? m.key, provenance: m.provenance?.key, published: m.published, rel: f.rel, path: m.path };
-    }),
-  );
+  const { keys, problems } = assignKeys(accepted.map(claimOf));
   const changed = new Set<FileSource>();
-  accepted.forEach((f, i) => {
-    const s = f.source!;
-    if (s.meta.key === keys[i]) return;
-    const claimed = s.meta.claimedKey ?? s.meta.key;
-    const meta: SourceMetadata = { ...s.meta, key: keys[i] };
-    if (keys[i] === claimed) delete meta.claimedKey;
-    else meta.claimedKey = claimed;
-    s.meta = meta;
-    changed.add(s);
-  });
+  accepted.forEach((f, i) => giveKey(f.source!, keys[i], changed));
   return { problems, changed };
+}
+
+/** `makeKeys` on a thread that serves requests: the new keys are given out in slices. */
+export async function makeKeysInSlices(files: FileState[]): Promise<{ problems: CorpusProblem[]; changed: Set<FileSource> }> {
+  const accepted = acceptedFiles(files);
+  const { keys, problems } = assignKeys(accepted.map(claimOf));
+  const changed = new Set<FileSource>();
+  const breathe = slicer();
+  for (let i = 0; i < accepted.length; i++) {
+    giveKey(accepted[i].source!, keys[i], changed);
+    if ((i & 255) === 255) await breathe();
+  }
+  return { problems, changed };
+}
+
+function giveKey(s: FileSource, key: string, changed: Set<FileSource>): void {
+  if (s.meta.key === key) return;
+  const claimed = s.meta.claimedKey ?? s.meta.key;
+  const meta: SourceMetadata = { ...s.meta, key };
+  if (key === claimed) delete meta.claimedKey;
+  else meta.claimedKey = claimed;
+  s.meta = meta;
+  changed.add(s);
+}
+
+/**
+ * `makeKeys` after some files were reloaded (`replaced`: old file → its new state), in the same
+ * places of the same file list: when every reloaded file claims what it claimed before (an edit of
+ * an article's text, not of its key, date or title), every key is the one it had, and the 10,000
+ * claims are not disambiguated again. Otherwise (or when a file came, went, or lost its source)
+ * the whole corpus is, as after any other change.
+ */
+export async function keysAfterReload(prevProblems: CorpusProblem[], files: FileState[], replaced: Map<FileState, FileState> | null): Promise<{ problems: CorpusProblem[]; changed: Set<FileSource> }> {
+  if (!replaced) return makeKeysInSlices(files);
+  for (const [old, now] of replaced) {
+    if (!old.source || !now.source) return makeKeysInSlices(files);
+    const a = claimOf(old);
+    const b = claimOf(now);
+    if (a.key !== b.key || a.provenance !== b.provenance || a.published !== b.published || a.path !== b.path) return makeKeysInSlices(files);
+  }
+  const changed = new Set<FileSource>();
+  for (const [old, now] of replaced) giveKey(now.source!, old.source!.meta.key, changed);
+  return { problems: prevProblems, changed };
 }
 
 export function assembleProblems(global: CorpusProblem[], files: FileState[], keyProblems: CorpusProblem[]): CorpusProblem[] {

@@ -75,6 +75,7 @@ export async function fromSnapshot(ctx: BuildContext, args: ColdBuildArgs, snaps
     index: CorpusIndex.fromSegment(sources, problems, Segment.fromData(snapshot.segment)),
     reader: records,
     patched: false,
+    keyProblems: keys.problems,
   };
   return state;
 }

@@ -7,8 +7,8 @@
  * Architecture invariant: the index is immutable once built; a corpus change makes a new one. Because
  * it is immutable, lookups are memoised per index (bounded): re-checking an edited draft repeats no
  * lookup for unchanged text. A new index reuses the old one's base `Segment` (the arrays of the
- * sources that did not change) and builds only a small overlay segment for changed and added
- * sources, masking the base sources they replace (`withChanges`); every lookup answers as one index
+ * sources that did not change) and its overlays, and builds only a small overlay segment for the
+ * sources changed or added since, masking the sources they replace (`withChanges`); every lookup answers as one index
  * rebuilt over the whole corpus would (same candidates, same BM25 statistics and tie order).
  *
  * Storage is compact (10,000 articles, SPEC §7): trigram → sources postings in CSR typed arrays
@@ -206,7 +206,14 @@ export class TrigramPostings {
 
   /** Pass 2: the CSR arrays, after the last `addDocument`. */
   finish(): this {
-    const df = this.df!;
+    for (const _ of this.finishSteps());
+    return this;
+  }
+
+  /** `finish` a slice of documents at a time (yields between); nothing once finished. */
+  *finishSteps(): Generator<void> {
+    if (!this.df) return;
+    const df = this.df;
     const perDoc = this.perDoc!;
     const docEnd = this.docEnd!;
     const start = new Int32Array(this.count + 1);
@@ -214,11 +221,13 @@ export class TrigramPostings {
     const fill = start.slice(0, this.count);
     const docs = new Int32Array(this.perDocLength);
     let k = 0;
-    for (let doc = 0; doc < docEnd.length; doc++) for (; k < docEnd[doc]; k++) docs[fill[perDoc[k]]++] = doc;
+    for (let doc = 0; doc < docEnd.length; doc++) {
+      for (; k < docEnd[doc]; k++) docs[fill[perDoc[k]]++] = doc;
+      if ((doc & 255) === 255) yield;
+    }
     this.start = start;
     this.docs = docs;
     this.df = this.lastDoc = this.perDoc = this.docEnd = null;
-    return this;
   }
 
   private grow(cap: number): void {
@@ -400,6 +409,16 @@ export class SegmentBuilder {
     this.trigrams.addDocument(norm);
   }
 
+  /**
+   * `finish` for a thread that serves requests: the trigram table's last pass and the BM25
+   * postings (otherwise built at the first search) in slices, `breathe` awaited between.
+   */
+  async finishInSlices(breathe: () => Promise<void>): Promise<Segment> {
+    for (const _ of this.trigrams.finishSteps()) await breathe();
+    await this.bm25.preparePostings(breathe);
+    return this.finish();
+  }
+
   finish(): Segment {
     this.firstSentence.push(this.doc);
     return Segment.of(
@@ -504,11 +523,17 @@ interface Placement {
   local: Int32Array;
 }
 
+/** Overlay segments an index keeps before a change merges them into one. */
+const MAX_OVERLAYS = 8;
+
 export class CorpusIndex {
   readonly sources: readonly IndexedSource[];
   readonly problems: readonly CorpusProblem[];
   private readonly byKey = new Map<string, number>();
-  /** segments[0] is the base; segments[1], when present, the overlay of changed and added sources. */
+  /**
+   * segments[0] is the base; the others, when present, overlays of changed and added sources (one
+   * per change, merged into one past `MAX_OVERLAYS`).
+   */
   private readonly segments: Segment[];
   private readonly placement: Placement;
   /** Per segment: local id → public id, -1 when the local source is masked (changed or removed). */
@@ -577,35 +602,79 @@ export class CorpusIndex {
     return this.segments[0];
   }
 
-  /** Sources not in the base segment (the overlay's size). */
+  /** Sources in overlay segments (live or masked): what changes have added since the base. */
   get overlaySize(): number {
-    return this.segments[1]?.size ?? 0;
+    let n = 0;
+    for (let k = 1; k < this.segments.length; k++) n += this.segments[k].size;
+    return n;
   }
 
   /**
    * The index of a changed corpus. `sources` are in corpus order; `kept[i]` is the id in this index
    * of a source whose text and sentences `sources[i]` shares (unchanged file), -1 for a changed or
-   * added one. Kept sources in the base segment stay there; the others go to a small overlay segment
-   * built now, and base sources no longer present are masked. Lookups answer as a full rebuild over
-   * `sources` would.
+   * added one. Kept sources stay in the segment they are in; the others go to a new overlay segment
+   * built now (so one changed file costs one file's indexing however many changes came before),
+   * and sources no longer present are masked. Past `MAX_OVERLAYS` overlays, the overlays' live
+   * sources are merged into one. Lookups answer as a full rebuild over `sources` would.
+   * `inputs[i]`, when given, is source i's segment input made where it was analysed (a worker).
    */
   withChanges(sources: IndexedSource[], problems: CorpusProblem[], kept: Int32Array, inputs?: (SegmentInput | undefined)[]): CorpusIndex {
+    const steps = this.changeSteps(sources, problems, kept, inputs);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+    }
+  }
+
+  /** `withChanges` for a thread that serves requests: `breathe` is awaited after each source indexed. */
+  async withChangesInSlices(sources: IndexedSource[], problems: CorpusProblem[], kept: Int32Array, inputs: (SegmentInput | undefined)[] | undefined, breathe: () => Promise<void>): Promise<CorpusIndex> {
+    const steps = this.changeSteps(sources, problems, kept, inputs);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+      await breathe();
+    }
+  }
+
+  private *changeSteps(sources: IndexedSource[], problems: CorpusProblem[], kept: Int32Array, inputs?: (SegmentInput | undefined)[]): Generator<void, CorpusIndex> {
+    const used = new Set<number>();
+    let added = 0;
+    for (let id = 0; id < sources.length; id++) {
+      if (kept[id] >= 0) used.add(this.placement.seg[kept[id]]);
+      else added++;
+    }
+    const overlays = [...used].filter((k) => k > 0).sort((a, b) => a - b);
+    const merge = overlays.length + (added ? 1 : 0) > MAX_OVERLAYS;
+    // Old segment → its place in the new list (-1: its live sources are indexed again, merged).
+    const place = new Int32Array(this.segments.length).fill(-1);
+    place[0] = 0;
+    const segments = [this.segments[0]];
+    if (!merge) {
+      for (const k of overlays) {
+        place[k] = segments.length;
+        segments.push(this.segments[k]);
+      }
+    }
+    const fresh = segments.length;
     const seg = new Uint8Array(sources.length);
     const local = new Int32Array(sources.length);
     const overlay = new SegmentBuilder();
-    sources.forEach((s, id) => {
+    for (let id = 0; id < sources.length; id++) {
       const old = kept[id];
-      if (old >= 0 && this.placement.seg[old] === 0) local[id] = this.placement.local[old];
-      else {
-        seg[id] = 1;
-        local[id] = overlay.size;
-        // A segment input made where the source was analysed (a worker) spares this thread the normalising.
-        const input = inputs?.[id];
-        if (input) overlay.addInput(input);
-        else overlay.add(s);
+      if (old >= 0 && place[this.placement.seg[old]] >= 0) {
+        seg[id] = place[this.placement.seg[old]];
+        local[id] = this.placement.local[old];
+        continue;
       }
-    });
-    const segments = overlay.size ? [this.segments[0], overlay.finish()] : [this.segments[0]];
+      seg[id] = fresh;
+      local[id] = overlay.size;
+      // A segment input made where the source was analysed (a worker) spares this thread the normalising.
+      const input = inputs?.[id];
+      if (input) overlay.addInput(input);
+      else overlay.add(sources[id]);
+      yield;
+    }
+    if (overlay.size) segments.push(overlay.finish());
     return new CorpusIndex(sources, problems, { segments, placement: { seg, local } });
   }
 

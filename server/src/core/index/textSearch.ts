@@ -301,6 +301,20 @@ export class Bm25 {
   }
 
   private buildPostings(): void {
+    for (const _ of this.postingSteps());
+  }
+
+  /**
+   * Builds the term-major postings now (they are otherwise built at the first ranked search), a
+   * slice of documents at a time with `breathe` awaited between: a rebuilt index is ready before
+   * requests see it.
+   */
+  async preparePostings(breathe: () => Promise<void>): Promise<void> {
+    if (this.postingStart) return;
+    for (const _ of this.postingSteps()) await breathe();
+  }
+
+  private *postingSteps(): Generator<void> {
     const terms = this.df.length;
     const start = new Int32Array(terms + 1);
     for (let t = 0; t < terms; t++) start[t + 1] = start[t] + this.df[t];
@@ -318,6 +332,7 @@ export class Bm25 {
         docs[at] = d;
         tfs[at] = dtf[k];
       }
+      if ((d & 4095) === 4095) yield;
     }
     this.postingStart = start;
     this.postingDoc = docs;

@@ -13,10 +13,16 @@ import { toDiagnostic, toRange, toSeverity } from "../convert";
 import type { ServerContext } from "../server";
 
 class Superseded extends Error {}
+/** The corpus is being updated for a few changed files: the check is made again against the new index. */
+class IndexChanging extends Superseded {}
+/** A draft whose diagnostics are older than this is checked even while the corpus is updated. */
+const STARVE_MS = 5000;
 
 export class DiagnosticsScheduler {
   private timers = new Map<string, NodeJS.Timeout>();
   private generation = new Map<string, number>();
+  /** When each document's diagnostics were last published. */
+  private published = new Map<string, number>();
   /** Checks asked for and not yet published (or dropped). */
   private pending = new Set<string>();
   /** Per open draft: what its previous check worked out. */
@@ -53,8 +59,15 @@ export class DiagnosticsScheduler {
     })();
   }
 
+  /** Calls `then` once the host is no longer applying changes (a full rebuild keeps the current index). */
+  private whenChanged(host: { building: string | null }, then: () => void): void {
+    const poll = () => (host.building === "change" ? void setTimeout(poll, 50) : then());
+    setTimeout(poll, 50);
+  }
+
   clear(uri: string): void {
     clearTimeout(this.timers.get(uri));
+    this.published.delete(uri);
     this.memos.delete(uri);
     this.pending.delete(uri);
     this.generation.set(uri, (this.generation.get(uri) ?? 0) + 1);
@@ -108,16 +121,22 @@ export class DiagnosticsScheduler {
           locale: this.ctx.locale,
           checkpoint: () => {
             if (this.generation.get(uri) !== gen) throw new Superseded();
+            // Its answer would be replaced within a second; the update goes first — unless the
+            // draft's diagnostics are already a while old (changes that never stop must not starve it).
+            if (project.host.building === "change" && Date.now() - (this.published.get(uri) ?? 0) < STARVE_MS) throw new IndexChanging();
           },
           memo: this.memoFor(uri),
         });
         diagnostics = [...findings.map((f) => toDiagnostic(f, lines, loaded.index)), ...this.ctx.libraries.draftDiagnostics(doc, library, lines)];
       } catch (e) {
+        // (A new index schedules every draft's check again; should the update fail, this one is.)
+        if (e instanceof IndexChanging) this.whenChanged(project.host, () => this.generation.get(uri) === gen && this.schedule(uri, 0));
         if (e instanceof Superseded) return;
         throw e;
       }
     }
     if (this.generation.get(uri) !== gen) return;
+    this.published.set(uri, Date.now());
     await this.ctx.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
     // A library read for this check can now build its completion catalogue and readings.
     this.ctx.libraries.startWarm();
