@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { alignWithin, bigrams, Bm25, diffChars, editDistance } from "../../server/src/core/index/textSearch";
+import { SegmentBuilder, segmentInput } from "../../server/src/core/index/corpusIndex";
 
 describe("text search primitives", () => {
   it("finds a quote with one changed character inside a long sentence", () => {
@@ -92,5 +93,28 @@ describe("edit distance on bit vectors", () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("a huge article is indexed in parts between requests", () => {
+  it("the segment built in steps is the one built at once (trigrams, sentences, BM25)", () => {
+    // Over 32,768 characters and 256 sentences, so the steps really split it.
+    const sentence = (i: number) => `港市の第${i}回定例会見で市長は「図書館を無料にする」と述べ、予算は${i * 7}億円になる見通しだ。`;
+    const text = Array.from({ length: 1200 }, (_, i) => sentence(i)).join("\n");
+    const sentences: { start: number; end: number; text: string }[] = [];
+    let at = 0;
+    for (const line of text.split("\n")) {
+      sentences.push({ start: at, end: at + line.length, text: line });
+      at += line.length + 1;
+    }
+    const source = { text, sentences } as never;
+    const whole = new SegmentBuilder();
+    whole.add(source);
+    const stepped = new SegmentBuilder();
+    let yields = 0;
+    for (const _ of stepped.addInputSteps(segmentInput(source))) yields++;
+    for (const _ of stepped.finishSteps()) yields++;
+    assert.ok(yields > 4, `it yielded (${yields} times)`);
+    assert.deepEqual(stepped.finish().toData(), whole.finish().toData());
   });
 });

@@ -171,12 +171,22 @@ export class TrigramPostings {
 
   /** Pass 1 for the next document (ids ascending from 0). */
   addDocument(t: string): void {
+    this.addPart(t, 0, t.length);
+    this.endDocument();
+  }
+
+  /**
+   * Pass 1 for the trigrams of the current document that start in `[from, to)` of its text `t`:
+   * a huge document is added a part at a time (a thread serving requests breathes between), then
+   * closed with `endDocument`.
+   */
+  addPart(t: string, from: number, to: number): void {
     const doc = this.docEnd!.length;
     let df = this.df!;
     let lastDoc = this.lastDoc!;
     let perDoc = this.perDoc!;
     let perDocLength = this.perDocLength;
-    for (let i = 0; i + 3 <= t.length; i++) {
+    for (let i = from; i < to && i + 3 <= t.length; i++) {
       if (this.count * 2 >= this.cap) {
         this.grow(this.cap * 2);
         this.cap *= 2;
@@ -201,7 +211,11 @@ export class TrigramPostings {
       perDoc[perDocLength++] = row;
     }
     this.perDocLength = perDocLength;
-    this.docEnd!.push(perDocLength);
+  }
+
+  /** Closes the document `addPart` added to. */
+  endDocument(): void {
+    this.docEnd!.push(this.perDocLength);
   }
 
   /** Pass 2: the CSR arrays, after the last `addDocument`. */
@@ -373,6 +387,10 @@ class Ints {
  * as its analysis arrives from the workers, so only the trigram table's last pass is left when the
  * last one comes in. `Segment.build` is the same over a list.
  */
+/** How much of one article `SegmentBuilder.addInputSteps` adds between yields. */
+const SLICE_CHARS = 32_768;
+const SLICE_SENTENCES = 256;
+
 export class SegmentBuilder {
   private readonly norms: string[] = [];
   private readonly sentenceStarts = new Ints();
@@ -394,6 +412,15 @@ export class SegmentBuilder {
 
   /** Adds the next source from its `segmentInput` (made where the source is, e.g. on a worker). */
   addInput(input: SegmentInput): void {
+    for (const _ of this.addInputSteps(input));
+  }
+
+  /**
+   * `addInput` in steps (yields between) for a thread that serves requests: one article of
+   * 600,000 characters is seconds of trigrams and sentences, so it yields every `SLICE_CHARS`
+   * characters and every `SLICE_SENTENCES` sentences; an ordinary article yields once at most.
+   */
+  *addInputSteps(input: SegmentInput): Generator<void> {
     const id = this.norms.length;
     this.firstSentence.push(this.doc);
     const { norm, starts, spans } = input;
@@ -404,9 +431,19 @@ export class SegmentBuilder {
       this.sentenceSource.push(id);
       this.doc++;
       this.bm25.addText(norm, at, k + 1 < starts.length ? starts[k + 1] - SEPARATOR.length : norm.length);
+      if (k % SLICE_SENTENCES === SLICE_SENTENCES - 1) yield;
     }
     this.norms.push(norm);
-    this.trigrams.addDocument(norm);
+    for (let from = 0; from < norm.length; from += SLICE_CHARS) {
+      this.trigrams.addPart(norm, from, from + SLICE_CHARS);
+      if (from + SLICE_CHARS < norm.length) yield;
+    }
+    this.trigrams.endDocument();
+  }
+
+  /** The trigram table's last pass in slices (yields between); `finish` then has none left to do. */
+  *finishSteps(): Generator<void> {
+    yield* this.trigrams.finishSteps();
   }
 
   /**
@@ -670,11 +707,14 @@ export class CorpusIndex {
       local[id] = overlay.size;
       // A segment input made where the source was analysed (a worker) spares this thread the normalising.
       const input = inputs?.[id];
-      if (input) overlay.addInput(input);
+      if (input) yield* overlay.addInputSteps(input);
       else overlay.add(sources[id]);
       yield;
     }
-    if (overlay.size) segments.push(overlay.finish());
+    if (overlay.size) {
+      yield* overlay.finishSteps();
+      segments.push(overlay.finish());
+    }
     return new CorpusIndex(sources, problems, { segments, placement: { seg, local } });
   }
 
