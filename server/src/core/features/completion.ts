@@ -220,7 +220,7 @@ function completeEventsAfterDate(text: string, offset: number, catalog: CorpusCa
 const ENTITY_KEYS_SHOWN = 20;
 
 function entityDocumentation(e: CatalogEntity, locale: Locale): string {
-  const keys = e.keys.slice(0, ENTITY_KEYS_SHOWN).map((k) => `\`@${k}\``).join(", ");
+  const keys = [...e.keys].sort().slice(0, ENTITY_KEYS_SHOWN).map((k) => `\`@${k}\``).join(", ");
   const more = e.keys.length > ENTITY_KEYS_SHOWN ? `\n\n${featureText(locale).alsoReported(e.keys.length - ENTITY_KEYS_SHOWN)}` : "";
   return `${e.spellings.map(escapeMd).join(" · ")}\n\n${keys}${more}`;
 }
