@@ -21,7 +21,7 @@ import { segmentInput } from "../server/src/core/index/corpusIndex";
 import { loadDictionaryDataSync } from "../server/src/core/text/dictionary";
 import { selectEntityTokens } from "../server/src/core/text/entities";
 import { ClauseMemo, dictionaryPath, kuromojiOf, kuromojiTokens, PROPER_NOUNS, splitClauses, type Token, type Tokenizer } from "../server/src/core/text/tokenizer";
-import { repoRoot } from "./generateCorpus";
+import { articleFiles, ldccDir } from "./articleFiles";
 
 const argv = process.argv.slice(2);
 const opt = (name: string) => {
@@ -31,28 +31,12 @@ const opt = (name: string) => {
 const maxFiles = Number(opt("files") ?? "800");
 const outFile = opt("out") ?? join(tmpdir(), "shutten-analysis-guard.txt");
 const dirs = argv.filter((a, i) => !a.startsWith("--") && !(i > 0 && argv[i - 1].startsWith("--")));
-const ldcc = resolve(repoRoot, "..", "shared", "corpora", "ldcc");
 
-function articleFiles(): string[] {
-  const roots = dirs.length ? dirs : [ldcc];
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (dirs.length ? /\.(txt|md|html?)$/.test(e.name) : /-\d+\.txt$/.test(e.name)) out.push(p);
-    }
-  };
-  for (const r of roots) walk(r);
-  if (out.length <= maxFiles) return out;
-  const step = out.length / maxFiles;
-  return Array.from({ length: maxFiles }, (_, i) => out[Math.floor(i * step)]);
-}
 
 const sha = (s: string | Uint8Array) => createHash("sha256").update(s).digest("hex").slice(0, 16);
 
 async function main() {
-  const files = articleFiles();
+  const files = articleFiles(dirs, maxFiles);
   const kuro = kuromojiOf(loadDictionaryDataSync(resolve(dictionaryPath())));
   const memo = new ClauseMemo<Token[]>(100_000);
   // The ingestion worker's tokenizer (ingestWorker.ts).
@@ -72,9 +56,9 @@ async function main() {
   const lines: string[] = [];
   const all = createHash("sha256");
   for (const f of files) {
-    const r = await runFileJob({ abs: f, rel: f.slice(ldcc.length + 1), catalogue: null, maxBytes: 50 * 1024 * 1024 }, ctx);
+    const r = await runFileJob({ abs: f, rel: f.slice(ldccDir.length + 1), catalogue: null, maxBytes: 50 * 1024 * 1024 }, ctx);
     const src = r.source;
-    const parts: string[] = [f.slice(ldcc.length + 1)];
+    const parts: string[] = [f.slice(ldccDir.length + 1)];
     if (!src || !r.analysis) {
       parts.push("skipped", sha(JSON.stringify(r.problems)));
     } else {

@@ -14,19 +14,19 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { decodeBytes } from "../server/src/core/corpus/decode";
-import { loadSource } from "../server/src/core/corpus/loadCorpus";
+import { loadSource, parsePublished } from "../server/src/core/corpus/loadCorpus";
 import { AnalysisCache, nodeCacheFsSync } from "../server/src/core/index/cache";
 import { SegmentBuilder } from "../server/src/core/index/corpusIndex";
-import type { AnalyzedText, PartialDate } from "../server/src/core/model";
+import type { AnalyzedText } from "../server/src/core/model";
 import { analyzeText } from "../server/src/core/text/analyze";
 import { loadDictionaryDataSync } from "../server/src/core/text/dictionary";
 import { AliasTable, selectEntityTokens } from "../server/src/core/text/entities";
 import { ClauseMemo, dictionaryPath, kuromojiOf, kuromojiTokens, splitClauses, type Token, type Tokenizer } from "../server/src/core/text/tokenizer";
-import { repoRoot } from "./generateCorpus";
+import { articleFiles } from "./articleFiles";
 
 const argv = process.argv.slice(2);
 /**
@@ -46,32 +46,11 @@ const opt = (name: string) => {
 const maxFiles = Number(opt("files") ?? "1000");
 const only = opt("only");
 const dirs = argv.filter((a, i) => !a.startsWith("--") && !(i > 0 && argv[i - 1].startsWith("--")));
-const ldcc = resolve(repoRoot, "..", "shared", "corpora", "ldcc");
 
-function articleFiles(): string[] {
-  const roots = dirs.length ? dirs : [ldcc];
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (dirs.length ? /\.(txt|md|html?)$/.test(e.name) : /-\d+\.txt$/.test(e.name)) out.push(p);
-    }
-  };
-  for (const r of roots) walk(r);
-  // An even spread over the categories, not the first N of one.
-  if (out.length <= maxFiles) return out;
-  const step = out.length / maxFiles;
-  return Array.from({ length: maxFiles }, (_, i) => out[Math.floor(i * step)]);
-}
 
-function parsePublished(p: string | null): PartialDate | null {
-  const m = p ? /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/.exec(p) : null;
-  return m ? { year: +m[1], month: m[2] ? +m[2] : null, day: m[3] ? +m[3] : null } : null;
-}
 
 async function main() {
-  const files = articleFiles();
+  const files = articleFiles(dirs, maxFiles);
   const t: Record<string, number> = { read: 0, decode: 0, clean: 0, tokenise: 0, analyse: 0, index: 0, cacheWrite: 0 };
   // The dictionary as the ingestion workers get it (dictionary.ts), not kuromoji's own loader.
   const kuro = kuromojiOf(loadDictionaryDataSync(resolve(dictionaryPath())));
