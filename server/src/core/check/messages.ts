@@ -17,6 +17,8 @@ const at = (key: string) => citeOf(key);
 const FEW_KEYS = 3;
 const someKeys = (keys: string[], sep: string, more: (n: number) => string) =>
   keys.slice(0, FEW_KEYS).map((k) => at(k)).join(sep) + (keys.length > FEW_KEYS ? more(keys.length - FEW_KEYS) : "");
+const andMore = (n: number) => ` and ${n.toLocaleString("en")} more`;
+const hokaKen = (n: number) => ` ほか${n.toLocaleString("ja")}件`;
 
 const clip = (s: string, n = 60) => (s.length > n ? s.slice(0, n - 1) + "…" : s);
 
@@ -26,14 +28,14 @@ const en = {
   quoteMismatch: (key: string, source: string, diff: string) =>
     `Misquote: ${at(key)} does not have these exact words; it says 「${clip(source, 120)}」 (difference: ${diff}).`,
   quoteWrongSource: (cited: string[], found: string[]) =>
-    `Quote not in ${cited.map((k) => at(k)).join(", ")}; it is in ${someKeys(found, ", ", (n) => ` and ${n.toLocaleString("en")} more`)}.`,
+    `Quote not in ${cited.map((k) => at(k)).join(", ")}; it is in ${someKeys(found, ", ", andMore)}.`,
   quoteNotFound: () => `Quote not found in the corpus: no source has these words.`,
   speakerMismatch: (draft: string, source: string, key: string) =>
     `Speaker mismatch: the draft attributes this quote to ${draft}, but ${at(key)} attributes it to ${source}.`,
   dateMismatch: (draft: string, source: string, key: string) => `Date mismatch: the draft says ${draft}, ${at(key)} says ${source}.`,
   numberMismatch: (draft: string, source: string, key: string) => `Number mismatch: the draft says ${draft}, ${at(key)} says ${source}.`,
   entityMismatch: (draft: string, source: string, key: string) => `Entity mismatch: the draft names ${draft}, ${at(key)} names ${source}.`,
-  uncitedQuote: (keys: string[]) => `Uncited quote: the corpus has these words in ${someKeys(keys, ", ", (n) => ` and ${n.toLocaleString("en")} more`)}; add a citation.`,
+  uncitedQuote: (keys: string[]) => `Uncited quote: the corpus has these words in ${someKeys(keys, ", ", andMore)}; add a citation.`,
   sourcesDisagree: (fact: string, a: string, b: string, other: string) =>
     `Sources disagree on ${fact}: ${a}, but ${b} (${at(other)}).`,
   secondarySource: (key: string, original: string) =>
@@ -67,13 +69,13 @@ const ja: Messages = {
   unknownSource: (key, near) =>
     `不明な出典「${at(key)}」: このキーの出典はコーパスにも文献ファイルにもありません。` + (near.length ? `候補: ${near.map((k) => at(k)).join("、")}` : ""),
   quoteMismatch: (key, source, diff) => `引用の不一致: ${at(key)} にこの文言はありません。出典では「${clip(source, 120)}」（差分: ${diff}）。`,
-  quoteWrongSource: (cited, found) => `引用は ${cited.map((k) => at(k)).join("、")} になく、${someKeys(found, "、", (n) => ` ほか${n.toLocaleString("ja")}件`)} にあります。`,
+  quoteWrongSource: (cited, found) => `引用は ${cited.map((k) => at(k)).join("、")} になく、${someKeys(found, "、", hokaKen)} にあります。`,
   quoteNotFound: () => `引用がコーパスに見つかりません。`,
   speakerMismatch: (draft, source, key) => `発言者の不一致: 原稿では${draft}の発言ですが、${at(key)} では${source}の発言です。`,
   dateMismatch: (draft, source, key) => `日付の不一致: 原稿は${draft}、${at(key)} は${source}。`,
   numberMismatch: (draft, source, key) => `数値の不一致: 原稿は${draft}、${at(key)} は${source}。`,
   entityMismatch: (draft, source, key) => `固有名詞の不一致: 原稿は${draft}、${at(key)} は${source}。`,
-  uncitedQuote: (keys) => `出典のない引用: この文言は ${someKeys(keys, "、", (n) => ` ほか${n.toLocaleString("ja")}件`)} にあります。出典を示してください。`,
+  uncitedQuote: (keys) => `出典のない引用: この文言は ${someKeys(keys, "、", hokaKen)} にあります。出典を示してください。`,
   sourcesDisagree: (fact, a, b, other) => `出典間の食い違い（${fact}）: ${a}、ただし ${at(other)} では${b}。`,
   secondarySource: (key, original) => `二次出典: ${at(key)} のこの箇所は ${original} からの引用です。元の報道の引用を検討してください。`,
   evidence: (key) => `${at(key)} の該当箇所`,
