@@ -9,6 +9,7 @@
  */
 import { parse as parseYaml } from "yaml";
 import type { EntityMention, EntityType, Span } from "../model";
+import { allMatches } from "./matches";
 import type { Token } from "./tokenizer";
 
 /** Titles and honorifics that may follow a person's name (longest first when matched). */
@@ -76,6 +77,8 @@ const ORG_GAZETTEER = [
 ];
 const ORG_GAZETTEER_RE = alternation(ORG_GAZETTEER);
 const ORG_PATTERN = /(?:[ァ-ヴー]{2,}|[米露ロ中英仏独日韓])(?:大統領府|政府|外務省|国防省|国務省|議会|軍|通信|新聞)|[ァ-ヴー]{2,}(?:大統領府|通信社?|新聞|放送)/gu;
+/** The words an `ORG_PATTERN` match ends with: a sentence without one needs no search (which retries every katakana position). */
+const ORG_PATTERN_SUFFIX = /大統領府|政府|外務省|国防省|国務省|議会|軍|通信|新聞|放送/u;
 
 /** Spelling aliases of places (general knowledge). */
 const PLACE_ALIASES: Record<string, string> = {
@@ -724,6 +727,16 @@ const APPOSITIVE_ROLES = [
 ].filter((r, i, all) => all.indexOf(r) === i).sort((a, b) => b.length - a.length);
 /** An appositive role and the name after it (女優の小雪が, レスラー・華名と); checked against a later quote. */
 const ROLE_THEN_NAME = new RegExp(`(?:${APPOSITIVE_ROLES.join("|")})(?:の|・)([\\p{Script=Han}々ァ-ヴー]{2,5}?)(?=が|は|も|、|と|の|に|[（(])`, "gu");
+/** What follows a name that the text goes on to quote: 小雪は「…」 (tested in place after the name). */
+const QUOTE_AFTER_NAME = /(?:は|が|も)[^。「]{0,30}「/uy;
+/** True when `name` stands somewhere in `text` with a quote opening after it (`QUOTE_AFTER_NAME`). */
+function quotedLater(text: string, name: string): boolean {
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    QUOTE_AFTER_NAME.lastIndex = at + name.length;
+    if (QUOTE_AFTER_NAME.test(text)) return true;
+  }
+  return false;
+}
 /** A player's position and the name after it (ブラジル代表FWネイマール). */
 const POSITION_THEN_NAME = /(?:FW|MF|DF|GK|ＦＷ|ＭＦ|ＤＦ|ＧＫ)[\s\u3000・]?([ァ-ヴー]{2,}(?:[・＝][ァ-ヴー]{2,})*)(?![ァ-ヴー・＝])/gu;
 /** A nickname and the name it stands for: “キングカズ”こと三浦知良. */
@@ -777,8 +790,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
     // 1. katakana + title; a katakana word + 社長 + a name is the name's company (ニワンゴ社長杉本).
     // Each maximal katakana run once, its title tested in place (a regex over the whole sentence
     // would retry every position inside every run).
-    KATAKANA_RUN.lastIndex = 0;
-    for (const run of slice.matchAll(KATAKANA_RUN)) {
+    for (const run of allMatches(KATAKANA_RUN, slice)) {
       const start = region.start + (run.index ?? 0);
       const name = run[0];
       katakanaRuns.push({ start, name });
@@ -797,12 +809,11 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       raw.push({ start, end, text: m[0], type: "person", name });
     }
     // 2. organisations by pattern and gazetteer
-    for (const m of slice.matchAll(ORG_PATTERN)) {
+    if (ORG_PATTERN_SUFFIX.test(slice)) for (const m of allMatches(ORG_PATTERN, slice)) {
       const start = region.start + (m.index ?? 0);
       raw.push({ start, end: start + m[0].length, text: m[0], type: "organization", name: m[0] });
     }
-    ORG_GAZETTEER_RE.lastIndex = 0;
-    for (const m of slice.matchAll(ORG_GAZETTEER_RE)) {
+    for (const m of allMatches(ORG_GAZETTEER_RE, slice)) {
       const org = m[0];
       const start = region.start + (m.index ?? 0);
       if (wordAt(text, start, start + org.length)) raw.push({ start, end: start + org.length, text: org, type: "organization", name: org });
@@ -885,7 +896,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
   const knowsPersons = aliases.hasPersons();
   for (const region of regions) {
     const slice = text.slice(region.start, region.end);
-    if (listed && slice.includes("、")) for (const m of slice.matchAll(LIST_ITEM)) {
+    if (listed && slice.includes("、")) for (const m of allMatches(LIST_ITEM, slice)) {
       const start = region.start + (m.index ?? 0) + m[1].length;
       const name = m[2];
       const end = start + name.length;
@@ -900,17 +911,17 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       candidates.push(c);
       accepted.add(c);
     }
-    if (slice.includes("の") || slice.includes("・")) for (const m of slice.matchAll(ROLE_THEN_NAME)) {
+    if (slice.includes("の") || slice.includes("・")) for (const m of allMatches(ROLE_THEN_NAME, slice)) {
       const name = m[1];
       const start = region.start + (m.index ?? 0) + m[0].length - name.length;
       const end = start + name.length;
       if (candidates.some((c) => c.start < end && start < c.end) || isPlaceWord(name) || placeTokenAt.has(start)) continue;
-      if (!new RegExp(`${name}(?:は|が|も)[^。「]{0,30}「`, "u").test(text)) continue;
+      if (!quotedLater(text, name)) continue;
       const c: PersonCandidate = { start, end, name, family: "", given: "" };
       candidates.push(c);
       accepted.add(c);
     }
-    if (/[FMDGＦＭＤＧ]/.test(slice)) for (const m of slice.matchAll(POSITION_THEN_NAME)) {
+    if (/[FMDGＦＭＤＧ]/.test(slice)) for (const m of allMatches(POSITION_THEN_NAME, slice)) {
       const name = m[1];
       const start = region.start + (m.index ?? 0) + m[0].length - name.length;
       const c: PersonCandidate = { start, end: start + name.length, name, family: "", given: "" };
@@ -918,7 +929,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       candidates.push(c);
       accepted.add(c);
     }
-    if (/[・＝]/.test(slice)) for (const m of slice.matchAll(ROLE_THEN_FOREIGN)) {
+    if (/[・＝]/.test(slice)) for (const m of allMatches(ROLE_THEN_FOREIGN, slice)) {
       const name = m[1];
       const start = region.start + (m.index ?? 0) + m[0].length - name.length;
       const c: PersonCandidate = { start, end: start + name.length, name, family: "", given: "" };
@@ -926,7 +937,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       candidates.push(c);
       accepted.add(c);
     }
-    if (/[・＝]/.test(slice) && /演じ|主演|扮|出演/.test(slice)) for (const m of slice.matchAll(FOREIGN_THEN_ROLE)) {
+    if (/[・＝]/.test(slice) && /演じ|主演|扮|出演/.test(slice)) for (const m of allMatches(FOREIGN_THEN_ROLE, slice)) {
       const name = m[1];
       const start = region.start + (m.index ?? 0);
       const c: PersonCandidate = { start, end: start + name.length, name, family: "", given: "" };
@@ -942,7 +953,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
     }
     // A name the alias table knows as a person (from the corpus, when a draft is analysed).
     if (knowsPersons) {
-      for (const m of slice.matchAll(KANJI_RUN)) {
+      for (const m of allMatches(KANJI_RUN, slice)) {
         let name = m[0];
         const start = region.start + (m.index ?? 0);
         for (const t of PERSON_TITLES) if (name.length > t.length + 1 && name.endsWith(t)) name = name.slice(0, -t.length);
@@ -953,7 +964,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
         accepted.add(c);
       }
     }
-    if (/[・＝]/.test(slice)) for (const m of slice.matchAll(WESTERN_NAME)) {
+    if (/[・＝]/.test(slice)) for (const m of allMatches(WESTERN_NAME, slice)) {
       const name = m[1];
       const start = region.start + (m.index ?? 0);
       const end = start + name.length;
@@ -963,14 +974,14 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       candidates.push(c);
       accepted.add(c);
     }
-    if (/[（(]/.test(slice)) for (const m of slice.matchAll(NAME_WITH_AGE)) {
+    if (/[（(]/.test(slice)) for (const m of allMatches(NAME_WITH_AGE, slice)) {
       const start = region.start + (m.index ?? 0);
       const c: PersonCandidate = { start, end: start + m[1].length, name: m[1], family: "", given: "" };
       if (candidates.some((x) => x.start < c.end && c.start < x.end)) continue;
       candidates.push(c);
       accepted.add(c);
     }
-    if (slice.includes("」")) for (const m of slice.matchAll(QUOTED_NAME)) {
+    if (slice.includes("」")) for (const m of allMatches(QUOTED_NAME, slice)) {
       const start = region.start + (m.index ?? 0) + 1;
       const c: PersonCandidate = { start, end: start + m[1].length, name: m[1], family: "", given: "" };
       candidates.push(c);
@@ -1006,8 +1017,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
   // 5. gazetteer places kuromoji missed.
   for (const region of regions) {
     const slice = text.slice(region.start, region.end);
-    PLACE_GAZETTEER_RE.lastIndex = 0;
-    for (const m of slice.matchAll(PLACE_GAZETTEER_RE)) {
+    for (const m of allMatches(PLACE_GAZETTEER_RE, slice)) {
       const p = m[0];
       const start = region.start + (m.index ?? 0);
       if (wordAt(text, start, start + p.length)) raw.push({ start, end: start + p.length, text: p, type: "place", name: p });
@@ -1079,8 +1089,14 @@ function nicknamesOf(text: string, regions: Span[], raw: RawMention[]): { nick: 
   for (const region of regions) {
     const slice = text.slice(region.start, region.end);
     if (!slice.includes("こと")) continue;
-    NICKNAME.lastIndex = 0;
-    for (const m of slice.matchAll(NICKNAME)) {
+    // A match holds こと at most 12 characters after its start: the search starts there, not at
+    // every position of the sentence (the lazy name part retries each one up to ten times).
+    let from = 0;
+    for (let koto = slice.indexOf("こと"); koto >= 0; koto = slice.indexOf("こと", from)) {
+      NICKNAME.lastIndex = Math.max(from, koto - 12);
+      const m = NICKNAME.exec(slice);
+      if (m === null) break;
+      from = NICKNAME.lastIndex;
       const after = region.start + (m.index ?? 0) + m[0].length;
       const person = raw.find((r) => r.type === "person" && r.start === after && /^[\p{Script=Han}々]/u.test(r.name) && r.name.length >= 3);
       const nick = m[1].replace(/^[^\p{Script=Han}々ァ-ヴーぁ-ん]+/u, "");
