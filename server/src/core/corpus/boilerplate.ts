@@ -20,6 +20,7 @@
  * The result is `Span[]` over the original text: exact offsets, nothing rewritten.
  */
 import type { Span } from "../model";
+import { allMatches } from "../text/matches";
 
 export type LineVerdict =
   | "body"
@@ -373,10 +374,11 @@ function summaryRuns(lines: Array<{ text: string }>, verdict: LineVerdict[]): nu
   return runs;
 }
 
+const CONTENT_WORD = /[\p{Script=Han}\p{Script=Katakana}ー々]{2,}/gu;
 /** Character bigrams of the kanji and katakana words of `s`: what a text is about. */
 function contentBigrams(s: string): Set<string> {
   const out = new Set<string>();
-  for (const [w] of s.normalize("NFKC").matchAll(/[\p{Script=Han}\p{Script=Katakana}ー々]{2,}/gu)) {
+  for (const [w] of allMatches(CONTENT_WORD, s.normalize("NFKC"))) {
     for (let i = 0; i + 1 < w.length; i++) out.add(w.slice(i, i + 2));
   }
   return out;

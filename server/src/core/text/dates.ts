@@ -7,6 +7,7 @@
  */
 import type { PartialDate, Span } from "../model";
 import { foldWidth, parseJapaneseNumber } from "./normalize";
+import { allMatches } from "./matches";
 
 export interface ExtractedDate extends Span {
   text: string;
@@ -104,8 +105,7 @@ export function extractDates(text: string, reference: PartialDate | null, previo
   const found: { start: number; end: number; kind: string; m: RegExpMatchArray }[] = [];
   for (const { re, kind, need } of PATTERNS) {
     if (need && !need.test(folded)) continue;
-    re.lastIndex = 0;
-    for (const m of folded.matchAll(re)) {
+    for (const m of allMatches(re, folded)) {
       const start = m.index ?? 0;
       found.push({ start, end: start + m[0].length, kind, m });
     }

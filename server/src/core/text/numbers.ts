@@ -5,6 +5,7 @@
  */
 import type { Span } from "../model";
 import { foldWidth, parseJapaneseNumber } from "./normalize";
+import { allMatches } from "./matches";
 
 export interface ExtractedNumber extends Span {
   text: string;
@@ -63,7 +64,7 @@ const ERA_BEFORE = /(?:令和|平成|昭和|大正|明治|西暦)$/u;
 export function extractNumbers(text: string): ExtractedNumber[] {
   const folded = foldWidth(text);
   const out: ExtractedNumber[] = [];
-  for (const m of folded.matchAll(NUMBER_RE)) {
+  for (const m of allMatches(NUMBER_RE, folded)) {
     const start = m.index ?? 0;
     const numeral = m[1];
     let end = start + numeral.length;

@@ -27,6 +27,7 @@ import { maxOf } from "../arrays";
 import type { EntityMention, QuoteUnit, Sentence, Span } from "../model";
 import { PERSON_TITLES } from "./entities";
 import { normalizeForMatch } from "./normalize";
+import { allMatches } from "./matches";
 
 const PAIRS: Record<string, string> = { "「": "」", "『": "』", "“": "”" };
 const CLOSER_TO_OPENER: Record<string, string> = { "」": "「", "』": "『", "”": "“" };
@@ -304,8 +305,7 @@ function actorsOf(text: string, s: Sentence, quoteSpans: Span[], ctx: { persons:
   const slice = text.slice(s.start, s.end);
   const taken = (a: number, b: number) => out.some((x) => a < x.end && x.start < b);
   if (slice.includes("同")) {
-    ANAPHOR.lastIndex = 0;
-    for (const m of slice.matchAll(ANAPHOR)) {
+    for (const m of allMatches(ANAPHOR, slice)) {
       const start = s.start + (m.index ?? 0);
       const end = start + m[0].length;
       if (taken(start, end) || !outside({ start, end })) continue;
@@ -313,9 +313,8 @@ function actorsOf(text: string, s: Sentence, quoteSpans: Span[], ctx: { persons:
       out.push({ start, end, at: end, marker: markerAt(text, end, s.end), name: ref ? ref.name : null, kind: ref ? "person" : "group", span: ref ? ref.span : { start, end } });
     }
   }
-  ACTOR_PARTICLE.lastIndex = 0;
   let lastEnd = -1;
-  for (const m of slice.matchAll(ACTOR_PARTICLE)) {
+  for (const m of allMatches(ACTOR_PARTICLE, slice)) {
     const at = m.index ?? 0;
     if (at === lastEnd) continue;
     lastEnd = at;
@@ -496,8 +495,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
     const blanked = blank(text, s, raws);
     const breaks: number[] = [];
     if (raws.length > 0 || ANNOUNCE.test(blanked)) {
-      CLAUSE_BREAK.lastIndex = 0;
-      for (const m of blanked.matchAll(CLAUSE_BREAK)) breaks.push(s.start + (m.index ?? 0) + m[0].length);
+      for (const m of allMatches(CLAUSE_BREAK, blanked)) breaks.push(s.start + (m.index ?? 0) + m[0].length);
     }
     const standalone = raws.length === 1 && raws[0].open >= 0 && /^[\s\u3000]*$/.test(text.slice(s.start, raws[0].open)) && /^[\s\u3000。]*$/.test(text.slice(raws[0].close + 1, s.end));
 
