@@ -5,9 +5,12 @@
  * index input). A warm pass fills the memo; the measured pass repeats the same files `--rounds` times.
  * Run under `node --cpu-prof` to see where the rest of a worker's time goes.
  *
- *   node --import tsx bench/analysisCost.ts [--files 1500] [--rounds 2] [DIR…]
+ *   node --import tsx bench/analysisCost.ts [--files 1500] [--rounds 2] [--profile FILE.cpuprofile] [DIR…]
+ *
+ * `--profile` writes a CPU profile of the measured rounds alone (no kuromoji lattice in it).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { nodeCorpusFsSync } from "../server/src/core/corpus/corpusFs";
@@ -26,6 +29,7 @@ const opt = (name: string) => {
 };
 const maxFiles = Number(opt("files") ?? "1500");
 const rounds = Number(opt("rounds") ?? "2");
+const profileFile = opt("profile");
 const dirs = argv.filter((a, i) => !a.startsWith("--") && !(i > 0 && argv[i - 1].startsWith("--")));
 const cpu = () => {
   const u = process.cpuUsage();
@@ -47,12 +51,21 @@ async function main() {
     },
   };
   const t: Record<string, number> = { read: 0, job: 0, digest: 0 };
+  const session = profileFile ? new Session() : null;
+  session?.connect();
   let chars = 0;
   for (let round = 0; round <= rounds; round++) {
     const cacheDir = mkdtempSync(join(tmpdir(), "shutten-cost-"));
     const cache = new AnalysisCache(cacheDir, { tool: "cost", analysis: "cost" }, nodeCacheFsSync);
     const ctx: IngestContext = { fs: nodeCorpusFsSync, cache, aliasHash: "", tokenizer: () => tokenizer };
-    if (round === 1) for (const k of Object.keys(t)) t[k] = 0;
+    if (round === 1) {
+      for (const k of Object.keys(t)) t[k] = 0;
+      if (session) {
+        await session.post("Profiler.enable");
+        await session.post("Profiler.setSamplingInterval", { interval: 200 });
+        await session.post("Profiler.start");
+      }
+    }
     for (const f of files) {
       let t0 = cpu();
       const loaded = await readCorpusFile({ abs: f, rel: f }, nodeCorpusFsSync, null, 50 * 1024 * 1024);
@@ -66,6 +79,10 @@ async function main() {
       t.digest += cpu() - t0;
     }
     rmSync(cacheDir, { recursive: true, force: true });
+  }
+  if (session) {
+    const { profile } = await session.post("Profiler.stop");
+    writeFileSync(profileFile!, JSON.stringify(profile));
   }
   const per = (ms: number) => `${ms.toFixed(0)} ms (${(ms / rounds).toFixed(0)} per round, ${((ms * 1e6) / chars).toFixed(0)} ns/char)`;
   console.log(`${files.length} files × ${rounds} rounds, ${chars / rounds} body chars per round`);

@@ -9,7 +9,7 @@
  */
 import { parse as parseYaml } from "yaml";
 import type { EntityMention, EntityType, Span } from "../model";
-import { allMatches } from "./matches";
+import { allMatches, charSet, matchesStartingWith, stickyOf } from "./matches";
 import type { Token } from "./tokenizer";
 
 /** Titles and honorifics that may follow a person's name (longest first when matched). */
@@ -46,7 +46,8 @@ const KATAKANA_NAME = "[ァ-ヴヵヶ][ァ-ヴヵヶー]*(?:[・＝=][ァ-ヴヵ
 /** Titles that may follow a katakana name directly: not katakana words themselves (サンタアナ is no アナ). */
 const KANJI_TITLES = PERSON_TITLES.filter((t) => !/^[ァ-ヴー]/.test(t));
 /** Maximal katakana names, and the qualified title that may follow one (tested in place). */
-const KATAKANA_RUN = new RegExp(`(?<![ァ-ヴヵヶー・＝=])${KATAKANA_NAME}`, "gu");
+const KATAKANA_RUN = new RegExp(`(?<![ァ-ヴヵヶー・＝=])${KATAKANA_NAME}`, "uy");
+const KATAKANA_FIRST = charSet([], [["ァ", "ヶ"]]);
 const QUALIFIED_TITLE_AT = new RegExp(`${TITLE_QUALIFIER}(?:${KANJI_TITLES.join("|")})`, "uy");
 
 /** Countries and major cities (general knowledge) for names kuromoji does not tag as 地域. */
@@ -63,7 +64,8 @@ const PLACE_WORDS = new Set(PLACE_GAZETTEER);
 /** One alternation per gazetteer (longest first), matched once per region instead of one search per word. */
 const alternation = (words: string[]): RegExp =>
   new RegExp([...words].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gu");
-const PLACE_GAZETTEER_RE = alternation(PLACE_GAZETTEER);
+const PLACE_GAZETTEER_RE = stickyOf(alternation(PLACE_GAZETTEER));
+const PLACE_GAZETTEER_FIRST = charSet(PLACE_GAZETTEER);
 /** Organisations known by name (general knowledge). */
 const ORG_GAZETTEER = [
   "ホワイトハウス", "クレムリン", "国連", "国際連合", "北大西洋条約機構", "NATO", "EU", "欧州連合", "国務省", "国防総省",
@@ -75,7 +77,8 @@ const ORG_GAZETTEER = [
   "北海道新聞", "西日本新聞", "スポーツニッポン", "スポニチ", "日刊スポーツ", "スポーツ報知", "サンケイスポーツ", "デイリースポーツ",
   "東京スポーツ", "夕刊フジ", "日刊ゲンダイ",
 ];
-const ORG_GAZETTEER_RE = alternation(ORG_GAZETTEER);
+const ORG_GAZETTEER_RE = stickyOf(alternation(ORG_GAZETTEER));
+const ORG_GAZETTEER_FIRST = charSet(ORG_GAZETTEER);
 const ORG_PATTERN = /(?:[ァ-ヴー]{2,}|[米露ロ中英仏独日韓])(?:大統領府|政府|外務省|国防省|国務省|議会|軍|通信|新聞)|[ァ-ヴー]{2,}(?:大統領府|通信社?|新聞|放送)/gu;
 /** The words an `ORG_PATTERN` match ends with: a sentence without one needs no search (which retries every katakana position). */
 const ORG_PATTERN_SUFFIX = /大統領府|政府|外務省|国防省|国務省|議会|軍|通信|新聞|放送/u;
@@ -726,7 +729,8 @@ const APPOSITIVE_ROLES = [
   "投手", "捕手", "内野手", "外野手", "コーチ", "監督", "GM", "オーナー", "ストライカー", "ゴールキーパー", "番長",
 ].filter((r, i, all) => all.indexOf(r) === i).sort((a, b) => b.length - a.length);
 /** An appositive role and the name after it (女優の小雪が, レスラー・華名と); checked against a later quote. */
-const ROLE_THEN_NAME = new RegExp(`(?:${APPOSITIVE_ROLES.join("|")})(?:の|・)([\\p{Script=Han}々ァ-ヴー]{2,5}?)(?=が|は|も|、|と|の|に|[（(])`, "gu");
+const ROLE_THEN_NAME = new RegExp(`(?:${APPOSITIVE_ROLES.join("|")})(?:の|・)([\\p{Script=Han}々ァ-ヴー]{2,5}?)(?=が|は|も|、|と|の|に|[（(])`, "uy");
+const APPOSITIVE_FIRST = charSet(APPOSITIVE_ROLES);
 /** What follows a name that the text goes on to quote: 小雪は「…」 (tested in place after the name). */
 const QUOTE_AFTER_NAME = /(?:は|が|も)[^。「]{0,30}「/uy;
 /** True when `name` stands somewhere in `text` with a quote opening after it (`QUOTE_AFTER_NAME`). */
@@ -751,6 +755,8 @@ const ROLE_THEN_FOREIGN = new RegExp(`(?:${PERSON_ROLES.join("|")})(?:の|・)([
 /** A kanji name the alias table may know (入江陵介, in a draft that gives no other clue). */
 const KANJI_RUN = /(?<![\p{Script=Han}々])[\p{Script=Han}々]{2,5}(?![\p{Script=Han}々])/gu;
 /** A name with an honorific and an age or 仮名 in parentheses: 会社員のさくらさん(仮名・38歳). */
+/** What every `NAME_WITH_AGE` match holds: a sentence without it needs no search. */
+const HONORIFIC_PAREN = /(?:さん|氏|くん|ちゃん)[（(]/u;
 const NAME_WITH_AGE = /(?<=の|、|^|\s|は|が)([\p{Script=Han}\p{Script=Hiragana}ァ-ヴー々]{1,6}?)(?:さん|氏|くん|ちゃん)[（(](?:仮名|[^（）()]{0,8}?\d{1,3}(?:歳|才))/gmu;
 /** A Western full name (アントニオ・バンデラス) standing as the actor of its clause. */
 const WESTERN_NAME = /(?<![ァ-ヴー・＝])([ァ-ヴー]{2,}(?:[・＝][ァ-ヴー]{2,})+)(?=は|が|も|と(?!し)|、|氏|さん|監督|選手|容疑者|被告|[（(]\d)/gu;
@@ -790,7 +796,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
     // 1. katakana + title; a katakana word + 社長 + a name is the name's company (ニワンゴ社長杉本).
     // Each maximal katakana run once, its title tested in place (a regex over the whole sentence
     // would retry every position inside every run).
-    for (const run of allMatches(KATAKANA_RUN, slice)) {
+    for (const run of matchesStartingWith(KATAKANA_RUN, slice, KATAKANA_FIRST)) {
       const start = region.start + (run.index ?? 0);
       const name = run[0];
       katakanaRuns.push({ start, name });
@@ -813,7 +819,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       const start = region.start + (m.index ?? 0);
       raw.push({ start, end: start + m[0].length, text: m[0], type: "organization", name: m[0] });
     }
-    for (const m of allMatches(ORG_GAZETTEER_RE, slice)) {
+    for (const m of matchesStartingWith(ORG_GAZETTEER_RE, slice, ORG_GAZETTEER_FIRST)) {
       const org = m[0];
       const start = region.start + (m.index ?? 0);
       if (wordAt(text, start, start + org.length)) raw.push({ start, end: start + org.length, text: org, type: "organization", name: org });
@@ -911,7 +917,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       candidates.push(c);
       accepted.add(c);
     }
-    if (slice.includes("の") || slice.includes("・")) for (const m of allMatches(ROLE_THEN_NAME, slice)) {
+    if (slice.includes("の") || slice.includes("・")) for (const m of matchesStartingWith(ROLE_THEN_NAME, slice, APPOSITIVE_FIRST)) {
       const name = m[1];
       const start = region.start + (m.index ?? 0) + m[0].length - name.length;
       const end = start + name.length;
@@ -974,7 +980,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       candidates.push(c);
       accepted.add(c);
     }
-    if (/[（(]/.test(slice)) for (const m of allMatches(NAME_WITH_AGE, slice)) {
+    if (HONORIFIC_PAREN.test(slice)) for (const m of allMatches(NAME_WITH_AGE, slice)) {
       const start = region.start + (m.index ?? 0);
       const c: PersonCandidate = { start, end: start + m[1].length, name: m[1], family: "", given: "" };
       if (candidates.some((x) => x.start < c.end && c.start < x.end)) continue;
@@ -1017,7 +1023,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
   // 5. gazetteer places kuromoji missed.
   for (const region of regions) {
     const slice = text.slice(region.start, region.end);
-    for (const m of allMatches(PLACE_GAZETTEER_RE, slice)) {
+    for (const m of matchesStartingWith(PLACE_GAZETTEER_RE, slice, PLACE_GAZETTEER_FIRST)) {
       const p = m[0];
       const start = region.start + (m.index ?? 0);
       if (wordAt(text, start, start + p.length)) raw.push({ start, end: start + p.length, text: p, type: "place", name: p });

@@ -23,3 +23,42 @@ function advance(s: string, i: number, unicode: boolean): number {
   const d = s.charCodeAt(i + 1);
   return d >= 0xdc00 && d <= 0xdfff ? i + 2 : i + 1;
 }
+
+/** A set of UTF-16 code units (BMP characters), for `matchesStartingWith`. */
+export function charSet(chars: Iterable<string>, ranges: [string, string][] = []): Uint8Array {
+  const set = new Uint8Array(0x10000);
+  for (const c of chars) set[c.charCodeAt(0)] = 1;
+  for (const [a, b] of ranges) for (let k = a.charCodeAt(0); k <= b.charCodeAt(0); k++) set[k] = 1;
+  return set;
+}
+
+/**
+ * `allMatches` of an expression whose every match starts with a character of `first` (a BMP
+ * character, never a surrogate): the same matches, but the expression is only tried where such a
+ * character stands, in place (`sticky` is the expression with the y flag instead of g). For
+ * expressions that try each position at length — a lookbehind, a long alternation — this skips
+ * the positions that cannot start a match with one table lookup each.
+ */
+export function matchesStartingWith(sticky: RegExp, s: string, first: Uint8Array): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  for (let p = 0; p < s.length; ) {
+    if (first[s.charCodeAt(p)] === 0) {
+      p++;
+      continue;
+    }
+    sticky.lastIndex = p;
+    const m = sticky.exec(s);
+    if (m === null) p++;
+    else {
+      out.push(m);
+      p = m[0] === "" ? p + 1 : sticky.lastIndex;
+    }
+  }
+  sticky.lastIndex = 0;
+  return out;
+}
+
+/** The sticky twin of a global expression (for `matchesStartingWith`). */
+export function stickyOf(re: RegExp): RegExp {
+  return new RegExp(re.source, re.flags.replace("g", "") + "y");
+}
