@@ -9,7 +9,7 @@
  */
 import { parse as parseYaml } from "yaml";
 import type { EntityMention, EntityType, Span } from "../model";
-import { allMatches, charSet, matchesStartingWith, stickyOf } from "./matches";
+import { allMatches, charSet, matchesStartingWith, matchesWhere, stickyOf } from "./matches";
 import type { Token } from "./tokenizer";
 
 /** Titles and honorifics that may follow a person's name (longest first when matched). */
@@ -79,7 +79,18 @@ const ORG_GAZETTEER = [
 ];
 const ORG_GAZETTEER_RE = stickyOf(alternation(ORG_GAZETTEER));
 const ORG_GAZETTEER_FIRST = charSet(ORG_GAZETTEER);
-const ORG_PATTERN = /(?:[ァ-ヴー]{2,}|[米露ロ中英仏独日韓])(?:大統領府|政府|外務省|国防省|国務省|議会|軍|通信|新聞)|[ァ-ヴー]{2,}(?:大統領府|通信社?|新聞|放送)/gu;
+const ORG_PATTERN = /(?:[ァ-ヴー]{2,}|[米露ロ中英仏独日韓])(?:大統領府|政府|外務省|国防省|国務省|議会|軍|通信|新聞)|[ァ-ヴー]{2,}(?:大統領府|通信社?|新聞|放送)/uy;
+const ORG_COUNTRY = charSet("米露ロ中英仏独日韓");
+const KATAKANA_OR_LONG = charSet("ー", [["ァ", "ヴ"]]);
+/**
+ * Where an `ORG_PATTERN` match can start: a country's letter, or the first character of a katakana
+ * run — every suffix starts with a kanji, so the katakana part always runs to the run's end, and
+ * where it fails from the run's start it fails from inside the run too.
+ */
+const orgPatternStart = (s: string, p: number): boolean => {
+  const c = s.charCodeAt(p);
+  return ORG_COUNTRY[c] === 1 || (KATAKANA_OR_LONG[c] === 1 && (p === 0 || KATAKANA_OR_LONG[s.charCodeAt(p - 1)] === 0));
+};
 /** The words an `ORG_PATTERN` match ends with: a sentence without one needs no search (which retries every katakana position). */
 const ORG_PATTERN_SUFFIX = /大統領府|政府|外務省|国防省|国務省|議会|軍|通信|新聞|放送/u;
 
@@ -721,7 +732,15 @@ const GENERIC_KATAKANA =
   /^(?:ユーザー?|スタッフ|ファン|ゲスト|メンバー|キャスト|プロデューサー|ディレクター|マネージャー|ママ|パパ|オーナー|ドライバー|パートナー|ヒロイン|ヒーロー|アイドル|モデル|タレント|アーティスト|シェフ|コーチ|キャプテン|リーダー|チーム|クラブ)$/u;
 const AGE_AFTER = /^[（(]\d{1,3}(?:歳)?[）)]/u;
 /** A 3–5 kanji item of a 、-separated list (…した入江陵介、北島康介…): the shape of a full name. */
-const LIST_ITEM = /(^|[、，・\s\u3000]|[ぁ-ん])([\p{Script=Han}々]{3,5})(?=、|と|の|ら|、|そして)/gu;
+const LIST_ITEM = /(^|[、，・\s\u3000]|[ぁ-ん])([\p{Script=Han}々]{3,5})(?=、|と|の|ら|、|そして)/uy;
+/** The lead characters of a `LIST_ITEM` (`\s` holds no character above U+3000 but U+FEFF). */
+const LIST_ITEM_LEAD = charSet("、，・\u3000\ufeff", [["ぁ", "ん"]]);
+for (let c = 0; c <= 0x3000; c++) if (/\s/u.test(String.fromCharCode(c))) LIST_ITEM_LEAD[c] = 1;
+/** Han or 々 (in the BMP: U+2E80–U+FAFF), or a high surrogate (a Han character beyond the BMP may start there). */
+const HAN_OR_HIGH = charSet([], [["\ud800", "\udbff"]]);
+for (let c = 0x2e80; c <= 0xfaff; c++) if (/[\p{Script=Han}々]/u.test(String.fromCharCode(c))) HAN_OR_HIGH[c] = 1;
+/** Where a `LIST_ITEM` match can start: the text's start, or a lead character before a kanji. */
+const listItemStart = (s: string, p: number): boolean => p === 0 || (LIST_ITEM_LEAD[s.charCodeAt(p)] === 1 && HAN_OR_HIGH[s.charCodeAt(p + 1)] === 1);
 /** An appositive role and the name after it (女優の小雪が). */
 const APPOSITIVE_ROLES = [
   ...PERSON_ROLES, "レスラー", "プロレスラー", "ボクサー", "力士", "騎手", "棋士", "ライター", "グラビアアイドル", "女子アナ", "芸妓",
@@ -761,7 +780,8 @@ const NAME_WITH_AGE = /(?<=の|、|^|\s|は|が)([\p{Script=Han}\p{Script=Hiraga
 /** A Western full name (アントニオ・バンデラス) standing as the actor of its clause. */
 const WESTERN_NAME = /(?<![ァ-ヴー・＝])([ァ-ヴー]{2,}(?:[・＝][ァ-ヴー]{2,})+)(?=は|が|も|と(?!し)|、|氏|さん|監督|選手|容疑者|被告|[（(]\d)/gu;
 /** A quoted name with an honorific: 「ぼん」さん. */
-const QUOTED_NAME = /「([^「」\s]{1,12})」(?:さん|氏|君|くん|ちゃん|様)/gu;
+const QUOTED_NAME = /「([^「」\s]{1,12})」(?:さん|氏|君|くん|ちゃん|様)/uy;
+const QUOTED_NAME_FIRST = charSet("「");
 const HAN_CHAR = /[\p{Script=Han}々〆ヶ]/u;
 const KANA_OR_HAN = /[\p{Script=Han}々〆ヶァ-ヴー]/u;
 /** A title starting at a given offset (sticky: tested in place, no slicing). */
@@ -815,7 +835,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       raw.push({ start, end, text: m[0], type: "person", name });
     }
     // 2. organisations by pattern and gazetteer
-    if (ORG_PATTERN_SUFFIX.test(slice)) for (const m of allMatches(ORG_PATTERN, slice)) {
+    if (ORG_PATTERN_SUFFIX.test(slice)) for (const m of matchesWhere(ORG_PATTERN, slice, orgPatternStart)) {
       const start = region.start + (m.index ?? 0);
       raw.push({ start, end: start + m[0].length, text: m[0], type: "organization", name: m[0] });
     }
@@ -902,7 +922,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
   const knowsPersons = aliases.hasPersons();
   for (const region of regions) {
     const slice = text.slice(region.start, region.end);
-    if (listed && slice.includes("、")) for (const m of allMatches(LIST_ITEM, slice)) {
+    if (listed && slice.includes("、")) for (const m of matchesWhere(LIST_ITEM, slice, listItemStart)) {
       const start = region.start + (m.index ?? 0) + m[1].length;
       const name = m[2];
       const end = start + name.length;
@@ -987,7 +1007,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       candidates.push(c);
       accepted.add(c);
     }
-    if (slice.includes("」")) for (const m of allMatches(QUOTED_NAME, slice)) {
+    if (slice.includes("」")) for (const m of matchesStartingWith(QUOTED_NAME, slice, QUOTED_NAME_FIRST)) {
       const start = region.start + (m.index ?? 0) + 1;
       const c: PersonCandidate = { start, end: start + m[1].length, name: m[1], family: "", given: "" };
       candidates.push(c);

@@ -40,9 +40,17 @@ export function charSet(chars: Iterable<string>, ranges: [string, string][] = []
  * the positions that cannot start a match with one table lookup each.
  */
 export function matchesStartingWith(sticky: RegExp, s: string, first: Uint8Array): RegExpExecArray[] {
+  return matchesWhere(sticky, s, (text, p) => first[text.charCodeAt(p)] !== 0);
+}
+
+/**
+ * `allMatches` of an expression tried in place only at the positions `candidate` accepts, which must
+ * include every position where a match can start (and no low surrogate), so the answer is the same.
+ */
+export function matchesWhere(sticky: RegExp, s: string, candidate: (s: string, p: number) => boolean): RegExpExecArray[] {
   const out: RegExpExecArray[] = [];
   for (let p = 0; p < s.length; ) {
-    if (first[s.charCodeAt(p)] === 0) {
+    if (!candidate(s, p)) {
       p++;
       continue;
     }
