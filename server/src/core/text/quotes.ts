@@ -279,6 +279,19 @@ function markerAt(text: string, at: number, limit: number): Marker {
   return "other";
 }
 
+const TRAILING_SPACE = /[\s\u3000]/u;
+/**
+ * `re.test(s)` for an expression of the form `(?:words)[\s\u3000]*$` whose words hold no space and
+ * are at most 16 characters long (CLAUSE_END, TITLE_BEFORE, ROLE_BEFORE): a match ends where the
+ * trailing spaces begin, so only the 16 characters before them are searched, not every position of
+ * a long quote or sentence.
+ */
+function endsWith(re: RegExp, s: string): boolean {
+  let e = s.length;
+  while (e > 0 && TRAILING_SPACE.test(s[e - 1])) e--;
+  return re.test(e > 16 ? s.slice(e - 16) : s);
+}
+
 /** Persons, organisations and voices of a sentence, outside its quotes, in order. */
 function actorsOf(text: string, s: Sentence, quoteSpans: Span[], ctx: { persons: EntityMention[]; orgs: EntityMention[] }, history: PersonRef[]): Actor[] {
   const out: Actor[] = [];
@@ -478,7 +491,8 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       // A transcript's line: `木下：…` (or `木下優樹菜（以下、木下）：…`) is that person's; `——…？` is the
       // interviewer's, who is no one the article names.
       const head = text.slice(lineStart, Math.min(s.end, lineStart + 40));
-      const named = LINE_SPEAKER.exec(head);
+      // (Every match ends with a colon: most lines hold none, and the lazy name part is costly to retry.)
+      const named = head.includes("：") || head.includes(":") ? LINE_SPEAKER.exec(head) : null;
       const at = named ? lineStart + named[0].length - named[0].trimStart().length : -1;
       let p: EntityMention | undefined;
       for (let k = Math.max(0, p0 - 3); named && !p && k < Math.min(allPersons.length, p0 + 3); k++) {
@@ -520,12 +534,12 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       const nobody = !termAfter && (SAYING_AFTER.test(after) || IMAGINED_AFTER.test(after));
       const question = !termAfter && QUESTION_AFTER.test(after);
       const entityAfter = (ctx.entities ?? allPersons).some((e) => e.start === afterStart);
-      const clauseLike = inner.length >= 6 && CLAUSE_END.test(inner);
+      const clauseLike = inner.length >= 6 && endsWith(CLAUSE_END, inner);
       // 「X」と言われる, “X”と呼ばれる: what something is called, not what someone said.
       const calledAfter = !clauseLike && /^[\s\u3000]*と(?:(?:いわれ|言われ|称され)る[\p{Script=Han}ァ-ヴー]|呼ばれ)/u.test(after);
       const naming = !voice && !question && (calledAfter || (NAMING_AFTER.test(after) && !clauseLike) || (r.open >= 0 && !entityAfter && NAME_AFTER.test(after) && !speechAfter));
       const outletBefore = actors.some((a) => a.kind === "organization" && /^[\s\u3000]*$/.test(text.slice(a.end, openAt)));
-      const titleBefore = TITLE_BEFORE.test(beforeText) || outletBefore;
+      const titleBefore = endsWith(TITLE_BEFORE, beforeText) || outletBefore;
       if (speechAfter || voice) kind = "speech";
 
       // A name in parentheses right after the quote: 「…」（松田）.
@@ -540,12 +554,12 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
           /^[\p{Script=Han}々ァ-ヴー・]{1,6}$/u.test(raw) &&
           !PAREN_NOT_NAME.test(raw) &&
           !/(?:製|版|編|社|県|市|町|村|語|訳|作|著|監督|提供|撮影|写真|画像|出典)$/.test(raw) &&
-          (CLAUSE_END.test(inner) || /[はがをにでも]/.test(inner)) &&
+          (endsWith(CLAUSE_END, inner) || /[はがをにでも]/.test(inner)) &&
           text.indexOf(raw) !== text.lastIndexOf(raw);
         // （球界関係者）, （ファン）: someone unnamed said it.
         const unnamedSource = !p && wordEndingAt(raw, raw.length, GROUP_SET, GROUP_MAX) !== null;
         const name = p ? p.canonical : plausible && !unnamedSource ? raw : null;
-        if (unnamedSource && (CLAUSE_END.test(inner) || /[はがをにでも]/.test(inner))) {
+        if (unnamedSource && (endsWith(CLAUSE_END, inner) || /[はがをにでも]/.test(inner))) {
           kind = "speech";
           own = true;
         }
@@ -584,7 +598,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
           if (/[、。「『]/.test(between)) break;
           const direct = speechAfter !== null && next.start <= at + 2 && /^[\s\u3000]*$/.test(between);
           // …but not the one a passive verb modifies (「…」と訊かれた平岡は: the one asked).
-          const modified = !PASSIVE_AFTER.test(after) && (speechAfter !== null || kind === "speech" || (CLAUSE_END.test(inner) && inner.length >= 6 && SPEECH_VERBS.test(between))) && /(?:[るたすくうぐぶむぬつ]|ている|ていた|てる|てた)$/.test(between) && (["topic", "subject", "end", "and"].includes(next.marker) || (next.kind === "person" && next.name !== null));
+          const modified = !PASSIVE_AFTER.test(after) && (speechAfter !== null || kind === "speech" || (endsWith(CLAUSE_END, inner) && inner.length >= 6 && SPEECH_VERBS.test(between))) && /(?:[るたすくうぐぶむぬつ]|ている|ていた|てる|てた)$/.test(between) && (["topic", "subject", "end", "and"].includes(next.marker) || (next.kind === "person" && next.name !== null));
           const owner = next.marker === "possessive" && /^(?:の|いう|いった)?[^、。「『]{0,8}$/.test(between) && /^の(?:問い|質問|言葉|呼びかけ|発言|一言|コメント|声|意見|メッセージ)/.test(text.slice(next.at, next.at + 6));
           if ((direct || modified || owner) && next.kind !== "organization") {
             speaker = next.name === null ? null : { name: next.name, span: next.span };
@@ -620,7 +634,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
             if (prev.marker === "direct" || prev.marker === "iwaku") kind = "speech";
           }
         }
-        if (!own && ROLE_BEFORE.test(beforeText) && /[\s\u3000、]/.test(beforeText.slice(-8)) && /^[\s\u3000]*$/.test(after.slice(0, 1) || " ")) {
+        if (!own && endsWith(ROLE_BEFORE, beforeText) && /[\s\u3000、]/.test(beforeText.slice(-8)) && /^[\s\u3000]*$/.test(after.slice(0, 1) || " ")) {
           kind = "speech";
           own = true;
           unnamed = true;
@@ -630,9 +644,9 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       // way of giving an answer).
       if (kind === "term" && own && speaker && r.open >= 0 && !termAfter && /^[\s\u3000]*[。．！？!?]?[\s\u3000]*$/.test(text.slice(afterStart, s.end)) && (clauseLike || (inner.length >= 8 && /[はがをにでも]/.test(inner)))) kind = "speech";
       // A clause-like quote in a sentence with a speech verb after it is speech even without と.
-      if (kind === "term" && !termAfter && inner.length >= 6 && CLAUSE_END.test(inner) && SPEECH_VERBS.test(after)) kind = "speech";
+      if (kind === "term" && !termAfter && inner.length >= 6 && endsWith(CLAUSE_END, inner) && SPEECH_VERBS.test(after)) kind = "speech";
       // A quote standing alone as a sentence, worded as one, is someone's words.
-      if (kind === "term" && standalone && inner.length >= 5 && (CLAUSE_END.test(inner) || (inner.length >= 8 && /[はがをにでも]/.test(inner)))) kind = "speech";
+      if (kind === "term" && standalone && inner.length >= 5 && (endsWith(CLAUSE_END, inner) || (inner.length >= 8 && /[はがをにでも]/.test(inner)))) kind = "speech";
       // 『…』 names a work and a short “…” stresses a word: speech only when a speech verb or a speaker
       // before it says so (『…』とジェイソン・ステイサムが is a list).
       // (“…” stresses or names whatever its length — “大人だから”と感情的にならずに — unless a speech verb follows.)
