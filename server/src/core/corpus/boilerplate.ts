@@ -297,25 +297,29 @@ for (const p of [...STRONG_PROMPT, ...WEAK_PROMPT]) {
   PROMPT_FIRST[c] = 1;
 }
 
-/** True when some prompt phrase (strong or weak) occurs in `lower`: one pass over the line. */
-function hasPromptPhrase(lower: string): boolean {
+/** The prompt phrases (strong or weak) that occur in `lower`, found in one pass over the line; null for none. */
+function promptPhrasesIn(lower: string): Set<string> | null {
+  let found: Set<string> | null = null;
   for (let i = 0; i < lower.length; i++) {
     // (A table lookup first: most characters start no phrase.)
     if (PROMPT_FIRST[lower.charCodeAt(i)] === 0) continue;
-    const list = PROMPT_BY_FIRST.get(lower.charCodeAt(i));
-    if (list === undefined) continue;
-    for (const p of list) if (lower.startsWith(p, i)) return true;
+    for (const p of PROMPT_BY_FIRST.get(lower.charCodeAt(i))!) if (lower.startsWith(p, i)) (found ??= new Set()).add(p);
   }
-  return false;
+  return found;
+}
+
+function countWeakOutsideStrong(lower: string): number {
+  const rest = STRONG_PROMPT.reduce((t, p) => t.split(p).join("\u0000"), lower);
+  return WEAK_PROMPT.filter((p) => rest.includes(p)).length;
 }
 
 function isPromptLine(k: string): boolean {
   const lower = k.toLowerCase();
-  if (!hasPromptPhrase(lower)) return false;
-  const strong = STRONG_PROMPT.filter((p) => lower.includes(p)).length;
+  const found = promptPhrasesIn(lower);
+  if (found === null) return false;
+  const strong = STRONG_PROMPT.filter((p) => found.has(p)).length;
   // A weak phrase inside a strong one (`会員` in `有料会員`) is not a second signal.
-  const rest = strong === 0 ? lower : STRONG_PROMPT.reduce((t, p) => t.split(p).join("\u0000"), lower);
-  const weak = WEAK_PROMPT.filter((p) => rest.includes(p)).length;
+  const weak = strong === 0 ? WEAK_PROMPT.filter((p) => found.has(p)).length : countWeakOutsideStrong(lower);
   if (strong + weak === 0) return false;
   const len = k.length;
   // A paragraph of article text that mentions sales, campaigns or newsletters is text: it is a prompt
@@ -483,12 +487,13 @@ function splitLines(text: string, region: Span): Array<{ span: Span; text: strin
 
 /** NFKC, lower case, list bullets and surrounding whitespace removed: the form lexicons match. */
 function normalizeLine(s: string): string {
-  return s
+  const n = s
     .normalize("NFKC")
     .trim()
     // Markdown decoration of an exported page: heading marks, block quotes, bold/italic wrappers.
-    .replace(/^(?:#{1,6}\s+|>\s*)+/, "")
-    .replace(/\*\*|__/g, "")
+    .replace(/^(?:#{1,6}\s+|>\s*)+/, "");
+  // (The search for ** and __ only where one stands: it would scan every line.)
+  return (n.includes("**") || n.includes("__") ? n.replace(/\*\*|__/g, "") : n)
     .replace(/^[•・●○■□◆◇▶▷►▸*+-]\s*/, "")
     .trim()
     .toLowerCase();

@@ -195,13 +195,18 @@ const BARE_MAX = Math.max(...[...BARE_TITLES].map((w) => w.length));
 /** The particles after which an actor's word ends: looked back from, instead of matching every word everywhere. */
 const ACTOR_PARTICLE = /では|からは|からも|から|より|によると|によれば|には|にも|は|が|も|の(?=問い|質問|言葉|呼びかけ|発言|一言|コメント|声|意見|メッセージ)/gu;
 /** The longest word of `set` (at most `max` long) ending at `end` of `slice`, or null. */
-const lastChars = (set: Set<string>): Set<string> => new Set([...set].map((w) => w[w.length - 1]));
-const LAST_CHARS = new Map<Set<string>, Set<string>>([
+const lastChars = (set: Set<string>): Uint8Array => {
+  const codes = new Uint8Array(0x10000);
+  for (const w of set) codes[w.charCodeAt(w.length - 1)] = 1;
+  return codes;
+};
+/** The last code units of each set's words (a table: this runs at every particle of a sentence). */
+const LAST_CHARS = new Map<Set<string>, Uint8Array>([
   [BARE_TITLES, lastChars(BARE_TITLES)],
   [GROUP_SET, lastChars(GROUP_SET)],
 ]);
 function wordEndingAt(slice: string, end: number, set: Set<string>, max: number): string | null {
-  if (end === 0 || !LAST_CHARS.get(set)?.has(slice[end - 1])) return null;
+  if (end === 0 || LAST_CHARS.get(set)?.[slice.charCodeAt(end - 1)] !== 1) return null;
   for (let len = Math.min(max, end); len >= 1; len--) {
     const w = slice.slice(end - len, end);
     if (set.has(w)) return w;
