@@ -20,11 +20,15 @@ test("a search tried only where a match can start finds the same matches", () =>
   const words = /政府|通信社|通信|入江陵介|入江|米|ロシア/gu;
   const first = charSet(["政", "通", "入", "米", "ロ"]);
   const katakana = /(?<![ァ-ヴー])[ァ-ヴー]{2,}(?:政府|軍)/gu;
-  const runStart = (s: string, p: number) => /[ァ-ヴー]/.test(s[p]) && (p === 0 || !/[ァ-ヴー]/.test(s[p - 1]));
+  const katakanaFirst = charSet("ー", [["ァ", "ヴ"]]);
+  const runStart = (s: string, p: number) => p === 0 || !/[ァ-ヴー]/.test(s[p - 1]);
+  const listItem = /(^|[、・])[入江陵介]{2,3}(?=と|、)/gu;
+  const kanjiNext = (s: string, p: number) => /[入江陵介]/.test(s[p + 1] ?? "");
   fc.assert(
     fc.property(text, (s) => {
       assert.deepEqual(shape(matchesStartingWith(stickyOf(words), s, first)), shape([...s.matchAll(words)]));
-      assert.deepEqual(shape(matchesWhere(stickyOf(katakana), s, runStart)), shape([...s.matchAll(katakana)]));
+      assert.deepEqual(shape(matchesWhere(stickyOf(katakana), s, katakanaFirst, runStart)), shape([...s.matchAll(katakana)]));
+      assert.deepEqual(shape(matchesWhere(stickyOf(listItem), s, charSet("、・"), kanjiNext, true)), shape([...s.matchAll(listItem)]));
     }),
   );
 });

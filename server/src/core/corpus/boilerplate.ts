@@ -352,9 +352,25 @@ function isLinkListHeading(k: string): boolean {
 
 const BULLET_ITEM = /^[・•●◆◇■□▶▷►▸]/;
 
-/** A list item: a line opening with a list bullet (after width folding). */
+/**
+ * Characters before which NFKC never changes anything and that it leaves as they are (ASCII letters
+ * and digits, kana, CJK ideographs: combining class 0, quick check Yes, no decomposition): NFKC of a
+ * line is NFKC of what stands before the first of them followed by NFKC of the rest.
+ */
+const NFKC_BOUNDARY = new Uint8Array(0x10000);
+for (const [a, b] of [[0x30, 0x39], [0x41, 0x5a], [0x61, 0x7a], [0x3041, 0x3096], [0x30a1, 0x30fa], [0x4e00, 0x9fff]]) for (let c = a; c <= b; c++) NFKC_BOUNDARY[c] = 1;
+
+/**
+ * A list item: a line opening with a list bullet (after width folding). Only the line's head is
+ * normalised: up to the first boundary character (see `NFKC_BOUNDARY`), which is no bullet and no
+ * space, and which no composition turns into a bullet.
+ */
 function isBulletItem(raw: string): boolean {
-  return BULLET_ITEM.test(raw.normalize("NFKC").trim());
+  let j = 1;
+  while (j < raw.length && NFKC_BOUNDARY[raw.charCodeAt(j)] === 0) j++;
+  if (j >= raw.length) return BULLET_ITEM.test(raw.normalize("NFKC").trim());
+  const head = raw.slice(0, j).normalize("NFKC").trim();
+  return BULLET_ITEM.test(head !== "" ? head : raw[j]);
 }
 
 /** A linked headline: a phrase of some length that is no sentence and no `label: value` item. */

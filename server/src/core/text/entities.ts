@@ -87,6 +87,7 @@ const KATAKANA_OR_LONG = charSet("ー", [["ァ", "ヴ"]]);
  * run — every suffix starts with a kanji, so the katakana part always runs to the run's end, and
  * where it fails from the run's start it fails from inside the run too.
  */
+const ORG_PATTERN_FIRST = charSet("米露ロ中英仏独日韓ー", [["ァ", "ヴ"]]);
 const orgPatternStart = (s: string, p: number): boolean => {
   const c = s.charCodeAt(p);
   return ORG_COUNTRY[c] === 1 || (KATAKANA_OR_LONG[c] === 1 && (p === 0 || KATAKANA_OR_LONG[s.charCodeAt(p - 1)] === 0));
@@ -739,8 +740,8 @@ for (let c = 0; c <= 0x3000; c++) if (/\s/u.test(String.fromCharCode(c))) LIST_I
 /** Han or 々 (in the BMP: U+2E80–U+FAFF), or a high surrogate (a Han character beyond the BMP may start there). */
 const HAN_OR_HIGH = charSet([], [["\ud800", "\udbff"]]);
 for (let c = 0x2e80; c <= 0xfaff; c++) if (/[\p{Script=Han}々]/u.test(String.fromCharCode(c))) HAN_OR_HIGH[c] = 1;
-/** Where a `LIST_ITEM` match can start: the text's start, or a lead character before a kanji. */
-const listItemStart = (s: string, p: number): boolean => p === 0 || (LIST_ITEM_LEAD[s.charCodeAt(p)] === 1 && HAN_OR_HIGH[s.charCodeAt(p + 1)] === 1);
+/** Where a `LIST_ITEM` match can start: the text's start, or a lead character (`LIST_ITEM_LEAD`) before a kanji. */
+const kanjiNext = (s: string, p: number): boolean => HAN_OR_HIGH[s.charCodeAt(p + 1)] === 1;
 /** An appositive role and the name after it (女優の小雪が). */
 const APPOSITIVE_ROLES = [
   ...PERSON_ROLES, "レスラー", "プロレスラー", "ボクサー", "力士", "騎手", "棋士", "ライター", "グラビアアイドル", "女子アナ", "芸妓",
@@ -835,7 +836,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       raw.push({ start, end, text: m[0], type: "person", name });
     }
     // 2. organisations by pattern and gazetteer
-    if (ORG_PATTERN_SUFFIX.test(slice)) for (const m of matchesWhere(ORG_PATTERN, slice, orgPatternStart)) {
+    if (ORG_PATTERN_SUFFIX.test(slice)) for (const m of matchesWhere(ORG_PATTERN, slice, ORG_PATTERN_FIRST, orgPatternStart)) {
       const start = region.start + (m.index ?? 0);
       raw.push({ start, end: start + m[0].length, text: m[0], type: "organization", name: m[0] });
     }
@@ -922,7 +923,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
   const knowsPersons = aliases.hasPersons();
   for (const region of regions) {
     const slice = text.slice(region.start, region.end);
-    if (listed && slice.includes("、")) for (const m of matchesWhere(LIST_ITEM, slice, listItemStart)) {
+    if (listed && slice.includes("、")) for (const m of matchesWhere(LIST_ITEM, slice, LIST_ITEM_LEAD, kanjiNext, true)) {
       const start = region.start + (m.index ?? 0) + m[1].length;
       const name = m[2];
       const end = start + name.length;

@@ -40,17 +40,19 @@ export function charSet(chars: Iterable<string>, ranges: [string, string][] = []
  * the positions that cannot start a match with one table lookup each.
  */
 export function matchesStartingWith(sticky: RegExp, s: string, first: Uint8Array): RegExpExecArray[] {
-  return matchesWhere(sticky, s, (text, p) => first[text.charCodeAt(p)] !== 0);
+  return matchesWhere(sticky, s, first);
 }
 
 /**
- * `allMatches` of an expression tried in place only at the positions `candidate` accepts, which must
- * include every position where a match can start (and no low surrogate), so the answer is the same.
+ * `allMatches` of an expression tried in place only at the positions where a character of `first`
+ * stands and `candidate` (when given) accepts, and at 0 too with `atStart` (for a `^` alternative):
+ * together they must accept every position where a match can start (and no low surrogate), so the
+ * answer is the same. The table is read here, in the loop; `candidate` is only called where it passes.
  */
-export function matchesWhere(sticky: RegExp, s: string, candidate: (s: string, p: number) => boolean): RegExpExecArray[] {
+export function matchesWhere(sticky: RegExp, s: string, first: Uint8Array, candidate?: (s: string, p: number) => boolean, atStart = false): RegExpExecArray[] {
   const out: RegExpExecArray[] = [];
   for (let p = 0; p < s.length; ) {
-    if (!candidate(s, p)) {
+    if (!(atStart && p === 0) && (first[s.charCodeAt(p)] === 0 || (candidate !== undefined && !candidate(s, p)))) {
       p++;
       continue;
     }
