@@ -792,12 +792,13 @@ const TITLE_BEFORE = new RegExp(`(?:${KANJI_TITLES.join("|")})・?$`, "u");
 
 /**
  * Finds entity mentions in `text` over `regions`, given kuromoji tokens of those regions (offsets
- * into `text`; `selectEntityTokens` of them is all that is read). Names are observed into `aliases`;
+ * into `text`; `selectEntityTokens` of them is all that is read, and `selected` says they are that
+ * already). Names are observed into `aliases`;
  * `canonical` is the cluster's display name at the time of the call (re-resolve later with
  * `aliases.canonical` when the corpus grows).
  */
-export function extractEntities(text: string, regions: Span[], allTokens: Token[], aliases: AliasTable): EntityMention[] {
-  const tokens = selectEntityTokens(allTokens);
+export function extractEntities(text: string, regions: Span[], allTokens: Token[], aliases: AliasTable, selected = false): EntityMention[] {
+  const tokens = selected ? allTokens : selectEntityTokens(allTokens);
   const katakanaRuns: { start: number; name: string }[] = [];
   const raw: RawMention[] = [];
   const placeTokenAt = new Map<number, Token>();
