@@ -275,6 +275,14 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
   const base = bc.getBaseBuffer();
   const check = bc.getCheckBuffer();
   const checkLen = check.length;
+  if (base.length !== checkLen) return null;
+  // The trie's base and check side by side (10.8 MB for IPADIC, once per thread): a step reads a
+  // node's check and then its base, now from one cache line instead of two far apart.
+  const trie = new Int32Array(2 * checkLen);
+  for (let i = 0; i < checkLen; i++) {
+    trie[2 * i] = base[i];
+    trie[2 * i + 1] = check[i];
+  }
   const known = k.token_info_dictionary;
   const unknown = k.unknown_dictionary;
   const { tmStart, tmIds, tmPresent } = packedTargetMap(known);
@@ -303,23 +311,20 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     return v;
   };
   const ccDim = cc[1];
-  const ccRows = cc[0];
-  // The connection costs transposed, by left id then right id (3.4 MB for IPADIC, once per thread):
-  // a node's predecessors differ in right id only, so finding the best one reads a single row here
-  // (a few cache lines) instead of one place in each of as many rows of kuromoji's 3.4 MB.
-  const ccT = new Int16Array(Math.max(0, ccRows * ccDim));
-  for (let r = 0; r < ccRows; r++) for (let l = 0, at = r * ccDim + 2; l < ccDim; l++, at++) ccT[l * ccRows + r] = cc[at];
   // kuromoji's ByteBuffer.getShort: a little-endian signed 16-bit value.
   const short = (b: Uint8Array, i: number) => ((b[i] | (b[i + 1] << 8)) << 16) >> 16;
-  // The left id, right id and cost of every known entry, copied once per thread in the target map's
-  // order (2.4 MB for IPADIC): the entries of a trie match are then read one after the other
-  // instead of each from its own place in the 10 MB entry buffer (most of the lattice's cache misses).
-  const tmLRC = new Int16Array(tmIds.length * 3);
+  // Every known entry's left id, right id, cost and id (in two halves), copied once per thread in
+  // the target map's order (3.9 MB for IPADIC): the entries of a trie match are then read one after
+  // the other, from one or two cache lines, instead of each from its own place in the 10 MB entry
+  // buffer (most of the lattice's cache misses).
+  const entries = new Int16Array(tmIds.length * 5);
   for (let i = 0; i < tmIds.length; i++) {
     const id = tmIds[i];
-    tmLRC[3 * i] = short(kb, id);
-    tmLRC[3 * i + 1] = short(kb, id + 2);
-    tmLRC[3 * i + 2] = short(kb, id + 4);
+    entries[5 * i] = short(kb, id);
+    entries[5 * i + 1] = short(kb, id + 2);
+    entries[5 * i + 2] = short(kb, id + 4);
+    entries[5 * i + 3] = id & 0xffff;
+    entries[5 * i + 4] = id >>> 16;
   }
   // Features of each entry, split once (kuromoji decodes and splits them for every token); by
   // `id / 10` when every id is a multiple of 10 (as kuromoji's builder writes them), else by id.
@@ -467,56 +472,6 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
   let stamp = 0;
   const memoBase = new Float64Array(memoAt.length);
   const memoPrev = new Int32Array(memoAt.length);
-  // The nodes ending just before the current position, one per right id (their connection cost to a
-  // node depends on nothing else): the one with the least `shortest`, the first of equals, as
-  // kuromoji's first-of-equal-costs rule over its list would pick among them. `groupAt[right & 0xffff]`
-  // is the stamp of the position the right id was seen at, `groupSlot` its place in the arrays.
-  const groupAt = new Float64Array(0x10000).fill(-1);
-  const groupSlot = new Int32Array(0x10000);
-  let groupRow = new Int32Array(64);
-  let groupBest = new Float64Array(64);
-  let groupNode = new Int32Array(64);
-  let groups = 0;
-  /** Fills the groups of the nodes ending at `end` (a 1-based end: BOS ends at 0). */
-  const gather = (end: number): void => {
-    groups = 0;
-    const shortest = L.shortest;
-    const rightOf = L.right;
-    const next = L.next;
-    for (let p = L.headEnd[end]; p >= 0; p = next[p]) {
-      const s = shortest[p];
-      // An unreachable node (MAX) is never a strictly cheaper predecessor.
-      if (s === MAX) continue;
-      const r = rightOf[p];
-      const key = r & 0xffff;
-      if (groupAt[key] !== stamp) {
-        if (groups === groupRow.length) {
-          const row = new Int32Array(groups * 2);
-          row.set(groupRow);
-          groupRow = row;
-          const best = new Float64Array(groups * 2);
-          best.set(groupBest);
-          groupBest = best;
-          const node = new Int32Array(groups * 2);
-          node.set(groupNode);
-          groupNode = node;
-        }
-        groupAt[key] = stamp;
-        groupSlot[key] = groups;
-        groupRow[groups] = r;
-        groupBest[groups] = s;
-        groupNode[groups] = p;
-        groups++;
-      } else {
-        const g = groupSlot[key];
-        if (s < groupBest[g]) {
-          groupBest[g] = s;
-          groupNode[g] = p;
-        }
-      }
-    }
-  };
-
   /** Appends a node and does kuromoji's forward step for it: the cheapest node ending just before it. */
   const append = (startPos: number, len: number, left: number, right: number, cost: number, name: number, isKnown: number) => {
     if (count === L.cap) L.grow(count + 1);
@@ -526,10 +481,10 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     L.right[id] = right;
     L.name[id] = name;
     L.known[id] = isKnown;
-    // kuromoji compares `prev.shortest + connection + node.cost` over the previous nodes in order and
-    // keeps the first least: adding the node's own cost last changes no comparison between them
-    // (exact integers), so the winner of `prev.shortest + connection` is kept per left id and the
-    // cost added after. Over the groups, equal sums go to the earlier node (the one kuromoji meets first).
+    // kuromoji compares `prev.shortest + connection + node.cost` over the previous nodes: adding the
+    // node's own cost last changes no comparison between them (exact integers; an unreachable
+    // predecessor's Number.MAX_VALUE absorbs them alike), so the winner of `prev.shortest +
+    // connection` is kept per left id and the cost added after.
     let base: number;
     let bestPrev: number;
     if (left >= 0 && left < memoAt.length && memoAt[left] === stamp) {
@@ -538,12 +493,15 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     } else {
       base = MAX;
       bestPrev = -1;
-      const row = left * ccRows;
-      for (let g = 0; g < groups; g++) {
-        const c = groupBest[g] + ccT[row + groupRow[g]];
-        if (c < base || (c === base && groupNode[g] < bestPrev)) {
+      const shortest = L.shortest;
+      const rightOf = L.right;
+      const next = L.next;
+      const column = left + 2;
+      for (let p = L.headEnd[startPos - 1]; p >= 0; p = next[p]) {
+        const c = shortest[p] + cc[rightOf[p] * ccDim + column];
+        if (c < base) {
           base = c;
-          bestPrev = groupNode[g];
+          bestPrev = p;
         }
       }
       if (left >= 0 && left < memoAt.length) {
@@ -608,7 +566,6 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     L.tailEnd[0] = 0;
     for (let pos = 0; pos < n; pos++) {
       stamp++;
-      gather(pos);
       // Known words starting at pos, shortest first (kuromoji's commonPrefixSearch order): the first
       // character's step from the root is looked up, the rest walked byte by byte.
       const code = text.charCodeAt(pos);
@@ -619,20 +576,25 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
         let parent = step > 0 ? step - 1 : 0;
         let b = step > 0 ? byteAt[pos + 1] : byteAt[pos];
         for (;;) {
-          if (parent !== 0) {
-            const term = base[parent];
-            if (term >= 0 && term < checkLen && check[term] === parent) {
-              const v = base[term] <= 0 ? -base[term] - 1 : -1;
+          const next = trie[2 * parent];
+          if (parent !== 0 && next >= 0 && next < checkLen && trie[2 * next + 1] === parent) {
+            // A word ends here: the node's terminal child holds its value.
+            {
+              const tv = trie[2 * next];
+              const v = tv <= 0 ? -tv - 1 : -1;
               const end = charAtByte[b];
               const len = end >= 0 ? end - pos : decoder.decode(bytes.subarray(byteAt[pos], b)).length;
               found++;
-              if (!(v >= 0 && tmPresent[v] === 1)) throw new TypeError(`no dictionary entries for trie id ${v}`);
-              for (let i = tmStart[v], e = tmStart[v + 1]; i < e; i++) append(pos + 1, len, tmLRC[3 * i], tmLRC[3 * i + 1], tmLRC[3 * i + 2], tmIds[i], 1);
+              const first = tmStart[v];
+              const last = tmStart[v + 1];
+              // (a value with entries is always present: only an empty one needs the test)
+              if (!(first < last) && !(v >= 0 && tmPresent[v] === 1)) throw new TypeError(`no dictionary entries for trie id ${v}`);
+              for (let i = 5 * first, e = 5 * last; i < e; i += 5) append(pos + 1, len, entries[i], entries[i + 1], entries[i + 2], (entries[i + 4] << 16) | (entries[i + 3] & 0xffff), 1);
             }
           }
           if (b >= written) break;
-          const child = base[parent] + bytes[b];
-          if (!(child >= 0 && child < checkLen && check[child] === parent)) break;
+          const child = next + bytes[b];
+          if (!(child >= 0 && child < checkLen && trie[2 * child + 1] === parent)) break;
           parent = child;
           b++;
         }
@@ -645,15 +607,13 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
       }
     }
     // EOS (left id 0, cost 0) after the last character.
-    stamp++;
-    gather(n);
     let best = MAX;
     let node = -1;
-    for (let g = 0; g < groups; g++) {
-      const c = groupBest[g] + ccT[groupRow[g]];
-      if (c < best || (c === best && groupNode[g] < node)) {
+    for (let p = L.headEnd[n]; p >= 0; p = L.next[p]) {
+      const c = L.shortest[p] + cc[L.right[p] * ccDim + 2] + 0;
+      if (c < best) {
         best = c;
-        node = groupNode[g];
+        node = p;
       }
     }
     const path: number[] = [];
