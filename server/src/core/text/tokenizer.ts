@@ -335,11 +335,11 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
   // Pages of 1024 slots, made as they are first needed (a flat array of 390,000 would cost its
   // making in every worker).
   const featureSlots = (): (string[] | undefined)[][] => [];
-  const slotOf = (pages: (string[] | undefined)[][], slot: number): string[] | undefined => pages[slot >> 10]?.[slot & 1023];
-  const setSlot = (pages: (string[] | undefined)[][], slot: number, f: string[]): void => {
+  const slotOf = <T>(pages: (T | undefined)[][], slot: number): T | undefined => pages[slot >> 10]?.[slot & 1023];
+  const setSlot = <T>(pages: (T | undefined)[][], slot: number, f: T): void => {
     let page = pages[slot >> 10];
     if (page === undefined) {
-      while (pages.length <= slot >> 10) pages.push(undefined as unknown as (string[] | undefined)[]);
+      while (pages.length <= slot >> 10) pages.push(undefined as unknown as (T | undefined)[]);
       page = pages[slot >> 10] = [];
       for (let i = 0; i < 1024; i++) page.push(undefined);
     }
@@ -400,6 +400,20 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
       setSlot(knownSlots, slot, (f = line == null ? [] : line.split(",")));
     }
     return f;
+  };
+  // A known word's token but its start (every field comes from the entry), made once per entry.
+  const knownTemplates: (Token | undefined)[][] = [];
+  const knownTemplatesById = new Map<number, Token>();
+  const templateOf = (f: string[]): Token => ({ surface: f[0], start: 0, pos: f[1], pos1: f[2], pos2: f[3], pos3: f[4], basic: f[7] === "*" ? f[0] : f[7], reading: f[8] ?? "" });
+  const knownTemplate = (id: number): Token => {
+    if (!knownSlots) {
+      let tp = knownTemplatesById.get(id);
+      if (tp === undefined) knownTemplatesById.set(id, (tp = templateOf(knownFeatures(id))));
+      return tp;
+    }
+    let tp = slotOf(knownTemplates, id / 10);
+    if (tp === undefined) setSlot(knownTemplates, id / 10, (tp = templateOf(knownFeatures(id))));
+    return tp;
   };
   const unknownFeatures = (id: number): string[] => {
     if (unknownSlots === undefined) {
@@ -625,6 +639,11 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
       const id = path[j];
       const isKnown = L.known[id] === 1;
       if (keep === PROPER_NOUNS && isKnown && !isProperNoun(L.name[id])) continue;
+      if (isKnown && keep === undefined) {
+        const tp = knownTemplate(L.name[id]);
+        out.push({ surface: tp.surface, start: L.start[id] - 1, pos: tp.pos, pos1: tp.pos1, pos2: tp.pos2, pos3: tp.pos3, basic: tp.basic, reading: tp.reading });
+        continue;
+      }
       const f = isKnown ? knownFeatures(L.name[id]) : unknownFeatures(L.name[id]);
       if (keep && !keep(f)) continue;
       const start = L.start[id] - 1;
