@@ -433,7 +433,7 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
   // `kindOf[code]` is 1 + the index of the code's class in `kinds` (0 until first looked up). A run
   // of one class is what kuromoji groups (it compares class names).
   const kindOf = new Int32Array(0x10000);
-  const kinds: { invoke: boolean; group: boolean; name: number; ids: ArrayLike<number>; left: Int32Array; right: Int32Array; cost: Int32Array }[] = [];
+  const kinds: { invoke: boolean; group: boolean; name: number; ids: Int32Array; left: Int32Array; right: Int32Array; cost: Int32Array }[] = [];
   const kindNames = new Map<string, number>();
   const kindByClass = new Map<KCharClass, number>();
   const kindOfCode = (code: number): number => {
@@ -444,12 +444,12 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     if (i === undefined) {
       let name = kindNames.get(c.class_name);
       if (name === undefined) kindNames.set(c.class_name, (name = kindNames.size));
-      const ids = unknown.target_map[c.class_id] ?? [];
+      const ids = Int32Array.from(unknown.target_map[c.class_id] ?? [], Number);
       const left = new Int32Array(ids.length);
       const right = new Int32Array(ids.length);
       const cost = new Int32Array(ids.length);
       for (let j = 0; j < ids.length; j++) {
-        const id = Number(ids[j]);
+        const id = ids[j];
         left[j] = short(ub, id);
         right[j] = short(ub, id + 2);
         cost[j] = short(ub, id + 4);
@@ -617,7 +617,7 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
       if (found === 0 || head.invoke) {
         const len = head.group && 1 < n - pos ? runEnd[pos] - pos : 1;
         const { ids, left, right, cost } = head;
-        for (let j = 0; j < ids.length; j++) append(pos + 1, len, left[j], right[j], cost[j], Number(ids[j]), 0);
+        for (let j = 0; j < ids.length; j++) append(pos + 1, len, left[j], right[j], cost[j], ids[j], 0);
       }
     }
     // EOS (left id 0, cost 0) after the last character.
