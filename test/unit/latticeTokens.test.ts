@@ -88,3 +88,32 @@ test("the shared dictionary gives kuromoji's own tokens: sample corpus, real new
     { numRuns: 400 },
   );
 });
+
+test("the lean lattice gives kuromoji's own tokens for random cuts of real sentences joined with random characters", async () => {
+  const { sharedDictionary, kuromojiOf } = await import("../../server/src/core/text/tokenizer");
+  const reference = await buildKuromoji();
+  const shared = kuromojiOf(await sharedDictionary());
+  // By code points: a cut through a surrogate pair would leave a lone surrogate, on which kuromoji
+  // itself throws (no decoded file has one).
+  const text = Array.from(
+    readdirSync(corpusDir)
+      .filter((n) => n.endsWith(".txt"))
+      .map((f) => readFileSync(join(corpusDir, f), "utf8"))
+      .join("\n"),
+  );
+  // Two- and three-byte characters of every kind kuromoji classes apart (Greek, Cyrillic, Latin-1,
+  // symbols, half-width kana, kanji numerals), runs of one class, spaces and digits.
+  const noise = [..."éüαβΩЖж×÷°±§¶ａｚＡＺ０９ｶﾀｶﾅﾞ〇一二三十百千万億ヴヵヶーァィゥ々〆ゝゞ　 \t0123456789abcXYZ.,-+%&@#"];
+  const piece = fc.oneof(
+    fc.tuple(fc.nat(text.length - 1), fc.integer({ min: 1, max: 24 })).map(([at, len]) => text.slice(at, at + len).join("")),
+    fc.array(fc.constantFrom(...noise), { minLength: 1, maxLength: 8 }).map((c) => c.join("")),
+    fc.constantFrom(...noise).chain((c) => fc.integer({ min: 2, max: 30 }).map((n) => c.repeat(n))),
+  );
+  fc.assert(
+    fc.property(fc.array(piece, { minLength: 1, maxLength: 6 }), (pieces) => {
+      for (const c of splitClauses(pieces.join(""))) assert.deepEqual(kuromojiTokens(shared, c.text), kuromojiReferenceTokens(reference, c.text), c.text);
+    }),
+    { numRuns: 600 },
+  );
+});
+

@@ -4,7 +4,6 @@
  * against kuromoji itself by the tests.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import kuromoji from "kuromoji";
 import { kuromojiFromData, loadDictionaryData, loadDictionaryDataSync, packedTargetMaps, targetMapView, type DictionaryData, type DictionaryLoadOptions } from "./dictionary";
@@ -200,9 +199,7 @@ class Scratch {
   cap = 0;
   start = new Int32Array(0);
   length = new Int32Array(0);
-  left = new Int32Array(0);
   right = new Int32Array(0);
-  cost = new Int32Array(0);
   name = new Int32Array(0);
   known = new Uint8Array(0);
   shortest = new Float64Array(0);
@@ -213,7 +210,7 @@ class Scratch {
   bytes = new Uint8Array(0);
   byteAt = new Int32Array(0);
   charAtByte = new Int32Array(0);
-  classOf: KCharClass[] = [];
+  kindAt = new Int32Array(0);
   runEnd = new Int32Array(0);
 
   grow(nodes: number): void {
@@ -225,9 +222,7 @@ class Scratch {
     };
     this.start = int32(this.start);
     this.length = int32(this.length);
-    this.left = int32(this.left);
     this.right = int32(this.right);
-    this.cost = int32(this.cost);
     this.name = int32(this.name);
     this.prev = int32(this.prev);
     this.next = int32(this.next);
@@ -247,6 +242,7 @@ class Scratch {
       this.tailEnd = new Int32Array(m);
       this.byteAt = new Int32Array(m);
       this.runEnd = new Int32Array(m);
+      this.kindAt = new Int32Array(m);
     }
     if (this.bytes.length < 3 * n + 4) {
       const m = Math.max(3 * n + 4, this.bytes.length * 2, 1024);
@@ -285,6 +281,14 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
   const base = bc.getBaseBuffer();
   const check = bc.getCheckBuffer();
   const checkLen = check.length;
+  if (base.length !== checkLen) return null;
+  // The trie's base and check side by side (10.8 MB for IPADIC, once per thread): a step reads a
+  // node's check and then its base, now from one cache line instead of two far apart.
+  const trie = new Int32Array(2 * checkLen);
+  for (let i = 0; i < checkLen; i++) {
+    trie[2 * i] = base[i];
+    trie[2 * i + 1] = check[i];
+  }
   const known = k.token_info_dictionary;
   const unknown = k.unknown_dictionary;
   const { tmStart, tmIds, tmPresent } = packedTargetMap(known);
@@ -315,25 +319,19 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
   const ccDim = cc[1];
   // kuromoji's ByteBuffer.getShort: a little-endian signed 16-bit value.
   const short = (b: Uint8Array, i: number) => ((b[i] | (b[i + 1] << 8)) << 16) >> 16;
-  const unknownIds = new Map<number, ArrayLike<number>>();
-  // The left id, right id and cost of every known entry, copied once per thread in the target map's
-  // order (2.4 MB for IPADIC): the entries of a trie match are then read one after the other
-  // instead of each from its own place in the 10 MB entry buffer (most of the lattice's cache misses).
-  const tmLRC = new Int16Array(tmIds.length * 3);
+  // Every known entry's left id, right id, cost and id (in two halves), copied once per thread in
+  // the target map's order (3.9 MB for IPADIC): the entries of a trie match are then read one after
+  // the other, from one or two cache lines, instead of each from its own place in the 10 MB entry
+  // buffer (most of the lattice's cache misses).
+  const entries = new Int16Array(tmIds.length * 5);
   for (let i = 0; i < tmIds.length; i++) {
     const id = tmIds[i];
-    tmLRC[3 * i] = short(kb, id);
-    tmLRC[3 * i + 1] = short(kb, id + 2);
-    tmLRC[3 * i + 2] = short(kb, id + 4);
+    entries[5 * i] = short(kb, id);
+    entries[5 * i + 1] = short(kb, id + 2);
+    entries[5 * i + 2] = short(kb, id + 4);
+    entries[5 * i + 3] = id & 0xffff;
+    entries[5 * i + 4] = id >>> 16;
   }
-  // An entry is 10 bytes (left id, right id, cost as shorts, then the features' offset), so every
-  // entry id is even: on a little-endian machine the unknown entries' three shorts are read as one
-  // Int16Array's elements `id / 2`, `id / 2 + 1`, `id / 2 + 2` (the same values as `short`).
-  const ub16 = ub.length % 2 === 0 && os.endianness() === "LE" ? (ub.byteOffset % 2 === 0 ? new Int16Array(ub.buffer, ub.byteOffset, ub.length >> 1) : new Int16Array(ub.slice().buffer, 0, ub.length >> 1)) : null;
-  // Character classes by UTF-16 code unit, looked up once each (no surrogates reach the lattice).
-  const classOf: (KCharClass | undefined)[] = [];
-  for (let i = 0; i < 0x10000; i++) classOf.push(undefined);
-  const charClass = (code: number): KCharClass => classOf[code] ?? (classOf[code] = unknown.lookup(String.fromCharCode(code)));
   // Features of each entry, split once (kuromoji decodes and splits them for every token); by
   // `id / 10` when every id is a multiple of 10 (as kuromoji's builder writes them), else by id.
   const byTenth = (ids: ArrayLike<number>) => {
@@ -343,11 +341,11 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
   // Pages of 1024 slots, made as they are first needed (a flat array of 390,000 would cost its
   // making in every worker).
   const featureSlots = (): (string[] | undefined)[][] => [];
-  const slotOf = (pages: (string[] | undefined)[][], slot: number): string[] | undefined => pages[slot >> 10]?.[slot & 1023];
-  const setSlot = (pages: (string[] | undefined)[][], slot: number, f: string[]): void => {
+  const slotOf = <T>(pages: (T | undefined)[][], slot: number): T | undefined => pages[slot >> 10]?.[slot & 1023];
+  const setSlot = <T>(pages: (T | undefined)[][], slot: number, f: T): void => {
     let page = pages[slot >> 10];
     if (page === undefined) {
-      while (pages.length <= slot >> 10) pages.push(undefined as unknown as (string[] | undefined)[]);
+      while (pages.length <= slot >> 10) pages.push(undefined as unknown as (T | undefined)[]);
       page = pages[slot >> 10] = [];
       for (let i = 0; i < 1024; i++) page.push(undefined);
     }
@@ -409,6 +407,20 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     }
     return f;
   };
+  // A known word's token but its start (every field comes from the entry), made once per entry.
+  const knownTemplates: (Token | undefined)[][] = [];
+  const knownTemplatesById = new Map<number, Token>();
+  const templateOf = (f: string[]): Token => ({ surface: f[0], start: 0, pos: f[1], pos1: f[2], pos2: f[3], pos3: f[4], basic: f[7] === "*" ? f[0] : f[7], reading: f[8] ?? "" });
+  const knownTemplate = (id: number): Token => {
+    if (!knownSlots) {
+      let tp = knownTemplatesById.get(id);
+      if (tp === undefined) knownTemplatesById.set(id, (tp = templateOf(knownFeatures(id))));
+      return tp;
+    }
+    let tp = slotOf(knownTemplates, id / 10);
+    if (tp === undefined) setSlot(knownTemplates, id / 10, (tp = templateOf(knownFeatures(id))));
+    return tp;
+  };
   const unknownFeatures = (id: number): string[] => {
     if (unknownSlots === undefined) {
       const all: number[] = [];
@@ -423,6 +435,55 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     }
     return f;
   };
+  // Character classes by UTF-16 code unit (no surrogates reach the lattice), as small numbers:
+  // `kindOf[code]` is 1 + the index of the code's class in `kinds` (0 until first looked up). A run
+  // of one class is what kuromoji groups (it compares class names).
+  const kindOf = new Int32Array(0x10000);
+  const kinds: { invoke: boolean; group: boolean; name: number; ids: Int32Array; left: Int32Array; right: Int32Array; cost: Int32Array }[] = [];
+  const kindNames = new Map<string, number>();
+  const kindByClass = new Map<KCharClass, number>();
+  const kindOfCode = (code: number): number => {
+    let k = kindOf[code];
+    if (k !== 0) return k - 1;
+    const c = unknown.lookup(String.fromCharCode(code));
+    let i = kindByClass.get(c);
+    if (i === undefined) {
+      let name = kindNames.get(c.class_name);
+      if (name === undefined) kindNames.set(c.class_name, (name = kindNames.size));
+      const ids = Int32Array.from(unknown.target_map[c.class_id] ?? [], Number);
+      const left = new Int32Array(ids.length);
+      const right = new Int32Array(ids.length);
+      const cost = new Int32Array(ids.length);
+      for (let j = 0; j < ids.length; j++) {
+        const id = ids[j];
+        left[j] = short(ub, id);
+        right[j] = short(ub, id + 2);
+        cost[j] = short(ub, id + 4);
+      }
+      kindByClass.set(c, (i = kinds.length));
+      kinds.push({ invoke: c.is_always_invoke === 1, group: c.is_grouping === 1, name, ids, left, right, cost });
+    }
+    kindOf[code] = i + 1;
+    return i;
+  };
+  // The trie node after a character's UTF-8 bytes from the root, by UTF-16 code unit: 1 + the node,
+  // -1 when no word starts with the character, -2 when a word would end inside its bytes (walked
+  // byte by byte then, as kuromoji does), 0 until first needed.
+  const rootStep = new Int32Array(0x10000);
+  const charBytes = new Uint8Array(4);
+  const rootStepOf = (code: number): number => {
+    const nb = utf8.encodeInto(String.fromCharCode(code), charBytes).written;
+    let parent = 0;
+    for (let b = 0; b < nb; b++) {
+      const child = base[parent] + charBytes[b];
+      if (!(child >= 0 && child < checkLen && check[child] === parent)) return -1;
+      parent = child;
+      const term = base[child];
+      if (b + 1 < nb && term >= 0 && term < checkLen && check[term] === child) return -2;
+    }
+    return parent + 1;
+  };
+  const decoder = new TextDecoder();
   const L = new Scratch();
   let count = 0;
   // Nodes starting at one position with the same left id have the same best predecessor: it is
@@ -431,52 +492,50 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
   let stamp = 0;
   const memoBase = new Float64Array(memoAt.length);
   const memoPrev = new Int32Array(memoAt.length);
-
   /** Appends a node and does kuromoji's forward step for it: the cheapest node ending just before it. */
   const append = (startPos: number, len: number, left: number, right: number, cost: number, name: number, isKnown: number) => {
     if (count === L.cap) L.grow(count + 1);
     const id = count++;
     L.start[id] = startPos;
     L.length[id] = len;
-    L.left[id] = left;
     L.right[id] = right;
-    L.cost[id] = cost;
     L.name[id] = name;
     L.known[id] = isKnown;
-    const shortest = L.shortest;
-    const next = L.next;
     // kuromoji compares `prev.shortest + connection + node.cost` over the previous nodes: adding the
     // node's own cost last changes no comparison between them (exact integers; an unreachable
     // predecessor's Number.MAX_VALUE absorbs them alike), so the winner of `prev.shortest +
     // connection` is kept per left id and the cost added after.
     let base: number;
     let bestPrev: number;
-    if (left < memoAt.length && memoAt[left] === stamp) {
+    if (left >= 0 && left < memoAt.length && memoAt[left] === stamp) {
       base = memoBase[left];
       bestPrev = memoPrev[left];
     } else {
-      const rightOf = L.right;
       base = MAX;
       bestPrev = -1;
+      const shortest = L.shortest;
+      const rightOf = L.right;
+      const next = L.next;
+      const column = left + 2;
       for (let p = L.headEnd[startPos - 1]; p >= 0; p = next[p]) {
-        const c = shortest[p] + cc[rightOf[p] * ccDim + left + 2];
+        const c = shortest[p] + cc[rightOf[p] * ccDim + column];
         if (c < base) {
           base = c;
           bestPrev = p;
         }
       }
-      if (left < memoAt.length) {
+      if (left >= 0 && left < memoAt.length) {
         memoAt[left] = stamp;
         memoBase[left] = base;
         memoPrev[left] = bestPrev;
       }
     }
-    shortest[id] = bestPrev < 0 ? MAX : base + cost;
+    L.shortest[id] = bestPrev < 0 ? MAX : base + cost;
     L.prev[id] = bestPrev;
     const end = startPos + len - 1;
-    next[id] = -1;
+    L.next[id] = -1;
     if (L.tailEnd[end] < 0) L.headEnd[end] = id;
-    else next[L.tailEnd[end]] = id;
+    else L.next[L.tailEnd[end]] = id;
     L.tailEnd[end] = id;
   };
 
@@ -492,19 +551,27 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     const bytes = L.bytes;
     const byteAt = L.byteAt;
     const charAtByte = L.charAtByte;
-    charAtByte.fill(-1, 0, written + 1);
+    const runEnd = L.runEnd;
+    const kindAt = L.kindAt;
     for (let i = 0, b = 0; i <= n; i++) {
       byteAt[i] = b;
       charAtByte[b] = i;
       if (i < n) {
         const c = text.charCodeAt(i);
-        b += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+        kindAt[i] = kindOf[c] !== 0 ? kindOf[c] - 1 : kindOfCode(c);
+        if (c < 0x80) b += 1;
+        else if (c < 0x800) {
+          charAtByte[b + 1] = -1;
+          b += 2;
+        } else {
+          charAtByte[b + 1] = -1;
+          charAtByte[b + 2] = -1;
+          b += 3;
+        }
       }
     }
-    const classes = L.classOf;
-    for (let i = 0; i < n; i++) classes[i] = charClass(text.charCodeAt(i));
-    const runEnd = L.runEnd;
-    for (let i = n - 1; i >= 0; i--) runEnd[i] = i + 1 < n && classes[i + 1].class_name === classes[i].class_name ? runEnd[i + 1] : i + 1;
+    runEnd[n - 1] = n;
+    for (let i = n - 2; i >= 0; i--) runEnd[i] = kinds[kindAt[i + 1]].name === kinds[kindAt[i]].name ? runEnd[i + 1] : i + 1;
     L.headEnd.fill(-1, 0, n + 2);
     L.tailEnd.fill(-1, 0, n + 2);
     // Node 0 is BOS: it ends at 0, with right id 0 and cost 0.
@@ -519,33 +586,44 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     L.tailEnd[0] = 0;
     for (let pos = 0; pos < n; pos++) {
       stamp++;
-      // Known words starting at pos, shortest first (kuromoji's commonPrefixSearch order).
-      let parent = 0;
+      // Known words starting at pos, shortest first (kuromoji's commonPrefixSearch order): the first
+      // character's step from the root is looked up, the rest walked byte by byte.
+      const code = text.charCodeAt(pos);
+      let step = rootStep[code];
+      if (step === 0) step = rootStep[code] = rootStepOf(code);
       let found = 0;
-      for (let b = byteAt[pos]; b < written; b++) {
-        const child = base[parent] + bytes[b];
-        if (!(child >= 0 && child < checkLen && check[child] === parent)) break;
-        parent = child;
-        const term = base[child];
-        if (term >= 0 && term < checkLen && check[term] === child) {
-          const v = base[term] <= 0 ? -base[term] - 1 : -1;
-          const end = charAtByte[b + 1];
-          const len = end >= 0 ? end - pos : new TextDecoder().decode(bytes.subarray(byteAt[pos], b + 1)).length;
-          found++;
-          if (!(v >= 0 && tmPresent[v] === 1)) throw new TypeError(`no dictionary entries for trie id ${v}`);
-          for (let i = tmStart[v], e = tmStart[v + 1]; i < e; i++) append(pos + 1, len, tmLRC[3 * i], tmLRC[3 * i + 1], tmLRC[3 * i + 2], tmIds[i], 1);
+      if (step !== -1) {
+        let parent = step > 0 ? step - 1 : 0;
+        let b = step > 0 ? byteAt[pos + 1] : byteAt[pos];
+        for (;;) {
+          const next = trie[2 * parent];
+          if (parent !== 0 && next >= 0 && next < checkLen && trie[2 * next + 1] === parent) {
+            // A word ends here: the node's terminal child holds its value.
+            {
+              const tv = trie[2 * next];
+              const v = tv <= 0 ? -tv - 1 : -1;
+              const end = charAtByte[b];
+              const len = end >= 0 ? end - pos : decoder.decode(bytes.subarray(byteAt[pos], b)).length;
+              found++;
+              const first = tmStart[v];
+              const last = tmStart[v + 1];
+              // (a value with entries is always present: only an empty one needs the test)
+              if (!(first < last) && !(v >= 0 && tmPresent[v] === 1)) throw new TypeError(`no dictionary entries for trie id ${v}`);
+              for (let i = 5 * first, e = 5 * last; i < e; i += 5) append(pos + 1, len, entries[i], entries[i + 1], entries[i + 2], (entries[i + 4] << 16) | (entries[i + 3] & 0xffff), 1);
+            }
+          }
+          if (b >= written) break;
+          const child = next + bytes[b];
+          if (!(child >= 0 && child < checkLen && trie[2 * child + 1] === parent)) break;
+          parent = child;
+          b++;
         }
       }
-      const head = classes[pos];
-      if (found === 0 || head.is_always_invoke === 1) {
-        const len = head.is_grouping === 1 && 1 < n - pos ? runEnd[pos] - pos : 1;
-        let ids = unknownIds.get(head.class_id);
-        if (!ids) unknownIds.set(head.class_id, (ids = unknown.target_map[head.class_id]));
-        for (let j = 0; j < ids.length; j++) {
-          const id = Number(ids[j]);
-          if (ub16 && (id & 1) === 0) append(pos + 1, len, ub16[id >> 1], ub16[(id >> 1) + 1], ub16[(id >> 1) + 2], id, 0);
-          else append(pos + 1, len, short(ub, id), short(ub, id + 2), short(ub, id + 4), id, 0);
-        }
+      const head = kinds[kindAt[pos]];
+      if (found === 0 || head.invoke) {
+        const len = head.group && 1 < n - pos ? runEnd[pos] - pos : 1;
+        const { ids, left, right, cost } = head;
+        for (let j = 0; j < ids.length; j++) append(pos + 1, len, left[j], right[j], cost[j], ids[j], 0);
       }
     }
     // EOS (left id 0, cost 0) after the last character.
@@ -567,6 +645,11 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
       const id = path[j];
       const isKnown = L.known[id] === 1;
       if (keep === PROPER_NOUNS && isKnown && !isProperNoun(L.name[id])) continue;
+      if (isKnown && keep === undefined) {
+        const tp = knownTemplate(L.name[id]);
+        out.push({ surface: tp.surface, start: L.start[id] - 1, pos: tp.pos, pos1: tp.pos1, pos2: tp.pos2, pos3: tp.pos3, basic: tp.basic, reading: tp.reading });
+        continue;
+      }
       const f = isKnown ? knownFeatures(L.name[id]) : unknownFeatures(L.name[id]);
       if (keep && !keep(f)) continue;
       const start = L.start[id] - 1;
