@@ -18,6 +18,16 @@ test("token offsets are UTF-16 offsets into the text given", async () => {
   assert.equal(russia?.pos2, "地域");
 });
 
+test("offsets stay UTF-16 offsets after emoji and rare kanji (surrogate pairs), and a lone surrogate is a token, not a crash", async () => {
+  const t = await loadTokenizer();
+  for (const text of ["a😀b東京に行った𠮷野家で会った。", "社長は😊「はい」と述べた、東京で。", "東京\ud83dです。", "a\udc00b山田さん"]) {
+    const tokens = t.tokenize(text);
+    assert.ok(tokens.length > 0, text);
+    for (const tok of tokens) assert.equal(text.slice(tok.start, tok.start + tok.surface.length), tok.surface, text);
+  }
+  assert.equal(t.tokenize("a😀b東京").find((x) => x.surface === "東京")?.start, 4);
+});
+
 test("the assembled dictionary kept in the cache folder reads back byte for byte; a damaged copy is ignored and written again", async () => {
   const { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");

@@ -541,7 +541,7 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
 
   return (text: string, keep?: FeatureFilter): Token[] => {
     if (SURROGATE.test(text)) {
-      const all = toTokensOf(t.tokenize(text));
+      const all = kuromojiTokensOf(t, text);
       return keep ? all.filter((x) => keep(["", x.pos, x.pos1, x.pos2, x.pos3])) : all;
     }
     const n = text.length;
@@ -669,6 +669,32 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
   };
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * kuromoji's own tokens of `text`, with UTF-16 offsets: where the text has surrogate pairs
+ * (emoji, rare kanji) kuromoji counts positions in code points, and a lone surrogate (a draft's
+ * broken character) makes its trie search throw, so it reads U+FFFD there (one unit for one).
+ */
+function kuromojiTokensOf(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>, text: string): Token[] {
+  if (!SURROGATE.test(text)) return toTokensOf(t.tokenize(text));
+  const clean = text.replace(LONE_SURROGATE, "\uFFFD");
+  const tokens = toTokensOf(t.tokenize(clean));
+  const unitAt: number[] = [];
+  for (let i = 0; i < clean.length; i++) {
+    unitAt.push(i);
+    const c = clean.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) i++;
+  }
+  unitAt.push(clean.length);
+  for (const k of tokens) {
+    k.start = unitAt[k.start] ?? k.start;
+    // An unknown word's surface is the text's own characters (the lone surrogate, not U+FFFD).
+    if (k.surface.includes("\uFFFD")) k.surface = text.slice(k.start, k.start + k.surface.length);
+  }
+  return tokens;
+}
+
 function toTokensOf(list: kuromoji.IpadicFeatures[]): Token[] {
   return list.map((k) => ({
     surface: k.surface_form,
@@ -692,13 +718,13 @@ function toTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>, text: string, 
   let f = lean.get(t);
   if (f === undefined) lean.set(t, (f = process.env.SHUTTEN_KUROMOJI_REFERENCE === "1" ? null : latticeTokens(t)));
   if (f) return f(text, keep);
-  const all = toTokensOf(t.tokenize(text));
+  const all = kuromojiTokensOf(t, text);
   return keep ? all.filter((x) => keep(["", x.pos, x.pos1, x.pos2, x.pos3])) : all;
 }
 
 /** kuromoji's own tokens, never the lean lattice (the reference in tests). */
 export function kuromojiReferenceTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>, text: string): Token[] {
-  return toTokensOf(t.tokenize(text));
+  return kuromojiTokensOf(t, text);
 }
 
 function wrap(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): Tokenizer {
