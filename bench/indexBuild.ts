@@ -7,15 +7,18 @@
  * faster builder must build the same index, byte for byte.
  *
  *   SHUTTEN_CACHE_DIR=DIR shutten index --corpus CORPUS     # writes the snapshot once
- *   node --import tsx bench/indexBuild.ts [--runs N] [SNAPSHOT.snap]   # default: newest under $SHUTTEN_CACHE_DIR
+ *   node --expose-gc --import tsx bench/indexBuild.ts [--runs N] [--parts] [SNAPSHOT.snap]
  *
+ * The snapshot defaults to the newest under $SHUTTEN_CACHE_DIR; `--parts` also times the trigram
+ * postings and BM25 alone.
  * Times are this process's CPU time (user + system) per run; the best and the median are printed.
  */
 import { createHash } from "node:crypto";
 import { closeSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { SegmentBuilder, type SegmentData, type SegmentInput } from "../server/src/core/index/corpusIndex";
+import { SegmentBuilder, TrigramPostings, type SegmentData, type SegmentInput } from "../server/src/core/index/corpusIndex";
 import { readSnapshot } from "../server/src/core/index/snapshot";
+import { Bm25 } from "../server/src/core/index/textSearch";
 
 const argv = process.argv.slice(2);
 const opt = (name: string) => {
@@ -23,7 +26,7 @@ const opt = (name: string) => {
   return i >= 0 ? argv[i + 1] : undefined;
 };
 const runs = Number(opt("runs") ?? "3");
-const file = argv.filter((a, i) => !a.startsWith("--") && !(i > 0 && argv[i - 1].startsWith("--")))[0] ?? newestSnapshot();
+const file = argv.filter((a, i) => !a.startsWith("--") && argv[i - 1] !== "--runs")[0] ?? newestSnapshot();
 
 function newestSnapshot(): string {
   const dir = process.env.SHUTTEN_CACHE_DIR;
@@ -99,6 +102,23 @@ async function main() {
     const t2 = cpu();
     const got = digest(seg.toData());
     times.push({ add: t1 - t0, finish: t2 - t1, total: t2 - t0 });
+    if (argv.includes("--parts")) {
+      // The two structures alone: trigram postings over the normalised texts, BM25 over the sentences.
+      (globalThis as { gc?: () => void }).gc?.();
+      const u0 = cpu();
+      const tri = new TrigramPostings();
+      for (const x of inputs) tri.addDocument(x.norm);
+      const u1 = cpu();
+      tri.finish();
+      const u2 = cpu();
+      const bm = new Bm25();
+      for (const x of inputs)
+        for (let k = 0; k < x.starts.length; k++) bm.addText(x.norm, x.starts[k], k + 1 < x.starts.length ? x.starts[k + 1] - 1 : x.norm.length);
+      const u3 = cpu();
+      await bm.preparePostings(async () => {});
+      const u4 = cpu();
+      console.log(`  trigrams add ${(u1 - u0).toFixed(0)} ms, finish ${(u2 - u1).toFixed(0)} ms; bm25 add ${(u3 - u2).toFixed(0)} ms, postings ${(u4 - u3).toFixed(0)} ms CPU`);
+    }
     console.log(`run ${r + 1}: add ${(t1 - t0).toFixed(0)} ms, finish ${(t2 - t1).toFixed(0)} ms, total ${(t2 - t0).toFixed(0)} ms CPU; ${got === want ? "identical to the snapshot" : `DIFFERS from the snapshot (${got} ≠ ${want})`}`);
     if (got !== want) process.exitCode = 1;
   }

@@ -71,46 +71,59 @@ class IntList {
 }
 
 /**
- * Numeric code → id, an open-addressing table on typed arrays (linear probing, half full at most):
- * bigram codes go up to 0x110000², beyond small integers, where a `Map` boxes every key.
+ * Bigram → term id while documents are added: an open-addressing table on one Int32Array (linear
+ * probing, half full at most), a slot being the bigram's two UTF-16 units in one word and its id + 1
+ * (0: empty) in the next, so a lookup is an integer hash and one memory line. Bigrams with a
+ * character beyond the Basic Multilingual Plane (rare) go to a `Map` by a numeric code.
  */
-class CodeTable {
-  private keys = new Float64Array(1 << 16).fill(-1);
-  private values = new Int32Array(1 << 16);
-  private mask = (1 << 16) - 1;
-  private size = 0;
+class BigramTable {
+  slots = new Int32Array(1 << 17);
+  /** Slots − 1. */
+  mask = (1 << 16) - 1;
+  /** 32 − log2(slots): the hash is the top bits of a multiplicative hash. */
+  shift = 16;
+  size = 0;
+  readonly astral = new Map<number, number>();
 
-  private static hash(code: number): number {
-    const lo = code % 0x100000000;
-    const hi = Math.floor(code / 0x100000000);
-    return (Math.imul(lo ^ (lo >>> 16), 0x85ebca6b) ^ Math.imul(hi, 0xc2b2ae35)) >>> 0;
-  }
-
-  get(code: number): number {
-    for (let h = CodeTable.hash(code) & this.mask; ; h = (h + 1) & this.mask) {
-      const k = this.keys[h];
-      if (k === code) return this.values[h];
-      if (k < 0) return -1;
+  /** The id of the bigram `a b` (code points), -1 when absent. */
+  get(a: number, b: number): number {
+    if (a > 0xffff || b > 0xffff) return this.astral.get(a * 0x110000 + b) ?? -1;
+    const key = (a << 16) | b;
+    const slots = this.slots;
+    for (let h = Math.imul(key, 0x9e3779b1) >>> this.shift; ; h = (h + 1) & this.mask) {
+      const id = slots[2 * h + 1];
+      if (id === 0) return -1;
+      if (slots[2 * h] === key) return id - 1;
     }
   }
 
-  set(code: number, value: number): void {
-    if ((this.size + 1) * 2 > this.keys.length) this.grow();
-    let h = CodeTable.hash(code) & this.mask;
-    while (this.keys[h] >= 0 && this.keys[h] !== code) h = (h + 1) & this.mask;
-    if (this.keys[h] < 0) this.size++;
-    this.keys[h] = code;
-    this.values[h] = value;
+  set(a: number, b: number, id: number): void {
+    if (a > 0xffff || b > 0xffff) {
+      this.astral.set(a * 0x110000 + b, id);
+      return;
+    }
+    if ((this.size + 1) * 2 > this.mask + 1) this.grow();
+    const key = (a << 16) | b;
+    const slots = this.slots;
+    let h = Math.imul(key, 0x9e3779b1) >>> this.shift;
+    while (slots[2 * h + 1] !== 0 && slots[2 * h] !== key) h = (h + 1) & this.mask;
+    if (slots[2 * h + 1] === 0) this.size++;
+    slots[2 * h] = key;
+    slots[2 * h + 1] = id + 1;
   }
 
   private grow(): void {
-    const keys = this.keys;
-    const values = this.values;
-    this.keys = new Float64Array(keys.length * 2).fill(-1);
-    this.values = new Int32Array(keys.length * 2);
-    this.mask = keys.length * 2 - 1;
-    this.size = 0;
-    for (let i = 0; i < keys.length; i++) if (keys[i] >= 0) this.set(keys[i], values[i]);
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2);
+    this.mask = old.length - 1;
+    this.shift--;
+    for (let s = 0; s < old.length; s += 2) {
+      if (old[s + 1] === 0) continue;
+      let h = Math.imul(old[s], 0x9e3779b1) >>> this.shift;
+      while (this.slots[2 * h + 1] !== 0) h = (h + 1) & this.mask;
+      this.slots[2 * h] = old[s];
+      this.slots[2 * h + 1] = old[s + 1];
+    }
   }
 }
 
@@ -207,68 +220,77 @@ export class Bm25 {
     return { k1: this.k1, b: this.b };
   }
 
-  /** Build-time term ids by bigram code, so `addText` makes no string per bigram. */
-  private codeIds: CodeTable | null = null;
+  /** Build-time term ids by bigram, so `addText` makes no string per bigram. */
+  private codeIds: BigramTable | null = null;
   /** Scratch term frequencies of the document being added (by term id), and the ids it touched. */
   private tfScratch = new Int32Array(1024);
   private touched = new IntList(256);
 
   /**
-   * `add(bigrams(s))` without building the bigram strings: bigrams are looked up by a numeric code
-   * of their two code points; a term's string is made only when the term is new.
+   * `add(bigrams(s.slice(from, to)))` without building the bigram strings: bigrams are looked up by
+   * their two code points; a term's string is made only when the term is new.
    */
   addText(s: string, from = 0, to = s.length): number {
-    if (!this.codeIds) {
-      this.codeIds = new CodeTable();
+    let codeIds = this.codeIds;
+    if (!codeIds) {
+      codeIds = this.codeIds = new BigramTable();
       for (const [t, id] of this.termIds) {
         const a = t.codePointAt(0)!;
-        const b = t.codePointAt(a > 0xffff ? 2 : 1)!;
-        this.codeIds.set(a * 0x110000 + b, id);
+        const w = a > 0xffff ? 2 : 1;
+        if (t.length <= w) continue;
+        const b = t.codePointAt(w)!;
+        if (t.length === w + (b > 0xffff ? 2 : 1)) codeIds.set(a, b, id);
       }
     }
-    const codeIds = this.codeIds;
     const id = this.lengths.length;
     this.docStart.push(this.docTerm.length);
     const touched = this.touched;
     touched.length = 0;
+    let tf = this.tfScratch;
     let length = 0;
     let prev = -1;
     for (let i = from; i < to; i++) {
-      const cp = s.codePointAt(i)!;
-      if (cp > 0xffff) i++;
-      if (!isContentCode(cp)) {
+      let cp = s.charCodeAt(i);
+      if ((cp & 0xfc00) === 0xd800 && i + 1 < s.length) {
+        const lo = s.charCodeAt(i + 1);
+        if ((lo & 0xfc00) === 0xdc00) {
+          cp = ((cp - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
+          i++;
+        }
+      }
+      const known = cp <= 0xffff ? contentBmp[cp] : 0;
+      if (known === 2 || (known === 0 && !isContentCode(cp))) {
         prev = -1;
         continue;
       }
       if (prev >= 0) {
         length++;
-        const code = prev * 0x110000 + cp;
-        let tid = codeIds.get(code);
+        let tid = codeIds.get(prev, cp);
         if (tid < 0) {
           tid = this.df.length;
-          const t = String.fromCodePoint(prev, cp);
-          this.termIds.set(t, tid);
-          codeIds.set(code, tid);
+          this.termIds.set(String.fromCodePoint(prev, cp), tid);
+          codeIds.set(prev, cp, tid);
           this.df.push(0);
+          if (tid >= tf.length) {
+            const n = new Int32Array(Math.max(tf.length * 2, tid + 1));
+            n.set(tf);
+            tf = this.tfScratch = n;
+          }
         }
-        if (tid >= this.tfScratch.length) {
-          const n = new Int32Array(Math.max(this.tfScratch.length * 2, tid + 1));
-          n.set(this.tfScratch);
-          this.tfScratch = n;
-        }
-        if (this.tfScratch[tid]++ === 0) touched.push(tid);
+        if (tf[tid]++ === 0) touched.push(tid);
       }
       prev = cp;
     }
     this.lengths.push(length);
     this.totalLength += length;
     // Distinct terms in order of first occurrence, as `add` does.
+    const df = this.df;
     for (let k = 0; k < touched.length; k++) {
       const tid = touched.data[k];
       this.docTerm.push(tid);
-      this.docTf.push(this.tfScratch[tid]);
-      this.df[tid]++;
-      this.tfScratch[tid] = 0;
+      this.docTf.push(tf[tid]);
+      df[tid]++;
+      tf[tid] = 0;
     }
     this.postingStart = null;
     return id;
