@@ -274,15 +274,17 @@ export class TrigramPostings {
       if ((doc & 255) === 255) yield;
     }
     const slots = this.slots!;
-    const keys = new Float64Array(this.cap).fill(-1);
+    const keys = new Float64Array(this.cap);
     const rows = new Int32Array(this.cap);
     for (let slot = 0; slot < this.cap; slot++) {
       const s = slot * SLOT;
       const high = slots[s + 1];
-      if (high === 0) continue;
-      const low = slots[s];
-      keys[slot] = (high - 1) * 4294967296 + (low >>> 16) * 65536 + (low & 0xffff);
-      rows[slot] = slots[s + 2];
+      if (high === 0) keys[slot] = -1;
+      else {
+        const low = slots[s];
+        keys[slot] = (high - 1) * 4294967296 + (low >>> 16) * 65536 + (low & 0xffff);
+        rows[slot] = slots[s + 2];
+      }
       if ((slot & 0xffff) === 0xffff) yield;
     }
     this.keys = keys;
