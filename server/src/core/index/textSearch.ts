@@ -199,6 +199,7 @@ export class Bm25 {
   static fromData(d: Bm25Data, k1 = 1.2, b = 0.75): Bm25 {
     const m = new Bm25(k1, b);
     m.terms = d.terms.slice();
+    m.termIndex = null;
     m.termIds();
     m.dfCache = d.df;
     m.docStart = IntList.of(d.docStart);
