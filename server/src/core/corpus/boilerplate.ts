@@ -20,6 +20,7 @@
  * The result is `Span[]` over the original text: exact offsets, nothing rewritten.
  */
 import type { Span } from "../model";
+import { allMatches } from "../text/matches";
 
 export type LineVerdict =
   | "body"
@@ -289,28 +290,36 @@ function isDateline(k: string): boolean {
 
 /** First characters of the prompt phrases, and the phrases by first character. */
 const PROMPT_BY_FIRST = new Map<number, string[]>();
+const PROMPT_FIRST = new Uint8Array(0x10000);
 for (const p of [...STRONG_PROMPT, ...WEAK_PROMPT]) {
   const c = p.charCodeAt(0);
   PROMPT_BY_FIRST.set(c, [...(PROMPT_BY_FIRST.get(c) ?? []), p]);
+  PROMPT_FIRST[c] = 1;
 }
 
-/** True when some prompt phrase (strong or weak) occurs in `lower`: one pass over the line. */
-function hasPromptPhrase(lower: string): boolean {
+/** The prompt phrases (strong or weak) that occur in `lower`, found in one pass over the line; null for none. */
+function promptPhrasesIn(lower: string): Set<string> | null {
+  let found: Set<string> | null = null;
   for (let i = 0; i < lower.length; i++) {
-    const list = PROMPT_BY_FIRST.get(lower.charCodeAt(i));
-    if (list === undefined) continue;
-    for (const p of list) if (lower.startsWith(p, i)) return true;
+    // (A table lookup first: most characters start no phrase.)
+    if (PROMPT_FIRST[lower.charCodeAt(i)] === 0) continue;
+    for (const p of PROMPT_BY_FIRST.get(lower.charCodeAt(i))!) if (lower.startsWith(p, i)) (found ??= new Set()).add(p);
   }
-  return false;
+  return found;
+}
+
+function countWeakOutsideStrong(lower: string): number {
+  const rest = STRONG_PROMPT.reduce((t, p) => t.split(p).join("\u0000"), lower);
+  return WEAK_PROMPT.filter((p) => rest.includes(p)).length;
 }
 
 function isPromptLine(k: string): boolean {
   const lower = k.toLowerCase();
-  if (!hasPromptPhrase(lower)) return false;
-  const strong = STRONG_PROMPT.filter((p) => lower.includes(p)).length;
+  const found = promptPhrasesIn(lower);
+  if (found === null) return false;
+  const strong = STRONG_PROMPT.filter((p) => found.has(p)).length;
   // A weak phrase inside a strong one (`会員` in `有料会員`) is not a second signal.
-  const rest = strong === 0 ? lower : STRONG_PROMPT.reduce((t, p) => t.split(p).join("\u0000"), lower);
-  const weak = WEAK_PROMPT.filter((p) => rest.includes(p)).length;
+  const weak = strong === 0 ? WEAK_PROMPT.filter((p) => found.has(p)).length : countWeakOutsideStrong(lower);
   if (strong + weak === 0) return false;
   const len = k.length;
   // A paragraph of article text that mentions sales, campaigns or newsletters is text: it is a prompt
@@ -343,9 +352,25 @@ function isLinkListHeading(k: string): boolean {
 
 const BULLET_ITEM = /^[・•●◆◇■□▶▷►▸]/;
 
-/** A list item: a line opening with a list bullet (after width folding). */
+/**
+ * Characters before which NFKC never changes anything and that it leaves as they are (ASCII letters
+ * and digits, kana, CJK ideographs: combining class 0, quick check Yes, no decomposition): NFKC of a
+ * line is NFKC of what stands before the first of them followed by NFKC of the rest.
+ */
+const NFKC_BOUNDARY = new Uint8Array(0x10000);
+for (const [a, b] of [[0x30, 0x39], [0x41, 0x5a], [0x61, 0x7a], [0x3041, 0x3096], [0x30a1, 0x30fa], [0x4e00, 0x9fff]]) for (let c = a; c <= b; c++) NFKC_BOUNDARY[c] = 1;
+
+/**
+ * A list item: a line opening with a list bullet (after width folding). Only the line's head is
+ * normalised: up to the first boundary character (see `NFKC_BOUNDARY`), which is no bullet and no
+ * space, and which no composition turns into a bullet.
+ */
 function isBulletItem(raw: string): boolean {
-  return BULLET_ITEM.test(raw.normalize("NFKC").trim());
+  let j = 1;
+  while (j < raw.length && NFKC_BOUNDARY[raw.charCodeAt(j)] === 0) j++;
+  if (j >= raw.length) return BULLET_ITEM.test(raw.normalize("NFKC").trim());
+  const head = raw.slice(0, j).normalize("NFKC").trim();
+  return BULLET_ITEM.test(head !== "" ? head : raw[j]);
 }
 
 /** A linked headline: a phrase of some length that is no sentence and no `label: value` item. */
@@ -373,10 +398,11 @@ function summaryRuns(lines: Array<{ text: string }>, verdict: LineVerdict[]): nu
   return runs;
 }
 
+const CONTENT_WORD = /[\p{Script=Han}\p{Script=Katakana}ー々]{2,}/gu;
 /** Character bigrams of the kanji and katakana words of `s`: what a text is about. */
 function contentBigrams(s: string): Set<string> {
   const out = new Set<string>();
-  for (const [w] of s.normalize("NFKC").matchAll(/[\p{Script=Han}\p{Script=Katakana}ー々]{2,}/gu)) {
+  for (const [w] of allMatches(CONTENT_WORD, s.normalize("NFKC"))) {
     for (let i = 0; i + 1 < w.length; i++) out.add(w.slice(i, i + 2));
   }
   return out;
@@ -477,12 +503,13 @@ function splitLines(text: string, region: Span): Array<{ span: Span; text: strin
 
 /** NFKC, lower case, list bullets and surrounding whitespace removed: the form lexicons match. */
 function normalizeLine(s: string): string {
-  return s
+  const n = s
     .normalize("NFKC")
     .trim()
     // Markdown decoration of an exported page: heading marks, block quotes, bold/italic wrappers.
-    .replace(/^(?:#{1,6}\s+|>\s*)+/, "")
-    .replace(/\*\*|__/g, "")
+    .replace(/^(?:#{1,6}\s+|>\s*)+/, "");
+  // (The search for ** and __ only where one stands: it would scan every line.)
+  return (n.includes("**") || n.includes("__") ? n.replace(/\*\*|__/g, "") : n)
     .replace(/^[•・●○■□◆◇▶▷►▸*+-]\s*/, "")
     .trim()
     .toLowerCase();
@@ -534,7 +561,10 @@ function nextNonBlank(verdict: LineVerdict[], i: number): number {
 }
 
 function range(s: number, e: number): number[] {
-  return Array.from({ length: Math.max(0, e - s) }, (_, k) => s + k);
+  // (A loop: `Array.from({ length })` with a callback costs several times as much per element.)
+  const out: number[] = [];
+  for (let k = s; k < e; k++) out.push(k);
+  return out;
 }
 
 function escapeRe(s: string): string {

@@ -142,6 +142,13 @@ export function canonicalMemo(aliases: AliasTable): AliasTable {
 
 const TEXT_FIELDS = ["sentences", "quotes", "entities", "numbers", "dates"] as const;
 
+/** `u.text === text.slice(u.start, u.end)`, compared in place for an ordinary span (no copy made). */
+function isSliceOf(text: string, u: Span & { text: string }): boolean {
+  const { start, end } = u;
+  if (!(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end && end <= text.length)) return u.text === text.slice(start, end);
+  return typeof u.text === "string" && u.text.length === end - start && text.startsWith(u.text, start);
+}
+
 /**
  * A record: the source text (UTF-16, read alone when only the text is needed) and the rest as JSON,
  * where unit texts that are exactly the source's slice are left out (restored on read).
@@ -149,7 +156,7 @@ const TEXT_FIELDS = ["sentences", "quotes", "entities", "numbers", "dates"] as c
 export function encodeRecord(text: string, body: Span[], analysis: AnalyzedText): { text: Buffer; rest: Buffer } {
   const a: Record<string, unknown> = {};
   for (const f of TEXT_FIELDS) {
-    a[f] = (analysis[f] as (Span & { text: string })[]).map((u) => (u.text === text.slice(u.start, u.end) ? { ...u, text: 0 } : u));
+    a[f] = (analysis[f] as (Span & { text: string })[]).map((u) => (isSliceOf(text, u) ? { ...u, text: 0 } : u));
   }
   return { text: Buffer.from(text, "utf16le"), rest: Buffer.from(JSON.stringify({ body, analysis: a }), "utf8") };
 }

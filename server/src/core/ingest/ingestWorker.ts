@@ -60,6 +60,7 @@ async function memoTokenizer(): Promise<Tokenizer> {
   if (tokenizer) return tokenizer;
   const t = kuromojiOf(await dictionary);
   return (tokenizer = {
+    entityTokensOnly: true,
     tokenize(text: string): Token[] {
       const out: Token[] = [];
       for (const clause of splitClauses(text)) {

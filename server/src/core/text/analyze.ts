@@ -61,7 +61,7 @@ export function detectReferenceBlocks(text: string): { span: Span; reference: Pa
  * Version of the analysis, part of the cache key: bump it whenever a change here or in the modules
  * it calls changes what `analyzeText` returns, so cached analyses from older code are not reused.
  */
-export const ANALYSIS_VERSION = "28";
+export const ANALYSIS_VERSION = "29";
 
 /** Analyses `text` over `regions` (offsets into `text`). */
 export function analyzeText(text: string, regions: Span[], context: AnalyzeContext): AnalyzedText {
@@ -73,7 +73,7 @@ export function analyzeText(text: string, regions: Span[], context: AnalyzeConte
   for (const s of sentences) {
     for (const t of context.tokenizer.tokenize(s.text)) tokens.push({ ...t, start: t.start + s.start });
   }
-  const entities = extractEntities(text, sentences, tokens, aliases);
+  const entities = extractEntities(text, sentences, tokens, aliases, context.tokenizer.entityTokensOnly === true);
   const persons = entities.filter((e) => e.type === "person");
   const quotes = extractQuotes(text, sentences, { persons, entities });
 

@@ -7,6 +7,7 @@
  */
 import type { PartialDate, Span } from "../model";
 import { foldWidth, parseJapaneseNumber } from "./normalize";
+import { allMatches, charSet, matchesStartingWith, stickyOf } from "./matches";
 
 export interface ExtractedDate extends Span {
   text: string;
@@ -26,7 +27,7 @@ const DAY_NOT_DURATION = "(?!間|[0-9](?![0-9]?[時:])|以内|以上|以降の�
  * Each pattern with `need`: a simpler expression that every match of the pattern contains, tested
  * first (most sentences hold no date, and the patterns' lookbehinds are retried at every position).
  */
-const PATTERNS: { re: RegExp; kind: string; need?: RegExp }[] = [
+const PATTERNS: { re: RegExp; kind: string; need?: RegExp; first?: Uint8Array }[] = [
   { kind: "era", need: /令和|平成|昭和|大正|明治/u, re: new RegExp(`(令和|平成|昭和|大正|明治)(元|${N}{1,2})年(?:(${N}{1,2})月(?:(${N}{1,3})日${DAY_NOT_DURATION})?)?`, "gu") },
   { kind: "ymd-slash", need: /\d{4}[/\-.]\d/u, re: /(?<![0-9])(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})(?![0-9])/gu },
   { kind: "ymd", need: /年/u, re: new RegExp(`(?<![0-9])(\\d{4}|[〇一二三四五六七八九]{4})年(?:(${N}{1,3})月(?:(${N}{1,3})日${DAY_NOT_DURATION})?)?(?![間度代])`, "gu") },
@@ -41,6 +42,19 @@ const PATTERNS: { re: RegExp; kind: string; need?: RegExp }[] = [
   // Not a count of days (`残り4日`, `あと3日`, `わずか2日`).
   { kind: "d", need: /[0-9〇一二三四五六七八九十]日/u, re: new RegExp(`(?<![0-9〇一二三四五六七八九十月数何]|残り|あと|残す|わずか|たった|含めて)(${N}{1,3})日${DAY_NOT_DURATION}(?!本|曜|米|中|韓|銀|経|系|間)`, "gu") },
 ];
+
+/**
+ * The patterns whose matches start with a numeral (after a lookbehind that would be retried at every
+ * position): searched in place only where a digit or kanji numeral stands (`matchesStartingWith`).
+ */
+const NUMERAL_START = charSet("〇一二三四五六七八九十", [["0", "9"]]);
+const STICKY = new Map<RegExp, RegExp>();
+for (const p of PATTERNS) {
+  if (p.kind === "ymd-slash" || p.kind === "ymd" || p.kind === "md" || p.kind === "md-slash" || p.kind === "d") {
+    p.first = NUMERAL_START;
+    STICKY.set(p.re, stickyOf(p.re));
+  }
+}
 
 function num(s: string | undefined): number | null {
   if (s === undefined) return null;
@@ -102,10 +116,9 @@ function yearFor(month: number, day: number | null, ref: PartialDate | null): nu
 export function extractDates(text: string, reference: PartialDate | null, previous: PartialDate | null = null): ExtractedDate[] {
   const folded = foldWidth(text);
   const found: { start: number; end: number; kind: string; m: RegExpMatchArray }[] = [];
-  for (const { re, kind, need } of PATTERNS) {
+  for (const { re, kind, need, first } of PATTERNS) {
     if (need && !need.test(folded)) continue;
-    re.lastIndex = 0;
-    for (const m of folded.matchAll(re)) {
+    for (const m of first ? matchesStartingWith(STICKY.get(re)!, folded, first) : allMatches(re, folded)) {
       const start = m.index ?? 0;
       found.push({ start, end: start + m[0].length, kind, m });
     }

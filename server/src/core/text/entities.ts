@@ -9,6 +9,7 @@
  */
 import { parse as parseYaml } from "yaml";
 import type { EntityMention, EntityType, Span } from "../model";
+import { allMatches, charSet, matchesStartingWith, matchesWhere, stickyOf } from "./matches";
 import type { Token } from "./tokenizer";
 
 /** Titles and honorifics that may follow a person's name (longest first when matched). */
@@ -45,7 +46,8 @@ const KATAKANA_NAME = "[ァ-ヴヵヶ][ァ-ヴヵヶー]*(?:[・＝=][ァ-ヴヵ
 /** Titles that may follow a katakana name directly: not katakana words themselves (サンタアナ is no アナ). */
 const KANJI_TITLES = PERSON_TITLES.filter((t) => !/^[ァ-ヴー]/.test(t));
 /** Maximal katakana names, and the qualified title that may follow one (tested in place). */
-const KATAKANA_RUN = new RegExp(`(?<![ァ-ヴヵヶー・＝=])${KATAKANA_NAME}`, "gu");
+const KATAKANA_RUN = new RegExp(`(?<![ァ-ヴヵヶー・＝=])${KATAKANA_NAME}`, "uy");
+const KATAKANA_FIRST = charSet([], [["ァ", "ヶ"]]);
 const QUALIFIED_TITLE_AT = new RegExp(`${TITLE_QUALIFIER}(?:${KANJI_TITLES.join("|")})`, "uy");
 
 /** Countries and major cities (general knowledge) for names kuromoji does not tag as 地域. */
@@ -62,7 +64,8 @@ const PLACE_WORDS = new Set(PLACE_GAZETTEER);
 /** One alternation per gazetteer (longest first), matched once per region instead of one search per word. */
 const alternation = (words: string[]): RegExp =>
   new RegExp([...words].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gu");
-const PLACE_GAZETTEER_RE = alternation(PLACE_GAZETTEER);
+const PLACE_GAZETTEER_RE = stickyOf(alternation(PLACE_GAZETTEER));
+const PLACE_GAZETTEER_FIRST = charSet(PLACE_GAZETTEER);
 /** Organisations known by name (general knowledge). */
 const ORG_GAZETTEER = [
   "ホワイトハウス", "クレムリン", "国連", "国際連合", "北大西洋条約機構", "NATO", "EU", "欧州連合", "国務省", "国防総省",
@@ -74,8 +77,23 @@ const ORG_GAZETTEER = [
   "北海道新聞", "西日本新聞", "スポーツニッポン", "スポニチ", "日刊スポーツ", "スポーツ報知", "サンケイスポーツ", "デイリースポーツ",
   "東京スポーツ", "夕刊フジ", "日刊ゲンダイ",
 ];
-const ORG_GAZETTEER_RE = alternation(ORG_GAZETTEER);
-const ORG_PATTERN = /(?:[ァ-ヴー]{2,}|[米露ロ中英仏独日韓])(?:大統領府|政府|外務省|国防省|国務省|議会|軍|通信|新聞)|[ァ-ヴー]{2,}(?:大統領府|通信社?|新聞|放送)/gu;
+const ORG_GAZETTEER_RE = stickyOf(alternation(ORG_GAZETTEER));
+const ORG_GAZETTEER_FIRST = charSet(ORG_GAZETTEER);
+const ORG_PATTERN = /(?:[ァ-ヴー]{2,}|[米露ロ中英仏独日韓])(?:大統領府|政府|外務省|国防省|国務省|議会|軍|通信|新聞)|[ァ-ヴー]{2,}(?:大統領府|通信社?|新聞|放送)/uy;
+const ORG_COUNTRY = charSet("米露ロ中英仏独日韓");
+const KATAKANA_OR_LONG = charSet("ー", [["ァ", "ヴ"]]);
+/**
+ * Where an `ORG_PATTERN` match can start: a country's letter, or the first character of a katakana
+ * run — every suffix starts with a kanji, so the katakana part always runs to the run's end, and
+ * where it fails from the run's start it fails from inside the run too.
+ */
+const ORG_PATTERN_FIRST = charSet("米露ロ中英仏独日韓ー", [["ァ", "ヴ"]]);
+const orgPatternStart = (s: string, p: number): boolean => {
+  const c = s.charCodeAt(p);
+  return ORG_COUNTRY[c] === 1 || (KATAKANA_OR_LONG[c] === 1 && (p === 0 || KATAKANA_OR_LONG[s.charCodeAt(p - 1)] === 0));
+};
+/** The words an `ORG_PATTERN` match ends with: a sentence without one needs no search (which retries every katakana position). */
+const ORG_PATTERN_SUFFIX = /大統領府|政府|外務省|国防省|国務省|議会|軍|通信|新聞|放送/u;
 
 /** Spelling aliases of places (general knowledge). */
 const PLACE_ALIASES: Record<string, string> = {
@@ -715,7 +733,15 @@ const GENERIC_KATAKANA =
   /^(?:ユーザー?|スタッフ|ファン|ゲスト|メンバー|キャスト|プロデューサー|ディレクター|マネージャー|ママ|パパ|オーナー|ドライバー|パートナー|ヒロイン|ヒーロー|アイドル|モデル|タレント|アーティスト|シェフ|コーチ|キャプテン|リーダー|チーム|クラブ)$/u;
 const AGE_AFTER = /^[（(]\d{1,3}(?:歳)?[）)]/u;
 /** A 3–5 kanji item of a 、-separated list (…した入江陵介、北島康介…): the shape of a full name. */
-const LIST_ITEM = /(^|[、，・\s\u3000]|[ぁ-ん])([\p{Script=Han}々]{3,5})(?=、|と|の|ら|、|そして)/gu;
+const LIST_ITEM = /(^|[、，・\s\u3000]|[ぁ-ん])([\p{Script=Han}々]{3,5})(?=、|と|の|ら|、|そして)/uy;
+/** The lead characters of a `LIST_ITEM` (`\s` holds no character above U+3000 but U+FEFF). */
+const LIST_ITEM_LEAD = charSet("、，・\u3000\ufeff", [["ぁ", "ん"]]);
+for (let c = 0; c <= 0x3000; c++) if (/\s/u.test(String.fromCharCode(c))) LIST_ITEM_LEAD[c] = 1;
+/** Han or 々 (in the BMP: U+2E80–U+FAFF), or a high surrogate (a Han character beyond the BMP may start there). */
+const HAN_OR_HIGH = charSet([], [["\ud800", "\udbff"]]);
+for (let c = 0x2e80; c <= 0xfaff; c++) if (/[\p{Script=Han}々]/u.test(String.fromCharCode(c))) HAN_OR_HIGH[c] = 1;
+/** Where a `LIST_ITEM` match can start: the text's start, or a lead character (`LIST_ITEM_LEAD`) before a kanji. */
+const kanjiNext = (s: string, p: number): boolean => HAN_OR_HIGH[s.charCodeAt(p + 1)] === 1;
 /** An appositive role and the name after it (女優の小雪が). */
 const APPOSITIVE_ROLES = [
   ...PERSON_ROLES, "レスラー", "プロレスラー", "ボクサー", "力士", "騎手", "棋士", "ライター", "グラビアアイドル", "女子アナ", "芸妓",
@@ -723,7 +749,18 @@ const APPOSITIVE_ROLES = [
   "投手", "捕手", "内野手", "外野手", "コーチ", "監督", "GM", "オーナー", "ストライカー", "ゴールキーパー", "番長",
 ].filter((r, i, all) => all.indexOf(r) === i).sort((a, b) => b.length - a.length);
 /** An appositive role and the name after it (女優の小雪が, レスラー・華名と); checked against a later quote. */
-const ROLE_THEN_NAME = new RegExp(`(?:${APPOSITIVE_ROLES.join("|")})(?:の|・)([\\p{Script=Han}々ァ-ヴー]{2,5}?)(?=が|は|も|、|と|の|に|[（(])`, "gu");
+const ROLE_THEN_NAME = new RegExp(`(?:${APPOSITIVE_ROLES.join("|")})(?:の|・)([\\p{Script=Han}々ァ-ヴー]{2,5}?)(?=が|は|も|、|と|の|に|[（(])`, "uy");
+const APPOSITIVE_FIRST = charSet(APPOSITIVE_ROLES);
+/** What follows a name that the text goes on to quote: 小雪は「…」 (tested in place after the name). */
+const QUOTE_AFTER_NAME = /(?:は|が|も)[^。「]{0,30}「/uy;
+/** True when `name` stands somewhere in `text` with a quote opening after it (`QUOTE_AFTER_NAME`). */
+function quotedLater(text: string, name: string): boolean {
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    QUOTE_AFTER_NAME.lastIndex = at + name.length;
+    if (QUOTE_AFTER_NAME.test(text)) return true;
+  }
+  return false;
+}
 /** A player's position and the name after it (ブラジル代表FWネイマール). */
 const POSITION_THEN_NAME = /(?:FW|MF|DF|GK|ＦＷ|ＭＦ|ＤＦ|ＧＫ)[\s\u3000・]?([ァ-ヴー]{2,}(?:[・＝][ァ-ヴー]{2,})*)(?![ァ-ヴー・＝])/gu;
 /** A nickname and the name it stands for: “キングカズ”こと三浦知良. */
@@ -738,11 +775,14 @@ const ROLE_THEN_FOREIGN = new RegExp(`(?:${PERSON_ROLES.join("|")})(?:の|・)([
 /** A kanji name the alias table may know (入江陵介, in a draft that gives no other clue). */
 const KANJI_RUN = /(?<![\p{Script=Han}々])[\p{Script=Han}々]{2,5}(?![\p{Script=Han}々])/gu;
 /** A name with an honorific and an age or 仮名 in parentheses: 会社員のさくらさん(仮名・38歳). */
+/** What every `NAME_WITH_AGE` match holds: a sentence without it needs no search. */
+const HONORIFIC_PAREN = /(?:さん|氏|くん|ちゃん)[（(]/u;
 const NAME_WITH_AGE = /(?<=の|、|^|\s|は|が)([\p{Script=Han}\p{Script=Hiragana}ァ-ヴー々]{1,6}?)(?:さん|氏|くん|ちゃん)[（(](?:仮名|[^（）()]{0,8}?\d{1,3}(?:歳|才))/gmu;
 /** A Western full name (アントニオ・バンデラス) standing as the actor of its clause. */
 const WESTERN_NAME = /(?<![ァ-ヴー・＝])([ァ-ヴー]{2,}(?:[・＝][ァ-ヴー]{2,})+)(?=は|が|も|と(?!し)|、|氏|さん|監督|選手|容疑者|被告|[（(]\d)/gu;
 /** A quoted name with an honorific: 「ぼん」さん. */
-const QUOTED_NAME = /「([^「」\s]{1,12})」(?:さん|氏|君|くん|ちゃん|様)/gu;
+const QUOTED_NAME = /「([^「」\s]{1,12})」(?:さん|氏|君|くん|ちゃん|様)/uy;
+const QUOTED_NAME_FIRST = charSet("「");
 const HAN_CHAR = /[\p{Script=Han}々〆ヶ]/u;
 const KANA_OR_HAN = /[\p{Script=Han}々〆ヶァ-ヴー]/u;
 /** A title starting at a given offset (sticky: tested in place, no slicing). */
@@ -752,12 +792,13 @@ const TITLE_BEFORE = new RegExp(`(?:${KANJI_TITLES.join("|")})・?$`, "u");
 
 /**
  * Finds entity mentions in `text` over `regions`, given kuromoji tokens of those regions (offsets
- * into `text`; `selectEntityTokens` of them is all that is read). Names are observed into `aliases`;
+ * into `text`; `selectEntityTokens` of them is all that is read, and `selected` says they are that
+ * already). Names are observed into `aliases`;
  * `canonical` is the cluster's display name at the time of the call (re-resolve later with
  * `aliases.canonical` when the corpus grows).
  */
-export function extractEntities(text: string, regions: Span[], allTokens: Token[], aliases: AliasTable): EntityMention[] {
-  const tokens = selectEntityTokens(allTokens);
+export function extractEntities(text: string, regions: Span[], allTokens: Token[], aliases: AliasTable, selected = false): EntityMention[] {
+  const tokens = selected ? allTokens : selectEntityTokens(allTokens);
   const katakanaRuns: { start: number; name: string }[] = [];
   const raw: RawMention[] = [];
   const placeTokenAt = new Map<number, Token>();
@@ -777,8 +818,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
     // 1. katakana + title; a katakana word + 社長 + a name is the name's company (ニワンゴ社長杉本).
     // Each maximal katakana run once, its title tested in place (a regex over the whole sentence
     // would retry every position inside every run).
-    KATAKANA_RUN.lastIndex = 0;
-    for (const run of slice.matchAll(KATAKANA_RUN)) {
+    for (const run of matchesStartingWith(KATAKANA_RUN, slice, KATAKANA_FIRST)) {
       const start = region.start + (run.index ?? 0);
       const name = run[0];
       katakanaRuns.push({ start, name });
@@ -797,12 +837,11 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       raw.push({ start, end, text: m[0], type: "person", name });
     }
     // 2. organisations by pattern and gazetteer
-    for (const m of slice.matchAll(ORG_PATTERN)) {
+    if (ORG_PATTERN_SUFFIX.test(slice)) for (const m of matchesWhere(ORG_PATTERN, slice, ORG_PATTERN_FIRST, orgPatternStart)) {
       const start = region.start + (m.index ?? 0);
       raw.push({ start, end: start + m[0].length, text: m[0], type: "organization", name: m[0] });
     }
-    ORG_GAZETTEER_RE.lastIndex = 0;
-    for (const m of slice.matchAll(ORG_GAZETTEER_RE)) {
+    for (const m of matchesStartingWith(ORG_GAZETTEER_RE, slice, ORG_GAZETTEER_FIRST)) {
       const org = m[0];
       const start = region.start + (m.index ?? 0);
       if (wordAt(text, start, start + org.length)) raw.push({ start, end: start + org.length, text: org, type: "organization", name: org });
@@ -885,7 +924,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
   const knowsPersons = aliases.hasPersons();
   for (const region of regions) {
     const slice = text.slice(region.start, region.end);
-    if (listed && slice.includes("、")) for (const m of slice.matchAll(LIST_ITEM)) {
+    if (listed && slice.includes("、")) for (const m of matchesWhere(LIST_ITEM, slice, LIST_ITEM_LEAD, kanjiNext, true)) {
       const start = region.start + (m.index ?? 0) + m[1].length;
       const name = m[2];
       const end = start + name.length;
@@ -900,17 +939,17 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       candidates.push(c);
       accepted.add(c);
     }
-    if (slice.includes("の") || slice.includes("・")) for (const m of slice.matchAll(ROLE_THEN_NAME)) {
+    if (slice.includes("の") || slice.includes("・")) for (const m of matchesStartingWith(ROLE_THEN_NAME, slice, APPOSITIVE_FIRST)) {
       const name = m[1];
       const start = region.start + (m.index ?? 0) + m[0].length - name.length;
       const end = start + name.length;
       if (candidates.some((c) => c.start < end && start < c.end) || isPlaceWord(name) || placeTokenAt.has(start)) continue;
-      if (!new RegExp(`${name}(?:は|が|も)[^。「]{0,30}「`, "u").test(text)) continue;
+      if (!quotedLater(text, name)) continue;
       const c: PersonCandidate = { start, end, name, family: "", given: "" };
       candidates.push(c);
       accepted.add(c);
     }
-    if (/[FMDGＦＭＤＧ]/.test(slice)) for (const m of slice.matchAll(POSITION_THEN_NAME)) {
+    if (/[FMDGＦＭＤＧ]/.test(slice)) for (const m of allMatches(POSITION_THEN_NAME, slice)) {
       const name = m[1];
       const start = region.start + (m.index ?? 0) + m[0].length - name.length;
       const c: PersonCandidate = { start, end: start + name.length, name, family: "", given: "" };
@@ -918,7 +957,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       candidates.push(c);
       accepted.add(c);
     }
-    if (/[・＝]/.test(slice)) for (const m of slice.matchAll(ROLE_THEN_FOREIGN)) {
+    if (/[・＝]/.test(slice)) for (const m of allMatches(ROLE_THEN_FOREIGN, slice)) {
       const name = m[1];
       const start = region.start + (m.index ?? 0) + m[0].length - name.length;
       const c: PersonCandidate = { start, end: start + name.length, name, family: "", given: "" };
@@ -926,7 +965,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       candidates.push(c);
       accepted.add(c);
     }
-    if (/[・＝]/.test(slice) && /演じ|主演|扮|出演/.test(slice)) for (const m of slice.matchAll(FOREIGN_THEN_ROLE)) {
+    if (/[・＝]/.test(slice) && /演じ|主演|扮|出演/.test(slice)) for (const m of allMatches(FOREIGN_THEN_ROLE, slice)) {
       const name = m[1];
       const start = region.start + (m.index ?? 0);
       const c: PersonCandidate = { start, end: start + name.length, name, family: "", given: "" };
@@ -942,7 +981,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
     }
     // A name the alias table knows as a person (from the corpus, when a draft is analysed).
     if (knowsPersons) {
-      for (const m of slice.matchAll(KANJI_RUN)) {
+      for (const m of allMatches(KANJI_RUN, slice)) {
         let name = m[0];
         const start = region.start + (m.index ?? 0);
         for (const t of PERSON_TITLES) if (name.length > t.length + 1 && name.endsWith(t)) name = name.slice(0, -t.length);
@@ -953,7 +992,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
         accepted.add(c);
       }
     }
-    if (/[・＝]/.test(slice)) for (const m of slice.matchAll(WESTERN_NAME)) {
+    if (/[・＝]/.test(slice)) for (const m of allMatches(WESTERN_NAME, slice)) {
       const name = m[1];
       const start = region.start + (m.index ?? 0);
       const end = start + name.length;
@@ -963,14 +1002,14 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       candidates.push(c);
       accepted.add(c);
     }
-    if (/[（(]/.test(slice)) for (const m of slice.matchAll(NAME_WITH_AGE)) {
+    if (HONORIFIC_PAREN.test(slice)) for (const m of allMatches(NAME_WITH_AGE, slice)) {
       const start = region.start + (m.index ?? 0);
       const c: PersonCandidate = { start, end: start + m[1].length, name: m[1], family: "", given: "" };
       if (candidates.some((x) => x.start < c.end && c.start < x.end)) continue;
       candidates.push(c);
       accepted.add(c);
     }
-    if (slice.includes("」")) for (const m of slice.matchAll(QUOTED_NAME)) {
+    if (slice.includes("」")) for (const m of matchesStartingWith(QUOTED_NAME, slice, QUOTED_NAME_FIRST)) {
       const start = region.start + (m.index ?? 0) + 1;
       const c: PersonCandidate = { start, end: start + m[1].length, name: m[1], family: "", given: "" };
       candidates.push(c);
@@ -1006,8 +1045,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
   // 5. gazetteer places kuromoji missed.
   for (const region of regions) {
     const slice = text.slice(region.start, region.end);
-    PLACE_GAZETTEER_RE.lastIndex = 0;
-    for (const m of slice.matchAll(PLACE_GAZETTEER_RE)) {
+    for (const m of matchesStartingWith(PLACE_GAZETTEER_RE, slice, PLACE_GAZETTEER_FIRST)) {
       const p = m[0];
       const start = region.start + (m.index ?? 0);
       if (wordAt(text, start, start + p.length)) raw.push({ start, end: start + p.length, text: p, type: "place", name: p });
@@ -1079,8 +1117,14 @@ function nicknamesOf(text: string, regions: Span[], raw: RawMention[]): { nick: 
   for (const region of regions) {
     const slice = text.slice(region.start, region.end);
     if (!slice.includes("こと")) continue;
-    NICKNAME.lastIndex = 0;
-    for (const m of slice.matchAll(NICKNAME)) {
+    // A match holds こと at most 12 characters after its start: the search starts there, not at
+    // every position of the sentence (the lazy name part retries each one up to ten times).
+    let from = 0;
+    for (let koto = slice.indexOf("こと"); koto >= 0; koto = slice.indexOf("こと", from)) {
+      NICKNAME.lastIndex = Math.max(from, koto - 12);
+      const m = NICKNAME.exec(slice);
+      if (m === null) break;
+      from = NICKNAME.lastIndex;
       const after = region.start + (m.index ?? 0) + m[0].length;
       const person = raw.find((r) => r.type === "person" && r.start === after && /^[\p{Script=Han}々]/u.test(r.name) && r.name.length >= 3);
       const nick = m[1].replace(/^[^\p{Script=Han}々ァ-ヴーぁ-ん]+/u, "");

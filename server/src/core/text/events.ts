@@ -7,6 +7,7 @@
  */
 import type { DateMention, EntityMention, EventUnit, Sentence, Span } from "../model";
 import { SpanSet } from "../sortedSearch";
+import { allMatches } from "./matches";
 
 /**
  * Predicates as spelled in text → normal form, longest spelling first when matched. Broadcasts,
@@ -371,19 +372,21 @@ function predicateBigrams(normal: string): Set<string> {
   return out;
 }
 
+const CONTENT_WORD = /[\p{Script=Han}\p{Script=Katakana}ー々]{2,}/gu;
 /** Character bigrams of the kanji and katakana words of `s`. */
 function contentBigrams(s: string): Set<string> {
   const out = new Set<string>();
-  for (const [w] of s.normalize("NFKC").matchAll(/[\p{Script=Han}\p{Script=Katakana}ー々]{2,}/gu)) {
+  for (const [w] of allMatches(CONTENT_WORD, s.normalize("NFKC"))) {
     for (let i = 0; i + 1 < w.length; i++) out.add(w.slice(i, i + 2));
   }
   return out;
 }
 
+const ADDRESS = /([\p{Script=Han}\p{Script=Katakana}ー]{1,16}?(?:都|道|府|県|市|区|町|村|島))(?:にて|で(?![はもの]))/gu;
 /** An address written before で/にて outside quotes (`佐賀県唐津市呼子町にて`): a place by its suffix. */
 function addressIn(text: string, s: Span, quotes: SpanSet): string | null {
   const sentence = text.slice(s.start, s.end);
-  for (const m of sentence.matchAll(/([\p{Script=Han}\p{Script=Katakana}ー]{1,16}?(?:都|道|府|県|市|区|町|村|島))(?:にて|で(?![はもの]))/gu)) {
+  for (const m of allMatches(ADDRESS, sentence)) {
     const at = s.start + (m.index ?? 0);
     if (quotes.covers(at)) continue;
     return m[1];

@@ -5,6 +5,7 @@
  */
 import type { Span } from "../model";
 import { foldWidth, parseJapaneseNumber } from "./normalize";
+import { charSet, matchesStartingWith } from "./matches";
 
 export interface ExtractedNumber extends Span {
   text: string;
@@ -44,7 +45,9 @@ const QUALIFIER = /^(?:以内|以上|以下|未満|超|余り|あまり|近く|�
 const ARABIC = "[0-9][0-9,]*(?:\\.[0-9]+)?[千百]?";
 const NUMERAL = `(?:${ARABIC}(?:[万億兆](?:${ARABIC})?)*|[〇一二三四五六七八九十百千万億兆]+)`;
 // Not inside a model number or code (`iPhone4S`, `F-05D`, `G7`).
-const NUMBER_RE = new RegExp(`(?<![0-9.,〇一二三四五六七八九十百千万億兆第A-Za-z\\-])(${NUMERAL})`, "gu");
+const NUMBER_RE = new RegExp(`(?<![0-9.,〇一二三四五六七八九十百千万億兆第A-Za-z\\-])(${NUMERAL})`, "uy");
+/** The characters a numeral starts with: the search is only tried where one stands. */
+const NUMERAL_FIRST = charSet("〇一二三四五六七八九十百千万億兆", [["0", "9"]]);
 
 /**
  * A counter the list does not know: the word right after the numeral. Japanese counts with an open
@@ -63,7 +66,7 @@ const ERA_BEFORE = /(?:令和|平成|昭和|大正|明治|西暦)$/u;
 export function extractNumbers(text: string): ExtractedNumber[] {
   const folded = foldWidth(text);
   const out: ExtractedNumber[] = [];
-  for (const m of folded.matchAll(NUMBER_RE)) {
+  for (const m of matchesStartingWith(NUMBER_RE, folded, NUMERAL_FIRST)) {
     const start = m.index ?? 0;
     const numeral = m[1];
     let end = start + numeral.length;

@@ -27,6 +27,7 @@ import { maxOf } from "../arrays";
 import type { EntityMention, QuoteUnit, Sentence, Span } from "../model";
 import { PERSON_TITLES } from "./entities";
 import { normalizeForMatch } from "./normalize";
+import { allMatches } from "./matches";
 
 const PAIRS: Record<string, string> = { "「": "」", "『": "』", "“": "”" };
 const CLOSER_TO_OPENER: Record<string, string> = { "」": "「", "』": "『", "”": "“" };
@@ -194,13 +195,18 @@ const BARE_MAX = Math.max(...[...BARE_TITLES].map((w) => w.length));
 /** The particles after which an actor's word ends: looked back from, instead of matching every word everywhere. */
 const ACTOR_PARTICLE = /では|からは|からも|から|より|によると|によれば|には|にも|は|が|も|の(?=問い|質問|言葉|呼びかけ|発言|一言|コメント|声|意見|メッセージ)/gu;
 /** The longest word of `set` (at most `max` long) ending at `end` of `slice`, or null. */
-const lastChars = (set: Set<string>): Set<string> => new Set([...set].map((w) => w[w.length - 1]));
-const LAST_CHARS = new Map<Set<string>, Set<string>>([
+const lastChars = (set: Set<string>): Uint8Array => {
+  const codes = new Uint8Array(0x10000);
+  for (const w of set) codes[w.charCodeAt(w.length - 1)] = 1;
+  return codes;
+};
+/** The last code units of each set's words (a table: this runs at every particle of a sentence). */
+const LAST_CHARS = new Map<Set<string>, Uint8Array>([
   [BARE_TITLES, lastChars(BARE_TITLES)],
   [GROUP_SET, lastChars(GROUP_SET)],
 ]);
 function wordEndingAt(slice: string, end: number, set: Set<string>, max: number): string | null {
-  if (end === 0 || !LAST_CHARS.get(set)?.has(slice[end - 1])) return null;
+  if (end === 0 || LAST_CHARS.get(set)?.[slice.charCodeAt(end - 1)] !== 1) return null;
   for (let len = Math.min(max, end); len >= 1; len--) {
     const w = slice.slice(end - len, end);
     if (set.has(w)) return w;
@@ -278,6 +284,19 @@ function markerAt(text: string, at: number, limit: number): Marker {
   return "other";
 }
 
+const TRAILING_SPACE = /[\s\u3000]/u;
+/**
+ * `re.test(s)` for an expression of the form `(?:words)[\s\u3000]*$` whose words hold no space and
+ * are at most 16 characters long (CLAUSE_END, TITLE_BEFORE, ROLE_BEFORE): a match ends where the
+ * trailing spaces begin, so only the 16 characters before them are searched, not every position of
+ * a long quote or sentence.
+ */
+function endsWith(re: RegExp, s: string): boolean {
+  let e = s.length;
+  while (e > 0 && TRAILING_SPACE.test(s[e - 1])) e--;
+  return re.test(e > 16 ? s.slice(e - 16) : s);
+}
+
 /** Persons, organisations and voices of a sentence, outside its quotes, in order. */
 function actorsOf(text: string, s: Sentence, quoteSpans: Span[], ctx: { persons: EntityMention[]; orgs: EntityMention[] }, history: PersonRef[]): Actor[] {
   const out: Actor[] = [];
@@ -304,8 +323,7 @@ function actorsOf(text: string, s: Sentence, quoteSpans: Span[], ctx: { persons:
   const slice = text.slice(s.start, s.end);
   const taken = (a: number, b: number) => out.some((x) => a < x.end && x.start < b);
   if (slice.includes("同")) {
-    ANAPHOR.lastIndex = 0;
-    for (const m of slice.matchAll(ANAPHOR)) {
+    for (const m of allMatches(ANAPHOR, slice)) {
       const start = s.start + (m.index ?? 0);
       const end = start + m[0].length;
       if (taken(start, end) || !outside({ start, end })) continue;
@@ -313,9 +331,8 @@ function actorsOf(text: string, s: Sentence, quoteSpans: Span[], ctx: { persons:
       out.push({ start, end, at: end, marker: markerAt(text, end, s.end), name: ref ? ref.name : null, kind: ref ? "person" : "group", span: ref ? ref.span : { start, end } });
     }
   }
-  ACTOR_PARTICLE.lastIndex = 0;
   let lastEnd = -1;
-  for (const m of slice.matchAll(ACTOR_PARTICLE)) {
+  for (const m of allMatches(ACTOR_PARTICLE, slice)) {
     const at = m.index ?? 0;
     if (at === lastEnd) continue;
     lastEnd = at;
@@ -479,7 +496,8 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       // A transcript's line: `木下：…` (or `木下優樹菜（以下、木下）：…`) is that person's; `——…？` is the
       // interviewer's, who is no one the article names.
       const head = text.slice(lineStart, Math.min(s.end, lineStart + 40));
-      const named = LINE_SPEAKER.exec(head);
+      // (Every match ends with a colon: most lines hold none, and the lazy name part is costly to retry.)
+      const named = head.includes("：") || head.includes(":") ? LINE_SPEAKER.exec(head) : null;
       const at = named ? lineStart + named[0].length - named[0].trimStart().length : -1;
       let p: EntityMention | undefined;
       for (let k = Math.max(0, p0 - 3); named && !p && k < Math.min(allPersons.length, p0 + 3); k++) {
@@ -496,8 +514,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
     const blanked = blank(text, s, raws);
     const breaks: number[] = [];
     if (raws.length > 0 || ANNOUNCE.test(blanked)) {
-      CLAUSE_BREAK.lastIndex = 0;
-      for (const m of blanked.matchAll(CLAUSE_BREAK)) breaks.push(s.start + (m.index ?? 0) + m[0].length);
+      for (const m of allMatches(CLAUSE_BREAK, blanked)) breaks.push(s.start + (m.index ?? 0) + m[0].length);
     }
     const standalone = raws.length === 1 && raws[0].open >= 0 && /^[\s\u3000]*$/.test(text.slice(s.start, raws[0].open)) && /^[\s\u3000。]*$/.test(text.slice(raws[0].close + 1, s.end));
 
@@ -522,12 +539,12 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       const nobody = !termAfter && (SAYING_AFTER.test(after) || IMAGINED_AFTER.test(after));
       const question = !termAfter && QUESTION_AFTER.test(after);
       const entityAfter = (ctx.entities ?? allPersons).some((e) => e.start === afterStart);
-      const clauseLike = inner.length >= 6 && CLAUSE_END.test(inner);
+      const clauseLike = inner.length >= 6 && endsWith(CLAUSE_END, inner);
       // 「X」と言われる, “X”と呼ばれる: what something is called, not what someone said.
       const calledAfter = !clauseLike && /^[\s\u3000]*と(?:(?:いわれ|言われ|称され)る[\p{Script=Han}ァ-ヴー]|呼ばれ)/u.test(after);
       const naming = !voice && !question && (calledAfter || (NAMING_AFTER.test(after) && !clauseLike) || (r.open >= 0 && !entityAfter && NAME_AFTER.test(after) && !speechAfter));
       const outletBefore = actors.some((a) => a.kind === "organization" && /^[\s\u3000]*$/.test(text.slice(a.end, openAt)));
-      const titleBefore = TITLE_BEFORE.test(beforeText) || outletBefore;
+      const titleBefore = endsWith(TITLE_BEFORE, beforeText) || outletBefore;
       if (speechAfter || voice) kind = "speech";
 
       // A name in parentheses right after the quote: 「…」（松田）.
@@ -542,12 +559,12 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
           /^[\p{Script=Han}々ァ-ヴー・]{1,6}$/u.test(raw) &&
           !PAREN_NOT_NAME.test(raw) &&
           !/(?:製|版|編|社|県|市|町|村|語|訳|作|著|監督|提供|撮影|写真|画像|出典)$/.test(raw) &&
-          (CLAUSE_END.test(inner) || /[はがをにでも]/.test(inner)) &&
+          (endsWith(CLAUSE_END, inner) || /[はがをにでも]/.test(inner)) &&
           text.indexOf(raw) !== text.lastIndexOf(raw);
         // （球界関係者）, （ファン）: someone unnamed said it.
         const unnamedSource = !p && wordEndingAt(raw, raw.length, GROUP_SET, GROUP_MAX) !== null;
         const name = p ? p.canonical : plausible && !unnamedSource ? raw : null;
-        if (unnamedSource && (CLAUSE_END.test(inner) || /[はがをにでも]/.test(inner))) {
+        if (unnamedSource && (endsWith(CLAUSE_END, inner) || /[はがをにでも]/.test(inner))) {
           kind = "speech";
           own = true;
         }
@@ -586,7 +603,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
           if (/[、。「『]/.test(between)) break;
           const direct = speechAfter !== null && next.start <= at + 2 && /^[\s\u3000]*$/.test(between);
           // …but not the one a passive verb modifies (「…」と訊かれた平岡は: the one asked).
-          const modified = !PASSIVE_AFTER.test(after) && (speechAfter !== null || kind === "speech" || (CLAUSE_END.test(inner) && inner.length >= 6 && SPEECH_VERBS.test(between))) && /(?:[るたすくうぐぶむぬつ]|ている|ていた|てる|てた)$/.test(between) && (["topic", "subject", "end", "and"].includes(next.marker) || (next.kind === "person" && next.name !== null));
+          const modified = !PASSIVE_AFTER.test(after) && (speechAfter !== null || kind === "speech" || (endsWith(CLAUSE_END, inner) && inner.length >= 6 && SPEECH_VERBS.test(between))) && /(?:[るたすくうぐぶむぬつ]|ている|ていた|てる|てた)$/.test(between) && (["topic", "subject", "end", "and"].includes(next.marker) || (next.kind === "person" && next.name !== null));
           const owner = next.marker === "possessive" && /^(?:の|いう|いった)?[^、。「『]{0,8}$/.test(between) && /^の(?:問い|質問|言葉|呼びかけ|発言|一言|コメント|声|意見|メッセージ)/.test(text.slice(next.at, next.at + 6));
           if ((direct || modified || owner) && next.kind !== "organization") {
             speaker = next.name === null ? null : { name: next.name, span: next.span };
@@ -622,7 +639,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
             if (prev.marker === "direct" || prev.marker === "iwaku") kind = "speech";
           }
         }
-        if (!own && ROLE_BEFORE.test(beforeText) && /[\s\u3000、]/.test(beforeText.slice(-8)) && /^[\s\u3000]*$/.test(after.slice(0, 1) || " ")) {
+        if (!own && endsWith(ROLE_BEFORE, beforeText) && /[\s\u3000、]/.test(beforeText.slice(-8)) && /^[\s\u3000]*$/.test(after.slice(0, 1) || " ")) {
           kind = "speech";
           own = true;
           unnamed = true;
@@ -632,9 +649,9 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       // way of giving an answer).
       if (kind === "term" && own && speaker && r.open >= 0 && !termAfter && /^[\s\u3000]*[。．！？!?]?[\s\u3000]*$/.test(text.slice(afterStart, s.end)) && (clauseLike || (inner.length >= 8 && /[はがをにでも]/.test(inner)))) kind = "speech";
       // A clause-like quote in a sentence with a speech verb after it is speech even without と.
-      if (kind === "term" && !termAfter && inner.length >= 6 && CLAUSE_END.test(inner) && SPEECH_VERBS.test(after)) kind = "speech";
+      if (kind === "term" && !termAfter && inner.length >= 6 && endsWith(CLAUSE_END, inner) && SPEECH_VERBS.test(after)) kind = "speech";
       // A quote standing alone as a sentence, worded as one, is someone's words.
-      if (kind === "term" && standalone && inner.length >= 5 && (CLAUSE_END.test(inner) || (inner.length >= 8 && /[はがをにでも]/.test(inner)))) kind = "speech";
+      if (kind === "term" && standalone && inner.length >= 5 && (endsWith(CLAUSE_END, inner) || (inner.length >= 8 && /[はがをにでも]/.test(inner)))) kind = "speech";
       // 『…』 names a work and a short “…” stresses a word: speech only when a speech verb or a speaker
       // before it says so (『…』とジェイソン・ステイサムが is a list).
       // (“…” stresses or names whatever its length — “大人だから”と感情的にならずに — unless a speech verb follows.)

@@ -25,6 +25,12 @@ export interface Token {
 
 export interface Tokenizer {
   tokenize(text: string): Token[];
+  /**
+   * True when `tokenize` already returns only `selectEntityTokens` of each clause (the corpus
+   * workers' tokenizer): the analysis then does not select again (selecting twice is not the same
+   * as once on real text: it joins organisations out of pieces the first pass had already joined).
+   */
+  readonly entityTokensOnly?: boolean;
 }
 
 /**
