@@ -50,6 +50,38 @@ describe("text search primitives", () => {
   });
 });
 
+describe("BM25 built from text", () => {
+  const sentences = ["プーチン大統領は米特使と会談した", "トランプ氏は関税を警告した", "天気は晴れ、𠮷野家は混んだ", "大統領は関税の見直しを表明した"];
+  const built = () => {
+    const bm = new Bm25();
+    for (const s of sentences) bm.addText(s);
+    return bm;
+  };
+
+  it("adding text equals adding its bigrams (terms, frequencies, scores)", () => {
+    const byText = built();
+    const byTerms = new Bm25();
+    for (const s of sentences) byTerms.add(bigrams(s));
+    assert.deepEqual(byText.toData(), byTerms.toData());
+    const query = bigrams("大統領が関税を警告");
+    assert.deepEqual(byText.search(query, 4), byTerms.search(query, 4));
+  });
+
+  it("a ranker restored from its arrays finds terms and ranks as the one built", () => {
+    const bm = built();
+    const restored = Bm25.fromData(bm.toData());
+    const query = bigrams("大統領が関税を警告");
+    assert.ok(restored.search(query, 4).length > 0);
+    assert.deepEqual(restored.search(query, 4), bm.search(query, 4));
+    assert.equal(restored.termId("関税"), bm.termId("関税"));
+    assert.equal(restored.docFrequency(restored.termId("大統")!), 2);
+    // Adding after a restore continues the same term ids.
+    restored.addText("関税の会談");
+    bm.addText("関税の会談");
+    assert.deepEqual(restored.toData(), bm.toData());
+  });
+});
+
 describe("nearest keys", () => {
   it("suggests the same keys, in the same order, as measuring every key (property)", async () => {
     const { CorpusIndex, suggestionSlack } = await import("../../server/src/core/index/corpusIndex");

@@ -128,9 +128,17 @@ function trigramCode(s: string, i: number): number {
   return s.charCodeAt(i) * 4294967296 + s.charCodeAt(i + 1) * 65536 + s.charCodeAt(i + 2);
 }
 
-function trigramHash(s: string, i: number): number {
-  return (Math.imul(s.charCodeAt(i), 0x9e3779b1) ^ Math.imul(s.charCodeAt(i + 1), 0x85ebca77) ^ Math.imul(s.charCodeAt(i + 2), 0xc2b2ae3d)) >>> 0;
+/** The table slot hash of the trigram of UTF-16 units `a b c` (part of the snapshot's layout: keep it). */
+function trigramHashOf(a: number, b: number, c: number): number {
+  return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77) ^ Math.imul(c, 0xc2b2ae3d)) >>> 0;
 }
+
+function trigramHash(s: string, i: number): number {
+  return trigramHashOf(s.charCodeAt(i), s.charCodeAt(i + 1), s.charCodeAt(i + 2));
+}
+
+/** Int32 words per slot of the table a build fills: see `TrigramPostings.slots`. */
+const SLOT = 4;
 
 /**
  * Trigram → ids of the sources containing it (ascending), exact: an open-addressing table from the
@@ -156,23 +164,27 @@ export class TrigramPostings {
     t.count = d.count;
     t.start = d.start;
     t.docs = d.docs;
-    t.df = t.lastDoc = t.perDoc = t.docEnd = null;
+    t.slots = t.perDoc = t.docEnd = null;
+    t.cap = d.keys.length;
     return t;
   }
 
   constructor(texts: string[] = []) {
-    this.keys = new Float64Array(this.cap).fill(-1);
-    this.rows = new Int32Array(this.cap);
     this.mask = this.cap - 1;
     for (const t of texts) this.addDocument(t);
     if (texts.length) this.finish();
   }
 
-  // Pass 1 state (documents added one by one, in id order): per-row document counts and each
-  // document's distinct rows in order. Dropped by `finish`.
+  // Pass 1 state (documents added one by one, in id order), dropped by `finish`. The table is
+  // built in `slots`, SLOT words a slot — the trigram's last two units, its first unit + 1 (0: empty
+  // slot), its row, the last document that had it — so a trigram costs one memory line, not one per
+  // array (keys, rows, last document); `finish` writes the `keys`/`rows` arrays from it. Slot
+  // placement is the same hash and linear probing as `rowOf` reads, so the finished table is laid
+  // out as if built in those arrays directly. `perDoc`: each document's distinct rows in order
+  // (a row's document count is counted from it at `finish`: counting here, a load that waits on the
+  // slot's, cost as much again as the probe).
   private cap = 1 << 16;
-  private df: Int32Array | null = new Int32Array(1 << 16);
-  private lastDoc: Int32Array | null = new Int32Array(1 << 16).fill(-1);
+  private slots: Int32Array | null = new Int32Array((1 << 16) * SLOT);
   private perDoc: Int32Array | null = new Int32Array(1 << 20);
   private perDocLength = 0;
   private docEnd: number[] | null = [];
@@ -189,35 +201,53 @@ export class TrigramPostings {
    * closed with `endDocument`.
    */
   addPart(t: string, from: number, to: number): void {
+    const end = Math.min(to, t.length - 2);
+    if (from >= end) return;
     const doc = this.docEnd!.length;
-    let df = this.df!;
-    let lastDoc = this.lastDoc!;
+    let slots = this.slots!;
     let perDoc = this.perDoc!;
     let perDocLength = this.perDocLength;
-    for (let i = from; i < to && i + 3 <= t.length; i++) {
-      if (this.count * 2 >= this.cap) {
+    let mask = this.mask;
+    let count = this.count;
+    let a = 0;
+    let b = t.charCodeAt(from);
+    let c = t.charCodeAt(from + 1);
+    for (let i = from; i < end; i++) {
+      a = b;
+      b = c;
+      c = t.charCodeAt(i + 2);
+      if (count * 2 >= this.cap) {
+        this.count = count;
         this.grow(this.cap * 2);
-        this.cap *= 2;
+        slots = this.slots!;
+        mask = this.mask;
       }
-      const row = this.rowOf(t, i, true);
-      if (row >= df.length) {
-        const n = new Int32Array(df.length * 2);
-        n.set(df);
-        df = this.df = n;
-        const l = new Int32Array(lastDoc.length * 2).fill(-1);
-        l.set(lastDoc);
-        lastDoc = this.lastDoc = l;
+      const low = (b << 16) | c;
+      const high = a + 1;
+      let s = (trigramHashOf(a, b, c) & mask) * SLOT;
+      for (;;) {
+        const h = slots[s + 1];
+        if (h === high && slots[s] === low) {
+          if (slots[s + 3] === doc) break;
+          slots[s + 3] = doc;
+          if (perDocLength === perDoc.length) perDoc = this.perDoc = grown(perDoc);
+          perDoc[perDocLength++] = slots[s + 2];
+          break;
+        }
+        if (h === 0) {
+          const row = count++;
+          slots[s] = low;
+          slots[s + 1] = high;
+          slots[s + 2] = row;
+          slots[s + 3] = doc;
+          if (perDocLength === perDoc.length) perDoc = this.perDoc = grown(perDoc);
+          perDoc[perDocLength++] = row;
+          break;
+        }
+        s = (s + SLOT) & (mask * SLOT + SLOT - 1);
       }
-      if (lastDoc[row] === doc) continue;
-      lastDoc[row] = doc;
-      df[row]++;
-      if (perDocLength === perDoc.length) {
-        const n = new Int32Array(perDoc.length * 2);
-        n.set(perDoc);
-        perDoc = this.perDoc = n;
-      }
-      perDoc[perDocLength++] = row;
     }
+    this.count = count;
     this.perDocLength = perDocLength;
   }
 
@@ -234,12 +264,16 @@ export class TrigramPostings {
 
   /** `finish` a slice of documents at a time (yields between); nothing once finished. */
   *finishSteps(): Generator<void> {
-    if (!this.df) return;
-    const df = this.df;
+    if (!this.slots) return;
     const perDoc = this.perDoc!;
     const docEnd = this.docEnd!;
     const start = new Int32Array(this.count + 1);
-    for (let r = 0; r < this.count; r++) start[r + 1] = start[r] + df[r];
+    // Documents per row (in start[row + 1]), then their running sum.
+    for (let k = 0; k < this.perDocLength; k++) {
+      start[perDoc[k] + 1]++;
+      if ((k & 0xfffff) === 0xfffff) yield;
+    }
+    for (let r = 0; r < this.count; r++) start[r + 1] += start[r];
     const fill = start.slice(0, this.count);
     const docs = new Int32Array(this.perDocLength);
     let k = 0;
@@ -247,44 +281,66 @@ export class TrigramPostings {
       for (; k < docEnd[doc]; k++) docs[fill[perDoc[k]]++] = doc;
       if ((doc & 255) === 255) yield;
     }
+    const slots = this.slots!;
+    const keys = new Float64Array(this.cap);
+    const rows = new Int32Array(this.cap);
+    for (let slot = 0; slot < this.cap; slot++) {
+      const s = slot * SLOT;
+      const high = slots[s + 1];
+      if (high === 0) keys[slot] = -1;
+      else {
+        const low = slots[s];
+        keys[slot] = (high - 1) * 4294967296 + (low >>> 16) * 65536 + (low & 0xffff);
+        rows[slot] = slots[s + 2];
+      }
+      if ((slot & 0xffff) === 0xffff) yield;
+    }
+    this.keys = keys;
+    this.rows = rows;
     this.start = start;
     this.docs = docs;
-    this.df = this.lastDoc = this.perDoc = this.docEnd = null;
+    this.slots = this.perDoc = this.docEnd = null;
   }
 
+  /** The build table at `cap` slots, refilled in slot order (the placement `rowOf` expects). */
   private grow(cap: number): void {
-    const keys = this.keys;
-    const rows = this.rows;
-    this.keys = new Float64Array(cap).fill(-1);
-    this.rows = new Int32Array(cap);
-    this.mask = cap - 1;
-    for (let slot = 0; slot < keys.length; slot++) {
-      if (keys[slot] < 0) continue;
-      const code = keys[slot];
-      const s = String.fromCharCode(Math.floor(code / 4294967296), Math.floor(code / 65536) % 65536, code % 65536);
-      let h = trigramHash(s, 0) & this.mask;
-      while (this.keys[h] >= 0) h = (h + 1) & this.mask;
-      this.keys[h] = code;
-      this.rows[h] = rows[slot];
+    const old = this.slots!;
+    const slots = new Int32Array(cap * SLOT);
+    const mask = cap - 1;
+    for (let s = 0; s < old.length; s += SLOT) {
+      const high = old[s + 1];
+      if (high === 0) continue;
+      const low = old[s];
+      let h = trigramHashOf(high - 1, low >>> 16, low & 0xffff) & mask;
+      while (slots[h * SLOT + 1] !== 0) h = (h + 1) & mask;
+      const to = h * SLOT;
+      slots[to] = low;
+      slots[to + 1] = high;
+      slots[to + 2] = old[s + 2];
+      slots[to + 3] = old[s + 3];
     }
+    this.slots = slots;
+    this.mask = mask;
+    this.cap = cap;
   }
 
-  /** The row of the trigram at `s[i..i+3)`; -1 when absent (and `insert` is false). */
-  rowOf(s: string, i: number, insert = false): number {
+  /** The row of the trigram at `s[i..i+3)` in the finished table; -1 when absent. */
+  rowOf(s: string, i: number): number {
     const code = trigramCode(s, i);
     let h = trigramHash(s, i) & this.mask;
     for (;;) {
       const k = this.keys[h];
       if (k === code) return this.rows[h];
-      if (k < 0) {
-        if (!insert) return -1;
-        this.keys[h] = code;
-        this.rows[h] = this.count;
-        return this.count++;
-      }
+      if (k < 0) return -1;
       h = (h + 1) & this.mask;
     }
   }
+}
+
+function grown(a: Int32Array): Int32Array {
+  const n = new Int32Array(a.length * 2);
+  n.set(a);
+  return n;
 }
 
 /** The trigram table as plain arrays (persisted by the index snapshot). */

@@ -71,46 +71,71 @@ class IntList {
 }
 
 /**
- * Numeric code → id, an open-addressing table on typed arrays (linear probing, half full at most):
- * bigram codes go up to 0x110000², beyond small integers, where a `Map` boxes every key.
+ * Bigram → term id while documents are added, with the term frequencies of the document being
+ * added: an open-addressing table on Int32Arrays (linear probing, half full at most), a slot being
+ * the bigram's two UTF-16 units in one word and its id + 1 (0: empty) in the next, and its count in
+ * the document in `tf` at the slot's index — an integer hash and one memory line per bigram, no
+ * load waiting on another. Bigrams with a character beyond the Basic Multilingual Plane (rare) go
+ * to a `Map` by a numeric code, their counts in `astralTf` by term id.
  */
-class CodeTable {
-  private keys = new Float64Array(1 << 16).fill(-1);
-  private values = new Int32Array(1 << 16);
-  private mask = (1 << 16) - 1;
-  private size = 0;
+class BigramTable {
+  slots = new Int32Array(1 << 17);
+  tf = new Int32Array(1 << 16);
+  /** Slots − 1. */
+  mask = (1 << 16) - 1;
+  /** 32 − log2(slots): the hash is the top bits of a multiplicative hash. */
+  shift = 16;
+  size = 0;
+  readonly astral = new Map<number, number>();
+  astralTf = new Int32Array(16);
 
-  private static hash(code: number): number {
-    const lo = code % 0x100000000;
-    const hi = Math.floor(code / 0x100000000);
-    return (Math.imul(lo ^ (lo >>> 16), 0x85ebca6b) ^ Math.imul(hi, 0xc2b2ae35)) >>> 0;
+  static slotOf(key: number, slots: Int32Array, mask: number, shift: number): number {
+    let h = Math.imul(key, 0x9e3779b1) >>> shift;
+    while (slots[2 * h + 1] !== 0 && slots[2 * h] !== key) h = (h + 1) & mask;
+    return h;
   }
 
-  get(code: number): number {
-    for (let h = CodeTable.hash(code) & this.mask; ; h = (h + 1) & this.mask) {
-      const k = this.keys[h];
-      if (k === code) return this.values[h];
-      if (k < 0) return -1;
+  /** Enters the bigram `a b` (code points) as term `id` unless present. */
+  set(a: number, b: number, id: number): void {
+    if (a > 0xffff || b > 0xffff) {
+      if (!this.astral.has(a * 0x110000 + b)) this.astral.set(a * 0x110000 + b, id);
+      return;
     }
+    const key = (a << 16) | b;
+    const h = BigramTable.slotOf(key, this.slots, this.mask, this.shift);
+    if (this.slots[2 * h + 1] !== 0) return;
+    this.slots[2 * h] = key;
+    this.slots[2 * h + 1] = id + 1;
+    this.added(null);
   }
 
-  set(code: number, value: number): void {
-    if ((this.size + 1) * 2 > this.keys.length) this.grow();
-    let h = CodeTable.hash(code) & this.mask;
-    while (this.keys[h] >= 0 && this.keys[h] !== code) h = (h + 1) & this.mask;
-    if (this.keys[h] < 0) this.size++;
-    this.keys[h] = code;
-    this.values[h] = value;
-  }
-
-  private grow(): void {
-    const keys = this.keys;
-    const values = this.values;
-    this.keys = new Float64Array(keys.length * 2).fill(-1);
-    this.values = new Int32Array(keys.length * 2);
-    this.mask = keys.length * 2 - 1;
-    this.size = 0;
-    for (let i = 0; i < keys.length; i++) if (keys[i] >= 0) this.set(keys[i], values[i]);
+  /** After a slot was filled: grows the table when past half full, moving the slots listed in `touched` (their new indices written back). */
+  added(touched: IntList | null): void {
+    if (++this.size * 2 <= this.mask + 1) return;
+    const old = this.slots;
+    const oldTf = this.tf;
+    const slots = new Int32Array(old.length * 2);
+    const tf = new Int32Array(oldTf.length * 2);
+    const mask = old.length - 1;
+    const shift = this.shift - 1;
+    for (let s = 0; s < old.length; s += 2) {
+      if (old[s + 1] === 0) continue;
+      const h = BigramTable.slotOf(old[s], slots, mask, shift);
+      slots[2 * h] = old[s];
+      slots[2 * h + 1] = old[s + 1];
+    }
+    if (touched)
+      for (let k = 0; k < touched.length; k++) {
+        const was = touched.data[k];
+        if (was < 0) continue;
+        const h = BigramTable.slotOf(old[2 * was], slots, mask, shift);
+        tf[h] = oldTf[was];
+        touched.data[k] = h;
+      }
+    this.slots = slots;
+    this.tf = tf;
+    this.mask = mask;
+    this.shift = shift;
   }
 }
 
@@ -134,8 +159,12 @@ export interface Bm25Data {
  * doc-major CSR array; term-major postings (CSR, typed arrays) are built on the first `search`.
  */
 export class Bm25 {
-  private termIds = new Map<string, number>();
-  private df: number[] = [];
+  /** Terms by id. */
+  private terms: string[] = [];
+  /** Term → id; built when first asked for after `addText` (a `Map` of every new bigram cost a seventh of building). */
+  private termIndex: Map<string, number> | null = new Map();
+  /** Documents per term; counted from the documents' terms when first asked for after adding. */
+  private dfCache: Int32Array | null = new Int32Array(0);
   private docStart = new IntList();
   private docTerm = new IntList(1 << 16);
   private docTf = new IntList(1 << 16);
@@ -156,8 +185,8 @@ export class Bm25 {
   /** The persisted form (see snapshot.ts): terms in id order and the doc-major arrays. */
   toData(): Bm25Data {
     return {
-      terms: [...this.termIds.keys()],
-      df: Int32Array.from(this.df),
+      terms: this.terms.slice(),
+      df: this.dfs().slice(),
       docStart: this.docStart.trimmed(),
       docTerm: this.docTerm.trimmed(),
       docTf: this.docTf.trimmed(),
@@ -169,8 +198,10 @@ export class Bm25 {
   /** Restores `toData()`'s output: the same ranker, without re-reading any document. */
   static fromData(d: Bm25Data, k1 = 1.2, b = 0.75): Bm25 {
     const m = new Bm25(k1, b);
-    for (let i = 0; i < d.terms.length; i++) m.termIds.set(d.terms[i], i);
-    m.df = Array.from(d.df);
+    m.terms = d.terms.slice();
+    m.termIndex = null;
+    m.termIds();
+    m.dfCache = d.df;
     m.docStart = IntList.of(d.docStart);
     m.docTerm = IntList.of(d.docTerm);
     m.docTf = IntList.of(d.docTf);
@@ -181,10 +212,10 @@ export class Bm25 {
 
   /** Read access for rankers that combine several `Bm25`s (a base index and an overlay). */
   termId(term: string): number | undefined {
-    return this.termIds.get(term);
+    return this.termIds().get(term);
   }
   docFrequency(tid: number): number {
-    return this.df[tid];
+    return this.dfs()[tid];
   }
   get total(): number {
     return this.totalLength;
@@ -207,56 +238,103 @@ export class Bm25 {
     return { k1: this.k1, b: this.b };
   }
 
-  /** Build-time term ids by bigram code, so `addText` makes no string per bigram. */
-  private codeIds: CodeTable | null = null;
-  /** Scratch term frequencies of the document being added (by term id), and the ids it touched. */
-  private tfScratch = new Int32Array(1024);
+  private termIds(): Map<string, number> {
+    if (!this.termIndex) {
+      this.termIndex = new Map();
+      for (let i = 0; i < this.terms.length; i++) this.termIndex.set(this.terms[i], i);
+    }
+    return this.termIndex;
+  }
+
+  private dfs(): Int32Array {
+    if (!this.dfCache) {
+      const df = new Int32Array(this.terms.length);
+      const dt = this.docTerm.data;
+      for (let k = 0; k < this.docTerm.length; k++) df[dt[k]]++;
+      this.dfCache = df;
+    }
+    return this.dfCache;
+  }
+
+  /** Build-time term ids by bigram, so `addText` makes no string per bigram. */
+  private codeIds: BigramTable | null = null;
+  /** The slots (or, for bigrams beyond the BMP, ~term id) of the distinct bigrams of the document being added. */
   private touched = new IntList(256);
 
   /**
-   * `add(bigrams(s))` without building the bigram strings: bigrams are looked up by a numeric code
-   * of their two code points; a term's string is made only when the term is new.
+   * `add(bigrams(s.slice(from, to)))` without building the bigram strings: bigrams are looked up by
+   * their two code points; a term's string is made only when the term is new.
    */
   addText(s: string, from = 0, to = s.length): number {
-    if (!this.codeIds) {
-      this.codeIds = new CodeTable();
-      for (const [t, id] of this.termIds) {
+    let table = this.codeIds;
+    if (!table) {
+      table = this.codeIds = new BigramTable();
+      for (let id = 0; id < this.terms.length; id++) {
+        const t = this.terms[id];
         const a = t.codePointAt(0)!;
-        const b = t.codePointAt(a > 0xffff ? 2 : 1)!;
-        this.codeIds.set(a * 0x110000 + b, id);
+        const w = a > 0xffff ? 2 : 1;
+        if (t.length <= w) continue;
+        const b = t.codePointAt(w)!;
+        if (t.length === w + (b > 0xffff ? 2 : 1)) table.set(a, b, id);
       }
     }
-    const codeIds = this.codeIds;
+    const terms = this.terms;
+    this.termIndex = null;
     const id = this.lengths.length;
     this.docStart.push(this.docTerm.length);
     const touched = this.touched;
     touched.length = 0;
+    let slots = table.slots;
+    let tf = table.tf;
     let length = 0;
     let prev = -1;
     for (let i = from; i < to; i++) {
-      const cp = s.codePointAt(i)!;
-      if (cp > 0xffff) i++;
-      if (!isContentCode(cp)) {
+      let cp = s.charCodeAt(i);
+      if ((cp & 0xfc00) === 0xd800 && i + 1 < s.length) {
+        const lo = s.charCodeAt(i + 1);
+        if ((lo & 0xfc00) === 0xdc00) {
+          cp = ((cp - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
+          i++;
+        }
+      }
+      const known = cp <= 0xffff ? contentBmp[cp] : 0;
+      if (known === 2 || (known === 0 && !isContentCode(cp))) {
         prev = -1;
         continue;
       }
       if (prev >= 0) {
         length++;
-        const code = prev * 0x110000 + cp;
-        let tid = codeIds.get(code);
-        if (tid < 0) {
-          tid = this.df.length;
-          const t = String.fromCodePoint(prev, cp);
-          this.termIds.set(t, tid);
-          codeIds.set(code, tid);
-          this.df.push(0);
+        if ((prev | cp) <= 0xffff) {
+          const key = (prev << 16) | cp;
+          let h = BigramTable.slotOf(key, slots, table.mask, table.shift);
+          if (slots[2 * h + 1] === 0) {
+            const tid = terms.length;
+            const t = String.fromCharCode(prev, cp);
+            terms.push(t);
+            slots[2 * h] = key;
+            slots[2 * h + 1] = tid + 1;
+            tf[h] = 1;
+            touched.push(h);
+            table.added(touched);
+            slots = table.slots;
+            tf = table.tf;
+          } else if (tf[h]++ === 0) touched.push(h);
+        } else {
+          const code = prev * 0x110000 + cp;
+          let tid = table.astral.get(code);
+          if (tid === undefined) {
+            tid = terms.length;
+            const t = String.fromCodePoint(prev, cp);
+            terms.push(t);
+            table.astral.set(code, tid);
+          }
+          if (tid >= table.astralTf.length) {
+            const n = new Int32Array(Math.max(table.astralTf.length * 2, tid + 1));
+            n.set(table.astralTf);
+            table.astralTf = n;
+          }
+          if (table.astralTf[tid]++ === 0) touched.push(~tid);
         }
-        if (tid >= this.tfScratch.length) {
-          const n = new Int32Array(Math.max(this.tfScratch.length * 2, tid + 1));
-          n.set(this.tfScratch);
-          this.tfScratch = n;
-        }
-        if (this.tfScratch[tid]++ === 0) touched.push(tid);
       }
       prev = cp;
     }
@@ -264,12 +342,18 @@ export class Bm25 {
     this.totalLength += length;
     // Distinct terms in order of first occurrence, as `add` does.
     for (let k = 0; k < touched.length; k++) {
-      const tid = touched.data[k];
-      this.docTerm.push(tid);
-      this.docTf.push(this.tfScratch[tid]);
-      this.df[tid]++;
-      this.tfScratch[tid] = 0;
+      const at = touched.data[k];
+      if (at >= 0) {
+        this.docTerm.push(slots[2 * at + 1] - 1);
+        this.docTf.push(tf[at]);
+        tf[at] = 0;
+      } else {
+        this.docTerm.push(~at);
+        this.docTf.push(table.astralTf[~at]);
+        table.astralTf[~at] = 0;
+      }
     }
+    this.dfCache = null;
     this.postingStart = null;
     return id;
   }
@@ -277,25 +361,26 @@ export class Bm25 {
   /** Adds a document and returns its id. */
   add(terms: string[]): number {
     this.codeIds = null;
+    const termIds = this.termIds();
     const id = this.lengths.length;
     this.lengths.push(terms.length);
     this.totalLength += terms.length;
     this.docStart.push(this.docTerm.length);
     const tf = new Map<number, number>();
     for (const t of terms) {
-      let tid = this.termIds.get(t);
+      let tid = termIds.get(t);
       if (tid === undefined) {
-        tid = this.df.length;
-        this.termIds.set(t, tid);
-        this.df.push(0);
+        tid = this.terms.length;
+        termIds.set(t, tid);
+        this.terms.push(t);
       }
       tf.set(tid, (tf.get(tid) ?? 0) + 1);
     }
     for (const [tid, n] of tf) {
       this.docTerm.push(tid);
       this.docTf.push(n);
-      this.df[tid]++;
     }
+    this.dfCache = null;
     this.postingStart = null;
     return id;
   }
@@ -315,9 +400,10 @@ export class Bm25 {
   }
 
   private *postingSteps(): Generator<void> {
-    const terms = this.df.length;
+    const terms = this.terms.length;
+    const df = this.dfs();
     const start = new Int32Array(terms + 1);
-    for (let t = 0; t < terms; t++) start[t + 1] = start[t] + this.df[t];
+    for (let t = 0; t < terms; t++) start[t + 1] = start[t] + df[t];
     const fill = start.slice(0, terms);
     const docs = new Int32Array(this.docTerm.length);
     const tfs = new Int32Array(this.docTerm.length);
@@ -341,7 +427,7 @@ export class Bm25 {
 
   private idf(tid: number): number {
     const n = this.lengths.length;
-    const df = this.df[tid];
+    const df = this.dfs()[tid];
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
@@ -360,7 +446,7 @@ export class Bm25 {
     const avg = this.totalLength / n;
     const scores = new Map<number, number>();
     for (const t of new Set(terms)) {
-      const tid = this.termIds.get(t);
+      const tid = this.termIds().get(t);
       if (tid === undefined) continue;
       const idf = this.idf(tid);
       for (let k = start[tid]; k < start[tid + 1]; k++) {
@@ -383,7 +469,7 @@ export class Bm25 {
     const avg = this.totalLength / n;
     const query: number[] = [];
     for (const t of new Set(terms)) {
-      const tid = this.termIds.get(t);
+      const tid = this.termIds().get(t);
       if (tid !== undefined) query.push(tid);
     }
     const scores = new Map<number, number>();
