@@ -30,6 +30,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from "vscode-jsonrpc/node";
 import { loadCorpus } from "../server/src/core/corpus/loadCorpus";
+import { serverEnvironment } from "../server/src/lsp/launch";
 import { ensureLdccWorkspace, ensureWorkspace, repoRoot, type Workspace } from "./generateCorpus";
 
 // ---------------------------------------------------------------------------------------------
@@ -92,7 +93,8 @@ async function startServer(ws: Workspace, cacheDir: string): Promise<Server> {
   // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=DIR`) profiles the servers the benchmark starts.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const proc = spawn(process.execPath, [...nodeArgs, serverBundle, "--stdio"], {
-    env: { ...process.env, SHUTTEN_CACHE_DIR: cacheDir },
+    // The environment the VS Code client gives the server (server/src/lsp/launch.ts).
+    env: { ...serverEnvironment(), SHUTTEN_CACHE_DIR: cacheDir },
     stdio: ["pipe", "pipe", "pipe"],
   });
   proc.stderr!.on("data", () => undefined);

@@ -24,6 +24,7 @@ import {
   type IndexProgressParams,
   type ProjectStatus,
 } from "../../server/src/lsp/protocol";
+import { serverEnvironment } from "../../server/src/lsp/launch";
 import { exportBibliography, insertCitation, showSource } from "./commands";
 import { SourcesView } from "./sourcesView";
 import { showTimeline } from "./timelinePanel";
@@ -83,8 +84,8 @@ function crashPolicy(): ErrorHandler {
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const serverModule = context.asAbsolutePath(path.join("dist", "server.js"));
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ["--nolazy", "--inspect=6019"] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { env: serverEnvironment() } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { env: serverEnvironment(), execArgv: ["--nolazy", "--inspect=6019"] } },
   };
   const include = vscode.workspace.getConfiguration("shutten").get<string[]>("corpus.include") ?? ["corpus/**/*.{txt,md,markdown,html,htm}"];
   const watchers = [...include, "**/sources.yaml", LIBRARY_FILES].map((g) => vscode.workspace.createFileSystemWatcher(g));

@@ -93,5 +93,11 @@ describe("navigation (core)", () => {
     assert.ok(workspaceSymbols(corpus.catalog, "2025-03-14").some((s) => s.kind === "event" && s.key === "findgo-trump-putin-call"));
     assert.ok(workspaceSymbols(corpus.catalog, "けんとう").some((s) => s.kind === "quote" && s.text === "検討が必要"));
     assert.equal(workspaceSymbols(corpus.catalog, "", 5).length, 5);
+    // The cap keeps the first matches in catalogue order: events, then quotes.
+    const all = workspaceSymbols(corpus.catalog, "", 10_000);
+    assert.deepEqual(workspaceSymbols(corpus.catalog, "", 3), all.slice(0, 3));
+    const firstQuote = all.findIndex((s) => s.kind === "quote");
+    assert.ok(firstQuote > 0);
+    assert.deepEqual(workspaceSymbols(corpus.catalog, "", firstQuote + 1).map((s) => s.kind).slice(-2), ["event", "quote"]);
   });
 });

@@ -227,11 +227,15 @@ export interface WorkspaceSymbolData extends FileSpan {
   container: string;
 }
 
-/** Events and quotes of the corpus matching a query (text or kana reading, participants, dates). */
+/**
+ * Events and quotes of the corpus matching a query (text or kana reading, participants, dates): the
+ * first `limit`, found without looking further (a short query matches most of a large corpus).
+ */
 export function workspaceSymbols(catalog: CorpusCatalog, query: string, limit = 100): WorkspaceSymbolData[] {
   const q = foldForLookup(query);
   const out: WorkspaceSymbolData[] = [];
   for (const e of catalog.events) {
+    if (out.length >= limit) return out;
     const name = `${e.date} ${e.event.predicate}${e.event.participants.length ? ` (${e.event.participants.join(", ")})` : ""}`;
     if (q && !foldForLookup(name).includes(q)) continue;
     const sentence = e.source.sentences[e.event.sentence];
@@ -239,12 +243,13 @@ export function workspaceSymbols(catalog: CorpusCatalog, query: string, limit = 
     out.push({ name, kind: "event", container: e.source.meta.key, path: e.source.meta.path, span, text: sentence?.text ?? "", key: e.source.meta.key });
   }
   for (const x of catalog.quotes) {
+    if (out.length >= limit) return out;
     if (q && !x.folded.includes(q) && !x.reading.includes(q)) continue;
     const words = x.unit.text.replace(/\s+/g, "");
     const name = `「${words.length > 50 ? words.slice(0, 49) + "…" : words}」${x.unit.speaker ? ` — ${x.unit.speaker}` : ""}`;
     out.push({ name, kind: "quote", container: x.source.meta.key, path: x.source.meta.path, span: { start: x.unit.start, end: x.unit.end }, text: x.unit.text, key: x.source.meta.key });
   }
-  return out.slice(0, limit);
+  return out;
 }
 
 export interface DocumentLinkData {
