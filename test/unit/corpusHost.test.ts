@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import { after, describe, it } from "node:test";
 import { buildCorpus } from "../../server/src/core/ingest/buildCorpus";
 import { CorpusHost } from "../../server/src/core/corpusHost";
-import { CorpusIndex } from "../../server/src/core/index/corpusIndex";
+import { CorpusIndex, SegmentBuilder, TrigramPostings } from "../../server/src/core/index/corpusIndex";
 import { decodeEvents, encodeEvents, jsonParts, StoredSource } from "../../server/src/core/index/snapshot";
 import { assignKeys, assignKeysSteps } from "../../server/src/core/corpus/citationKeys";
 import type { EventUnit } from "../../server/src/core/model";
@@ -330,6 +330,20 @@ describe("rebuilds in steps give what a full rebuild gives", () => {
     again.dispose();
     const all2 = [...all, ...before.index.sources.flatMap((s) => s.entities.map((e) => e.text))];
     assert.deepEqual(clusters(before, all2), clusters(rebuiltAgain, all2));
+  });
+
+  it("a trigram table grown in steps is the one grown at once", () => {
+    let seed = 7;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+    const texts = Array.from({ length: 250 }, () => Array.from({ length: 2500 }, () => String.fromCharCode(rnd() < 0.5 ? 0x3041 + Math.floor(rnd() * 80) : 0x4e00 + Math.floor(rnd() * 3000))).join(""));
+    const builder = new SegmentBuilder();
+    let yields = 0;
+    for (const norm of texts) for (const _ of builder.addInputSteps({ norm, starts: Int32Array.of(0), spans: Int32Array.of(0, norm.length) })) yields++;
+    const stepped = builder.finish().toData().trigrams;
+    const atOnce = new TrigramPostings(texts).toData();
+    assert.ok(stepped.keys.length >= 1 << 20, "the table doubled several times");
+    assert.ok(yields >= 4, "its growth was stepped");
+    assert.deepEqual(stepped, atOnce);
   });
 
   it("keys assigned in steps equal keys assigned at once, for many clashing claims", () => {

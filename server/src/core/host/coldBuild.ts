@@ -91,7 +91,8 @@ async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: Snapsho
     const base = { meta: src.meta, hash: src.hash, encoding: src.encoding, format: src.format };
     if (r.digest) {
       const range = await writer!.append(r.digest.record);
-      segment.addInput(r.digest.segment);
+      // (In steps: a huge article's trigrams, or the trigram table's doubling, between requests.)
+      for (const _ of segment.addInputSteps(r.digest.segment)) await breatheTake();
       const mentions = mentionNames.ofNames(r.digest.mentions);
       for (const m of r.digest.mentions) {
         const at = m.indexOf("\u0000");

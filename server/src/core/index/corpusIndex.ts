@@ -124,6 +124,9 @@ function trigramHash(s: string, i: number): number {
   return (Math.imul(s.charCodeAt(i), 0x9e3779b1) ^ Math.imul(s.charCodeAt(i + 1), 0x85ebca77) ^ Math.imul(s.charCodeAt(i + 2), 0xc2b2ae3d)) >>> 0;
 }
 
+/** Slots of the trigram table re-hashed between two yields of its growth. */
+const GROW_SLICE = 1 << 18;
+
 /**
  * Trigram → ids of the sources containing it (ascending), exact: an open-addressing table from the
  * trigram's code to a row, rows in CSR typed arrays.
@@ -181,16 +184,31 @@ export class TrigramPostings {
    * closed with `endDocument`.
    */
   addPart(t: string, from: number, to: number): void {
+    for (let i = this.addUntilFull(t, from, to); i < to && i + 3 <= t.length; i = this.addUntilFull(t, i, to)) {
+      for (const _ of this.growSteps());
+    }
+  }
+
+  /**
+   * `addPart` in steps: the table's doublings (a rehash of millions of slots on a real corpus) are
+   * done a slice at a time, at the same places `addPart` does them (the same table results).
+   */
+  *addPartSteps(t: string, from: number, to: number): Generator<void> {
+    for (let i = this.addUntilFull(t, from, to); i < to && i + 3 <= t.length; i = this.addUntilFull(t, i, to)) {
+      yield* this.growSteps();
+    }
+  }
+
+  /** Adds the trigrams starting in `[from, to)` until the table must grow first: where it stopped. */
+  private addUntilFull(t: string, from: number, to: number): number {
     const doc = this.docEnd!.length;
     let df = this.df!;
     let lastDoc = this.lastDoc!;
     let perDoc = this.perDoc!;
     let perDocLength = this.perDocLength;
-    for (let i = from; i < to && i + 3 <= t.length; i++) {
-      if (this.count * 2 >= this.cap) {
-        this.grow(this.cap * 2);
-        this.cap *= 2;
-      }
+    let i = from;
+    for (; i < to && i + 3 <= t.length; i++) {
+      if (this.count * 2 >= this.cap) break;
       const row = this.rowOf(t, i, true);
       if (row >= df.length) {
         const n = new Int32Array(df.length * 2);
@@ -211,6 +229,7 @@ export class TrigramPostings {
       perDoc[perDocLength++] = row;
     }
     this.perDocLength = perDocLength;
+    return i;
   }
 
   /** Closes the document `addPart` added to. */
@@ -244,21 +263,36 @@ export class TrigramPostings {
     this.df = this.lastDoc = this.perDoc = this.docEnd = null;
   }
 
-  private grow(cap: number): void {
+  /**
+   * Doubles the table, yielding every `GROW_SLICE` slots (nothing reads or adds to it meanwhile:
+   * it is being built). Each key is re-hashed from its code's three code units, as `trigramHash`
+   * does from the text: rebuilding a string per key made this ~150 ms with its garbage on a real
+   * corpus's million trigrams, in one block in the middle of a rebuild.
+   */
+  private *growSteps(): Generator<void> {
+    const cap = this.cap * 2;
     const keys = this.keys;
     const rows = this.rows;
-    this.keys = new Float64Array(cap).fill(-1);
-    this.rows = new Int32Array(cap);
-    this.mask = cap - 1;
+    const next = new Float64Array(cap).fill(-1);
+    const nextRows = new Int32Array(cap);
+    const mask = cap - 1;
     for (let slot = 0; slot < keys.length; slot++) {
-      if (keys[slot] < 0) continue;
+      if ((slot & (GROW_SLICE - 1)) === GROW_SLICE - 1) yield;
       const code = keys[slot];
-      const s = String.fromCharCode(Math.floor(code / 4294967296), Math.floor(code / 65536) % 65536, code % 65536);
-      let h = trigramHash(s, 0) & this.mask;
-      while (this.keys[h] >= 0) h = (h + 1) & this.mask;
-      this.keys[h] = code;
-      this.rows[h] = rows[slot];
+      if (code < 0) continue;
+      const a = Math.floor(code / 4294967296);
+      const rest = code - a * 4294967296;
+      const b = Math.floor(rest / 65536);
+      const c = rest - b * 65536;
+      let h = ((Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77) ^ Math.imul(c, 0xc2b2ae3d)) >>> 0) & mask;
+      while (next[h] >= 0) h = (h + 1) & mask;
+      next[h] = code;
+      nextRows[h] = rows[slot];
     }
+    this.keys = next;
+    this.rows = nextRows;
+    this.mask = mask;
+    this.cap = cap;
   }
 
   /** The row of the trigram at `s[i..i+3)`; -1 when absent (and `insert` is false). */
@@ -435,7 +469,7 @@ export class SegmentBuilder {
     }
     this.norms.push(norm);
     for (let from = 0; from < norm.length; from += SLICE_CHARS) {
-      this.trigrams.addPart(norm, from, from + SLICE_CHARS);
+      yield* this.trigrams.addPartSteps(norm, from, from + SLICE_CHARS);
       if (from + SLICE_CHARS < norm.length) yield;
     }
     this.trigrams.endDocument();
