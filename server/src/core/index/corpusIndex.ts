@@ -273,7 +273,12 @@ export class TrigramPostings {
     const cap = this.cap * 2;
     const keys = this.keys;
     const rows = this.rows;
-    const next = new Float64Array(cap).fill(-1);
+    const next = new Float64Array(cap);
+    // (Filled a slice at a time too: tens of megabytes of fresh pages.)
+    for (let at = 0; at < cap; at += GROW_SLICE * 2) {
+      next.fill(-1, at, at + GROW_SLICE * 2);
+      yield;
+    }
     const nextRows = new Int32Array(cap);
     const mask = cap - 1;
     for (let slot = 0; slot < keys.length; slot++) {
