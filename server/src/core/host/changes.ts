@@ -143,7 +143,8 @@ export class ChangeLoader {
   constructor(private readonly tokenizer: () => Promise<Tokenizer>) {}
 
   async load(state: State, files: CorpusFile[]): Promise<FileResult[]> {
-    // The worker also normalises the sentences for the index (the overlay segment is built from them).
+    // The worker answers with each source's digest: its record as bytes, and its sentences
+    // normalised for the index (the overlay segment is built from them).
     const jobs: FileJob[] = files.map((f) => ({ abs: f.abs, rel: f.rel, catalogue: state.catalogue.entries.get(f.rel) ?? null, maxBytes: DEFAULT_MAX_FILE_BYTES, digest: true }));
     const script = workerScript();
     const portable = state.cache === null || state.cache.portable !== null;
@@ -190,8 +191,8 @@ export class ChangeLoader {
 }
 
 /**
- * `files` (in corpus order) with `added` put in their places: a binary search each, where sorting
- * the 10,000 paths again held this thread for tens of milliseconds.
+ * `files` (in corpus order) with `added` put in their places: a binary search each, not a sort of
+ * every path again (each comparison splits two paths).
  */
 export function withAdded<T extends { rel: string }>(files: T[], added: T[]): T[] {
   const sorted = [...added].sort((a, b) => compareCorpusPaths(a.rel, b.rel));
@@ -214,8 +215,8 @@ export function withAdded<T extends { rel: string }>(files: T[], added: T[]): T[
 
 /**
  * A file's new state from its reload. The worker sends the source's digest (its record as bytes,
- * its segment input, events and mentions), not the analysis: a 600,000-character article's
- * analysis took this thread a quarter of a second to receive and collect. The source reads its
+ * its segment input, events and mentions), not the analysis: receiving, aliasing and collecting a
+ * 600,000-character article's analysis held this thread for a few hundred milliseconds. The source reads its
  * text and analysis from the record when first asked, as a snapshot's sources do.
  */
 function fileStateOf(state: State, f: CorpusFile, r: FileResult): { file: FileState; input?: SegmentInput } {
