@@ -77,6 +77,11 @@ describe("keys written so Pandoc reads them back", () => {
     assert.equal(citeOf("-a"), "@{-a}");
   });
 
+  it("a braced key with nested braces and emphasis marks is read whole, not as emphasis", () => {
+    for (const draft of ["本文[@{{}_a_>}]。", "本文 @{{}_a_>} は述べた。", "本文[@{x{_y_}z}]。"])
+      assert.deepEqual(parseDraft(draft).citations.flatMap((c) => c.items.map((i) => i.key)), [draft.includes("x{") ? "x{_y_}z" : "{}_a_>"], draft);
+  });
+
   it("property: any citable key, written by Shutten, is read back as that key (bracketed and in text)", () => {
     const keyText = fc.string({ unit: fc.constantFrom(..."ab1_港:.#$%&-+?<>~/{}@;,'\"!=()[]^|`*\\"), minLength: 1, maxLength: 12 });
     fc.assert(

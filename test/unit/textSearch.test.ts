@@ -52,11 +52,12 @@ describe("text search primitives", () => {
 
 describe("nearest keys", () => {
   it("suggests the same keys, in the same order, as measuring every key (property)", async () => {
-    const { CorpusIndex } = await import("../../server/src/core/index/corpusIndex");
+    const { CorpusIndex, suggestionSlack } = await import("../../server/src/core/index/corpusIndex");
     const naive = (keys: string[], key: string, limit: number) => {
       const k = key.toLowerCase();
       return keys
         .map((c) => ({ c, d: editDistance(k, c.toLowerCase()) - (c.toLowerCase().startsWith(k) || k.startsWith(c.toLowerCase()) ? 2 : 0) }))
+        .filter((x) => x.d <= suggestionSlack(key))
         .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
         .slice(0, limit)
         .map((x) => x.c);
@@ -71,6 +72,18 @@ describe("nearest keys", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("nearest keys in a large corpus", () => {
+  it("suggests nothing for a key unlike every key, and the closest among thousands of similar ones", async () => {
+    const { CorpusIndex } = await import("../../server/src/core/index/corpusIndex");
+    // Keys as a news archive has them: one outlet prefix and a long article number.
+    const keys = Array.from({ length: 5000 }, (_, i) => `topic-news-${6000000 + i * 7}`);
+    const sources = keys.map((k) => ({ meta: { key: k, path: k, title: null, outlet: null, published: null, url: null, originals: [] }, text: "", body: [], sentences: [], quotes: [], entities: [], events: [], numbers: [], dates: [], hash: "", encoding: "utf-8" }));
+    const index = new CorpusIndex(sources as never);
+    assert.deepEqual(index.nearestKeys("nifty電話占い", 3), []);
+    assert.deepEqual(index.nearestKeys("topic-news-6000008", 3), ["topic-news-6000000", "topic-news-6000007", "topic-news-6000028"]);
   });
 });
 
@@ -89,7 +102,7 @@ describe("edit distance on bit vectors", () => {
           .map((c) => ({ c, d: editDistance(key, c) - (c.startsWith(key) || key.startsWith(c) ? 2 : 0) }))
           .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
           .map((x) => x.c);
-        assert.deepEqual(index.nearestKeys(key, keys.length), want);
+        assert.deepEqual(index.nearestKeys(key, keys.length, Infinity), want);
       }),
       { numRuns: 500 },
     );

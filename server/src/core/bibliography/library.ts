@@ -7,6 +7,7 @@
  * part in completion, hover and navigation, never in the text checks.
  */
 import { distance } from "fastest-levenshtein";
+import { suggestionSlack } from "../index/corpusIndex";
 import type { Span } from "../model";
 import type { CslData, LibraryEntry, LibraryFileData, LibraryProblem } from "./model";
 
@@ -69,7 +70,7 @@ export class ReferenceLibrary {
   /** The keys closest to a mistyped one (edit distance; a shared prefix counts as closer), best first. */
   nearestKeys(key: string, n = 3): string[] {
     const k = key.toLowerCase();
-    const slack = Math.max(3, Math.ceil(k.length / 3));
+    const slack = suggestionSlack(k);
     const scored: { c: string; d: number }[] = [];
     for (const c of this.byKey.keys()) {
       const l = c.toLowerCase();

@@ -422,6 +422,24 @@ export function scanCitations(s: string): { citations: ScannedCitation[]; proble
  * emphasis, HTML or entity; giving the masked text to a CommonMark parser keeps it from pairing an
  * underscore in a key with another far away. Offsets are unchanged.
  */
+/**
+ * Where the braced key opening at `open` (a `{`) closes: the offset of its balancing `}` (nested
+ * braces count, as Pandoc reads `@{a{b}c}`), or null when whitespace or a backslash comes first or
+ * it does not close within 500 characters.
+ */
+function bracedKeyEnd(text: string, open: number): number | null {
+  let depth = 0;
+  const limit = Math.min(text.length, open + 500);
+  for (let k = open; k < limit; k++) {
+    const c = text[k];
+    if (c === "{") depth++;
+    else if (c === "}") {
+      if (--depth === 0) return k > open + 1 ? k : null;
+    } else if (c === "\\" || /\s/.test(c)) return null;
+  }
+  return null;
+}
+
 export function maskCitationKeys(text: string): string {
   let out: string[] | null = null;
   let i = text.indexOf("@");
@@ -431,10 +449,8 @@ export function maskCitationKeys(text: string): string {
     if (i === keyEnd || !(prev === "." || isAlphaNum(prev))) {
       let start = i + 1;
       let end: number | null = null;
-      if (text[start] === "{") {
-        const close = text.slice(start, start + 500).search(/[}\s]/);
-        if (close > 0 && text[start + close] === "}") end = start + close;
-      } else end = simpleIdentifier(text, start);
+      if (text[start] === "{") end = bracedKeyEnd(text, start);
+      else end = simpleIdentifier(text, start);
       if (end !== null) {
         const key = text.slice(start, end);
         if (/[_*<&`\[\]\\!]/.test(key)) {

@@ -50,6 +50,14 @@ const SEPARATOR = "\u0001";
 const MEMO_LIMIT = 20_000;
 
 /**
+ * How far a key may be from a mistyped one to be suggested for it: a third of its length, at least
+ * 3 (as the reference library's suggestions).
+ */
+export function suggestionSlack(key: string): number {
+  return Math.max(3, Math.ceil(key.length / 3));
+}
+
+/**
  * `editDistance(a, b)` when it is at most `max`, else some value above `max` (the rows stop once
  * every cell is past it).
  */
@@ -805,16 +813,21 @@ export class CorpusIndex {
     return this.byKey.has(key);
   }
 
-  /** Existing keys closest to `key` (edit distance, then shared prefix), best first. */
-  nearestKeys(key: string, limit = 3): string[] {
+  /**
+   * Existing keys closest to `key` (edit distance, a shared prefix counting 2 closer), best first,
+   * ties by name; only keys within `within` of it (by default `suggestionSlack(key)`: a key that
+   * shares nothing with the typed one is no suggestion).
+   */
+  nearestKeys(key: string, limit = 3, within = suggestionSlack(key)): string[] {
     if (limit <= 0) return [];
     const k = key.toLowerCase();
     const keys = (this.keyList ??= this.sources.map((s) => s.meta.key));
     const lower = (this.lowerKeys ??= keys.map((c) => c.toLowerCase()));
-    // Only keys that can be among the `limit` best are measured: a key whose length alone puts it
-    // further than the current `limit`-th best is skipped, and a measure stops once it is past it.
+    // The best `limit` so far, sorted as returned. Only keys that can enter it are measured: a key
+    // whose length alone puts it past the current worst is skipped, and a measure stops once past it.
     const kept: { c: string; d: number }[] = [];
-    let worst = Infinity;
+    const before = (a: { c: string; d: number }, b: { c: string; d: number }) => a.d - b.d || a.c.localeCompare(b.c);
+    let worst = within;
     const distance = k.length <= 31 ? bitParallelDistance(k) : (c: string, max: number) => boundedEditDistance(k, c, max);
     for (let i = 0; i < keys.length; i++) {
       const c = lower[i];
@@ -822,23 +835,17 @@ export class CorpusIndex {
       if (Math.abs(c.length - k.length) - bonus > worst) continue;
       const d = distance(c, worst + bonus) - bonus;
       if (d > worst) continue;
-      kept.push({ c: keys[i], d });
-      if (kept.length >= limit) {
-        // The limit-th smallest distance so far: anything further cannot be returned.
-        const ds = kept.map((x) => x.d).sort((a, b) => a - b);
-        worst = ds[limit - 1];
-        if (kept.length > 4 * limit) {
-          let w = 0;
-          for (const x of kept) if (x.d <= worst) kept[w++] = x;
-          kept.length = w;
-        }
+      const x = { c: keys[i], d };
+      if (kept.length === limit) {
+        if (before(x, kept[limit - 1]) >= 0) continue;
+        kept.pop();
       }
+      let at = kept.length;
+      while (at > 0 && before(x, kept[at - 1]) < 0) at--;
+      kept.splice(at, 0, x);
+      if (kept.length === limit) worst = Math.min(worst, kept[limit - 1].d);
     }
-    return kept
-      .filter((x) => x.d <= worst)
-      .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
-      .slice(0, limit)
-      .map((x) => x.c);
+    return kept.map((x) => x.c);
   }
 
   private lowerKeys: string[] | undefined;
