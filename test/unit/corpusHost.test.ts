@@ -6,8 +6,9 @@ import { join, resolve } from "node:path";
 import { after, describe, it } from "node:test";
 import { buildCorpus } from "../../server/src/core/ingest/buildCorpus";
 import { CorpusHost } from "../../server/src/core/corpusHost";
-import { CorpusIndex } from "../../server/src/core/index/corpusIndex";
-import { decodeEvents, encodeEvents, StoredSource } from "../../server/src/core/index/snapshot";
+import { CorpusIndex, SegmentBuilder, TrigramPostings } from "../../server/src/core/index/corpusIndex";
+import { decodeEvents, encodeEvents, jsonParts, StoredSource } from "../../server/src/core/index/snapshot";
+import { assignKeys, assignKeysSteps } from "../../server/src/core/corpus/citationKeys";
 import type { EventUnit } from "../../server/src/core/model";
 import fc from "fast-check";
 import { loadTokenizer } from "../../server/src/core/text/tokenizer";
@@ -278,5 +279,105 @@ describe("the snapshot's event columns", () => {
         );
       }),
     );
+  });
+});
+
+describe("rebuilds in steps give what a full rebuild gives", () => {
+  /** Every entity spelling of the index with its cluster's display name, and every key. */
+  function clusters(loaded: { index: CorpusIndex; aliases: { canonical(n: string): string } }, names: string[]): unknown {
+    return { keys: loaded.index.keys(), canonical: names.map((n) => [n, loaded.aliases.canonical(n)]) };
+  }
+  const article = (title: string, body: string) => `${title}\n\n2025年6月2日\n\n${body}\n`;
+
+  it("a warm start's alias clusters, and those after an article is added after the others, equal a full rebuild's", async () => {
+    const p = freshProject("aliases");
+    writeFileSync(join(p.corpus, "m1.txt"), article("特使の訪問", "米国のスティーブ・ウィトコフ特使は2日、モスクワを訪れた。映画監督の三池崇史氏も同行したという。"));
+    writeFileSync(join(p.corpus, "m2.txt"), article("協議の続報", "ウィトコフ氏は「協議は前進した」と述べた。三池氏は記者団の質問に答えなかった。"));
+    const cold = p.host();
+    const first = await cold.load();
+    await cold.flush();
+    cold.dispose();
+    const names = () => [...new Set(first.index.sources.flatMap((s) => s.entities.map((e) => e.text)))];
+    assert.equal(first.aliases.canonical("ウィトコフ"), first.aliases.canonical("スティーブ・ウィトコフ"), "the full name joins the family name");
+    assert.equal(first.aliases.canonical("三池"), "三池崇史", "the family name joins the full name");
+
+    const warm = p.host();
+    const loaded = await warm.load();
+    assert.ok(loaded.index.sources.every((s) => s instanceof StoredSource), "sources come from the snapshot");
+    assert.deepEqual(clusters(loaded, names()), clusters(first, names()));
+
+    // An article sorted after every other: the old clusters copied, only its mentions observed.
+    writeFileSync(join(p.corpus, "zz-m3.txt"), article("会談の終了", "スティーブ・ウィトコフ氏と三池崇史氏は会談を終えた。"));
+    const added = await warm.invalidate([join(p.corpus, "zz-m3.txt")]);
+    assert.ok(added.index.overlaySize > 0, "the change is an overlay, not a full build");
+    const full = p.host();
+    const rebuilt = await full.invalidate();
+    await full.refreshSnapshot();
+    const all = [...names(), ...added.index.sources.flatMap((s) => s.entities.map((e) => e.text))];
+    assert.deepEqual(clusters(added, all), clusters(rebuilt, all));
+    assert.deepEqual(lookups(added.index, ["協議は前進した"]), lookups(await (async () => {
+      const built = await buildCorpus({ corpusDir: p.corpus, tokenizer: await loadTokenizer(), cache: null });
+      return new CorpusIndex(built.sources, built.problems);
+    })(), ["協議は前進した"]));
+
+    // An article sorted before the others: every mention is replayed, with the same result.
+    writeFileSync(join(p.corpus, "a-m0.txt"), article("前日の動き", "三池氏とウィトコフ氏は前日に到着した。"));
+    const before = await warm.invalidate([join(p.corpus, "a-m0.txt")]);
+    warm.dispose();
+    full.dispose();
+    const again = p.host();
+    const rebuiltAgain = await again.invalidate();
+    again.dispose();
+    const all2 = [...all, ...before.index.sources.flatMap((s) => s.entities.map((e) => e.text))];
+    assert.deepEqual(clusters(before, all2), clusters(rebuiltAgain, all2));
+  });
+
+  it("a trigram table grown in steps is the one grown at once", () => {
+    let seed = 7;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+    const texts = Array.from({ length: 250 }, () => Array.from({ length: 2500 }, () => String.fromCharCode(rnd() < 0.5 ? 0x3041 + Math.floor(rnd() * 80) : 0x4e00 + Math.floor(rnd() * 3000))).join(""));
+    const builder = new SegmentBuilder();
+    let yields = 0;
+    for (const norm of texts) for (const _ of builder.addInputSteps({ norm, starts: Int32Array.of(0), spans: Int32Array.of(0, norm.length) })) yields++;
+    const stepped = builder.finish().toData().trigrams;
+    const atOnce = new TrigramPostings(texts).toData();
+    assert.ok(stepped.keys.length >= 1 << 20, "the table doubled several times");
+    assert.ok(yields >= 4, "its growth was stepped");
+    assert.deepEqual(stepped, atOnce);
+  });
+
+  it("keys assigned in steps equal keys assigned at once, for many clashing claims", () => {
+    const claims = Array.from({ length: 5000 }, (_, i) => ({
+      key: i % 7 === 0 ? `explicit-${i % 3}` : `wire-2025-05-${String(1 + (i % 9)).padStart(2, "0")}`,
+      provenance: i % 7 === 0 ? (i % 2 ? "catalogue" : "front-matter") : "text",
+      published: i % 5 === 0 ? null : `2025-05-01T${String(i % 24).padStart(2, "0")}:00`,
+      rel: `d${i % 4}/f${i}.txt`,
+      path: `/c/d${i % 4}/f${i}.txt`,
+    }));
+    const steps = assignKeysSteps(claims);
+    let yields = 0;
+    let r = steps.next();
+    while (!r.done) {
+      yields++;
+      r = steps.next();
+    }
+    assert.ok(yields > 4, "the work is split");
+    assert.deepEqual(r.value, assignKeys(claims));
+    assert.equal(new Set(r.value.keys).size, claims.length, "every key unique");
+  });
+});
+
+describe("the snapshot header written in pieces", () => {
+  it("property: the pieces joined are JSON.stringify's text", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.integer({ min: 0, max: 4 }), (value, depth) => {
+        const parts = [...jsonParts(value, depth)].filter((p) => p !== null);
+        assert.equal(parts.join(""), JSON.stringify(value));
+      }),
+    );
+    const header = { files: Array.from({ length: 600 }, (_, i) => ({ rel: `f${i}`, source: i % 3 ? { meta: { key: `k${i}`, title: "題" }, events: [i, i + 1] } : undefined, problems: [] })), aliases: { counts: [["a", [["A", 2]]]] }, n: 1 };
+    const pieces = [...jsonParts(header, 3)];
+    assert.ok(pieces.filter((p) => p === null).length >= 2, "there are places to breathe");
+    assert.equal(pieces.filter((p) => p !== null).join(""), JSON.stringify(header));
   });
 });

@@ -55,19 +55,48 @@ export function suffixedKey(key: string, n: number): string {
 
 /** The final key of each claim (same order), and the problems of explicit clashes. */
 export function assignKeys(claims: readonly KeyClaim[]): { keys: string[]; problems: CorpusProblem[] } {
+  const steps = assignKeysSteps(claims);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** How many claims `assignKeysSteps` handles between yields. */
+const STEP_CLAIMS = 1024;
+
+/**
+ * `assignKeys` in steps (yields every `STEP_CLAIMS` claims handled) for a thread that serves
+ * requests: a 10,000-article corpus's keys are tens of milliseconds in one piece.
+ */
+export function* assignKeysSteps(claims: readonly KeyClaim[]): Generator<void, { keys: string[]; problems: CorpusProblem[] }> {
   const keys: string[] = new Array(claims.length);
   const problems: CorpusProblem[] = [];
   const claimed = new Set<string>();
-  for (const c of claims) claimed.add(c.key);
+  let work = 0;
+  // True every STEP_CLAIMS units of work: the caller yields then.
+  const tick = (n = 1) => {
+    work += n;
+    if (work < STEP_CLAIMS) return false;
+    work = 0;
+    return true;
+  };
+  for (let i = 0; i < claims.length; i++) {
+    claimed.add(claims[i].key);
+    if (tick()) yield;
+  }
   const used = new Set<string>();
-  const groups = (explicit: boolean) => {
+  const groups = function* (explicit: boolean): Generator<void, [string, number[]][]> {
     const by = new Map<string, number[]>();
-    claims.forEach((c, i) => {
-      if (isExplicitKey(c.provenance) !== explicit) return;
+    for (let i = 0; i < claims.length; i++) {
+      const c = claims[i];
+      if (tick()) yield;
+      if (isExplicitKey(c.provenance) !== explicit) continue;
       const list = by.get(c.key);
       if (list) list.push(i);
       else by.set(c.key, [i]);
-    });
+    }
+    yield;
     return [...by].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   };
   // Keys are only ever added to `used`, so a key's next free suffix is never below the last one
@@ -86,14 +115,15 @@ export function assignKeys(claims: readonly KeyClaim[]): { keys: string[]; probl
   const byPath = (a: number, b: number) => compareCorpusPaths(claims[a].rel, claims[b].rel);
 
   // Rule 1: each explicit key's owner.
-  const explicitGroups = groups(true);
+  const explicitGroups = yield* groups(true);
   for (const [key, members] of explicitGroups) {
     members.sort((a, b) => Number(claims[b].provenance === "catalogue") - Number(claims[a].provenance === "catalogue") || byPath(a, b));
     keys[members[0]] = key;
     used.add(key);
+    if (tick(members.length)) yield;
   }
   // Rule 2: inferred keys, in date-time then path order.
-  for (const [key, members] of groups(false)) {
+  for (const [key, members] of yield* groups(false)) {
     members.sort((a, b) => {
       const x = claims[a].published ?? "";
       const y = claims[b].published ?? "";
@@ -104,6 +134,7 @@ export function assignKeys(claims: readonly KeyClaim[]): { keys: string[]; probl
       keys[m] = k;
       used.add(k);
     }
+    if (tick(members.length)) yield;
   }
   // Explicit clashes last, so they never move an inferred key.
   for (const [key, members] of explicitGroups) {
@@ -121,6 +152,7 @@ export function assignKeys(claims: readonly KeyClaim[]): { keys: string[]; probl
       });
       problems.push({ path: owner.path, message: `citation key '${key}' is also claimed by ${c.rel} (from ${c.provenance}), which is indexed as '${k}'`, severity: "warning", code: "duplicate-key" });
     }
+    if (tick(members.length)) yield;
   }
   return { keys, problems };
 }

@@ -11,7 +11,8 @@ import * as path from "node:path";
 import type { CorpusFile } from "../corpus/corpusFiles";
 import { compareCorpusPaths, isCorpusPath, listCorpusFiles, statFile } from "../corpus/corpusFiles";
 import { DEFAULT_MAX_FILE_BYTES } from "../corpus/readSource";
-import { canonicalMemo, type SourceRecord } from "../index/snapshot";
+import type { SegmentInput } from "../index/corpusIndex";
+import { canonicalMemo, MemoryRecord, type SourceRecord } from "../index/snapshot";
 import type { IndexedSource } from "../model";
 import { AliasTable } from "../text/entities";
 import type { Tokenizer } from "../text/tokenizer";
@@ -22,9 +23,8 @@ import {
   assembleProblems,
   hashFile,
   keysAfterReload,
-  mentionsEqual,
+  aliasesAfterChange,
   normalizeRel,
-  observeAll,
   sameStat,
   slicer,
   sourceOf,
@@ -143,8 +143,9 @@ export class ChangeLoader {
   constructor(private readonly tokenizer: () => Promise<Tokenizer>) {}
 
   async load(state: State, files: CorpusFile[]): Promise<FileResult[]> {
-    // The worker also normalises the sentences for the index (the overlay segment is built from them).
-    const jobs: FileJob[] = files.map((f) => ({ abs: f.abs, rel: f.rel, catalogue: state.catalogue.entries.get(f.rel) ?? null, maxBytes: DEFAULT_MAX_FILE_BYTES, segment: true }));
+    // The worker answers with each source's digest: its record as bytes, and its sentences
+    // normalised for the index (the overlay segment is built from them).
+    const jobs: FileJob[] = files.map((f) => ({ abs: f.abs, rel: f.rel, catalogue: state.catalogue.entries.get(f.rel) ?? null, maxBytes: DEFAULT_MAX_FILE_BYTES, digest: true }));
     const script = workerScript();
     const portable = state.cache === null || state.cache.portable !== null;
     if (!script || !portable || jobs.length === 0) {
@@ -189,22 +190,51 @@ export class ChangeLoader {
   }
 }
 
-/** A file's new state from its reload. */
-function fileStateOf(state: State, f: CorpusFile, r: FileResult): FileState {
+/**
+ * `files` (in corpus order) with `added` put in their places: a binary search each, not a sort of
+ * every path again (each comparison splits two paths).
+ */
+export function withAdded<T extends { rel: string }>(files: T[], added: T[]): T[] {
+  const sorted = [...added].sort((a, b) => compareCorpusPaths(a.rel, b.rel));
+  const out: T[] = [];
+  let at = 0;
+  for (const f of sorted) {
+    let lo = at;
+    let hi = files.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareCorpusPaths(files[mid].rel, f.rel) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    while (at < lo) out.push(files[at++]);
+    out.push(f);
+  }
+  while (at < files.length) out.push(files[at++]);
+  return out;
+}
+
+/**
+ * A file's new state from its reload. The worker sends the source's digest (its record as bytes,
+ * its segment input, events and mentions), not the analysis: receiving, aliasing and collecting a
+ * 600,000-character article's analysis held this thread for a few hundred milliseconds. The source reads its
+ * text and analysis from the record when first asked, as a snapshot's sources do.
+ */
+function fileStateOf(state: State, f: CorpusFile, r: FileResult): { file: FileState; input?: SegmentInput } {
   const out: FileState = { abs: f.abs, rel: f.rel, size: f.size, mtimeMs: f.mtimeMs, problems: [...r.problems] };
   const src = r.source;
-  if (!src || !r.analysis) return out;
+  if (!src || !r.digest) return { file: out };
   if (r.error !== undefined) out.problems.push({ path: src.meta.path, message: `analysis failed: ${r.error}`, severity: "error", code: "analysis" });
+  const record = new MemoryRecord(r.digest.record);
   out.source = {
     meta: src.meta,
     hash: src.hash,
     encoding: src.encoding,
     format: src.format,
-    rawEvents: r.analysis.events,
-    mentions: state.mentionNames.of(r.analysis.entities),
-    fresh: { text: src.text, body: src.body, analysis: r.analysis, segment: r.segment },
+    rawEvents: r.digest.events,
+    mentions: state.mentionNames.ofNames(r.digest.mentions),
+    stored: { reader: record, range: record.range },
   };
-  return out;
+  return { file: out, input: r.digest.segment };
 }
 
 /**
@@ -221,13 +251,16 @@ export async function applyChanges(
   const counts = { analysed: 0, cached: 0 };
   const results = await loader.load(state, touched);
   const replaced = new Map<string, FileState>();
+  const inputOf = new Map<FileState, SegmentInput>();
   touched.forEach((f, i) => {
     const r = results[i];
     if (r.source) {
       if (r.fromCache) counts.cached++;
       else counts.analysed++;
     }
-    replaced.set(f.rel, fileStateOf(state, f, r));
+    const { file, input } = fileStateOf(state, f, r);
+    replaced.set(f.rel, file);
+    if (input) inputOf.set(file, input);
   });
   // Which old file each reloaded one replaces (null when a file came or went: keys are made again).
   let swapped: Map<FileState, FileState> | null = removed.size === 0 ? new Map() : null;
@@ -240,16 +273,15 @@ export async function applyChanges(
   if (swapped && swapped.size !== replaced.size) swapped = null;
   const known = new Set(files.map((f) => f.rel));
   const added = [...replaced.values()].filter((f) => !known.has(f.rel));
-  if (added.length) files = [...files, ...added].sort((a, b) => compareCorpusPaths(a.rel, b.rel));
+  if (added.length) files = withAdded(files, added);
   const accepted = files.filter((f) => f.source);
   const keys = await keysAfterReload(state.keyProblems, files, swapped);
   // The alias clusters change only if the sequence of entity mentions does.
-  const sameMentions = mentionsEqual(state.accepted, accepted);
-  let aliases = state.aliases;
-  if (!sameMentions) {
-    aliases = state.aliasYaml ? AliasTable.fromYaml(state.aliasYaml) : new AliasTable();
-    await observeAll(aliases, accepted, state.mentionNames);
-  }
+  const newAliases = await aliasesAfterChange(state.aliases, state.accepted, accepted, state.mentionNames, () =>
+    state.aliasYaml ? AliasTable.fromYaml(state.aliasYaml) : new AliasTable(),
+  );
+  const sameMentions = newAliases === null;
+  const aliases = newAliases ?? state.aliases;
   const memo = canonicalMemo(aliases);
   const oldId = new Map(state.accepted.map((f, i) => [f, i]));
   const kept = new Int32Array(accepted.length).fill(-1);
@@ -265,7 +297,7 @@ export async function applyChanges(
     if ((i & 255) === 0) await breathe();
   }
   const problems = assembleProblems(state.globalProblems, files, keys.problems);
-  const inputs = accepted.map((f) => f.source!.fresh?.segment);
+  const inputs = accepted.map((f) => inputOf.get(f));
   const index = await state.index.withChangesInSlices(sources, problems, kept, inputs, breathe);
   next = { ...state, files, accepted, aliases, index, patched: true, keyProblems: keys.problems };
   return { state: next, ...counts, touched: [...replaced.values()] };

@@ -13,7 +13,7 @@ import type { RawSource } from "../corpus/loadCorpus";
 import type { AnalysisCache } from "../index/cache";
 import { TOOL_VERSION } from "../index/cache";
 import { CorpusIndex, SegmentBuilder } from "../index/corpusIndex";
-import { aliasState, canonicalMemo, SnapshotWriter, type RecordReader, type SnapshotFile, type SourceRecord } from "../index/snapshot";
+import { aliasStateSteps, canonicalMemo, SnapshotWriter, type RecordReader, type SnapshotFile, type SourceRecord } from "../index/snapshot";
 import type { CorpusProblem, IndexedSource } from "../model";
 import { AliasTable } from "../text/entities";
 import type { Tokenizer } from "../text/tokenizer";
@@ -91,7 +91,8 @@ async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: Snapsho
     const base = { meta: src.meta, hash: src.hash, encoding: src.encoding, format: src.format };
     if (r.digest) {
       const range = await writer!.append(r.digest.record);
-      segment.addInput(r.digest.segment);
+      // (In steps: a huge article's trigrams, or the trigram table's doubling, between requests.)
+      for (const _ of segment.addInputSteps(r.digest.segment)) await breatheTake();
       const mentions = mentionNames.ofNames(r.digest.mentions);
       for (const m of r.digest.mentions) {
         const at = m.indexOf("\u0000");
@@ -138,11 +139,14 @@ async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: Snapsho
 
   let reader: RecordReader | null = null;
   if (writer) {
+    const breatheFinish = slicer();
     let mentionCount = 0;
     for (const f of accepted) mentionCount += f.source!.mentions.length;
     const mentionIds = new Int32Array(mentionCount);
     let at = 0;
-    const snapshotFiles: SnapshotFile[] = files.map((f) => {
+    const snapshotFiles: SnapshotFile[] = new Array(files.length);
+    for (let i = 0; i < files.length; i++) {
+      const f = files[i];
       const s = f.source;
       const out: SnapshotFile = { rel: f.rel, abs: f.abs, size: f.size, mtimeMs: f.mtimeMs, problems: f.problems };
       if (s) {
@@ -150,8 +154,17 @@ async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: Snapsho
         out.source = { meta: s.meta, hash: s.hash, encoding: s.encoding, format: s.format, events: s.rawEvents, mentions: [at, at + s.mentions.length], record: s.stored!.range };
         at += s.mentions.length;
       }
-      return out;
-    });
+      snapshotFiles[i] = out;
+      if ((i & 511) === 511) await breatheFinish();
+    }
+    await pause();
+    const aliasSteps = aliasStateSteps(aliases);
+    let aliasStep = aliasSteps.next();
+    while (!aliasStep.done) {
+      await breatheFinish();
+      aliasStep = aliasSteps.next();
+    }
+    const segment = seg.toData();
     await pause();
     reader = await writer.finish({
       header: {
@@ -163,11 +176,11 @@ async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: Snapsho
         globalProblems,
         files: snapshotFiles,
         mentionNames: mentionNames.names,
-        aliases: aliasState(aliases),
+        aliases: aliasStep.value,
       },
-      segment: seg.toData(),
+      segment,
       mentionIds,
-    });
+    }, breatheFinish);
     if (!reader) return null;
     for (const f of accepted) f.source!.stored!.reader = reader;
   }

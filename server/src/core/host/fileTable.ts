@@ -7,13 +7,13 @@ import { createHash } from "node:crypto";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import { pushAll } from "../arrays";
-import { assignKeys, type KeyClaim } from "../corpus/citationKeys";
+import { assignKeys, assignKeysSteps, type KeyClaim } from "../corpus/citationKeys";
 import type { CorpusFile } from "../corpus/corpusFiles";
 import { decodeBytes } from "../corpus/decode";
 import { parseCatalogue, type Catalogue } from "../corpus/metadata";
 import type { AnalysisCache } from "../index/cache";
 import type { CorpusIndex, SegmentInput } from "../index/corpusIndex";
-import { StoredSource, type RecordRange, type RecordReader, type SourceRecord } from "../index/snapshot";
+import { StoredSource, type RecordRange, type RecordReader, type RecordSource, type SourceRecord } from "../index/snapshot";
 import type { AnalyzedText, CorpusProblem, EventUnit, IndexedSource, SourceMetadata, Span } from "../model";
 import { applyAliases } from "../text/analyze";
 import { AliasTable } from "../text/entities";
@@ -37,8 +37,8 @@ export interface FileSource {
   /** Entity mentions in order, as ids of `State.mentionNames`. */
   mentions: Int32Array;
   /** Where the text and analysis are: a snapshot record, or memory (`fresh`, the analysis before the alias clusters). */
-  stored?: { reader: RecordReader; range: RecordRange };
-  fresh?: { text: string; body: Span[]; analysis: AnalyzedText; segment?: SegmentInput };
+  stored?: { reader: RecordSource; range: RecordRange };
+  fresh?: { text: string; body: Span[]; analysis: AnalyzedText };
 }
 
 export interface FileState extends CorpusFile {
@@ -105,12 +105,11 @@ export class MentionNames {
     });
     return out;
   }
-  /** Each name split into its type and text. */
-  split(): (readonly [string, string])[] {
-    return this.names.map((n) => {
-      const at = n.indexOf("\u0000");
-      return [n.slice(0, at), n.slice(at + 1)] as const;
-    });
+  /** Name `id` split into its type and text. */
+  splitOne(id: number): readonly [string, string] {
+    const n = this.names[id];
+    const at = n.indexOf("\u0000");
+    return [n.slice(0, at), n.slice(at + 1)] as const;
   }
 }
 
@@ -126,12 +125,72 @@ export function slicer(budgetMs = 8): () => Promise<void> {
 
 /** Replays every mention of the accepted sources, in order, as a build does; in slices. */
 export async function observeAll(table: AliasTable, accepted: FileState[], names: MentionNames): Promise<void> {
-  const split = names.split();
+  await observeFiles(table, accepted, 0, names);
+}
+
+/**
+ * Observes the mentions of `accepted[from..]`, in order, in slices (a huge article's thousands of
+ * mentions too); each mention name is split once, when first met.
+ */
+async function observeFiles(table: AliasTable, accepted: FileState[], from: number, names: MentionNames): Promise<void> {
+  const split: ((readonly [string, string]) | undefined)[] = new Array(names.names.length);
   const breathe = slicer();
-  for (let i = 0; i < accepted.length; i++) {
-    for (const id of accepted[i].source!.mentions) table.observe(split[id][1], split[id][0] as never);
+  let n = 0;
+  for (let i = from; i < accepted.length; i++) {
+    const mentions = accepted[i].source!.mentions;
+    for (let k = 0; k < mentions.length; k++) {
+      const id = mentions[k];
+      const s = (split[id] ??= names.splitOne(id));
+      table.observe(s[1], s[0] as never);
+      if ((++n & 511) === 0) await breathe();
+    }
     if ((i & 63) === 0) await breathe();
   }
+}
+
+/**
+ * The alias clusters of `accepted`, from `prev` (those of `before`) where that is exact: when the
+ * new list is the old one with files added after it (new articles named to sort last, as dated
+ * names do), the old table is copied and only the new files' mentions observed — the same table a
+ * replay of every mention makes, since a replay observes them in that order. Otherwise every
+ * mention is replayed. Null when the mentions are the same (`prev` stays).
+ */
+export async function aliasesAfterChange(
+  prev: AliasTable,
+  before: FileState[],
+  accepted: FileState[],
+  names: MentionNames,
+  fresh: () => AliasTable,
+): Promise<AliasTable | null> {
+  const shared = sameMentionsPrefix(before, accepted);
+  if (shared && before.length === accepted.length) return null;
+  const breathe = slicer();
+  if (shared) {
+    const steps = prev.copySteps();
+    let r = steps.next();
+    while (!r.done) {
+      await breathe();
+      r = steps.next();
+    }
+    await observeFiles(r.value, accepted, before.length, names);
+    return r.value;
+  }
+  const table = fresh();
+  await observeAll(table, accepted, names);
+  return table;
+}
+
+/** Whether `b` starts with files of the same mentions as every file of `a`. */
+function sameMentionsPrefix(a: FileState[], b: FileState[]): boolean {
+  if (b.length < a.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    const x = a[i].source!.mentions;
+    const y = b[i].source!.mentions;
+    if (x.length !== y.length) return false;
+    for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) return false;
+  }
+  return true;
 }
 
 /** The index source of a file: read from the snapshot on demand, or from memory. */
@@ -185,10 +244,25 @@ export function makeKeys(files: FileState[]): { problems: CorpusProblem[]; chang
 
 /** `makeKeys` on a thread that serves requests: the new keys are given out in slices. */
 export async function makeKeysInSlices(files: FileState[]): Promise<{ problems: CorpusProblem[]; changed: Set<FileSource> }> {
-  const accepted = acceptedFiles(files);
-  const { keys, problems } = assignKeys(accepted.map(claimOf));
-  const changed = new Set<FileSource>();
   const breathe = slicer();
+  const accepted: FileState[] = [];
+  const claims: KeyClaim[] = [];
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i];
+    if (f.source) {
+      accepted.push(f);
+      claims.push(claimOf(f));
+    }
+    if ((i & 255) === 255) await breathe();
+  }
+  const steps = assignKeysSteps(claims);
+  let r = steps.next();
+  while (!r.done) {
+    await breathe();
+    r = steps.next();
+  }
+  const { keys, problems } = r.value;
+  const changed = new Set<FileSource>();
   for (let i = 0; i < accepted.length; i++) {
     giveKey(accepted[i].source!, keys[i], changed);
     if ((i & 255) === 255) await breathe();
@@ -231,18 +305,6 @@ export function assembleProblems(global: CorpusProblem[], files: FileState[], ke
   for (const f of files) pushAll(out, f.problems);
   pushAll(out, keyProblems);
   return out;
-}
-
-export function mentionsEqual(a: FileState[], b: FileState[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] === b[i]) continue;
-    const x = a[i].source!.mentions;
-    const y = b[i].source!.mentions;
-    if (x.length !== y.length) return false;
-    for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) return false;
-  }
-  return true;
 }
 
 export function sameStat(a: { size: number; mtimeMs: number } | null, b: { size: number; mtimeMs: number } | null): boolean {

@@ -110,9 +110,26 @@ export interface SourceRecord {
 type AliasInternals = { counts: Map<string, Map<string, number>>; userCanonical: Map<string, string>; types: Map<string, string> };
 
 export function aliasState(table: AliasTable): AliasState | null {
+  const steps = aliasStateSteps(table);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** `aliasState` in steps (yields every 4,096 names) for a thread that serves requests. */
+export function* aliasStateSteps(table: AliasTable): Generator<void, AliasState | null> {
   const t = table as unknown as AliasInternals;
   if (!(t.counts instanceof Map) || !(t.userCanonical instanceof Map) || !(t.types instanceof Map)) return null;
-  return { counts: [...t.counts].map(([k, m]) => [k, [...m]]), user: [...t.userCanonical], types: [...t.types] };
+  const counts: AliasState["counts"] = [];
+  for (const [k, m] of t.counts) {
+    counts.push([k, [...m]]);
+    if ((counts.length & 4095) === 0) yield;
+  }
+  yield;
+  const user = [...t.userCanonical];
+  const types = [...t.types];
+  return { counts, user, types };
 }
 
 /** Fills an empty table with a saved state; false when the table's shape is not the one saved. */
@@ -122,6 +139,7 @@ export function restoreAliasState(table: AliasTable, state: AliasState): boolean
   for (const [k, m] of state.counts) t.counts.set(k, new Map(m));
   for (const [k, v] of state.user) t.userCanonical.set(k, v);
   for (const [k, v] of state.types) t.types.set(k, v);
+  table.deriveRestored();
   return true;
 }
 
@@ -175,7 +193,35 @@ export class SnapshotDamage extends Error {
 }
 
 /** Reads records from an open snapshot file, checking each against its CRC-32. */
-export class RecordReader {
+/** What a source's record is read through: the snapshot file, or one record's bytes in memory. */
+export interface RecordSource {
+  read(range: RecordRange, text?: string): SourceRecord;
+  readText(range: RecordRange): string;
+}
+
+/**
+ * One record kept in memory as the worker encoded it (a changed source, until a snapshot holds
+ * it): the thread that serves requests decodes it when the source is first read, never in one
+ * piece with the change. `range` is its range (offsets into these bytes).
+ */
+export class MemoryRecord implements RecordSource {
+  readonly range: RecordRange;
+  constructor(private readonly record: { text: Uint8Array; rest: Uint8Array }) {
+    this.range = [0, record.text.byteLength, record.rest.byteLength, 0, 0];
+  }
+
+  readText(): string {
+    const t = this.record.text;
+    return Buffer.from(t.buffer, t.byteOffset, t.byteLength).toString("utf16le");
+  }
+
+  read(_range: RecordRange, text: string = this.readText()): SourceRecord {
+    const r = this.record.rest;
+    return decodeRecord(text, Buffer.from(r.buffer, r.byteOffset, r.byteLength).toString("utf8"));
+  }
+}
+
+export class RecordReader implements RecordSource {
   private closed = false;
   /** Called once, with the error, when a damaged record is read. */
   onDamage: ((e: SnapshotDamage) => void) | undefined;
@@ -331,6 +377,15 @@ interface EventColumns {
 
 /** The columns of every file's events, in file order, and each file's range of rows. */
 export function encodeEvents(lists: readonly (readonly EventUnit[])[]): { columns: EventColumns; ranges: [number, number][] } {
+  const steps = encodeEventsSteps(lists);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** `encodeEvents` in steps (yields every 256 files) for a thread that serves requests. */
+function* encodeEventsSteps(lists: readonly (readonly EventUnit[])[]): Generator<void, { columns: EventColumns; ranges: [number, number][] }> {
   let total = 0;
   let partCount = 0;
   for (const l of lists) {
@@ -377,6 +432,7 @@ export function encodeEvents(lists: readonly (readonly EventUnit[])[]): { column
       row++;
     }
     ranges.push([from, row]);
+    if ((ranges.length & 255) === 0) yield;
   }
   partStart[row] = p;
   return { columns: { rows, partStart, parts: p === parts.length ? parts : parts.slice(0, p), strings, extras }, ranges };
@@ -507,6 +563,51 @@ export async function removeOrphanTemps(dir: string): Promise<string[]> {
   return removed;
 }
 
+/** Bytes checksummed between two breaths of `SnapshotWriter.finish`. */
+const CRC_SLICE = 4 << 20;
+/** Characters of header JSON turned into bytes at a time. */
+const HEADER_PART_CHARS = 1 << 20;
+
+/** A long string as UTF-16 buffers of at most a million characters each, made as they are taken. */
+function* utf16Parts(text: string): Generator<Buffer> {
+  const step = 1 << 20;
+  if (text.length === 0) yield Buffer.alloc(0);
+  for (let k = 0; k < text.length; k += step) yield Buffer.from(text.slice(k, k + step), "utf16le");
+}
+
+/**
+ * `JSON.stringify(value)` in pieces, the same text once joined: objects and arrays down to `depth`
+ * levels are written member by member, and a null is yielded every 256 array elements (a place to
+ * breathe). Deeper values, and everything not a plain object or array, are `JSON.stringify`'s.
+ */
+export function* jsonParts(value: unknown, depth: number): Generator<string | null> {
+  if (depth > 0 && Array.isArray(value)) {
+    yield "[";
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (i > 0) yield ",";
+      if (v === undefined || typeof v === "function" || typeof v === "symbol") yield "null";
+      else yield* jsonParts(v, depth - 1);
+      if ((i & 255) === 255) yield null;
+    }
+    yield "]";
+    return;
+  }
+  if (depth > 0 && value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype && typeof (value as { toJSON?: unknown }).toJSON !== "function") {
+    yield "{";
+    let first = true;
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined || typeof v === "function" || typeof v === "symbol") continue;
+      yield (first ? "" : ",") + JSON.stringify(k) + ":";
+      first = false;
+      yield* jsonParts(v, depth - 1);
+    }
+    yield "}";
+    return;
+  }
+  yield JSON.stringify(value) ?? "null";
+}
+
 /**
  * Writes a snapshot: records first, appended as the build analyses each source, then the sections
  * and the header (`finish`). Everything goes to a temp file renamed over the snapshot at the end, so
@@ -573,9 +674,11 @@ export class SnapshotWriter {
   /**
    * Writes the sections and the header and puts the file in place; answers a reader of its records
    * (opened before the rename, so it reads this file whatever replaces it later), or null when it
-   * could not.
+   * could not. `breathe` is awaited between steps (checksums a few megabytes at a time, the event
+   * columns and the header a few hundred files at a time): a thread that serves requests meanwhile
+   * is never held for long.
    */
-  async finish(content: SnapshotContent): Promise<RecordReader | null> {
+  async finish(content: SnapshotContent, breathe: () => Promise<void> = async () => undefined): Promise<RecordReader | null> {
     await this.flush();
     if (this.failed) return null;
     let fd: number | undefined;
@@ -586,38 +689,81 @@ export class SnapshotWriter {
         const pad = (8 - (this.at % 8)) % 8;
         if (pad) await this.write(Buffer.alloc(pad));
       };
-      const push = async (name: string, buf: Buffer) => {
+      /** Writes `bufs` as one section (they are made one at a time, so a long text is never one more copy). */
+      const pushParts = async (name: string, bufs: Iterable<Buffer>) => {
         await align();
-        sections[name] = [this.at, buf.length, crc32(buf)];
-        await this.write(buf);
+        const at = this.at;
+        let crc = 0;
+        for (const buf of bufs) {
+          for (let k = 0; k < buf.length; k += CRC_SLICE) {
+            crc = crc32(buf.subarray(k, Math.min(buf.length, k + CRC_SLICE)), crc);
+            await breathe();
+          }
+          await this.write(buf);
+        }
+        sections[name] = [at, this.at - at, crc];
       };
+      const push = (name: string, buf: Buffer) => pushParts(name, [buf]);
       const arrays = arraysOf(content.segment);
       for (const name of ARRAYS) {
         const a = arrays[name];
         await push(name, Buffer.from(a.buffer, a.byteOffset, a.byteLength));
       }
-      await push("norms", Buffer.from(content.segment.norms, "utf16le"));
+      await pushParts("norms", utf16Parts(content.segment.norms));
       await push("mentions", Buffer.from(content.mentionIds.buffer, content.mentionIds.byteOffset, content.mentionIds.byteLength));
       const withEvents = content.header.files.filter((f) => f.source);
-      const ev = encodeEvents(withEvents.map((f) => f.source!.events));
+      const evSteps = encodeEventsSteps(withEvents.map((f) => f.source!.events));
+      let evStep = evSteps.next();
+      while (!evStep.done) {
+        await breathe();
+        evStep = evSteps.next();
+      }
+      const ev = evStep.value;
       const evArrays = { "ev.rows": ev.columns.rows, "ev.partStart": ev.columns.partStart, "ev.parts": ev.columns.parts };
       for (const name of EVENT_SECTIONS) {
         const a = evArrays[name];
         await push(name, Buffer.from(a.buffer, a.byteOffset, a.byteLength));
       }
       // In the file, a source's events are its range of rows.
-      const rangeOf = new Map(withEvents.map((f, i) => [f, ev.ranges[i]]));
-      const files = content.header.files.map((f) => (f.source ? { ...f, source: { ...f.source, events: rangeOf.get(f)! as unknown as EventUnit[] } } : f));
+      const files: SnapshotFile[] = new Array(content.header.files.length);
+      let row = 0;
+      for (let i = 0; i < files.length; i++) {
+        const f = content.header.files[i];
+        files[i] = f.source ? { ...f, source: { ...f.source, events: ev.ranges[row++] as unknown as EventUnit[] } } : f;
+        if ((i & 1023) === 1023) await breathe();
+      }
       const header: SnapshotHeader = { ...content.header, files, format: SNAPSHOT_FORMAT, sections, eventStrings: ev.columns.strings, eventExtras: ev.columns.extras };
       // UTF-16: decoding it is a copy, where UTF-8 with Japanese titles takes a third of the parse.
-      const headerBuf = Buffer.from(JSON.stringify({ ...header, terms: content.segment.bm25.terms, trigramCount: content.segment.trigrams.count, totalLength: content.segment.bm25.totalLength }), "utf16le");
+      // Made a few hundred files at a time (the text is JSON.stringify's, in pieces).
+      const json = { ...header, terms: content.segment.bm25.terms, trigramCount: content.segment.trigrams.count, totalLength: content.segment.bm25.totalLength };
       const headerAt = this.at;
-      await this.write(headerBuf);
+      let headerCrc = 0;
+      let pending: string[] = [];
+      let pendingChars = 0;
+      const writeHeaderPart = async () => {
+        const buf = Buffer.from(pending.join(""), "utf16le");
+        pending = [];
+        pendingChars = 0;
+        headerCrc = crc32(buf, headerCrc);
+        await this.write(buf);
+      };
+      const parts = jsonParts(json, 3);
+      for (let r = parts.next(); !r.done; r = parts.next()) {
+        if (r.value === null) {
+          if (pendingChars >= HEADER_PART_CHARS) await writeHeaderPart();
+          await breathe();
+          continue;
+        }
+        pending.push(r.value);
+        pendingChars += r.value.length;
+      }
+      await writeHeaderPart();
+      const headerLength = this.at - headerAt;
       const prefix = Buffer.alloc(PREFIX);
       prefix.write(MAGIC, 0, "latin1");
       prefix.writeDoubleLE(headerAt, 8);
-      prefix.writeUInt32LE(headerBuf.length, 16);
-      prefix.writeUInt32LE(crc32(headerBuf), 20);
+      prefix.writeUInt32LE(headerLength, 16);
+      prefix.writeUInt32LE(headerCrc, 20);
       await this.handle!.write(prefix, 0, PREFIX, 0);
       await this.handle!.close();
       this.handle = undefined;

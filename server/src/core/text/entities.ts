@@ -297,6 +297,45 @@ export class AliasTable {
     return this.resolve().get(k) ?? k;
   }
 
+  /**
+   * After counts and first types were restored from a saved state (snapshot.ts): what `observe`
+   * derives from them — the keys of Western full names (a key's first spelling with a name
+   * separator, in the order spellings were first seen) and of kanji-led person names.
+   */
+  deriveRestored(): void {
+    for (const [k, m] of this.counts) {
+      if (this.types.get(k) === "person" && kanjiLed(k)) this.kanjiPersons.add(k);
+      for (const spelling of m.keys()) {
+        if (/[・＝=]/.test(spelling) && familyKey(spelling) !== null) {
+          this.multiPart.set(k, spelling);
+          break;
+        }
+      }
+    }
+    this.roots = null;
+  }
+
+  /**
+   * A copy of this table, in steps (yields every 1,024 names): a table that then observes more
+   * mentions is the one a replay of this table's mentions and those would make.
+   */
+  *copySteps(): Generator<void, AliasTable> {
+    const t = new AliasTable();
+    let n = 0;
+    for (const [k, m] of this.counts) {
+      t.counts.set(k, new Map(m));
+      if ((++n & 1023) === 0) yield;
+    }
+    for (const [k, v] of this.userCanonical) t.userCanonical.set(k, v);
+    for (const [k, v] of this.types) {
+      t.types.set(k, v);
+      if ((++n & 1023) === 0) yield;
+    }
+    for (const [k, v] of this.multiPart) t.multiPart.set(k, v);
+    for (const k of this.kanjiPersons) t.kanjiPersons.add(k);
+    return t;
+  }
+
   /** Records one mention's spelling (titles stripped). */
   observe(name: string, type?: EntityType): void {
     const spelling = canonicalName(name);
