@@ -440,7 +440,7 @@ export class Bm25 {
     const n = this.docTerm.length;
     for (let k = 0; k < n; k++) {
       df[dt[k]]++;
-      if ((k & (COPY_SLICE - 1)) === COPY_SLICE - 1) yield;
+      if ((k & 0x7ffff) === 0x7ffff) yield; // (a cache miss each: ~5 ms a step)
     }
     this.dfCache = df;
   }
