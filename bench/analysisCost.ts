@@ -18,8 +18,8 @@ import { readCorpusFile } from "../server/src/core/corpus/loadCorpus";
 import { digestResult, runFileJob, type IngestContext } from "../server/src/core/ingest/fileJob";
 import { AnalysisCache, nodeCacheFsSync } from "../server/src/core/index/cache";
 import { loadDictionaryDataSync } from "../server/src/core/text/dictionary";
-import { selectEntityTokens } from "../server/src/core/text/entities";
-import { ClauseMemo, dictionaryPath, kuromojiOf, kuromojiTokens, splitClauses, type Token, type Tokenizer } from "../server/src/core/text/tokenizer";
+import { entityTokenizer } from "../server/src/core/text/entityTokenizer";
+import { ClauseMemo, dictionaryPath, kuromojiOf, type Token } from "../server/src/core/text/tokenizer";
 import { articleFiles } from "./articleFiles";
 
 const argv = process.argv.slice(2);
@@ -40,16 +40,8 @@ async function main() {
   const files = articleFiles(dirs, maxFiles);
   const kuro = kuromojiOf(loadDictionaryDataSync(resolve(dictionaryPath())));
   const memo = new ClauseMemo<Token[]>(1_000_000);
-  const tokenizer: Tokenizer = {
-    tokenize(text: string): Token[] {
-      const out: Token[] = [];
-      for (const clause of splitClauses(text)) {
-        const list = memo.get(clause.text, () => selectEntityTokens(kuromojiTokens(kuro, clause.text)));
-        for (const k of list) out.push({ ...k, start: k.start + clause.start });
-      }
-      return out;
-    },
-  };
+  // The ingestion worker's tokenizer (ingestWorker.ts).
+  const tokenizer = entityTokenizer(kuro, memo);
   const t: Record<string, number> = { read: 0, job: 0, digest: 0 };
   const session = profileFile ? new Session() : null;
   session?.connect();

@@ -19,8 +19,8 @@ import { digestResult, runFileJob, type IngestContext } from "../server/src/core
 import { AnalysisCache, nodeCacheFsSync } from "../server/src/core/index/cache";
 import { segmentInput } from "../server/src/core/index/corpusIndex";
 import { loadDictionaryDataSync } from "../server/src/core/text/dictionary";
-import { selectEntityTokens } from "../server/src/core/text/entities";
-import { ClauseMemo, dictionaryPath, kuromojiOf, kuromojiTokens, PROPER_NOUNS, splitClauses, type Token, type Tokenizer } from "../server/src/core/text/tokenizer";
+import { entityTokenizer } from "../server/src/core/text/entityTokenizer";
+import { ClauseMemo, dictionaryPath, kuromojiOf, kuromojiTokens, PROPER_NOUNS, splitClauses, type Token } from "../server/src/core/text/tokenizer";
 import { articleFiles, ldccDir } from "./articleFiles";
 
 const argv = process.argv.slice(2);
@@ -40,16 +40,7 @@ async function main() {
   const kuro = kuromojiOf(loadDictionaryDataSync(resolve(dictionaryPath())));
   const memo = new ClauseMemo<Token[]>(100_000);
   // The ingestion worker's tokenizer (ingestWorker.ts).
-  const tokenizer: Tokenizer = {
-    tokenize(text: string): Token[] {
-      const out: Token[] = [];
-      for (const clause of splitClauses(text)) {
-        const list = memo.get(clause.text, () => selectEntityTokens(kuromojiTokens(kuro, clause.text)));
-        for (const k of list) out.push({ ...k, start: k.start + clause.start });
-      }
-      return out;
-    },
-  };
+  const tokenizer = entityTokenizer(kuro, memo);
   const cacheDir = mkdtempSync(join(tmpdir(), "shutten-guard-"));
   const cache = new AnalysisCache(cacheDir, { tool: "guard", analysis: "guard" }, nodeCacheFsSync);
   const ctx: IngestContext = { fs: nodeCorpusFsSync, cache, aliasHash: "", tokenizer: () => tokenizer };

@@ -10,6 +10,18 @@ export function lastAtOrBefore(sorted: ArrayLike<number>, value: number): number
   return Math.max(0, lo);
 }
 
+/** First index in sorted `list` whose value is ≥ `q` (`list.length` when none is). */
+export function lowerBound(list: readonly string[], q: string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid] < q) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * A set of spans (quotes, dates) asked many times whether it covers an offset or a range, in
  * O(log n) each instead of scanning every span: a text of 6 million characters holds tens of

@@ -12,6 +12,7 @@
  *   added in the background (`warmLibraryReadings`); until then such entries are found as written.
  */
 import { readingOf, toHiragana } from "../features/corpusCatalog";
+import { lowerBound } from "../sortedSearch";
 import type { Tokenizer } from "../text/tokenizer";
 import { containerOf, issuedYear, titleOf, type ReferenceLibrary } from "./library";
 import type { CslData, LibraryEntry, LibraryFileData } from "./model";
@@ -173,17 +174,6 @@ export interface LibraryHit {
   rank: number;
 }
 
-/** First index in sorted `list` whose value is ≥ `q`. */
-function lowerBound(list: readonly string[], q: string): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid] < q) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 function entryOfBlobOffset(ends: Int32Array, at: number): number {
   let lo = 0;

@@ -20,6 +20,7 @@
 import { throwIfCancelled, type IsCancelled } from "../cancellation";
 import type { CorpusIndex } from "../index/corpusIndex";
 import type { EntityType, EventUnit, IndexedSource, QuoteUnit } from "../model";
+import { lowerBound } from "../sortedSearch";
 import { formatPartialDate } from "../text/dates";
 import { normalizeForMatch } from "../text/normalize";
 import type { Tokenizer } from "../text/tokenizer";
@@ -553,15 +554,8 @@ export function searchEvents(catalog: CorpusCatalog, typed: string, limit = 50):
   if (q.length < 2) return [];
   // Participants whose folded name starts with `q`: a range of the sorted names; their events merged in date order.
   const names = catalog.participantNames;
-  let lo = 0;
-  let hi = names.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (names[mid] < q) lo = mid + 1;
-    else hi = mid;
-  }
   const lists: CatalogEvent[][] = [];
-  for (let i = lo; i < names.length && names[i].startsWith(q); i++) lists.push(catalog.eventsByParticipant.get(names[i])!);
+  for (let i = lowerBound(names, q); i < names.length && names[i].startsWith(q); i++) lists.push(catalog.eventsByParticipant.get(names[i])!);
   if (lists.length === 1) return lists[0].slice(0, limit);
   // The first `limit` of the merged lists are among the first `limit` of each.
   const wanted = new Set<CatalogEvent>();

@@ -15,8 +15,8 @@ import { nodeCorpusFsSync } from "../corpus/corpusFs";
 import { AnalysisCache, nodeCacheFsSync, type CacheStats } from "../index/cache";
 import type { AnalyzedText } from "../model";
 import type { DictionaryData } from "../text/dictionary";
-import { selectEntityTokens } from "../text/entities";
-import { ClauseMemo, kuromojiOf, kuromojiTokens, splitClauses, type Token, type Tokenizer } from "../text/tokenizer";
+import { entityTokenizer } from "../text/entityTokenizer";
+import { ClauseMemo, kuromojiOf, type Token, type Tokenizer } from "../text/tokenizer";
 import { runFileJob, type FileJob, type FileResult, type IngestContext } from "./fileJob";
 
 /** Per-pool settings, given as `workerData`. */
@@ -57,24 +57,7 @@ const cache = config.cache ? new AnalysisCache(config.cache.dir, { tool: config.
 
 let tokenizer: Tokenizer | undefined;
 async function memoTokenizer(): Promise<Tokenizer> {
-  if (tokenizer) return tokenizer;
-  const t = kuromojiOf(await dictionary);
-  return (tokenizer = {
-    entityTokensOnly: true,
-    tokenize(text: string): Token[] {
-      const out: Token[] = [];
-      for (const clause of splitClauses(text)) {
-        const list = memo.get(clause.text, () => {
-          tokenizedChars += clause.text.length;
-          // Only the tokens `analyzeText` reads (see `extractEntities`): proper nouns, with names cut
-          // into pieces joined again; per clause, as `selectEntityTokens` never looks across 、 or 。.
-          return selectEntityTokens(kuromojiTokens(t, clause.text));
-        });
-        for (const k of list) out.push({ ...k, start: k.start + clause.start });
-      }
-      return out;
-    },
-  });
+  return (tokenizer ??= entityTokenizer(kuromojiOf(await dictionary), memo, (chars) => (tokenizedChars += chars)));
 }
 
 const ctx: IngestContext = { fs: nodeCorpusFsSync, cache, aliasYaml: config.aliasYaml, aliasHash: config.aliasHash ?? "", tokenizer: memoTokenizer };
