@@ -113,6 +113,7 @@ async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: Snapsho
     setup,
     {
       digest,
+      keepResults: false,
       onFound: (found) => {
         files = found.files.map((f) => ({ ...f, problems: [] }));
         catalogue = found.catalogue;

@@ -117,7 +117,10 @@ export async function prepareBuild(options: BuildCorpusOptions): Promise<BuildSe
   return { dir, aliasYaml, aliasHash, cache, problems };
 }
 
-/** What `ingestCorpus` gives back: each file's result (`results[i]` for `found.files[i]`, absent when aborted). */
+/**
+ * What `ingestCorpus` gives back: each file's result (`results[i]` for `found.files[i]`, absent when
+ * aborted, or when the caller took them in `onFile` and asked for none back).
+ */
 export interface Ingested {
   found: FoundCorpus;
   results: (FileResult | undefined)[];
@@ -135,7 +138,13 @@ const FILE_BATCH = 8;
 export async function ingestCorpus(
   options: BuildCorpusOptions,
   setup: BuildSetup,
-  args: { digest: boolean; onFile?: (i: number, result: FileResult) => void | Promise<void>; onFound?: (found: FoundCorpus) => void },
+  args: {
+    digest: boolean;
+    onFile?: (i: number, result: FileResult) => void | Promise<void>;
+    onFound?: (found: FoundCorpus) => void;
+    /** False: results are dropped once `onFile` has them (a digest's record bytes are a snapshot's worth). */
+    keepResults?: boolean;
+  },
 ): Promise<Ingested> {
   const { cache } = setup;
   const given = options.tokenizer;
@@ -157,7 +166,7 @@ export async function ingestCorpus(
     const results: (FileResult | undefined)[] = new Array(files.length);
     const stats = { analysed: 0, fromCache: 0, cached: 0, bodyChars: 0, tokenizedChars: 0 };
     const take = async (i: number, r: FileResult) => {
-      results[i] = r;
+      if (args.keepResults !== false) results[i] = r;
       if (r.source) {
         if (r.fromCache) stats.fromCache++;
         else if (r.fromCache === false) {
@@ -169,7 +178,7 @@ export async function ingestCorpus(
       options.onProgress?.(i + 1, files.length, files[i].rel, r.fromCache === true);
     };
     if (pool) {
-      const batches: Promise<{ ok?: FileResult; error?: string }[]>[] = [];
+      const batches: (Promise<{ ok?: FileResult; error?: string }[]> | null)[] = [];
       for (let i = 0; i < files.length; i += FILE_BATCH) {
         const jobs: FileJob[] = [];
         for (let k = i; k < Math.min(files.length, i + FILE_BATCH); k++) jobs.push(jobOf(k));
@@ -177,7 +186,8 @@ export async function ingestCorpus(
       }
       for (let b = 0; b < batches.length; b++) {
         if (options.signal?.aborted) break;
-        const answers = await batches[b];
+        const answers = await batches[b]!;
+        batches[b] = null; // (a settled promise would hold its answers until the whole corpus is in)
         for (let k = 0; k < answers.length; k++) {
           const i = b * FILE_BATCH + k;
           const a = answers[k];
