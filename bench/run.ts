@@ -24,7 +24,7 @@
  * (SPEC §7, issue budgets) each figure is held against and whether this run met it.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, totalmem, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -313,6 +313,8 @@ async function hoversDuringRebuild(s: Server, uri: string, position: { line: num
     const h0 = performance.now();
     await s.conn.sendRequest("textDocument/hover", { textDocument: { uri }, position });
     latencies.push(performance.now() - h0);
+    // BENCH_HOVER_LOG=FILE: each hover's send time (ms since the epoch) and latency, to line up with a profile.
+    if (process.env.BENCH_HOVER_LOG) appendFileSync(process.env.BENCH_HOVER_LOG, `${(performance.timeOrigin + h0).toFixed(1)} ${(performance.now() - h0).toFixed(1)}\n`);
     await new Promise((r) => setTimeout(r, 25));
   }
   await indexed;

@@ -17,6 +17,7 @@ import { lastAtOrBefore } from "../sortedSearch";
 import type { Tokenizer } from "../text/tokenizer";
 import { AliasTable } from "../text/entities";
 import type { MemoScope } from "./draftMemo";
+import { backgroundTurn } from "../backgroundWork";
 
 /** A mention inside one draft sentence, with its offsets in that sentence's `plain`. */
 export interface PlainMention<T> {
@@ -193,7 +194,7 @@ export async function analyzeDraftAsync(draft: ParsedDraft, options: DraftAnalys
     const r = steps.next();
     if (r.done) return r.value;
     if (performance.now() - sliceStart >= sliceMs) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await backgroundTurn();
       checkpoint();
       sliceStart = performance.now();
     }
