@@ -131,7 +131,9 @@ function analyzeBlockUncached(previous: string, block: string, options: DraftAna
 function* analysisSteps(draft: ParsedDraft, options: DraftAnalysisOptions): Generator<void, DraftAnalysis> {
   let aliases = options.aliases ? draftAliases.get(options.aliases) : undefined;
   if (!aliases) {
-    aliases = options.aliases ? options.aliases.clone() : new AliasTable();
+    // (A copy of a real corpus's table is tens of thousands of names: made in steps, between requests.)
+    const copy = options.aliases ? yield* options.aliases.copySteps() : new AliasTable();
+    aliases = (options.aliases && draftAliases.get(options.aliases)) || copy;
     if (options.aliases) draftAliases.set(options.aliases, aliases);
   }
   const mentions: SentenceMentions[] = draft.sentences.map(() => ({ events: [], dates: [], numbers: [], entities: [] }));

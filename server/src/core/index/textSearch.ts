@@ -44,7 +44,7 @@ export function trigrams(s: string): Set<string> {
 }
 
 /** Values copied between two yields when a list grows in steps (16 MB: a few milliseconds). */
-export const COPY_SLICE = 1 << 22;
+export const COPY_SLICE = 1 << 20;
 
 /** A growable Int32 buffer (amortised doubling), for postings built one by one. */
 class IntList {
