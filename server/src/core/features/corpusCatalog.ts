@@ -157,6 +157,12 @@ export async function catalogReady(index: CorpusIndex, tokenizer: Tokenizer, isC
   return b.finish();
 }
 
+/** The catalogue of an index when it is complete already, else null (nothing is built here). */
+export function catalogIfReady(index: CorpusIndex): CorpusCatalog | null {
+  const b = builders.get(index);
+  return b?.done ? b.finish() : null;
+}
+
 function builderFor(index: CorpusIndex, tokenizer: Tokenizer): CatalogBuilder {
   let b = builders.get(index);
   if (!b) builders.set(index, (b = new CatalogBuilder(index, tokenizer)));
