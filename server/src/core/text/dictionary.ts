@@ -492,43 +492,32 @@ export function latticeArrays(
 
 /**
  * Whether every key of kuromoji's trie ends on a character of its UTF-8 (true of a dictionary built
- * from strings): the lattice then looks for word ends only there, not after every byte. Each node's
- * count of continuation bytes still due follows from its parent's and its byte (node i's parent is
- * check[i], its byte i - base[check[i]]); a terminal (byte 0) with bytes due, or malformed UTF-8,
- * answers false, and every byte is tried, as kuromoji does.
+ * from strings): the lattice then looks for word ends only there, not after every byte — a key that
+ * matches the text's bytes from a character on and ends with a whole character ends on one of the
+ * text's. For each terminal (a child by byte 0: node i's parent is check[i], its byte
+ * i - base[check[i]]) the bytes above it are read back to their lead byte; any key ending inside a
+ * character answers false, and every byte is tried, as kuromoji does.
  */
 export function wordsEndOnCharacters(base: ArrayLike<number>, check: ArrayLike<number>): boolean {
   const n = check.length;
-  // 1 + the continuation bytes due after the node; 0 while not known.
-  const due = new Uint8Array(n);
-  due[0] = 1;
-  const chain: number[] = [];
   for (let i = 1; i < n; i++) {
-    if (due[i] !== 0 || check[i] < 0) continue;
-    let x = i;
-    while (due[x] === 0) {
-      const p = check[x];
-      if (p < 0 || p >= n || p === x || chain.length > 4096) return false;
-      chain.push(x);
-      x = p;
+    const parent = check[i];
+    if (parent <= 0 || parent >= n || base[parent] !== i) continue;
+    let x = parent;
+    let continuations = 0;
+    for (;;) {
+      const up = check[x];
+      if (up < 0 || up >= n || x === 0) return false;
+      const byte = x - base[up];
+      if ((byte & 0xc0) === 0x80) {
+        if (++continuations > 3 || up === 0) return false;
+        x = up;
+        continue;
+      }
+      const due = byte < 0x80 ? 0 : byte >= 0xc0 && byte < 0xe0 ? 1 : byte >= 0xe0 && byte < 0xf0 ? 2 : byte >= 0xf0 && byte < 0xf8 ? 3 : -1;
+      if (due !== continuations) return false;
+      break;
     }
-    for (let c = chain.length - 1; c >= 0; c--) {
-      const node = chain[c];
-      const q = due[check[node]] - 1;
-      const byte = node - base[check[node]];
-      let d: number;
-      if (byte < 0 || byte > 255) return false;
-      if (q > 0) {
-        if ((byte & 0xc0) !== 0x80) return false;
-        d = q - 1;
-      } else if (byte < 0x80) d = 0;
-      else if (byte >= 0xc0 && byte < 0xe0) d = 1;
-      else if (byte >= 0xe0 && byte < 0xf0) d = 2;
-      else if (byte >= 0xf0 && byte < 0xf8) d = 3;
-      else return false;
-      due[node] = d + 1;
-    }
-    chain.length = 0;
   }
   return true;
 }
