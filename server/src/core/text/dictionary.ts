@@ -337,13 +337,18 @@ function fromFiles(gz: Record<FileName, Uint8Array>, raw: () => Promise<Record<F
   const file = cacheDir ? dictionaryCacheFile(cacheDir, gz) : null;
   const cached = file ? readDictionaryCache(file) : null;
   if (cached) return cached;
-  const finish = (r: Record<FileName, Uint8Array>) => {
+  const r = raw();
+  if (!(r instanceof Promise)) {
     const data = assemble(r);
     if (file) writeDictionaryCache(file, data);
     return data;
-  };
-  const r = raw();
-  return r instanceof Promise ? r.then(finish) : finish(r);
+  }
+  return r.then((raw) => {
+    const data = assemble(raw);
+    // Written after the loaders (the ingestion workers, waiting to tokenise) have the arrays.
+    if (file) setImmediate(() => writeDictionaryCache(file, data));
+    return data;
+  });
 }
 
 /** Loads the dictionary in `dicPath` into shared memory, once per process (gunzip off this thread). */
