@@ -9,6 +9,7 @@ import { test } from "node:test";
 import fc from "fast-check";
 import { loadCorpus, parsePublished } from "../../server/src/core/corpus/loadCorpus";
 import { analyzeText } from "../../server/src/core/text/analyze";
+import { wordsEndOnCharacters } from "../../server/src/core/text/dictionary";
 import { AliasTable, selectEntityTokens } from "../../server/src/core/text/entities";
 import { buildKuromoji, kuromojiReferenceTokens, kuromojiTokens, splitClauses, type Token, type Tokenizer } from "../../server/src/core/text/tokenizer";
 
@@ -117,3 +118,24 @@ test("the lean lattice gives kuromoji's own tokens for random cuts of real sente
   );
 });
 
+
+test("word ends are looked for on character boundaries only when every trie key ends on one", () => {
+  // Root 0 (base 1); a key's byte b is node 1 + b, its terminal (byte 0) node base[key node].
+  const trie = (keyByte: number) => {
+    const base = new Int32Array(400);
+    const check = new Int32Array(400).fill(-1);
+    base[0] = 1;
+    check[0] = 0;
+    const node = 1 + keyByte;
+    check[node] = 0;
+    base[node] = 300;
+    check[300] = node;
+    base[300] = -1;
+    return { base, check };
+  };
+  const ascii = trie(0x61);
+  assert.equal(wordsEndOnCharacters(ascii.base, ascii.check), true);
+  // A key of a lone lead byte (the first of あ's three) ends inside a character.
+  const lead = trie(0xe3);
+  assert.equal(wordsEndOnCharacters(lead.base, lead.check), false);
+});

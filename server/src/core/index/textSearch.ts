@@ -43,8 +43,8 @@ export function trigrams(s: string): Set<string> {
   return out;
 }
 
-/** Values copied between two yields when a list grows in steps (16 MB: a few milliseconds). */
-export const COPY_SLICE = 1 << 22;
+/** Values copied between two yields when a list grows in steps (4 MB: a few milliseconds, more when the fresh pages fault slowly under load). */
+export const COPY_SLICE = 1 << 20;
 
 /** A growable Int32 buffer (amortised doubling), for postings built one by one. */
 class IntList {

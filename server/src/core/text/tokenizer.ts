@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import kuromoji from "kuromoji";
-import { kuromojiFromData, loadDictionaryData, loadDictionaryDataSync, packedTargetMaps, targetMapView, type DictionaryData, type DictionaryLoadOptions } from "./dictionary";
+import { kuromojiFromData, latticeArrays, latticeArraysOf, loadDictionaryData, loadDictionaryDataSync, packedTargetMaps, targetMapView, type DictionaryData, type DictionaryLoadOptions } from "./dictionary";
 
 /** One morpheme. `start` is the UTF-16 offset of `surface` in the text given to `tokenize`. */
 export interface Token {
@@ -282,17 +282,13 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
   const check = bc.getCheckBuffer();
   const checkLen = check.length;
   if (base.length !== checkLen) return null;
-  // The trie's base and check side by side (10.8 MB for IPADIC, once per thread): a step reads a
-  // node's check and then its base, now from one cache line instead of two far apart.
-  const trie = new Int32Array(2 * checkLen);
-  for (let i = 0; i < checkLen; i++) {
-    trie[2 * i] = base[i];
-    trie[2 * i + 1] = check[i];
-  }
   const known = k.token_info_dictionary;
   const unknown = k.unknown_dictionary;
   const { tmStart, tmIds, tmPresent } = packedTargetMap(known);
   const kb = known.dictionary.buffer;
+  // Shared with the dictionary when it came from dictionary.ts; made here for kuromoji's own loader.
+  const { trie, entries, ccByLeft, wordEnds } = latticeArraysOf.get(known) ?? latticeArrays(base, check, kb, tmIds, cc);
+  const boundaryEnds = wordEnds[0] === 1;
   const ub = unknown.dictionary.buffer;
   const posBytes = (known as unknown as { pos_buffer?: { buffer?: Uint8Array } }).pos_buffer?.buffer;
   /**
@@ -317,21 +313,9 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     return v;
   };
   const ccDim = cc[1];
+  const ccRows = cc[0];
   // kuromoji's ByteBuffer.getShort: a little-endian signed 16-bit value.
   const short = (b: Uint8Array, i: number) => ((b[i] | (b[i + 1] << 8)) << 16) >> 16;
-  // Every known entry's left id, right id, cost and id (in two halves), copied once per thread in
-  // the target map's order (3.9 MB for IPADIC): the entries of a trie match are then read one after
-  // the other, from one or two cache lines, instead of each from its own place in the 10 MB entry
-  // buffer (most of the lattice's cache misses).
-  const entries = new Int16Array(tmIds.length * 5);
-  for (let i = 0; i < tmIds.length; i++) {
-    const id = tmIds[i];
-    entries[5 * i] = short(kb, id);
-    entries[5 * i + 1] = short(kb, id + 2);
-    entries[5 * i + 2] = short(kb, id + 4);
-    entries[5 * i + 3] = id & 0xffff;
-    entries[5 * i + 4] = id >>> 16;
-  }
   // Features of each entry, split once (kuromoji decodes and splits them for every token); by
   // `id / 10` when every id is a multiple of 10 (as kuromoji's builder writes them), else by id.
   const byTenth = (ids: ArrayLike<number>) => {
@@ -516,9 +500,9 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
       const shortest = L.shortest;
       const rightOf = L.right;
       const next = L.next;
-      const column = left + 2;
+      const row = left * ccRows;
       for (let p = L.headEnd[startPos - 1]; p >= 0; p = next[p]) {
-        const c = shortest[p] + cc[rightOf[p] * ccDim + column];
+        const c = shortest[p] + ccByLeft[row + rightOf[p]];
         if (c < base) {
           base = c;
           bestPrev = p;
@@ -597,7 +581,7 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
         let b = step > 0 ? byteAt[pos + 1] : byteAt[pos];
         for (;;) {
           const next = trie[2 * parent];
-          if (parent !== 0 && next >= 0 && next < checkLen && trie[2 * next + 1] === parent) {
+          if (parent !== 0 && (charAtByte[b] >= 0 || !boundaryEnds) && next >= 0 && next < checkLen && trie[2 * next + 1] === parent) {
             // A word ends here: the node's terminal child holds its value.
             {
               const tv = trie[2 * next];
@@ -630,7 +614,7 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     let best = MAX;
     let node = -1;
     for (let p = L.headEnd[n]; p >= 0; p = L.next[p]) {
-      const c = L.shortest[p] + cc[L.right[p] * ccDim + 2] + 0;
+      const c = L.shortest[p] + ccByLeft[L.right[p]] + 0;
       if (c < best) {
         best = c;
         node = p;

@@ -5,8 +5,8 @@
  * last few lists on the current index are kept to answer it.
  */
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem } from "vscode-languageserver/node";
-import { complete, type CompletionEntry } from "../../core/features/completion";
-import { catalogReady } from "../../core/features/corpusCatalog";
+import { complete, completesKeys, type CompletionEntry } from "../../core/features/completion";
+import { catalogIfReady, catalogReady } from "../../core/features/corpusCatalog";
 import type { CorpusIndex } from "../../core/index/corpusIndex";
 import { completeLibraryKeys } from "../../core/features/libraryFeatures";
 import { LineIndex } from "../../core/lineIndex";
@@ -53,9 +53,11 @@ export function registerCompletion(ctx: ServerContext): void {
       const doc = ctx.documents.get(params.textDocument.uri);
       if (!doc) return null;
       const [loaded, library] = await untilCancelled(Promise.all([ctx.projectFor(doc.uri).host.load(), ctx.libraries.viewFor(doc)]), token);
-      const catalog = await catalogReady(loaded.index, loaded.tokenizer, isCancelledBy(token));
       const text = doc.getText();
       const offset = doc.offsetAt(params.position);
+      // Keys come from the index: they never wait for the catalogue (seconds on a big corpus, right
+      // after a start or a rebuild); the other completions do.
+      const catalog = catalogIfReady(loaded.index) ?? (completesKeys(text, offset) ? null : await catalogReady(loaded.index, loaded.tokenizer, isCancelledBy(token)));
       const result = complete(text, offset, loaded.index, catalog, ctx.locale);
       // The draft's reference library: keys beside the corpus's, ranked after them at equal rank.
       const references = completeLibraryKeys(text, offset, library.context);
