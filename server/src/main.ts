@@ -5,8 +5,9 @@
  * is not JSON) ends the process instead of leaving a server that is alive but never answers again:
  * the client sees the exit and its restart policy starts a fresh server.
  */
-import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter, type ConnectionOptions } from "vscode-languageserver/node";
+import { createConnection, IPCMessageReader, IPCMessageWriter, ProposedFeatures, StreamMessageReader, StreamMessageWriter, type ConnectionOptions } from "vscode-languageserver/node";
 import { cancelUndispatched } from "./lsp/cancellation";
+import { gateBackgroundOnRequests } from "./lsp/requestGate";
 import { startServer } from "./lsp/server";
 
 // A request cancelled while still queued is answered RequestCancelled without running.
@@ -17,6 +18,7 @@ if (process.argv.includes("--stdio")) {
   for (const level of ["log", "info", "debug", "warn"] as const) console[level] = console.error;
   const reader = new StreamMessageReader(process.stdin);
   const writer = new StreamMessageWriter(process.stdout);
+  gateBackgroundOnRequests(reader, writer);
   let shutdown = false;
   reader.onError((e) => {
     process.stderr.write(`shutten: the client sent a message the server cannot read (${e instanceof Error ? e.message.split("\n")[0] : String(e)}); exiting so the client can start a new server\n`);
@@ -34,6 +36,13 @@ if (process.argv.includes("--stdio")) {
   process.stdin.on("end", () => process.exit(shutdown ? 0 : 1));
   process.stdin.on("close", () => process.exit(shutdown ? 0 : 1));
   startServer(connection);
+} else if (process.argv.includes("--node-ipc")) {
+  // What VS Code's client uses (as the library would make them, with the background gate).
+  const reader = new IPCMessageReader(process);
+  const writer = new IPCMessageWriter(process);
+  gateBackgroundOnRequests(reader, writer);
+  startServer(createConnection(ProposedFeatures.all, reader, writer, options));
 } else {
+  // --socket, --pipe: the library's transports (background work then runs a slice per turn, ungated).
   startServer(createConnection(ProposedFeatures.all, options));
 }

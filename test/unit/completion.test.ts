@@ -62,3 +62,16 @@ describe("completion (core)", () => {
     assert.equal(catalogFor(corpus.index, corpus.tokenizer), corpus.catalog);
   });
 });
+
+describe("completion before the corpus catalogue is built", () => {
+  it("citation keys come from the index at once, marked incomplete so the editor asks again", () => {
+    const { text, offset } = cursor("[@nik|]");
+    const r = complete(text, offset, corpus.index, null);
+    assert.ok(r?.items.some((i) => i.kind === "source" && i.label === "nikkei-2025-04-12"), JSON.stringify(r?.items.map((i) => i.label)));
+    assert.equal(r?.incomplete, true);
+  });
+  it("the completions that need the catalogue (quotes, events, names) are not guessed without it", () => {
+    const { text, offset } = cursor("「けんとう|");
+    assert.equal(complete(text, offset, corpus.index, null), null);
+  });
+});

@@ -80,6 +80,19 @@ describe("BM25 built from text", () => {
     bm.addText("関税の会談");
     assert.deepEqual(restored.toData(), bm.toData());
   });
+
+  it("a finished build keeps no spare room in its lists, and ranks and grows as before", async () => {
+    const bm = built();
+    const plain = built();
+    await bm.preparePostings(async () => undefined);
+    assert.deepEqual(bm.toData(), plain.toData());
+    for (const a of [bm.toData().docTerm, bm.toData().docTf, bm.toData().docStart, bm.toData().lengths]) assert.equal(a.byteLength, a.buffer.byteLength);
+    const query = bigrams("大統領が関税を警告");
+    assert.deepEqual(bm.search(query, 4), plain.search(query, 4));
+    bm.addText("関税の会談");
+    plain.addText("関税の会談");
+    assert.deepEqual(bm.toData(), plain.toData());
+  });
 });
 
 describe("nearest keys", () => {

@@ -24,14 +24,21 @@ export class TimeSlicer {
   constructor(
     private readonly isCancelled?: IsCancelled,
     private readonly sliceMs = 10,
+    /** How to yield: the next turn of the event loop (a request's own work), or `backgroundTurn`. */
+    private readonly turn: () => Promise<void> = nextTurn,
   ) {
     this.sliceEnd = performance.now() + sliceMs;
   }
   /** Call between units of work: yields when the slice is used up, then throws if cancelled. */
   async tick(): Promise<void> {
     if (performance.now() < this.sliceEnd) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await this.turn();
     throwIfCancelled(this.isCancelled);
     this.sliceEnd = performance.now() + this.sliceMs;
   }
+}
+
+/** The next turn of the event loop, after the input read meanwhile. */
+export function nextTurn(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
 }

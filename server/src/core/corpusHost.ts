@@ -28,6 +28,7 @@ import { applyChanges, ChangeLoader, planChanges } from "./host/changes";
 import { coldBuild, type BuildContext, type ColdBuildArgs } from "./host/coldBuild";
 import { sameStat, statOf, tooManyChanges, type FileSource, type HostOptions, type State } from "./host/fileTable";
 import { fromSnapshot, recoverRecord } from "./host/warmStart";
+import { waitingForBackground } from "./backgroundWork";
 
 export type { HostOptions } from "./host/fileTable";
 
@@ -88,9 +89,9 @@ export class CorpusHost {
   /** The current index, building it first if there is none. */
   load(): Promise<LoadedCorpus> {
     if (this.current) return Promise.resolve(this.current);
-    // The first build is under way: wait for it (asking again would queue a second one).
-    if (this.inFlight) return this.inFlight;
-    return this.invalidate();
+    // The first build is under way: wait for it (asking again would queue a second one). A request
+    // waiting for it must not hold the build's slices back (backgroundWork.ts).
+    return waitingForBackground(this.inFlight ?? this.invalidate());
   }
 
   /**

@@ -16,6 +16,7 @@ import { lowerBound } from "../sortedSearch";
 import type { Tokenizer } from "../text/tokenizer";
 import { containerOf, issuedYear, titleOf, type ReferenceLibrary } from "./library";
 import type { CslData, LibraryEntry, LibraryFileData } from "./model";
+import { backgroundTurn } from "../backgroundWork";
 
 /** Distinct words, sorted, and the entries holding each: `ids[starts[w]]`…`ids[starts[w + 1] - 1]`. */
 interface WordIndex {
@@ -162,9 +163,9 @@ export function warmLibraryReadings(files: readonly LibraryFileData[], tokenizer
       const deadline = performance.now() + sliceMs;
       while (k < files.length && performance.now() < deadline) if (addReadings(files[k], tokenizer, deadline)) k++;
       if (k >= files.length) return resolve();
-      setImmediate(step);
+      void backgroundTurn().then(step);
     };
-    setImmediate(step);
+    void backgroundTurn().then(step);
   });
 }
 

@@ -22,6 +22,7 @@ import type { DraftMemo, MemoScope } from "./draftMemo";
 import type { Finding } from "./finding";
 import type { Locale } from "./messages";
 import { quoteVerdict, quoteVerdicts, type QuoteVerdict } from "./quoteVerdicts";
+import { backgroundTurn } from "../backgroundWork";
 
 export interface CheckOptions {
   index: CorpusIndex;
@@ -68,7 +69,7 @@ function runRules(analysis: DraftAnalysis, options: CheckOptions, memo?: MemoSco
  */
 async function runRulesAsync(analysis: DraftAnalysis, options: CheckOptions, sliceMs: number, memo?: MemoScope): Promise<Finding[]> {
   const checkpoint = options.checkpoint ?? (() => {});
-  const slicer = new TimeSlicer(undefined, sliceMs);
+  const slicer = new TimeSlicer(undefined, sliceMs, backgroundTurn);
   const turn = async () => {
     await slicer.tick();
     checkpoint();

@@ -17,6 +17,7 @@ import { lastAtOrBefore } from "../sortedSearch";
 import type { Tokenizer } from "../text/tokenizer";
 import { AliasTable } from "../text/entities";
 import type { MemoScope } from "./draftMemo";
+import { backgroundTurn } from "../backgroundWork";
 
 /** A mention inside one draft sentence, with its offsets in that sentence's `plain`. */
 export interface PlainMention<T> {
@@ -130,7 +131,9 @@ function analyzeBlockUncached(previous: string, block: string, options: DraftAna
 function* analysisSteps(draft: ParsedDraft, options: DraftAnalysisOptions): Generator<void, DraftAnalysis> {
   let aliases = options.aliases ? draftAliases.get(options.aliases) : undefined;
   if (!aliases) {
-    aliases = options.aliases ? options.aliases.clone() : new AliasTable();
+    // (A copy of a real corpus's table is tens of thousands of names: made in steps, between requests.)
+    const copy = options.aliases ? yield* options.aliases.copySteps() : new AliasTable();
+    aliases = (options.aliases && draftAliases.get(options.aliases)) || copy;
     if (options.aliases) draftAliases.set(options.aliases, aliases);
   }
   const mentions: SentenceMentions[] = draft.sentences.map(() => ({ events: [], dates: [], numbers: [], entities: [] }));
@@ -193,7 +196,7 @@ export async function analyzeDraftAsync(draft: ParsedDraft, options: DraftAnalys
     const r = steps.next();
     if (r.done) return r.value;
     if (performance.now() - sliceStart >= sliceMs) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await backgroundTurn();
       checkpoint();
       sliceStart = performance.now();
     }

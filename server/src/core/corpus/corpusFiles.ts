@@ -10,6 +10,7 @@ import type { CorpusProblem } from "../model";
 import { nodeCorpusFs, type CorpusFs } from "./corpusFs";
 import { badNameMessage } from "./fileNames";
 import { globToRegExp, matchesAny } from "./glob";
+import { backgroundTurn } from "../backgroundWork";
 
 export const DEFAULT_INCLUDE = ["**/*.{txt,md,markdown,html,htm}"];
 
@@ -157,7 +158,7 @@ export async function findCorpusFiles(dir: string, options: FindOptions = {}, pr
   if (options.stat && fs.statMany) {
     // In chunks, yielding between them, so a server answers requests while it lists a big corpus.
     for (let i = 0; i < found.length; i += STAT_CHUNK) {
-      if (i > 0) await new Promise((r) => setImmediate(r));
+      if (i > 0) await backgroundTurn();
       const chunk = found.slice(i, i + STAT_CHUNK);
       const stats = fs.statMany(chunk.map((f) => f.abs));
       chunk.forEach((f, k) => {

@@ -255,14 +255,24 @@ function completeEntities(text: string, offset: number, catalog: CorpusCatalog, 
   return [];
 }
 
-/** Every completion at `offset`, or null when the cursor is in no completable context. */
-export function complete(text: string, offset: number, index: CorpusIndex, catalog: CorpusCatalog, locale: Locale = "en", limit = COMPLETION_LIMIT): CompletionResult | null {
+/** True when the completion at `offset` is of citation keys: the index alone answers it (`complete` with no catalogue). */
+export function completesKeys(text: string, offset: number): boolean {
+  return keyPrefixAt(text, offset) !== null;
+}
+
+/**
+ * Every completion at `offset`, or null when the cursor is in no completable context. Without a
+ * catalogue (still being built) only citation keys are completed, marked incomplete so the editor
+ * asks again at the next keystroke and then gets the events too.
+ */
+export function complete(text: string, offset: number, index: CorpusIndex, catalog: CorpusCatalog | null, locale: Locale = "en", limit = COMPLETION_LIMIT): CompletionResult | null {
   const keyAt = keyPrefixAt(text, offset);
   if (keyAt) {
     const keys = completeSourceKeys(text, offset, index, locale, limit) ?? [];
-    const events = completeEventKeys(text, offset, keyAt, catalog, locale, Math.max(0, limit - keys.length));
-    return { items: [...keys, ...events], incomplete: events.length > 0 || keys.length >= limit };
+    const events = catalog ? completeEventKeys(text, offset, keyAt, catalog, locale, Math.max(0, limit - keys.length)) : [];
+    return { items: [...keys, ...events], incomplete: !catalog || events.length > 0 || keys.length >= limit };
   }
+  if (!catalog) return null;
   const quotes = completeQuotes(text, offset, catalog, locale, limit);
   if (quotes) return quotes;
   const items = [...completeEventsAfterDate(text, offset, catalog, locale, limit), ...completeEntities(text, offset, catalog, locale, limit)].slice(0, limit);

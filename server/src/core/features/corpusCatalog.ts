@@ -24,6 +24,7 @@ import { lowerBound } from "../sortedSearch";
 import { formatPartialDate } from "../text/dates";
 import { normalizeForMatch } from "../text/normalize";
 import type { Tokenizer } from "../text/tokenizer";
+import { backgroundTurn } from "../backgroundWork";
 
 /** Katakana → hiragana, one char for one char (ヴ and small ヵヶ included). */
 export function toHiragana(s: string): string {
@@ -135,9 +136,9 @@ export function warmCatalog(index: CorpusIndex, tokenizer: Tokenizer, stillWante
       // Work the writer is waiting for (a draft's diagnostics) goes first: the catalogue waits.
       if (paused()) return void setTimeout(step, 50);
       b.step(performance.now() + sliceMs);
-      setImmediate(step);
+      void backgroundTurn().then(step);
     };
-    setImmediate(step);
+    void backgroundTurn().then(step);
   });
 }
 
@@ -154,6 +155,12 @@ export async function catalogReady(index: CorpusIndex, tokenizer: Tokenizer, isC
   }
   throwIfCancelled(isCancelled);
   return b.finish();
+}
+
+/** The catalogue of an index when it is complete already, else null (nothing is built here). */
+export function catalogIfReady(index: CorpusIndex): CorpusCatalog | null {
+  const b = builders.get(index);
+  return b?.done ? b.finish() : null;
 }
 
 function builderFor(index: CorpusIndex, tokenizer: Tokenizer): CatalogBuilder {

@@ -33,6 +33,7 @@ import {
   type HostOptions,
   type State,
 } from "./fileTable";
+import { backgroundTurn } from "../backgroundWork";
 
 export interface BuildContext {
   log: (level: "info" | "warn" | "error", message: string) => void;
@@ -129,7 +130,7 @@ async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: Snapsho
     globalProblems.push({ path: setup.cache.dir, message: `could not write ${n} cache entr${n === 1 ? "y" : "ies"}`, severity: "warning", code: "cache" });
   }
   // What is left runs once on this thread, a step at a time: requests are answered between steps.
-  const pause = () => new Promise<void>((r) => setImmediate(r));
+  const pause = backgroundTurn;
   await pause();
   const keys = await makeKeysInSlices(files);
   const accepted = files.filter((f) => f.source);

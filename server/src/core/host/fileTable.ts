@@ -17,6 +17,7 @@ import { StoredSource, type RecordRange, type RecordReader, type RecordSource, t
 import type { AnalyzedText, CorpusProblem, EventUnit, IndexedSource, SourceMetadata, Span } from "../model";
 import { applyAliases } from "../text/analyze";
 import { AliasTable } from "../text/entities";
+import { backgroundTurn } from "../backgroundWork";
 
 export interface HostOptions {
   corpusDir: string;
@@ -118,7 +119,7 @@ export function slicer(budgetMs = 8): () => Promise<void> {
   let slice = performance.now();
   return async () => {
     if (performance.now() - slice < budgetMs) return;
-    await new Promise((r) => setImmediate(r));
+    await backgroundTurn();
     slice = performance.now();
   };
 }

@@ -140,10 +140,11 @@ function trigramHash(s: string, i: number): number {
 /** Int32 words per slot of the table a build fills: see `TrigramPostings.slots`. */
 const SLOT = 4;
 /**
- * Slots of the trigram table re-hashed between two yields of its growth (each a cache miss in a
- * table of tens of megabytes: 2^18 of them were a 65 ms step on the livedoor corpus).
+ * Slots of the trigram table re-hashed between two yields of its growth (each a cache miss, and
+ * often a page fault, in a fresh table of tens of megabytes: 2^18 of them were a 65 ms step on the
+ * livedoor corpus, 2^15 still 40 ms on a loaded machine).
  */
-const GROW_SLICE = 1 << 15;
+const GROW_SLICE = 1 << 13;
 
 /**
  * Trigram → ids of the sources containing it (ascending), exact: an open-addressing table from the

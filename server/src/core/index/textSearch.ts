@@ -43,8 +43,8 @@ export function trigrams(s: string): Set<string> {
   return out;
 }
 
-/** Values copied between two yields when a list grows in steps (16 MB: a few milliseconds). */
-export const COPY_SLICE = 1 << 22;
+/** Values copied between two yields when a list grows in steps (4 MB: a few milliseconds, more when the fresh pages fault slowly under load). */
+export const COPY_SLICE = 1 << 20;
 
 /** A growable Int32 buffer (amortised doubling), for postings built one by one. */
 class IntList {
@@ -76,6 +76,16 @@ class IntList {
   }
   trimmed(): Int32Array {
     return this.data.slice(0, this.length);
+  }
+  /** Drops the room past `length`, copying in steps (`COPY_SLICE` values between yields). */
+  *trimSteps(): Generator<void> {
+    if (this.length === 0 || this.length === this.data.length) return;
+    const next = new Int32Array(this.length);
+    for (let at = 0; at < this.length; at += COPY_SLICE) {
+      next.set(this.data.subarray(at, Math.min(this.length, at + COPY_SLICE)), at);
+      if (at + COPY_SLICE < this.length) yield;
+    }
+    this.data = next;
   }
   /** The values so far without a copy (valid while nothing is pushed past a growth). */
   view(): Int32Array {
@@ -430,6 +440,10 @@ export class Bm25 {
   async preparePostings(breathe: () => Promise<void>): Promise<void> {
     if (this.postingStart) return;
     for (const _ of this.postingSteps()) await breathe();
+    // The build is over: its bigram table goes (made again if a document is ever added), and the
+    // lists, grown by doubling, lose their spare room (up to half of each: ~50 MB at 10,000 articles).
+    this.codeIds = null;
+    for (const list of [this.docStart, this.lengths, this.docTerm, this.docTf]) for (const _ of list.trimSteps()) await breathe();
   }
 
   /** `dfs()` in steps (tens of millions of term occurrences on a real corpus: ~40 ms at once). */

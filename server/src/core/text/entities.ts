@@ -316,8 +316,10 @@ export class AliasTable {
   }
 
   /**
-   * A copy of this table, in steps (yields every 1,024 names): a table that then observes more
-   * mentions is the one a replay of this table's mentions and those would make.
+   * An independent copy, in steps (yields every 1,024 names): a table that then observes more
+   * mentions is the one a replay of this table's mentions and those would make. (Analysing a draft
+   * observes its spellings in a copy: they must not leak into the corpus-wide clusters, or display
+   * names would drift with every keystroke.)
    */
   *copySteps(): Generator<void, AliasTable> {
     const t = new AliasTable();
@@ -385,20 +387,6 @@ export class AliasTable {
       }
     }
     return raws.length === 0 ? spelling : best;
-  }
-
-  /**
-   * An independent copy: analysing a draft observes its spellings, which must not leak into the
-   * corpus-wide clusters (display names would drift with every keystroke).
-   */
-  clone(): AliasTable {
-    const copy = new AliasTable();
-    for (const [k, m] of this.counts) copy.counts.set(k, new Map(m));
-    for (const [k, v] of this.userCanonical) copy.userCanonical.set(k, v);
-    for (const [k, v] of this.types) copy.types.set(k, v);
-    for (const [k, v] of this.multiPart) copy.multiPart.set(k, v);
-    for (const k of this.kanjiPersons) copy.kanjiPersons.add(k);
-    return copy;
   }
 
   /**
