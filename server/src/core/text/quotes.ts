@@ -194,20 +194,33 @@ const GROUP_MAX = Math.max(...[...GROUP_SET].map((w) => w.length));
 const BARE_MAX = Math.max(...[...BARE_TITLES].map((w) => w.length));
 /** The particles after which an actor's word ends: looked back from, instead of matching every word everywhere. */
 const ACTOR_PARTICLE = /では|からは|からも|から|より|によると|によれば|には|にも|は|が|も|の(?=問い|質問|言葉|呼びかけ|発言|一言|コメント|声|意見|メッセージ)/gu;
-/** The longest word of `set` (at most `max` long) ending at `end` of `slice`, or null. */
-const lastChars = (set: Set<string>): Uint8Array => {
-  const codes = new Uint8Array(0x10000);
-  for (const w of set) codes[w.charCodeAt(w.length - 1)] = 1;
-  return codes;
+/**
+ * The lengths of each set's words by their last code unit, longest first (a table: this runs at
+ * every particle of a sentence, and most lengths hold no word ending so).
+ */
+const lengthsByLast = (set: Set<string>): Map<number, number[]> => {
+  const out = new Map<number, number[]>();
+  for (const w of set) {
+    const c = w.charCodeAt(w.length - 1);
+    const lengths = out.get(c) ?? [];
+    if (!lengths.includes(w.length)) lengths.push(w.length);
+    out.set(c, lengths);
+  }
+  for (const lengths of out.values()) lengths.sort((a, b) => b - a);
+  return out;
 };
-/** The last code units of each set's words (a table: this runs at every particle of a sentence). */
-const LAST_CHARS = new Map<Set<string>, Uint8Array>([
-  [BARE_TITLES, lastChars(BARE_TITLES)],
-  [GROUP_SET, lastChars(GROUP_SET)],
+const LENGTHS_BY_LAST = new Map<Set<string>, Map<number, number[]>>([
+  [BARE_TITLES, lengthsByLast(BARE_TITLES)],
+  [GROUP_SET, lengthsByLast(GROUP_SET)],
 ]);
+/** The longest word of `set` (at most `max` long) ending at `end` of `slice`, or null. */
 function wordEndingAt(slice: string, end: number, set: Set<string>, max: number): string | null {
-  if (end === 0 || LAST_CHARS.get(set)?.[slice.charCodeAt(end - 1)] !== 1) return null;
-  for (let len = Math.min(max, end); len >= 1; len--) {
+  if (end === 0) return null;
+  const lengths = LENGTHS_BY_LAST.get(set)!.get(slice.charCodeAt(end - 1));
+  if (lengths === undefined) return null;
+  const longest = Math.min(max, end);
+  for (const len of lengths) {
+    if (len > longest) continue;
     const w = slice.slice(end - len, end);
     if (set.has(w)) return w;
   }
@@ -297,6 +310,9 @@ function endsWith(re: RegExp, s: string): boolean {
   return re.test(e > 16 ? s.slice(e - 16) : s);
 }
 
+/** The `ACTOR_PARTICLE` matches that start with は, が, も, から or より (a bare title may stand before them). */
+const TITLE_PARTICLES = new Set(["は", "が", "も", "から", "からは", "からも", "より"]);
+
 /** Persons, organisations and voices of a sentence, outside its quotes, in order. */
 function actorsOf(text: string, s: Sentence, quoteSpans: Span[], ctx: { persons: EntityMention[]; orgs: EntityMention[] }, history: PersonRef[]): Actor[] {
   const out: Actor[] = [];
@@ -338,7 +354,7 @@ function actorsOf(text: string, s: Sentence, quoteSpans: Span[], ctx: { persons:
     lastEnd = at;
     const particle = m[0];
     // A bare title (知事は): not inside a longer word, nor a generic noun after の (ライバル国の選手が).
-    const title = /^(?:は|が|も|から|より)/.test(particle) ? wordEndingAt(slice, at, BARE_TITLES, BARE_MAX) : null;
+    const title = TITLE_PARTICLES.has(particle) ? wordEndingAt(slice, at, BARE_TITLES, BARE_MAX) : null;
     // (番組MCが, 番組司会の: the programme's host, unnamed here.)
     const hostOf = title !== null && /^(?:MC|司会|司会者)$/.test(title) && slice.slice(Math.max(0, at - title.length - 2), at - title.length) === "番組";
     // (協栄ジムの会長は: an organisation's holder of that title — the one last named with it, or an
