@@ -27,7 +27,7 @@ export const PERSON_TITLES = [
 ].filter((t, i, all) => all.indexOf(t) === i).sort((a, b) => b.length - a.length);
 const TITLE_SET = new Set(PERSON_TITLES);
 /** Honorific suffixes kuromoji tags 名詞,接尾,人名 or that never follow anything but a person. */
-const HONORIFIC = /^(?:氏|さん|様|君|くん|ちゃん|殿|嬢|夫人|女史)$/u;
+const HONORIFICS = new Set(["氏", "さん", "様", "君", "くん", "ちゃん", "殿", "嬢", "夫人", "女史"]);
 
 /**
  * Roles that introduce a person by apposition (番組司会の宮根誠司, 女優の小雪, 日本代表・長友): the
@@ -443,7 +443,7 @@ const HAN = /^[\p{Script=Han}々〆ヶ]+$/u;
 const KATAKANA_WORD = /^[ァ-ヴヵヶー]+$/u;
 const LATIN_WORD = /^[A-Za-z][A-Za-z0-9&'.\-]*$/u;
 /** One-character prefixes and words that never start a name (同会長 is an anaphor, 新社長 a new one). */
-const NOT_NAME_START = /^(?:同|各|両|全|本|当|自|他|新|旧|前|元|現|副|総|故|某|諸|次|我|計|約|第|同社|同局|同校|同店|同党|同氏)$/u;
+const NOT_NAME_START = new Set(["同", "各", "両", "全", "本", "当", "自", "他", "新", "旧", "前", "元", "現", "副", "総", "故", "某", "諸", "次", "我", "計", "約", "第", "同社", "同局", "同校", "同店", "同党", "同氏"]);
 /** Words that end an organisation's name (長万部観光協会, 東京都教育委員会, 大阪府警, みずほ銀行, 〜ジム). */
 const ORG_SUFFIXES = [
       "新聞社", "新聞", "通信社", "通信", "放送", "テレビ", "県警", "府警", "道警", "警視庁", "警察署", "警察", "実行委員会", "委員会",
@@ -455,9 +455,16 @@ const ORG_SUFFIXES = [
 ].sort((a, b) => b.length - a.length);
 /** Last characters of the suffixes: a chunk whose text ends otherwise needs no closer look. */
 const ORG_SUFFIX_LAST = new Set(ORG_SUFFIXES.map((x) => x[x.length - 1]));
+/** The suffixes by their last character, longest first as in `ORG_SUFFIXES`. */
+const ORG_SUFFIXES_BY_LAST = new Map<string, string[]>();
+for (const x of ORG_SUFFIXES) {
+  const last = x[x.length - 1];
+  ORG_SUFFIXES_BY_LAST.set(last, [...(ORG_SUFFIXES_BY_LAST.get(last) ?? []), x]);
+}
 function orgSuffixOf(text: string): string | null {
-  if (!ORG_SUFFIX_LAST.has(text[text.length - 1])) return null;
-  for (const x of ORG_SUFFIXES) if (text.endsWith(x)) return x;
+  const suffixes = ORG_SUFFIXES_BY_LAST.get(text[text.length - 1]);
+  if (suffixes === undefined) return null;
+  for (const x of suffixes) if (text.endsWith(x)) return x;
   return null;
 }
 /** Latin words kuromoji tags 組織 that are common abbreviations, not organisations. */
@@ -469,11 +476,11 @@ const LATIN_NOT_ORG = new Set([
 ]);
 
 /** One-character suffixes that never end a name (宛, 家, 側, 町…); 都, 介 may (長友佑都). */
-const NOT_NAME_SUFFIX = /^(?:宛|宛て|家|側|派|組|陣|達|等|的|化|性|製|産|系|流|風|式|型|用|中|内|外|前|後|間|頃|兼|率|戦|杯|賞|代|歳|才|年|月|日|時|分|回|位|人|名|枚|本|個|点|号|目|度|円|件|部|課|局|社|店|校|駅|港|線|町|市|村|県|区|郡|州|府|省|庁|署|館|院|園|会|団|軍|隊|党|国|語|版|作|著|役|君|氏|様|殿|嬢|ら|たち)$/u;
+const NOT_NAME_SUFFIX = new Set(["宛", "宛て", "家", "側", "派", "組", "陣", "達", "等", "的", "化", "性", "製", "産", "系", "流", "風", "式", "型", "用", "中", "内", "外", "前", "後", "間", "頃", "兼", "率", "戦", "杯", "賞", "代", "歳", "才", "年", "月", "日", "時", "分", "回", "位", "人", "名", "枚", "本", "個", "点", "号", "目", "度", "円", "件", "部", "課", "局", "社", "店", "校", "駅", "港", "線", "町", "市", "村", "県", "区", "郡", "州", "府", "省", "庁", "署", "館", "院", "園", "会", "団", "軍", "隊", "党", "国", "語", "版", "作", "著", "役", "君", "氏", "様", "殿", "嬢", "ら", "たち"]);
 /** Relatives and people by role that take an honorific without being names (娘さん, 奥さん, 客さま). */
-const KIN_WORD = /^(?:娘|息子|母|父|妻|夫|姉|兄|妹|弟|嫁|婿|奥|客|皆|孫|叔母|叔父|伯母|伯父|祖母|祖父|親|子|主人|旦那|彼|彼女|先輩|後輩|店員|友達)$/u;
+const KIN_WORD = new Set(["娘", "息子", "母", "父", "妻", "夫", "姉", "兄", "妹", "弟", "嫁", "婿", "奥", "客", "皆", "孫", "叔母", "叔父", "伯母", "伯父", "祖母", "祖父", "親", "子", "主人", "旦那", "彼", "彼女", "先輩", "後輩", "店員", "友達"]);
 /** Suffixes that make the word before them a place (三春町, 唐津市). */
-const PLACE_SUFFIX = /^(?:町|市|村|県|区|郡|州)$/u;
+const PLACE_SUFFIX = new Set(["町", "市", "村", "県", "区", "郡", "州"]);
 
 /** A synthesized token: one name part, an organisation, from several of kuromoji's pieces. */
 function synth(surface: string, start: number, pos2: string, pos3: string): Token {
@@ -483,20 +490,20 @@ function synth(surface: string, start: number, pos2: string, pos3: string): Toke
 const isProper = (t: Token): boolean => t.pos === "名詞" && t.pos1 === "固有名詞";
 const isPersonTag = (t: Token): boolean => isProper(t) && t.pos2 === "人名";
 const isUnknown = (t: Token): boolean => t.reading === "";
-const isTitleToken = (t: Token): boolean => TITLE_SET.has(t.surface) || HONORIFIC.test(t.surface) || (t.pos1 === "接尾" && t.pos2 === "人名");
+const isTitleToken = (t: Token): boolean => TITLE_SET.has(t.surface) || HONORIFICS.has(t.surface) || (t.pos1 === "接尾" && t.pos2 === "人名");
 /** A token that can only be part of a name or other proper noun, not a word of its own. */
 const isDistinctive = (t: Token): boolean => isProper(t) || (isUnknown(t) && t.pos === "名詞") || LATIN_WORD.test(t.surface);
 
 /**
  * Whether a chunk token can take part in a name or organisation (`chunkEntities`): a proper noun,
  * a title or honorific, an unknown word, a Latin word. The cheap tests first: `LATIN_WORD` and
- * `HONORIFIC` need a Latin first letter and a short surface.
+ * `HONORIFICS` need a Latin first letter and a short surface.
  */
 function nameLike(t: Token): boolean {
   if (t.reading === "" || (t.pos === "名詞" && t.pos1 === "固有名詞") || (t.pos1 === "接尾" && t.pos2 === "人名") || TITLE_SET.has(t.surface)) return true;
   const c = t.surface.charCodeAt(0);
   if (((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) && LATIN_WORD.test(t.surface)) return true;
-  return t.surface.length <= 3 && HONORIFIC.test(t.surface);
+  return t.surface.length <= 3 && HONORIFICS.has(t.surface);
 }
 
 function nominal(t: Token): boolean {
@@ -557,6 +564,17 @@ export function selectEntityTokens(tokens: Token[]): Token[] {
   return out;
 }
 
+/** A katakana word (with ・ or ＝ inside) or a Latin word. */
+function foreign(t: Token): boolean {
+  const w = t.surface;
+  let katakana = w.length > 0;
+  for (let k = 0; k < w.length && katakana; k++) {
+    const c = w.charCodeAt(k);
+    katakana = (c >= 0x30a1 && c <= 0x30f6) || c === 0x30fb || c === 0x30fc || c === 0xff1d;
+  }
+  return katakana || LATIN_WORD.test(w);
+}
+
 function chunkEntities(c: Token[], before: Token[], after: Token[], out: Token[]): void {
   // Most chunks are common nouns, and then nothing below finds anything: an organisation needs a
   // proper noun, an unknown noun or a Latin word in the chunk, and so does `personsOf` (or a title,
@@ -566,7 +584,6 @@ function chunkEntities(c: Token[], before: Token[], after: Token[], out: Token[]
   // an organisation (トムソンロイター・ジャパン).
   let orgFrom = -1;
   let orgTo = -1;
-  const foreign = (t: Token): boolean => /^[ァ-ヴヵヶー・＝]+$/u.test(t.surface) || LATIN_WORD.test(t.surface);
   for (let a = 0; a < c.length && orgTo < 0; a++) {
     if (!foreign(c[a])) continue;
     let b = a;
@@ -590,7 +607,7 @@ function chunkEntities(c: Token[], before: Token[], after: Token[], out: Token[]
       let s = 0;
       // Nothing before a number or a date (2012年2月5日放送) belongs to the name.
       for (let k = 0; k < e - 1; k++) if (c[k].pos1 === "数" || (c[k].pos1 === "接尾" && k > 0 && c[k - 1].pos1 === "数")) s = k + 1;
-      while (s < e - 1 && (c[s].pos === "接頭詞" || c[s].pos1 === "数" || NOT_NAME_START.test(c[s].surface) || isTitleToken(c[s]))) s++;
+      while (s < e - 1 && (c[s].pos === "接頭詞" || c[s].pos1 === "数" || NOT_NAME_START.has(c[s].surface) || isTitleToken(c[s]))) s++;
       const startChar = s === 0 ? 0 : ends[s - 1];
       if (upto.length - startChar <= m[0].length) continue;
       // The part before the suffix must name something: a proper noun, an unknown word, a Latin word.
@@ -635,7 +652,7 @@ function personsOf(c: Token[], before: Token[], after: Token[], out: Token[]): v
     /^[「『]$/.test(after[1].surface) &&
     isProper(c[0]) &&
     (c[0].pos2 === "人名" || (c[0].pos2 === "地域" && c[0].pos3 === "一般")) &&
-    c.slice(1).every((t) => t.surface.length === 1 && HAN.test(t.surface) && !isTitleToken(t) && !NOT_NAME_SUFFIX.test(t.surface) && !isProper(t))
+    c.slice(1).every((t) => t.surface.length === 1 && HAN.test(t.surface) && !isTitleToken(t) && !NOT_NAME_SUFFIX.has(t.surface) && !isProper(t))
   ) {
     out.push(synth(c[0].surface, c[0].start, "人名", "姓"));
     out.push(synth(c.slice(1).map((t) => t.surface).join(""), c[1].start, "人名", "名"));
@@ -648,15 +665,15 @@ function personsOf(c: Token[], before: Token[], after: Token[], out: Token[]): v
   // A name may also follow a title or role in the same chunk (ニワンゴ社長杉本): scan back from the end.
   const nextSurface = (k: number): string => (k + 1 < c.length ? c[k + 1].surface : (after[0]?.surface ?? ""));
   // A surname the dictionary knows as a place, with an honorific after it (千谷さん, 千葉氏).
-  const honorificAfter = titled && m === c.length - 1 && HONORIFIC.test(c[m].surface);
+  const honorificAfter = titled && m === c.length - 1 && HONORIFICS.has(c[m].surface);
   const nameish = (k: number): boolean => {
     const t = c[k];
     // A name followed by 町 or 市 is a place (三春町).
-    if (PLACE_SUFFIX.test(nextSurface(k))) return false;
+    if (PLACE_SUFFIX.has(nextSurface(k))) return false;
     if (isPersonTag(t)) return true;
     if (isProper(t) && t.pos2 === "地域" && t.pos3 === "一般" && k + 1 < m && isPersonTag(c[k + 1]) && c[k + 1].pos3 === "名") return true;
     if (isProper(t) && t.pos2 === "地域" && t.pos3 === "一般" && k === m - 1 && honorificAfter && HAN.test(t.surface)) return true;
-    if (NOT_NAME_START.test(t.surface) || isTitleToken(t) || NOT_NAME_SUFFIX.test(t.surface)) return false;
+    if (NOT_NAME_START.has(t.surface) || isTitleToken(t) || NOT_NAME_SUFFIX.has(t.surface)) return false;
     // Kanji numerals open and close given names (万里江, 仙一, 健二): before a name part, or right
     // after one at the end of the name.
     if (t.pos1 === "数") {
@@ -665,7 +682,7 @@ function personsOf(c: Token[], before: Token[], after: Token[], out: Token[]): v
       return /^[一二三五六七八九十]$/.test(t.surface) && k === m - 1 && k > 0 && isPersonTag(c[k - 1]);
     }
     // 娘さん, 母さん: a relative, not a name.
-    if (honorificAfter && k === m - 1 && KIN_WORD.test(t.surface)) return false;
+    if (honorificAfter && k === m - 1 && KIN_WORD.has(t.surface)) return false;
     if (t.surface.length === 1 && HAN.test(t.surface)) return true;
     return isUnknown(t) && t.pos === "名詞" && HAN.test(t.surface);
   };
