@@ -964,16 +964,21 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
   // Names the dictionary does not know at all, from what stands around them: an item of a list of
   // people (入江陵介、北島康介、松田丈志), a name after an appositive role that the text goes on to quote
   // (女優の小雪が … 小雪は「…」), a quoted name with an honorific (「ぼん」さん).
-  const listed = [...accepted].some((c) => c.family && c.given);
+  let listed = false;
+  for (const c of accepted) if (c.family && c.given) listed = true;
   const knowsPersons = aliases.hasPersons();
   for (const region of regions) {
     const slice = text.slice(region.start, region.end);
+    const separated = /[・＝]/.test(slice);
     if (listed && slice.includes("、")) for (const m of matchesWhere(LIST_ITEM, slice, LIST_ITEM_LEAD, kanjiNext, true)) {
       const start = region.start + (m.index ?? 0) + m[1].length;
       const name = m[2];
       const end = start + name.length;
       if (candidates.some((c) => c.start < end && start < c.end)) continue;
-      const isPerson = (from: number, to: number) => [...accepted].some((c) => c.start >= from && c.end <= to && c.family && c.given);
+      const isPerson = (from: number, to: number) => {
+        for (const c of accepted) if (c.start >= from && c.end <= to && c.family && c.given) return true;
+        return false;
+      };
       const prevItem = /([^、]{2,8})、$/.exec(text.slice(Math.max(0, start - 9), start));
       const nextItem = /^、([^、。]{2,8})/.exec(text.slice(end, end + 9));
       const prevOk = prevItem !== null && isPerson(start - 1 - prevItem[1].length, start - 1);
@@ -1001,7 +1006,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       candidates.push(c);
       accepted.add(c);
     }
-    if (/[・＝]/.test(slice)) for (const m of allMatches(ROLE_THEN_FOREIGN, slice)) {
+    if (separated) for (const m of allMatches(ROLE_THEN_FOREIGN, slice)) {
       const name = m[1];
       const start = region.start + (m.index ?? 0) + m[0].length - name.length;
       const c: PersonCandidate = { start, end: start + name.length, name, family: "", given: "" };
@@ -1009,7 +1014,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       candidates.push(c);
       accepted.add(c);
     }
-    if (/[・＝]/.test(slice) && /演じ|主演|扮|出演/.test(slice)) for (const m of allMatches(FOREIGN_THEN_ROLE, slice)) {
+    if (separated && /演じ|主演|扮|出演/.test(slice)) for (const m of allMatches(FOREIGN_THEN_ROLE, slice)) {
       const name = m[1];
       const start = region.start + (m.index ?? 0);
       const c: PersonCandidate = { start, end: start + name.length, name, family: "", given: "" };
@@ -1036,7 +1041,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
         accepted.add(c);
       }
     }
-    if (/[・＝]/.test(slice)) for (const m of allMatches(WESTERN_NAME, slice)) {
+    if (separated) for (const m of allMatches(WESTERN_NAME, slice)) {
       const name = m[1];
       const start = region.start + (m.index ?? 0);
       const end = start + name.length;
