@@ -32,7 +32,9 @@ import { allMatches } from "./matches";
 const PAIRS: Record<string, string> = { "「": "」", "『": "』", "“": "”" };
 const CLOSER_TO_OPENER: Record<string, string> = { "」": "「", "』": "『", "”": "“" };
 /** Char codes of every quote mark: any other char changes no state in `findQuotes`. */
-const QUOTE_CODES = new Set([...Object.keys(PAIRS), ...Object.keys(CLOSER_TO_OPENER), '"'].map((c) => c.charCodeAt(0)));
+/** The quote marks' code units, as a table (read at every character of the text). */
+const QUOTE_CODES = new Uint8Array(0x10000);
+for (const c of [...Object.keys(PAIRS), ...Object.keys(CLOSER_TO_OPENER), '"']) QUOTE_CODES[c.charCodeAt(0)] = 1;
 
 /** `と` and its variants right after a quote that make it reported speech. */
 const SPEECH_AFTER = /^[\s\u3000]*(?:[)）][\s\u3000]*)?(?:など|とも|なども|などとも)?(?:だ|です)?(?:と(?![\s\u3000]*[「『])|って|との|という)/u;
@@ -109,7 +111,7 @@ export function findQuotes(text: string, start: number, end: number): RawQuote[]
   let depth = 0;
   let straightOpen = -1;
   for (let i = start; i < end; i++) {
-    if (!QUOTE_CODES.has(text.charCodeAt(i))) continue;
+    if (QUOTE_CODES[text.charCodeAt(i)] !== 1) continue;
     const ch = text[i];
     if (openAt < 0 && straightOpen < 0) {
       if (ch in PAIRS) {
@@ -194,37 +196,39 @@ const GROUP_MAX = Math.max(...[...GROUP_SET].map((w) => w.length));
 const BARE_MAX = Math.max(...[...BARE_TITLES].map((w) => w.length));
 /** The particles after which an actor's word ends: looked back from, instead of matching every word everywhere. */
 const ACTOR_PARTICLE = /では|からは|からも|から|より|によると|によれば|には|にも|は|が|も|の(?=問い|質問|言葉|呼びかけ|発言|一言|コメント|声|意見|メッセージ)/gu;
-/**
- * The lengths of each set's words by their last code unit, longest first (a table: this runs at
- * every particle of a sentence, and most lengths hold no word ending so).
- */
-const lengthsByLast = (set: Set<string>): Map<number, number[]> => {
-  const out = new Map<number, number[]>();
+/** A set's words spelled backwards as a trie of code units (`wordEndingAt` walks it back from a particle). */
+interface Suffixes {
+  next: Map<number, Suffixes>;
+  word: string | null;
+}
+const suffixTrie = (set: Set<string>): Suffixes => {
+  const root: Suffixes = { next: new Map(), word: null };
   for (const w of set) {
-    const c = w.charCodeAt(w.length - 1);
-    const lengths = out.get(c) ?? [];
-    if (!lengths.includes(w.length)) lengths.push(w.length);
-    out.set(c, lengths);
+    let node = root;
+    for (let k = w.length - 1; k >= 0; k--) {
+      const c = w.charCodeAt(k);
+      let child = node.next.get(c);
+      if (child === undefined) node.next.set(c, (child = { next: new Map(), word: null }));
+      node = child;
+    }
+    node.word = w;
   }
-  for (const lengths of out.values()) lengths.sort((a, b) => b - a);
-  return out;
+  return root;
 };
-const LENGTHS_BY_LAST = new Map<Set<string>, Map<number, number[]>>([
-  [BARE_TITLES, lengthsByLast(BARE_TITLES)],
-  [GROUP_SET, lengthsByLast(GROUP_SET)],
+const SUFFIX_TRIES = new Map<Set<string>, Suffixes>([
+  [BARE_TITLES, suffixTrie(BARE_TITLES)],
+  [GROUP_SET, suffixTrie(GROUP_SET)],
 ]);
 /** The longest word of `set` (at most `max` long) ending at `end` of `slice`, or null. */
 function wordEndingAt(slice: string, end: number, set: Set<string>, max: number): string | null {
-  if (end === 0) return null;
-  const lengths = LENGTHS_BY_LAST.get(set)!.get(slice.charCodeAt(end - 1));
-  if (lengths === undefined) return null;
-  const longest = Math.min(max, end);
-  for (const len of lengths) {
-    if (len > longest) continue;
-    const w = slice.slice(end - len, end);
-    if (set.has(w)) return w;
+  let node: Suffixes | undefined = SUFFIX_TRIES.get(set)!;
+  let found: string | null = null;
+  for (let k = end - 1; k >= Math.max(0, end - max); k--) {
+    node = node.next.get(slice.charCodeAt(k));
+    if (node === undefined) break;
+    if (node.word !== null) found = node.word;
   }
-  return null;
+  return found;
 }
 
 type Marker = "topic" | "subject" | "source" | "iwaku" | "dative" | "possessive" | "direct" | "end" | "and" | "other";
