@@ -9,7 +9,7 @@
  */
 import { parse as parseYaml } from "yaml";
 import type { EntityMention, EntityType, Span } from "../model";
-import { allMatches, charSet, matchesStartingWith, matchesWhere, stickyOf } from "./matches";
+import { allMatches, charSet, charSetBits, matchesAt, matchesWhere, positionsBySet, stickyOf } from "./matches";
 import type { Token } from "./tokenizer";
 
 /** Titles and honorifics that may follow a person's name (longest first when matched). */
@@ -834,6 +834,11 @@ const TITLE_AT = new RegExp(`(?:${PERSON_TITLES.join("|")})`, "uy");
 /** A title right before a name (社長杉本, 監督・三池). */
 const TITLE_BEFORE = new RegExp(`(?:${KANJI_TITLES.join("|")})・?$`, "u");
 
+/** The first characters of the expressions searched in each sentence, found in one pass (`positionsBySet`). */
+const ENTITY_FIRSTS = [KATAKANA_FIRST, ORG_PATTERN_FIRST, ORG_GAZETTEER_FIRST, APPOSITIVE_FIRST, QUOTED_NAME_FIRST, PLACE_GAZETTEER_FIRST];
+const ENTITY_FIRST_BITS = charSetBits(ENTITY_FIRSTS);
+const [AT_KATAKANA, AT_ORG_PATTERN, AT_ORG_GAZETTEER, AT_APPOSITIVE, AT_QUOTED_NAME, AT_PLACE_GAZETTEER] = [0, 1, 2, 3, 4, 5];
+
 /**
  * Finds entity mentions in `text` over `regions`, given kuromoji tokens of those regions (offsets
  * into `text`; `selectEntityTokens` of them is all that is read, and `selected` says they are that
@@ -857,12 +862,16 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
     return TITLE_AT.test(text);
   };
 
+  // Where each expression's first characters stand, per region (one pass over each).
+  const firsts: number[][][] = [];
   for (const region of regions) {
     const slice = text.slice(region.start, region.end);
+    const at = positionsBySet(ENTITY_FIRST_BITS, ENTITY_FIRSTS.length, slice);
+    firsts.push(at);
     // 1. katakana + title; a katakana word + 社長 + a name is the name's company (ニワンゴ社長杉本).
     // Each maximal katakana run once, its title tested in place (a regex over the whole sentence
     // would retry every position inside every run).
-    for (const run of matchesStartingWith(KATAKANA_RUN, slice, KATAKANA_FIRST)) {
+    for (const run of matchesAt(KATAKANA_RUN, slice, at[AT_KATAKANA])) {
       const start = region.start + (run.index ?? 0);
       const name = run[0];
       katakanaRuns.push({ start, name });
@@ -881,11 +890,11 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       raw.push({ start, end, text: m[0], type: "person", name });
     }
     // 2. organisations by pattern and gazetteer
-    if (ORG_PATTERN_SUFFIX.test(slice)) for (const m of matchesWhere(ORG_PATTERN, slice, ORG_PATTERN_FIRST, orgPatternStart)) {
+    if (ORG_PATTERN_SUFFIX.test(slice)) for (const m of matchesAt(ORG_PATTERN, slice, at[AT_ORG_PATTERN], orgPatternStart)) {
       const start = region.start + (m.index ?? 0);
       raw.push({ start, end: start + m[0].length, text: m[0], type: "organization", name: m[0] });
     }
-    for (const m of matchesStartingWith(ORG_GAZETTEER_RE, slice, ORG_GAZETTEER_FIRST)) {
+    for (const m of matchesAt(ORG_GAZETTEER_RE, slice, at[AT_ORG_GAZETTEER])) {
       const org = m[0];
       const start = region.start + (m.index ?? 0);
       if (wordAt(text, start, start + org.length)) raw.push({ start, end: start + org.length, text: org, type: "organization", name: org });
@@ -967,8 +976,10 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
   let listed = false;
   for (const c of accepted) if (c.family && c.given) listed = true;
   const knowsPersons = aliases.hasPersons();
-  for (const region of regions) {
+  for (let ri = 0; ri < regions.length; ri++) {
+    const region = regions[ri];
     const slice = text.slice(region.start, region.end);
+    const at = firsts[ri];
     const separated = /[・＝]/.test(slice);
     if (listed && slice.includes("、")) for (const m of matchesWhere(LIST_ITEM, slice, LIST_ITEM_LEAD, kanjiNext, true)) {
       const start = region.start + (m.index ?? 0) + m[1].length;
@@ -988,7 +999,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       candidates.push(c);
       accepted.add(c);
     }
-    if (slice.includes("の") || slice.includes("・")) for (const m of matchesStartingWith(ROLE_THEN_NAME, slice, APPOSITIVE_FIRST)) {
+    if (slice.includes("の") || slice.includes("・")) for (const m of matchesAt(ROLE_THEN_NAME, slice, at[AT_APPOSITIVE])) {
       const name = m[1];
       const start = region.start + (m.index ?? 0) + m[0].length - name.length;
       const end = start + name.length;
@@ -1058,7 +1069,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       candidates.push(c);
       accepted.add(c);
     }
-    if (slice.includes("」")) for (const m of matchesStartingWith(QUOTED_NAME, slice, QUOTED_NAME_FIRST)) {
+    if (slice.includes("」")) for (const m of matchesAt(QUOTED_NAME, slice, at[AT_QUOTED_NAME])) {
       const start = region.start + (m.index ?? 0) + 1;
       const c: PersonCandidate = { start, end: start + m[1].length, name: m[1], family: "", given: "" };
       candidates.push(c);
@@ -1092,9 +1103,10 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
     }
   }
   // 5. gazetteer places kuromoji missed.
-  for (const region of regions) {
+  for (let ri = 0; ri < regions.length; ri++) {
+    const region = regions[ri];
     const slice = text.slice(region.start, region.end);
-    for (const m of matchesStartingWith(PLACE_GAZETTEER_RE, slice, PLACE_GAZETTEER_FIRST)) {
+    for (const m of matchesAt(PLACE_GAZETTEER_RE, slice, firsts[ri][AT_PLACE_GAZETTEER])) {
       const p = m[0];
       const start = region.start + (m.index ?? 0);
       if (wordAt(text, start, start + p.length)) raw.push({ start, end: start + p.length, text: p, type: "place", name: p });

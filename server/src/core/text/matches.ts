@@ -68,6 +68,51 @@ export function matchesWhere(sticky: RegExp, s: string, first: Uint8Array, candi
   return out;
 }
 
+/** One table of up to eight `charSet`s: bit k of a code unit's entry says whether `sets[k]` holds it. */
+export function charSetBits(sets: Uint8Array[]): Uint8Array {
+  if (sets.length > 8) throw new Error("at most eight sets");
+  const bits = new Uint8Array(0x10000);
+  sets.forEach((set, k) => {
+    for (let c = 0; c < 0x10000; c++) if (set[c] === 1) bits[c] |= 1 << k;
+  });
+  return bits;
+}
+
+/**
+ * Where each set of a `charSetBits` table stands in `s` (`count` sets): the positions for each, in
+ * order, found in one pass (for `matchesAt`, when several expressions are searched in one string).
+ */
+export function positionsBySet(bits: Uint8Array, count: number, s: string): number[][] {
+  const out: number[][] = [];
+  for (let k = 0; k < count; k++) out.push([]);
+  for (let p = 0; p < s.length; p++) {
+    let b = bits[s.charCodeAt(p)];
+    for (let k = 0; b !== 0; k++, b >>= 1) if (b & 1) out[k].push(p);
+  }
+  return out;
+}
+
+/**
+ * `matchesWhere` with the positions where a character of `first` stands given (ascending, from
+ * `positionsBySet`): the same matches, without a scan of its own.
+ */
+export function matchesAt(sticky: RegExp, s: string, positions: number[], candidate?: (s: string, p: number) => boolean): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  let from = 0;
+  for (const p of positions) {
+    if (p < from || (candidate !== undefined && !candidate(s, p))) continue;
+    sticky.lastIndex = p;
+    const m = sticky.exec(s);
+    if (m === null) from = p + 1;
+    else {
+      out.push(m);
+      from = m[0] === "" ? p + 1 : sticky.lastIndex;
+    }
+  }
+  sticky.lastIndex = 0;
+  return out;
+}
+
 /** The sticky twin of a global expression (for `matchesStartingWith`). */
 export function stickyOf(re: RegExp): RegExp {
   return new RegExp(re.source, re.flags.replace("g", "") + "y");
