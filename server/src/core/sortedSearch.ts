@@ -33,7 +33,8 @@ export class SpanSet {
   private readonly reach: Float64Array;
   constructor(spans: readonly { start: number; end: number }[]) {
     const sorted = [...spans].sort((a, b) => a.start - b.start);
-    this.starts = Float64Array.from(sorted, (s) => s.start);
+    this.starts = new Float64Array(sorted.length);
+    for (let i = 0; i < sorted.length; i++) this.starts[i] = sorted[i].start;
     this.reach = new Float64Array(sorted.length);
     let max = -Infinity;
     sorted.forEach((s, i) => (this.reach[i] = max = Math.max(max, s.end)));

@@ -19,6 +19,8 @@ export interface ExtractedDate extends Span {
 const ERAS: Record<string, number> = { 令和: 2018, 平成: 1988, 昭和: 1925, 大正: 1911, 明治: 1867 };
 const N = "[0-9〇一二三四五六七八九十]";
 const WEEKDAY = "(?:\\s?[(（][月火水木金土日](?:曜日?)?(?:[・,、][祝休])?[)）])?";
+/** `WEEKDAY` tried in place (sticky) right after a date. */
+const WEEKDAY_AT = new RegExp(WEEKDAY, "uy");
 // Not a date: a duration (`3日間`, `3日以内`), a count (`3日連続`), a rate (`1日1回`, `1日に2杯`,
 // `1日あたり`) or a whole day (`1日中`).
 const DAY_NOT_DURATION = "(?!間|[0-9](?![0-9]?[時:])|以内|以上|以降の間|ぶり|余り|程度|前後|連続|分|中|あたり|当たり|平均|に?[0-9数何][0-9]*(?:[回杯本個件人度食粒錠箱枚]|時間)|に?[一二三四五六七八九十]+[回杯個件度食粒錠箱枚]|に?[一1]つ|に?ひとつ)";
@@ -229,7 +231,8 @@ export function extractDates(text: string, reference: PartialDate | null, previo
         continue;
     }
     // Trailing weekday `(月)` belongs to the date's span.
-    const wd = new RegExp(`^${WEEKDAY}`, "u").exec(folded.slice(stop));
+    WEEKDAY_AT.lastIndex = stop;
+    const wd = WEEKDAY_AT.exec(folded);
     if (wd && wd[0].length > 0 && (date.day !== null)) stop += wd[0].length;
     if (!valid(date)) continue;
     out.push({ start, end: stop, text: text.slice(start, stop), date, explicit });

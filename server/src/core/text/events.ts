@@ -230,7 +230,8 @@ class SpansByStart<T extends Span> {
   private readonly reach: Float64Array;
   constructor(private readonly spans: readonly T[]) {
     this.order = spans.map((_, i) => i).sort((x, y) => spans[x].start - spans[y].start || x - y);
-    this.starts = Float64Array.from(this.order, (i) => spans[i].start);
+    this.starts = new Float64Array(this.order.length);
+    for (let k = 0; k < this.order.length; k++) this.starts[k] = spans[this.order[k]].start;
     this.reach = new Float64Array(this.order.length);
     let max = -Infinity;
     this.order.forEach((i, k) => (this.reach[k] = max = Math.max(max, spans[i].end)));
