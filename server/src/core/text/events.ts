@@ -384,14 +384,20 @@ function contentBigrams(s: string): Set<string> {
 }
 
 const ADDRESS = /([\p{Script=Han}\p{Script=Katakana}ー]{1,16}?(?:都|道|府|県|市|区|町|村|島))(?:にて|で(?![はもの]))/gu;
+const ADDRESS_END = /[都道府県市区町村島](?:にて|で(?![はもの]))/u;
 /** An address written before で/にて outside quotes (`佐賀県唐津市呼子町にて`): a place by its suffix. */
 function addressIn(text: string, s: Span, quotes: SpanSet): string | null {
   const sentence = text.slice(s.start, s.end);
-  for (const m of allMatches(ADDRESS, sentence)) {
-    const at = s.start + (m.index ?? 0);
-    if (quotes.covers(at)) continue;
+  // Every match ends so: most sentences need no search (which retries each kanji or katakana at length).
+  if (!ADDRESS_END.test(sentence)) return null;
+  // The first match outside quotes, searched no further (ADDRESS never matches empty).
+  ADDRESS.lastIndex = 0;
+  for (let m = ADDRESS.exec(sentence); m !== null; m = ADDRESS.exec(sentence)) {
+    if (quotes.covers(s.start + m.index)) continue;
+    ADDRESS.lastIndex = 0;
     return m[1];
   }
+  ADDRESS.lastIndex = 0;
   return null;
 }
 
