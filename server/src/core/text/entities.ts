@@ -442,6 +442,11 @@ export function canonicalPlace(text: string): string {
 const HAN = /^[\p{Script=Han}々〆ヶ]+$/u;
 const KATAKANA_WORD = /^[ァ-ヴヵヶー]+$/u;
 const LATIN_WORD = /^[A-Za-z][A-Za-z0-9&'.\-]*$/u;
+/** `LATIN_WORD.test(w)`, the first letter read before the expression is run (most words are not Latin). */
+function latinWord(w: string): boolean {
+  const c = w.charCodeAt(0);
+  return ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) && LATIN_WORD.test(w);
+}
 /** One-character prefixes and words that never start a name (同会長 is an anaphor, 新社長 a new one). */
 const NOT_NAME_START = new Set(["同", "各", "両", "全", "本", "当", "自", "他", "新", "旧", "前", "元", "現", "副", "総", "故", "某", "諸", "次", "我", "計", "約", "第", "同社", "同局", "同校", "同店", "同党", "同氏"]);
 /** Words that end an organisation's name (長万部観光協会, 東京都教育委員会, 大阪府警, みずほ銀行, 〜ジム). */
@@ -492,7 +497,7 @@ const isPersonTag = (t: Token): boolean => isProper(t) && t.pos2 === "人名";
 const isUnknown = (t: Token): boolean => t.reading === "";
 const isTitleToken = (t: Token): boolean => TITLE_SET.has(t.surface) || HONORIFICS.has(t.surface) || (t.pos1 === "接尾" && t.pos2 === "人名");
 /** A token that can only be part of a name or other proper noun, not a word of its own. */
-const isDistinctive = (t: Token): boolean => isProper(t) || (isUnknown(t) && t.pos === "名詞") || LATIN_WORD.test(t.surface);
+const isDistinctive = (t: Token): boolean => isProper(t) || (isUnknown(t) && t.pos === "名詞") || latinWord(t.surface);
 
 /**
  * Whether a chunk token can take part in a name or organisation (`chunkEntities`): a proper noun,
@@ -501,8 +506,7 @@ const isDistinctive = (t: Token): boolean => isProper(t) || (isUnknown(t) && t.p
  */
 function nameLike(t: Token): boolean {
   if (t.reading === "" || (t.pos === "名詞" && t.pos1 === "固有名詞") || (t.pos1 === "接尾" && t.pos2 === "人名") || TITLE_SET.has(t.surface)) return true;
-  const c = t.surface.charCodeAt(0);
-  if (((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) && LATIN_WORD.test(t.surface)) return true;
+  if (latinWord(t.surface)) return true;
   return t.surface.length <= 3 && HONORIFICS.has(t.surface);
 }
 
@@ -547,8 +551,8 @@ export function selectEntityTokens(tokens: Token[]): Token[] {
         next &&
         next.start === u.start + 1 &&
         nominal(next) &&
-        (KATAKANA_WORD.test(prev.surface) || LATIN_WORD.test(prev.surface)) &&
-        (KATAKANA_WORD.test(next.surface) || LATIN_WORD.test(next.surface))
+        (KATAKANA_WORD.test(prev.surface) || latinWord(prev.surface)) &&
+        (KATAKANA_WORD.test(next.surface) || latinWord(next.surface))
       ) {
         j += 2;
         continue;
@@ -572,7 +576,7 @@ function foreign(t: Token): boolean {
     const c = w.charCodeAt(k);
     katakana = (c >= 0x30a1 && c <= 0x30f6) || c === 0x30fb || c === 0x30fc || c === 0xff1d;
   }
-  return katakana || LATIN_WORD.test(w);
+  return katakana || latinWord(w);
 }
 
 function chunkEntities(c: Token[], before: Token[], after: Token[], out: Token[]): void {
@@ -635,7 +639,7 @@ function personsOf(c: Token[], before: Token[], after: Token[], out: Token[]): v
   if (before[before.length - 1]?.surface !== "の" && !c.some(nameLike)) return;
   // A Latin word may be an organisation (DeNA, NHK) whatever kuromoji tagged it: extractEntities
   // decides from the text around it.
-  const latin = c.findIndex((t) => LATIN_WORD.test(t.surface) && !isProper(t));
+  const latin = c.findIndex((t) => latinWord(t.surface) && !isProper(t));
   if (latin >= 0) {
     personsOf(c.slice(0, latin), before, [c[latin]], out);
     out.push(synth(c[latin].surface, c[latin].start, "組織", "*"));
@@ -835,9 +839,10 @@ const TITLE_AT = new RegExp(`(?:${PERSON_TITLES.join("|")})`, "uy");
 const TITLE_BEFORE = new RegExp(`(?:${KANJI_TITLES.join("|")})・?$`, "u");
 
 /** The first characters of the expressions searched in each sentence, found in one pass (`positionsBySet`). */
-const ENTITY_FIRSTS = [KATAKANA_FIRST, ORG_PATTERN_FIRST, ORG_GAZETTEER_FIRST, APPOSITIVE_FIRST, QUOTED_NAME_FIRST, PLACE_GAZETTEER_FIRST];
+/** …and the characters whose presence gates a search (a position code, a name separator). */
+const ENTITY_FIRSTS = [KATAKANA_FIRST, ORG_PATTERN_FIRST, ORG_GAZETTEER_FIRST, APPOSITIVE_FIRST, QUOTED_NAME_FIRST, PLACE_GAZETTEER_FIRST, charSet("FMDGＦＭＤＧ"), charSet("・＝")];
 const ENTITY_FIRST_BITS = charSetBits(ENTITY_FIRSTS);
-const [AT_KATAKANA, AT_ORG_PATTERN, AT_ORG_GAZETTEER, AT_APPOSITIVE, AT_QUOTED_NAME, AT_PLACE_GAZETTEER] = [0, 1, 2, 3, 4, 5];
+const [AT_KATAKANA, AT_ORG_PATTERN, AT_ORG_GAZETTEER, AT_APPOSITIVE, AT_QUOTED_NAME, AT_PLACE_GAZETTEER, AT_POSITION_CODE, AT_SEPARATOR] = [0, 1, 2, 3, 4, 5, 6, 7];
 
 /**
  * Finds entity mentions in `text` over `regions`, given kuromoji tokens of those regions (offsets
@@ -980,7 +985,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
     const region = regions[ri];
     const slice = text.slice(region.start, region.end);
     const at = firsts[ri];
-    const separated = /[・＝]/.test(slice);
+    const separated = at[AT_SEPARATOR].length > 0;
     if (listed && slice.includes("、")) for (const m of matchesWhere(LIST_ITEM, slice, LIST_ITEM_LEAD, kanjiNext, true)) {
       const start = region.start + (m.index ?? 0) + m[1].length;
       const name = m[2];
@@ -1009,7 +1014,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       candidates.push(c);
       accepted.add(c);
     }
-    if (/[FMDGＦＭＤＧ]/.test(slice)) for (const m of allMatches(POSITION_THEN_NAME, slice)) {
+    if (at[AT_POSITION_CODE].length > 0) for (const m of allMatches(POSITION_THEN_NAME, slice)) {
       const name = m[1];
       const start = region.start + (m.index ?? 0) + m[0].length - name.length;
       const c: PersonCandidate = { start, end: start + name.length, name, family: "", given: "" };
