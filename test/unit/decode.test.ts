@@ -101,3 +101,11 @@ test("property: Shift_JIS and EUC-JP decode to the same text, never mangled", ()
     { numRuns: 200 },
   );
 });
+
+test("half-width katakana in Shift_JIS starting with ､｡ is not read as EUC-JP's ぁ (a small kana never starts a word)", () => {
+  const text = "､｡ｻｰﾋﾞｽ｣";
+  const r = decodeBytes(iconv.encode(text, "cp932"));
+  assert.ok(r.ok);
+  assert.equal(r.encoding, "shift_jis");
+  assert.equal(r.text, text);
+});

@@ -94,7 +94,7 @@ export function decodeBytes(bytes: Uint8Array): DecodeResult {
     ["euc-jp", "euc-jp"],
   ] as const) {
     const text = iconvStrict(bytes, iconvName);
-    if (text !== null) candidates.push({ encoding, text, score: japaneseScore(text), hiragana: countIn(text, 0x3041, 0x309f), kana: kanaCount(text), halfPunct: countIn(text, 0xff61, 0xff65), halfWidth: countIn(text, 0xff61, 0xff9f), oddKanji: rareKanjiHeavy(bytes, encoding) ? 1 : 0 });
+    if (text !== null) candidates.push({ encoding, text, score: japaneseScore(text), hiragana: wordlyHiragana(text), kana: kanaCount(text), halfPunct: countIn(text, 0xff61, 0xff65), halfWidth: countIn(text, 0xff61, 0xff9f), oddKanji: rareKanjiHeavy(bytes, encoding) ? 1 : 0 });
   }
   // Among the readings that look Japanese, one whose kanji are mostly common ones (see
   // `rareKanjiHeavy`); then the one with more hiragana: EUC-JP read as Shift_JIS (or the reverse)
@@ -248,6 +248,27 @@ function iconvStrict(bytes: Uint8Array, encoding: string): string | null {
 const isHalfWidthLetter = (c: number) => c >= 0xff66 && c <= 0xff9d;
 
 /** Characters of `text` in [lo, hi]. */
+/** Small kana (ぁ ぃ ぅ ぇ ぉ っ ゃ ゅ ょ ゎ ゕ ゖ): they follow a kana, they never start a word. */
+const SMALL_HIRAGANA = new Set([0x3041, 0x3043, 0x3045, 0x3047, 0x3049, 0x3063, 0x3083, 0x3085, 0x3087, 0x308e, 0x3095, 0x3096]);
+
+/**
+ * Hiragana as Japanese writes them: a small kana counts only after another kana. (Half-width
+ * katakana of Shift_JIS read as EUC-JP make ぁ of ､｡ — A4 A1 — with no kana before it.)
+ */
+function wordlyHiragana(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x3041 || c > 0x309f) continue;
+    if (SMALL_HIRAGANA.has(c)) {
+      const p = i > 0 ? text.charCodeAt(i - 1) : 0;
+      if (!((p >= 0x3041 && p <= 0x309f) || (p >= 0x30a1 && p <= 0x30ff))) continue;
+    }
+    n++;
+  }
+  return n;
+}
+
 function countIn(text: string, lo: number, hi: number): number {
   let n = 0;
   for (let i = 0; i < text.length; i++) {

@@ -61,7 +61,7 @@ export function detectReferenceBlocks(text: string): { span: Span; reference: Pa
  * Version of the analysis, part of the cache key: bump it whenever a change here or in the modules
  * it calls changes what `analyzeText` returns, so cached analyses from older code are not reused.
  */
-export const ANALYSIS_VERSION = "30";
+export const ANALYSIS_VERSION = "31";
 
 /** Analyses `text` over `regions` (offsets into `text`). */
 export function analyzeText(text: string, regions: Span[], context: AnalyzeContext): AnalyzedText {
