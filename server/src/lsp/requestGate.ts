@@ -9,23 +9,19 @@ import { requestAnswered, requestArrived } from "../core/backgroundWork";
 
 /** Wraps `reader` and `writer` (before the connection listens) so the queue hears of each request. */
 export function gateBackgroundOnRequests(reader: MessageReader, writer: MessageWriter): void {
-  const pending = new Set<string | number>();
   const listen = reader.listen.bind(reader);
   reader.listen = (callback) =>
     listen((message) => {
       const id = Message.isRequest(message) ? (message as RequestMessage).id : null;
-      if (id !== null) {
-        pending.add(id);
-        requestArrived(id);
-      }
+      if (id !== null) requestArrived(id);
       callback(message);
     });
   const write = writer.write.bind(writer);
   writer.write = (message) => {
     const id = Message.isResponse(message) ? (message as ResponseMessage).id : null;
     const sent = write(message);
-    // (Only answers to the client's requests: the server's own requests have their answers read.)
-    if (id !== null && pending.delete(id)) requestAnswered(id);
+    // (Every answer written is to a client's request: the server's own requests have theirs read.)
+    if (id !== null) requestAnswered(id);
     return sent;
   };
 }

@@ -19,7 +19,7 @@
 import type { CorpusProblem, IndexedSource, QuoteUnit, Sentence, Span } from "../model";
 import { lastAtOrBefore } from "../sortedSearch";
 import { maskParentheticals, normalizeForMatch, normalizeWithMap } from "../text/normalize";
-import { alignWithin, bigrams, Bm25, COPY_SLICE, editDistance, type Bm25Data } from "./textSearch";
+import { alignWithin, bigrams, Bm25, copyIntSteps, editDistance, type Bm25Data } from "./textSearch";
 
 /** Where a normalised match landed in a source. */
 export interface SourceMatch {
@@ -280,10 +280,7 @@ export class TrigramPostings {
     const perDoc = this.perDoc;
     if (!perDoc || this.perDocLength + chars <= perDoc.length) return;
     const next = new Int32Array(Math.max(perDoc.length * 2, this.perDocLength + chars));
-    for (let at = 0; at < this.perDocLength; at += COPY_SLICE) {
-      next.set(perDoc.subarray(at, Math.min(this.perDocLength, at + COPY_SLICE)), at);
-      if (at + COPY_SLICE < this.perDocLength) yield;
-    }
+    yield* copyIntSteps(perDoc, this.perDocLength, next);
     this.perDoc = next;
   }
 

@@ -46,6 +46,17 @@ export function trigrams(s: string): Set<string> {
 /** Values copied between two yields when a list grows in steps (4 MB: a few milliseconds, more when the fresh pages fault slowly under load). */
 export const COPY_SLICE = 1 << 20;
 
+/**
+ * Copies `from[0..length)` into `to` from its start, `COPY_SLICE` values between two yields: how a
+ * big list grows or is trimmed between a rebuilding server's requests.
+ */
+export function* copyIntSteps(from: Int32Array, length: number, to: Int32Array): Generator<void> {
+  for (let at = 0; at < length; at += COPY_SLICE) {
+    to.set(from.subarray(at, Math.min(length, at + COPY_SLICE)), at);
+    if (at + COPY_SLICE < length) yield;
+  }
+}
+
 /** A growable Int32 buffer (amortised doubling), for postings built one by one. */
 class IntList {
   data: Int32Array;
@@ -68,10 +79,7 @@ class IntList {
   *reserveSteps(extra: number): Generator<void> {
     if (this.length + extra <= this.data.length) return;
     const next = new Int32Array(Math.max(this.data.length * 2, this.length + extra));
-    for (let at = 0; at < this.length; at += COPY_SLICE) {
-      next.set(this.data.subarray(at, Math.min(this.length, at + COPY_SLICE)), at);
-      if (at + COPY_SLICE < this.length) yield;
-    }
+    yield* copyIntSteps(this.data, this.length, next);
     this.data = next;
   }
   trimmed(): Int32Array {
@@ -81,10 +89,7 @@ class IntList {
   *trimSteps(): Generator<void> {
     if (this.length === 0 || this.length === this.data.length) return;
     const next = new Int32Array(this.length);
-    for (let at = 0; at < this.length; at += COPY_SLICE) {
-      next.set(this.data.subarray(at, Math.min(this.length, at + COPY_SLICE)), at);
-      if (at + COPY_SLICE < this.length) yield;
-    }
+    yield* copyIntSteps(this.data, this.length, next);
     this.data = next;
   }
   /** The values so far without a copy (valid while nothing is pushed past a growth). */
