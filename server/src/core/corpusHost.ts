@@ -178,6 +178,7 @@ export class CorpusHost {
   private context(): BuildContext {
     return {
       background: !!this.deps.servesRequests && this.current !== undefined,
+      servesRequests: !!this.deps.servesRequests,
       log: this.deps.log,
       progress: (done, total) => this.emit({ done, total, phase: "analyse" }),
       tokenizer: () => this.getTokenizer(),

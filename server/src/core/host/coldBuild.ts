@@ -46,6 +46,11 @@ export interface BuildContext {
    * thread, which serves them while the workers analyse.
    */
   background?: boolean;
+  /**
+   * False when nothing searches the index while it is made ready (the CLI): its BM25 postings are
+   * then left to the first search instead of being built, in slices, before the index is ready.
+   */
+  servesRequests?: boolean;
 }
 
 export interface ColdBuildArgs {
@@ -136,7 +141,7 @@ async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: Snapsho
   const keys = await makeKeysInSlices(files);
   const accepted = files.filter((f) => f.source);
   await pause();
-  const seg = await segment.finishInSlices(slicer());
+  const seg = await segment.finishInSlices(slicer(), ctx.servesRequests !== false);
   await pause();
 
   let reader: RecordReader | null = null;

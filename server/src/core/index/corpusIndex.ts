@@ -554,11 +554,12 @@ export class SegmentBuilder {
 
   /**
    * `finish` for a thread that serves requests: the trigram table's last pass and the BM25
-   * postings (otherwise built at the first search) in slices, `breathe` awaited between.
+   * postings (otherwise built at the first search) in slices, `breathe` awaited between. Without
+   * `postings` (nothing searches while the index is made ready: the CLI) they wait for the first search.
    */
-  async finishInSlices(breathe: () => Promise<void>): Promise<Segment> {
+  async finishInSlices(breathe: () => Promise<void>, postings = true): Promise<Segment> {
     for (const _ of this.trigrams.finishSteps()) await breathe();
-    await this.bm25.preparePostings(breathe);
+    if (postings) await this.bm25.preparePostings(breathe);
     return this.finish();
   }
 

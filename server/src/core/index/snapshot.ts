@@ -583,26 +583,43 @@ function* utf16Parts(text: string): Generator<Buffer> {
 export function* jsonParts(value: unknown, depth: number): Generator<string | null> {
   if (depth > 0 && Array.isArray(value)) {
     yield "[";
+    // Elements written whole (primitives, or anything at the last level) are joined into one piece
+    // per 256: a nested generator per term or name of the header cost more than its JSON.
+    let run = "";
     for (let i = 0; i < value.length; i++) {
       const v: unknown = value[i];
-      if (i > 0) yield ",";
-      if (v === undefined || typeof v === "function" || typeof v === "symbol") yield "null";
-      else yield* jsonParts(v, depth - 1);
-      if ((i & 255) === 255) yield null;
+      const sep = i > 0 ? "," : "";
+      if (v === undefined || typeof v === "function" || typeof v === "symbol") run += sep + "null";
+      else if (depth === 1 || v === null || typeof v !== "object") run += sep + (JSON.stringify(v) ?? "null");
+      else {
+        if (run || sep) yield run + sep;
+        run = "";
+        yield* jsonParts(v, depth - 1);
+      }
+      if ((i & 255) === 255) {
+        if (run) yield run;
+        run = "";
+        yield null;
+      }
     }
-    yield "]";
+    yield run + "]";
     return;
   }
   if (depth > 0 && value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype && typeof (value as { toJSON?: unknown }).toJSON !== "function") {
-    yield "{";
+    let run = "{";
     let first = true;
     for (const [k, v] of Object.entries(value)) {
       if (v === undefined || typeof v === "function" || typeof v === "symbol") continue;
-      yield (first ? "" : ",") + JSON.stringify(k) + ":";
+      run += (first ? "" : ",") + JSON.stringify(k) + ":";
       first = false;
-      yield* jsonParts(v, depth - 1);
+      if (depth === 1 || v === null || typeof v !== "object") run += JSON.stringify(v);
+      else {
+        yield run;
+        run = "";
+        yield* jsonParts(v, depth - 1);
+      }
     }
-    yield "}";
+    yield run + "}";
     return;
   }
   yield JSON.stringify(value) ?? "null";
