@@ -10,7 +10,7 @@
  *   node --expose-gc --import tsx bench/indexBuild.ts [--runs N] [--parts] [SNAPSHOT.snap]
  *
  * The snapshot defaults to the newest under $SHUTTEN_CACHE_DIR; `--parts` also times the trigram
- * postings and BM25 alone.
+ * postings and BM25 alone; `--expect` gives the builder a cold build's size hint.
  * Times are this process's CPU time (user + system) per run; the best and the median are printed.
  */
 import { createHash } from "node:crypto";
@@ -96,6 +96,8 @@ async function main() {
     (globalThis as { gc?: () => void }).gc?.();
     const t0 = cpu();
     const b = new SegmentBuilder();
+    // `--expect`: the size hint a cold build gives (half its files' bytes).
+    if (argv.includes("--expect")) b.expect(snap.header.files.reduce((n, f) => n + f.size, 0) / 2);
     for (const x of inputs) b.addInput(x);
     const t1 = cpu();
     const seg = await b.finishInSlices(async () => {});

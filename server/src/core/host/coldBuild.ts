@@ -122,6 +122,11 @@ async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: Snapsho
       keepResults: false,
       onFound: (found) => {
         files = found.files.map((f) => ({ ...f, problems: [] }));
+        // A file's text has at most a character per byte (fewer in UTF-8 Japanese, about a third;
+        // half is a middle guess for markup and mixed text): the index's lists are made once.
+        let bytes = 0;
+        for (const f of files) bytes += f.size || 0;
+        segment.expect(bytes / 2);
         catalogue = found.catalogue;
         walkProblems = found.problems;
       },

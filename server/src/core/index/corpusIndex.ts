@@ -170,7 +170,7 @@ export class TrigramPostings {
     t.count = d.count;
     t.start = d.start;
     t.docs = d.docs;
-    t.slots = t.perDoc = t.docEnd = null;
+    t.slots = t.perDoc = t.docEnd = t.rowDocs = null;
     t.cap = d.keys.length;
     return t;
   }
@@ -194,6 +194,8 @@ export class TrigramPostings {
   private perDoc: Int32Array | null = new Int32Array(1 << 20);
   private perDocLength = 0;
   private docEnd: number[] | null = [];
+  /** Documents per row so far, counted as each document closes (so `finish` need not count them after the last). */
+  private rowDocs: Int32Array | null = new Int32Array(1 << 16);
 
   /** Pass 1 for the next document (ids ascending from 0). */
   addDocument(t: string): void {
@@ -286,7 +288,26 @@ export class TrigramPostings {
 
   /** Closes the document `addPart` added to. */
   endDocument(): void {
-    this.docEnd!.push(this.perDocLength);
+    const docEnd = this.docEnd!;
+    const from = docEnd.length ? docEnd[docEnd.length - 1] : 0;
+    docEnd.push(this.perDocLength);
+    let rowDocs = this.rowDocs!;
+    if (rowDocs.length < this.count) {
+      const n = new Int32Array(Math.max(rowDocs.length * 2, this.count));
+      n.set(rowDocs);
+      rowDocs = this.rowDocs = n;
+    }
+    const perDoc = this.perDoc!;
+    for (let k = from; k < this.perDocLength; k++) rowDocs[perDoc[k]]++;
+  }
+
+  /**
+   * Room for the document rows of `chars` characters in all, made before any is added (a cold build
+   * knows its corpus's size from the walk): the list then never doubles. Fresh pages are touched
+   * only as they fill, so room to spare costs address space, not memory.
+   */
+  expect(chars: number): void {
+    if (this.perDoc && this.perDocLength === 0 && chars > this.perDoc.length) this.perDoc = new Int32Array(chars);
   }
 
   /** Pass 2: the CSR arrays, after the last `addDocument`. */
@@ -301,13 +322,13 @@ export class TrigramPostings {
     const perDoc = this.perDoc!;
     const docEnd = this.docEnd!;
     const start = new Int32Array(this.count + 1);
-    // Documents per row (in start[row + 1]), then their running sum.
-    for (let k = 0; k < this.perDocLength; k++) {
-      start[perDoc[k] + 1]++;
-      if ((k & 0xfffff) === 0xfffff) yield;
+    // The running sum of the documents per row; each row's count becomes where its next document goes.
+    const fill = this.rowDocs!;
+    for (let r = 0; r < this.count; r++) {
+      start[r + 1] = start[r] + fill[r];
+      fill[r] = start[r];
     }
-    for (let r = 0; r < this.count; r++) start[r + 1] += start[r];
-    const fill = start.slice(0, this.count);
+    yield;
     const docs = new Int32Array(this.perDocLength);
     let k = 0;
     for (let doc = 0; doc < docEnd.length; doc++) {
@@ -332,7 +353,7 @@ export class TrigramPostings {
     this.rows = rows;
     this.start = start;
     this.docs = docs;
-    this.slots = this.perDoc = this.docEnd = null;
+    this.slots = this.perDoc = this.docEnd = this.rowDocs = null;
   }
 
   /**
@@ -493,6 +514,8 @@ class Ints {
 /** How much of one article `SegmentBuilder.addInputSteps` adds between yields. */
 const SLICE_CHARS = 32_768;
 const SLICE_SENTENCES = 256;
+/** The most list room `SegmentBuilder.expect` makes at once (values; 128 MB each). */
+const MAX_EXPECT = 1 << 25;
 
 export class SegmentBuilder {
   private readonly norms: string[] = [];
@@ -506,6 +529,18 @@ export class SegmentBuilder {
 
   get size(): number {
     return this.norms.length;
+  }
+
+  /**
+   * Says, before the first source, about how many characters the sources hold in all (at most, as
+   * far as it is known: a cold build's file sizes): the big lists are made that long at once
+   * instead of doubling (each doubling a copy into fresh pages). A hint only: more still fits.
+   */
+  expect(chars: number): void {
+    if (this.norms.length > 0) return;
+    const n = Math.min(Math.max(0, Math.floor(chars)), MAX_EXPECT);
+    this.trigrams.expect(n);
+    this.bm25.expect(n);
   }
 
   /** Adds the next source (only its text and sentences are read). */

@@ -228,6 +228,14 @@ export class Bm25 {
     yield* this.docTf.reserveSteps(terms);
   }
 
+  /**
+   * Room for documents of `terms` terms in all, made before any is added (see
+   * `SegmentBuilder.expect`): the term lists then never double.
+   */
+  expect(terms: number): void {
+    for (const list of [this.docTerm, this.docTf]) if (list.length === 0 && terms > list.data.length) list.data = new Int32Array(terms);
+  }
+
   /** The persisted form (see snapshot.ts): terms in id order and the doc-major arrays. */
   toData(): Bm25Data {
     return {
