@@ -513,6 +513,8 @@ export interface SnapshotContent {
 const PREFIX = 24;
 /** Records are written in chunks of about this size. */
 const WRITE_CHUNK = 1 << 20;
+/** Bytes being written (not yet waited for) before the writer waits for the oldest write. */
+const IN_FLIGHT = 64 << 20;
 /** A temp file older than this is removed whoever left it (a writer never takes this long). */
 const STALE_TEMP_MS = 24 * 3600_000;
 
@@ -658,10 +660,37 @@ export class SnapshotWriter {
     return !this.failed;
   }
 
+  /**
+   * Writes `buf` at the end, without waiting for it (it must not change until written): this thread
+   * goes on with the next section (its checksum, the header's JSON) while the write is done. Waits
+   * only while more than `IN_FLIGHT` bytes are being written; `settle` waits for them all.
+   */
   private async write(buf: Buffer): Promise<void> {
-    let done = 0;
-    while (done < buf.length) done += (await this.handle!.write(buf, done, buf.length - done, this.at + done)).bytesWritten;
+    const handle = this.handle!;
+    const at = this.at;
     this.at += buf.length;
+    const written = (async () => {
+      let done = 0;
+      while (done < buf.length) done += (await handle.write(buf, done, buf.length - done, at + done)).bytesWritten;
+    })();
+    written.catch(() => undefined);
+    this.inFlight.push({ written, bytes: buf.length });
+    this.inFlightBytes += buf.length;
+    while (this.inFlightBytes > IN_FLIGHT) await this.settleOne();
+  }
+
+  private inFlight: { written: Promise<void>; bytes: number }[] = [];
+  private inFlightBytes = 0;
+
+  private async settleOne(): Promise<void> {
+    const w = this.inFlight.shift()!;
+    this.inFlightBytes -= w.bytes;
+    await w.written;
+  }
+
+  /** Waits for every write; throws the first failure. */
+  private async settle(): Promise<void> {
+    while (this.inFlight.length) await this.settleOne();
   }
 
   private async flush(): Promise<void> {
@@ -776,6 +805,7 @@ export class SnapshotWriter {
       }
       await writeHeaderPart();
       const headerLength = this.at - headerAt;
+      await this.settle();
       const prefix = Buffer.alloc(PREFIX);
       prefix.write(MAGIC, 0, "latin1");
       prefix.writeDoubleLE(headerAt, 8);
@@ -799,6 +829,10 @@ export class SnapshotWriter {
     this.failed = true;
     this.pending = [];
     this.pendingBytes = 0;
+    const writes = this.inFlight.map((w) => w.written);
+    this.inFlight = [];
+    this.inFlightBytes = 0;
+    await Promise.allSettled(writes);
     await this.handle?.close().catch(() => undefined);
     this.handle = undefined;
     await fsp.rm(this.tmp, { force: true }).catch(() => undefined);

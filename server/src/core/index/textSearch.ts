@@ -200,6 +200,12 @@ export class Bm25 {
   private termIndex: Map<string, number> | null = new Map();
   /** Documents per term; counted from the documents' terms when first asked for after adding. */
   private dfCache: Int32Array | null = new Int32Array(0);
+  /**
+   * Documents per term counted as `addText` adds them (null once a document came another way, or
+   * after a restore: then counted from the documents' terms when asked for), so a build's last
+   * answer leaves no pass over every term occurrence.
+   */
+  private dfRun: Int32Array | null = new Int32Array(1024);
   private docStart = new IntList();
   private docTerm = new IntList(1 << 16);
   private docTf = new IntList(1 << 16);
@@ -258,6 +264,7 @@ export class Bm25 {
     m.termIndex = null;
     m.termIds();
     m.dfCache = d.df;
+    m.dfRun = null;
     m.docStart = IntList.of(d.docStart);
     m.docTerm = IntList.of(d.docTerm);
     m.docTf = IntList.of(d.docTf);
@@ -303,6 +310,7 @@ export class Bm25 {
   }
 
   private dfs(): Int32Array {
+    if (!this.dfCache && this.dfRun) this.dfCache = this.dfRun.slice(0, this.terms.length);
     if (!this.dfCache) {
       const df = new Int32Array(this.terms.length);
       const dt = this.docTerm.data;
@@ -396,18 +404,27 @@ export class Bm25 {
     }
     this.lengths.push(length);
     this.totalLength += length;
+    let dfRun = this.dfRun;
+    if (dfRun && dfRun.length < terms.length) {
+      const n = new Int32Array(Math.max(dfRun.length * 2, terms.length));
+      n.set(dfRun);
+      dfRun = this.dfRun = n;
+    }
     // Distinct terms in order of first occurrence, as `add` does.
     for (let k = 0; k < touched.length; k++) {
       const at = touched.data[k];
+      let tid: number;
       if (at >= 0) {
-        this.docTerm.push(slots[2 * at + 1] - 1);
+        tid = slots[2 * at + 1] - 1;
         this.docTf.push(tf[at]);
         tf[at] = 0;
       } else {
-        this.docTerm.push(~at);
-        this.docTf.push(table.astralTf[~at]);
-        table.astralTf[~at] = 0;
+        tid = ~at;
+        this.docTf.push(table.astralTf[tid]);
+        table.astralTf[tid] = 0;
       }
+      this.docTerm.push(tid);
+      if (dfRun) dfRun[tid]++;
     }
     this.dfCache = null;
     this.postingStart = null;
@@ -417,6 +434,7 @@ export class Bm25 {
   /** Adds a document and returns its id. */
   add(terms: string[]): number {
     this.codeIds = null;
+    this.dfRun = null;
     const termIds = this.termIds();
     const id = this.lengths.length;
     this.lengths.push(terms.length);
@@ -461,7 +479,7 @@ export class Bm25 {
 
   /** `dfs()` in steps (tens of millions of term occurrences on a real corpus: ~40 ms at once). */
   private *dfSteps(): Generator<void> {
-    if (this.dfCache) return;
+    if (this.dfCache || this.dfRun) return;
     const df = new Int32Array(this.terms.length);
     const dt = this.docTerm.data;
     const n = this.docTerm.length;
