@@ -344,6 +344,14 @@ describe("rebuilds in steps give what a full rebuild gives", () => {
     assert.ok(stepped.keys.length >= 1 << 20, "the table doubled several times");
     assert.ok(yields >= 4, "its growth was stepped");
     assert.deepEqual(stepped, atOnce);
+    // A size hint (a cold build's file sizes) changes where the table grows, not what it holds:
+    // room for all of it, room for part of it, and more room than it needs.
+    for (const chars of [300_000, 1_000_000, 4_000_000, 40_000_000]) {
+      const hinted = new SegmentBuilder();
+      hinted.expect(chars);
+      for (const norm of texts) for (const _ of hinted.addInputSteps({ norm, starts: Int32Array.of(0), spans: Int32Array.of(0, norm.length) }));
+      assert.deepEqual(hinted.finish().toData().trigrams, atOnce, `hint ${chars}`);
+    }
   });
 
   it("keys assigned in steps equal keys assigned at once, for many clashing claims", () => {

@@ -145,6 +145,8 @@ const SLOT = 4;
  * livedoor corpus, 2^15 still 40 ms on a loaded machine).
  */
 const GROW_SLICE = 1 << 13;
+/** The largest build table `expect` makes room for (2^24 slots: 256 MB, and half that for the other). */
+const MAX_TABLE_LOG = 24;
 
 /**
  * Trigram → ids of the sources containing it (ascending), exact: an open-addressing table from the
@@ -170,7 +172,7 @@ export class TrigramPostings {
     t.count = d.count;
     t.start = d.start;
     t.docs = d.docs;
-    t.slots = t.perDoc = t.docEnd = t.rowDocs = null;
+    t.slots = t.perDoc = t.docEnd = t.rowDocs = t.tables = null;
     t.cap = d.keys.length;
     return t;
   }
@@ -187,12 +189,20 @@ export class TrigramPostings {
   // array (keys, rows, last document); `finish` writes the `keys`/`rows` arrays from it. Slot
   // placement is the same hash and linear probing as `rowOf` reads, so the finished table is laid
   // out as if built in those arrays directly. `perDoc`: each document's distinct rows in order
-  // (a row's document count is counted from it at `finish`: counting here, a load that waits on the
-  // slot's, cost as much again as the probe).
+  // (a row's document count is counted as the document closes: counting here, a load that waits on
+  // the slot's, cost as much again as the probe).
   private cap = 1 << 16;
   private slots: Int32Array | null = new Int32Array((1 << 16) * SLOT);
   private perDoc: Int32Array | null = new Int32Array(1 << 20);
   private perDocLength = 0;
+  /**
+   * With `expect`: two buffers the table moves between as it doubles (one of `2^tableLog` slots,
+   * one of half as many; a table of `2^k` slots goes to the first when k and tableLog have the same
+   * parity), so a doubling refills pages already touched instead of faulting in a fresh table each
+   * time; the one left over holds the finished keys. The table's contents are the same either way.
+   */
+  private tables: [Int32Array, Int32Array] | null = null;
+  private tableLog = 0;
   private docEnd: number[] | null = [];
   /** Documents per row so far, counted as each document closes (so `finish` need not count them after the last). */
   private rowDocs: Int32Array | null = new Int32Array(1 << 16);
@@ -308,6 +318,18 @@ export class TrigramPostings {
    */
   expect(chars: number): void {
     if (this.perDoc && this.perDocLength === 0 && chars > this.perDoc.length) this.perDoc = new Int32Array(chars);
+    if (!this.slots || this.count > 0 || this.tables) return;
+    // Distinct trigrams: at most one per character; a quarter leaves room for text far more varied
+    // than prose (beyond it the table grows in fresh arrays as without a hint).
+    let log = 16;
+    while (2 ** log <= chars / 2 && log < MAX_TABLE_LOG) log++;
+    if (log <= 17) return;
+    try {
+      this.tables = [new Int32Array(2 ** log * SLOT), new Int32Array(2 ** (log - 1) * SLOT)];
+      this.tableLog = log;
+    } catch {
+      // (No room for the hint: the table grows as without one.)
+    }
   }
 
   /** Pass 2: the CSR arrays, after the last `addDocument`. */
@@ -336,7 +358,10 @@ export class TrigramPostings {
       if ((doc & 255) === 255) yield;
     }
     const slots = this.slots!;
-    const keys = new Float64Array(this.cap);
+    // The `expect` buffer not holding the table held the one before it: pages already touched, and
+    // as many bytes as the keys (every key is written below).
+    const spare = this.tables?.find((t) => t.buffer !== slots.buffer && t.byteLength >= this.cap * 8);
+    const keys = spare ? new Float64Array(spare.buffer, 0, this.cap) : new Float64Array(this.cap);
     const rows = new Int32Array(this.cap);
     for (let slot = 0; slot < this.cap; slot++) {
       const s = slot * SLOT;
@@ -353,7 +378,7 @@ export class TrigramPostings {
     this.rows = rows;
     this.start = start;
     this.docs = docs;
-    this.slots = this.perDoc = this.docEnd = this.rowDocs = null;
+    this.slots = this.perDoc = this.docEnd = this.rowDocs = this.tables = null;
   }
 
   /**
@@ -364,7 +389,13 @@ export class TrigramPostings {
   private *growSteps(): Generator<void> {
     const cap = this.cap * 2;
     const old = this.slots!;
-    const slots = new Int32Array(cap * SLOT);
+    let slots = this.tableBuffer(cap);
+    if (slots) {
+      for (let at = 0; at < slots.length; at += GROW_SLICE * SLOT * 4) {
+        slots.fill(0, at, Math.min(slots.length, at + GROW_SLICE * SLOT * 4));
+        yield;
+      }
+    } else slots = new Int32Array(cap * SLOT);
     const mask = cap - 1;
     for (let s = 0, slot = 0; s < old.length; s += SLOT, slot++) {
       if ((slot & (GROW_SLICE - 1)) === GROW_SLICE - 1) yield;
@@ -382,6 +413,15 @@ export class TrigramPostings {
     this.slots = slots;
     this.mask = mask;
     this.cap = cap;
+  }
+
+  /** The part of an `expect` buffer (not the one holding the table now) for a table of `cap` slots; null when none fits. */
+  private tableBuffer(cap: number): Int32Array | null {
+    if (!this.tables) return null;
+    const log = Math.log2(cap);
+    const buf = this.tables[(this.tableLog - log) & 1];
+    if (buf.length < cap * SLOT || buf.buffer === this.slots!.buffer) return null;
+    return buf.subarray(0, cap * SLOT);
   }
 
   /** The row of the trigram at `s[i..i+3)` in the finished table; -1 when absent. */
