@@ -172,7 +172,7 @@ export class TrigramPostings {
     t.count = d.count;
     t.start = d.start;
     t.docs = d.docs;
-    t.slots = t.perDoc = t.docEnd = t.rowDocs = t.tables = null;
+    t.slots = t.perDoc = t.docEnd = t.tables = null;
     t.cap = d.keys.length;
     return t;
   }
@@ -189,8 +189,9 @@ export class TrigramPostings {
   // array (keys, rows, last document); `finish` writes the `keys`/`rows` arrays from it. Slot
   // placement is the same hash and linear probing as `rowOf` reads, so the finished table is laid
   // out as if built in those arrays directly. `perDoc`: each document's distinct rows in order
-  // (a row's document count is counted as the document closes: counting here, a load that waits on
-  // the slot's, cost as much again as the probe).
+  // (a row's document count is counted from it at `finish`: counting here, a load that waits on the
+  // slot's, cost as much again as the probe; counting as each document closed cost twice the pass at
+  // `finish`, the counts' lines evicted by the table's between documents).
   private cap = 1 << 16;
   private slots: Int32Array | null = new Int32Array((1 << 16) * SLOT);
   private perDoc: Int32Array | null = new Int32Array(1 << 20);
@@ -203,9 +204,9 @@ export class TrigramPostings {
    */
   private tables: [Int32Array, Int32Array] | null = null;
   private tableLog = 0;
+  /** Values of each of `tables` written so far (past them it is still zero: never touched). */
+  private tableUsed = [0, 0];
   private docEnd: number[] | null = [];
-  /** Documents per row so far, counted as each document closes (so `finish` need not count them after the last). */
-  private rowDocs: Int32Array | null = new Int32Array(1 << 16);
 
   /** Pass 1 for the next document (ids ascending from 0). */
   addDocument(t: string): void {
@@ -298,17 +299,7 @@ export class TrigramPostings {
 
   /** Closes the document `addPart` added to. */
   endDocument(): void {
-    const docEnd = this.docEnd!;
-    const from = docEnd.length ? docEnd[docEnd.length - 1] : 0;
-    docEnd.push(this.perDocLength);
-    let rowDocs = this.rowDocs!;
-    if (rowDocs.length < this.count) {
-      const n = new Int32Array(Math.max(rowDocs.length * 2, this.count));
-      n.set(rowDocs);
-      rowDocs = this.rowDocs = n;
-    }
-    const perDoc = this.perDoc!;
-    for (let k = from; k < this.perDocLength; k++) rowDocs[perDoc[k]]++;
+    this.docEnd!.push(this.perDocLength);
   }
 
   /**
@@ -344,13 +335,13 @@ export class TrigramPostings {
     const perDoc = this.perDoc!;
     const docEnd = this.docEnd!;
     const start = new Int32Array(this.count + 1);
-    // The running sum of the documents per row; each row's count becomes where its next document goes.
-    const fill = this.rowDocs!;
-    for (let r = 0; r < this.count; r++) {
-      start[r + 1] = start[r] + fill[r];
-      fill[r] = start[r];
+    // Documents per row (in start[row + 1]), then their running sum.
+    for (let k = 0; k < this.perDocLength; k++) {
+      start[perDoc[k] + 1]++;
+      if ((k & 0xfffff) === 0xfffff) yield;
     }
-    yield;
+    for (let r = 0; r < this.count; r++) start[r + 1] += start[r];
+    const fill = start.slice(0, this.count);
     const docs = new Int32Array(this.perDocLength);
     let k = 0;
     for (let doc = 0; doc < docEnd.length; doc++) {
@@ -378,7 +369,7 @@ export class TrigramPostings {
     this.rows = rows;
     this.start = start;
     this.docs = docs;
-    this.slots = this.perDoc = this.docEnd = this.rowDocs = this.tables = null;
+    this.slots = this.perDoc = this.docEnd = this.tables = null;
   }
 
   /**
@@ -391,10 +382,13 @@ export class TrigramPostings {
     const old = this.slots!;
     let slots = this.tableBuffer(cap);
     if (slots) {
-      for (let at = 0; at < slots.length; at += GROW_SLICE * SLOT * 4) {
-        slots.fill(0, at, Math.min(slots.length, at + GROW_SLICE * SLOT * 4));
+      const which = this.tables![0].buffer === slots.buffer ? 0 : 1;
+      const dirty = Math.min(slots.length, this.tableUsed[which]);
+      for (let at = 0; at < dirty; at += GROW_SLICE * SLOT * 4) {
+        slots.fill(0, at, Math.min(dirty, at + GROW_SLICE * SLOT * 4));
         yield;
       }
+      this.tableUsed[which] = Math.max(this.tableUsed[which], slots.length);
     } else slots = new Int32Array(cap * SLOT);
     const mask = cap - 1;
     for (let s = 0, slot = 0; s < old.length; s += SLOT, slot++) {
