@@ -578,33 +578,20 @@ function* utf16Parts(text: string): Generator<Buffer> {
 }
 
 /**
- * `JSON.stringify(value)` in pieces, the same text once joined: objects and arrays down to `depth`
- * levels are written member by member, and a null is yielded every 256 array elements (a place to
+ * `JSON.stringify(value)` in pieces, the same text once joined: objects down to `depth` levels are
+ * written member by member, arrays 256 elements a piece with a null yielded after each (a place to
  * breathe). Deeper values, and everything not a plain object or array, are `JSON.stringify`'s.
  */
 export function* jsonParts(value: unknown, depth: number): Generator<string | null> {
   if (depth > 0 && Array.isArray(value)) {
-    yield "[";
-    // Elements written whole (primitives, or anything at the last level) are joined into one piece
-    // per 256: a nested generator per term or name of the header cost more than its JSON.
-    let run = "";
-    for (let i = 0; i < value.length; i++) {
-      const v: unknown = value[i];
-      const sep = i > 0 ? "," : "";
-      if (v === undefined || typeof v === "function" || typeof v === "symbol") run += sep + "null";
-      else if (depth === 1 || v === null || typeof v !== "object") run += sep + (JSON.stringify(v) ?? "null");
-      else {
-        if (run || sep) yield run + sep;
-        run = "";
-        yield* jsonParts(v, depth - 1);
-      }
-      if ((i & 255) === 255) {
-        if (run) yield run;
-        run = "";
-        yield null;
-      }
+    // 256 elements a piece, each piece one `JSON.stringify` (a call per term or name of the header
+    // cost more than its JSON): the same text as the elements' own, joined by commas.
+    if (value.length === 0) yield "[]";
+    for (let i = 0; i < value.length; i += 256) {
+      const piece = JSON.stringify(value.slice(i, i + 256));
+      yield (i === 0 ? "[" : ",") + piece.slice(1, -1) + (i + 256 >= value.length ? "]" : "");
+      yield null;
     }
-    yield run + "]";
     return;
   }
   if (depth > 0 && value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype && typeof (value as { toJSON?: unknown }).toJSON !== "function") {
@@ -663,9 +650,10 @@ export class SnapshotWriter {
   /**
    * Writes `buf` at the end, without waiting for it (it must not change until written): this thread
    * goes on with the next section (its checksum, the header's JSON) while the write is done. Waits
-   * only while more than `IN_FLIGHT` bytes are being written; `settle` waits for them all.
+   * only while more than `IN_FLIGHT` bytes made for writing are being written (`view`: the bytes are
+   * an index array's, which stays in memory anyway, and do not count); `settle` waits for them all.
    */
-  private async write(buf: Buffer): Promise<void> {
+  private async write(buf: Buffer, view = false): Promise<void> {
     const handle = this.handle!;
     const at = this.at;
     this.at += buf.length;
@@ -674,8 +662,9 @@ export class SnapshotWriter {
       while (done < buf.length) done += (await handle.write(buf, done, buf.length - done, at + done)).bytesWritten;
     })();
     written.catch(() => undefined);
-    this.inFlight.push({ written, bytes: buf.length });
-    this.inFlightBytes += buf.length;
+    const bytes = view ? 0 : buf.length;
+    this.inFlight.push({ written, bytes });
+    this.inFlightBytes += bytes;
     while (this.inFlightBytes > IN_FLIGHT) await this.settleOne();
   }
 
@@ -736,7 +725,7 @@ export class SnapshotWriter {
         if (pad) await this.write(Buffer.alloc(pad));
       };
       /** Writes `bufs` as one section (they are made one at a time, so a long text is never one more copy). */
-      const pushParts = async (name: string, bufs: Iterable<Buffer>) => {
+      const pushParts = async (name: string, bufs: Iterable<Buffer>, views = false) => {
         await align();
         const at = this.at;
         let crc = 0;
@@ -745,11 +734,11 @@ export class SnapshotWriter {
             crc = crc32(buf.subarray(k, Math.min(buf.length, k + CRC_SLICE)), crc);
             await breathe();
           }
-          await this.write(buf);
+          await this.write(buf, views);
         }
         sections[name] = [at, this.at - at, crc];
       };
-      const push = (name: string, buf: Buffer) => pushParts(name, [buf]);
+      const push = (name: string, buf: Buffer) => pushParts(name, [buf], true);
       const arrays = arraysOf(content.segment);
       for (const name of ARRAYS) {
         const a = arrays[name];
