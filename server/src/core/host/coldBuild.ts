@@ -13,7 +13,7 @@ import type { RawSource } from "../corpus/loadCorpus";
 import type { AnalysisCache } from "../index/cache";
 import { TOOL_VERSION } from "../index/cache";
 import { CorpusIndex, SegmentBuilder } from "../index/corpusIndex";
-import { aliasStateSteps, canonicalMemo, SnapshotWriter, type RecordReader, type SnapshotFile, type SourceRecord } from "../index/snapshot";
+import { aliasStateSteps, canonicalMemo, EventEncoder, SnapshotWriter, type RecordReader, type SnapshotFile, type SourceRecord } from "../index/snapshot";
 import type { CorpusProblem, IndexedSource } from "../model";
 import { AliasTable } from "../text/entities";
 import type { Tokenizer } from "../text/tokenizer";
@@ -84,6 +84,8 @@ async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: Snapsho
   let catalogue: Awaited<ReturnType<typeof readCatalogueOf>> | undefined;
   let walkProblems: CorpusProblem[] = [];
   const digest = writer !== null;
+  // The snapshot's event columns, made as the answers arrive (in corpus order, as the header lists the sources).
+  const events = new EventEncoder();
 
   // Each answer is added to the segment here; in slices, so requests are read between them.
   const breatheTake = slicer();
@@ -97,6 +99,7 @@ async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: Snapsho
     const base = { meta: src.meta, hash: src.hash, encoding: src.encoding, format: src.format };
     if (r.digest) {
       const range = await writer!.append(r.digest.record);
+      events.add(r.digest.events);
       // (In steps: a huge article's trigrams, or the trigram table's doubling, between requests.)
       for (const _ of segment.addInputSteps(r.digest.segment)) await breatheTake();
       const mentions = mentionNames.ofNames(r.digest.mentions);
@@ -192,6 +195,7 @@ async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: Snapsho
       },
       segment,
       mentionIds,
+      events: events.finish(),
     }, breatheFinish);
     if (!reader) return null;
     for (const f of accepted) f.source!.stored!.reader = reader;

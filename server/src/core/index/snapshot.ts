@@ -386,33 +386,53 @@ export function encodeEvents(lists: readonly (readonly EventUnit[])[]): { column
 
 /** `encodeEvents` in steps (yields every 256 files) for a thread that serves requests. */
 function* encodeEventsSteps(lists: readonly (readonly EventUnit[])[]): Generator<void, { columns: EventColumns; ranges: [number, number][] }> {
-  let total = 0;
-  let partCount = 0;
-  for (const l of lists) {
-    total += l.length;
-    for (const e of l) partCount += Array.isArray(e.participants) ? e.participants.length : 0;
+  const encoder = new EventEncoder();
+  for (let i = 0; i < lists.length; i++) {
+    encoder.add(lists[i]);
+    if ((i & 255) === 255) yield;
   }
-  const rows = new Int32Array(total * EV_STRIDE);
-  const partStart = new Int32Array(total + 1);
-  const parts = new Int32Array(partCount);
-  const strings: string[] = [];
-  const ids = new Map<string, number>();
-  const id = (x: string | null | undefined) => {
+  return encoder.finish();
+}
+
+/**
+ * The event columns made one file at a time, in file order (a cold build adds each file's events
+ * as its answer arrives, so the snapshot's finish has none left to encode): `encodeEvents`'s columns.
+ */
+export class EventEncoder {
+  private rows: Int32Array = new Int32Array(1024 * EV_STRIDE);
+  private partStart: Int32Array = new Int32Array(1024);
+  private parts: Int32Array = new Int32Array(1024);
+  private row = 0;
+  private p = 0;
+  private readonly strings: string[] = [];
+  private readonly ids = new Map<string, number>();
+  private readonly extras: Record<string, EventUnit> = {};
+  private readonly ranges: [number, number][] = [];
+
+  private id(x: string | null | undefined): number {
     if (x === null || x === undefined) return NONE;
-    let i = ids.get(x);
-    if (i === undefined) ids.set(x, (i = strings.push(x) - 1));
+    let i = this.ids.get(x);
+    if (i === undefined) this.ids.set(x, (i = this.strings.push(x) - 1));
     return i;
-  };
-  const extras: Record<string, EventUnit> = {};
-  const ranges: [number, number][] = [];
-  let row = 0;
-  let p = 0;
-  for (const l of lists) {
-    const from = row;
+  }
+
+  /** The next file's events. */
+  add(l: readonly EventUnit[]): void {
+    let partCount = 0;
+    for (const e of l) partCount += Array.isArray(e.participants) ? e.participants.length : 0;
+    const rowsNeeded = (this.row + l.length) * EV_STRIDE;
+    if (rowsNeeded > this.rows.length) this.rows = grownTo(this.rows, rowsNeeded);
+    if (this.row + l.length + 1 > this.partStart.length) this.partStart = grownTo(this.partStart, this.row + l.length + 1);
+    if (this.p + partCount > this.parts.length) this.parts = grownTo(this.parts, this.p + partCount);
+    const rows = this.rows;
+    const parts = this.parts;
+    const from = this.row;
+    let row = this.row;
+    let p = this.p;
     for (const e of l) {
-      partStart[row] = p;
+      this.partStart[row] = p;
       if (!columnar(e)) {
-        extras[row] = e;
+        this.extras[row] = e;
         rows.fill(NONE, row * EV_STRIDE, (row + 1) * EV_STRIDE);
       } else {
         const o = row * EV_STRIDE;
@@ -423,19 +443,33 @@ function* encodeEventsSteps(lists: readonly (readonly EventUnit[])[]): Generator
         rows[o + 4] = e.date.day ?? NONE;
         rows[o + 5] = e.dateSpan.start;
         rows[o + 6] = e.dateSpan.end;
-        rows[o + 7] = id(e.predicate);
-        rows[o + 8] = id(e.place);
+        rows[o + 7] = this.id(e.predicate);
+        rows[o + 8] = this.id(e.place);
         rows[o + 9] = e.sentence;
-        rows[o + 10] = id(e.name);
-        for (const x of e.participants) parts[p++] = id(x);
+        rows[o + 10] = this.id(e.name);
+        for (const x of e.participants) parts[p++] = this.id(x);
       }
       row++;
     }
-    ranges.push([from, row]);
-    if ((ranges.length & 255) === 0) yield;
+    this.row = row;
+    this.p = p;
+    this.ranges.push([from, row]);
   }
-  partStart[row] = p;
-  return { columns: { rows, partStart, parts: p === parts.length ? parts : parts.slice(0, p), strings, extras }, ranges };
+
+  /** The columns of the files added, and each file's range of rows. */
+  finish(): { columns: EventColumns; ranges: [number, number][] } {
+    this.partStart[this.row] = this.p;
+    return {
+      columns: { rows: this.rows.slice(0, this.row * EV_STRIDE), partStart: this.partStart.slice(0, this.row + 1), parts: this.parts.slice(0, this.p), strings: this.strings, extras: this.extras },
+      ranges: this.ranges,
+    };
+  }
+}
+
+function grownTo(a: Int32Array, n: number): Int32Array {
+  const b = new Int32Array(Math.max(n, a.length * 2));
+  b.set(a);
+  return b;
 }
 
 /** The events of rows `from`..`to`, as they were encoded. */
@@ -508,6 +542,8 @@ export interface SnapshotContent {
   segment: SegmentData;
   /** The mention ids the files' `mentions` ranges index. */
   mentionIds: Int32Array;
+  /** The sources' events already encoded (`EventEncoder`, the header's sources in order); else encoded here. */
+  events?: { columns: EventColumns; ranges: [number, number][] };
 }
 
 const PREFIX = 24;
@@ -746,14 +782,17 @@ export class SnapshotWriter {
       }
       await pushParts("norms", utf16Parts(content.segment.norms));
       await push("mentions", Buffer.from(content.mentionIds.buffer, content.mentionIds.byteOffset, content.mentionIds.byteLength));
+      let ev = content.events;
       const withEvents = content.header.files.filter((f) => f.source);
-      const evSteps = encodeEventsSteps(withEvents.map((f) => f.source!.events));
-      let evStep = evSteps.next();
-      while (!evStep.done) {
-        await breathe();
-        evStep = evSteps.next();
+      if (!ev || ev.ranges.length !== withEvents.length) {
+        const evSteps = encodeEventsSteps(withEvents.map((f) => f.source!.events));
+        let evStep = evSteps.next();
+        while (!evStep.done) {
+          await breathe();
+          evStep = evSteps.next();
+        }
+        ev = evStep.value;
       }
-      const ev = evStep.value;
       const evArrays = { "ev.rows": ev.columns.rows, "ev.partStart": ev.columns.partStart, "ev.parts": ev.columns.parts };
       for (const name of EVENT_SECTIONS) {
         const a = evArrays[name];
