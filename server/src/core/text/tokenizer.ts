@@ -212,6 +212,8 @@ class Scratch {
   charAtByte = new Int32Array(0);
   kindAt = new Int32Array(0);
   runEnd = new Int32Array(0);
+  /** 1 where a node reachable from BOS ends (by end position). */
+  reach = new Uint8Array(0);
 
   grow(nodes: number): void {
     const cap = Math.max(nodes, this.cap * 2, 1024);
@@ -243,6 +245,7 @@ class Scratch {
       this.byteAt = new Int32Array(m);
       this.runEnd = new Int32Array(m);
       this.kindAt = new Int32Array(m);
+      this.reach = new Uint8Array(m);
     }
     if (this.bytes.length < 3 * n + 4) {
       const m = Math.max(3 * n + 4, this.bytes.length * 2, 1024);
@@ -392,17 +395,24 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     return f;
   };
   // A known word's token but its start (every field comes from the entry), made once per entry.
-  const knownTemplates: (Token | undefined)[][] = [];
+  // By `id / 10`: 1 + the template's index in `knownTemplates` (a typed array of zeros costs a
+  // worker nothing until touched, unlike paged arrays it looks up twice per token).
+  const knownTemplates: Token[] = [];
+  const knownTemplateAt = knownSlots ? new Int32Array(Math.floor(kb.length / 10) + 1) : null;
   const knownTemplatesById = new Map<number, Token>();
   const templateOf = (f: string[]): Token => ({ surface: f[0], start: 0, pos: f[1], pos1: f[2], pos2: f[3], pos3: f[4], basic: f[7] === "*" ? f[0] : f[7], reading: f[8] ?? "" });
   const knownTemplate = (id: number): Token => {
-    if (!knownSlots) {
+    const slot = id / 10;
+    if (knownTemplateAt === null || !(slot < knownTemplateAt.length)) {
       let tp = knownTemplatesById.get(id);
       if (tp === undefined) knownTemplatesById.set(id, (tp = templateOf(knownFeatures(id))));
       return tp;
     }
-    let tp = slotOf(knownTemplates, id / 10);
-    if (tp === undefined) setSlot(knownTemplates, id / 10, (tp = templateOf(knownFeatures(id))));
+    const at = knownTemplateAt[slot];
+    if (at !== 0) return knownTemplates[at - 1];
+    const tp = templateOf(knownFeatures(id));
+    knownTemplates.push(tp);
+    knownTemplateAt[slot] = knownTemplates.length;
     return tp;
   };
   const unknownFeatures = (id: number): string[] => {
@@ -517,6 +527,7 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     L.shortest[id] = bestPrev < 0 ? MAX : base + cost;
     L.prev[id] = bestPrev;
     const end = startPos + len - 1;
+    if (bestPrev >= 0) L.reach[end] = 1;
     L.next[id] = -1;
     if (L.tailEnd[end] < 0) L.headEnd[end] = id;
     else L.next[L.tailEnd[end]] = id;
@@ -558,6 +569,8 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     for (let i = n - 2; i >= 0; i--) runEnd[i] = kinds[kindAt[i + 1]].name === kinds[kindAt[i]].name ? runEnd[i + 1] : i + 1;
     L.headEnd.fill(-1, 0, n + 2);
     L.tailEnd.fill(-1, 0, n + 2);
+    L.reach.fill(0, 0, n + 2);
+    L.reach[0] = 1;
     // Node 0 is BOS: it ends at 0, with right id 0 and cost 0.
     count = 1;
     L.start[0] = 0;
@@ -568,7 +581,12 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     L.next[0] = -1;
     L.headEnd[0] = 0;
     L.tailEnd[0] = 0;
+    const reach = L.reach;
     for (let pos = 0; pos < n; pos++) {
+      // With no reachable node ending before it, every node starting here would be unreachable
+      // (kuromoji's Number.MAX_VALUE, never on the best path, never a winning predecessor): none is
+      // made. Most positions inside an unknown katakana or Latin word are such.
+      if (reach[pos] === 0) continue;
       stamp++;
       // Known words starting at pos, shortest first (kuromoji's commonPrefixSearch order): the first
       // character's step from the root is looked up, the rest walked byte by byte.
