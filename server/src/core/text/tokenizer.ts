@@ -316,7 +316,6 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     properNounOf.set(id, v);
     return v;
   };
-  const ccDim = cc[1];
   const ccRows = cc[0];
   // kuromoji's ByteBuffer.getShort: a little-endian signed 16-bit value.
   const short = (b: Uint8Array, i: number) => ((b[i] | (b[i + 1] << 8)) << 16) >> 16;
@@ -481,12 +480,8 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
   const decoder = new TextDecoder();
   const L = new Scratch();
   let count = 0;
-  // Nodes starting at one position with the same left id have the same best predecessor: it is
-  // found once per (position, left id). `memoAt[left]` is the position's stamp it was found for.
-  const memoAt = new Float64Array(Math.max(1, ccDim) + 1).fill(-1);
-  let stamp = 0;
-  const memoBase = new Float64Array(memoAt.length);
-  const memoPrev = new Int32Array(memoAt.length);
+  // (Nodes starting at one position with the same left id have the same best predecessor, but a
+  // memo of it per left id cost more than it saved: nine in ten searches on news text missed it.)
   /** Appends a node and does kuromoji's forward step for it: the cheapest node ending just before it. */
   const append = (startPos: number, len: number, left: number, right: number, cost: number, name: number, isKnown: number) => {
     if (count === L.cap) L.grow(count + 1);
@@ -499,30 +494,18 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     // kuromoji compares `prev.shortest + connection + node.cost` over the previous nodes: adding the
     // node's own cost last changes no comparison between them (exact integers; an unreachable
     // predecessor's Number.MAX_VALUE absorbs them alike), so the winner of `prev.shortest +
-    // connection` is kept per left id and the cost added after.
-    let base: number;
-    let bestPrev: number;
-    if (left >= 0 && left < memoAt.length && memoAt[left] === stamp) {
-      base = memoBase[left];
-      bestPrev = memoPrev[left];
-    } else {
-      base = MAX;
-      bestPrev = -1;
-      const shortest = L.shortest;
-      const rightOf = L.right;
-      const next = L.next;
-      const row = left * ccRows;
-      for (let p = L.headEnd[startPos - 1]; p >= 0; p = next[p]) {
-        const c = shortest[p] + ccByLeft[row + rightOf[p]];
-        if (c < base) {
-          base = c;
-          bestPrev = p;
-        }
-      }
-      if (left >= 0 && left < memoAt.length) {
-        memoAt[left] = stamp;
-        memoBase[left] = base;
-        memoPrev[left] = bestPrev;
+    // connection` is found and the cost added after.
+    let base = MAX;
+    let bestPrev = -1;
+    const shortest = L.shortest;
+    const rightOf = L.right;
+    const next = L.next;
+    const row = left * ccRows;
+    for (let p = L.headEnd[startPos - 1]; p >= 0; p = next[p]) {
+      const c = shortest[p] + ccByLeft[row + rightOf[p]];
+      if (c < base) {
+        base = c;
+        bestPrev = p;
       }
     }
     L.shortest[id] = bestPrev < 0 ? MAX : base + cost;
@@ -588,7 +571,6 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
       // (kuromoji's Number.MAX_VALUE, never on the best path, never a winning predecessor): none is
       // made. Most positions inside an unknown katakana or Latin word are such.
       if (reach[pos] === 0) continue;
-      stamp++;
       // Known words starting at pos, shortest first (kuromoji's commonPrefixSearch order): the first
       // character's step from the root is looked up, the rest walked byte by byte.
       const code = text.charCodeAt(pos);
