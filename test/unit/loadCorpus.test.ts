@@ -123,3 +123,31 @@ test("symlink loops, unreadable and oversized files, include/exclude", async () 
 test("a missing corpus folder throws (the CLI turns it into exit 2)", async () => {
   await assert.rejects(loadCorpus({ dir: join(tmpdir(), "no-such-corpus-" + process.pid) }), /cannot read corpus directory/);
 });
+
+test("a corpus of links: every linked article found in name order, a file linked twice taken once", async () => {
+  const store = mkdtempSync(join(tmpdir(), "shutten-store-"));
+  const dir = mkdtempSync(join(tmpdir(), "shutten-links-"));
+  try {
+    const names: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      const name = `article-${String(i).padStart(3, "0")}.txt`;
+      writeFileSync(join(store, name), `記事${i}の本文です。`);
+      symlinkSync(join(store, name), join(dir, name));
+      names.push(name);
+    }
+    // The same article linked again under a later name, and a linked folder holding it once more.
+    symlinkSync(join(store, "article-005.txt"), join(dir, "zz-again.txt"));
+    mkdirSync(join(store, "folder"));
+    symlinkSync(join(store, "article-007.txt"), join(store, "folder", "inner.txt"));
+    symlinkSync(join(store, "folder"), join(dir, "linked-folder"));
+    const { findCorpusFiles } = await import("../../server/src/core/corpus/corpusFiles");
+    const problems: { message: string }[] = [];
+    const found = await findCorpusFiles(dir, {}, problems as never);
+    // article-007 is met first under its own name, so the linked folder adds nothing.
+    assert.deepEqual(found.map((f) => f.rel), names);
+    assert.deepEqual(problems, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(store, { recursive: true, force: true });
+  }
+});

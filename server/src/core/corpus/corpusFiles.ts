@@ -72,6 +72,68 @@ export function compareCorpusPaths(a: string, b: string): number {
   return x.length - y.length;
 }
 
+type DirEntry = Awaited<ReturnType<CorpusFs["readdir"]>>[number];
+
+/** What a directory entry turned out to be, when finding out took a file-system call. */
+interface ResolvedEntry {
+  /** A symlink's target kind. */
+  kind?: "file" | "directory" | "other";
+  /** A corpus file's real path (only a link, or a path through a symlinked directory, can repeat a file). */
+  realFile?: string;
+  /** Why a symlink could not be followed. */
+  brokenLink?: string;
+}
+
+/**
+ * Stats links and resolves the real paths of linked corpus files for one directory's entries, at
+ * most `STAT_CONCURRENCY` calls in flight: one round trip through libuv's thread pool after another
+ * cost ~0.12 ms each, 1.8 s of an idle start for a corpus of 7,367 linked files.
+ */
+async function resolveLinks(
+  fs: CorpusFs,
+  abs: string,
+  rel: string,
+  underLink: boolean,
+  entries: DirEntry[],
+  isCorpusFile: (rel: string) => boolean,
+  signal: AbortSignal | undefined,
+): Promise<(ResolvedEntry | undefined)[]> {
+  const out: (ResolvedEntry | undefined)[] = new Array(entries.length);
+  const todo: number[] = [];
+  entries.forEach((e, k) => {
+    if (e.badName === undefined && (e.kind === "symlink" || (underLink && e.kind === "file"))) todo.push(k);
+  });
+  let next = 0;
+  const resolveOne = async (k: number): Promise<void> => {
+    const entry = entries[k];
+    const childAbs = path.join(abs, entry.name);
+    const childRel = rel === "" ? entry.name : `${rel}/${entry.name}`;
+    const r: ResolvedEntry = {};
+    out[k] = r;
+    let kind = entry.kind;
+    if (kind === "symlink") {
+      try {
+        kind = r.kind = (await fs.stat(childAbs)).kind;
+      } catch (e) {
+        r.brokenLink = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+        return;
+      }
+    }
+    if (kind === "file" && isCorpusFile(childRel)) {
+      try {
+        r.realFile = await fs.realpath(childAbs);
+      } catch {
+        // reported when read
+      }
+    }
+  };
+  const worker = async () => {
+    while (next < todo.length && !signal?.aborted) await resolveOne(todo[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(STAT_CONCURRENCY, todo.length) }, worker));
+  return out;
+}
+
 /**
  * Walks `dir` for corpus files. Directories that cannot be read, broken links and symlink loops are
  * added to `problems` (when given) and skipped; throws only when `dir` itself is unreadable.
@@ -109,7 +171,9 @@ export async function findCorpusFiles(dir: string, options: FindOptions = {}, pr
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
+    const resolved = await resolveLinks(fs, abs, rel, real !== abs, entries, (childRel) => matchesAny(childRel, include) && !matchesAny(childRel, exclude), options.signal);
+    for (let k = 0; k < entries.length; k++) {
+      const entry = entries[k];
       if (options.signal?.aborted) return;
       const childAbs = path.join(abs, entry.name);
       const childRel = rel === "" ? entry.name : `${rel}/${entry.name}`;
@@ -121,16 +185,13 @@ export async function findCorpusFiles(dir: string, options: FindOptions = {}, pr
         }
         continue;
       }
-      let kind: "file" | "directory" | "other" | "symlink" = entry.kind;
-      const link = kind === "symlink";
-      if (link) {
-        try {
-          kind = (await fs.stat(childAbs)).kind;
-        } catch (e) {
-          problems.push({ path: childAbs, message: `broken symbolic link: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, severity: "warning", code: "unreadable" });
-          continue;
-        }
+      const link = entry.kind === "symlink";
+      const r = resolved[k];
+      if (r?.brokenLink !== undefined) {
+        problems.push({ path: childAbs, message: `broken symbolic link: ${r.brokenLink}`, severity: "warning", code: "unreadable" });
+        continue;
       }
+      const kind = link ? r!.kind! : entry.kind;
       if (kind === "directory") {
         if (entry.name === "node_modules" || entry.name === ".git") continue;
         if (matchesAny(childRel + "/", exclude) || matchesAny(childRel, exclude)) continue;
@@ -138,16 +199,7 @@ export async function findCorpusFiles(dir: string, options: FindOptions = {}, pr
       } else if (kind === "file") {
         if (childRel === catalogueName) continue;
         if (!matchesAny(childRel, include) || matchesAny(childRel, exclude)) continue;
-        // Only a link, or a path through a symlinked directory, can repeat a file: realpath is
-        // needed only then (a plain walk never meets the same file twice).
-        let realFile = childAbs;
-        if (link || real !== abs) {
-          try {
-            realFile = await fs.realpath(childAbs);
-          } catch {
-            // reported when read
-          }
-        }
+        const realFile = r?.realFile ?? childAbs;
         if (seenFiles.has(realFile)) continue;
         seenFiles.add(realFile);
         found.push({ abs: childAbs, rel: childRel, size: -1, mtimeMs: -1 });
