@@ -50,6 +50,7 @@ async function main() {
     const cacheDir = mkdtempSync(join(tmpdir(), "shutten-cost-"));
     const cache = new AnalysisCache(cacheDir, { tool: "cost", analysis: "cost" }, nodeCacheFsSync);
     const ctx: IngestContext = { fs: nodeCorpusFsSync, cache, aliasHash: "", tokenizer: () => tokenizer };
+    let jobs = 0;
     if (round === 1) {
       for (const k of Object.keys(t)) t[k] = 0;
       if (session) {
@@ -65,6 +66,8 @@ async function main() {
       if (round >= 1 && loaded.source) for (const b of loaded.source.body) chars += b.end - b.start;
       t0 = cpu();
       const r = await runFileJob({ abs: f, rel: f, catalogue: null, maxBytes: 50 * 1024 * 1024 }, ctx);
+      // A worker writes its held cache records once per batch of 8 files (ingestWorker.ts).
+      if (++jobs % 8 === 0) await cache.flush();
       t.job += cpu() - t0;
       t0 = cpu();
       digestResult(r);

@@ -77,6 +77,7 @@ async function main() {
     lines.push(line);
   }
   // The cache records as written (one pack per writer, appended in file order).
+  await cache.release();
   const packs = readdirSync(join(cacheDir, "analysis-v3")).filter((n) => n.endsWith(".pack"));
   for (const p of packs) lines.push(`pack ${sha(readFileSync(join(cacheDir, "analysis-v3", p)))}`);
   rmSync(cacheDir, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import fc from "fast-check";
 import { buildCorpus, type AnalyzeFn } from "../../server/src/core/ingest/buildCorpus";
-import { AnalysisCache, resolveCacheDir } from "../../server/src/core/index/cache";
+import { AnalysisCache, nodeCacheFsSync, resolveCacheDir, type CacheFs } from "../../server/src/core/index/cache";
 import type { AnalyzedText } from "../../server/src/core/model";
 
 const root = join(__dirname, "..", "..");
@@ -168,6 +168,67 @@ test("one cache instance reads back what it wrote; a new instance reads every wr
     const c = new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" });
     for (let i = 0; i < 3; i++) assert.deepEqual(await c.get(keys[i]), value(i + 1));
     assert.equal(a.stats.writes, 3);
+  } finally {
+    cleanup();
+  }
+});
+
+test("a writer that keeps its files open holds records until flushed, writes the same records; release closes them; a failed write starts another pack", async () => {
+  const { cacheDir, cleanup } = tempCorpus();
+  try {
+    let opened = 0;
+    let open = 0;
+    let failNext = false;
+    const fsTracked: CacheFs = {
+      ...nodeCacheFsSync,
+      openAppend(p) {
+        const h = nodeCacheFsSync.openAppend!(p);
+        opened++;
+        open++;
+        return {
+          append(data) {
+            if (failNext) throw new Error("disk full");
+            h.append(data);
+          },
+          close() {
+            open--;
+            h.close();
+          },
+        };
+      },
+    };
+    const w = new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" }, fsTracked);
+    const value = (n: number): AnalyzedText => ({ sentences: [{ start: 0, end: n, text: "「引用」".repeat(n), paragraph: 0 }], quotes: [], entities: [], events: [], numbers: [], dates: [] });
+    const keys = [1, 2, 3, 4, 5].map((n) => w.keyFor({ hash: `h${n}`, published: null, aliases: "", body: "[]" }));
+    await w.put(keys[0], value(1));
+    await w.put(keys[1], value(2));
+    // Held until flushed; a read of a held entry flushes first.
+    assert.equal(opened, 0);
+    assert.deepEqual(await w.get(keys[1]), value(2));
+    assert.equal(opened, 2);
+    assert.equal(open, 2);
+    await w.release();
+    assert.equal(open, 0);
+    await w.put(keys[2], value(3));
+    await w.flush();
+    assert.equal(opened, 4);
+    failNext = true;
+    await w.put(keys[3], value(4));
+    await w.flush();
+    failNext = false;
+    assert.equal(open, 0);
+    assert.equal(w.stats.writeErrors, 1);
+    assert.equal(w.stats.writes, 3);
+    await w.put(keys[4], value(5));
+    await w.release();
+    assert.equal(open, 0);
+    const packs = readdirSync(join(cacheDir, "analysis-v3")).filter((f) => f.endsWith(".pack"));
+    assert.equal(packs.length, 2);
+    const recs = records(cacheDir);
+    assert.equal(recs.length, 4);
+    const r = new AnalysisCache(cacheDir, { tool: "t1", analysis: "a1" });
+    for (const i of [0, 1, 2, 4]) assert.deepEqual(await r.get(keys[i]), value(i + 1));
+    assert.equal(await r.get(keys[3]), null);
   } finally {
     cleanup();
   }

@@ -47,6 +47,8 @@ const INDEX_LINE = new RegExp(`^${MAGIC}([0-9a-f]{64}) (\\d{12}) ([0-9a-f]{8}) (
 const KEY = /^[0-9a-f]{64}$/;
 /** Index lines read per call while scanning. */
 const SCAN_LINES = 8192;
+/** Bytes of records a writer holds before writing them (see `AnalysisCache.flush`). */
+const FLUSH_BYTES = 1 << 20;
 /** A miss rescans the index files (for entries other writers added since) at most this often. */
 const RESCAN_MS = 1000;
 
@@ -63,6 +65,34 @@ export interface CacheFs {
   /** Appends `data` to `p`; with `create`, `p` must not exist yet (fails with EEXIST). */
   append(p: string, data: string | Uint8Array, create: boolean): Promise<void>;
   mkdir(p: string): Promise<void>;
+  /**
+   * Optional: `p` opened for appending (it must exist), so a writer's records do not each open and
+   * close its files (two opens per record were most of a cold build's file system calls).
+   */
+  openAppend?(p: string): AppendHandle;
+}
+
+/** A file open for appending: each `append` writes all its bytes at the end, in order. */
+export interface AppendHandle {
+  append(data: string | Uint8Array): void;
+  close(): void;
+}
+
+function appendHandleSync(p: string): AppendHandle {
+  let fd: number | null = fs.openSync(p, "a");
+  return {
+    append(data) {
+      if (fd === null) throw new Error("closed");
+      const buf = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+      for (let n = 0; n < buf.length; ) n += fs.writeSync(fd, buf, n, buf.length - n);
+    },
+    close() {
+      if (fd === null) return;
+      const f = fd;
+      fd = null;
+      fs.closeSync(f);
+    },
+  };
 }
 
 function readRangeSync(p: string, offset: number, length: number): Uint8Array {
@@ -112,6 +142,7 @@ export const nodeCacheFsSync: CacheFs = {
   read: async (p, offset, length) => readRangeSync(p, offset, length),
   append: async (p, data, create) => fs.writeFileSync(p, data, { encoding: "utf8", flag: create ? "wx" : "a" }),
   mkdir: async (p) => void fs.mkdirSync(p, { recursive: true }),
+  openAppend: appendHandleSync,
 };
 
 /**
@@ -171,10 +202,13 @@ export class AnalysisCache {
   /** Bytes of each index file read so far (whole lines only). */
   private readonly scanned = new Map<string, number>();
   private lastScan = -Infinity;
-  /** This instance's pack (created on the first write) and its length. */
-  private writer: { name: string; size: number } | null = null;
+  /** This instance's pack (created on the first write), its length and, while kept open, its files. */
+  private writer: { name: string; size: number; files: { pack: AppendHandle; idx: AppendHandle } | null } | null = null;
   /** Writes run one after the other (offsets are this instance's running pack length). */
   private writing: Promise<void> = Promise.resolve();
+  /** Records written by `put` but not yet on disk (see `flush`), with their index lines. */
+  private pending: { key: string; record: Buffer; line: string; loc: Location }[] = [];
+  private pendingBytes = 0;
 
   /**
    * @param dir the cache directory (see `resolveCacheDir`)
@@ -246,6 +280,7 @@ export class AnalysisCache {
 
   /** The cached analysis, or `null` when absent, corrupt or from another version. */
   async get(key: string): Promise<AnalyzedText | null> {
+    if (this.isPending(key)) await this.flush();
     let loc = this.locations.get(key);
     if (!loc && performance.now() - this.lastScan >= RESCAN_MS) {
       await this.writing;
@@ -277,6 +312,7 @@ export class AnalysisCache {
    */
   getSync(key: string): AnalyzedText | null {
     if (this.portable === null) return null;
+    if (this.isPending(key)) this.flushPending();
     if (!this.locations.has(key)) {
       // Index lines added since the last scan (the scan itself is asynchronous only in name here).
       this.scanSync();
@@ -350,16 +386,96 @@ export class AnalysisCache {
       const offset = w.size;
       const crc = crc32(json);
       const header = headerOf(key, length, crc);
-      await this.fs.append(path.join(this.root, `${w.name}.pack`), Buffer.concat([Buffer.from(header, "latin1"), json, Buffer.from("\n")]), false);
+      const record = Buffer.concat([Buffer.from(header, "latin1"), json, Buffer.from("\n")]);
+      const line = `${header.slice(0, -1)} ${pad12(offset)}\n`;
       w.size += HEADER_BYTES + length + 1;
+      const loc = { pack: `${w.name}.pack`, offset, length, crc };
+      if (this.fs.openAppend) {
+        // Held until `flush` (one write per file for a batch of records).
+        this.pending.push({ key, record, line, loc });
+        this.pendingBytes += record.length;
+        if (this.pendingBytes >= FLUSH_BYTES) this.flushPending();
+        return;
+      }
+      await this.fs.append(path.join(this.root, loc.pack), record, false);
       // The index line goes after its record: a reader never finds a line for a record not written.
-      await this.fs.append(path.join(this.root, `${w.name}.idx`), `${header.slice(0, -1)} ${pad12(offset)}\n`, false);
-      this.locations.set(key, { pack: `${w.name}.pack`, offset, length, crc });
+      await this.fs.append(path.join(this.root, `${w.name}.idx`), line, false);
+      this.locations.set(key, loc);
       this.stats.writes++;
     } catch {
-      this.stats.writeErrors++;
-      // The pack's length is no longer known for sure: the next write starts another pack.
-      this.writer = null;
+      this.failed(1);
+    }
+  }
+
+  private isPending(key: string): boolean {
+    for (const p of this.pending) if (p.key === key) return true;
+    return false;
+  }
+
+  /** The pack's length is no longer known for sure: the next write starts another pack. */
+  private failed(records: number): void {
+    this.stats.writeErrors += records;
+    this.closeFiles();
+    this.writer = null;
+  }
+
+  /** Writes the records held by `append` (on a file system with `openAppend`), then their index lines. */
+  private flushPending(): void {
+    const list = this.pending;
+    if (list.length === 0) return;
+    this.pending = [];
+    this.pendingBytes = 0;
+    const w = this.writer;
+    try {
+      if (!w || !this.fs.openAppend) throw new Error("no pack");
+      if (!w.files) {
+        const pack = this.fs.openAppend(path.join(this.root, `${w.name}.pack`));
+        try {
+          w.files = { pack, idx: this.fs.openAppend(path.join(this.root, `${w.name}.idx`)) };
+        } catch (e) {
+          pack.close();
+          throw e;
+        }
+      }
+      w.files.pack.append(list.length === 1 ? list[0].record : Buffer.concat(list.map((p) => p.record)));
+      // The index lines go after their records: a reader never finds a line for a record not written.
+      w.files.idx.append(list.map((p) => p.line).join(""));
+      for (const p of list) this.locations.set(p.key, p.loc);
+      this.stats.writes += list.length;
+    } catch {
+      this.failed(list.length);
+    }
+  }
+
+  /**
+   * Writes the records `put` holds (a writer that keeps its files open holds a batch's records and
+   * writes each file once): a worker flushes before it answers, so an answered file's entry is on disk.
+   */
+  flush(): Promise<void> {
+    return (this.writing = this.writing.then(() => this.flushPending()));
+  }
+
+  /**
+   * `flush`, then closes the pack's files (the next write opens them again): a writer calls it when
+   * it goes idle, so a long-lived process holds no descriptors between builds.
+   */
+  release(): Promise<void> {
+    return (this.writing = this.writing.then(() => {
+      this.flushPending();
+      this.closeFiles();
+    }));
+  }
+
+  private closeFiles(): void {
+    const files = this.writer?.files;
+    if (!files) return;
+    this.writer!.files = null;
+    for (const f of [files.pack, files.idx]) {
+      try {
+        f.close();
+      } catch {
+        // nothing was buffered: every append was written when it returned
+      }
     }
   }
 
@@ -377,7 +493,7 @@ export class AnalysisCache {
       await this.fs.mkdir(this.root);
       await create();
     }
-    this.writer = { name, size: 0 };
+    this.writer = { name, size: 0, files: null };
     return this.writer;
   }
 }

@@ -77,9 +77,16 @@ function stripUnitTexts(text: string, a: AnalyzedText | undefined): void {
 // Requests are answered one after the other, in the order they came (the pool keeps up to two in
 // flight per worker, so the next batch is already here when one is answered).
 let chain: Promise<void> = Promise.resolve();
+let waiting = 0;
 parentPort!.on("message", (msg: WorkerRequest | DictionaryMessage) => {
   if ("dictionary" in msg) gotDictionary(msg.dictionary);
-  else chain = chain.then(() => handle(msg));
+  else {
+    waiting++;
+    chain = chain.then(async () => {
+      await handle(msg);
+      waiting--;
+    });
+  }
 });
 
 async function handle(req: WorkerRequest): Promise<void> {
@@ -90,12 +97,19 @@ async function handle(req: WorkerRequest): Promise<void> {
       try {
         const r = await runFileJob(job, ctx);
         if (r.source && r.analysis) stripUnitTexts(r.source.text, r.analysis);
-        if (r.digest) transfer.push(r.digest.record.text.buffer as ArrayBuffer, r.digest.record.rest.buffer as ArrayBuffer);
+        if (r.digest) {
+          const d = r.digest;
+          transfer.push(d.record.text.buffer as ArrayBuffer, d.record.rest.buffer as ArrayBuffer, d.segment.starts.buffer as ArrayBuffer, d.segment.spans.buffer as ArrayBuffer);
+        }
         answers.push({ ok: r });
       } catch (e) {
         answers.push({ error: (e as Error).message });
       }
     }
+    // The batch's cache entries are on disk before it is answered; the cache's files stay open while
+    // batches keep coming and are closed when none waits.
+    if (waiting === 1) await cache?.release();
+    else await cache?.flush();
     const answer: WorkerAnswer = { id: req.id, answers, tokenizedChars, cacheStats: cache ? { ...cache.stats } : undefined };
     parentPort!.postMessage(answer, transfer);
   } catch (e) {

@@ -212,6 +212,8 @@ class Scratch {
   charAtByte = new Int32Array(0);
   kindAt = new Int32Array(0);
   runEnd = new Int32Array(0);
+  /** 1 where a node reachable from BOS ends (by end position). */
+  reach = new Uint8Array(0);
 
   grow(nodes: number): void {
     const cap = Math.max(nodes, this.cap * 2, 1024);
@@ -243,6 +245,7 @@ class Scratch {
       this.byteAt = new Int32Array(m);
       this.runEnd = new Int32Array(m);
       this.kindAt = new Int32Array(m);
+      this.reach = new Uint8Array(m);
     }
     if (this.bytes.length < 3 * n + 4) {
       const m = Math.max(3 * n + 4, this.bytes.length * 2, 1024);
@@ -287,7 +290,8 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
   const { tmStart, tmIds, tmPresent } = packedTargetMap(known);
   const kb = known.dictionary.buffer;
   // Shared with the dictionary when it came from dictionary.ts; made here for kuromoji's own loader.
-  const { trie, entries, ccByLeft, wordEnds } = latticeArraysOf.get(known) ?? latticeArrays(base, check, kb, tmIds, cc);
+  const { trie, entries: allEntries, ccByLeft, wordEnds } = latticeArraysOf.get(known) ?? latticeArrays(base, check, kb, tmIds, cc);
+  const { wordStart, entries } = winnableEntries(tmStart, allEntries);
   const boundaryEnds = wordEnds[0] === 1;
   const ub = unknown.dictionary.buffer;
   const posBytes = (known as unknown as { pos_buffer?: { buffer?: Uint8Array } }).pos_buffer?.buffer;
@@ -312,7 +316,6 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     properNounOf.set(id, v);
     return v;
   };
-  const ccDim = cc[1];
   const ccRows = cc[0];
   // kuromoji's ByteBuffer.getShort: a little-endian signed 16-bit value.
   const short = (b: Uint8Array, i: number) => ((b[i] | (b[i + 1] << 8)) << 16) >> 16;
@@ -392,17 +395,24 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     return f;
   };
   // A known word's token but its start (every field comes from the entry), made once per entry.
-  const knownTemplates: (Token | undefined)[][] = [];
+  // By `id / 10`: 1 + the template's index in `knownTemplates` (a typed array of zeros costs a
+  // worker nothing until touched, unlike paged arrays it looks up twice per token).
+  const knownTemplates: Token[] = [];
+  const knownTemplateAt = knownSlots ? new Int32Array(Math.floor(kb.length / 10) + 1) : null;
   const knownTemplatesById = new Map<number, Token>();
   const templateOf = (f: string[]): Token => ({ surface: f[0], start: 0, pos: f[1], pos1: f[2], pos2: f[3], pos3: f[4], basic: f[7] === "*" ? f[0] : f[7], reading: f[8] ?? "" });
   const knownTemplate = (id: number): Token => {
-    if (!knownSlots) {
+    const slot = id / 10;
+    if (knownTemplateAt === null || !(slot < knownTemplateAt.length)) {
       let tp = knownTemplatesById.get(id);
       if (tp === undefined) knownTemplatesById.set(id, (tp = templateOf(knownFeatures(id))));
       return tp;
     }
-    let tp = slotOf(knownTemplates, id / 10);
-    if (tp === undefined) setSlot(knownTemplates, id / 10, (tp = templateOf(knownFeatures(id))));
+    const at = knownTemplateAt[slot];
+    if (at !== 0) return knownTemplates[at - 1];
+    const tp = templateOf(knownFeatures(id));
+    knownTemplates.push(tp);
+    knownTemplateAt[slot] = knownTemplates.length;
     return tp;
   };
   const unknownFeatures = (id: number): string[] => {
@@ -470,12 +480,8 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
   const decoder = new TextDecoder();
   const L = new Scratch();
   let count = 0;
-  // Nodes starting at one position with the same left id have the same best predecessor: it is
-  // found once per (position, left id). `memoAt[left]` is the position's stamp it was found for.
-  const memoAt = new Float64Array(Math.max(1, ccDim) + 1).fill(-1);
-  let stamp = 0;
-  const memoBase = new Float64Array(memoAt.length);
-  const memoPrev = new Int32Array(memoAt.length);
+  // (Nodes starting at one position with the same left id have the same best predecessor, but a
+  // memo of it per left id cost more than it saved: nine in ten searches on news text missed it.)
   /** Appends a node and does kuromoji's forward step for it: the cheapest node ending just before it. */
   const append = (startPos: number, len: number, left: number, right: number, cost: number, name: number, isKnown: number) => {
     if (count === L.cap) L.grow(count + 1);
@@ -488,35 +494,24 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     // kuromoji compares `prev.shortest + connection + node.cost` over the previous nodes: adding the
     // node's own cost last changes no comparison between them (exact integers; an unreachable
     // predecessor's Number.MAX_VALUE absorbs them alike), so the winner of `prev.shortest +
-    // connection` is kept per left id and the cost added after.
-    let base: number;
-    let bestPrev: number;
-    if (left >= 0 && left < memoAt.length && memoAt[left] === stamp) {
-      base = memoBase[left];
-      bestPrev = memoPrev[left];
-    } else {
-      base = MAX;
-      bestPrev = -1;
-      const shortest = L.shortest;
-      const rightOf = L.right;
-      const next = L.next;
-      const row = left * ccRows;
-      for (let p = L.headEnd[startPos - 1]; p >= 0; p = next[p]) {
-        const c = shortest[p] + ccByLeft[row + rightOf[p]];
-        if (c < base) {
-          base = c;
-          bestPrev = p;
-        }
-      }
-      if (left >= 0 && left < memoAt.length) {
-        memoAt[left] = stamp;
-        memoBase[left] = base;
-        memoPrev[left] = bestPrev;
+    // connection` is found and the cost added after.
+    let base = MAX;
+    let bestPrev = -1;
+    const shortest = L.shortest;
+    const rightOf = L.right;
+    const next = L.next;
+    const row = left * ccRows;
+    for (let p = L.headEnd[startPos - 1]; p >= 0; p = next[p]) {
+      const c = shortest[p] + ccByLeft[row + rightOf[p]];
+      if (c < base) {
+        base = c;
+        bestPrev = p;
       }
     }
     L.shortest[id] = bestPrev < 0 ? MAX : base + cost;
     L.prev[id] = bestPrev;
     const end = startPos + len - 1;
+    if (bestPrev >= 0) L.reach[end] = 1;
     L.next[id] = -1;
     if (L.tailEnd[end] < 0) L.headEnd[end] = id;
     else L.next[L.tailEnd[end]] = id;
@@ -558,6 +553,8 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     for (let i = n - 2; i >= 0; i--) runEnd[i] = kinds[kindAt[i + 1]].name === kinds[kindAt[i]].name ? runEnd[i + 1] : i + 1;
     L.headEnd.fill(-1, 0, n + 2);
     L.tailEnd.fill(-1, 0, n + 2);
+    L.reach.fill(0, 0, n + 2);
+    L.reach[0] = 1;
     // Node 0 is BOS: it ends at 0, with right id 0 and cost 0.
     count = 1;
     L.start[0] = 0;
@@ -568,8 +565,12 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     L.next[0] = -1;
     L.headEnd[0] = 0;
     L.tailEnd[0] = 0;
+    const reach = L.reach;
     for (let pos = 0; pos < n; pos++) {
-      stamp++;
+      // With no reachable node ending before it, every node starting here would be unreachable
+      // (kuromoji's Number.MAX_VALUE, never on the best path, never a winning predecessor): none is
+      // made. Most positions inside an unknown katakana or Latin word are such.
+      if (reach[pos] === 0) continue;
       // Known words starting at pos, shortest first (kuromoji's commonPrefixSearch order): the first
       // character's step from the root is looked up, the rest walked byte by byte.
       const code = text.charCodeAt(pos);
@@ -589,8 +590,8 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
               const end = charAtByte[b];
               const len = end >= 0 ? end - pos : decoder.decode(bytes.subarray(byteAt[pos], b)).length;
               found++;
-              const first = tmStart[v];
-              const last = tmStart[v + 1];
+              const first = wordStart[v];
+              const last = wordStart[v + 1];
               // (a value with entries is always present: only an empty one needs the test)
               if (!(first < last) && !(v >= 0 && tmPresent[v] === 1)) throw new TypeError(`no dictionary entries for trie id ${v}`);
               for (let i = 5 * first, e = 5 * last; i < e; i += 5) append(pos + 1, len, entries[i], entries[i + 1], entries[i + 2], (entries[i + 4] << 16) | (entries[i + 3] & 0xffff), 1);
@@ -651,6 +652,37 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     }
     return out;
   };
+}
+
+/**
+ * The entries of each trie value (one surface: its nodes share start and length) that can be on a
+ * best path: of those with the same left and right ids only the cheapest — the first of equal costs —
+ * can (they have the same best predecessor, and as predecessors the same connection costs, so the
+ * cheaper is always chosen first), and kuromoji's nodes for the others are never on its path.
+ * `entries` in `latticeArrays`' layout (five per entry), `wordStart` indexing it as `tmStart` does the full list.
+ */
+function winnableEntries(tmStart: Int32Array, all: Int16Array): { wordStart: Int32Array; entries: Int16Array } {
+  const values = tmStart.length - 1;
+  const wordStart = new Int32Array(tmStart.length);
+  const kept = new Int16Array(all.length);
+  let at = 0;
+  for (let v = 0; v < values; v++) {
+    wordStart[v] = at / 5;
+    const first = 5 * tmStart[v];
+    const last = 5 * tmStart[v + 1];
+    for (let i = first; i < last; i += 5) {
+      let beaten = false;
+      for (let j = first; j < last && !beaten; j += 5) {
+        if (j === i || all[j] !== all[i] || all[j + 1] !== all[i + 1]) continue;
+        beaten = all[j + 2] < all[i + 2] || (all[j + 2] === all[i + 2] && j < i);
+      }
+      if (beaten) continue;
+      for (let k = 0; k < 5; k++) kept[at + k] = all[i + k];
+      at += 5;
+    }
+  }
+  wordStart[values] = at / 5;
+  return { wordStart, entries: kept.slice(0, at) };
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
