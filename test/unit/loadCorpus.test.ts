@@ -151,3 +151,25 @@ test("a corpus of links: every linked article found in name order, a file linked
     rmSync(store, { recursive: true, force: true });
   }
 });
+
+test("the workers' blocking reader refuses an oversized file by its size and says why a file cannot be read", async () => {
+  const { readFileBytes } = await import("../../server/src/core/corpus/readSource");
+  const { nodeCorpusFsSync } = await import("../../server/src/core/corpus/corpusFs");
+  const dir = mkdtempSync(join(tmpdir(), "shutten-read-"));
+  try {
+    writeFileSync(join(dir, "big.txt"), Buffer.alloc(20000, 0x41));
+    writeFileSync(join(dir, "ok.txt"), "本文");
+    symlinkSync(join(dir, "ok.txt"), join(dir, "link.txt"));
+    const big = await readFileBytes(join(dir, "big.txt"), nodeCorpusFsSync, 10000);
+    assert.equal(big.ok, null);
+    assert.match(big.problems[0].message, /file too large \(19\.5 KB; the limit is 9\.8 KB\)/);
+    const ok = await readFileBytes(join(dir, "link.txt"), nodeCorpusFsSync, 10000);
+    assert.equal(Buffer.from(ok.ok!).toString("utf8"), "本文");
+    const missing = await readFileBytes(join(dir, "missing.txt"), nodeCorpusFsSync, 10000);
+    assert.match(missing.problems[0].message, /cannot read file \(ENOENT\)/);
+    const folder = await readFileBytes(dir, nodeCorpusFsSync, 10000);
+    assert.match(folder.problems[0].message, /cannot read file \(EISDIR\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -15,6 +15,11 @@ export interface CorpusFs {
   realpath(p: string): Promise<string>;
   readFile(p: string): Promise<Uint8Array>;
   /**
+   * The file's bytes, or its size when over `maxBytes` (optional: without it, `stat` then
+   * `readFile`). One open for both: the path (a link, on a linked corpus) is resolved once.
+   */
+  readFileWithin?(p: string, maxBytes: number): Promise<Uint8Array | { tooLarge: number }>;
+  /**
    * Size and mtime of many files at once, null for one that cannot be read (optional: without it,
    * `stat` is called per file). Blocking: the caller passes a few hundred at a time.
    */
@@ -66,4 +71,13 @@ export const nodeCorpusFsSync: CorpusFs = {
     return { size: s.size, kind: s.isFile() ? "file" : s.isDirectory() ? "directory" : "other", mtimeMs: s.mtimeMs };
   },
   readFile: async (p) => fs.readFileSync(p),
+  async readFileWithin(p, maxBytes) {
+    const fd = fs.openSync(p, "r");
+    try {
+      const { size } = fs.fstatSync(fd);
+      return size > maxBytes ? { tooLarge: size } : fs.readFileSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  },
 };

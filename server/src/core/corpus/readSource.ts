@@ -24,12 +24,19 @@ function skipped(path: string, message: string, code: string): Stage<never> {
   return { ok: null, problems: [{ path, message: `skipped: ${message}`, severity: "error", code }] };
 }
 
-/** Reads one file's bytes (stat, size limit, read); never throws. */
+/** Reads one file's bytes (size limit, read); never throws. */
 export async function readFileBytes(abs: string, fs: CorpusFs, maxBytes: number): Promise<Stage<Uint8Array>> {
   try {
-    const { size } = await fs.stat(abs);
-    if (size > maxBytes) return skipped(abs, `file too large (${formatBytes(size)}; the limit is ${formatBytes(maxBytes)})`, "too-large");
-    const bytes = await fs.readFile(abs);
+    let bytes: Uint8Array;
+    if (fs.readFileWithin) {
+      const read = await fs.readFileWithin(abs, maxBytes);
+      if (!(read instanceof Uint8Array)) return skipped(abs, `file too large (${formatBytes(read.tooLarge)}; the limit is ${formatBytes(maxBytes)})`, "too-large");
+      bytes = read;
+    } else {
+      const { size } = await fs.stat(abs);
+      if (size > maxBytes) return skipped(abs, `file too large (${formatBytes(size)}; the limit is ${formatBytes(maxBytes)})`, "too-large");
+      bytes = await fs.readFile(abs);
+    }
     if (bytes.length > maxBytes) return skipped(abs, `file too large (${formatBytes(bytes.length)}; the limit is ${formatBytes(maxBytes)})`, "too-large");
     return { ok: bytes, problems: [] };
   } catch (e) {
