@@ -154,6 +154,22 @@ function aliasKeyOf(text: string): string {
     .replace(/[ァィゥェォャュョヮヵヶ]/g, (c) => SMALL_TO_LARGE[c] ?? c);
 }
 
+/**
+ * The first code unit of `aliasKey(run)` for a katakana run (`KATAKANA_RUN`), or -1 when the key is
+ * empty: the run's first character that the key keeps (not ッ, ー, ・, ＝, =), as the key spells it.
+ * (The key is that of a prefix of the run, titles stripped, and NFKC leaves katakana as it is.)
+ */
+function firstKeyCode(run: string): number {
+  for (let k = 0; k < run.length; k++) {
+    const c = run.charCodeAt(k);
+    if (c === 0x30c3 || c === 0x30fc || c === 0x30fb || c === 0xff1d || c === 0x3d) continue;
+    if (c === 0x30f4) return 0x30d6;
+    const large = SMALL_TO_LARGE[run[k]];
+    return large === undefined ? c : large.charCodeAt(0);
+  }
+  return -1;
+}
+
 /** Key of a multi-part name's family name (last part): `スティーブ・ウィトコフ` → key of `ウィトコフ`. */
 function familyKey(text: string): string | null {
   const name = canonicalName(text);
@@ -1144,7 +1160,16 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
   }
   // 6. bare katakana mentions of known persons (トランプ政権, (プーチン)大統領).
   const persons = aliases.personKeys();
+  // A run's key starts with its first character that the key keeps: runs whose first kept character
+  // starts no person's key need no key of their own.
+  const keyFirsts = new Set<number>();
+  let emptyKey = false;
+  for (const k of persons) {
+    if (k.length === 0) emptyKey = true;
+    else keyFirsts.add(k.charCodeAt(0));
+  }
   for (const { start, name } of katakanaRuns) {
+    if (!emptyKey && !keyFirsts.has(firstKeyCode(name))) continue;
     if (!persons.has(aliasKey(name)) || isPlaceWord(name)) continue;
     raw.push({ start, end: start + name.length, text: name, type: "person", name });
   }
@@ -1158,7 +1183,8 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
   let low = Infinity;
   let high = 0;
   for (const r of raw) (low = Math.min(low, r.start)), (high = Math.max(high, r.end));
-  const taken = new Uint8Array(Math.max(0, high - low));
+  if (takenMarks.length < high - low) takenMarks = new Uint8Array(Math.max(high - low, 2 * takenMarks.length));
+  const taken = takenMarks;
   for (const r of raw) {
     let free = true;
     for (let k = r.start; k < r.end && free; k++) if (taken[k - low]) free = false;
@@ -1166,6 +1192,8 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
     for (let k = r.start; k < r.end; k++) taken[k - low] = 1;
     kept.push(r);
   }
+  // Left clear for the next call.
+  for (const r of kept) taken.fill(0, r.start - low, r.end - low);
   kept.sort((a, b) => a.start - b.start || a.end - b.end);
   for (const r of kept) if (r.type !== "person") aliases.observe(r.name, r.type);
   return kept.map((r) => ({
@@ -1177,6 +1205,9 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
   }));
 }
 
+/** `extractEntities`' marks of the characters kept mentions hold (all clear between calls). */
+let takenMarks = new Uint8Array(1 << 12);
+
 /** Nicknames the text introduces (`XことY`, X in quote marks or not) for a person mention Y right after. */
 function nicknamesOf(text: string, regions: Span[], raw: RawMention[]): { nick: string; full: string }[] {
   const out: { nick: string; full: string }[] = [];
@@ -1187,6 +1218,8 @@ function nicknamesOf(text: string, regions: Span[], raw: RawMention[]): { nick: 
     // every position of the sentence (the lazy name part retries each one up to ten times).
     let from = 0;
     for (let koto = slice.indexOf("こと"); koto >= 0; koto = slice.indexOf("こと", from)) {
+      // A match ends with a こと at or after this one that a kanji or katakana follows (after は or not).
+      if (!nameFollowsKoto(slice, koto)) break;
       NICKNAME.lastIndex = Math.max(from, koto - 12);
       const m = NICKNAME.exec(slice);
       if (m === null) break;
@@ -1199,6 +1232,18 @@ function nicknamesOf(text: string, regions: Span[], raw: RawMention[]): { nick: 
     }
   }
   return out;
+}
+
+/** `NICKNAME`'s lookahead after a こと: Han, 々, katakana or ー (a high surrogate may start a Han character). */
+const NAME_AFTER_KOTO = charSet("々ー", [["ァ", "ヴ"], ["\ud800", "\udbff"]]);
+for (let c = 0x2e80; c <= 0xfaff; c++) if (/\p{Script=Han}/u.test(String.fromCharCode(c))) NAME_AFTER_KOTO[c] = 1;
+/** True when some こと at or after `koto` in `s` is followed, directly or after は, by what `NICKNAME` looks ahead for. */
+function nameFollowsKoto(s: string, koto: number): boolean {
+  for (let k = koto; k >= 0; k = s.indexOf("こと", k + 1)) {
+    if (NAME_AFTER_KOTO[s.charCodeAt(k + 2)] === 1) return true;
+    if (s.charCodeAt(k + 2) === 0x306f && NAME_AFTER_KOTO[s.charCodeAt(k + 3)] === 1) return true;
+  }
+  return false;
 }
 
 /** True unless `[start, end)` of a katakana or Latin word is only part of a longer such word. */
