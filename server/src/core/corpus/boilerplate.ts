@@ -480,8 +480,10 @@ function rankingRunAt(
 
 // ---------------------------------------------------------------------------------------------
 
-const TRIM_LEFT = /^[\s\u3000\u00a0\ufeff]+/;
-const TRIM_RIGHT = /[\s\u3000\u00a0\ufeff]+$/;
+/** `\s` (which holds U+3000, U+00A0 and U+FEFF) by code unit: what a line is trimmed of. */
+const LINE_SPACE = new Uint8Array(0x10000);
+for (const c of [9, 10, 11, 12, 13, 0x20, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff]) LINE_SPACE[c] = 1;
+for (let c = 0x2000; c <= 0x200a; c++) LINE_SPACE[c] = 1;
 
 function splitLines(text: string, region: Span): Array<{ span: Span; text: string }> {
   const out: Array<{ span: Span; text: string }> = [];
@@ -489,11 +491,10 @@ function splitLines(text: string, region: Span): Array<{ span: Span; text: strin
   while (pos <= region.end) {
     let eol = pos;
     while (eol < region.end && text.charCodeAt(eol) !== 10 && text.charCodeAt(eol) !== 13) eol++;
-    const raw = text.slice(pos, eol);
-    const lead = TRIM_LEFT.exec(raw)?.[0].length ?? 0;
-    const trail = raw.length > lead ? (TRIM_RIGHT.exec(raw)?.[0].length ?? 0) : 0;
-    const start = pos + lead;
-    const end = Math.max(start, eol - trail);
+    let start = pos;
+    while (start < eol && LINE_SPACE[text.charCodeAt(start)] === 1) start++;
+    let end = eol;
+    while (end > start && LINE_SPACE[text.charCodeAt(end - 1)] === 1) end--;
     out.push({ span: { start, end }, text: text.slice(start, end) });
     if (eol >= region.end) break;
     pos = eol + (text.charCodeAt(eol) === 13 && text.charCodeAt(eol + 1) === 10 ? 2 : 1);
@@ -501,8 +502,27 @@ function splitLines(text: string, region: Span): Array<{ span: Span; text: strin
   return out;
 }
 
+/**
+ * Characters a line may hold and still be its own `normalizeLine`: left as they are by NFKC (and
+ * never the second of a composed pair), by lower-casing, and by the Markdown rules inside a line.
+ */
+const LINE_AS_IS = new Uint8Array(0x10000);
+for (const [a, b] of [[0x20, 0x7e], [0x2010, 0x2027], [0x2030, 0x205e], [0x2190, 0x22ff], [0x2500, 0x27bf], [0x3001, 0x301f], [0x3041, 0x3096], [0x309d, 0x309e], [0x30a1, 0x30fe]]) {
+  for (let c = a; c <= b; c++) if (String.fromCharCode(c).normalize("NFKC") === String.fromCharCode(c)) LINE_AS_IS[c] = 1;
+}
+LINE_AS_IS.fill(1, 0x4e00, 0xa000);
+for (let c = 0x41; c <= 0x5a; c++) LINE_AS_IS[c] = 0;
+for (const c of "*_") LINE_AS_IS[c.charCodeAt(0)] = 0;
+/** What a line may not start with if it is to stay as it is: a space, a heading or quote mark, a bullet. */
+const LINE_AS_IS_NOT_FIRST = new Uint8Array(0x10000);
+for (const c of " #>•・●○■□◆◇▶▷►▸*+-") LINE_AS_IS_NOT_FIRST[c.charCodeAt(0)] = 1;
+
 /** NFKC, lower case, list bullets and surrounding whitespace removed: the form lexicons match. */
 function normalizeLine(s: string): string {
+  // Most lines of an article are already in that form (kana, kanji, Japanese punctuation).
+  let asIs = s.length > 0 && LINE_AS_IS_NOT_FIRST[s.charCodeAt(0)] === 0 && s.charCodeAt(s.length - 1) !== 0x20;
+  for (let i = 0; i < s.length && asIs; i++) if (LINE_AS_IS[s.charCodeAt(i)] === 0) asIs = false;
+  if (asIs) return s;
   const n = s
     .normalize("NFKC")
     .trim()

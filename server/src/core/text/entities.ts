@@ -163,9 +163,14 @@ function firstKeyCode(run: string): number {
   for (let k = 0; k < run.length; k++) {
     const c = run.charCodeAt(k);
     if (c === 0x30c3 || c === 0x30fc || c === 0x30fb || c === 0xff1d || c === 0x3d) continue;
-    if (c === 0x30f4) return 0x30d6;
-    const large = SMALL_TO_LARGE[run[k]];
-    return large === undefined ? c : large.charCodeAt(0);
+    switch (c) {
+      case 0x30f4: return 0x30d6; // ヴ → ブ
+      case 0x30f5: return 0x30ab; // ヵ → カ
+      case 0x30f6: return 0x30b1; // ヶ → ケ
+      case 0x30a1: case 0x30a3: case 0x30a5: case 0x30a7: case 0x30a9: case 0x30e3: case 0x30e5: case 0x30e7: case 0x30ee:
+        return c + 1; // small kana (SMALL_TO_LARGE)
+    }
+    return c;
   }
   return -1;
 }
