@@ -85,7 +85,7 @@ export function classifyLines(text: string, region: Span = { start: 0, end: text
   let proseBefore = 0;
   for (let i = 0; i < n; i++) {
     if (!nonBlank(i)) continue;
-    if (COPYRIGHT.test(key[i]) && key[i].length <= 200 && proseBefore >= 50) {
+    if (key[i].length <= 200 && proseBefore >= 50 && COPYRIGHT.test(key[i])) {
       for (let j = i; j < n; j++) if (nonBlank(j)) verdict[j] = "footer";
       break;
     }
@@ -313,8 +313,9 @@ function countWeakOutsideStrong(lower: string): number {
   return WEAK_PROMPT.filter((p) => rest.includes(p)).length;
 }
 
+/** `k` is a line's key (`normalizeLine`): lower case already. */
 function isPromptLine(k: string): boolean {
-  const lower = k.toLowerCase();
+  const lower = k;
   const found = promptPhrasesIn(lower);
   if (found === null) return false;
   const strong = STRONG_PROMPT.filter((p) => found.has(p)).length;
@@ -513,16 +514,46 @@ for (const [a, b] of [[0x20, 0x7e], [0x2010, 0x2027], [0x2030, 0x205e], [0x2190,
 LINE_AS_IS.fill(1, 0x4e00, 0xa000);
 for (let c = 0x41; c <= 0x5a; c++) LINE_AS_IS[c] = 0;
 for (const c of "*_") LINE_AS_IS[c.charCodeAt(0)] = 0;
-/** What a line may not start with if it is to stay as it is: a space, a heading or quote mark, a bullet. */
-const LINE_AS_IS_NOT_FIRST = new Uint8Array(0x10000);
-for (const c of " #>•・●○■□◆◇▶▷►▸*+-") LINE_AS_IS_NOT_FIRST[c.charCodeAt(0)] = 1;
+/**
+ * The characters `normalizeLine` maps one for one whatever stands around them: those above as they
+ * are, upper-case ASCII lower-cased, full-width ASCII to ASCII (NFKC), U+3000 to a space; 0 for
+ * any other (`*` and `_` too, which the Markdown rules read).
+ */
+const LINE_MAP = new Uint16Array(0x10000);
+for (let c = 0; c < 0x10000; c++) if (LINE_AS_IS[c] === 1) LINE_MAP[c] = c;
+for (let c = 0x41; c <= 0x5a; c++) LINE_MAP[c] = c + 0x20;
+for (let c = 0xff01; c <= 0xff5e; c++) {
+  const a = c - 0xfee0;
+  if (a !== 0x2a && a !== 0x5f) LINE_MAP[c] = a >= 0x41 && a <= 0x5a ? a + 0x20 : a;
+}
+LINE_MAP[0x3000] = 0x20;
+/** What a mapped line may not start with to need no more: a space, a heading or quote mark, a bullet. */
+const LINE_MAP_NOT_FIRST = new Uint8Array(0x10000);
+for (const c of " #>•・●○■□◆◇▶▷►▸*+-") LINE_MAP_NOT_FIRST[c.charCodeAt(0)] = 1;
+let lineCodes = new Uint16Array(1024);
 
 /** NFKC, lower case, list bullets and surrounding whitespace removed: the form lexicons match. */
 function normalizeLine(s: string): string {
-  // Most lines of an article are already in that form (kana, kanji, Japanese punctuation).
-  let asIs = s.length > 0 && LINE_AS_IS_NOT_FIRST[s.charCodeAt(0)] === 0 && s.charCodeAt(s.length - 1) !== 0x20;
-  for (let i = 0; i < s.length && asIs; i++) if (LINE_AS_IS[s.charCodeAt(i)] === 0) asIs = false;
-  if (asIs) return s;
+  // Most lines of an article need one code unit for one at most (kana, kanji, punctuation, ASCII).
+  const len = s.length;
+  if (len > 0 && LINE_MAP_NOT_FIRST[LINE_MAP[s.charCodeAt(0)]] === 0 && LINE_MAP[s.charCodeAt(len - 1)] !== 0x20) {
+    let same = true;
+    let k = 0;
+    for (; k < len; k++) {
+      const c = s.charCodeAt(k);
+      const m = LINE_MAP[c];
+      if (m === 0) break;
+      if (m !== c) same = false;
+    }
+    if (k === len) {
+      if (same) return s;
+      if (lineCodes.length < len) lineCodes = new Uint16Array(Math.max(len, 2 * lineCodes.length));
+      for (let i = 0; i < len; i++) lineCodes[i] = LINE_MAP[s.charCodeAt(i)];
+      let out = "";
+      for (let i = 0; i < len; i += 8192) out += String.fromCharCode.apply(null, lineCodes.subarray(i, Math.min(len, i + 8192)) as unknown as number[]);
+      return out;
+    }
+  }
   const n = s
     .normalize("NFKC")
     .trim()
