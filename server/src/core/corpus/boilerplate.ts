@@ -531,6 +531,7 @@ LINE_MAP[0x3000] = 0x20;
 const LINE_MAP_NOT_FIRST = new Uint8Array(0x10000);
 for (const c of " #>•・●○■□◆◇▶▷►▸*+-") LINE_MAP_NOT_FIRST[c.charCodeAt(0)] = 1;
 let lineCodes = new Uint16Array(1024);
+const UTF16 = new TextDecoder("utf-16le", { ignoreBOM: true });
 
 /** NFKC, lower case, list bullets and surrounding whitespace removed: the form lexicons match. */
 function normalizeLine(s: string): string {
@@ -549,9 +550,7 @@ function normalizeLine(s: string): string {
       if (same) return s;
       if (lineCodes.length < len) lineCodes = new Uint16Array(Math.max(len, 2 * lineCodes.length));
       for (let i = 0; i < len; i++) lineCodes[i] = LINE_MAP[s.charCodeAt(i)];
-      let out = "";
-      for (let i = 0; i < len; i += 8192) out += String.fromCharCode.apply(null, lineCodes.subarray(i, Math.min(len, i + 8192)) as unknown as number[]);
-      return out;
+      return UTF16.decode(new Uint8Array(lineCodes.buffer, 0, 2 * len));
     }
   }
   const n = s
