@@ -9,7 +9,7 @@
  */
 import { parse as parseYaml } from "yaml";
 import type { EntityMention, EntityType, Span } from "../model";
-import { allMatches, charSet, charSetBits, matchesAt, matchesWhere, positionsBySet, stickyOf } from "./matches";
+import { allMatches, charSet, charSetBits, matchesAt, matchesWhere, stickyOf } from "./matches";
 import type { Token } from "./tokenizer";
 
 /** Titles and honorifics that may follow a person's name (longest first when matched). */
@@ -865,6 +865,29 @@ const ENTITY_FIRSTS = [KATAKANA_FIRST, ORG_PATTERN_FIRST, ORG_GAZETTEER_FIRST, A
 const ENTITY_FIRST_BITS = charSetBits(ENTITY_FIRSTS);
 const [AT_KATAKANA, AT_ORG_PATTERN, AT_ORG_GAZETTEER, AT_APPOSITIVE, AT_QUOTED_NAME, AT_PLACE_GAZETTEER, AT_POSITION_CODE, AT_SEPARATOR] = [0, 1, 2, 3, 4, 5, 6, 7];
 
+/** What a katakana run goes on with (`KATAKANA_RUN`'s lookbehind): no run starts right after one. */
+const RUN_CONTINUES = charSet("ヵヶー・＝=", [["ァ", "ヴ"]]);
+const KATAKANA_BIT = 1 << AT_KATAKANA;
+const ORG_PATTERN_BIT = 1 << AT_ORG_PATTERN;
+
+/**
+ * `positionsBySet` of the entity expressions' first characters, keeping for two of them only the
+ * positions where a match can start: a katakana run's first character (`KATAKANA_RUN`'s lookbehind
+ * fails inside a run) and where `orgPatternStart` accepts.
+ */
+function entityFirsts(s: string): number[][] {
+  const out: number[][] = [];
+  for (let k = 0; k < ENTITY_FIRSTS.length; k++) out.push([]);
+  for (let p = 0; p < s.length; p++) {
+    let b = ENTITY_FIRST_BITS[s.charCodeAt(p)];
+    if (b === 0) continue;
+    if ((b & KATAKANA_BIT) !== 0 && p > 0 && RUN_CONTINUES[s.charCodeAt(p - 1)] === 1) b &= ~KATAKANA_BIT;
+    if ((b & ORG_PATTERN_BIT) !== 0 && !orgPatternStart(s, p)) b &= ~ORG_PATTERN_BIT;
+    for (let k = 0; b !== 0; k++, b >>= 1) if (b & 1) out[k].push(p);
+  }
+  return out;
+}
+
 /**
  * Finds entity mentions in `text` over `regions`, given kuromoji tokens of those regions (offsets
  * into `text`; `selectEntityTokens` of them is all that is read, and `selected` says they are that
@@ -892,7 +915,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
   const firsts: number[][][] = [];
   for (const region of regions) {
     const slice = text.slice(region.start, region.end);
-    const at = positionsBySet(ENTITY_FIRST_BITS, ENTITY_FIRSTS.length, slice);
+    const at = entityFirsts(slice);
     firsts.push(at);
     // 1. katakana + title; a katakana word + 社長 + a name is the name's company (ニワンゴ社長杉本).
     // Each maximal katakana run once, its title tested in place (a regex over the whole sentence
@@ -916,7 +939,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       raw.push({ start, end, text: m[0], type: "person", name });
     }
     // 2. organisations by pattern and gazetteer
-    if (ORG_PATTERN_SUFFIX.test(slice)) for (const m of matchesAt(ORG_PATTERN, slice, at[AT_ORG_PATTERN], orgPatternStart)) {
+    if (ORG_PATTERN_SUFFIX.test(slice)) for (const m of matchesAt(ORG_PATTERN, slice, at[AT_ORG_PATTERN])) {
       const start = region.start + (m.index ?? 0);
       raw.push({ start, end: start + m[0].length, text: m[0], type: "organization", name: m[0] });
     }

@@ -219,8 +219,18 @@ const SUFFIX_TRIES = new Map<Set<string>, Suffixes>([
   [BARE_TITLES, suffixTrie(BARE_TITLES)],
   [GROUP_SET, suffixTrie(GROUP_SET)],
 ]);
+/** The last characters of the words of each trie's set, as a table: most particles follow none. */
+const LAST_CHARS = new Map<Set<string>, Uint8Array>();
+for (const set of SUFFIX_TRIES.keys()) {
+  const last = new Uint8Array(0x10000);
+  for (const w of set) if (w.length > 0) last[w.charCodeAt(w.length - 1)] = 1;
+  LAST_CHARS.set(set, last);
+}
+const BARE_LAST = LAST_CHARS.get(BARE_TITLES)!;
+const GROUP_LAST = LAST_CHARS.get(GROUP_SET)!;
 /** The longest word of `set` (at most `max` long) ending at `end` of `slice`, or null. */
 function wordEndingAt(slice: string, end: number, set: Set<string>, max: number): string | null {
+  if (end <= 0 || max <= 0 || (set === BARE_TITLES ? BARE_LAST : set === GROUP_SET ? GROUP_LAST : LAST_CHARS.get(set)!)[slice.charCodeAt(end - 1)] === 0) return null;
   let node: Suffixes | undefined = SUFFIX_TRIES.get(set)!;
   let found: string | null = null;
   for (let k = end - 1; k >= Math.max(0, end - max); k--) {
