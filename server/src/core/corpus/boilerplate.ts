@@ -169,17 +169,32 @@ export function classifyLines(text: string, region: Span = { start: 0, end: text
   }
 
   // Short lines stranded between dropped lines (or between a dropped line and the end) are chrome.
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (let i = 0; i < n; i++) {
-      if (verdict[i] !== "body" || !isShortLine(key[i])) continue;
-      const p = prevNonBlank(verdict, i);
-      const q = nextNonBlank(verdict, i);
-      if (p >= 0 && verdict[p] !== "body" && (q < 0 || verdict[q] !== "body")) {
-        verdict[i] = "stranded";
-        changed = true;
-      }
-    }
+  // (The rule only ever turns body into stranded, and more lines dropped only make it apply more: a
+  // line is looked at again only when a neighbour was stranded, for the same lines in the end.)
+  const prevLine = new Int32Array(n);
+  const nextLine = new Int32Array(n);
+  for (let i = 0, last = -1; i < n; i++) {
+    prevLine[i] = last;
+    if (verdict[i] !== "blank") last = i;
+  }
+  for (let i = n - 1, last = -1; i >= 0; i--) {
+    nextLine[i] = last;
+    if (verdict[i] !== "blank") last = i;
+  }
+  const stranded = (i: number): boolean => {
+    if (verdict[i] !== "body" || !isShortLine(key[i])) return false;
+    const p = prevLine[i];
+    const q = nextLine[i];
+    return p >= 0 && verdict[p] !== "body" && (q < 0 || verdict[q] !== "body");
+  };
+  const recheck: number[] = [];
+  for (let i = n - 1; i >= 0; i--) recheck.push(i);
+  while (recheck.length > 0) {
+    const i = recheck.pop()!;
+    if (!stranded(i)) continue;
+    verdict[i] = "stranded";
+    if (nextLine[i] >= 0) recheck.push(nextLine[i]);
+    if (prevLine[i] >= 0) recheck.push(prevLine[i]);
   }
 
   // A trailing stretch that is mostly chrome goes whole (a stray line of it reads as body alone).
