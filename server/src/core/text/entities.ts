@@ -1137,18 +1137,45 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
         .concat([...givens].filter(([g, fulls]) => fulls.size === 1 && !families.has(g)).map(([g]) => g)),
     ),
   ];
-  for (const region of regions) {
-    const slice = text.slice(region.start, region.end);
-    for (const n of spelled) {
-      let at = slice.indexOf(n);
-      while (at >= 0) {
-        const start = region.start + at;
-        const end = start + n.length;
-        const prevOk = start === 0 || !KANA_OR_HAN.test(text[start - 1]) || TITLE_BEFORE.test(text.slice(Math.max(0, start - 6), start));
-        const nextOk = end >= text.length || !HAN_CHAR.test(text[end]) || titleAt(end);
-        if (prevOk && nextOk) raw.push({ start, end, text: n, type: "person", name: n });
-        at = slice.indexOf(n, at + n.length);
+  const spelledAt = (n: string, start: number): void => {
+    const end = start + n.length;
+    const prevOk = start === 0 || !KANA_OR_HAN.test(text[start - 1]) || TITLE_BEFORE.test(text.slice(Math.max(0, start - 6), start));
+    const nextOk = end >= text.length || !HAN_CHAR.test(text[end]) || titleAt(end);
+    if (prevOk && nextOk) raw.push({ start, end, text: n, type: "person", name: n });
+  };
+  let ordered = true;
+  for (let ri = 1; ri < regions.length; ri++) if (regions[ri].start < regions[ri - 1].end) ordered = false;
+  if (spelled.length > 0 && ordered) {
+    // Each name searched once in the whole text, its occurrences dealt to the regions that hold
+    // them: per region, each name's occurrences that do not overlap, from the region's start (what a
+    // search of each region for each name finds), in the same order (region, name, offset).
+    const hits: number[][] = [];
+    for (let ni = 0; ni < spelled.length; ni++) {
+      const n = spelled[ni];
+      let ri = 0;
+      let inRegion = -1;
+      let nextFree = 0;
+      for (let at = text.indexOf(n); at >= 0; at = text.indexOf(n, at + 1)) {
+        while (ri < regions.length && regions[ri].end < at + n.length) ri++;
+        if (ri >= regions.length) break;
+        if (at < regions[ri].start) continue;
+        if (ri !== inRegion) {
+          inRegion = ri;
+          nextFree = regions[ri].start;
+        }
+        if (at < nextFree) continue;
+        (hits[ri] ??= []).push(ni, at);
+        nextFree = at + n.length;
       }
+    }
+    for (let ri = 0; ri < regions.length; ri++) {
+      const h = hits[ri];
+      if (h !== undefined) for (let k = 0; k < h.length; k += 2) spelledAt(spelled[h[k]], h[k + 1]);
+    }
+  } else if (spelled.length > 0) {
+    for (const region of regions) {
+      const slice = text.slice(region.start, region.end);
+      for (const n of spelled) for (let at = slice.indexOf(n); at >= 0; at = slice.indexOf(n, at + n.length)) spelledAt(n, region.start + at);
     }
   }
   // 5. gazetteer places kuromoji missed.

@@ -194,8 +194,46 @@ const GROUP_SET = new Set([
 ]);
 const GROUP_MAX = Math.max(...[...GROUP_SET].map((w) => w.length));
 const BARE_MAX = Math.max(...[...BARE_TITLES].map((w) => w.length));
-/** The particles after which an actor's word ends: looked back from, instead of matching every word everywhere. */
-const ACTOR_PARTICLE = /では|からは|からも|から|より|によると|によれば|には|にも|は|が|も|の(?=問い|質問|言葉|呼びかけ|発言|一言|コメント|声|意見|メッセージ)/gu;
+/**
+ * The particles after which an actor's word ends (looked back from, instead of matching every word
+ * everywhere): `ACTOR_PARTICLE` = /では|からは|からも|から|より|によると|によれば|には|にも|は|が|も|の(?=NO_BEFORE)/,
+ * its alternatives in that order, by first character.
+ */
+const PARTICLES_BY_FIRST = new Map<number, string[]>();
+for (const p of ["では", "からは", "からも", "から", "より", "によると", "によれば", "には", "にも", "は", "が", "も", "の"]) {
+  const c = p.charCodeAt(0);
+  PARTICLES_BY_FIRST.set(c, [...(PARTICLES_BY_FIRST.get(c) ?? []), p]);
+}
+const PARTICLE_FIRST = new Uint8Array(0x10000);
+for (const c of PARTICLES_BY_FIRST.keys()) PARTICLE_FIRST[c] = 1;
+/** The words `の` is a particle before (`ACTOR_PARTICLE`'s lookahead). */
+const NO_BEFORE = ["問い", "質問", "言葉", "呼びかけ", "発言", "一言", "コメント", "声", "意見", "メッセージ"];
+/**
+ * The matches of `ACTOR_PARTICLE` in `s` as offset, match pairs, found by a table and `startsWith` (the
+ * same leftmost matches, the alternatives tried in the same order) without a match object each.
+ */
+function actorParticles(s: string): (number | string)[] {
+  const out: (number | string)[] = [];
+  for (let i = 0; i < s.length; ) {
+    const c = s.charCodeAt(i);
+    let found: string | null = null;
+    if (PARTICLE_FIRST[c] === 1) {
+      for (const p of PARTICLES_BY_FIRST.get(c)!) {
+        if (!s.startsWith(p, i)) continue;
+        if (p === "の" && !NO_BEFORE.some((w) => s.startsWith(w, i + 1))) continue;
+        found = p;
+        break;
+      }
+    }
+    if (found === null) i++;
+    else {
+      out.push(i, found);
+      i += found.length;
+    }
+  }
+  return out;
+}
+
 /** A set's words spelled backwards as a trie of code units (`wordEndingAt` walks it back from a particle). */
 interface Suffixes {
   next: Map<number, Suffixes>;
@@ -362,11 +400,12 @@ function actorsOf(text: string, s: Sentence, quoteSpans: Span[], ctx: { persons:
     }
   }
   let lastEnd = -1;
-  for (const m of allMatches(ACTOR_PARTICLE, slice)) {
-    const at = m.index ?? 0;
+  const particles = actorParticles(slice);
+  for (let pi = 0; pi < particles.length; pi += 2) {
+    const at = particles[pi] as number;
     if (at === lastEnd) continue;
     lastEnd = at;
-    const particle = m[0];
+    const particle = particles[pi + 1] as string;
     // A bare title (知事は): not inside a longer word, nor a generic noun after の (ライバル国の選手が).
     const title = TITLE_PARTICLES.has(particle) ? wordEndingAt(slice, at, BARE_TITLES, BARE_MAX) : null;
     // (番組MCが, 番組司会の: the programme's host, unnamed here.)
@@ -785,17 +824,12 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       const normalized = normalizeForMatch(inner);
       if (normalized.length === 0) continue;
       const speaker = q.kind === "speech" && q.speaker ? q.speaker : null;
-      out.push({
-        start: q.raw.innerStart,
-        end: q.raw.innerEnd,
-        text: inner,
-        normalized,
-        kind: q.kind,
-        speaker: speaker ? speaker.name : null,
-        ...(speaker ? { speakerSpan: speaker.span } : {}),
-        sentence: si,
-        mark: q.raw.mark,
-      });
+      // (Two literals of fixed shapes, the keys in the same order: no spread of a conditional object.)
+      out.push(
+        speaker
+          ? { start: q.raw.innerStart, end: q.raw.innerEnd, text: inner, normalized, kind: q.kind, speaker: speaker.name, speakerSpan: speaker.span, sentence: si, mark: q.raw.mark }
+          : { start: q.raw.innerStart, end: q.raw.innerEnd, text: inner, normalized, kind: q.kind, speaker: null, sentence: si, mark: q.raw.mark },
+      );
       if (q.kind === "speech" && speaker && !q.question && !/[？?]$/.test(inner)) spoke = { name: speaker.name, span: speaker.span };
       if (q.kind === "speech" && !q.own && standalone) unclaimed.push(out.length - 1);
     }
