@@ -196,34 +196,49 @@ const GROUP_MAX = Math.max(...[...GROUP_SET].map((w) => w.length));
 const BARE_MAX = Math.max(...[...BARE_TITLES].map((w) => w.length));
 /**
  * The particles after which an actor's word ends (looked back from, instead of matching every word
- * everywhere): `ACTOR_PARTICLE` = /では|からは|からも|から|より|によると|によれば|には|にも|は|が|も|の(?=NO_BEFORE)/,
- * its alternatives in that order, by first character.
+ * everywhere): the matches of `/では|からは|からも|から|より|によると|によれば|には|にも|は|が|も|の(?=NO_BEFORE)/g`
+ * in `s` as offset, particle pairs — the same leftmost matches, the alternatives in that order —,
+ * found by a switch on each character, with no match object each.
  */
-const PARTICLES_BY_FIRST = new Map<number, string[]>();
-for (const p of ["では", "からは", "からも", "から", "より", "によると", "によれば", "には", "にも", "は", "が", "も", "の"]) {
-  const c = p.charCodeAt(0);
-  PARTICLES_BY_FIRST.set(c, [...(PARTICLES_BY_FIRST.get(c) ?? []), p]);
-}
-const PARTICLE_FIRST = new Uint8Array(0x10000);
-for (const c of PARTICLES_BY_FIRST.keys()) PARTICLE_FIRST[c] = 1;
-/** The words `の` is a particle before (`ACTOR_PARTICLE`'s lookahead). */
 const NO_BEFORE = ["問い", "質問", "言葉", "呼びかけ", "発言", "一言", "コメント", "声", "意見", "メッセージ"];
-/**
- * The matches of `ACTOR_PARTICLE` in `s` as offset, match pairs, found by a table and `startsWith` (the
- * same leftmost matches, the alternatives tried in the same order) without a match object each.
- */
+const NO_BEFORE_FIRST = new Uint8Array(0x10000);
+for (const w of NO_BEFORE) NO_BEFORE_FIRST[w.charCodeAt(0)] = 1;
 function actorParticles(s: string): (number | string)[] {
   const out: (number | string)[] = [];
   for (let i = 0; i < s.length; ) {
-    const c = s.charCodeAt(i);
+    const next = s.charCodeAt(i + 1);
     let found: string | null = null;
-    if (PARTICLE_FIRST[c] === 1) {
-      for (const p of PARTICLES_BY_FIRST.get(c)!) {
-        if (!s.startsWith(p, i)) continue;
-        if (p === "の" && !NO_BEFORE.some((w) => s.startsWith(w, i + 1))) continue;
-        found = p;
+    switch (s.charCodeAt(i)) {
+      case 0x3067: // で
+        if (next === 0x306f) found = "では";
         break;
-      }
+      case 0x304b: // か
+        if (next === 0x3089) {
+          const after = s.charCodeAt(i + 2);
+          found = after === 0x306f ? "からは" : after === 0x3082 ? "からも" : "から";
+        }
+        break;
+      case 0x3088: // よ
+        if (next === 0x308a) found = "より";
+        break;
+      case 0x306b: // に
+        if (s.startsWith("によると", i)) found = "によると";
+        else if (s.startsWith("によれば", i)) found = "によれば";
+        else if (next === 0x306f) found = "には";
+        else if (next === 0x3082) found = "にも";
+        break;
+      case 0x306f: // は
+        found = "は";
+        break;
+      case 0x304c: // が
+        found = "が";
+        break;
+      case 0x3082: // も
+        found = "も";
+        break;
+      case 0x306e: // の
+        if (NO_BEFORE_FIRST[next] === 1) for (const w of NO_BEFORE) if (s.startsWith(w, i + 1)) found = "の";
+        break;
     }
     if (found === null) i++;
     else {
