@@ -7,7 +7,7 @@
  */
 import type { PartialDate, Span } from "../model";
 import { foldWidth, parseJapaneseNumber } from "./normalize";
-import { allMatches, charSet, matchesStartingWith, stickyOf } from "./matches";
+import { allMatches, charSet, matchesWhere, stickyOf } from "./matches";
 
 export interface ExtractedDate extends Span {
   text: string;
@@ -80,6 +80,21 @@ const GATES: Record<string, number> = {
 };
 for (const p of PATTERNS) p.gate = GATES[p.kind];
 
+/**
+ * Where a numeral-led match can start, by the character its numeral must be followed by (the
+ * numeral is one to three characters, or four for a year): tested before the expression, which
+ * would retry its lookbehind at every numeral (一 of 一方 too).
+ */
+const YEAR = 0x5e74, MONTH = 0x6708, DAY = 0x65e5, SLASH = 0x2f;
+const within3 = (s: string, p: number, c: number): boolean => s.charCodeAt(p + 1) === c || s.charCodeAt(p + 2) === c || s.charCodeAt(p + 3) === c;
+const NUMERAL_AT: Record<string, (s: string, p: number) => boolean> = {
+  "ymd-slash": (s, p) => { const c = s.charCodeAt(p + 4); return c === SLASH || c === 0x2d || c === 0x2e; },
+  ymd: (s, p) => s.charCodeAt(p + 4) === YEAR,
+  md: (s, p) => within3(s, p, MONTH),
+  "md-slash": (s, p) => s.charCodeAt(p + 1) === SLASH || s.charCodeAt(p + 2) === SLASH,
+  d: (s, p) => within3(s, p, DAY),
+};
+
 function num(s: string | undefined): number | null {
   if (s === undefined) return null;
   return parseJapaneseNumber(s);
@@ -145,7 +160,7 @@ export function extractDates(text: string, reference: PartialDate | null, previo
   for (const { re, kind, need, first, gate } of PATTERNS) {
     if ((present & gate!) !== gate!) continue;
     if (need && !need.test(folded)) continue;
-    for (const m of first ? matchesStartingWith(STICKY.get(re)!, folded, first) : allMatches(re, folded)) {
+    for (const m of first ? matchesWhere(STICKY.get(re)!, folded, first, NUMERAL_AT[kind]) : allMatches(re, folded)) {
       const start = m.index ?? 0;
       found.push({ start, end: start + m[0].length, kind, m });
     }
