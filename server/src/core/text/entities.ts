@@ -875,15 +875,21 @@ const ORG_PATTERN_BIT = 1 << AT_ORG_PATTERN;
  * positions where a match can start: a katakana run's first character (`KATAKANA_RUN`'s lookbehind
  * fails inside a run) and where `orgPatternStart` accepts.
  */
+const NO_POSITIONS: readonly number[] = Object.freeze([]);
 function entityFirsts(s: string): number[][] {
+  // (Most sets stand nowhere in a sentence: they share one empty list, never written to.)
   const out: number[][] = [];
-  for (let k = 0; k < ENTITY_FIRSTS.length; k++) out.push([]);
+  for (let k = 0; k < ENTITY_FIRSTS.length; k++) out.push(NO_POSITIONS as number[]);
   for (let p = 0; p < s.length; p++) {
     let b = ENTITY_FIRST_BITS[s.charCodeAt(p)];
     if (b === 0) continue;
     if ((b & KATAKANA_BIT) !== 0 && p > 0 && RUN_CONTINUES[s.charCodeAt(p - 1)] === 1) b &= ~KATAKANA_BIT;
     if ((b & ORG_PATTERN_BIT) !== 0 && !orgPatternStart(s, p)) b &= ~ORG_PATTERN_BIT;
-    for (let k = 0; b !== 0; k++, b >>= 1) if (b & 1) out[k].push(p);
+    for (let k = 0; b !== 0; k++, b >>= 1) {
+      if ((b & 1) === 0) continue;
+      if (out[k] === NO_POSITIONS) out[k] = [p];
+      else out[k].push(p);
+    }
   }
   return out;
 }
