@@ -391,7 +391,7 @@ export class AliasTable {
   /** The cluster's display name. */
   canonical(name: string): string {
     const spelling = canonicalName(name);
-    const user = this.userCanonical.get(aliasKey(spelling));
+    const user = this.userCanonical.size === 0 ? undefined : this.userCanonical.get(aliasKey(spelling));
     if (user !== undefined) return user;
     const k = this.key(spelling);
     for (const c of this.userCanonical.values()) if (aliasKey(c) === k) return c;
