@@ -194,61 +194,8 @@ const GROUP_SET = new Set([
 ]);
 const GROUP_MAX = Math.max(...[...GROUP_SET].map((w) => w.length));
 const BARE_MAX = Math.max(...[...BARE_TITLES].map((w) => w.length));
-/**
- * The particles after which an actor's word ends (looked back from, instead of matching every word
- * everywhere): the matches of `/では|からは|からも|から|より|によると|によれば|には|にも|は|が|も|の(?=NO_BEFORE)/g`
- * in `s` as offset, particle pairs — the same leftmost matches, the alternatives in that order —,
- * found by a switch on each character, with no match object each.
- */
-const NO_BEFORE = ["問い", "質問", "言葉", "呼びかけ", "発言", "一言", "コメント", "声", "意見", "メッセージ"];
-const NO_BEFORE_FIRST = new Uint8Array(0x10000);
-for (const w of NO_BEFORE) NO_BEFORE_FIRST[w.charCodeAt(0)] = 1;
-function actorParticles(s: string): (number | string)[] {
-  const out: (number | string)[] = [];
-  for (let i = 0; i < s.length; ) {
-    const next = s.charCodeAt(i + 1);
-    let found: string | null = null;
-    switch (s.charCodeAt(i)) {
-      case 0x3067: // で
-        if (next === 0x306f) found = "では";
-        break;
-      case 0x304b: // か
-        if (next === 0x3089) {
-          const after = s.charCodeAt(i + 2);
-          found = after === 0x306f ? "からは" : after === 0x3082 ? "からも" : "から";
-        }
-        break;
-      case 0x3088: // よ
-        if (next === 0x308a) found = "より";
-        break;
-      case 0x306b: // に
-        if (s.startsWith("によると", i)) found = "によると";
-        else if (s.startsWith("によれば", i)) found = "によれば";
-        else if (next === 0x306f) found = "には";
-        else if (next === 0x3082) found = "にも";
-        break;
-      case 0x306f: // は
-        found = "は";
-        break;
-      case 0x304c: // が
-        found = "が";
-        break;
-      case 0x3082: // も
-        found = "も";
-        break;
-      case 0x306e: // の
-        if (NO_BEFORE_FIRST[next] === 1) for (const w of NO_BEFORE) if (s.startsWith(w, i + 1)) found = "の";
-        break;
-    }
-    if (found === null) i++;
-    else {
-      out.push(i, found);
-      i += found.length;
-    }
-  }
-  return out;
-}
-
+/** The particles after which an actor's word ends: looked back from, instead of matching every word everywhere. */
+const ACTOR_PARTICLE = /では|からは|からも|から|より|によると|によれば|には|にも|は|が|も|の(?=問い|質問|言葉|呼びかけ|発言|一言|コメント|声|意見|メッセージ)/gu;
 /** A set's words spelled backwards as a trie of code units (`wordEndingAt` walks it back from a particle). */
 interface Suffixes {
   next: Map<number, Suffixes>;
@@ -415,12 +362,11 @@ function actorsOf(text: string, s: Sentence, quoteSpans: Span[], ctx: { persons:
     }
   }
   let lastEnd = -1;
-  const particles = actorParticles(slice);
-  for (let pi = 0; pi < particles.length; pi += 2) {
-    const at = particles[pi] as number;
+  for (const m of allMatches(ACTOR_PARTICLE, slice)) {
+    const at = m.index ?? 0;
     if (at === lastEnd) continue;
     lastEnd = at;
-    const particle = particles[pi + 1] as string;
+    const particle = m[0];
     // A bare title (知事は): not inside a longer word, nor a generic noun after の (ライバル国の選手が).
     const title = TITLE_PARTICLES.has(particle) ? wordEndingAt(slice, at, BARE_TITLES, BARE_MAX) : null;
     // (番組MCが, 番組司会の: the programme's host, unnamed here.)
