@@ -919,8 +919,11 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
 
   // Where each expression's first characters stand, per region (one pass over each).
   const firsts: number[][][] = [];
+  // (Each region's text, sliced once for the three passes below.)
+  const slices: string[] = [];
   for (const region of regions) {
     const slice = text.slice(region.start, region.end);
+    slices.push(slice);
     const at = entityFirsts(slice);
     firsts.push(at);
     // 1. katakana + title; a katakana word + 社長 + a name is the name's company (ニワンゴ社長杉本).
@@ -1033,7 +1036,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
   const knowsPersons = aliases.hasPersons();
   for (let ri = 0; ri < regions.length; ri++) {
     const region = regions[ri];
-    const slice = text.slice(region.start, region.end);
+    const slice = slices[ri];
     const at = firsts[ri];
     const separated = at[AT_SEPARATOR].length > 0;
     if (listed && slice.includes("、")) for (const m of matchesWhere(LIST_ITEM, slice, LIST_ITEM_LEAD, kanjiNext, true)) {
@@ -1187,7 +1190,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
   // 5. gazetteer places kuromoji missed.
   for (let ri = 0; ri < regions.length; ri++) {
     const region = regions[ri];
-    const slice = text.slice(region.start, region.end);
+    const slice = slices[ri];
     for (const m of matchesAt(PLACE_GAZETTEER_RE, slice, firsts[ri][AT_PLACE_GAZETTEER])) {
       const p = m[0];
       const start = region.start + (m.index ?? 0);
