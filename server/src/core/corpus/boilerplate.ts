@@ -85,7 +85,7 @@ export function classifyLines(text: string, region: Span = { start: 0, end: text
   let proseBefore = 0;
   for (let i = 0; i < n; i++) {
     if (!nonBlank(i)) continue;
-    if (COPYRIGHT.test(key[i]) && key[i].length <= 200 && proseBefore >= 50) {
+    if (key[i].length <= 200 && proseBefore >= 50 && COPYRIGHT.test(key[i])) {
       for (let j = i; j < n; j++) if (nonBlank(j)) verdict[j] = "footer";
       break;
     }
@@ -169,17 +169,32 @@ export function classifyLines(text: string, region: Span = { start: 0, end: text
   }
 
   // Short lines stranded between dropped lines (or between a dropped line and the end) are chrome.
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (let i = 0; i < n; i++) {
-      if (verdict[i] !== "body" || !isShortLine(key[i])) continue;
-      const p = prevNonBlank(verdict, i);
-      const q = nextNonBlank(verdict, i);
-      if (p >= 0 && verdict[p] !== "body" && (q < 0 || verdict[q] !== "body")) {
-        verdict[i] = "stranded";
-        changed = true;
-      }
-    }
+  // (The rule only ever turns body into stranded, and more lines dropped only make it apply more: a
+  // line is looked at again only when a neighbour was stranded, for the same lines in the end.)
+  const prevLine = new Int32Array(n);
+  const nextLine = new Int32Array(n);
+  for (let i = 0, last = -1; i < n; i++) {
+    prevLine[i] = last;
+    if (verdict[i] !== "blank") last = i;
+  }
+  for (let i = n - 1, last = -1; i >= 0; i--) {
+    nextLine[i] = last;
+    if (verdict[i] !== "blank") last = i;
+  }
+  const stranded = (i: number): boolean => {
+    if (verdict[i] !== "body" || !isShortLine(key[i])) return false;
+    const p = prevLine[i];
+    const q = nextLine[i];
+    return p >= 0 && verdict[p] !== "body" && (q < 0 || verdict[q] !== "body");
+  };
+  const recheck: number[] = [];
+  for (let i = n - 1; i >= 0; i--) recheck.push(i);
+  while (recheck.length > 0) {
+    const i = recheck.pop()!;
+    if (!stranded(i)) continue;
+    verdict[i] = "stranded";
+    if (nextLine[i] >= 0) recheck.push(nextLine[i]);
+    if (prevLine[i] >= 0) recheck.push(prevLine[i]);
   }
 
   // A trailing stretch that is mostly chrome goes whole (a stray line of it reads as body alone).
@@ -313,8 +328,9 @@ function countWeakOutsideStrong(lower: string): number {
   return WEAK_PROMPT.filter((p) => rest.includes(p)).length;
 }
 
+/** `k` is a line's key (`normalizeLine`): lower case already. */
 function isPromptLine(k: string): boolean {
-  const lower = k.toLowerCase();
+  const lower = k;
   const found = promptPhrasesIn(lower);
   if (found === null) return false;
   const strong = STRONG_PROMPT.filter((p) => found.has(p)).length;
@@ -480,8 +496,10 @@ function rankingRunAt(
 
 // ---------------------------------------------------------------------------------------------
 
-const TRIM_LEFT = /^[\s\u3000\u00a0\ufeff]+/;
-const TRIM_RIGHT = /[\s\u3000\u00a0\ufeff]+$/;
+/** `\s` (which holds U+3000, U+00A0 and U+FEFF) by code unit: what a line is trimmed of. */
+const LINE_SPACE = new Uint8Array(0x10000);
+for (const c of [9, 10, 11, 12, 13, 0x20, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff]) LINE_SPACE[c] = 1;
+for (let c = 0x2000; c <= 0x200a; c++) LINE_SPACE[c] = 1;
 
 function splitLines(text: string, region: Span): Array<{ span: Span; text: string }> {
   const out: Array<{ span: Span; text: string }> = [];
@@ -489,11 +507,10 @@ function splitLines(text: string, region: Span): Array<{ span: Span; text: strin
   while (pos <= region.end) {
     let eol = pos;
     while (eol < region.end && text.charCodeAt(eol) !== 10 && text.charCodeAt(eol) !== 13) eol++;
-    const raw = text.slice(pos, eol);
-    const lead = TRIM_LEFT.exec(raw)?.[0].length ?? 0;
-    const trail = raw.length > lead ? (TRIM_RIGHT.exec(raw)?.[0].length ?? 0) : 0;
-    const start = pos + lead;
-    const end = Math.max(start, eol - trail);
+    let start = pos;
+    while (start < eol && LINE_SPACE[text.charCodeAt(start)] === 1) start++;
+    let end = eol;
+    while (end > start && LINE_SPACE[text.charCodeAt(end - 1)] === 1) end--;
     out.push({ span: { start, end }, text: text.slice(start, end) });
     if (eol >= region.end) break;
     pos = eol + (text.charCodeAt(eol) === 13 && text.charCodeAt(eol + 1) === 10 ? 2 : 1);
@@ -501,8 +518,56 @@ function splitLines(text: string, region: Span): Array<{ span: Span; text: strin
   return out;
 }
 
+/**
+ * Characters a line may hold and still be its own `normalizeLine`: left as they are by NFKC (and
+ * never the second of a composed pair), by lower-casing, and by the Markdown rules inside a line.
+ */
+const LINE_AS_IS = new Uint8Array(0x10000);
+for (const [a, b] of [[0x20, 0x7e], [0x2010, 0x2027], [0x2030, 0x205e], [0x2190, 0x22ff], [0x2500, 0x27bf], [0x3001, 0x301f], [0x3041, 0x3096], [0x309d, 0x309e], [0x30a1, 0x30fe]]) {
+  for (let c = a; c <= b; c++) if (String.fromCharCode(c).normalize("NFKC") === String.fromCharCode(c)) LINE_AS_IS[c] = 1;
+}
+LINE_AS_IS.fill(1, 0x4e00, 0xa000);
+for (let c = 0x41; c <= 0x5a; c++) LINE_AS_IS[c] = 0;
+for (const c of "*_") LINE_AS_IS[c.charCodeAt(0)] = 0;
+/**
+ * The characters `normalizeLine` maps one for one whatever stands around them: those above as they
+ * are, upper-case ASCII lower-cased, full-width ASCII to ASCII (NFKC), U+3000 to a space; 0 for
+ * any other (`*` and `_` too, which the Markdown rules read).
+ */
+const LINE_MAP = new Uint16Array(0x10000);
+for (let c = 0; c < 0x10000; c++) if (LINE_AS_IS[c] === 1) LINE_MAP[c] = c;
+for (let c = 0x41; c <= 0x5a; c++) LINE_MAP[c] = c + 0x20;
+for (let c = 0xff01; c <= 0xff5e; c++) {
+  const a = c - 0xfee0;
+  if (a !== 0x2a && a !== 0x5f) LINE_MAP[c] = a >= 0x41 && a <= 0x5a ? a + 0x20 : a;
+}
+LINE_MAP[0x3000] = 0x20;
+/** What a mapped line may not start with to need no more: a space, a heading or quote mark, a bullet. */
+const LINE_MAP_NOT_FIRST = new Uint8Array(0x10000);
+for (const c of " #>•・●○■□◆◇▶▷►▸*+-") LINE_MAP_NOT_FIRST[c.charCodeAt(0)] = 1;
+let lineCodes = new Uint16Array(1024);
+const UTF16 = new TextDecoder("utf-16le", { ignoreBOM: true });
+
 /** NFKC, lower case, list bullets and surrounding whitespace removed: the form lexicons match. */
 function normalizeLine(s: string): string {
+  // Most lines of an article need one code unit for one at most (kana, kanji, punctuation, ASCII).
+  const len = s.length;
+  if (len > 0 && LINE_MAP_NOT_FIRST[LINE_MAP[s.charCodeAt(0)]] === 0 && LINE_MAP[s.charCodeAt(len - 1)] !== 0x20) {
+    let same = true;
+    let k = 0;
+    for (; k < len; k++) {
+      const c = s.charCodeAt(k);
+      const m = LINE_MAP[c];
+      if (m === 0) break;
+      if (m !== c) same = false;
+    }
+    if (k === len) {
+      if (same) return s;
+      if (lineCodes.length < len) lineCodes = new Uint16Array(Math.max(len, 2 * lineCodes.length));
+      for (let i = 0; i < len; i++) lineCodes[i] = LINE_MAP[s.charCodeAt(i)];
+      return UTF16.decode(new Uint8Array(lineCodes.buffer, 0, 2 * len));
+    }
+  }
   const n = s
     .normalize("NFKC")
     .trim()

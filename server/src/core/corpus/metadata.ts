@@ -323,6 +323,20 @@ function titleText(line: string): string {
 
 const ORIGINAL_LINE = /(?:出典|画像元|引用元|ソース|source)\s*[:：]\s*(https?:\/\/[^\s「」『』<>"')）]+)/gi;
 const CREDIT_LINE = /^[[［(（【〔]\s*([^\]］)）】〕]{1,20}?)\s*[\]］)）】〕]$/;
+/** The brackets a `CREDIT_LINE` opens with. */
+const CREDIT_OPENERS = new Set(["[", "［", "(", "（", "【", "〔"]);
+/** Per BMP code unit: 1 when NFKC of it starts with a credit opener, 2 when not (0: not worked out yet). */
+const OPENS_BRACKET = new Uint8Array(0x10000);
+/**
+ * Whether NFKC of `s` may start with a credit line's opening bracket: its first character's NFKC
+ * does (no bracket is a composition, so what follows cannot change that).
+ */
+function mayOpenBracket(s: string): boolean {
+  const c = s.charCodeAt(0);
+  if (Number.isNaN(c) || (c >= 0xd800 && c <= 0xdfff)) return true;
+  if (OPENS_BRACKET[c] === 0) OPENS_BRACKET[c] = CREDIT_OPENERS.has(String.fromCharCode(c).normalize("NFKC")[0]) ? 1 : 2;
+  return OPENS_BRACKET[c] === 1;
+}
 const COPYRIGHT_LINE = /(?:copyright|©|\(c\)\s*\d{4}|all rights reserved|無断転載|無断転用|無断複製)/i;
 const SITE_HEADER = /^(.{2,60}?)\s+logo\b/i;
 
@@ -398,7 +412,7 @@ export function inferMetadata(text: string, lines: ClassifiedLine[], body: Span[
   }
   if (!outlet) {
     const credits = nonBlank
-      .filter((l) => !OTHER_ARTICLES.has(l.verdict))
+      .filter((l) => !OTHER_ARTICLES.has(l.verdict) && mayOpenBracket(l.text))
       .map((l) => CREDIT_LINE.exec(l.text.normalize("NFKC"))?.[1])
       .filter((c): c is string => !!c);
     outlet = mostFrequent(credits.flatMap((c) => outletsIn(c)))?.name ?? null;

@@ -10,6 +10,7 @@ import { extractEvents } from "./events";
 import { extractNumbers } from "./numbers";
 import { extractQuotes } from "./quotes";
 import { splitSentences } from "./sentences";
+import type { AppendingTokenizer } from "./entityTokenizer";
 import type { Token, Tokenizer } from "./tokenizer";
 
 export interface AnalyzeContext {
@@ -32,6 +33,8 @@ const BLOCK_END = /出典|画像元|さらに読む|続きを読む|引用元/u;
 /** Blocks of a text governed by a `公開日:` line (see `AnalyzeContext.references`). */
 export function detectReferenceBlocks(text: string): { span: Span; reference: PartialDate }[] {
   const out: { span: Span; reference: PartialDate }[] = [];
+  // (Every match holds 公開日: most texts need no search.)
+  if (!text.includes("公開日")) return out;
   for (const m of text.matchAll(PUBLISHED_LINE)) {
     const lineStart = text.lastIndexOf("\n", m.index ?? 0) + 1;
     const reference = { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
@@ -70,8 +73,12 @@ export function analyzeText(text: string, regions: Span[], context: AnalyzeConte
   // Only extractEntities reads tokens, and only what selectEntityTokens keeps of each clause: a
   // tokenizer may return just that (the corpus workers do, see ingest/ingestWorker.ts).
   const tokens: Token[] = [];
-  for (const s of sentences) {
-    for (const t of context.tokenizer.tokenize(s.text)) tokens.push({ ...t, start: t.start + s.start });
+  const appending = (context.tokenizer as Partial<AppendingTokenizer>).tokenizeInto;
+  if (appending !== undefined) for (const s of sentences) appending(s.text, s.start, tokens);
+  else {
+    for (const s of sentences) {
+      for (const t of context.tokenizer.tokenize(s.text)) tokens.push({ ...t, start: t.start + s.start });
+    }
   }
   const entities = extractEntities(text, sentences, tokens, aliases, context.tokenizer.entityTokensOnly === true);
   const persons = entities.filter((e) => e.type === "person");

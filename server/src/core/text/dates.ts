@@ -7,7 +7,7 @@
  */
 import type { PartialDate, Span } from "../model";
 import { foldWidth, parseJapaneseNumber } from "./normalize";
-import { allMatches, charSet, matchesStartingWith, stickyOf } from "./matches";
+import { allMatches, charSet, matchesWhere, stickyOf } from "./matches";
 
 export interface ExtractedDate extends Span {
   text: string;
@@ -29,7 +29,7 @@ const DAY_NOT_DURATION = "(?!間|[0-9](?![0-9]?[時:])|以内|以上|以降の�
  * Each pattern with `need`: a simpler expression that every match of the pattern contains, tested
  * first (most sentences hold no date, and the patterns' lookbehinds are retried at every position).
  */
-const PATTERNS: { re: RegExp; kind: string; need?: RegExp; first?: Uint8Array }[] = [
+const PATTERNS: { re: RegExp; kind: string; need?: RegExp; first?: Uint8Array; gate?: number }[] = [
   { kind: "era", need: /令和|平成|昭和|大正|明治/u, re: new RegExp(`(令和|平成|昭和|大正|明治)(元|${N}{1,2})年(?:(${N}{1,2})月(?:(${N}{1,3})日${DAY_NOT_DURATION})?)?`, "gu") },
   { kind: "ymd-slash", need: /\d{4}[/\-.]\d/u, re: /(?<![0-9])(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})(?![0-9])/gu },
   { kind: "ymd", need: /年/u, re: new RegExp(`(?<![0-9])(\\d{4}|[〇一二三四五六七八九]{4})年(?:(${N}{1,3})月(?:(${N}{1,3})日${DAY_NOT_DURATION})?)?(?![間度代])`, "gu") },
@@ -57,6 +57,43 @@ for (const p of PATTERNS) {
     STICKY.set(p.re, stickyOf(p.re));
   }
 }
+
+/**
+ * Characters some pattern cannot match without, as bits of one table: a sentence is read once for
+ * them and a pattern (and its `need`) is tried only when every character class it requires stands.
+ */
+const G_YEAR = 1, G_MONTH = 2, G_DAY = 4, G_SLASH = 8, G_DIGIT = 16, G_YMD_SEP = 32, G_ERA = 64, G_REL_DAY = 128;
+const GATE_BITS = new Uint8Array(0x10000);
+GATE_BITS["年".charCodeAt(0)] |= G_YEAR;
+GATE_BITS["月".charCodeAt(0)] |= G_MONTH;
+GATE_BITS["日".charCodeAt(0)] |= G_DAY | G_REL_DAY;
+GATE_BITS["/".charCodeAt(0)] |= G_SLASH | G_YMD_SEP;
+for (const c of "-.") GATE_BITS[c.charCodeAt(0)] |= G_YMD_SEP;
+for (const c of "0123456789") GATE_BITS[c.charCodeAt(0)] |= G_DIGIT;
+for (const c of "令平昭大明") GATE_BITS[c.charCodeAt(0)] |= G_ERA;
+// Every rel-day word holds 日 or starts with one of these.
+for (const c of "おき昨今あ") GATE_BITS[c.charCodeAt(0)] |= G_REL_DAY;
+/** The classes every match of a pattern holds (all of them). */
+const GATES: Record<string, number> = {
+  era: G_ERA | G_YEAR, "ymd-slash": G_DIGIT | G_YMD_SEP, ymd: G_YEAR, "rel-md": G_YEAR, "rel-month-day": G_MONTH, md: G_MONTH,
+  "md-slash": G_SLASH | G_DIGIT, "same-day": G_DAY, "rel-day": G_REL_DAY, d: G_DAY,
+};
+for (const p of PATTERNS) p.gate = GATES[p.kind];
+
+/**
+ * Where a numeral-led match can start, by the character its numeral must be followed by (the
+ * numeral is one to three characters, or four for a year): tested before the expression, which
+ * would retry its lookbehind at every numeral (一 of 一方 too).
+ */
+const YEAR = 0x5e74, MONTH = 0x6708, DAY = 0x65e5, SLASH = 0x2f;
+const within3 = (s: string, p: number, c: number): boolean => s.charCodeAt(p + 1) === c || s.charCodeAt(p + 2) === c || s.charCodeAt(p + 3) === c;
+const NUMERAL_AT: Record<string, (s: string, p: number) => boolean> = {
+  "ymd-slash": (s, p) => { const c = s.charCodeAt(p + 4); return c === SLASH || c === 0x2d || c === 0x2e; },
+  ymd: (s, p) => s.charCodeAt(p + 4) === YEAR,
+  md: (s, p) => within3(s, p, MONTH),
+  "md-slash": (s, p) => s.charCodeAt(p + 1) === SLASH || s.charCodeAt(p + 2) === SLASH,
+  d: (s, p) => within3(s, p, DAY),
+};
 
 function num(s: string | undefined): number | null {
   if (s === undefined) return null;
@@ -118,9 +155,12 @@ function yearFor(month: number, day: number | null, ref: PartialDate | null): nu
 export function extractDates(text: string, reference: PartialDate | null, previous: PartialDate | null = null): ExtractedDate[] {
   const folded = foldWidth(text);
   const found: { start: number; end: number; kind: string; m: RegExpMatchArray }[] = [];
-  for (const { re, kind, need, first } of PATTERNS) {
+  let present = 0;
+  for (let i = 0; i < folded.length; i++) present |= GATE_BITS[folded.charCodeAt(i)];
+  for (const { re, kind, need, first, gate } of PATTERNS) {
+    if ((present & gate!) !== gate!) continue;
     if (need && !need.test(folded)) continue;
-    for (const m of first ? matchesStartingWith(STICKY.get(re)!, folded, first) : allMatches(re, folded)) {
+    for (const m of first ? matchesWhere(STICKY.get(re)!, folded, first, NUMERAL_AT[kind]) : allMatches(re, folded)) {
       const start = m.index ?? 0;
       found.push({ start, end: start + m[0].length, kind, m });
     }

@@ -9,7 +9,7 @@
  */
 import { parse as parseYaml } from "yaml";
 import type { EntityMention, EntityType, Span } from "../model";
-import { allMatches, charSet, charSetBits, matchesAt, matchesWhere, positionsBySet, stickyOf } from "./matches";
+import { allMatches, charSet, charSetBits, matchesAt, matchesWhere, stickyOf } from "./matches";
 import type { Token } from "./tokenizer";
 
 /** Titles and honorifics that may follow a person's name (longest first when matched). */
@@ -152,6 +152,27 @@ function aliasKeyOf(text: string): string {
     .replace(/[ッー・＝=]/g, "")
     .replace(/ヴ/g, "ブ")
     .replace(/[ァィゥェォャュョヮヵヶ]/g, (c) => SMALL_TO_LARGE[c] ?? c);
+}
+
+/**
+ * The first code unit of `aliasKey(run)` for a katakana run (`KATAKANA_RUN`), or -1 when the key is
+ * empty: the run's first character that the key keeps (not ッ, ー, ・, ＝, =), as the key spells it.
+ * (The key is that of a prefix of the run, titles stripped, and NFKC leaves katakana as it is.)
+ */
+function firstKeyCode(run: string): number {
+  for (let k = 0; k < run.length; k++) {
+    const c = run.charCodeAt(k);
+    if (c === 0x30c3 || c === 0x30fc || c === 0x30fb || c === 0xff1d || c === 0x3d) continue;
+    switch (c) {
+      case 0x30f4: return 0x30d6; // ヴ → ブ
+      case 0x30f5: return 0x30ab; // ヵ → カ
+      case 0x30f6: return 0x30b1; // ヶ → ケ
+      case 0x30a1: case 0x30a3: case 0x30a5: case 0x30a7: case 0x30a9: case 0x30e3: case 0x30e5: case 0x30e7: case 0x30ee:
+        return c + 1; // small kana (SMALL_TO_LARGE)
+    }
+    return c;
+  }
+  return -1;
 }
 
 /** Key of a multi-part name's family name (last part): `スティーブ・ウィトコフ` → key of `ウィトコフ`. */
@@ -370,7 +391,7 @@ export class AliasTable {
   /** The cluster's display name. */
   canonical(name: string): string {
     const spelling = canonicalName(name);
-    const user = this.userCanonical.get(aliasKey(spelling));
+    const user = this.userCanonical.size === 0 ? undefined : this.userCanonical.get(aliasKey(spelling));
     if (user !== undefined) return user;
     const k = this.key(spelling);
     for (const c of this.userCanonical.values()) if (aliasKey(c) === k) return c;
@@ -844,6 +865,35 @@ const ENTITY_FIRSTS = [KATAKANA_FIRST, ORG_PATTERN_FIRST, ORG_GAZETTEER_FIRST, A
 const ENTITY_FIRST_BITS = charSetBits(ENTITY_FIRSTS);
 const [AT_KATAKANA, AT_ORG_PATTERN, AT_ORG_GAZETTEER, AT_APPOSITIVE, AT_QUOTED_NAME, AT_PLACE_GAZETTEER, AT_POSITION_CODE, AT_SEPARATOR] = [0, 1, 2, 3, 4, 5, 6, 7];
 
+/** What a katakana run goes on with (`KATAKANA_RUN`'s lookbehind): no run starts right after one. */
+const RUN_CONTINUES = charSet("ヵヶー・＝=", [["ァ", "ヴ"]]);
+const KATAKANA_BIT = 1 << AT_KATAKANA;
+const ORG_PATTERN_BIT = 1 << AT_ORG_PATTERN;
+
+/**
+ * `positionsBySet` of the entity expressions' first characters, keeping for two of them only the
+ * positions where a match can start: a katakana run's first character (`KATAKANA_RUN`'s lookbehind
+ * fails inside a run) and where `orgPatternStart` accepts.
+ */
+const NO_POSITIONS: readonly number[] = Object.freeze([]);
+function entityFirsts(s: string): number[][] {
+  // (Most sets stand nowhere in a sentence: they share one empty list, never written to.)
+  const out: number[][] = [];
+  for (let k = 0; k < ENTITY_FIRSTS.length; k++) out.push(NO_POSITIONS as number[]);
+  for (let p = 0; p < s.length; p++) {
+    let b = ENTITY_FIRST_BITS[s.charCodeAt(p)];
+    if (b === 0) continue;
+    if ((b & KATAKANA_BIT) !== 0 && p > 0 && RUN_CONTINUES[s.charCodeAt(p - 1)] === 1) b &= ~KATAKANA_BIT;
+    if ((b & ORG_PATTERN_BIT) !== 0 && !orgPatternStart(s, p)) b &= ~ORG_PATTERN_BIT;
+    for (let k = 0; b !== 0; k++, b >>= 1) {
+      if ((b & 1) === 0) continue;
+      if (out[k] === NO_POSITIONS) out[k] = [p];
+      else out[k].push(p);
+    }
+  }
+  return out;
+}
+
 /**
  * Finds entity mentions in `text` over `regions`, given kuromoji tokens of those regions (offsets
  * into `text`; `selectEntityTokens` of them is all that is read, and `selected` says they are that
@@ -869,9 +919,12 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
 
   // Where each expression's first characters stand, per region (one pass over each).
   const firsts: number[][][] = [];
+  // (Each region's text, sliced once for the three passes below.)
+  const slices: string[] = [];
   for (const region of regions) {
     const slice = text.slice(region.start, region.end);
-    const at = positionsBySet(ENTITY_FIRST_BITS, ENTITY_FIRSTS.length, slice);
+    slices.push(slice);
+    const at = entityFirsts(slice);
     firsts.push(at);
     // 1. katakana + title; a katakana word + 社長 + a name is the name's company (ニワンゴ社長杉本).
     // Each maximal katakana run once, its title tested in place (a regex over the whole sentence
@@ -895,7 +948,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       raw.push({ start, end, text: m[0], type: "person", name });
     }
     // 2. organisations by pattern and gazetteer
-    if (ORG_PATTERN_SUFFIX.test(slice)) for (const m of matchesAt(ORG_PATTERN, slice, at[AT_ORG_PATTERN], orgPatternStart)) {
+    if (ORG_PATTERN_SUFFIX.test(slice)) for (const m of matchesAt(ORG_PATTERN, slice, at[AT_ORG_PATTERN])) {
       const start = region.start + (m.index ?? 0);
       raw.push({ start, end: start + m[0].length, text: m[0], type: "organization", name: m[0] });
     }
@@ -983,7 +1036,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
   const knowsPersons = aliases.hasPersons();
   for (let ri = 0; ri < regions.length; ri++) {
     const region = regions[ri];
-    const slice = text.slice(region.start, region.end);
+    const slice = slices[ri];
     const at = firsts[ri];
     const separated = at[AT_SEPARATOR].length > 0;
     if (listed && slice.includes("、")) for (const m of matchesWhere(LIST_ITEM, slice, LIST_ITEM_LEAD, kanjiNext, true)) {
@@ -1093,24 +1146,51 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
         .concat([...givens].filter(([g, fulls]) => fulls.size === 1 && !families.has(g)).map(([g]) => g)),
     ),
   ];
-  for (const region of regions) {
-    const slice = text.slice(region.start, region.end);
-    for (const n of spelled) {
-      let at = slice.indexOf(n);
-      while (at >= 0) {
-        const start = region.start + at;
-        const end = start + n.length;
-        const prevOk = start === 0 || !KANA_OR_HAN.test(text[start - 1]) || TITLE_BEFORE.test(text.slice(Math.max(0, start - 6), start));
-        const nextOk = end >= text.length || !HAN_CHAR.test(text[end]) || titleAt(end);
-        if (prevOk && nextOk) raw.push({ start, end, text: n, type: "person", name: n });
-        at = slice.indexOf(n, at + n.length);
+  const spelledAt = (n: string, start: number): void => {
+    const end = start + n.length;
+    const prevOk = start === 0 || !KANA_OR_HAN.test(text[start - 1]) || TITLE_BEFORE.test(text.slice(Math.max(0, start - 6), start));
+    const nextOk = end >= text.length || !HAN_CHAR.test(text[end]) || titleAt(end);
+    if (prevOk && nextOk) raw.push({ start, end, text: n, type: "person", name: n });
+  };
+  let ordered = true;
+  for (let ri = 1; ri < regions.length; ri++) if (regions[ri].start < regions[ri - 1].end) ordered = false;
+  if (spelled.length > 0 && ordered) {
+    // Each name searched once in the whole text, its occurrences dealt to the regions that hold
+    // them: per region, each name's occurrences that do not overlap, from the region's start (what a
+    // search of each region for each name finds), in the same order (region, name, offset).
+    const hits: number[][] = [];
+    for (let ni = 0; ni < spelled.length; ni++) {
+      const n = spelled[ni];
+      let ri = 0;
+      let inRegion = -1;
+      let nextFree = 0;
+      for (let at = text.indexOf(n); at >= 0; at = text.indexOf(n, at + 1)) {
+        while (ri < regions.length && regions[ri].end < at + n.length) ri++;
+        if (ri >= regions.length) break;
+        if (at < regions[ri].start) continue;
+        if (ri !== inRegion) {
+          inRegion = ri;
+          nextFree = regions[ri].start;
+        }
+        if (at < nextFree) continue;
+        (hits[ri] ??= []).push(ni, at);
+        nextFree = at + n.length;
       }
+    }
+    for (let ri = 0; ri < regions.length; ri++) {
+      const h = hits[ri];
+      if (h !== undefined) for (let k = 0; k < h.length; k += 2) spelledAt(spelled[h[k]], h[k + 1]);
+    }
+  } else if (spelled.length > 0) {
+    for (const region of regions) {
+      const slice = text.slice(region.start, region.end);
+      for (const n of spelled) for (let at = slice.indexOf(n); at >= 0; at = slice.indexOf(n, at + n.length)) spelledAt(n, region.start + at);
     }
   }
   // 5. gazetteer places kuromoji missed.
   for (let ri = 0; ri < regions.length; ri++) {
     const region = regions[ri];
-    const slice = text.slice(region.start, region.end);
+    const slice = slices[ri];
     for (const m of matchesAt(PLACE_GAZETTEER_RE, slice, firsts[ri][AT_PLACE_GAZETTEER])) {
       const p = m[0];
       const start = region.start + (m.index ?? 0);
@@ -1144,7 +1224,16 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
   }
   // 6. bare katakana mentions of known persons (トランプ政権, (プーチン)大統領).
   const persons = aliases.personKeys();
+  // A run's key starts with its first character that the key keeps: runs whose first kept character
+  // starts no person's key need no key of their own.
+  const keyFirsts = new Set<number>();
+  let emptyKey = false;
+  for (const k of persons) {
+    if (k.length === 0) emptyKey = true;
+    else keyFirsts.add(k.charCodeAt(0));
+  }
   for (const { start, name } of katakanaRuns) {
+    if (!emptyKey && !keyFirsts.has(firstKeyCode(name))) continue;
     if (!persons.has(aliasKey(name)) || isPlaceWord(name)) continue;
     raw.push({ start, end: start + name.length, text: name, type: "person", name });
   }
@@ -1158,7 +1247,8 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
   let low = Infinity;
   let high = 0;
   for (const r of raw) (low = Math.min(low, r.start)), (high = Math.max(high, r.end));
-  const taken = new Uint8Array(Math.max(0, high - low));
+  if (takenMarks.length < high - low) takenMarks = new Uint8Array(Math.max(high - low, 2 * takenMarks.length));
+  const taken = takenMarks;
   for (const r of raw) {
     let free = true;
     for (let k = r.start; k < r.end && free; k++) if (taken[k - low]) free = false;
@@ -1166,6 +1256,8 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
     for (let k = r.start; k < r.end; k++) taken[k - low] = 1;
     kept.push(r);
   }
+  // Left clear for the next call.
+  for (const r of kept) taken.fill(0, r.start - low, r.end - low);
   kept.sort((a, b) => a.start - b.start || a.end - b.end);
   for (const r of kept) if (r.type !== "person") aliases.observe(r.name, r.type);
   return kept.map((r) => ({
@@ -1177,6 +1269,9 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
   }));
 }
 
+/** `extractEntities`' marks of the characters kept mentions hold (all clear between calls). */
+let takenMarks = new Uint8Array(1 << 12);
+
 /** Nicknames the text introduces (`XことY`, X in quote marks or not) for a person mention Y right after. */
 function nicknamesOf(text: string, regions: Span[], raw: RawMention[]): { nick: string; full: string }[] {
   const out: { nick: string; full: string }[] = [];
@@ -1187,6 +1282,8 @@ function nicknamesOf(text: string, regions: Span[], raw: RawMention[]): { nick: 
     // every position of the sentence (the lazy name part retries each one up to ten times).
     let from = 0;
     for (let koto = slice.indexOf("こと"); koto >= 0; koto = slice.indexOf("こと", from)) {
+      // A match ends with a こと at or after this one that a kanji or katakana follows (after は or not).
+      if (!nameFollowsKoto(slice, koto)) break;
       NICKNAME.lastIndex = Math.max(from, koto - 12);
       const m = NICKNAME.exec(slice);
       if (m === null) break;
@@ -1199,6 +1296,18 @@ function nicknamesOf(text: string, regions: Span[], raw: RawMention[]): { nick: 
     }
   }
   return out;
+}
+
+/** `NICKNAME`'s lookahead after a こと: Han, 々, katakana or ー (a high surrogate may start a Han character). */
+const NAME_AFTER_KOTO = charSet("々ー", [["ァ", "ヴ"], ["\ud800", "\udbff"]]);
+for (let c = 0x2e80; c <= 0xfaff; c++) if (/\p{Script=Han}/u.test(String.fromCharCode(c))) NAME_AFTER_KOTO[c] = 1;
+/** True when some こと at or after `koto` in `s` is followed, directly or after は, by what `NICKNAME` looks ahead for. */
+function nameFollowsKoto(s: string, koto: number): boolean {
+  for (let k = koto; k >= 0; k = s.indexOf("こと", k + 1)) {
+    if (NAME_AFTER_KOTO[s.charCodeAt(k + 2)] === 1) return true;
+    if (s.charCodeAt(k + 2) === 0x306f && NAME_AFTER_KOTO[s.charCodeAt(k + 3)] === 1) return true;
+  }
+  return false;
 }
 
 /** True unless `[start, end)` of a katakana or Latin word is only part of a longer such word. */

@@ -229,12 +229,23 @@ class SpansByStart<T extends Span> {
   /** `reach[i]`: the largest end among the spans sorted up to `i`. */
   private readonly reach: Float64Array;
   constructor(private readonly spans: readonly T[]) {
-    this.order = spans.map((_, i) => i).sort((x, y) => spans[x].start - spans[y].start || x - y);
-    this.starts = new Float64Array(this.order.length);
-    for (let k = 0; k < this.order.length; k++) this.starts[k] = spans[this.order[k]].start;
-    this.reach = new Float64Array(this.order.length);
+    const order: number[] = [];
+    let sorted = true;
+    for (let i = 0; i < spans.length; i++) {
+      order.push(i);
+      if (i > 0 && spans[i].start < spans[i - 1].start) sorted = false;
+    }
+    // (Mentions and quotes come in text order: then the order is the identity.)
+    if (!sorted) order.sort((x, y) => spans[x].start - spans[y].start || x - y);
+    this.order = order;
+    this.starts = new Float64Array(order.length);
+    this.reach = new Float64Array(order.length);
     let max = -Infinity;
-    this.order.forEach((i, k) => (this.reach[k] = max = Math.max(max, spans[i].end)));
+    for (let k = 0; k < order.length; k++) {
+      const span = spans[order[k]];
+      this.starts[k] = span.start;
+      this.reach[k] = max = Math.max(max, span.end);
+    }
   }
   /** The spans with `start < to && end > from`, in their original order. */
   overlapping(from: number, to: number): T[] {

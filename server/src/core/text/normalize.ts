@@ -205,19 +205,27 @@ export function foldWidth(s: string): string {
   }
   let out = s;
   if (i < s.length) {
-    const codes: number[] = [];
+    if (foldCodes.length < s.length) foldCodes = new Uint16Array(Math.max(s.length, 2 * foldCodes.length));
+    let surrogate = false;
     for (let k = 0; k < s.length; k++) {
       const c = s.charCodeAt(k);
-      codes.push(c >= 0xff01 && c <= 0xff5e ? c - 0xfee0 : c === 0x3000 ? 0x20 : c);
+      if (c >= 0xd800 && c <= 0xdfff) surrogate = true;
+      foldCodes[k] = c >= 0xff01 && c <= 0xff5e ? c - 0xfee0 : c === 0x3000 ? 0x20 : c;
     }
-    out = "";
-    for (let k = 0; k < codes.length; k += 8192) out += String.fromCharCode.apply(null, codes.slice(k, k + 8192));
+    if (!surrogate) out = UTF16.decode(new Uint8Array(foldCodes.buffer, 0, 2 * s.length));
+    else {
+      // (A decoder would replace a lone surrogate: those few texts are built code by code.)
+      out = "";
+      for (let k = 0; k < s.length; k += 8192) out += String.fromCharCode.apply(null, Array.from(foldCodes.subarray(k, Math.min(s.length, k + 8192))));
+    }
   }
   lastFolded.input = s;
   lastFolded.output = out;
   return out;
 }
 const lastFolded = { input: "", output: "" };
+let foldCodes = new Uint16Array(1024);
+const UTF16 = new TextDecoder("utf-16le", { ignoreBOM: true });
 
 const KANJI_DIGITS: Record<string, number> = {
   〇: 0, 零: 0, 一: 1, 壱: 1, 二: 2, 弐: 2, 三: 3, 参: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,

@@ -5,7 +5,7 @@
  */
 import type { Span } from "../model";
 import { foldWidth, parseJapaneseNumber } from "./normalize";
-import { charSet, matchesStartingWith } from "./matches";
+import { charSet } from "./matches";
 
 export interface ExtractedNumber extends Span {
   text: string;
@@ -62,11 +62,49 @@ const NOT_OPEN_COUNTER = /^(?:[月日時年分秒週]|[以約超弱強余前後�
 const YEAR_COUNT = /^年(?!度|代|月|生|版|式|号|前|後|末|始|初|頭|内|中|来|齢)/u;
 const ERA_BEFORE = /(?:令和|平成|昭和|大正|明治|西暦)$/u;
 
+const KANJI_NUMERAL = charSet("〇一二三四五六七八九十百千万億兆");
+/** What may follow a kanji numeral that counts (the first characters of the counters allowed after one, below). */
+const KANJI_COUNTER_FIRST = charSet("回度人カヶか日時週年つ倍割");
+
+/**
+ * `matchesStartingWith(NUMBER_RE, s, NUMERAL_FIRST)`, less the runs of kanji numerals that no
+ * counter a kanji numeral may take follows (一方, 一部: most of them), which would be dropped below:
+ * a match at such a run spans the whole run, and no match starts inside it or at a digit right
+ * after it (the lookbehind), so the search goes on from there as it would.
+ */
+function numeralMatches(s: string): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  for (let p = 0; p < s.length; ) {
+    const c = s.charCodeAt(p);
+    if (NUMERAL_FIRST[c] === 0) {
+      p++;
+      continue;
+    }
+    if (KANJI_NUMERAL[c] === 1) {
+      let e = p + 1;
+      while (e < s.length && KANJI_NUMERAL[s.charCodeAt(e)] === 1) e++;
+      if (KANJI_COUNTER_FIRST[s.charCodeAt(e)] !== 1) {
+        p = e;
+        continue;
+      }
+    }
+    NUMBER_RE.lastIndex = p;
+    const m = NUMBER_RE.exec(s);
+    if (m === null) p++;
+    else {
+      out.push(m);
+      p = m[0] === "" ? p + 1 : NUMBER_RE.lastIndex;
+    }
+  }
+  NUMBER_RE.lastIndex = 0;
+  return out;
+}
+
 /** Extracts numbers with counters from `text`. Dates (`3月18日`, `2025年`) and times (`08時57分`) are skipped. */
 export function extractNumbers(text: string): ExtractedNumber[] {
   const folded = foldWidth(text);
   const out: ExtractedNumber[] = [];
-  for (const m of matchesStartingWith(NUMBER_RE, folded, NUMERAL_FIRST)) {
+  for (const m of numeralMatches(folded)) {
     const start = m.index ?? 0;
     const numeral = m[1];
     let end = start + numeral.length;

@@ -219,8 +219,18 @@ const SUFFIX_TRIES = new Map<Set<string>, Suffixes>([
   [BARE_TITLES, suffixTrie(BARE_TITLES)],
   [GROUP_SET, suffixTrie(GROUP_SET)],
 ]);
+/** The last characters of the words of each trie's set, as a table: most particles follow none. */
+const LAST_CHARS = new Map<Set<string>, Uint8Array>();
+for (const set of SUFFIX_TRIES.keys()) {
+  const last = new Uint8Array(0x10000);
+  for (const w of set) if (w.length > 0) last[w.charCodeAt(w.length - 1)] = 1;
+  LAST_CHARS.set(set, last);
+}
+const BARE_LAST = LAST_CHARS.get(BARE_TITLES)!;
+const GROUP_LAST = LAST_CHARS.get(GROUP_SET)!;
 /** The longest word of `set` (at most `max` long) ending at `end` of `slice`, or null. */
 function wordEndingAt(slice: string, end: number, set: Set<string>, max: number): string | null {
+  if (end <= 0 || max <= 0 || (set === BARE_TITLES ? BARE_LAST : set === GROUP_SET ? GROUP_LAST : LAST_CHARS.get(set)!)[slice.charCodeAt(end - 1)] === 0) return null;
   let node: Suffixes | undefined = SUFFIX_TRIES.get(set)!;
   let found: string | null = null;
   for (let k = end - 1; k >= Math.max(0, end - max); k--) {
@@ -559,7 +569,10 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       const nobody = !termAfter && (SAYING_AFTER.test(after) || IMAGINED_AFTER.test(after));
       const question = !termAfter && QUESTION_AFTER.test(after);
       const entityAfter = (ctx.entities ?? allPersons).some((e) => e.start === afterStart);
-      const clauseLike = inner.length >= 6 && endsWith(CLAUSE_END, inner);
+      // (Whether the quote ends like a clause is asked up to five times below: worked out once.)
+      let innerEnd: boolean | undefined;
+      const endsLikeClause = (): boolean => (innerEnd ??= endsWith(CLAUSE_END, inner));
+      const clauseLike = inner.length >= 6 && endsLikeClause();
       // 「X」と言われる, “X”と呼ばれる: what something is called, not what someone said.
       const calledAfter = !clauseLike && /^[\s\u3000]*と(?:(?:いわれ|言われ|称され)る[\p{Script=Han}ァ-ヴー]|呼ばれ)/u.test(after);
       const naming = !voice && !question && (calledAfter || (NAMING_AFTER.test(after) && !clauseLike) || (r.open >= 0 && !entityAfter && NAME_AFTER.test(after) && !speechAfter));
@@ -579,12 +592,12 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
           /^[\p{Script=Han}々ァ-ヴー・]{1,6}$/u.test(raw) &&
           !PAREN_NOT_NAME.test(raw) &&
           !/(?:製|版|編|社|県|市|町|村|語|訳|作|著|監督|提供|撮影|写真|画像|出典)$/.test(raw) &&
-          (endsWith(CLAUSE_END, inner) || /[はがをにでも]/.test(inner)) &&
+          (endsLikeClause() || /[はがをにでも]/.test(inner)) &&
           text.indexOf(raw) !== text.lastIndexOf(raw);
         // （球界関係者）, （ファン）: someone unnamed said it.
         const unnamedSource = !p && wordEndingAt(raw, raw.length, GROUP_SET, GROUP_MAX) !== null;
         const name = p ? p.canonical : plausible && !unnamedSource ? raw : null;
-        if (unnamedSource && (endsWith(CLAUSE_END, inner) || /[はがをにでも]/.test(inner))) {
+        if (unnamedSource && (endsLikeClause() || /[はがをにでも]/.test(inner))) {
           kind = "speech";
           own = true;
         }
@@ -623,7 +636,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
           if (/[、。「『]/.test(between)) break;
           const direct = speechAfter !== null && next.start <= at + 2 && /^[\s\u3000]*$/.test(between);
           // …but not the one a passive verb modifies (「…」と訊かれた平岡は: the one asked).
-          const modified = !PASSIVE_AFTER.test(after) && (speechAfter !== null || kind === "speech" || (endsWith(CLAUSE_END, inner) && inner.length >= 6 && SPEECH_VERBS.test(between))) && /(?:[るたすくうぐぶむぬつ]|ている|ていた|てる|てた)$/.test(between) && (["topic", "subject", "end", "and"].includes(next.marker) || (next.kind === "person" && next.name !== null));
+          const modified = !PASSIVE_AFTER.test(after) && (speechAfter !== null || kind === "speech" || (endsLikeClause() && inner.length >= 6 && SPEECH_VERBS.test(between))) && /(?:[るたすくうぐぶむぬつ]|ている|ていた|てる|てた)$/.test(between) && (["topic", "subject", "end", "and"].includes(next.marker) || (next.kind === "person" && next.name !== null));
           const owner = next.marker === "possessive" && /^(?:の|いう|いった)?[^、。「『]{0,8}$/.test(between) && /^の(?:問い|質問|言葉|呼びかけ|発言|一言|コメント|声|意見|メッセージ)/.test(text.slice(next.at, next.at + 6));
           if ((direct || modified || owner) && next.kind !== "organization") {
             speaker = next.name === null ? null : { name: next.name, span: next.span };
@@ -669,9 +682,9 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       // way of giving an answer).
       if (kind === "term" && own && speaker && r.open >= 0 && !termAfter && /^[\s\u3000]*[。．！？!?]?[\s\u3000]*$/.test(text.slice(afterStart, s.end)) && (clauseLike || (inner.length >= 8 && /[はがをにでも]/.test(inner)))) kind = "speech";
       // A clause-like quote in a sentence with a speech verb after it is speech even without と.
-      if (kind === "term" && !termAfter && inner.length >= 6 && endsWith(CLAUSE_END, inner) && SPEECH_VERBS.test(after)) kind = "speech";
+      if (kind === "term" && !termAfter && inner.length >= 6 && endsLikeClause() && SPEECH_VERBS.test(after)) kind = "speech";
       // A quote standing alone as a sentence, worded as one, is someone's words.
-      if (kind === "term" && standalone && inner.length >= 5 && (endsWith(CLAUSE_END, inner) || (inner.length >= 8 && /[はがをにでも]/.test(inner)))) kind = "speech";
+      if (kind === "term" && standalone && inner.length >= 5 && (endsLikeClause() || (inner.length >= 8 && /[はがをにでも]/.test(inner)))) kind = "speech";
       // 『…』 names a work and a short “…” stresses a word: speech only when a speech verb or a speaker
       // before it says so (『…』とジェイソン・ステイサムが is a list).
       // (“…” stresses or names whatever its length — “大人だから”と感情的にならずに — unless a speech verb follows.)
@@ -772,17 +785,12 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       const normalized = normalizeForMatch(inner);
       if (normalized.length === 0) continue;
       const speaker = q.kind === "speech" && q.speaker ? q.speaker : null;
-      out.push({
-        start: q.raw.innerStart,
-        end: q.raw.innerEnd,
-        text: inner,
-        normalized,
-        kind: q.kind,
-        speaker: speaker ? speaker.name : null,
-        ...(speaker ? { speakerSpan: speaker.span } : {}),
-        sentence: si,
-        mark: q.raw.mark,
-      });
+      // (Two literals of fixed shapes, the keys in the same order: no spread of a conditional object.)
+      out.push(
+        speaker
+          ? { start: q.raw.innerStart, end: q.raw.innerEnd, text: inner, normalized, kind: q.kind, speaker: speaker.name, speakerSpan: speaker.span, sentence: si, mark: q.raw.mark }
+          : { start: q.raw.innerStart, end: q.raw.innerEnd, text: inner, normalized, kind: q.kind, speaker: null, sentence: si, mark: q.raw.mark },
+      );
       if (q.kind === "speech" && speaker && !q.question && !/[？?]$/.test(inner)) spoke = { name: speaker.name, span: speaker.span };
       if (q.kind === "speech" && !q.own && standalone) unclaimed.push(out.length - 1);
     }

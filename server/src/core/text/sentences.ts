@@ -12,9 +12,15 @@ import type { Sentence, Span } from "../model";
 const OPENERS: Record<string, string> = { "「": "」", "『": "』", "“": "”", "（": "）", "(": ")" };
 const CLOSERS = new Set(["」", "』", "”", "）", ")"]);
 const TERMINATORS = new Set(["。", "！", "？", "!", "?", "｡"]);
-/** Char codes of every opener, closer and terminator: any other char changes no state. */
+/** What each char code is: 0 none (changes no state), 1 opener, 2 closer, 3 terminator. */
 const MARK_CODES = new Uint8Array(0x10000);
-for (const c of [...Object.keys(OPENERS), ...CLOSERS, ...TERMINATORS]) MARK_CODES[c.charCodeAt(0)] = 1;
+for (const c of TERMINATORS) MARK_CODES[c.charCodeAt(0)] = 3;
+for (const c of CLOSERS) MARK_CODES[c.charCodeAt(0)] = 2;
+for (const c of Object.keys(OPENERS)) MARK_CODES[c.charCodeAt(0)] = 1;
+/** Whitespace as `/[\s\u3000]/` sees it, by code unit. */
+const SPACE_CODES = new Uint8Array(0x10000);
+for (const c of [9, 10, 11, 12, 13, 0x20, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff]) SPACE_CODES[c] = 1;
+for (let c = 0x2000; c <= 0x200a; c++) SPACE_CODES[c] = 1;
 const TRAILING = new Set(["」", "』", "”", "）", ")", "。", "！", "？", "!", "?", "…", "‥"]);
 /** How far ahead (chars) a quote left open at a line end may close and still join the lines. */
 const QUOTE_LOOKAHEAD = 400;
@@ -26,7 +32,7 @@ const LEADING_JUNK = /^[\s\u3000\p{Extended_Pictographic}\uFE0F\u200D\u20E3•�
 function trimSpan(text: string, start: number, end: number): Span | null {
   const lead = LEADING_JUNK.exec(text.slice(start, end));
   if (lead) start += lead[0].length;
-  while (end > start && /[\s\u3000]/.test(text[end - 1])) end--;
+  while (end > start && SPACE_CODES[text.charCodeAt(end - 1)] === 1) end--;
   return end > start ? { start, end } : null;
 }
 
@@ -44,7 +50,9 @@ function linesOf(text: string, region: Span): Line[] {
     if (nl < 0 || nl >= region.end) nl = region.end;
     let end = nl;
     if (end > pos && text[end - 1] === "\r") end--;
-    lines.push({ start: pos, end, blank: text.slice(pos, end).trim() === "" });
+    let k = pos;
+    while (k < end && SPACE_CODES[text.charCodeAt(k)] === 1) k++;
+    lines.push({ start: pos, end, blank: k === end });
     pos = nl + 1;
   }
   return lines;
@@ -94,18 +102,20 @@ export function splitSentences(text: string, regions: Span[]): Sentence[] {
         continue;
       }
       for (let i = line.start; i < line.end; i++) {
+        const code = text.charCodeAt(i);
         if (sentStart < 0) {
-          if (/[\s\u3000]/.test(text[i])) continue;
+          if (SPACE_CODES[code] === 1) continue;
           sentStart = i;
         }
-        if (MARK_CODES[text.charCodeAt(i)] !== 1) continue;
+        const mark = MARK_CODES[code];
+        if (mark === 0) continue;
         const ch = text[i];
-        if (ch in OPENERS) {
+        if (mark === 1) {
           stack.push(OPENERS[ch]);
-        } else if (CLOSERS.has(ch)) {
+        } else if (mark === 2) {
           const at = stack.lastIndexOf(ch);
           if (at >= 0) stack.length = at;
-        } else if (TERMINATORS.has(ch) && stack.length === 0) {
+        } else if (stack.length === 0) {
           let j = i + 1;
           while (j < line.end && TRAILING.has(text[j])) j++;
           emit(j);
