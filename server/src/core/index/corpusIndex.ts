@@ -250,7 +250,9 @@ export class TrigramPostings {
     let c = t.charCodeAt(from + 1);
     let i = from;
     for (; i < end; i++) {
-      if (count * 2 >= this.cap) break;
+      // Doubles at 70% full, not 50%: half the slots (the finished table and the snapshot's keys and
+      // rows too), and a build ~15% cheaper for fewer lines missed; probes stay short.
+      if (count * 10 >= this.cap * 7) break;
       a = b;
       b = c;
       c = t.charCodeAt(i + 2);
