@@ -5,7 +5,7 @@
  */
 import type { Span } from "../model";
 import { foldWidth, parseJapaneseNumber } from "./normalize";
-import { charSet } from "./matches";
+import { charSet, matchesWhere } from "./matches";
 
 export interface ExtractedNumber extends Span {
   text: string;
@@ -67,44 +67,22 @@ const KANJI_NUMERAL = charSet("〇一二三四五六七八九十百千万億兆"
 const KANJI_COUNTER_FIRST = charSet("回度人カヶか日時週年つ倍割");
 
 /**
- * `matchesStartingWith(NUMBER_RE, s, NUMERAL_FIRST)`, less the runs of kanji numerals that no
- * counter a kanji numeral may take follows (一方, 一部: most of them), which would be dropped below:
- * a match at such a run spans the whole run, and no match starts inside it or at a digit right
- * after it (the lookbehind), so the search goes on from there as it would.
+ * Whether a match may start at `p`: not in a run of kanji numerals that no counter a kanji numeral
+ * may take follows (一方, 一部: most of them), which would be dropped below anyway — a match at such
+ * a run spans the whole run, and none starts inside it (the lookbehind).
  */
-function numeralMatches(s: string): RegExpExecArray[] {
-  const out: RegExpExecArray[] = [];
-  for (let p = 0; p < s.length; ) {
-    const c = s.charCodeAt(p);
-    if (NUMERAL_FIRST[c] === 0) {
-      p++;
-      continue;
-    }
-    if (KANJI_NUMERAL[c] === 1) {
-      let e = p + 1;
-      while (e < s.length && KANJI_NUMERAL[s.charCodeAt(e)] === 1) e++;
-      if (KANJI_COUNTER_FIRST[s.charCodeAt(e)] !== 1) {
-        p = e;
-        continue;
-      }
-    }
-    NUMBER_RE.lastIndex = p;
-    const m = NUMBER_RE.exec(s);
-    if (m === null) p++;
-    else {
-      out.push(m);
-      p = m[0] === "" ? p + 1 : NUMBER_RE.lastIndex;
-    }
-  }
-  NUMBER_RE.lastIndex = 0;
-  return out;
+function mayCount(s: string, p: number): boolean {
+  if (KANJI_NUMERAL[s.charCodeAt(p)] !== 1) return true;
+  let e = p + 1;
+  while (e < s.length && KANJI_NUMERAL[s.charCodeAt(e)] === 1) e++;
+  return KANJI_COUNTER_FIRST[s.charCodeAt(e)] === 1;
 }
 
 /** Extracts numbers with counters from `text`. Dates (`3月18日`, `2025年`) and times (`08時57分`) are skipped. */
 export function extractNumbers(text: string): ExtractedNumber[] {
   const folded = foldWidth(text);
   const out: ExtractedNumber[] = [];
-  for (const m of numeralMatches(folded)) {
+  for (const m of matchesWhere(NUMBER_RE, folded, NUMERAL_FIRST, mayCount)) {
     const start = m.index ?? 0;
     const numeral = m[1];
     let end = start + numeral.length;
