@@ -39,6 +39,9 @@ export interface DictionaryData {
   ccByLeft: Int16Array;
   /** `[1]` when every word of the trie ends on a character boundary (`wordsEndOnCharacters`), else `[0]`. */
   wordEnds: Uint8Array;
+  /** The trie by UTF-16 code unit (`charTrie`), empty when some word ends inside a character. */
+  charTrie: Int32Array;
+  codeIds: Uint16Array;
 }
 
 const FILES = ["base", "check", "tid", "tid_pos", "tid_map", "cc", "unk", "unk_pos", "unk_map", "unk_char", "unk_compat", "unk_invoke"] as const;
@@ -181,9 +184,9 @@ const loaded = new Map<string, DictionaryData>();
 // damaged or foreign file is ignored and written again.
 
 const DICT_MAGIC = "SHTNDICT";
-const DICT_FORMAT = 4;
+const DICT_FORMAT = 5;
 const DICT_PREFIX = 16;
-type ArrayKind = "i32" | "u32" | "i16" | "u8";
+type ArrayKind = "i32" | "u32" | "i16" | "u16" | "u8";
 const FIELDS: [keyof DictionaryData, ArrayKind][] = [
   ["base", "i32"],
   ["check", "i32"],
@@ -203,12 +206,15 @@ const FIELDS: [keyof DictionaryData, ArrayKind][] = [
   ["entries", "i16"],
   ["ccByLeft", "i16"],
   ["wordEnds", "u8"],
+  ["charTrie", "i32"],
+  ["codeIds", "u16"],
 ];
 
 function viewOf(kind: ArrayKind, buffer: ArrayBufferLike, offset: number, length: number): DictionaryData[keyof DictionaryData] {
   if (kind === "i32") return new Int32Array(buffer, offset, length) as never;
   if (kind === "u32") return new Uint32Array(buffer, offset, length) as never;
   if (kind === "i16") return new Int16Array(buffer, offset, length) as never;
+  if (kind === "u16") return new Uint16Array(buffer, offset, length) as never;
   return new Uint8Array(buffer, offset, length) as never;
 }
 
@@ -447,7 +453,7 @@ export function kuromojiFromData(data: DictionaryData): KTokenizer {
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** The arrays `latticeArrays` derives, which the lattice (tokenizer.ts) reads instead of kuromoji's. */
-export type LatticeArrays = Pick<DictionaryData, "trie" | "entries" | "ccByLeft" | "wordEnds">;
+export type LatticeArrays = Pick<DictionaryData, "trie" | "entries" | "ccByLeft" | "wordEnds" | "charTrie" | "codeIds">;
 
 /**
  * The lattice's layouts of kuromoji's arrays, made once per dictionary (kept in its cache file and
@@ -492,7 +498,8 @@ export function latticeArrays(
   for (let r = 0; r < rows; r++) for (let l = 0; l < dim; l++) ccByLeft[l * rows + r] = cc[2 + r * dim + l];
   const wordEnds = new Uint8Array(buffer(8));
   wordEnds[0] = wordsEndOnCharacters(base, check) ? 1 : 0;
-  return { trie, entries, ccByLeft, wordEnds };
+  const chars = wordEnds[0] === 1 ? charTrie(base, check, buffer) : { charTrie: new Int32Array(buffer(8)).subarray(0, 0), codeIds: new Uint16Array(buffer(8)).subarray(0, 0) };
+  return { trie, entries, ccByLeft, wordEnds, ...chars };
 }
 
 /**
@@ -525,4 +532,190 @@ export function wordsEndOnCharacters(base: ArrayLike<number>, check: ArrayLike<n
     }
   }
   return true;
+}
+
+/** A `charTrie` value slot with no word ending at the node. */
+export const NO_WORD = -0x80000000;
+
+/**
+ * kuromoji's byte trie as a trie over UTF-16 code units (when every key ends on a character,
+ * `wordsEndOnCharacters`): one double-array step per character, where the byte trie takes one per
+ * UTF-8 byte (three for kana and kanji) and one more to find a word's end — each a cache line of a
+ * 16 MB array, mostly out of the caches in a real index run. `codeIds[code]` is the code unit's
+ * dense id (1 + its rank by how many keys' edges carry it, so the common characters' slots sit
+ * together), 0 when no key has it. `charTrie` holds three numbers per slot: base, check (the parent
+ * slot, -1 when free) and the node's value — the byte trie's `-base[terminal] - 1` of the word
+ * ending there, `NO_WORD` when none. The root is slot 0. Keys with characters outside the BMP or
+ * invalid UTF-8 are left out (no text the lattice walks can match them). Same keys, same values,
+ * same order of word ends along a walk (shortest first), so the same lattice.
+ */
+export function charTrie(base: ArrayLike<number>, check: ArrayLike<number>, buffer: (bytes: number) => ArrayBufferLike = (n) => new ArrayBuffer(n)): { charTrie: Int32Array; codeIds: Uint16Array } {
+  const n = check.length;
+  // The byte trie's edges, children by parent (counting sort over one scan of the slots).
+  const childStart = new Int32Array(n + 1);
+  const isChild = (i: number) => {
+    const p = check[i];
+    return i !== 0 && p >= 0 && p < n && p !== i && base[p] <= i && i - base[p] < 256 && !(p === 0 && i - base[p] === 0);
+  };
+  for (let i = 0; i < n; i++) if (isChild(i)) childStart[check[i] + 1]++;
+  for (let i = 0; i < n; i++) childStart[i + 1] += childStart[i];
+  const fill = childStart.slice(0, n);
+  const children = new Int32Array(childStart[n]);
+  for (let i = 0; i < n; i++) if (isChild(i)) children[fill[check[i]]++] = i;
+  const byteOf = (child: number) => child - base[check[child]];
+  // Character-level nodes: each a byte-trie node at a character boundary; edges by code unit.
+  const nodeOf: number[] = [0];
+  const edgeFrom: number[] = [];
+  const edgeCode: number[] = [];
+  const edgeTo: number[] = [];
+  const valueOf: number[] = [NO_WORD];
+  const uses = new Int32Array(0x10000);
+  const valueAt = (s: number): number => {
+    const term = base[s];
+    if (!(term >= 0 && term < n && check[term] === s)) return NO_WORD;
+    const tv = base[term];
+    return tv <= 0 ? -tv - 1 : -1;
+  };
+  // Breadth first, so the nodes near the root (the most walked) get the first slots.
+  for (let q = 0; q < nodeOf.length; q++) {
+    const s = nodeOf[q];
+    // (a continuation byte's decoded code must be at least `min`: no overlong forms, no surrogates)
+    const visit = (node: number, code: number, more: number, min: number) => {
+      for (let k = childStart[node]; k < childStart[node + 1]; k++) {
+        const c = children[k];
+        const b = byteOf(c);
+        if (b === 0) continue; // the terminal
+        if (more === 0) {
+          if (b < 0x80) add(b, c);
+          else if (b >= 0xc2 && b < 0xe0) visit(c, b & 0x1f, 1, 0x80);
+          else if (b >= 0xe0 && b < 0xf0) visit(c, b & 0x0f, 2, 0x800);
+        } else if ((b & 0xc0) === 0x80) {
+          const code2 = (code << 6) | (b & 0x3f);
+          if (more > 1) visit(c, code2, more - 1, min);
+          else if (code2 >= min && !(code2 >= 0xd800 && code2 < 0xe000)) add(code2, c);
+        }
+      }
+    };
+    const add = (code: number, c: number) => {
+      edgeFrom.push(q);
+      edgeCode.push(code);
+      edgeTo.push(nodeOf.length);
+      nodeOf.push(c);
+      valueOf.push(valueAt(c));
+      uses[code]++;
+    };
+    visit(s, 0, 0, 0);
+  }
+  const codes: number[] = [];
+  for (let c = 0; c < 0x10000; c++) if (uses[c] > 0) codes.push(c);
+  codes.sort((a, b) => uses[b] - uses[a] || a - b);
+  const codeIds = new Uint16Array(buffer(0x20000));
+  codes.forEach((c, i) => (codeIds[c] = i + 1));
+  // Double array: each node's children at base + id, the base the first that fits (free-slot list).
+  const nodes = nodeOf.length;
+  const edgeStart = new Int32Array(nodes + 1);
+  for (let e = 0; e < edgeFrom.length; e++) edgeStart[edgeFrom[e] + 1]++;
+  for (let i = 0; i < nodes; i++) edgeStart[i + 1] += edgeStart[i];
+  let cap = nodes + 2 * codes.length + 2;
+  let slotBase = new Int32Array(cap);
+  let slotCheck = new Int32Array(cap).fill(-1);
+  let slotValue = new Int32Array(cap).fill(NO_WORD);
+  // The first free slot at or after i (slots are only ever taken: a union-find with path halving).
+  let skip = new Int32Array(cap + 1);
+  for (let i = 0; i <= cap; i++) skip[i] = i;
+  const grow = (need: number) => {
+    if (need <= cap) return;
+    const c = Math.max(need, 2 * cap);
+    const widen = (a: Int32Array, fill: number, extra = 0) => {
+      const w = new Int32Array(c + extra).fill(fill);
+      w.set(a.subarray(0, cap + extra));
+      return w;
+    };
+    slotBase = widen(slotBase, 0);
+    slotCheck = widen(slotCheck, -1);
+    slotValue = widen(slotValue, NO_WORD);
+    const old = skip;
+    skip = widen(skip, 0, 1);
+    for (let i = cap + 1; i <= c; i++) skip[i] = i;
+    skip[cap] = old[cap];
+    const oldWide = skipWide;
+    skipWide = widen(skipWide, 0, 1);
+    for (let i = cap + 1; i <= c; i++) skipWide[i] = i;
+    skipWide[cap] = oldWide[cap];
+    const m = new Uint8Array(c + 1);
+    m.set(misses);
+    misses = m;
+    cap = c;
+  };
+  const slotOfNode = new Int32Array(nodes);
+  slotCheck[0] = 0;
+  slotValue[0] = valueOf[0];
+  // The same for the slots still worth trying for a node with several children.
+  let skipWide = new Int32Array(cap + 1);
+  for (let i = 0; i <= cap; i++) skipWide[i] = i;
+  let misses = new Uint8Array(cap + 1);
+  const take = (i: number) => (skip[i] = skipWide[i] = i + 1);
+  const wide = (i: number) => {
+    while (skipWide[i] !== i) i = skipWide[i] = skipWide[skipWide[i]];
+    return i;
+  };
+  take(0);
+  const free = (i: number) => {
+    while (skip[i] !== i) i = skip[i] = skip[skip[i]];
+    return i;
+  };
+  let used = 1;
+  const ids: number[] = [];
+  const order: number[] = [];
+  // Breadth first (the nodes near the root, the most walked, get the first slots), each node's
+  // children at the first base that fits.
+  for (let q = 0; q < nodes; q++) {
+    const from = edgeStart[q];
+    const to = edgeStart[q + 1];
+    if (from === to) continue;
+    ids.length = 0;
+    order.length = 0;
+    for (let e = from; e < to; e++) {
+      ids.push(codeIds[edgeCode[e]]);
+      order.push(e - from);
+    }
+    // (the edges of one node are distinct code units, so distinct ids)
+    order.sort((x, y) => ids[x] - ids[y]);
+    const lo = ids[order[0]];
+    let b = 0;
+    if (order.length === 1) {
+      b = free(lo + 1) - lo;
+      grow(b + lo + 1);
+    }
+    else {
+      // A hole that 64 nodes with several children could not use is not tried again by such nodes
+      // (one-child nodes still fill it): without that, each would try most of the holes.
+      for (let f = wide(lo + 1); ; f = wide(f + 1)) {
+        b = f - lo;
+        grow(b + ids[order[order.length - 1]] + 1);
+        let fits = true;
+        for (let k = 1; k < order.length && fits; k++) fits = slotCheck[b + ids[order[k]]] === -1;
+        if (fits) break;
+        if (++misses[f] === 255) skipWide[f] = f + 1;
+      }
+    }
+    const parent = slotOfNode[q];
+    slotBase[parent] = b;
+    for (let k = 0; k < order.length; k++) {
+      const e = from + order[k];
+      const t = b + ids[order[k]];
+      slotCheck[t] = parent;
+      take(t);
+      slotValue[t] = valueOf[edgeTo[e]];
+      slotOfNode[edgeTo[e]] = t;
+      if (t + 1 > used) used = t + 1;
+    }
+  }
+  const out = new Int32Array(buffer(Math.ceil((used * 12) / 8) * 8));
+  for (let i = 0; i < used; i++) {
+    out[3 * i] = slotBase[i];
+    out[3 * i + 1] = slotCheck[i];
+    out[3 * i + 2] = slotValue[i];
+  }
+  return { charTrie: out.subarray(0, 3 * used), codeIds };
 }

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import kuromoji from "kuromoji";
-import { kuromojiFromData, latticeArrays, latticeArraysOf, loadDictionaryData, loadDictionaryDataSync, packedTargetMaps, targetMapView, type DictionaryData, type DictionaryLoadOptions } from "./dictionary";
+import { kuromojiFromData, latticeArrays, NO_WORD, latticeArraysOf, loadDictionaryData, loadDictionaryDataSync, packedTargetMaps, targetMapView, type DictionaryData, type DictionaryLoadOptions } from "./dictionary";
 
 /** One morpheme. `start` is the UTF-16 offset of `surface` in the text given to `tokenize`. */
 export interface Token {
@@ -290,7 +290,8 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
   const { tmStart, tmIds, tmPresent } = packedTargetMap(known);
   const kb = known.dictionary.buffer;
   // Shared with the dictionary when it came from dictionary.ts; made here for kuromoji's own loader.
-  const { trie, entries: allEntries, ccByLeft, wordEnds } = latticeArraysOf.get(known) ?? latticeArrays(base, check, kb, tmIds, cc);
+  const { trie, entries: allEntries, ccByLeft, wordEnds, charTrie: ct, codeIds } = latticeArraysOf.get(known) ?? latticeArrays(base, check, kb, tmIds, cc);
+  const ctSlots = ct.length / 3;
   const { wordStart, entries } = winnableEntries(tmStart, allEntries);
   const boundaryEnds = wordEnds[0] === 1;
   const ub = unknown.dictionary.buffer;
@@ -573,10 +574,27 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
       if (reach[pos] === 0) continue;
       // Known words starting at pos, shortest first (kuromoji's commonPrefixSearch order): the first
       // character's step from the root is looked up, the rest walked byte by byte.
+      let found = 0;
+      if (ctSlots > 0) {
+        // By character (`charTrie`): one step each, the value of a word ending there in the slot.
+        for (let q = pos, node = 0; q < n; q++) {
+          const id = codeIds[text.charCodeAt(q)];
+          if (id === 0) break;
+          const t = ct[3 * node] + id;
+          if (!(t < ctSlots && ct[3 * t + 1] === node)) break;
+          node = t;
+          const v = ct[3 * t + 2];
+          if (v === NO_WORD) continue;
+          found++;
+          const first = wordStart[v];
+          const last = wordStart[v + 1];
+          if (!(first < last) && !(v >= 0 && tmPresent[v] === 1)) throw new TypeError(`no dictionary entries for trie id ${v}`);
+          for (let i = 5 * first, e = 5 * last; i < e; i += 5) append(pos + 1, q + 1 - pos, entries[i], entries[i + 1], entries[i + 2], (entries[i + 4] << 16) | (entries[i + 3] & 0xffff), 1);
+        }
+      } else {
       const code = text.charCodeAt(pos);
       let step = rootStep[code];
       if (step === 0) step = rootStep[code] = rootStepOf(code);
-      let found = 0;
       if (step !== -1) {
         let parent = step > 0 ? step - 1 : 0;
         let b = step > 0 ? byteAt[pos + 1] : byteAt[pos];
@@ -603,6 +621,7 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
           parent = child;
           b++;
         }
+      }
       }
       const head = kinds[kindAt[pos]];
       if (found === 0 || head.invoke) {
