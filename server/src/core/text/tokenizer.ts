@@ -290,7 +290,7 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
   const { tmStart, tmIds, tmPresent } = packedTargetMap(known);
   const kb = known.dictionary.buffer;
   // Shared with the dictionary when it came from dictionary.ts; made here for kuromoji's own loader.
-  const { trie, entries: allEntries, ccByLeft, wordEnds, charTrie: ct, codeIds } = latticeArraysOf.get(known) ?? latticeArrays(base, check, kb, tmIds, cc);
+  const { trie, entries: allEntries, ccByLeft, wordEnds, charTrie: ct, codeIds, leftIds, rightIds } = latticeArraysOf.get(known) ?? latticeArrays(base, check, kb, tmStart, tmIds, cc);
   const ctSlots = ct.length / 3;
   const { wordStart, entries } = winnableEntries(tmStart, allEntries);
   const boundaryEnds = wordEnds[0] === 1;
@@ -451,8 +451,8 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
       const cost = new Int32Array(ids.length);
       for (let j = 0; j < ids.length; j++) {
         const id = ids[j];
-        left[j] = short(ub, id);
-        right[j] = short(ub, id + 2);
+        left[j] = leftIds[short(ub, id)];
+        right[j] = rightIds[short(ub, id + 2)];
         cost[j] = short(ub, id + 4);
       }
       kindByClass.set(c, (i = kinds.length));
