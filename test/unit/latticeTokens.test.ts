@@ -139,3 +139,34 @@ test("word ends are looked for on character boundaries only when every trie key 
   const lead = trie(0xe3);
   assert.equal(wordsEndOnCharacters(lead.base, lead.check), false);
 });
+
+test("the byte trie (used when some key ends inside a character) gives the character trie's tokens", async () => {
+  const { sharedDictionary, kuromojiOf } = await import("../../server/src/core/text/tokenizer");
+  const data = await sharedDictionary();
+  assert.ok(data.charTrie.length > 0);
+  const byChar = kuromojiOf(data);
+  const byByte = kuromojiOf({ ...data, charTrie: new Int32Array(0), codeIds: new Uint16Array(0) });
+  const pieces: string[] = [...EDGES];
+  for (const f of readdirSync(corpusDir).filter((n) => n.endsWith(".txt"))) {
+    for (const line of readFileSync(join(corpusDir, f), "utf8").split("\n")) for (const c of splitClauses(line)) pieces.push(c.text);
+  }
+  for (const p of pieces) assert.deepEqual(kuromojiTokens(byByte, p), kuromojiTokens(byChar, p), p);
+});
+
+test("the lattice's connection ids are a renumbering of kuromoji's, 0 kept, with the same costs", async () => {
+  const { sharedDictionary } = await import("../../server/src/core/text/tokenizer");
+  const { cc, ccByLeft, leftIds, rightIds } = await sharedDictionary();
+  const rows = cc[0];
+  const dim = cc[1];
+  for (const [ids, n] of [
+    [leftIds, dim],
+    [rightIds, rows],
+  ] as const) {
+    assert.equal(ids[0], 0);
+    assert.deepEqual(
+      [...ids.subarray(0, n)].sort((a, b) => a - b),
+      Array.from({ length: n }, (_, i) => i),
+    );
+  }
+  for (let r = 0; r < rows; r += 7) for (let l = 0; l < dim; l += 5) assert.equal(ccByLeft[leftIds[l] * rows + rightIds[r]], cc[2 + r * dim + l]);
+});

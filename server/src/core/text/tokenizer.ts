@@ -527,26 +527,34 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     const n = text.length;
     if (n === 0) return [];
     L.forText(n);
-    const written = utf8.encodeInto(text, L.bytes).written;
+    // (the text's UTF-8 only for the byte trie: the character trie reads code units)
+    const written = ctSlots > 0 ? 0 : utf8.encodeInto(text, L.bytes).written;
     const bytes = L.bytes;
     const byteAt = L.byteAt;
     const charAtByte = L.charAtByte;
     const runEnd = L.runEnd;
     const kindAt = L.kindAt;
-    for (let i = 0, b = 0; i <= n; i++) {
-      byteAt[i] = b;
-      charAtByte[b] = i;
-      if (i < n) {
+    if (ctSlots > 0) {
+      for (let i = 0; i < n; i++) {
         const c = text.charCodeAt(i);
         kindAt[i] = kindOf[c] !== 0 ? kindOf[c] - 1 : kindOfCode(c);
-        if (c < 0x80) b += 1;
-        else if (c < 0x800) {
-          charAtByte[b + 1] = -1;
-          b += 2;
-        } else {
-          charAtByte[b + 1] = -1;
-          charAtByte[b + 2] = -1;
-          b += 3;
+      }
+    } else {
+      for (let i = 0, b = 0; i <= n; i++) {
+        byteAt[i] = b;
+        charAtByte[b] = i;
+        if (i < n) {
+          const c = text.charCodeAt(i);
+          kindAt[i] = kindOf[c] !== 0 ? kindOf[c] - 1 : kindOfCode(c);
+          if (c < 0x80) b += 1;
+          else if (c < 0x800) {
+            charAtByte[b + 1] = -1;
+            b += 2;
+          } else {
+            charAtByte[b + 1] = -1;
+            charAtByte[b + 2] = -1;
+            b += 3;
+          }
         }
       }
     }
