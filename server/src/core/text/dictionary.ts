@@ -470,7 +470,9 @@ export type LatticeArrays = Pick<DictionaryData, "trie" | "entries" | "ccByLeft"
  *   its own place in the 10 MB entry buffer;
  * - `ccByLeft`: the connection costs by left id, then right id (kuromoji's are by right id): a
  *   node's predecessors are read from one row of 2.6 KB, not from one cache line each across 3.4 MB;
- * - `wordEnds`: whether every word ends on a character (`wordsEndOnCharacters`).
+ *   with the ids renumbered most used first (`leftIds`, `rightIds`, see `idOrder`), as in `entries`;
+ * - `wordEnds`: whether every word ends on a character (`wordsEndOnCharacters`);
+ * - `charTrie` and `codeIds`: the trie by UTF-16 code unit (`charTrie`), when it does.
  */
 export function latticeArrays(
   base: ArrayLike<number>,
