@@ -642,36 +642,35 @@ export function charTrie(
     return tv <= 0 ? -tv - 1 : -1;
   };
   // Breadth first, so the nodes near the root (the most walked) get the first slots.
-  for (let q = 0; q < nodeOf.length; q++) {
-    const s = nodeOf[q];
-    // (a continuation byte's decoded code must be at least `min`: no overlong forms, no surrogates)
-    const visit = (node: number, code: number, more: number, min: number) => {
-      for (let k = childStart[node]; k < childStart[node + 1]; k++) {
-        const c = children[k];
-        const b = byteOf(c);
-        if (b === 0) continue; // the terminal
-        if (more === 0) {
-          if (b < 0x80) add(b, c);
-          else if (b >= 0xc2 && b < 0xe0) visit(c, b & 0x1f, 1, 0x80);
-          else if (b >= 0xe0 && b < 0xf0) visit(c, b & 0x0f, 2, 0x800);
-        } else if ((b & 0xc0) === 0x80) {
-          const code2 = (code << 6) | (b & 0x3f);
-          if (more > 1) visit(c, code2, more - 1, min);
-          else if (code2 >= min && !(code2 >= 0xd800 && code2 < 0xe000)) add(code2, c);
-        }
+  let q = 0;
+  const add = (code: number, c: number) => {
+    edgeFrom.push(q);
+    edgeCode.push(code);
+    edgeTo.push(nodeOf.length);
+    nodeOf.push(c);
+    valueOf.push(valueAt(c));
+    depthOf.push(depthOf[q] + 1);
+    uses[code]++;
+  };
+  // The characters out of byte node `node` (a continuation byte's decoded code must be at least
+  // `min`: no overlong forms, no surrogates).
+  const visit = (node: number, code: number, more: number, min: number) => {
+    for (let k = childStart[node]; k < childStart[node + 1]; k++) {
+      const c = children[k];
+      const b = byteOf(c);
+      if (b === 0) continue; // the terminal
+      if (more === 0) {
+        if (b < 0x80) add(b, c);
+        else if (b >= 0xc2 && b < 0xe0) visit(c, b & 0x1f, 1, 0x80);
+        else if (b >= 0xe0 && b < 0xf0) visit(c, b & 0x0f, 2, 0x800);
+      } else if ((b & 0xc0) === 0x80) {
+        const code2 = (code << 6) | (b & 0x3f);
+        if (more > 1) visit(c, code2, more - 1, min);
+        else if (code2 >= min && !(code2 >= 0xd800 && code2 < 0xe000)) add(code2, c);
       }
-    };
-    const add = (code: number, c: number) => {
-      edgeFrom.push(q);
-      edgeCode.push(code);
-      edgeTo.push(nodeOf.length);
-      nodeOf.push(c);
-      valueOf.push(valueAt(c));
-      depthOf.push(depthOf[q] + 1);
-      uses[code]++;
-    };
-    visit(s, 0, 0, 0);
-  }
+    }
+  };
+  for (; q < nodeOf.length; q++) visit(nodeOf[q], 0, 0, 0);
   const codes: number[] = [];
   for (let c = 0; c < 0x10000; c++) if (uses[c] > 0) codes.push(c);
   codes.sort((a, b) => uses[b] - uses[a] || a - b);
@@ -754,7 +753,7 @@ export function charTrie(
       grow(b + lo + 1);
     }
     else {
-      // A hole that 64 nodes with several children could not use is not tried again by such nodes
+      // A hole that 255 nodes with several children could not use is not tried again by such nodes
       // (one-child nodes still fill it): without that, each would try most of the holes.
       for (let f = wide(lo + 1); ; f = wide(f + 1)) {
         b = f - lo;
