@@ -646,11 +646,21 @@ function chunkEntities(c: Token[], before: Token[], after: Token[], out: Token[]
   if (orgTo > 0) {
     personsOf(c.slice(0, orgFrom), before, [c[orgFrom]], out);
     if (orgTo - orgFrom === 1 && isProper(c[orgFrom]) && c[orgFrom].pos2 === "組織") out.push(c[orgFrom]);
-    else out.push(synth(c.slice(orgFrom, orgTo).map((t) => t.surface).join(""), c[orgFrom].start, "組織", "*"));
+    else out.push(synth(surfaces(c, orgFrom, orgTo), c[orgFrom].start, "組織", "*"));
     personsOf(c.slice(orgTo), [], after, out);
     return;
   }
   personsOf(c, before, after, out);
+}
+
+/**
+ * The surfaces of `c[from..to)` joined. A loop, not `slice().map().join()`: an empty slice's array has
+ * another map than a full one, and meeting it deoptimised (and recompiled) the callers.
+ */
+function surfaces(c: Token[], from = 0, to = c.length): string {
+  let s = "";
+  for (let k = from; k < to; k++) s += c[k].surface;
+  return s;
 }
 
 /** The person names of a chunk with no organisation in it; other proper nouns pass through. */
@@ -680,7 +690,7 @@ function personsOf(c: Token[], before: Token[], after: Token[], out: Token[]): v
     c.slice(1).every((t) => t.surface.length === 1 && HAN.test(t.surface) && !isTitleToken(t) && !NOT_NAME_SUFFIX.has(t.surface) && !isProper(t))
   ) {
     out.push(synth(c[0].surface, c[0].start, "人名", "姓"));
-    out.push(synth(c.slice(1).map((t) => t.surface).join(""), c[1].start, "人名", "名"));
+    out.push(synth(surfaces(c, 1), c[1].start, "人名", "名"));
     return;
   }
   // Trailing titles and honorifics (会長, 選手, 氏, さん).
@@ -772,8 +782,8 @@ function personsOf(c: Token[], before: Token[], after: Token[], out: Token[]): v
     // 万/里江: a numeral that opens a given name is part of it.
     if (lastGiven === 1 && span[0].pos1 === "数") split = 0;
   }
-  const family = span.slice(0, split).map((t) => t.surface).join("");
-  const given = span.slice(split).map((t) => t.surface).join("");
+  const family = surfaces(span, 0, split);
+  const given = surfaces(span, split);
   if (family.length > 5 || given.length > 4) {
     for (const t of span) if (isProper(t)) out.push(t);
     return tail();
