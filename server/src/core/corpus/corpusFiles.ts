@@ -82,6 +82,9 @@ interface ResolvedEntry {
   realFile?: string;
   /** Why a symlink could not be followed. */
   brokenLink?: string;
+  /** A linked file's size and mtime from the stat that followed the link (not stat'ed again). */
+  size?: number;
+  mtimeMs?: number;
 }
 
 /**
@@ -113,7 +116,12 @@ async function resolveLinks(
     let kind = entry.kind;
     if (kind === "symlink") {
       try {
-        kind = r.kind = (await fs.stat(childAbs)).kind;
+        const s = await fs.stat(childAbs);
+        kind = r.kind = s.kind;
+        if (s.mtimeMs !== undefined) {
+          r.size = s.size;
+          r.mtimeMs = s.mtimeMs;
+        }
       } catch (e) {
         r.brokenLink = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
         return;
@@ -202,16 +210,19 @@ export async function findCorpusFiles(dir: string, options: FindOptions = {}, pr
         const realFile = r?.realFile ?? childAbs;
         if (seenFiles.has(realFile)) continue;
         seenFiles.add(realFile);
-        found.push({ abs: childAbs, rel: childRel, size: -1, mtimeMs: -1 });
+        const known = options.stat && r?.mtimeMs !== undefined;
+        found.push({ abs: childAbs, rel: childRel, size: known ? r!.size! : -1, mtimeMs: known ? r!.mtimeMs! : -1 });
       }
     }
   };
   await walk(path.resolve(dir), "");
+  // Linked files have their stat from following the link; the rest are stat'ed now.
+  const unstated = options.stat ? found.filter((f) => f.mtimeMs === -1) : [];
   if (options.stat && fs.statMany) {
     // In chunks, yielding between them, so a server answers requests while it lists a big corpus.
-    for (let i = 0; i < found.length; i += STAT_CHUNK) {
+    for (let i = 0; i < unstated.length; i += STAT_CHUNK) {
       if (i > 0) await backgroundTurn();
-      const chunk = found.slice(i, i + STAT_CHUNK);
+      const chunk = unstated.slice(i, i + STAT_CHUNK);
       const stats = fs.statMany(chunk.map((f) => f.abs));
       chunk.forEach((f, k) => {
         const s = stats[k];
@@ -224,8 +235,8 @@ export async function findCorpusFiles(dir: string, options: FindOptions = {}, pr
   } else if (options.stat) {
     let next = 0;
     const worker = async () => {
-      while (next < found.length) {
-        const f = found[next++];
+      while (next < unstated.length) {
+        const f = unstated[next++];
         try {
           const s = await fs.stat(f.abs);
           f.size = s.size;
@@ -235,7 +246,7 @@ export async function findCorpusFiles(dir: string, options: FindOptions = {}, pr
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(STAT_CONCURRENCY, found.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(STAT_CONCURRENCY, unstated.length) }, worker));
   }
   return found;
 }
