@@ -1,6 +1,6 @@
 /**
  * The corpus host's full build: every file through the pipeline (ingest/buildCorpus.ts: workers,
- * per-file cache), the index's base segment and the alias clusters built as the answers arrive,
+ * per-file cache), the index's base segment built and the mentions counted as the answers arrive,
  * and the index snapshot written as it goes — each source's record is appended to the snapshot's
  * temp file the moment it is analysed and its text and analysis dropped, so this thread holds only
  * the file table and the index arrays. The sources of the new index are read back from the
