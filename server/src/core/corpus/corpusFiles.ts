@@ -42,6 +42,8 @@ export interface FindOptions extends CorpusFilter {
 }
 
 const STAT_CONCURRENCY = 32;
+/** Entries followed and resolved per blocking call of `resolveMany` (a few milliseconds). */
+const RESOLVE_CHUNK = 256;
 /** Files stat'ed per blocking call of `statMany` (a few milliseconds). */
 const STAT_CHUNK = 500;
 
@@ -88,9 +90,10 @@ interface ResolvedEntry {
 }
 
 /**
- * Stats links and resolves the real paths of linked corpus files for one directory's entries, at
- * most `STAT_CONCURRENCY` calls in flight: one round trip through libuv's thread pool after another
- * cost ~0.12 ms each, 1.8 s of an idle start for a corpus of 7,367 linked files.
+ * Stats links and resolves the real paths of linked corpus files for one directory's entries:
+ * through `resolveMany` (blocking, `RESOLVE_CHUNK` at a time) when the file system has it, else at
+ * most `STAT_CONCURRENCY` calls in flight (one round trip through libuv's thread pool after another
+ * cost ~0.12 ms each, 1.8 s of an idle start for a corpus of 7,367 linked files).
  */
 async function resolveLinks(
   fs: CorpusFs,
@@ -106,6 +109,34 @@ async function resolveLinks(
   entries.forEach((e, k) => {
     if (e.badName === undefined && (e.kind === "symlink" || (underLink && e.kind === "file"))) todo.push(k);
   });
+  if (fs.resolveMany) {
+    // Blocking, a chunk at a time, yielding between chunks (a server answers requests meanwhile).
+    for (let i = 0; i < todo.length && !signal?.aborted; i += RESOLVE_CHUNK) {
+      if (i > 0) await backgroundTurn();
+      const chunk = todo.slice(i, i + RESOLVE_CHUNK);
+      const found = fs.resolveMany(
+        chunk.map((k) => {
+          const entry = entries[k];
+          return { path: path.join(abs, entry.name), link: entry.kind === "symlink", real: isCorpusFile(rel === "" ? entry.name : `${rel}/${entry.name}`) };
+        }),
+      );
+      chunk.forEach((k, j) => {
+        const f = found[j];
+        const r: ResolvedEntry = {};
+        out[k] = r;
+        if (f.error !== undefined) r.brokenLink = f.error;
+        else {
+          if (f.kind !== undefined) r.kind = f.kind;
+          if (f.mtimeMs !== undefined) {
+            r.size = f.size;
+            r.mtimeMs = f.mtimeMs;
+          }
+          if (f.real !== undefined) r.realFile = f.real;
+        }
+      });
+    }
+    return out;
+  }
   let next = 0;
   const resolveOne = async (k: number): Promise<void> => {
     const entry = entries[k];
