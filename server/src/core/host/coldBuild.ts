@@ -1,6 +1,6 @@
 /**
  * The corpus host's full build: every file through the pipeline (ingest/buildCorpus.ts: workers,
- * per-file cache), the index's base segment and the alias clusters built as the answers arrive,
+ * per-file cache), the index's base segment built and the mentions counted as the answers arrive,
  * and the index snapshot written as it goes — each source's record is appended to the snapshot's
  * temp file the moment it is analysed and its text and analysis dropped, so this thread holds only
  * the file table and the index arrays. The sources of the new index are read back from the
@@ -87,6 +87,22 @@ async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: Snapsho
   // The snapshot's event columns, made as the answers arrive (in corpus order, as the header lists the sources).
   const events = new EventEncoder();
 
+  // Mentions per mention name: ids are given in the order names are first met, so observing each
+  // name once with its count, in id order, after the last answer makes the alias table that
+  // observing every mention as it arrives makes (one observation per name, not per mention).
+  let mentionCounts = new Int32Array(1024);
+  const countMentions = (ids: Int32Array) => {
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k];
+      if (id >= mentionCounts.length) {
+        const n = new Int32Array(Math.max(mentionCounts.length * 2, id + 1));
+        n.set(mentionCounts);
+        mentionCounts = n;
+      }
+      mentionCounts[id]++;
+    }
+  };
+
   // Each answer is added to the segment here; in slices, so requests are read between them.
   const breatheTake = slicer();
   const take = async (i: number, r: FileResult) => {
@@ -103,17 +119,15 @@ async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: Snapsho
       // (In steps: a huge article's trigrams, or the trigram table's doubling, between requests.)
       for (const _ of segment.addInputSteps(r.digest.segment)) await breatheTake();
       const mentions = mentionNames.ofNames(r.digest.mentions);
-      for (const m of r.digest.mentions) {
-        const at = m.indexOf("\u0000");
-        aliases.observe(m.slice(at + 1), m.slice(0, at) as never);
-      }
+      countMentions(mentions);
       // Without a range the writer failed: this build is abandoned (see `coldBuild`).
       f.source = { ...base, rawEvents: r.digest.events, mentions, ...(range ? { stored: { reader: null as unknown as RecordReader, range } } : {}) };
     } else if (r.analysis) {
       const a = r.analysis;
       segment.add({ text: src.text, sentences: a.sentences });
-      for (const e of a.entities) aliases.observe(e.text, e.type);
-      f.source = { ...base, rawEvents: a.events, mentions: mentionNames.of(a.entities), fresh: { text: src.text, body: src.body, analysis: a } };
+      const mentions = mentionNames.of(a.entities);
+      countMentions(mentions);
+      f.source = { ...base, rawEvents: a.events, mentions, fresh: { text: src.text, body: src.body, analysis: a } };
     }
   };
 
@@ -146,6 +160,12 @@ async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: Snapsho
   // What is left runs once on this thread, a step at a time: requests are answered between steps.
   const pause = backgroundTurn;
   await pause();
+  const breatheObserve = slicer();
+  for (let id = 0; id < mentionNames.names.length; id++) {
+    const [type, text] = mentionNames.splitOne(id);
+    aliases.observe(text, type as never, mentionCounts[id]);
+    if ((id & 255) === 255) await breatheObserve();
+  }
   const keys = await makeKeysInSlices(files);
   const accepted = files.filter((f) => f.source);
   await pause();

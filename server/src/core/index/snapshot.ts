@@ -172,11 +172,35 @@ function isSliceOf(text: string, u: Span & { text: string }): boolean {
  * where unit texts that are exactly the source's slice are left out (restored on read).
  */
 export function encodeRecord(text: string, body: Span[], analysis: AnalyzedText): { text: Buffer; rest: Buffer } {
+  // The slice texts are set to 0 in place for the one stringify and put back after it (a copy of
+  // every unit cost as much again as the stringify); the buffers are their own memory, so a worker
+  // transfers them without a copy.
   const a: Record<string, unknown> = {};
-  for (const f of TEXT_FIELDS) {
-    a[f] = (analysis[f] as (Span & { text: string })[]).map((u) => (isSliceOf(text, u) ? { ...u, text: 0 } : u));
+  const saved: string[] = [];
+  for (const f of TEXT_FIELDS) a[f] = analysis[f];
+  let json: string;
+  try {
+    for (const f of TEXT_FIELDS) {
+      for (const u of analysis[f] as (Span & { text: string | 0 })[]) {
+        if (isSliceOf(text, u as Span & { text: string })) {
+          saved.push(u.text as string);
+          u.text = 0;
+        }
+      }
+    }
+    json = JSON.stringify({ body, analysis: a });
+  } finally {
+    let k = 0;
+    for (const f of TEXT_FIELDS) for (const u of analysis[f] as (Span & { text: string | 0 })[]) if (u.text === 0 && k < saved.length) u.text = saved[k++];
   }
-  return { text: Buffer.from(text, "utf16le"), rest: Buffer.from(JSON.stringify({ body, analysis: a }), "utf8") };
+  return { text: ownBuffer(text, "utf16le"), rest: ownBuffer(json, "utf8") };
+}
+
+/** `Buffer.from(s, encoding)` in memory of its own (never a slice of the shared pool). */
+function ownBuffer(s: string, encoding: "utf8" | "utf16le"): Buffer {
+  const b = Buffer.allocUnsafeSlow(encoding === "utf16le" ? s.length * 2 : Buffer.byteLength(s, "utf8"));
+  b.write(s, encoding);
+  return b;
 }
 
 export function decodeRecord(text: string, json: string): SourceRecord {

@@ -107,15 +107,14 @@ class IntList {
 
 /**
  * Bigram → term id while documents are added, with the term frequencies of the document being
- * added: an open-addressing table on Int32Arrays (linear probing, half full at most), a slot being
- * the bigram's two UTF-16 units in one word and its id + 1 (0: empty) in the next, and its count in
- * the document in `tf` at the slot's index — an integer hash and one memory line per bigram, no
- * load waiting on another. Bigrams with a character beyond the Basic Multilingual Plane (rare) go
- * to a `Map` by a numeric code, their counts in `astralTf` by term id.
+ * added: an open-addressing table on one Int32Array (linear probing, half full at most), a slot
+ * being four words — the bigram's two UTF-16 units in one, its id + 1 (0: empty), its count in the
+ * document, one unused — so a bigram costs an integer hash and one memory line (the count in an
+ * array of its own was a second line missed per bigram). Bigrams with a character beyond the Basic
+ * Multilingual Plane (rare) go to a `Map` by a numeric code, their counts in `astralTf` by term id.
  */
 class BigramTable {
-  slots = new Int32Array(1 << 17);
-  tf = new Int32Array(1 << 16);
+  slots = new Int32Array(4 << 16);
   /** Slots − 1. */
   mask = (1 << 16) - 1;
   /** 32 − log2(slots): the hash is the top bits of a multiplicative hash. */
@@ -124,10 +123,11 @@ class BigramTable {
   readonly astral = new Map<number, number>();
   astralTf = new Int32Array(16);
 
+  /** The word index of the slot holding `key`, or of the empty slot where it goes. */
   static slotOf(key: number, slots: Int32Array, mask: number, shift: number): number {
     let h = Math.imul(key, 0x9e3779b1) >>> shift;
-    while (slots[2 * h + 1] !== 0 && slots[2 * h] !== key) h = (h + 1) & mask;
-    return h;
+    while (slots[4 * h + 1] !== 0 && slots[4 * h] !== key) h = (h + 1) & mask;
+    return 4 * h;
   }
 
   /** Enters the bigram `a b` (code points) as term `id` unless present. */
@@ -137,38 +137,33 @@ class BigramTable {
       return;
     }
     const key = (a << 16) | b;
-    const h = BigramTable.slotOf(key, this.slots, this.mask, this.shift);
-    if (this.slots[2 * h + 1] !== 0) return;
-    this.slots[2 * h] = key;
-    this.slots[2 * h + 1] = id + 1;
+    const at = BigramTable.slotOf(key, this.slots, this.mask, this.shift);
+    if (this.slots[at + 1] !== 0) return;
+    this.slots[at] = key;
+    this.slots[at + 1] = id + 1;
     this.added(null);
   }
 
-  /** After a slot was filled: grows the table when past half full, moving the slots listed in `touched` (their new indices written back). */
+  /** After a slot was filled: grows the table when past half full, moving the slots listed in `touched` (their new word indices written back). */
   added(touched: IntList | null): void {
     if (++this.size * 2 <= this.mask + 1) return;
     const old = this.slots;
-    const oldTf = this.tf;
     const slots = new Int32Array(old.length * 2);
-    const tf = new Int32Array(oldTf.length * 2);
-    const mask = old.length - 1;
+    const mask = old.length / 2 - 1;
     const shift = this.shift - 1;
-    for (let s = 0; s < old.length; s += 2) {
+    for (let s = 0; s < old.length; s += 4) {
       if (old[s + 1] === 0) continue;
-      const h = BigramTable.slotOf(old[s], slots, mask, shift);
-      slots[2 * h] = old[s];
-      slots[2 * h + 1] = old[s + 1];
+      const at = BigramTable.slotOf(old[s], slots, mask, shift);
+      slots[at] = old[s];
+      slots[at + 1] = old[s + 1];
+      slots[at + 2] = old[s + 2];
     }
     if (touched)
       for (let k = 0; k < touched.length; k++) {
         const was = touched.data[k];
-        if (was < 0) continue;
-        const h = BigramTable.slotOf(old[2 * was], slots, mask, shift);
-        tf[h] = oldTf[was];
-        touched.data[k] = h;
+        if (was >= 0) touched.data[k] = BigramTable.slotOf(old[was], slots, mask, shift);
       }
     this.slots = slots;
-    this.tf = tf;
     this.mask = mask;
     this.shift = shift;
   }
@@ -322,7 +317,7 @@ export class Bm25 {
 
   /** Build-time term ids by bigram, so `addText` makes no string per bigram. */
   private codeIds: BigramTable | null = null;
-  /** The slots (or, for bigrams beyond the BMP, ~term id) of the distinct bigrams of the document being added. */
+  /** The slots' word indices (or, for bigrams beyond the BMP, ~term id) of the distinct bigrams of the document being added. */
   private touched = new IntList(256);
 
   /**
@@ -349,7 +344,6 @@ export class Bm25 {
     const touched = this.touched;
     touched.length = 0;
     let slots = table.slots;
-    let tf = table.tf;
     let length = 0;
     let prev = -1;
     for (let i = from; i < to; i++) {
@@ -370,19 +364,18 @@ export class Bm25 {
         length++;
         if ((prev | cp) <= 0xffff) {
           const key = (prev << 16) | cp;
-          let h = BigramTable.slotOf(key, slots, table.mask, table.shift);
-          if (slots[2 * h + 1] === 0) {
+          const at = BigramTable.slotOf(key, slots, table.mask, table.shift);
+          if (slots[at + 1] === 0) {
             const tid = terms.length;
             const t = String.fromCharCode(prev, cp);
             terms.push(t);
-            slots[2 * h] = key;
-            slots[2 * h + 1] = tid + 1;
-            tf[h] = 1;
-            touched.push(h);
+            slots[at] = key;
+            slots[at + 1] = tid + 1;
+            slots[at + 2] = 1;
+            touched.push(at);
             table.added(touched);
             slots = table.slots;
-            tf = table.tf;
-          } else if (tf[h]++ === 0) touched.push(h);
+          } else if (slots[at + 2]++ === 0) touched.push(at);
         } else {
           const code = prev * 0x110000 + cp;
           let tid = table.astral.get(code);
@@ -415,9 +408,9 @@ export class Bm25 {
       const at = touched.data[k];
       let tid: number;
       if (at >= 0) {
-        tid = slots[2 * at + 1] - 1;
-        this.docTf.push(tf[at]);
-        tf[at] = 0;
+        tid = slots[at + 1] - 1;
+        this.docTf.push(slots[at + 2]);
+        slots[at + 2] = 0;
       } else {
         tid = ~at;
         this.docTf.push(table.astralTf[tid]);

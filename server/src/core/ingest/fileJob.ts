@@ -128,12 +128,17 @@ export function digestResult(r: FileResult): void {
   if (!src || !a) return;
   const { text, rest } = encodeRecord(src.text, src.body, a);
   r.digest = {
-    // Own copies (a small Buffer is a view of a shared pool), so they can be transferred.
-    record: { text: new Uint8Array(text), rest: new Uint8Array(rest) },
+    // Whole ArrayBuffers (encodeRecord's are), so they can be transferred.
+    record: { text: owned(text), rest: owned(rest) },
     segment: segmentInput({ text: src.text, sentences: a.sentences }),
     events: a.events,
     mentions: a.entities.map((e) => `${e.type}\u0000${e.text}`),
   };
   r.analysis = undefined;
   r.source = { ...src, text: "" };
+}
+
+/** The bytes as a view of a whole ArrayBuffer of their own: `b` itself when it is one, else a copy. */
+function owned(b: Uint8Array): Uint8Array {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? new Uint8Array(b.buffer, 0, b.byteLength) : new Uint8Array(b);
 }

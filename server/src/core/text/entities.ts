@@ -359,8 +359,12 @@ export class AliasTable {
     return t;
   }
 
-  /** Records one mention's spelling (titles stripped). */
-  observe(name: string, type?: EntityType): void {
+  /**
+   * Records one mention's spelling (titles stripped); `times` mentions of it at once — the same
+   * table as `times` observations in a row, and as a replay of distinct names in the order each was
+   * first met, with their counts (only first observations decide types, clusters and order).
+   */
+  observe(name: string, type?: EntityType, times = 1): void {
     const spelling = canonicalName(name);
     if (spelling.length === 0) return;
     const k = this.rawKey(spelling);
@@ -369,7 +373,7 @@ export class AliasTable {
       this.counts.set(k, (m = new Map()));
       this.roots = null;
     }
-    m.set(spelling, (m.get(spelling) ?? 0) + 1);
+    m.set(spelling, (m.get(spelling) ?? 0) + times);
     if (type && !this.types.has(k)) {
       this.types.set(k, type);
       if (type === "person" && kanjiLed(k)) {
