@@ -2,7 +2,8 @@
 // dictionary beside them (found from __dirname at run time, never from node_modules).
 //   node esbuild.mjs [--watch] [--production]
 import * as esbuild from "esbuild";
-import { cpSync, mkdirSync, existsSync } from "node:fs";
+import { cpSync, mkdirSync, existsSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
@@ -17,6 +18,21 @@ function copyDictionary() {
   const dest = join(root, "dist", "dict");
   mkdirSync(dest, { recursive: true });
   cpSync(src, dest, { recursive: true });
+}
+
+/**
+ * The lattice layouts that take seconds to make, made once here and shipped beside the dictionary
+ * (dictionary.ts `writeShippedLattice`; nothing is done when the shipped file already fits).
+ */
+async function shipLattice() {
+  const out = join(root, "dist", ".shipLattice.cjs");
+  const contents = 'const { writeShippedLattice } = require("./server/src/core/text/dictionary"); writeShippedLattice(process.argv[2]);';
+  await esbuild.build({ ...common, sourcemap: false, minify: false, stdin: { contents, resolveDir: root, loader: "ts", sourcefile: "shipLattice.ts" }, outfile: out });
+  try {
+    execFileSync(process.execPath, [out, join(root, "dist", "dict")], { stdio: "inherit" });
+  } finally {
+    rmSync(out, { force: true });
+  }
 }
 
 const common = {
@@ -37,6 +53,7 @@ const builds = [
 
 mkdirSync(join(root, "dist"), { recursive: true });
 copyDictionary();
+await shipLattice();
 const present = builds.map((b) => ({
   ...b,
   entryPoints: Object.fromEntries(Object.entries(b.entryPoints).filter(([, p]) => existsSync(join(root, p)))),

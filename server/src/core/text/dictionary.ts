@@ -150,7 +150,7 @@ function shrunkTrie(base: Int32Array, check: Int32Array): { base: Int32Array; ch
   return { base: base.subarray(0, last + 2), check: check.subarray(0, last + 2) };
 }
 
-function assemble(raw: Record<FileName, Uint8Array>): DictionaryData {
+function assemble(raw: Record<FileName, Uint8Array>, shipped: ShippedLattice | null = null): DictionaryData {
   const i32 = (b: Uint8Array) => new Int32Array(shared(b, 4).buffer);
   const aligned = (b: Uint8Array) => new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + Math.floor(b.byteLength / 4) * 4));
   const trie = shrunkTrie(aligned(raw.base), aligned(raw.check));
@@ -165,7 +165,7 @@ function assemble(raw: Record<FileName, Uint8Array>): DictionaryData {
     tidPos: shared(raw.tid_pos),
     ...targetMap,
     cc,
-    ...latticeArrays(trie.base, trie.check, tid, targetMap.tmStart, targetMap.tmIds, cc, (n) => new SharedArrayBuffer(n)),
+    ...latticeArrays(trie.base, trie.check, tid, targetMap.tmStart, targetMap.tmIds, cc, (n) => new SharedArrayBuffer(n), shipped),
     unk: shared(trimZeros(raw.unk)),
     unkPos: shared(trimZeros(raw.unk_pos)),
     unkMap: shared(targetMapRecords(raw.unk_map)),
@@ -225,9 +225,93 @@ function viewOf(kind: ArrayKind, buffer: ArrayBufferLike, offset: number, length
 
 /** The cache file for the dictionary whose `.dat.gz` files are `gz` (by name). */
 function dictionaryCacheFile(cacheDir: string, gz: Record<FileName, Uint8Array>): string {
+  return path.join(cacheDir, `dictionary-v${DICT_FORMAT}`, `ipadic-${sourceCrc(gz).toString(16).padStart(8, "0")}.bin`);
+}
+
+/** The CRC-32 of the shipped `.dat.gz` files (names, lengths and bytes): which dictionary this is. */
+function sourceCrc(gz: Record<FileName, Uint8Array>): number {
   let crc = 0;
   for (const name of FILES) crc = crc32(gz[name], crc32(Buffer.from(`${name}:${gz[name].length};`), crc));
-  return path.join(cacheDir, `dictionary-v${DICT_FORMAT}`, `ipadic-${crc.toString(16).padStart(8, "0")}.bin`);
+  return crc;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The lattice layouts that take seconds to make (`charTrie`, `idOrder`: ~2.5 s of CPU, at the start
+// of the first index on a machine, before any file can be tokenised) are made when the extension is
+// built (`esbuild.mjs` runs `writeShippedLattice`) and shipped beside the dictionary as
+// `lattice.dat.gz`. It names the dictionary it was made from (`sourceCrc`) and its layout version;
+// when either differs, or the file is absent or damaged, the layouts are made here as before.
+
+const LATTICE_FILE = "lattice.dat.gz";
+const LATTICE_MAGIC = "SHTNLATT";
+/** The shipped layout's version: bump it when `charTrie` or `idOrder` change what they make. */
+const LATTICE_FORMAT = 1;
+const SHIPPED: [keyof ShippedLattice, ArrayKind][] = [
+  ["charTrie", "i32"],
+  ["codeIds", "u16"],
+  ["leftIds", "i16"],
+  ["rightIds", "i16"],
+];
+export type ShippedLattice = Pick<DictionaryData, "charTrie" | "codeIds" | "leftIds" | "rightIds">;
+
+/** Makes the shipped lattice layouts for the dictionary in `dicPath` and writes them beside it (unless they fit already). */
+export function writeShippedLattice(dicPath: string): string {
+  const gz = {} as Record<FileName, Uint8Array>;
+  for (const name of FILES) gz[name] = fs.readFileSync(path.join(dicPath, `${name}.dat.gz`));
+  const file = path.join(dicPath, LATTICE_FILE);
+  if (readShippedLattice(dicPath, gz)) return file;
+  const raw = {} as Record<FileName, Uint8Array>;
+  for (const name of FILES) raw[name] = zlib.gunzipSync(gz[name]);
+  const data = assemble(raw);
+  const arrays: Record<string, [ArrayKind, number, number]> = {};
+  const parts: Uint8Array[] = [];
+  let at = 0;
+  for (const [name, kind] of SHIPPED) {
+    const a = data[name];
+    const pad = (8 - (at % 8)) % 8;
+    if (pad) parts.push(new Uint8Array(pad));
+    at += pad;
+    arrays[name] = [kind, at, a.length];
+    parts.push(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    at += a.byteLength;
+  }
+  const body = Buffer.concat(parts);
+  const header = Buffer.from(JSON.stringify({ format: LATTICE_FORMAT, source: sourceCrc(gz), wordEnds: data.wordEnds[0], arrays, crc: crc32(body) }), "utf8");
+  const prefix = Buffer.alloc(DICT_PREFIX);
+  prefix.write(LATTICE_MAGIC, 0, "latin1");
+  prefix.writeUInt32LE(header.length, 8);
+  fs.writeFileSync(file, zlib.gzipSync(Buffer.concat([prefix, header, body]), { level: 9 }));
+  return file;
+}
+
+/** The shipped layouts beside the dictionary, when they were made from these `.dat.gz` files; else null. */
+function readShippedLattice(dicPath: string | null, gz: Record<FileName, Uint8Array>): ShippedLattice | null {
+  if (dicPath === null) return null;
+  try {
+    const file = path.join(dicPath, LATTICE_FILE);
+    if (!fs.existsSync(file)) return null;
+    const bytes = zlib.gunzipSync(fs.readFileSync(file));
+    if (bytes.length < DICT_PREFIX || bytes.toString("latin1", 0, 8) !== LATTICE_MAGIC) return null;
+    const headerLength = bytes.readUInt32LE(8);
+    const header = JSON.parse(bytes.toString("utf8", DICT_PREFIX, DICT_PREFIX + headerLength)) as { format: number; source: number; wordEnds: number; arrays: Record<string, [ArrayKind, number, number]>; crc: number };
+    if (header.format !== LATTICE_FORMAT || header.source !== sourceCrc(gz) || header.wordEnds !== 1) return null;
+    const start = DICT_PREFIX + headerLength;
+    if (crc32(bytes.subarray(start)) !== header.crc) return null;
+    // Copied into shared memory, where the rest of the dictionary lives (the workers read it there).
+    const buffer = new SharedArrayBuffer(bytes.length - start);
+    new Uint8Array(buffer).set(bytes.subarray(start));
+    const out = {} as Record<keyof ShippedLattice, unknown>;
+    for (const [name, kind] of SHIPPED) {
+      const entry = header.arrays[name];
+      if (!entry || entry[0] !== kind) return null;
+      const view = viewOf(kind, buffer, entry[1], entry[2]);
+      if (entry[1] + view.byteLength > buffer.byteLength) return null;
+      out[name] = view;
+    }
+    return out as ShippedLattice;
+  } catch {
+    return null;
+  }
 }
 
 /** The dictionary read back from its cache file; null when absent, damaged or of another layout. */
@@ -344,18 +428,19 @@ function cacheDirOf(options: DictionaryLoadOptions): string | null {
 }
 
 /** From the cache file when it is there and sound, else gunzipped and assembled (and the cache file written). */
-function fromFiles(gz: Record<FileName, Uint8Array>, raw: () => Promise<Record<FileName, Uint8Array>> | Record<FileName, Uint8Array>, cacheDir: string | null): DictionaryData | Promise<DictionaryData> {
+function fromFiles(gz: Record<FileName, Uint8Array>, raw: () => Promise<Record<FileName, Uint8Array>> | Record<FileName, Uint8Array>, cacheDir: string | null, dicPath: string | null): DictionaryData | Promise<DictionaryData> {
   const file = cacheDir ? dictionaryCacheFile(cacheDir, gz) : null;
   const cached = file ? readDictionaryCache(file) : null;
   if (cached) return cached;
+  const shipped = readShippedLattice(dicPath, gz);
   const r = raw();
   if (!(r instanceof Promise)) {
-    const data = assemble(r);
+    const data = assemble(r, shipped);
     if (file) writeDictionaryCache(file, data);
     return data;
   }
   return r.then((raw) => {
-    const data = assemble(raw);
+    const data = assemble(raw, shipped);
     // Written after the loaders (the ingestion workers, waiting to tokenise) have the arrays.
     if (file) setImmediate(() => writeDictionaryCache(file, data));
     return data;
@@ -377,7 +462,7 @@ export function loadDictionaryData(dicPath: string, options: DictionaryLoadOptio
         );
         return raw;
       };
-      const data = await fromFiles(gz, gunzipAll, cacheDirOf(options));
+      const data = await fromFiles(gz, gunzipAll, cacheDirOf(options), key);
       loaded.set(key, data);
       return data;
     })();
@@ -410,6 +495,7 @@ export function readDictionarySync(dicPath: string, options: DictionaryLoadOptio
       return raw;
     },
     cacheDirOf(options),
+    dicPath,
   ) as DictionaryData;
 }
 
@@ -482,6 +568,7 @@ export function latticeArrays(
   tmIds: ArrayLike<number>,
   cc: ArrayLike<number>,
   buffer: (bytes: number) => ArrayBufferLike = (n) => new ArrayBuffer(n),
+  shipped: ShippedLattice | null = null,
 ): LatticeArrays {
   const n = check.length;
   const trie = new Int32Array(buffer(8 * n));
@@ -493,10 +580,18 @@ export function latticeArrays(
   const short = (i: number) => ((tid[i] | (tid[i + 1] << 8)) << 16) >> 16;
   const wordEnds = new Uint8Array(buffer(8));
   wordEnds[0] = wordsEndOnCharacters(base, check) ? 1 : 0;
-  const chars = wordEnds[0] === 1 ? charTrie(base, check, buffer) : null;
   const rows = cc[0];
   const dim = cc[1];
-  const { leftIds, rightIds } = idOrder(tid, tmStart, tmIds, chars?.valueLength ?? null, dim, rows, buffer);
+  // The layouts made when the extension was built, when they fit this dictionary (`readShippedLattice`).
+  const ready = wordEnds[0] === 1 && shipped !== null && shipped.leftIds.length >= dim && shipped.rightIds.length >= rows ? shipped : null;
+  let chars: Pick<ShippedLattice, "charTrie" | "codeIds"> | null = ready;
+  let ids: Pick<ShippedLattice, "leftIds" | "rightIds"> | null = ready;
+  if (!ids) {
+    const made = wordEnds[0] === 1 ? charTrie(base, check, buffer) : null;
+    chars = made;
+    ids = idOrder(tid, tmStart, tmIds, made?.valueLength ?? null, dim, rows, buffer);
+  }
+  const { leftIds, rightIds } = ids;
   const entries = new Int16Array(buffer(Math.ceil((tmIds.length * 10) / 8) * 8));
   for (let i = 0; i < tmIds.length; i++) {
     const id = tmIds[i];
