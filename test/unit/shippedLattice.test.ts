@@ -21,15 +21,16 @@ function dictCopy(): string {
   return dir;
 }
 
-/** Rewrites the shipped file with `edit` applied to its body (the header's checksum made to match). */
-function rewriteShipped(dir: string, edit: (body: Buffer, header: { source: number; arrays: Record<string, [string, number, number]> }) => void): void {
+/** Rewrites the shipped file with `edit` applied to its body (the arrays' checksums made to match). */
+function rewriteShipped(dir: string, edit: (body: Buffer, header: { source: number; arrays: Record<string, [string, number, number, number]> }) => void): void {
   const file = join(dir, "lattice.dat.gz");
   const bytes = gunzipSync(readFileSync(file));
   const headerLength = bytes.readUInt32LE(8);
   const header = JSON.parse(bytes.toString("utf8", 16, 16 + headerLength));
   const body = Buffer.from(bytes.subarray(16 + headerLength));
   edit(body, header);
-  header.crc = crc32(body);
+  const width: Record<string, number> = { i32: 4, u32: 4, i16: 2, u16: 2, u8: 1 };
+  for (const entry of Object.values(header.arrays) as [string, number, number, number][]) entry[3] = crc32(body.subarray(entry[1], entry[1] + entry[2] * width[entry[0]]));
   const json = Buffer.from(JSON.stringify(header));
   const prefix = Buffer.from(bytes.subarray(0, 16));
   prefix.writeUInt32LE(json.length, 8);
@@ -80,7 +81,7 @@ test("a damaged shipped file is ignored and the layouts are made at load", () =>
     writeShippedLattice(dir);
     const file = join(dir, "lattice.dat.gz");
     const bytes = gunzipSync(readFileSync(file));
-    bytes[bytes.length - 1] ^= 0xff; // the body no longer matches its checksum
+    bytes[bytes.length - 1] ^= 0xff; // the last array no longer matches its checksum
     writeFileSync(file, gzipSync(bytes));
     assert.deepEqual(readDictionarySync(dir, { cacheDir: null }).charTrie, made.charTrie);
     writeFileSync(file, "not gzip at all");

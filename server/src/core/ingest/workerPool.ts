@@ -52,19 +52,15 @@ function restoreUnitTexts(answers: FileJobResult[]): void {
 }
 
 /**
- * Leaves the analysis's two giant functions (`extractQuotes`, `extractEntities`: 16–20 KB of bytecode
- * each, every other function under 5 KB) to V8's baseline code. TurboFan took about a second of CPU
- * per compile of each, and recompiled each five or six times per worker as rarer branches deoptimised
- * them — some 30 % of a worker's CPU in the compiler on a cold ldcc index; their callees are still
- * optimised. Measured: cold ldcc index −13 % user CPU (two runs side by side, swapped). The flag is
- * process-wide and read at each tiering decision; Node 24's V8 has no such flag and ignores it.
+ * V8's `--max-optimized-bytecode-size` for the ingestion workers: the analysis's two giant functions
+ * (`extractQuotes`, `extractEntities`: 16–20 KB of bytecode each, every other function under 5 KB)
+ * stay in baseline code. TurboFan took about a second of CPU per compile of each, and recompiled each
+ * five or six times per worker as rarer branches deoptimised them — some 30 % of a worker's CPU in
+ * the compiler on a cold ldcc index; their callees are still optimised. Measured: cold ldcc index
+ * −16 % user CPU (two runs side by side, swapped). The flag is process-wide and read at each tiering
+ * decision; Node 24's V8 has no such flag and ignores it.
  */
-let optimisedSizeLimited = false;
-function limitOptimisedFunctionSize(): void {
-  if (optimisedSizeLimited) return;
-  optimisedSizeLimited = true;
-  v8.setFlagsFromString("--max-optimized-bytecode-size=8192");
-}
+const LARGEST_OPTIMISED_BYTECODE = 8192;
 
 /** Batches sent ahead to each worker. */
 const IN_FLIGHT = 2;
@@ -88,7 +84,7 @@ export class WorkerPool {
     // V8's helper threads against ~6 s more on their own (total CPU ~9 % lower). Restored for later
     // isolates once every worker runs.
     if (size > 0) v8.setFlagsFromString("--no-concurrent-recompilation");
-    if (size > 0) limitOptimisedFunctionSize();
+    if (size > 0) v8.setFlagsFromString(`--max-optimized-bytecode-size=${LARGEST_OPTIMISED_BYTECODE}`);
     let starting = size;
     const started = () => {
       if (--starting === 0) v8.setFlagsFromString("--concurrent-recompilation");

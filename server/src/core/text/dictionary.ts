@@ -190,7 +190,7 @@ const DICT_MAGIC = "SHTNDICT";
 const DICT_FORMAT = 5;
 const DICT_PREFIX = 16;
 type ArrayKind = "i32" | "u32" | "i16" | "u16" | "u8";
-const FIELDS: [keyof DictionaryData, ArrayKind][] = [
+const FIELDS: ArrayField<keyof DictionaryData>[] = [
   ["base", "i32"],
   ["check", "i32"],
   ["tid", "u8"],
@@ -223,6 +223,45 @@ function viewOf(kind: ArrayKind, buffer: ArrayBufferLike, offset: number, length
   return new Uint8Array(buffer, offset, length) as never;
 }
 
+/** An array's place in a file: kind, byte offset, length in elements, CRC-32 of its bytes. */
+type ArrayEntry = [ArrayKind, number, number, number];
+type ArrayField<K> = [K, ArrayKind];
+
+/**
+ * The layout of `fields`' arrays from byte `at` on, each 8-aligned, with its CRC-32, and the bytes to
+ * write from `at` (padding included). Shared by the dictionary's cache file and the shipped layouts.
+ */
+function layoutArrays<K extends keyof DictionaryData>(fields: ArrayField<K>[], data: Pick<DictionaryData, K>, at: number): { arrays: Record<string, ArrayEntry>; parts: Uint8Array[] } {
+  const arrays: Record<string, ArrayEntry> = {};
+  const parts: Uint8Array[] = [];
+  for (const [name, kind] of fields) {
+    const a = data[name];
+    const aligned = Math.ceil(at / 8) * 8;
+    if (aligned > at) parts.push(new Uint8Array(aligned - at));
+    const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    arrays[name] = [kind, aligned, a.length, crc32(bytes)];
+    parts.push(bytes);
+    at = aligned + a.byteLength;
+  }
+  return { arrays, parts };
+}
+
+/** `fields`' arrays as views of `buffer` where `arrays` puts them; null when one is missing, of another kind, outside it or damaged. */
+function viewsOf<K extends keyof DictionaryData>(fields: ArrayField<K>[], arrays: Record<string, ArrayEntry>, buffer: ArrayBufferLike): Pick<DictionaryData, K> | null {
+  const out = {} as Record<K, unknown>;
+  for (const [name, kind] of fields) {
+    const entry = arrays[name];
+    if (!entry || entry[0] !== kind) return null;
+    const [, offset, length, crc] = entry;
+    const bytes = length * (kind === "u8" ? 1 : kind === "i16" || kind === "u16" ? 2 : 4);
+    if (!(offset >= 0 && offset % 8 === 0 && length >= 0 && offset + bytes <= buffer.byteLength)) return null;
+    const view = viewOf(kind, buffer, offset, length);
+    if (crc32(new Uint8Array(buffer, offset, bytes)) !== crc) return null;
+    out[name] = view;
+  }
+  return out as Pick<DictionaryData, K>;
+}
+
 /** The cache file for the dictionary whose `.dat.gz` files are `gz` (by name). */
 function dictionaryCacheFile(cacheDir: string, gz: Record<FileName, Uint8Array>): string {
   return path.join(cacheDir, `dictionary-v${DICT_FORMAT}`, `ipadic-${sourceCrc(gz).toString(16).padStart(8, "0")}.bin`);
@@ -245,8 +284,8 @@ function sourceCrc(gz: Record<FileName, Uint8Array>): number {
 const LATTICE_FILE = "lattice.dat.gz";
 const LATTICE_MAGIC = "SHTNLATT";
 /** The shipped layout's version: bump it when `charTrie` or `idOrder` change what they make. */
-const LATTICE_FORMAT = 1;
-const SHIPPED: [keyof ShippedLattice, ArrayKind][] = [
+const LATTICE_FORMAT = 2;
+const SHIPPED: ArrayField<keyof ShippedLattice>[] = [
   ["charTrie", "i32"],
   ["codeIds", "u16"],
   ["leftIds", "i16"],
@@ -263,24 +302,14 @@ export function writeShippedLattice(dicPath: string): string {
   const raw = {} as Record<FileName, Uint8Array>;
   for (const name of FILES) raw[name] = zlib.gunzipSync(gz[name]);
   const data = assemble(raw);
-  const arrays: Record<string, [ArrayKind, number, number]> = {};
-  const parts: Uint8Array[] = [];
-  let at = 0;
-  for (const [name, kind] of SHIPPED) {
-    const a = data[name];
-    const pad = (8 - (at % 8)) % 8;
-    if (pad) parts.push(new Uint8Array(pad));
-    at += pad;
-    arrays[name] = [kind, at, a.length];
-    parts.push(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-    at += a.byteLength;
-  }
-  const body = Buffer.concat(parts);
-  const header = Buffer.from(JSON.stringify({ format: LATTICE_FORMAT, source: sourceCrc(gz), wordEnds: data.wordEnds[0], arrays, crc: crc32(body) }), "utf8");
+  // Offsets from the start of the arrays (the reader copies them into a buffer of their own).
+  const { arrays, parts } = layoutArrays(SHIPPED, data, 0);
+  const header = Buffer.from(JSON.stringify({ format: LATTICE_FORMAT, source: sourceCrc(gz), wordEnds: data.wordEnds[0], arrays }), "utf8");
   const prefix = Buffer.alloc(DICT_PREFIX);
   prefix.write(LATTICE_MAGIC, 0, "latin1");
   prefix.writeUInt32LE(header.length, 8);
-  fs.writeFileSync(file, zlib.gzipSync(Buffer.concat([prefix, header, body]), { level: 9 }));
+  parts.unshift(prefix, header);
+  fs.writeFileSync(file, zlib.gzipSync(Buffer.concat(parts), { level: 9 }));
   return file;
 }
 
@@ -293,22 +322,13 @@ function readShippedLattice(dicPath: string | null, gz: Record<FileName, Uint8Ar
     const bytes = zlib.gunzipSync(fs.readFileSync(file));
     if (bytes.length < DICT_PREFIX || bytes.toString("latin1", 0, 8) !== LATTICE_MAGIC) return null;
     const headerLength = bytes.readUInt32LE(8);
-    const header = JSON.parse(bytes.toString("utf8", DICT_PREFIX, DICT_PREFIX + headerLength)) as { format: number; source: number; wordEnds: number; arrays: Record<string, [ArrayKind, number, number]>; crc: number };
+    const header = JSON.parse(bytes.toString("utf8", DICT_PREFIX, DICT_PREFIX + headerLength)) as { format: number; source: number; wordEnds: number; arrays: Record<string, ArrayEntry> };
     if (header.format !== LATTICE_FORMAT || header.source !== sourceCrc(gz) || header.wordEnds !== 1) return null;
-    const start = DICT_PREFIX + headerLength;
-    if (crc32(bytes.subarray(start)) !== header.crc) return null;
     // Copied into shared memory, where the rest of the dictionary lives (the workers read it there).
+    const start = DICT_PREFIX + headerLength;
     const buffer = new SharedArrayBuffer(bytes.length - start);
     new Uint8Array(buffer).set(bytes.subarray(start));
-    const out = {} as Record<keyof ShippedLattice, unknown>;
-    for (const [name, kind] of SHIPPED) {
-      const entry = header.arrays[name];
-      if (!entry || entry[0] !== kind) return null;
-      const view = viewOf(kind, buffer, entry[1], entry[2]);
-      if (entry[1] + view.byteLength > buffer.byteLength) return null;
-      out[name] = view;
-    }
-    return out as ShippedLattice;
+    return viewsOf(SHIPPED, header.arrays, buffer);
   } catch {
     return null;
   }
@@ -334,18 +354,9 @@ function readDictionaryCache(file: string): DictionaryData | null {
     if (DICT_PREFIX + headerLength > size) return null;
     const headerBytes = bytes.subarray(DICT_PREFIX, DICT_PREFIX + headerLength);
     if (crc32(headerBytes) !== prefix.readUInt32LE(12)) return null;
-    const header = JSON.parse(Buffer.from(headerBytes).toString("utf8")) as { format: number; arrays: Record<string, [ArrayKind, number, number, number]> };
+    const header = JSON.parse(Buffer.from(headerBytes).toString("utf8")) as { format: number; arrays: Record<string, ArrayEntry> };
     if (header.format !== DICT_FORMAT) return null;
-    const data = {} as Record<keyof DictionaryData, unknown>;
-    for (const [name, kind] of FIELDS) {
-      const entry = header.arrays[name];
-      if (!entry || entry[0] !== kind) return null;
-      const [, offset, length, crc] = entry;
-      const view = viewOf(kind, buffer, offset, length);
-      if (offset + view.byteLength > size || crc32(new Uint8Array(buffer, offset, view.byteLength)) !== crc) return null;
-      data[name] = view;
-    }
-    return data as unknown as DictionaryData;
+    return viewsOf(FIELDS, header.arrays, buffer);
   } catch {
     return null;
   } finally {
@@ -357,23 +368,13 @@ function readDictionaryCache(file: string): DictionaryData | null {
 function writeDictionaryCache(file: string, data: DictionaryData): void {
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
   try {
-    const arrays: Record<string, [ArrayKind, number, number, number]> = {};
-    const parts: Uint8Array[] = [];
-    // Offsets are computed for a header of fixed width: the JSON is padded to a multiple of 8.
-    const layout = (headerLength: number) => {
-      let at = DICT_PREFIX + headerLength;
-      for (const [name, kind] of FIELDS) {
-        const a = data[name];
-        at = Math.ceil(at / 8) * 8;
-        arrays[name] = [kind, at, a.length, crc32(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))];
-        at += a.byteLength;
-      }
-      return at;
-    };
+    // Laid out from 0, then moved past the header: its length is a multiple of 8, so the padding is the same.
+    const { arrays: relative, parts } = layoutArrays(FIELDS, data, 0);
     let headerLength = 4096;
     let json = "";
     for (;;) {
-      layout(headerLength);
+      const arrays: Record<string, ArrayEntry> = {};
+      for (const [name, [kind, offset, length, crc]] of Object.entries(relative)) arrays[name] = [kind, DICT_PREFIX + headerLength + offset, length, crc];
       json = JSON.stringify({ format: DICT_FORMAT, arrays });
       if (Buffer.byteLength(json) <= headerLength) break;
       headerLength *= 2;
@@ -384,18 +385,10 @@ function writeDictionaryCache(file: string, data: DictionaryData): void {
     prefix.write(DICT_MAGIC, 0, "latin1");
     prefix.writeUInt32LE(headerLength, 8);
     prefix.writeUInt32LE(crc32(header), 12);
-    parts.push(prefix, header);
-    let at = DICT_PREFIX + headerLength;
-    for (const [name] of FIELDS) {
-      const a = data[name];
-      const offset = arrays[name][1];
-      if (offset > at) parts.push(new Uint8Array(offset - at));
-      parts.push(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-      at = offset + a.byteLength;
-    }
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const fd = fs.openSync(tmp, "wx");
     try {
+      parts.unshift(prefix, header);
       for (const part of parts) for (let done = 0; done < part.length; ) done += fs.writeSync(fd, part, done, part.length - done);
     } finally {
       fs.closeSync(fd);
