@@ -47,6 +47,12 @@ export interface WorkerAnswer {
   cacheStats?: CacheStats;
 }
 
+// Answers transfer their buffers, and the first detached ArrayBuffer in a thread makes V8 throw away
+// every optimised function that reads a typed array (it had assumed none would ever be detached):
+// one detached now, before anything is optimised, so that happens once, with nothing to discard.
+const detached = new ArrayBuffer(8);
+structuredClone(detached, { transfer: [detached] });
+
 const config = (workerData ?? {}) as WorkerConfig;
 let gotDictionary: (d: DictionaryData) => void;
 const dictionary = new Promise<DictionaryData>((resolve) => (gotDictionary = resolve));
