@@ -67,8 +67,16 @@ export function classifyAndClean(text: string, regions: Span[]): { lines: Classi
 export function classifyLines(text: string, region: Span = { start: 0, end: text.length }): ClassifiedLine[] {
   const lines = splitLines(text, region);
   const n = lines.length;
-  const verdict: LineVerdict[] = lines.map((l) => (l.text === "" ? "blank" : "body"));
-  const key = lines.map((l) => normalizeLine(l.text));
+  // Per-line arrays are built by `push`, not `map`: an optimised `map` makes HOLEY arrays where the
+  // interpreter's are PACKED, and every function reading both kinds deoptimises ("wrong map").
+  const verdict: LineVerdict[] = [];
+  const key: string[] = [];
+  const bullet: boolean[] = [];
+  for (const l of lines) {
+    verdict.push(l.text === "" ? "blank" : "body");
+    key.push(normalizeLine(l.text));
+    bullet.push(isBulletItem(l.text));
+  }
   const nonBlank = (i: number) => verdict[i] !== "blank";
 
   // Line-level signals.
@@ -104,7 +112,6 @@ export function classifyLines(text: string, region: Span = { start: 0, end: text
 
   // Section headings open a list that is not article: drop until prose resumes (a list item, however
   // long, is not prose resuming).
-  const bullet = lines.map((l) => isBulletItem(l.text));
   const firstProse = range(0, n).find((i) => verdict[i] === "body" && (isProse(key[i]) || isSentence(key[i]))) ?? n;
   for (let i = 0; i < n; i++) {
     if (!nonBlank(i)) continue;
@@ -212,7 +219,9 @@ export function classifyLines(text: string, region: Span = { start: 0, end: text
   }
   if (cut >= 0) for (let k = cut; k < idx.length; k++) if (verdict[idx[k]] === "body") verdict[idx[k]] = "tail";
 
-  return lines.map((l, i) => ({ span: l.span, text: l.text, verdict: verdict[i] }));
+  const out: ClassifiedLine[] = [];
+  for (let i = 0; i < n; i++) out.push({ span: lines[i].span, text: lines[i].text, verdict: verdict[i] });
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

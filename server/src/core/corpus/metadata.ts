@@ -359,7 +359,7 @@ export function inferMetadata(text: string, lines: ClassifiedLine[], body: Span[
     const line = titleText(nonBlank[top].text);
     if (line.length > 0 && line.length <= 200 && !/[。]$/.test(line)) title = line;
   }
-  for (const b of title ? [] : body) {
+  if (!title) for (const b of body) {
     const first = text
       .slice(b.start, b.end)
       .split(/\r\n|\n|\r/)
@@ -411,11 +411,14 @@ export function inferMetadata(text: string, lines: ClassifiedLine[], body: Span[
     outlet = mostFrequent(chrome.flatMap((l) => outletsIn(l.text)))?.name ?? null;
   }
   if (!outlet) {
-    const credits = nonBlank
-      .filter((l) => !OTHER_ARTICLES.has(l.verdict) && mayOpenBracket(l.text))
-      .map((l) => CREDIT_LINE.exec(l.text.normalize("NFKC"))?.[1])
-      .filter((c): c is string => !!c);
-    outlet = mostFrequent(credits.flatMap((c) => outletsIn(c)))?.name ?? null;
+    // (A loop: an optimised `map` makes HOLEY arrays where the interpreter's are PACKED.)
+    const named: OutletInfo[] = [];
+    for (const l of nonBlank) {
+      if (OTHER_ARTICLES.has(l.verdict) || !mayOpenBracket(l.text)) continue;
+      const credit = CREDIT_LINE.exec(l.text.normalize("NFKC"))?.[1];
+      if (credit) for (const o of outletsIn(credit)) named.push(o);
+    }
+    outlet = mostFrequent(named)?.name ?? null;
   }
   if (!outlet) {
     outlet = mostFrequent(nonBlank.filter((l) => COPYRIGHT_LINE.test(l.text)).flatMap((l) => outletsIn(l.text)))?.name ?? null;
