@@ -359,15 +359,14 @@ export function inferMetadata(text: string, lines: ClassifiedLine[], body: Span[
     const line = titleText(nonBlank[top].text);
     if (line.length > 0 && line.length <= 200 && !/[。]$/.test(line)) title = line;
   }
-  if (!title) for (const b of body) {
-    const first = text
-      .slice(b.start, b.end)
-      .split(/\r\n|\n|\r/)
-      .map((l) => titleText(l.trim()))
-      .find((l) => l !== "" && !isDateOnlyLine(l) && !isOwnUrlLine(l));
-    if (first) {
-      title = first.length > 300 ? first.slice(0, 300) + "…" : first;
-      break;
+  // (Loops: an optimised `map` makes HOLEY arrays where the interpreter's are PACKED.)
+  for (let k = 0; !title && k < body.length; k++) {
+    for (const raw of text.slice(body[k].start, body[k].end).split(/\r\n|\n|\r/)) {
+      const first = titleText(raw.trim());
+      if (first !== "" && !isDateOnlyLine(first) && !isOwnUrlLine(first)) {
+        title = first.length > 300 ? first.slice(0, 300) + "…" : first;
+        break;
+      }
     }
   }
 
@@ -411,7 +410,6 @@ export function inferMetadata(text: string, lines: ClassifiedLine[], body: Span[
     outlet = mostFrequent(chrome.flatMap((l) => outletsIn(l.text)))?.name ?? null;
   }
   if (!outlet) {
-    // (A loop: an optimised `map` makes HOLEY arrays where the interpreter's are PACKED.)
     const named: OutletInfo[] = [];
     for (const l of nonBlank) {
       if (OTHER_ARTICLES.has(l.verdict) || !mayOpenBracket(l.text)) continue;
