@@ -152,12 +152,16 @@ export function classifyLines(text: string, region: Span = { start: 0, end: text
   // lines they follow summarise some other article: they are not this page's text.
   const title = range(0, n).find((i) => verdict[i] === "body" && !bullet[i]);
   for (const run of summaryRuns(lines, verdict)) {
-    const context: string[] = title === undefined || title >= run[0] ? [] : [lines[title].text];
+    // (Arrays by `push` only: see `verdict`.)
+    const context: string[] = [];
+    if (title !== undefined && title < run[0]) context.push(lines[title].text);
     for (let i = prevNonBlank(verdict, run[0]), k = 0; i >= 0 && k < 3; i = prevNonBlank(verdict, i)) {
       if (SUMMARY_BULLET.test(lines[i].text)) break;
       if (verdict[i] === "body") (context.push(lines[i].text), k++);
     }
-    const own = contentBigrams(run.map((i) => lines[i].text).join("\n"));
+    const runText: string[] = [];
+    for (const i of run) runText.push(lines[i].text);
+    const own = contentBigrams(runText.join("\n"));
     const around = contentBigrams(context.join("\n"));
     if (own.size >= 4 && around.size > 0 && ![...own].some((b) => around.has(b))) for (const i of run) verdict[i] = "unrelated";
   }
@@ -657,6 +661,12 @@ let warmedUp = false;
 
 function warmUp(): void {
   warmedUp = true;
+  const pages = warmUpPages();
+  for (let round = 0; round < 3; round++) for (const page of pages) classifyAndClean(page, [{ start: 0, end: page.length }]);
+}
+
+/** The made-up pages of the warm-up: every verdict, and the rare branches of the rules (exported for tests). */
+export function warmUpPages(): string[] {
   const prose = "政府は10日、新しい方針を決めたと発表した。関係する省庁が来月から具体的な検討を始め、年内に結論を出す見通しだという。担当者は今後の日程についても説明した。";
   const pages = [
     [
@@ -690,5 +700,5 @@ function warmUp(): void {
     ["行末に空白がある行 ", prose, "", "ログイン"],
   ].map((lines) => lines.join("\n"));
   pages.push(pages[pages.length - 1].replace(/\n/g, "\r\n"));
-  for (let round = 0; round < 3; round++) for (const page of pages) classifyAndClean(page, [{ start: 0, end: page.length }]);
+  return pages;
 }

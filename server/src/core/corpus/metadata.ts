@@ -117,7 +117,10 @@ export function outletsIn(text: string): OutletInfo[] {
       re.lastIndex = m.index + alias.length;
     }
   }
-  return found.sort((a, b) => a.at - b.at).map((f) => f.outlet);
+  // (A loop: an optimised `map` makes HOLEY arrays where the interpreter's are PACKED.)
+  const outlets: OutletInfo[] = [];
+  for (const f of found.sort((a, b) => a.at - b.at)) outlets.push(f.outlet);
+  return outlets;
 }
 
 export function outletByName(name: string): OutletInfo | null {
