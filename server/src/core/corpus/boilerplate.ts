@@ -654,8 +654,8 @@ function escapeRe(s: string): string {
 // Warm-up. The optimiser compiles `classifyLines` with the type feedback of the lines seen so far; a
 // rule that first applies later (a ranking restarting at 1, a tail) throws the compiled code away
 // ("insufficient type feedback") and compiling it again costs 30-80 ms. So the first call classifies
-// made-up pages that take every branch of the rules (a few times: V8 records feedback only after a
-// function's first calls).
+// made-up pages that take every branch of the rules (three times: V8 records feedback only after a
+// function's first calls, and one round left classifyLines and isPromptLine short of it).
 
 let warmedUp = false;
 
