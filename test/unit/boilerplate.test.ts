@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { classifyLines, cleanBoilerplate } from "../../server/src/core/corpus/boilerplate";
+import { classifyLines, cleanBoilerplate, warmUpPages, type LineVerdict } from "../../server/src/core/corpus/boilerplate";
 
 const root = join(__dirname, "..", "..");
 const sample = (n: string) => readFileSync(join(root, "corpus", n), "utf8");
@@ -143,4 +143,10 @@ test("CRLF text: offsets stay exact", () => {
   const body = cleanBoilerplate(text);
   assert.equal(body.length, 1);
   assert.equal(text.slice(body[0].start, body[0].end), "本文の一行目である。これは記事の本文として残るべき十分な長さの文章だ。");
+});
+
+test("the warm-up pages take every verdict (so the optimiser sees every rule apply before compiling)", () => {
+  const all: LineVerdict[] = ["body", "blank", "ui", "prompt", "footer", "section", "ranking", "block", "dateline", "aggregator", "navigation", "stranded", "tail", "related", "unrelated"];
+  const seen = new Set(warmUpPages().flatMap((page) => classifyLines(page).map((l) => l.verdict)));
+  assert.deepEqual(all.filter((v) => !seen.has(v)), []);
 });

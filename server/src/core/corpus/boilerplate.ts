@@ -53,6 +53,7 @@ export function cleanBoilerplate(text: string, regions?: Span[]): Span[] {
 
 /** `classifyLines` of every region and `cleanBoilerplate`'s body, classifying each line once. */
 export function classifyAndClean(text: string, regions: Span[]): { lines: ClassifiedLine[]; body: Span[] } {
+  if (!warmedUp) warmUp();
   const lines: ClassifiedLine[] = [];
   const body: Span[] = [];
   for (const region of regions) {
@@ -67,8 +68,16 @@ export function classifyAndClean(text: string, regions: Span[]): { lines: Classi
 export function classifyLines(text: string, region: Span = { start: 0, end: text.length }): ClassifiedLine[] {
   const lines = splitLines(text, region);
   const n = lines.length;
-  const verdict: LineVerdict[] = lines.map((l) => (l.text === "" ? "blank" : "body"));
-  const key = lines.map((l) => normalizeLine(l.text));
+  // Per-line arrays are built by `push`, not `map`: an optimised `map` makes HOLEY arrays where the
+  // interpreter's are PACKED, and every function reading both kinds deoptimises ("wrong map").
+  const verdict: LineVerdict[] = [];
+  const key: string[] = [];
+  const bullet: boolean[] = [];
+  for (const l of lines) {
+    verdict.push(l.text === "" ? "blank" : "body");
+    key.push(normalizeLine(l.text));
+    bullet.push(isBulletItem(l.text));
+  }
   const nonBlank = (i: number) => verdict[i] !== "blank";
 
   // Line-level signals.
@@ -104,7 +113,6 @@ export function classifyLines(text: string, region: Span = { start: 0, end: text
 
   // Section headings open a list that is not article: drop until prose resumes (a list item, however
   // long, is not prose resuming).
-  const bullet = lines.map((l) => isBulletItem(l.text));
   const firstProse = range(0, n).find((i) => verdict[i] === "body" && (isProse(key[i]) || isSentence(key[i]))) ?? n;
   for (let i = 0; i < n; i++) {
     if (!nonBlank(i)) continue;
@@ -144,12 +152,16 @@ export function classifyLines(text: string, region: Span = { start: 0, end: text
   // lines they follow summarise some other article: they are not this page's text.
   const title = range(0, n).find((i) => verdict[i] === "body" && !bullet[i]);
   for (const run of summaryRuns(lines, verdict)) {
-    const context: string[] = title === undefined || title >= run[0] ? [] : [lines[title].text];
+    // (Arrays by `push` only: see `verdict`.)
+    const context: string[] = [];
+    if (title !== undefined && title < run[0]) context.push(lines[title].text);
     for (let i = prevNonBlank(verdict, run[0]), k = 0; i >= 0 && k < 3; i = prevNonBlank(verdict, i)) {
       if (SUMMARY_BULLET.test(lines[i].text)) break;
       if (verdict[i] === "body") (context.push(lines[i].text), k++);
     }
-    const own = contentBigrams(run.map((i) => lines[i].text).join("\n"));
+    const runText: string[] = [];
+    for (const i of run) runText.push(lines[i].text);
+    const own = contentBigrams(runText.join("\n"));
     const around = contentBigrams(context.join("\n"));
     if (own.size >= 4 && around.size > 0 && ![...own].some((b) => around.has(b))) for (const i of run) verdict[i] = "unrelated";
   }
@@ -212,7 +224,9 @@ export function classifyLines(text: string, region: Span = { start: 0, end: text
   }
   if (cut >= 0) for (let k = cut; k < idx.length; k++) if (verdict[idx[k]] === "body") verdict[idx[k]] = "tail";
 
-  return lines.map((l, i) => ({ span: l.span, text: l.text, verdict: verdict[i] }));
+  const out: ClassifiedLine[] = [];
+  for (let i = 0; i < n; i++) out.push({ span: lines[i].span, text: lines[i].text, verdict: verdict[i] });
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -634,4 +648,57 @@ function range(s: number, e: number): number[] {
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Warm-up. The optimiser compiles `classifyLines` with the type feedback of the lines seen so far; a
+// rule that first applies later (a ranking restarting at 1, a tail) throws the compiled code away
+// ("insufficient type feedback") and compiling it again costs 30-80 ms. So the first call classifies
+// made-up pages that take every branch of the rules (three times: V8 records feedback only after a
+// function's first calls, and one round left classifyLines and isPromptLine short of it).
+
+let warmedUp = false;
+
+function warmUp(): void {
+  warmedUp = true;
+  const pages = warmUpPages();
+  for (let round = 0; round < 3; round++) for (const page of pages) classifyAndClean(page, [{ start: 0, end: page.length }]);
+}
+
+/** The made-up pages of the warm-up: every verdict, and the rare branches of the rules (exported for tests). */
+export function warmUpPages(): string[] {
+  const prose = "政府は10日、新しい方針を決めたと発表した。関係する省庁が来月から具体的な検討を始め、年内に結論を出す見通しだという。担当者は今後の日程についても説明した。";
+  const pages = [
+    [
+      "Example News Logo Menu", "ホーム", "", "https://example.com/news/1", "2025年1月10日(金) 10時00分 配信", "",
+      "# **ＡＢＣ社**、新製品を発表", "ＡＢＣ社の新製品", "", "　" + prose, "> " + prose, "", "・ツイート", "・シェア", "",
+      "有料会員の方はログインしてください", "キャンペーン実施中、メールアドレスで登録", "特集", "",
+      "関連記事", "・新製品の発表が相次ぐ「次は何か」", "", prose, "",
+      "・話題の新製品「ＸＹＺ」がついに登場！", "・人気の店に長い行列「待ち時間は三時間」", "", prose, "",
+      "✅ 鉄道会社が運賃を改定", "✅ 天気は晴れの見込み", "", prose, "",
+      "1位", "某社が新製品", "2位", "天気は晴れ", "3位", "話題の店", "", prose,
+      "出典: https://example.com/source", "続きを読む", "", "(c) 2025 Example Shimbun. All rights reserved.", "会社概要",
+    ],
+    [
+      "メニュー", "見出し", "", "見出しの一行", "", prose, "【おすすめの記事】", "別の記事の見出しがここにある", "",
+      prose, "", "印刷", "短い行", "メール", "", prose, "", "・関連する記事の見出しその一", "・関連する記事の見出しその二", "",
+      "ニュースレターを購読", "短い", "フォロー", "保存", "", "短い", "", "ログイン", "",
+      "これは三十文字を超える長さのただの行であって文の終わりを持たないもの", "", "シェア",
+    ],
+    [
+      "・短い", "", prose, "", "・これは文として終わる項目の一つである。", "", prose, "", "・日時: 来月の十日に開催", "", prose,
+      "主な内容は以下の通り。", "", "・新しい制度の対象となる人の範囲", "・制度が始まる時期と手続き", "", prose, "",
+      "同社の有料会員の数は先月末までに大きく増えて三百万人を超えている", "特集は休みです。来週また。",
+      "同社は記者会見で、新しい製品を来月にも発売する計画を明らかにし、その価格も公表した。",
+      "キャンペーンの特集を組んだ雑誌が若い世代の間で話題となり、多くの読者の人気を集めている",
+      "キャンペーン 特集 バックナンバー " + "お知らせ一覧 ".repeat(24),
+      "キャンペーンの特集とバックナンバーの案内です。" + "新しい号の内容を順に紹介していきます。".repeat(6) + "詳しくはこちらからご覧ください。",
+      "", "1. 見出しその一", "2. 見出しその二", "1. 見出しその三", "", prose, "1位", "見出しの行", "2位", "", prose, "",
+      "さらに読む", "ｶﾀｶﾅの行", "ＡＢＣ".repeat(400), "", "・末尾の見出しの一つ目", "・末尾の見出しの二つ目",
+    ],
+    ["✅ 鉄道会社が運賃を改定する", "ログイン", "✅ 天気は晴れの見込みとなる", "", prose],
+    ["行末に空白がある行 ", prose, "", "ログイン"],
+  ].map((lines) => lines.join("\n"));
+  pages.push(pages[pages.length - 1].replace(/\n/g, "\r\n"));
+  return pages;
 }

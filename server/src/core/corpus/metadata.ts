@@ -117,7 +117,10 @@ export function outletsIn(text: string): OutletInfo[] {
       re.lastIndex = m.index + alias.length;
     }
   }
-  return found.sort((a, b) => a.at - b.at).map((f) => f.outlet);
+  // (A loop: an optimised `map` makes HOLEY arrays where the interpreter's are PACKED.)
+  const outlets: OutletInfo[] = [];
+  for (const f of found.sort((a, b) => a.at - b.at)) outlets.push(f.outlet);
+  return outlets;
 }
 
 export function outletByName(name: string): OutletInfo | null {
@@ -359,15 +362,14 @@ export function inferMetadata(text: string, lines: ClassifiedLine[], body: Span[
     const line = titleText(nonBlank[top].text);
     if (line.length > 0 && line.length <= 200 && !/[。]$/.test(line)) title = line;
   }
-  for (const b of title ? [] : body) {
-    const first = text
-      .slice(b.start, b.end)
-      .split(/\r\n|\n|\r/)
-      .map((l) => titleText(l.trim()))
-      .find((l) => l !== "" && !isDateOnlyLine(l) && !isOwnUrlLine(l));
-    if (first) {
-      title = first.length > 300 ? first.slice(0, 300) + "…" : first;
-      break;
+  // (Loops: an optimised `map` makes HOLEY arrays where the interpreter's are PACKED.)
+  for (let k = 0; !title && k < body.length; k++) {
+    for (const raw of text.slice(body[k].start, body[k].end).split(/\r\n|\n|\r/)) {
+      const first = titleText(raw.trim());
+      if (first !== "" && !isDateOnlyLine(first) && !isOwnUrlLine(first)) {
+        title = first.length > 300 ? first.slice(0, 300) + "…" : first;
+        break;
+      }
     }
   }
 
@@ -411,11 +413,13 @@ export function inferMetadata(text: string, lines: ClassifiedLine[], body: Span[
     outlet = mostFrequent(chrome.flatMap((l) => outletsIn(l.text)))?.name ?? null;
   }
   if (!outlet) {
-    const credits = nonBlank
-      .filter((l) => !OTHER_ARTICLES.has(l.verdict) && mayOpenBracket(l.text))
-      .map((l) => CREDIT_LINE.exec(l.text.normalize("NFKC"))?.[1])
-      .filter((c): c is string => !!c);
-    outlet = mostFrequent(credits.flatMap((c) => outletsIn(c)))?.name ?? null;
+    const named: OutletInfo[] = [];
+    for (const l of nonBlank) {
+      if (OTHER_ARTICLES.has(l.verdict) || !mayOpenBracket(l.text)) continue;
+      const credit = CREDIT_LINE.exec(l.text.normalize("NFKC"))?.[1];
+      if (credit) for (const o of outletsIn(credit)) named.push(o);
+    }
+    outlet = mostFrequent(named)?.name ?? null;
   }
   if (!outlet) {
     outlet = mostFrequent(nonBlank.filter((l) => COPYRIGHT_LINE.test(l.text)).flatMap((l) => outletsIn(l.text)))?.name ?? null;
