@@ -200,6 +200,15 @@ export function extractDates(text: string, reference: PartialDate | null, previo
   let lastHere: PartialDate | null = null;
   let lastHereEnd = -1;
   for (const { start, end, kind, m } of taken) {
+    // What the cases below read of the dates before, read here for every match: a read first made in
+    // a rarer case after extractDates is optimised would deoptimise it.
+    const lastYear = last === null ? null : last.year;
+    const lastMonth = last === null ? null : last.month;
+    const lastDay = last === null ? null : last.day;
+    const hereYear = lastHere === null ? null : lastHere.year;
+    const hereMonth = lastHere === null ? null : lastHere.month;
+    /** The text since the date before in this sentence ("" when none). */
+    const gap = lastHereEnd >= 0 ? folded.slice(lastHereEnd, start) : "";
     let explicit: PartialDate = { year: null, month: null, day: null };
     let date: PartialDate;
     let stop = end;
@@ -217,7 +226,7 @@ export function extractDates(text: string, reference: PartialDate | null, previo
         break;
       case "rel-md": {
         const base = ref?.year ?? null;
-        const y = m[1] === "同年" || m[1] === "前年" ? (last?.year ?? base) : base;
+        const y = m[1] === "同年" || m[1] === "前年" ? (lastYear ?? base) : base;
         explicit = { year: null, month: num(m[2]), day: num(m[3]) };
         date = { year: y === null ? null : y + YEAR_OFFSET.get(m[1])!, month: explicit.month, day: explicit.day };
         break;
@@ -243,16 +252,17 @@ export function extractDates(text: string, reference: PartialDate | null, previo
         const day = num(m[2]);
         explicit = { year: null, month, day };
         // `2011年の3月11日`: a year named just before gives its year.
-        const yearJustBefore = lastHere && lastHere.month === null && lastHere.year !== null && /^[\s\u3000]*の?[\s\u3000]*$/u.test(folded.slice(lastHereEnd, start));
-        date = { year: month === null ? null : yearJustBefore ? lastHere!.year : yearFor(month, day, ref), month, day };
+        const yearJustBefore = lastHereEnd >= 0 && hereMonth === null && hereYear !== null && /^[\s\u3000]*の?[\s\u3000]*$/u.test(gap);
+        date = { year: month === null ? null : yearJustBefore ? hereYear : yearFor(month, day, ref), month, day };
         break;
       }
       case "same-day": {
         const delta = m[0] === "前日" ? -1 : m[0] === "翌日" ? 1 : 0;
-        if (!last || last.day === null) continue;
-        // Built as every other date is (a spread would give the object another hidden class).
-        date = { year: last.year, month: last.month, day: last.day + delta };
-        if (date.day !== null && (date.day < 1 || date.day > 31)) continue;
+        if (lastDay === null) continue;
+        const day = lastDay + delta;
+        if (day < 1 || day > 31) continue;
+        // Built as every other date is (a spread of `last` would give the object another hidden class).
+        date = { year: lastYear, month: lastMonth, day };
         break;
       }
       case "rel-day": {
@@ -271,10 +281,9 @@ export function extractDates(text: string, reference: PartialDate | null, previo
         // or of a past date whose story the sentence goes on with (`1月29日に決勝があって、30日に帰国`);
         // after a date still to come it is the reference's (`6月16日の公開に先駆けて、19日には会見`), and
         // so it is after `先日`/`本日` (`先日18日`).
-        const gap = lastHereEnd >= 0 ? folded.slice(lastHereEnd, start) : "";
         const listed = lastHereEnd >= 0 && /^[\s\u3000、,・とや〜~～\-－]*(?:から|及び|および|または|又は|か)?[\s\u3000、,]*$/u.test(gap);
         const toldOn = lastHereEnd >= 0 && !!lastHere && (!ref || compare(lastHere, ref) <= 0) && !/(?:先日|去る|本日|今日|昨日|明日|今週|先週|来週)[\s\u3000]*$/u.test(folded.slice(0, start));
-        const base = (listed || toldOn) && lastHere && lastHere.month !== null ? lastHere : ref;
+        const base = (listed || toldOn) && hereMonth !== null ? lastHere : ref;
         if (base && base.month !== null && day !== null) {
           let mo = base.month;
           let y = base.year;
