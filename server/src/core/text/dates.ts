@@ -177,6 +177,7 @@ function yearFor(month: number, day: number | null, ref: PartialDate | null): nu
  * `同日` repeats the previous date found in the same call, or `previous` (the last date of the text before).
  */
 export function extractDates(text: string, reference: PartialDate | null, previous: PartialDate | null = null): ExtractedDate[] {
+  if (!warm) warmUp();
   const folded = foldWidth(text);
   const found: { start: number; end: number; kind: string; m: RegExpMatchArray }[] = [];
   let present = 0;
@@ -317,10 +318,10 @@ export function extractDates(text: string, reference: PartialDate | null, previo
 }
 
 /**
- * Made-up sentences that take every case of `extractDates`, run once at load (below). V8 optimises
- * extractDates after a few files, and a case first met after that (`同日`, a bare day after another
- * date, a step back across a year end…) deoptimises it: one more compile of a large function each.
- * Code run once before has the type feedback the optimiser needs, and is compiled in.
+ * Made-up sentences that take every case of `extractDates`, run on its first call (`warmUp`). V8
+ * optimises extractDates after a few files, and a case first met after that (`同日`, a bare day after
+ * another date, a step back across a year end…) deoptimises it: one more compile of a large function
+ * each. Code run before has the type feedback the optimiser needs, and is compiled in.
  */
 const WARM_UP = [
   "令和元年5月1日(水)と平成24年3月、2000/01/02、2000-1-2、2000年1月2日(日)に",
@@ -332,9 +333,13 @@ const WARM_UP = [
   "昨日、本日、明日に",
   "20日、一日、2月12日、13日、1月3日に決勝があって、5日に帰国。先日18日、13月40日に",
 ];
-// (Each sentence with each reference: V8 records no feedback for a function until it has run for a
-// while, about eight times its bytecode's length.)
-for (const reference of [{ year: 2000, month: 1, day: 15 }, { year: 2000, month: 12, day: 15 }, null]) {
-  let previous: PartialDate | null = null;
-  for (const s of WARM_UP) for (const d of extractDates(s, reference, previous)) previous = d.date;
+let warm = false;
+function warmUp(): void {
+  warm = true;
+  // Each sentence with each reference: V8 records no feedback for a function until it has run for a
+  // while (about eight times its bytecode's length).
+  for (const reference of [{ year: 2000, month: 1, day: 15 }, { year: 2000, month: 12, day: 15 }, null]) {
+    let previous: PartialDate | null = null;
+    for (const s of WARM_UP) for (const d of extractDates(s, reference, previous)) previous = d.date;
+  }
 }

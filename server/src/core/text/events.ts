@@ -292,6 +292,7 @@ interface SentenceFacts {
 
 /** Builds the events of a text from its sentences, dates, entities and quotes. */
 export function extractEvents(text: string, ctx: EventContext): EventUnit[] {
+  if (!warm) warmUp();
   const out: EventUnit[] = [];
   const quotesByStart = new SpansByStart(ctx.quotes);
   const entitiesByStart = new SpansByStart(ctx.entities);
@@ -448,11 +449,12 @@ function placeOf(text: string, entities: EntityMention[]): string | null {
 /**
  * Made-up sentences that take the rarer paths of `extractEvents` (a date inside a quote, a named
  * happening, a quoted name that joins in, a verb of holding, addresses in and out of quotes, the place
- * of an organisation),
- * run once at load: a path first taken after V8 has optimised these functions deoptimises them, one
- * more compile each (dates.ts does the same).
+ * of an organisation), run on its first call: a path first taken after V8 has optimised these
+ * functions deoptimises them, one more compile each (dates.ts does the same).
  */
+let warm = false;
 function warmUp(): void {
+  warm = true;
   const text =
     "2000年1月5日、「北区で夏祭」が東京都港区で開かれ、山田太郎が「緑会議」も参加して会談した。" +
     "「1月6日に大阪で大会があって」と語った。同日、ワシントンのホワイトハウスで会見が行われた。発売日：2000年2月1日、「南区で」、期間：2月1日〜2月5日まで。";
@@ -486,4 +488,3 @@ function warmUp(): void {
   // times its bytecode's length).
   for (let i = 0; i < 20; i++) extractEvents(text, { sentences, dates, entities, quotes });
 }
-warmUp();

@@ -78,6 +78,7 @@ function closesSoon(text: string, from: number, limit: number, closer: string): 
  * separated by blank lines (a gap between regions that holds a blank line also starts a paragraph).
  */
 export function splitSentences(text: string, regions: Span[]): Sentence[] {
+  if (!warm) warmUp();
   const out: Sentence[] = [];
   let paragraph = -1;
   let lastContentEnd = -1;
@@ -136,10 +137,14 @@ export function splitSentences(text: string, regions: Span[]): Sentence[] {
   return out;
 }
 
-// A made-up text that takes the rarer paths of `splitSentences` (a quote left open at a line end, one
-// that does not close, a bracket, a bullet, a blank line), run once at load: a path first taken after
-// V8 has optimised it deoptimises it, one more compile (dates.ts does the same).
-{
+/**
+ * A made-up text that takes the rarer paths of `splitSentences` (a quote left open at a line end, one
+ * that does not close, a bracket, a bullet, a blank line), run on its first call: a path first taken
+ * after V8 has optimised it deoptimises it, one more compile (dates.ts does the same).
+ */
+let warm = false;
+function warmUp(): void {
+  warm = true;
   const text = "・「あ\nい」と。（う\n「え\n\nお」！\r\n";
   // Several times: V8 records no feedback for a function until it has run for a while.
   for (let i = 0; i < 10; i++) splitSentences(text, [{ start: 0, end: text.length }]);
