@@ -35,10 +35,14 @@ export interface DictionaryData {
   unkInvoke: Uint8Array;
   /** The lattice's own layouts of the arrays above (`latticeArrays`), shared by every thread. */
   trie: Int32Array;
+  /** The entries that can be on a best path (`winnableEntries`), five per entry; trie value k's are `wordStart[k] .. wordStart[k + 1]`. */
   entries: Int16Array;
+  wordStart: Int32Array;
   ccByLeft: Int16Array;
   /** `[1]` when every word of the trie ends on a character boundary (`wordsEndOnCharacters`), else `[0]`. */
   wordEnds: Uint8Array;
+  /** `[1]` when every token-info id is a multiple of 10 (as kuromoji's builder writes them), else `[0]`. */
+  idsByTenth: Uint8Array;
   /** The trie by UTF-16 code unit (`charTrie`), empty when some word ends inside a character. */
   charTrie: Int32Array;
   codeIds: Uint16Array;
@@ -51,6 +55,16 @@ const FILES = ["base", "check", "tid", "tid_pos", "tid_map", "cc", "unk", "unk_p
 type FileName = (typeof FILES)[number];
 
 /** A copy of `bytes` in shared memory (length rounded up to `align` bytes). */
+/**
+ * Gunzip options for `gz`: an output buffer as long as the file says its contents are (a gzip
+ * file's last four bytes), so the output comes in one piece — in 16 KB pieces, each handed to
+ * JavaScript and then concatenated, the dictionary's 100 MB cost about twice the CPU.
+ */
+function oneChunk(gz: Uint8Array): zlib.ZlibOptions {
+  const size = gz.length >= 4 ? (gz[gz.length - 4] | (gz[gz.length - 3] << 8) | (gz[gz.length - 2] << 16) | (gz[gz.length - 1] << 24)) >>> 0 : 0;
+  return { chunkSize: Math.min(Math.max(64 * 1024, size + 1), 1 << 30) };
+}
+
 function shared(bytes: Uint8Array, align = 1): Uint8Array {
   const out = new Uint8Array(new SharedArrayBuffer(Math.ceil(bytes.length / align) * align));
   out.set(bytes);
@@ -187,7 +201,7 @@ const loaded = new Map<string, DictionaryData>();
 // damaged or foreign file is ignored and written again.
 
 const DICT_MAGIC = "SHTNDICT";
-const DICT_FORMAT = 5;
+const DICT_FORMAT = 6;
 const DICT_PREFIX = 16;
 type ArrayKind = "i32" | "u32" | "i16" | "u16" | "u8";
 const FIELDS: ArrayField<keyof DictionaryData>[] = [
@@ -207,8 +221,10 @@ const FIELDS: ArrayField<keyof DictionaryData>[] = [
   ["unkInvoke", "u8"],
   ["trie", "i32"],
   ["entries", "i16"],
+  ["wordStart", "i32"],
   ["ccByLeft", "i16"],
   ["wordEnds", "u8"],
+  ["idsByTenth", "u8"],
   ["charTrie", "i32"],
   ["codeIds", "u16"],
   ["leftIds", "i16"],
@@ -300,7 +316,7 @@ export function writeShippedLattice(dicPath: string): string {
   const file = path.join(dicPath, LATTICE_FILE);
   if (readShippedLattice(dicPath, gz)) return file;
   const raw = {} as Record<FileName, Uint8Array>;
-  for (const name of FILES) raw[name] = zlib.gunzipSync(gz[name]);
+  for (const name of FILES) raw[name] = zlib.gunzipSync(gz[name], oneChunk(gz[name]));
   const data = assemble(raw);
   // Offsets from the start of the arrays (the reader copies them into a buffer of their own).
   const { arrays, parts } = layoutArrays(SHIPPED, data, 0);
@@ -319,7 +335,8 @@ function readShippedLattice(dicPath: string | null, gz: Record<FileName, Uint8Ar
   try {
     const file = path.join(dicPath, LATTICE_FILE);
     if (!fs.existsSync(file)) return null;
-    const bytes = zlib.gunzipSync(fs.readFileSync(file));
+    const packed = fs.readFileSync(file);
+    const bytes = zlib.gunzipSync(packed, oneChunk(packed));
     if (bytes.length < DICT_PREFIX || bytes.toString("latin1", 0, 8) !== LATTICE_MAGIC) return null;
     const headerLength = bytes.readUInt32LE(8);
     const header = JSON.parse(bytes.toString("utf8", DICT_PREFIX, DICT_PREFIX + headerLength)) as { format: number; source: number; wordEnds: number; arrays: Record<string, ArrayEntry> };
@@ -451,7 +468,7 @@ export function loadDictionaryData(dicPath: string, options: DictionaryLoadOptio
       const gunzipAll = async () => {
         const raw = {} as Record<FileName, Uint8Array>;
         await Promise.all(
-          FILES.map(async (name) => (raw[name] = await new Promise<Uint8Array>((resolve, reject) => zlib.gunzip(gz[name], (err, out) => (err ? reject(err) : resolve(out)))))),
+          FILES.map(async (name) => (raw[name] = await new Promise<Uint8Array>((resolve, reject) => zlib.gunzip(gz[name], oneChunk(gz[name]), (err, out) => (err ? reject(err) : resolve(out)))))),
         );
         return raw;
       };
@@ -484,7 +501,7 @@ export function readDictionarySync(dicPath: string, options: DictionaryLoadOptio
     gz,
     () => {
       const raw = {} as Record<FileName, Uint8Array>;
-      for (const name of FILES) raw[name] = zlib.gunzipSync(gz[name]);
+      for (const name of FILES) raw[name] = zlib.gunzipSync(gz[name], oneChunk(gz[name]));
       return raw;
     },
     cacheDirOf(options),
@@ -537,20 +554,22 @@ export function kuromojiFromData(data: DictionaryData): KTokenizer {
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** The arrays `latticeArrays` derives, which the lattice (tokenizer.ts) reads instead of kuromoji's. */
-export type LatticeArrays = Pick<DictionaryData, "trie" | "entries" | "ccByLeft" | "wordEnds" | "charTrie" | "codeIds" | "leftIds" | "rightIds">;
+export type LatticeArrays = Pick<DictionaryData, "trie" | "entries" | "wordStart" | "ccByLeft" | "wordEnds" | "idsByTenth" | "charTrie" | "codeIds" | "leftIds" | "rightIds">;
 
 /**
  * The lattice's layouts of kuromoji's arrays, made once per dictionary (kept in its cache file and
  * shared with the workers, so no thread makes or holds a copy of its own):
  * - `trie`: the trie's base and check side by side (a step reads a node's check, then its base:
  *   one cache line instead of two far apart);
- * - `entries`: every known entry's left id, right id, cost and id (in two halves) in the target
- *   map's order, so the entries of a trie match are read one after the other instead of each from
- *   its own place in the 10 MB entry buffer;
+ * - `entries`: every known entry that can be on a best path (`winnableEntries`), its left id,
+ *   right id, cost and id (in two halves) in the target map's order, so the entries of a trie match
+ *   are read one after the other instead of each from its own place in the 10 MB entry buffer;
+ *   `wordStart` indexes them by trie value;
  * - `ccByLeft`: the connection costs by left id, then right id (kuromoji's are by right id): a
  *   node's predecessors are read from one row of 2.6 KB, not from one cache line each across 3.4 MB;
  *   with the ids renumbered most used first (`leftIds`, `rightIds`, see `idOrder`), as in `entries`;
- * - `wordEnds`: whether every word ends on a character (`wordsEndOnCharacters`);
+ * - `wordEnds`: whether every word ends on a character (`wordsEndOnCharacters`); `idsByTenth`:
+ *   whether every entry's id is a multiple of 10 (the features are then kept by `id / 10`);
  * - `charTrie` and `codeIds`: the trie by UTF-16 code unit (`charTrie`), when it does.
  */
 export function latticeArrays(
@@ -585,27 +604,66 @@ export function latticeArrays(
     ids = idOrder(tid, tmStart, tmIds, made?.valueLength ?? null, dim, rows, buffer);
   }
   const { leftIds, rightIds } = ids;
-  const entries = new Int16Array(buffer(Math.ceil((tmIds.length * 10) / 8) * 8));
+  const all = new Int16Array(tmIds.length * 5);
+  const idsByTenth = new Uint8Array(buffer(8));
+  idsByTenth[0] = 1;
   for (let i = 0; i < tmIds.length; i++) {
     const id = tmIds[i];
-    entries[5 * i] = leftIds[short(id)];
-    entries[5 * i + 1] = rightIds[short(id + 2)];
-    entries[5 * i + 2] = short(id + 4);
-    entries[5 * i + 3] = id & 0xffff;
-    entries[5 * i + 4] = id >>> 16;
+    all[5 * i] = leftIds[short(id)];
+    all[5 * i + 1] = rightIds[short(id + 2)];
+    all[5 * i + 2] = short(id + 4);
+    all[5 * i + 3] = id & 0xffff;
+    all[5 * i + 4] = id >>> 16;
+    if (id % 10 !== 0) idsByTenth[0] = 0;
   }
+  const { wordStart, entries } = winnableEntries(tmStart, all, buffer);
   const ccByLeft = new Int16Array(buffer(Math.ceil((rows * dim * 2) / 8) * 8));
   for (let r = 0; r < rows; r++) for (let l = 0; l < dim; l++) ccByLeft[leftIds[l] * rows + rightIds[r]] = cc[2 + r * dim + l];
   return {
     trie,
     entries,
+    wordStart,
     ccByLeft,
     wordEnds,
+    idsByTenth,
     charTrie: chars?.charTrie ?? new Int32Array(buffer(8)).subarray(0, 0),
     codeIds: chars?.codeIds ?? new Uint16Array(buffer(8)).subarray(0, 0),
     leftIds,
     rightIds,
   };
+}
+
+/**
+ * The entries of each trie value (one surface: its nodes share start and length) that can be on a
+ * best path: of those with the same left and right ids only the cheapest — the first of equal costs —
+ * can (they have the same best predecessor, and as predecessors the same connection costs, so the
+ * cheaper is always chosen first), and kuromoji's nodes for the others are never on its path.
+ * `all` and `entries` five numbers per entry; `wordStart` indexes `entries` as `tmStart` does `all`.
+ */
+function winnableEntries(tmStart: ArrayLike<number>, all: Int16Array, buffer: (bytes: number) => ArrayBufferLike): { wordStart: Int32Array; entries: Int16Array } {
+  const values = tmStart.length - 1;
+  const wordStart = new Int32Array(buffer(Math.ceil((tmStart.length * 4) / 8) * 8)).subarray(0, tmStart.length);
+  const kept = new Int16Array(all.length);
+  let at = 0;
+  for (let v = 0; v < values; v++) {
+    wordStart[v] = at / 5;
+    const first = 5 * tmStart[v];
+    const last = 5 * tmStart[v + 1];
+    for (let i = first; i < last; i += 5) {
+      let beaten = false;
+      for (let j = first; j < last && !beaten; j += 5) {
+        if (j === i || all[j] !== all[i] || all[j + 1] !== all[i + 1]) continue;
+        beaten = all[j + 2] < all[i + 2] || (all[j + 2] === all[i + 2] && j < i);
+      }
+      if (beaten) continue;
+      for (let k = 0; k < 5; k++) kept[at + k] = all[i + k];
+      at += 5;
+    }
+  }
+  wordStart[values] = at / 5;
+  const entries = new Int16Array(buffer(Math.ceil((at * 2) / 8) * 8)).subarray(0, at);
+  entries.set(kept.subarray(0, at));
+  return { wordStart, entries };
 }
 
 /**
