@@ -449,7 +449,7 @@ function placeOf(text: string, entities: EntityMention[]): string | null {
 /**
  * Made-up sentences that take the rarer paths of `extractEvents` (a date inside a quote, a named
  * happening, a quoted name that joins in, a verb of holding, addresses in and out of quotes, the place
- * of an organisation), run on its first call: a path first taken after V8 has optimised these
+ * of an organisation, a programme), run on its first call: a path first taken after V8 has optimised these
  * functions deoptimises them, one more compile each (dates.ts does the same).
  */
 let warm = false;
@@ -457,7 +457,8 @@ function warmUp(): void {
   warm = true;
   const text =
     "2000年1月5日、「北区で夏祭」が東京都港区で開かれ、山田太郎が「緑会議」も参加して会談した。" +
-    "「1月6日に大阪で大会があって」と語った。同日、ワシントンのホワイトハウスで会見が行われた。発売日：2000年2月1日、「南区で」、期間：2月1日〜2月5日まで。";
+    "「1月6日に大阪で大会があって」と語った。同日、ワシントンのホワイトハウスで会見が行われた。発売日：2000年2月1日、「南区で」、期間：2月1日〜2月5日まで。" +
+    "2月3日、テレビ「緑の時間」では取材の様子が流れた。";
   const span = (s: string, from = 0): Span => {
     const start = text.indexOf(s, from);
     return { start, end: start + s.length };
@@ -470,7 +471,7 @@ function warmUp(): void {
   }
   const sentenceAt = (at: number): number => sentences.findIndex((s) => s.start <= at && at < s.end);
   const dates: DateMention[] = [];
-  for (const [s, month, day] of [["2000年1月5日", 1, 5], ["1月6日", 1, 6], ["同日", 1, 6], ["2000年2月1日", 2, 1], ["2月1日", 2, 1], ["2月5日", 2, 5]] as const) {
+  for (const [s, month, day] of [["2000年1月5日", 1, 5], ["1月6日", 1, 6], ["同日", 1, 6], ["2000年2月1日", 2, 1], ["2月1日", 2, 1], ["2月5日", 2, 5], ["2月3日", 2, 3]] as const) {
     const { start, end } = span(s, dates.length ? dates[dates.length - 1].end : 0);
     dates.push({ start, end, text: s, date: { year: 2000, month, day }, sentence: sentenceAt(start) });
   }
@@ -480,7 +481,7 @@ function warmUp(): void {
     entities.push({ start, end, text: s, type, canonical: s });
   }
   const quotes: QuoteSpan[] = [];
-  for (const [s, kind] of [["北区で夏祭", "term"], ["緑会議", "term"], ["1月6日に大阪で大会があって", "speech"], ["南区で", "term"]] as const) {
+  for (const [s, kind] of [["北区で夏祭", "term"], ["緑会議", "term"], ["1月6日に大阪で大会があって", "speech"], ["南区で", "term"], ["緑の時間", "term"]] as const) {
     const { start, end } = span(s);
     quotes.push({ start, end, kind });
   }
