@@ -16,7 +16,17 @@ export interface ExtractedDate extends Span {
   explicit: PartialDate;
 }
 
-const ERAS: Record<string, number> = { 令和: 2018, 平成: 1988, 昭和: 1925, 大正: 1911, 明治: 1867 };
+// Maps, not records: a keyed load from a record by many different names deoptimises optimised code.
+const ERAS = new Map([["令和", 2018], ["平成", 1988], ["昭和", 1925], ["大正", 1911], ["明治", 1867]]);
+/** Years after the reference year (`同年` is the previous date's year). */
+const YEAR_OFFSET = new Map([["今年", 0], ["同年", 0], ["昨年", -1], ["去年", -1], ["前年", -1], ["来年", 1]]);
+/** Months after the reference month (`同月`/`前月` count from the previous date). */
+const MONTH_OFFSET = new Map([["今月", 0], ["同月", 0], ["先月", -1], ["前月", -1], ["来月", 1]]);
+/** Days after the article's date. */
+const DAY_OFFSET = new Map([
+  ["一昨日", -2], ["おととい", -2], ["昨日", -1], ["きのう", -1], ["昨夜", -1], ["昨晩", -1], ["本日", 0], ["今日", 0], ["今朝", 0], ["今夜", 0], ["今晩", 0],
+  ["明日", 1], ["あした", 1], ["明後日", 2], ["あさって", 2],
+]);
 const N = "[0-9〇一二三四五六七八九十]";
 const WEEKDAY = "(?:\\s?[(（][月火水木金土日](?:曜日?)?(?:[・,、][祝休])?[)）])?";
 /** `WEEKDAY` tried in place (sticky) right after a date. */
@@ -29,7 +39,7 @@ const DAY_NOT_DURATION = "(?!間|[0-9](?![0-9]?[時:])|以内|以上|以降の�
  * Each pattern with `need`: a simpler expression that every match of the pattern contains, tested
  * first (most sentences hold no date, and the patterns' lookbehinds are retried at every position).
  */
-const PATTERNS: { re: RegExp; kind: string; need?: RegExp; first?: Uint8Array; gate?: number }[] = [
+const PATTERN_SOURCES: { re: RegExp; kind: string; need?: RegExp }[] = [
   { kind: "era", need: /令和|平成|昭和|大正|明治/u, re: new RegExp(`(令和|平成|昭和|大正|明治)(元|${N}{1,2})年(?:(${N}{1,2})月(?:(${N}{1,3})日${DAY_NOT_DURATION})?)?`, "gu") },
   { kind: "ymd-slash", need: /\d{4}[/\-.]\d/u, re: /(?<![0-9])(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})(?![0-9])/gu },
   { kind: "ymd", need: /年/u, re: new RegExp(`(?<![0-9])(\\d{4}|[〇一二三四五六七八九]{4})年(?:(${N}{1,3})月(?:(${N}{1,3})日${DAY_NOT_DURATION})?)?(?![間度代])`, "gu") },
@@ -50,13 +60,6 @@ const PATTERNS: { re: RegExp; kind: string; need?: RegExp; first?: Uint8Array; g
  * position): searched in place only where a digit or kanji numeral stands (`matchesStartingWith`).
  */
 const NUMERAL_START = charSet("〇一二三四五六七八九十", [["0", "9"]]);
-const STICKY = new Map<RegExp, RegExp>();
-for (const p of PATTERNS) {
-  if (p.kind === "ymd-slash" || p.kind === "ymd" || p.kind === "md" || p.kind === "md-slash" || p.kind === "d") {
-    p.first = NUMERAL_START;
-    STICKY.set(p.re, stickyOf(p.re));
-  }
-}
 
 /**
  * Characters some pattern cannot match without, as bits of one table: a sentence is read once for
@@ -78,7 +81,6 @@ const GATES: Record<string, number> = {
   era: G_ERA | G_YEAR, "ymd-slash": G_DIGIT | G_YMD_SEP, ymd: G_YEAR, "rel-md": G_YEAR, "rel-month-day": G_MONTH, md: G_MONTH,
   "md-slash": G_SLASH | G_DIGIT, "same-day": G_DAY, "rel-day": G_REL_DAY, d: G_DAY,
 };
-for (const p of PATTERNS) p.gate = GATES[p.kind];
 
 /**
  * Where a numeral-led match can start, by the character its numeral must be followed by (the
@@ -86,14 +88,36 @@ for (const p of PATTERNS) p.gate = GATES[p.kind];
  * would retry its lookbehind at every numeral (一 of 一方 too).
  */
 const YEAR = 0x5e74, MONTH = 0x6708, DAY = 0x65e5, SLASH = 0x2f;
-const within3 = (s: string, p: number, c: number): boolean => s.charCodeAt(p + 1) === c || s.charCodeAt(p + 2) === c || s.charCodeAt(p + 3) === c;
+// Reads stay inside the string: charCodeAt past the end (NaN) deoptimises optimised callers.
+const within3 = (s: string, p: number, c: number): boolean => {
+  const end = Math.min(s.length, p + 4);
+  for (let k = p + 1; k < end; k++) if (s.charCodeAt(k) === c) return true;
+  return false;
+};
 const NUMERAL_AT: Record<string, (s: string, p: number) => boolean> = {
-  "ymd-slash": (s, p) => { const c = s.charCodeAt(p + 4); return c === SLASH || c === 0x2d || c === 0x2e; },
-  ymd: (s, p) => s.charCodeAt(p + 4) === YEAR,
+  "ymd-slash": (s, p) => { if (p + 4 >= s.length) return false; const c = s.charCodeAt(p + 4); return c === SLASH || c === 0x2d || c === 0x2e; },
+  ymd: (s, p) => p + 4 < s.length && s.charCodeAt(p + 4) === YEAR,
   md: (s, p) => within3(s, p, MONTH),
-  "md-slash": (s, p) => s.charCodeAt(p + 1) === SLASH || s.charCodeAt(p + 2) === SLASH,
+  "md-slash": (s, p) => (p + 1 < s.length && s.charCodeAt(p + 1) === SLASH) || (p + 2 < s.length && s.charCodeAt(p + 2) === SLASH),
   d: (s, p) => within3(s, p, DAY),
 };
+
+/**
+ * A pattern with what is tested before it: `gate`, `need`, and for a numeral-led one its sticky
+ * twin and `at` (`NUMERAL_AT`). Every pattern has every field (null when unused): one hidden class.
+ */
+interface Pattern {
+  kind: string;
+  re: RegExp;
+  need: RegExp | null;
+  gate: number;
+  sticky: RegExp | null;
+  at: ((s: string, p: number) => boolean) | null;
+}
+const PATTERNS: Pattern[] = PATTERN_SOURCES.map(({ kind, re, need }) => {
+  const at = NUMERAL_AT[kind] ?? null;
+  return { kind, re, need: need ?? null, gate: GATES[kind], sticky: at === null ? null : stickyOf(re), at };
+});
 
 function num(s: string | undefined): number | null {
   if (s === undefined) return null;
@@ -153,14 +177,15 @@ function yearFor(month: number, day: number | null, ref: PartialDate | null): nu
  * `同日` repeats the previous date found in the same call, or `previous` (the last date of the text before).
  */
 export function extractDates(text: string, reference: PartialDate | null, previous: PartialDate | null = null): ExtractedDate[] {
+  if (!warm) warmUp();
   const folded = foldWidth(text);
   const found: { start: number; end: number; kind: string; m: RegExpMatchArray }[] = [];
   let present = 0;
   for (let i = 0; i < folded.length; i++) present |= GATE_BITS[folded.charCodeAt(i)];
-  for (const { re, kind, need, first, gate } of PATTERNS) {
-    if ((present & gate!) !== gate!) continue;
-    if (need && !need.test(folded)) continue;
-    for (const m of first ? matchesWhere(STICKY.get(re)!, folded, first, NUMERAL_AT[kind]) : allMatches(re, folded)) {
+  for (const { re, kind, need, gate, sticky, at } of PATTERNS) {
+    if ((present & gate) !== gate) continue;
+    if (need !== null && !need.test(folded)) continue;
+    for (const m of sticky !== null ? matchesWhere(sticky, folded, NUMERAL_START, at!) : allMatches(re, folded)) {
       const start = m.index ?? 0;
       found.push({ start, end: start + m[0].length, kind, m });
     }
@@ -176,13 +201,22 @@ export function extractDates(text: string, reference: PartialDate | null, previo
   let lastHere: PartialDate | null = null;
   let lastHereEnd = -1;
   for (const { start, end, kind, m } of taken) {
+    // What the cases below read of the dates before, read here for every match: a read first made in
+    // a rarer case after extractDates is optimised would deoptimise it.
+    const lastYear = last === null ? null : last.year;
+    const lastMonth = last === null ? null : last.month;
+    const lastDay = last === null ? null : last.day;
+    const hereYear = lastHere === null ? null : lastHere.year;
+    const hereMonth = lastHere === null ? null : lastHere.month;
+    /** The text since the date before in this sentence ("" when none). */
+    const gap = lastHereEnd >= 0 ? folded.slice(lastHereEnd, start) : "";
     let explicit: PartialDate = { year: null, month: null, day: null };
     let date: PartialDate;
     let stop = end;
     switch (kind) {
       case "era": {
         const y = m[2] === "元" ? 1 : num(m[2]);
-        explicit = { year: y === null ? null : ERAS[m[1]] + y, month: num(m[3]), day: num(m[4]) };
+        explicit = { year: y === null ? null : ERAS.get(m[1])! + y, month: num(m[3]), day: num(m[4]) };
         date = explicit;
         break;
       }
@@ -193,22 +227,21 @@ export function extractDates(text: string, reference: PartialDate | null, previo
         break;
       case "rel-md": {
         const base = ref?.year ?? null;
-        const off: Record<string, number> = { 今年: 0, 同年: 0, 昨年: -1, 去年: -1, 前年: -1, 来年: 1 };
-        const y = m[1] === "同年" || m[1] === "前年" ? (last?.year ?? base) : base;
+        const y = m[1] === "同年" || m[1] === "前年" ? (lastYear ?? base) : base;
         explicit = { year: null, month: num(m[2]), day: num(m[3]) };
-        date = { year: y === null ? null : y + (m[1] === "同年" ? 0 : off[m[1]]), month: explicit.month, day: explicit.day };
+        date = { year: y === null ? null : y + YEAR_OFFSET.get(m[1])!, month: explicit.month, day: explicit.day };
         break;
       }
       case "rel-month-day": {
-        const off: Record<string, number> = { 今月: 0, 同月: 0, 先月: -1, 前月: -1, 来月: 1 };
         const baseRef = m[1] === "同月" || m[1] === "前月" ? (last ?? ref) : ref;
         explicit = { year: null, month: null, day: num(m[2]) };
         if (baseRef && baseRef.year !== null && baseRef.month !== null) {
-          let mo = baseRef.month + off[m[1]];
-          let y = baseRef.year;
-          if (mo < 1) { mo += 12; y--; }
-          if (mo > 12) { mo -= 12; y++; }
-          date = { year: y, month: mo, day: explicit.day };
+          // A step across a year end without arithmetic of its own: code first run after the
+          // function is optimised deoptimises it.
+          const mo = baseRef.month + MONTH_OFFSET.get(m[1])!;
+          const back = mo < 1 ? 1 : 0;
+          const on = mo > 12 ? 1 : 0;
+          date = { year: baseRef.year + on - back, month: mo + 12 * (back - on), day: explicit.day };
         } else {
           date = explicit;
         }
@@ -220,24 +253,23 @@ export function extractDates(text: string, reference: PartialDate | null, previo
         const day = num(m[2]);
         explicit = { year: null, month, day };
         // `2011年の3月11日`: a year named just before gives its year.
-        const yearJustBefore = lastHere && lastHere.month === null && lastHere.year !== null && /^[\s\u3000]*の?[\s\u3000]*$/u.test(folded.slice(lastHereEnd, start));
-        date = { year: month === null ? null : yearJustBefore ? lastHere!.year : yearFor(month, day, ref), month, day };
+        const yearJustBefore = lastHereEnd >= 0 && hereMonth === null && hereYear !== null && /^[\s\u3000]*の?[\s\u3000]*$/u.test(gap);
+        date = { year: month === null ? null : yearJustBefore ? hereYear : yearFor(month, day, ref), month, day };
         break;
       }
       case "same-day": {
         const delta = m[0] === "前日" ? -1 : m[0] === "翌日" ? 1 : 0;
-        if (!last || last.day === null) continue;
-        date = { ...last, day: last.day + delta };
-        if (date.day !== null && (date.day < 1 || date.day > 31)) continue;
+        if (lastDay === null) continue;
+        const day = lastDay + delta;
+        if (day < 1 || day > 31) continue;
+        // Built as every other date is (a spread of `last` would give the object another hidden class).
+        date = { year: lastYear, month: lastMonth, day };
         break;
       }
       case "rel-day": {
         // Only against the article's own date: a block quoting another article has its own `公開日`.
         if (!ref || ref.year === null || ref.month === null || ref.day === null) continue;
-        const delta: Record<string, number> = {
-          一昨日: -2, おととい: -2, 昨日: -1, きのう: -1, 昨夜: -1, 昨晩: -1, 本日: 0, 今日: 0, 今朝: 0, 今夜: 0, 今晩: 0, 明日: 1, あした: 1, 明後日: 2, あさって: 2,
-        };
-        const t = new Date(Date.UTC(ref.year, ref.month - 1, ref.day + delta[m[1]]));
+        const t = new Date(Date.UTC(ref.year, ref.month - 1, ref.day + DAY_OFFSET.get(m[1])!));
         date = { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
         break;
       }
@@ -250,16 +282,18 @@ export function extractDates(text: string, reference: PartialDate | null, previo
         // or of a past date whose story the sentence goes on with (`1月29日に決勝があって、30日に帰国`);
         // after a date still to come it is the reference's (`6月16日の公開に先駆けて、19日には会見`), and
         // so it is after `先日`/`本日` (`先日18日`).
-        const gap = lastHereEnd >= 0 ? folded.slice(lastHereEnd, start) : "";
         const listed = lastHereEnd >= 0 && /^[\s\u3000、,・とや〜~～\-－]*(?:から|及び|および|または|又は|か)?[\s\u3000、,]*$/u.test(gap);
         const toldOn = lastHereEnd >= 0 && !!lastHere && (!ref || compare(lastHere, ref) <= 0) && !/(?:先日|去る|本日|今日|昨日|明日|今週|先週|来週)[\s\u3000]*$/u.test(folded.slice(0, start));
-        const base = (listed || toldOn) && lastHere && lastHere.month !== null ? lastHere : ref;
+        const base = (listed || toldOn) && hereMonth !== null ? lastHere : ref;
         if (base && base.month !== null && day !== null) {
           let mo = base.month;
           let y = base.year;
           if (base === ref && ref.day !== null && day > ref.day) {
+            // The month before; December of the year before (no arithmetic of its own, as above).
             mo -= 1;
-            if (mo < 1) { mo = 12; y = y === null ? null : y - 1; }
+            const wrap = mo < 1 ? 1 : 0;
+            if (wrap === 1) mo = 12;
+            y = y === null ? null : y - wrap;
           }
           date = { year: y, month: mo, day };
         } else {
@@ -281,4 +315,31 @@ export function extractDates(text: string, reference: PartialDate | null, previo
     lastHereEnd = stop;
   }
   return out;
+}
+
+/**
+ * Made-up sentences that take every case of `extractDates`, run on its first call (`warmUp`). V8
+ * optimises extractDates after a few files, and a case first met after that (`同日`, a bare day after
+ * another date, a step back across a year end…) deoptimises it: one more compile of a large function
+ * each. Code run before has the type feedback the optimiser needs, and is compiled in.
+ */
+const WARM_UP = [
+  "令和元年5月1日(水)と平成24年3月、2000/01/02、2000-1-2、2000年1月2日(日)に",
+  "昨年3月、同年4月5日、今年、前年12月に",
+  "先月2日、来月、同月3日、前月に",
+  "2000年の3月11日、12月20日、3月下旬、3/4に",
+  "1月1日の同日、前日、翌日に",
+  "1月9日の翌日に",
+  "昨日、本日、明日に",
+  "20日、一日、2月12日、13日、1月3日に決勝があって、5日に帰国。先日18日、13月40日に",
+];
+let warm = false;
+function warmUp(): void {
+  warm = true;
+  // Each sentence with each reference: V8 records no feedback for a function until it has run for a
+  // while (about eight times its bytecode's length).
+  for (const reference of [{ year: 2000, month: 1, day: 15 }, { year: 2000, month: 12, day: 15 }, null]) {
+    let previous: PartialDate | null = null;
+    for (const s of WARM_UP) for (const d of extractDates(s, reference, previous)) previous = d.date;
+  }
 }

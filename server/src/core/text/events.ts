@@ -85,8 +85,9 @@ const LABEL_PREDICATE: Record<string, string> = { 発売: "発売", 公開: "公
 
 interface PredicateHit extends Span {
   normal: string;
-  /** The name of a named happening (「…祭」), which also takes part in it. */
-  name?: string;
+  /** The name of a named happening (「…祭」), which also takes part in it. Always present (null
+   * when none), so that every hit has one hidden class. */
+  name: string | null;
 }
 
 /** `PREDICATES` by first character (each list in `PREDICATES` order). */
@@ -108,7 +109,10 @@ export interface QuoteSpan extends Span {
  */
 function findPredicates(text: string, s: Span, quotes: readonly QuoteSpan[]): PredicateHit[] {
   const hits: PredicateHit[] = [];
-  const inside = quotes.filter((q) => q.start < s.end && q.end > s.start);
+  // Arrays here are built by push, not filter/map: optimised code's inlined filter/map make arrays of
+  // another elements kind than the builtins do, and each new kind deoptimises the code reading them.
+  const inside: QuoteSpan[] = [];
+  for (const q of quotes) if (q.start < s.end && q.end > s.start) inside.push(q);
   // Asked once per character: a sentence of a huge page can hold thousands of quotes.
   const covered = new SpanSet(inside);
   for (let i = s.start; i < s.end; i++) {
@@ -118,7 +122,7 @@ function findPredicates(text: string, s: Span, quotes: readonly QuoteSpan[]): Pr
     for (const [spelling, normal] of candidates) {
       if (text.startsWith(spelling, i)) {
         // 訪米先, 交渉場所, 試合後: a noun made from the word is not the happening.
-        if (!NOUN_SUFFIX.test(text.slice(i + spelling.length, i + spelling.length + 3))) hits.push({ start: i, end: i + spelling.length, normal });
+        if (!NOUN_SUFFIX.test(text.slice(i + spelling.length, i + spelling.length + 3))) hits.push({ start: i, end: i + spelling.length, normal, name: null });
         i += spelling.length - 1;
         break;
       }
@@ -132,13 +136,20 @@ function findPredicates(text: string, s: Span, quotes: readonly QuoteSpan[]): Pr
   }
   hits.sort((a, b) => a.start - b.start);
   // 開かれる米ロ協議, 会見が行われ: a verb of holding names no happening; the noun it holds does.
-  return hits.map((h) => {
-    if (!HOLDING.has(text.slice(h.start, h.end))) return h;
-    const held =
-      hits.find((o) => o !== h && !HOLDING.has(text.slice(o.start, o.end)) && o.start >= h.end && /^[^、。，,]{0,12}$/.test(text.slice(h.end, o.start))) ??
-      hits.find((o) => o !== h && !HOLDING.has(text.slice(o.start, o.end)) && o.end <= h.start && /^(?:が|は|も)[^、。，,]{0,6}$/.test(text.slice(o.end, h.start)));
-    return held ? { ...h, normal: held.normal, name: held.name ?? h.name } : h;
-  });
+  const out: PredicateHit[] = [];
+  for (const h of hits) {
+    const held = HOLDING.has(text.slice(h.start, h.end)) ? heldBy(text, h, hits) : undefined;
+    out.push(held ? { start: h.start, end: h.end, normal: held.normal, name: held.name ?? h.name } : h);
+  }
+  return out;
+}
+
+/** The happening a verb of holding (`hit`) holds: the first noun after it, else one before it as topic. */
+function heldBy(text: string, h: PredicateHit, hits: PredicateHit[]): PredicateHit | undefined {
+  return (
+    hits.find((o) => o !== h && !HOLDING.has(text.slice(o.start, o.end)) && o.start >= h.end && /^[^、。，,]{0,12}$/.test(text.slice(h.end, o.start))) ??
+    hits.find((o) => o !== h && !HOLDING.has(text.slice(o.start, o.end)) && o.end <= h.start && /^(?:が|は|も)[^、。，,]{0,6}$/.test(text.slice(o.end, h.start)))
+  );
 }
 
 /** 「…」も参加して, 「…」が出展: the quoted name takes part in the sentence's happening. */
@@ -172,12 +183,12 @@ function predicateFor(text: string, sentence: Span, date: Span, preds: Predicate
   const label = LABEL_BEFORE.exec(text.slice(Math.max(sentence.start, date.start - 10), date.start));
   if (label) {
     const word = Object.keys(LABEL_PREDICATE).find((k) => label[0].includes(k));
-    if (word) return { start: date.start - label[0].length, end: date.start, normal: LABEL_PREDICATE[word] };
+    if (word) return { start: date.start - label[0].length, end: date.start, normal: LABEL_PREDICATE[word], name: null };
   }
   // A period (期間：7月4日〜7月29日): the first date opens it, the one after 〜 closes it.
   const before = text.slice(Math.max(sentence.start, date.start - 40), date.start);
-  if (PERIOD_LABEL.test(before)) return { start: date.start, end: date.start, normal: /^[\s\u3000]*(?:[(（][^)）]*[)）])?[\s\u3000]*まで/u.test(text.slice(date.end, date.end + 12)) ? "終了" : "開始" };
-  if (PERIOD_END.test(before)) return { start: date.start, end: date.start, normal: "終了" };
+  if (PERIOD_LABEL.test(before)) return { start: date.start, end: date.start, normal: /^[\s\u3000]*(?:[(（][^)）]*[)）])?[\s\u3000]*まで/u.test(text.slice(date.end, date.end + 12)) ? "終了" : "開始", name: null };
+  if (PERIOD_END.test(before)) return { start: date.start, end: date.start, normal: "終了", name: null };
   if (preds.length === 0 && yearOnly) return null;
   // 1. Attached after the date: 11日の記者会見, 23日放送分, 2日深夜放送, 4月21日（土）から全国ロードショー, 5月15日を希望.
   const nextAfter = preds.find((p) => p.start >= date.end && p.start - date.end <= 24 && ATTACHED_AFTER.test(text.slice(date.end, p.start)));
@@ -191,7 +202,7 @@ function predicateFor(text: string, sentence: Span, date: Span, preds: Predicate
   const adverbial = ADVERBIAL.exec(after);
   // 2. A date opening a clause about a programme is the day it was broadcast: 19日、テレビ朝日「…」では.
   if (adverbial && PROGRAMME.test(after.slice(adverbial[0].length))) {
-    return { start: date.end, end: date.end, normal: "放送" };
+    return { start: date.end, end: date.end, normal: "放送", name: null };
   }
   if (preds.length === 0) return null;
   // 3. The sentence's topic is a predicate noun: 電話会談は…2月12日と3月18日の2回.
@@ -259,7 +270,10 @@ class SpansByStart<T extends Span> {
     const found: number[] = [];
     for (let k = lo - 1; k >= 0 && this.reach[k] > from; k--) if (this.spans[this.order[k]].end > from) found.push(this.order[k]);
     found.sort((x, y) => x - y);
-    return found.map((i) => this.spans[i]);
+    // By push, not map (see findPredicates).
+    const out: T[] = [];
+    for (const i of found) out.push(this.spans[i]);
+    return out;
   }
 }
 
@@ -278,6 +292,7 @@ interface SentenceFacts {
 
 /** Builds the events of a text from its sentences, dates, entities and quotes. */
 export function extractEvents(text: string, ctx: EventContext): EventUnit[] {
+  if (!warm) warmUp();
   const out: EventUnit[] = [];
   const quotesByStart = new SpansByStart(ctx.quotes);
   const entitiesByStart = new SpansByStart(ctx.entities);
@@ -287,7 +302,8 @@ export function extractEvents(text: string, ctx: EventContext): EventUnit[] {
     if (facts) return facts;
     const quotes = quotesByStart.overlapping(s.start, s.end);
     const quoteSet = new SpanSet(quotes);
-    const entities = entitiesByStart.overlapping(s.start, s.end).filter((e) => e.start >= s.start && e.end <= s.end && !quoteSet.contains(e.start, e.end));
+    const entities: EntityMention[] = [];
+    for (const e of entitiesByStart.overlapping(s.start, s.end)) if (e.start >= s.start && e.end <= s.end && !quoteSet.contains(e.start, e.end)) entities.push(e);
     const participants: string[] = [];
     for (const e of entities) if (e.type !== "place" && !participants.includes(e.canonical)) participants.push(e.canonical);
     for (const q of quotes) {
@@ -319,8 +335,11 @@ export function extractEvents(text: string, ctx: EventContext): EventUnit[] {
     let participants: string[];
     if (quote) {
       scope = { start: Math.max(s.start, quote.start), end: Math.min(s.end, quote.end) };
-      preds = findPredicates(text, scope, facts.quotes.filter((q) => q !== quote && (q.end <= quote.start || q.start >= quote.end || (q.start > quote.start && q.end <= quote.end))));
-      inScope = entitiesByStart.overlapping(scope.start, scope.end).filter((e) => e.start >= scope.start && e.end <= scope.end);
+      const others: QuoteSpan[] = [];
+      for (const q of facts.quotes) if (q !== quote && (q.end <= quote.start || q.start >= quote.end || (q.start > quote.start && q.end <= quote.end))) others.push(q);
+      preds = findPredicates(text, scope, others);
+      inScope = [];
+      for (const e of entitiesByStart.overlapping(scope.start, scope.end)) if (e.start >= scope.start && e.end <= scope.end) inScope.push(e);
       participants = [];
       for (const e of inScope) if (e.type !== "place" && !participants.includes(e.canonical)) participants.push(e.canonical);
       for (const q of facts.quotes) {
@@ -425,4 +444,48 @@ function placeOf(text: string, entities: EntityMention[]): string | null {
     return e.canonical;
   }
   return null;
+}
+
+/**
+ * Made-up sentences that take the rarer paths of `extractEvents` (a date inside a quote, a named
+ * happening, a quoted name that joins in, a verb of holding, addresses in and out of quotes, the place
+ * of an organisation, a programme), run on its first call: a path first taken after V8 has optimised these
+ * functions deoptimises them, one more compile each (dates.ts does the same).
+ */
+let warm = false;
+function warmUp(): void {
+  warm = true;
+  const text =
+    "2000年1月5日、「北区で夏祭」が東京都港区で開かれ、山田太郎が「緑会議」も参加して会談した。" +
+    "「1月6日に大阪で大会があって」と語った。同日、ワシントンのホワイトハウスで会見が行われた。発売日：2000年2月1日、「南区で」、期間：2月1日〜2月5日まで。" +
+    "2月3日、テレビ「緑の時間」では取材の様子が流れた。";
+  const span = (s: string, from = 0): Span => {
+    const start = text.indexOf(s, from);
+    return { start, end: start + s.length };
+  };
+  const sentences: Sentence[] = [];
+  for (let start = 0; start < text.length; ) {
+    const end = text.indexOf("。", start) + 1;
+    sentences.push({ start, end, text: text.slice(start, end), paragraph: 0 });
+    start = end;
+  }
+  const sentenceAt = (at: number): number => sentences.findIndex((s) => s.start <= at && at < s.end);
+  const dates: DateMention[] = [];
+  for (const [s, month, day] of [["2000年1月5日", 1, 5], ["1月6日", 1, 6], ["同日", 1, 6], ["2000年2月1日", 2, 1], ["2月1日", 2, 1], ["2月5日", 2, 5], ["2月3日", 2, 3]] as const) {
+    const { start, end } = span(s, dates.length ? dates[dates.length - 1].end : 0);
+    dates.push({ start, end, text: s, date: { year: 2000, month, day }, sentence: sentenceAt(start) });
+  }
+  const entities: EntityMention[] = [];
+  for (const [s, type] of [["山田太郎", "person"], ["大阪", "place"], ["ワシントン", "place"], ["ホワイトハウス", "organization"]] as const) {
+    const { start, end } = span(s);
+    entities.push({ start, end, text: s, type, canonical: s });
+  }
+  const quotes: QuoteSpan[] = [];
+  for (const [s, kind] of [["北区で夏祭", "term"], ["緑会議", "term"], ["1月6日に大阪で大会があって", "speech"], ["南区で", "term"], ["緑の時間", "term"]] as const) {
+    const { start, end } = span(s);
+    quotes.push({ start, end, kind });
+  }
+  // Several times: V8 records no feedback for a function until it has run for a while (about eight
+  // times its bytecode's length).
+  for (let i = 0; i < 20; i++) extractEvents(text, { sentences, dates, entities, quotes });
 }

@@ -75,7 +75,8 @@ function mayCount(s: string, p: number): boolean {
   if (KANJI_NUMERAL[s.charCodeAt(p)] !== 1) return true;
   let e = p + 1;
   while (e < s.length && KANJI_NUMERAL[s.charCodeAt(e)] === 1) e++;
-  return KANJI_COUNTER_FIRST[s.charCodeAt(e)] === 1;
+  // Not read past the end (NaN as an index deoptimises the optimised code).
+  return e < s.length && KANJI_COUNTER_FIRST[s.charCodeAt(e)] === 1;
 }
 
 /** Extracts numbers with counters from `text`. Dates (`3月18日`, `2025年`) and times (`08時57分`) are skipped. */
@@ -89,9 +90,11 @@ export function extractNumbers(text: string): ExtractedNumber[] {
     // Kanji numerals only count when they are clearly numbers (三回, 二十日間), not words (一方, 一部).
     const isKanji = /^[〇一二三四五六七八九十百千万億兆]+$/.test(numeral);
     const rest = folded.slice(end, end + 8);
-    let counter: [string, string] | undefined = COUNTERS_BY_FIRST.get(rest[0])?.find(([spelling]) => rest.startsWith(spelling));
+    let counter: [string, string] | undefined = (rest.length === 0 ? undefined : COUNTERS_BY_FIRST.get(rest[0]))?.find((c) => rest.startsWith(c[0]));
+    // Pairs are read by index: destructuring goes through the iterator protocol, more code to optimise.
     if (counter) {
-      const [spelling, normal] = counter;
+      const spelling = counter[0];
+      const normal = counter[1];
       // Dates and clock times are not numbers: 3月, 18日 after 月, 2025年, 8時57分.
       if (normal === "日間" && spelling === "日") continue;
       if (spelling === "分" && /時$/.test(folded.slice(Math.max(0, start - 1), start))) continue;
@@ -108,7 +111,8 @@ export function extractNumbers(text: string): ExtractedNumber[] {
       else if (/[万億兆]$/.test(numeral)) counter = ["", "(数)"];
     }
     if (!counter) continue;
-    const [spelling, normal] = counter;
+    const spelling = counter[0];
+    const normal = counter[1];
     const value = parseJapaneseNumber(numeral.replace(/,/g, ""));
     if (value === null || Number.isNaN(value)) continue;
     end += spelling.length;

@@ -10,6 +10,8 @@
 import type { Sentence, Span } from "../model";
 
 const OPENERS: Record<string, string> = { "「": "」", "『": "』", "“": "”", "（": "）", "(": ")" };
+/** `OPENERS` as a Map: a record read by many different keys deoptimises optimised code. */
+const CLOSER_OF = new Map(Object.entries(OPENERS));
 const CLOSERS = new Set(["」", "』", "”", "）", ")"]);
 const TERMINATORS = new Set(["。", "！", "？", "!", "?", "｡"]);
 /** What each char code is: 0 none (changes no state), 1 opener, 2 closer, 3 terminator. */
@@ -26,12 +28,12 @@ const TRAILING = new Set(["」", "』", "”", "）", ")", "。", "！", "？", 
 const QUOTE_LOOKAHEAD = 400;
 
 /** Leading bullets, emoji, markers and whitespace that are not part of a sentence. */
-const LEADING_JUNK = /^[\s\u3000\p{Extended_Pictographic}\uFE0F\u200D\u20E3•・●○◆◇■□▶►▷▸‣⁃※＊*\-–—✓✔☑➡→⇒]+/u;
+// `*`, so it always matches (the empty match adds 0): no branch first taken in optimised code.
+const LEADING_JUNK = /^[\s\u3000\p{Extended_Pictographic}\uFE0F\u200D\u20E3•・●○◆◇■□▶►▷▸‣⁃※＊*\-–—✓✔☑➡→⇒]*/u;
 
 /** Strips bullets from `[start, end)` and trims whitespace; returns null when nothing is left. */
 function trimSpan(text: string, start: number, end: number): Span | null {
-  const lead = LEADING_JUNK.exec(text.slice(start, end));
-  if (lead) start += lead[0].length;
+  start += LEADING_JUNK.exec(text.slice(start, end))![0].length;
   while (end > start && SPACE_CODES[text.charCodeAt(end - 1)] === 1) end--;
   return end > start ? { start, end } : null;
 }
@@ -76,6 +78,7 @@ function closesSoon(text: string, from: number, limit: number, closer: string): 
  * separated by blank lines (a gap between regions that holds a blank line also starts a paragraph).
  */
 export function splitSentences(text: string, regions: Span[]): Sentence[] {
+  if (!warm) warmUp();
   const out: Sentence[] = [];
   let paragraph = -1;
   let lastContentEnd = -1;
@@ -111,7 +114,7 @@ export function splitSentences(text: string, regions: Span[]): Sentence[] {
         if (mark === 0) continue;
         const ch = text[i];
         if (mark === 1) {
-          stack.push(OPENERS[ch]);
+          stack.push(CLOSER_OF.get(ch)!);
         } else if (mark === 2) {
           const at = stack.lastIndexOf(ch);
           if (at >= 0) stack.length = at;
@@ -123,12 +126,26 @@ export function splitSentences(text: string, regions: Span[]): Sentence[] {
         }
       }
       // Line end: the sentence ends unless a quote is open and closes on the next lines.
-      const open = stack.filter((c) => c === "」" || c === "』" || c === "”");
-      if (open.length > 0 && closesSoon(text, line.end, region.end, open[open.length - 1])) continue;
+      let closer = "";
+      for (let k = stack.length - 1; k >= 0 && closer === ""; k--) if (stack[k] === "」" || stack[k] === "』" || stack[k] === "”") closer = stack[k];
+      if (closer !== "" && closesSoon(text, line.end, region.end, closer)) continue;
       emit(line.end);
       stack.length = 0;
     }
     emit(region.end);
   }
   return out;
+}
+
+/**
+ * A made-up text that takes the rarer paths of `splitSentences` (a quote left open at a line end, one
+ * that does not close, a bracket, a bullet, a blank line), run on its first call: a path first taken
+ * after V8 has optimised it deoptimises it, one more compile (dates.ts does the same).
+ */
+let warm = false;
+function warmUp(): void {
+  warm = true;
+  const text = "・「あ\nい」と。（う\n「え\n\nお」！\r\n";
+  // Several times: V8 records no feedback for a function until it has run for a while.
+  for (let i = 0; i < 10; i++) splitSentences(text, [{ start: 0, end: text.length }]);
 }
