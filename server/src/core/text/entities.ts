@@ -131,16 +131,18 @@ function memoized(fn: (s: string) => string, limit = 50_000): (s: string) => str
 export const canonicalName: (text: string) => string = memoized(canonicalNameOf);
 
 function canonicalNameOf(text: string): string {
-  let s = text.normalize("NFKC").replace(/[\s()（）]/g, "");
-  const m = TITLED_NAME_WHOLE.exec(s);
-  if (m) return m[1];
+  const s = text.normalize("NFKC").replace(/[\s()（）]/g, "");
+  // (Every step runs for every name, a title or none: a step first met in optimised code throws it away.)
+  const whole = s.replace(TITLED_NAME_WHOLE, "$1");
+  if (whole !== s) return whole;
+  let title = "";
   for (const t of PERSON_TITLES) {
     if (s.length > t.length && s.endsWith(t)) {
-      s = s.slice(0, -t.length);
+      title = t;
       break;
     }
   }
-  return s;
+  return s.slice(0, s.length - title.length);
 }
 
 /** The comparison key of a name: titles stripped, ッ and ー dropped, small kana enlarged, ヴ → ブ. */
@@ -160,20 +162,17 @@ function aliasKeyOf(text: string): string {
  * (The key is that of a prefix of the run, titles stripped, and NFKC leaves katakana as it is.)
  */
 function firstKeyCode(run: string): number {
-  for (let k = 0; k < run.length; k++) {
-    const c = run.charCodeAt(k);
-    if (c === 0x30c3 || c === 0x30fc || c === 0x30fb || c === 0xff1d || c === 0x3d) continue;
-    switch (c) {
-      case 0x30f4: return 0x30d6; // ヴ → ブ
-      case 0x30f5: return 0x30ab; // ヵ → カ
-      case 0x30f6: return 0x30b1; // ヶ → ケ
-      case 0x30a1: case 0x30a3: case 0x30a5: case 0x30a7: case 0x30a9: case 0x30e3: case 0x30e5: case 0x30e7: case 0x30ee:
-        return c + 1; // small kana (SMALL_TO_LARGE)
-    }
-    return c;
-  }
-  return -1;
+  // (One path for every run: a path first taken in optimised code throws it away.)
+  let code = 0;
+  for (let k = 0; code === 0 && k < run.length; k++) code = KEY_CODE[run.charCodeAt(k)];
+  return code === 0 ? -1 : code;
 }
+/** A katakana run's code unit as `aliasKey` spells it, 0 for one it drops (ッ, ー, ・, ＝, =). */
+const KEY_CODE = new Uint16Array(0x10000);
+for (let c = 1; c < 0x10000; c++) KEY_CODE[c] = c;
+for (const c of "ッー・＝=") KEY_CODE[c.charCodeAt(0)] = 0;
+KEY_CODE[0x30f4] = 0x30d6; // ヴ → ブ
+for (const [small, large] of Object.entries(SMALL_TO_LARGE)) KEY_CODE[small.charCodeAt(0)] = large.charCodeAt(0);
 
 /** Key of a multi-part name's family name (last part): `スティーブ・ウィトコフ` → key of `ウィトコフ`. */
 function familyKey(text: string): string | null {
@@ -518,6 +517,12 @@ function synth(surface: string, start: number, pos2: string, pos3: string): Toke
 }
 
 const isProper = (t: Token): boolean => t.pos === "名詞" && t.pos1 === "固有名詞";
+/**
+ * (A set, not `===`: kuromoji's short feature strings are internalised and its longer ones not, and a
+ * comparison that met only the first kind deoptimises at the second.)
+ */
+const NUMERAL = new Set(["数"]);
+const isNumeral = (t: Token): boolean => NUMERAL.has(t.pos1);
 const isPersonTag = (t: Token): boolean => isProper(t) && t.pos2 === "人名";
 const isUnknown = (t: Token): boolean => t.reading === "";
 const isTitleToken = (t: Token): boolean => TITLE_SET.has(t.surface) || HONORIFICS.has(t.surface) || (t.pos1 === "接尾" && t.pos2 === "人名");
@@ -632,16 +637,18 @@ function chunkEntities(c: Token[], before: Token[], after: Token[], out: Token[]
       const upto = text.slice(0, ends[e - 1]);
       const suffix = orgSuffixOf(upto);
       if (suffix === null) continue;
-      const m = [suffix];
       let s = 0;
       // Nothing before a number or a date (2012年2月5日放送) belongs to the name.
-      for (let k = 0; k < e - 1; k++) if (c[k].pos1 === "数" || (c[k].pos1 === "接尾" && k > 0 && c[k - 1].pos1 === "数")) s = k + 1;
-      while (s < e - 1 && (c[s].pos === "接頭詞" || c[s].pos1 === "数" || NOT_NAME_START.has(c[s].surface) || isTitleToken(c[s]))) s++;
+      for (let k = 0; k < e - 1; k++) if (isNumeral(c[k]) || (k > 0 && c[k].pos1 === "接尾" && isNumeral(c[k - 1]))) s = k + 1;
+      while (s < e - 1 && (c[s].pos === "接頭詞" || isNumeral(c[s]) || NOT_NAME_START.has(c[s].surface) || isTitleToken(c[s]))) s++;
       const startChar = s === 0 ? 0 : ends[s - 1];
-      if (upto.length - startChar <= m[0].length) continue;
-      // The part before the suffix must name something: a proper noun, an unknown word, a Latin word.
+      if (upto.length - startChar <= suffix.length) continue;
+      // The part before the suffix must name something: a proper noun, an unknown word, a Latin word
+      // (the last token not when it is the suffix alone, a common noun).
+      const last = c[e - 1];
+      const bareSuffix = last.surface === suffix && !isProper(last);
       let distinctive = false;
-      for (let k = s; k < e; k++) if (isDistinctive(c[k]) && !(k === e - 1 && c[k].surface === m[0] && !isProper(c[k]))) distinctive = true;
+      for (let k = s; k < e; k++) if (isDistinctive(c[k]) && !(k === e - 1 && bareSuffix)) distinctive = true;
       if (!distinctive) continue;
       orgFrom = s;
       orgTo = e;
@@ -824,7 +831,7 @@ for (let c = 0; c <= 0x3000; c++) if (/\s/u.test(String.fromCharCode(c))) LIST_I
 const HAN_OR_HIGH = charSet([], [["\ud800", "\udbff"]]);
 for (let c = 0x2e80; c <= 0xfaff; c++) if (/[\p{Script=Han}々]/u.test(String.fromCharCode(c))) HAN_OR_HIGH[c] = 1;
 /** Where a `LIST_ITEM` match can start: the text's start, or a lead character (`LIST_ITEM_LEAD`) before a kanji. */
-const kanjiNext = (s: string, p: number): boolean => HAN_OR_HIGH[s.charCodeAt(p + 1)] === 1;
+const kanjiNext = (s: string, p: number): boolean => p + 1 < s.length && HAN_OR_HIGH[s.charCodeAt(p + 1)] === 1;
 /** An appositive role and the name after it (女優の小雪が). */
 const APPOSITIVE_ROLES = [
   ...PERSON_ROLES, "レスラー", "プロレスラー", "ボクサー", "力士", "騎手", "棋士", "ライター", "グラビアアイドル", "女子アナ", "芸妓",
@@ -1317,9 +1324,11 @@ const NAME_AFTER_KOTO = charSet("々ー", [["ァ", "ヴ"], ["\ud800", "\udbff"]]
 for (let c = 0x2e80; c <= 0xfaff; c++) if (/\p{Script=Han}/u.test(String.fromCharCode(c))) NAME_AFTER_KOTO[c] = 1;
 /** True when some こと at or after `koto` in `s` is followed, directly or after は, by what `NICKNAME` looks ahead for. */
 function nameFollowsKoto(s: string, koto: number): boolean {
-  for (let k = koto; k >= 0; k = s.indexOf("こと", k + 1)) {
-    if (NAME_AFTER_KOTO[s.charCodeAt(k + 2)] === 1) return true;
-    if (s.charCodeAt(k + 2) === 0x306f && NAME_AFTER_KOTO[s.charCodeAt(k + 3)] === 1) return true;
+  // (Not read past the end: `charCodeAt` there is NaN, and a table read at NaN deoptimises.)
+  for (let k = koto; k >= 0 && k + 2 < s.length; k = s.indexOf("こと", k + 1)) {
+    const c = s.charCodeAt(k + 2);
+    if (NAME_AFTER_KOTO[c] === 1) return true;
+    if (c === 0x306f && k + 3 < s.length && NAME_AFTER_KOTO[s.charCodeAt(k + 3)] === 1) return true;
   }
   return false;
 }
