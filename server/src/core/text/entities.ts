@@ -136,11 +136,9 @@ function canonicalNameOf(text: string): string {
   const whole = s.replace(TITLED_NAME_WHOLE, "$1");
   if (whole !== s) return whole;
   let title = "";
-  for (const t of PERSON_TITLES) {
-    if (s.length > t.length && s.endsWith(t)) {
-      title = t;
-      break;
-    }
+  for (let i = 0; i < PERSON_TITLES.length && title === ""; i++) {
+    const t = PERSON_TITLES[i];
+    if (s.length > t.length && s.endsWith(t)) title = t;
   }
   return s.slice(0, s.length - title.length);
 }
@@ -688,22 +686,12 @@ function personsOf(c: Token[], before: Token[], after: Token[], out: Token[]): v
     personsOf(c.slice(latin + 1), [], after, out);
     return;
   }
+  // (Rare shapes are tested behind one boolean each, in helpers of their own: each path first taken
+  // after the optimiser compiled this function would throw its code away.)
   // A name standing right before は「 (寺川/綾 は「…」): a surname-like proper noun and one or two
   // kanji the dictionary does not know as a given name.
-  if (
-    c.length >= 2 &&
-    c.length <= 3 &&
-    after.length === 2 &&
-    /^(?:は|が|も)$/.test(after[0].surface) &&
-    /^[「『]$/.test(after[1].surface) &&
-    isProper(c[0]) &&
-    (c[0].pos2 === "人名" || (c[0].pos2 === "地域" && c[0].pos3 === "一般")) &&
-    c.slice(1).every((t) => t.surface.length === 1 && HAN.test(t.surface) && !isTitleToken(t) && !NOT_NAME_SUFFIX.has(t.surface) && !isProper(t))
-  ) {
-    out.push(synth(c[0].surface, c[0].start, "人名", "姓"));
-    out.push(synth(surfaces(c, 1), c[1].start, "人名", "名"));
-    return;
-  }
+  const beforeQuote = after.length === 2 && SPEAKER_PARTICLES.has(after[0].surface) && QUOTE_OPENERS.has(after[1].surface);
+  if (beforeQuote && speakerNameBeforeQuote(c, out)) return;
   // Trailing titles and honorifics (会長, 選手, 氏, さん).
   let m = c.length;
   while (m > 0 && isTitleToken(c[m - 1])) m--;
@@ -717,16 +705,9 @@ function personsOf(c: Token[], before: Token[], after: Token[], out: Token[]): v
     // A name followed by 町 or 市 is a place (三春町).
     if (PLACE_SUFFIX.has(nextSurface(k))) return false;
     if (isPersonTag(t)) return true;
-    if (isProper(t) && t.pos2 === "地域" && t.pos3 === "一般" && k + 1 < m && isPersonTag(c[k + 1]) && c[k + 1].pos3 === "名") return true;
-    if (isProper(t) && t.pos2 === "地域" && t.pos3 === "一般" && k === m - 1 && honorificAfter && HAN.test(t.surface)) return true;
+    if (isProper(t) && t.pos2 === "地域" && t.pos3 === "一般" && placeInName(c, k, m, honorificAfter)) return true;
     if (NOT_NAME_START.has(t.surface) || isTitleToken(t) || NOT_NAME_SUFFIX.has(t.surface)) return false;
-    // Kanji numerals open and close given names (万里江, 仙一, 健二): before a name part, or right
-    // after one at the end of the name.
-    if (t.pos1 === "数") {
-      if (!/^[一二三四五六七八九十百千万]$/.test(t.surface)) return false;
-      if (k + 1 < m && isPersonTag(c[k + 1])) return c[k + 1].pos3 === "姓" || c[k + 1].pos3 === "名";
-      return /^[一二三五六七八九十]$/.test(t.surface) && k === m - 1 && k > 0 && isPersonTag(c[k - 1]);
-    }
+    if (isNumeral(t)) return numeralInName(c, k, m);
     // 娘さん, 母さん: a relative, not a name.
     if (honorificAfter && k === m - 1 && KIN_WORD.has(t.surface)) return false;
     if (t.surface.length === 1 && HAN.test(t.surface)) return true;
@@ -746,63 +727,100 @@ function personsOf(c: Token[], before: Token[], after: Token[], out: Token[]): v
     if (isProper(c[k - 1]) && !isPersonTag(c[k - 1])) out.push(c[k - 1]);
   }
   const span = c.slice(k, m);
-  const tail = (): void => {
-    for (let x = m; x < c.length; x++) if (isProper(c[x])) out.push(c[x]);
-  };
-  if (span.length === 0) return tail();
-  const hasTag = span.some(isPersonTag);
-  const allHan = span.every((t) => HAN.test(t.surface));
-  const pieces = span.length >= 2 || (span.length === 1 && span[0].surface.length === 1);
-  // Untagged pieces are a name when a title follows at the start of a chunk (孫社長, 角会長,
-  // 孫正義氏) or a role precedes them (番組MCの魔裟斗).
-  // A name standing right before は「 (寺川/綾 は「…」): a surname-like place and one or two kanji.
-  const speakerSlot =
-    m === c.length &&
-    after.length === 2 &&
-    /^(?:は|が|も)$/.test(after[0].surface) &&
-    /^[「『]$/.test(after[1].surface) &&
-    span.length >= 2 &&
-    span.length <= 3 &&
-    isProper(span[0]) &&
-    span.slice(1).every((t) => t.surface.length === 1);
-  const roleBefore = before.length === 2 && before[1].surface === "の" && PERSON_ROLES.includes(before[0].surface);
+  if (span.length > 0) {
+    const hasTag = span.some(isPersonTag);
+    // A surname the dictionary knows as a place, with an honorific after it (千谷さん).
+    const placeSurname = honorificAfter && !hasTag && span.length === 1 && isProper(span[0]) && span[0].pos2 === "地域";
+    // Untagged pieces are a name when a title follows at the start of a chunk (孫社長, 角会長,
+    // 孫正義氏) or a role precedes them (番組MCの魔裟斗), or right before は「 (寺川/綾 は「…」).
+    const named = hasTag || placeSurname || untaggedName(c, k, m, span, length, before, after, titled, beforeQuote);
+    if (named && !placeSurname && span.length === 1 && isPersonTag(span[0])) out.push(span[0]);
+    else if (!(named && pushName(span, placeSurname, out))) pushProper(out, span, 0);
+  }
+  pushProper(out, c, m);
+}
+
+/** What may stand between a speaker's name and a quote: は「, が『. */
+const SPEAKER_PARTICLES = new Set(["は", "が", "も"]);
+const QUOTE_OPENERS = new Set(["「", "『"]);
+const PARTICLE_POS = new Set(["助詞"]);
+
+/** The proper nouns of `list` from `from` on, to `out`. */
+function pushProper(out: Token[], list: Token[], from: number): void {
+  for (let x = from; x < list.length; x++) if (isProper(list[x])) out.push(list[x]);
+}
+
+/** 寺川/綾 before は「: a surname-like proper noun and one or two kanji unknown as a given name, as a name (to `out`). */
+function speakerNameBeforeQuote(c: Token[], out: Token[]): boolean {
+  if (
+    c.length >= 2 &&
+    c.length <= 3 &&
+    isProper(c[0]) &&
+    (c[0].pos2 === "人名" || (c[0].pos2 === "地域" && c[0].pos3 === "一般")) &&
+    c.slice(1).every((t) => t.surface.length === 1 && HAN.test(t.surface) && !isTitleToken(t) && !NOT_NAME_SUFFIX.has(t.surface) && !isProper(t))
+  ) {
+    out.push(synth(c[0].surface, c[0].start, "人名", "姓"));
+    out.push(synth(surfaces(c, 1), c[1].start, "人名", "名"));
+    return true;
+  }
+  return false;
+}
+
+/** A place-tagged token `c[k]` as part of a name: before a given name, or a surname before an honorific. */
+function placeInName(c: Token[], k: number, m: number, honorificAfter: boolean): boolean {
+  return (k + 1 < m && isPersonTag(c[k + 1]) && c[k + 1].pos3 === "名") || (k === m - 1 && honorificAfter && HAN.test(c[k].surface));
+}
+
+/**
+ * Kanji numerals open and close given names (万里江, 仙一, 健二): before a name part, or right after one
+ * at the end of the name.
+ */
+function numeralInName(c: Token[], k: number, m: number): boolean {
+  const t = c[k];
+  if (!/^[一二三四五六七八九十百千万]$/.test(t.surface)) return false;
+  if (k + 1 < m && isPersonTag(c[k + 1])) return c[k + 1].pos3 === "姓" || c[k + 1].pos3 === "名";
+  return /^[一二三五六七八九十]$/.test(t.surface) && k === m - 1 && k > 0 && isPersonTag(c[k - 1]);
+}
+
+/** Whether the untagged pieces `span` = `c[k..m)` (`length` characters) are a name (see `personsOf`). */
+function untaggedName(c: Token[], k: number, m: number, span: Token[], length: number, before: Token[], after: Token[], titled: boolean, beforeQuote: boolean): boolean {
+  if (!(length <= 4 && span.every((t) => HAN.test(t.surface)))) return false;
   // …at the start of the chunk, or after a team or place (巨人原辰徳監督) or a title.
-  const starts = k === 0 || (isProper(c[k - 1]) && (c[k - 1].pos2 === "組織" || c[k - 1].pos2 === "地域")) || isTitleToken(c[k - 1]);
-  const untaggedOk = allHan && length <= 4 && starts && ((titled && pieces) || (roleBefore && span.length >= 2 && (!after[0] || after[0].pos === "助詞")) || speakerSlot);
-  if (!hasTag && span.length === 1 && isProper(span[0]) && span[0].pos2 === "地域" && honorificAfter) {
-    out.push(synth(span[0].surface, span[0].start, "人名", "姓"));
-    return tail();
-  }
-  if (!hasTag && !untaggedOk) {
-    for (const t of span) if (isProper(t)) out.push(t);
-    return tail();
-  }
-  if (span.length === 1 && isPersonTag(span[0])) {
-    out.push(span[0]);
-    return tail();
-  }
-  // Family name, then given name.
-  let lastFamily = -1;
-  for (let x = 0; x < span.length; x++) if (isPersonTag(span[x]) && span[x].pos3 === "姓") lastFamily = x;
-  let split: number;
-  if (lastFamily >= 0) split = lastFamily + 1;
-  else {
-    let lastGiven = -1;
-    for (let x = 0; x < span.length; x++) if (isPersonTag(span[x]) && span[x].pos3 === "名") lastGiven = x;
-    split = lastGiven > 0 ? lastGiven : lastGiven === 0 ? 0 : 1;
-    // 万/里江: a numeral that opens a given name is part of it.
-    if (lastGiven === 1 && span[0].pos1 === "数") split = 0;
+  if (!(k === 0 || (isProper(c[k - 1]) && (c[k - 1].pos2 === "組織" || c[k - 1].pos2 === "地域")) || isTitleToken(c[k - 1]))) return false;
+  const pieces = span.length >= 2 || (span.length === 1 && span[0].surface.length === 1);
+  if (titled && pieces) return true;
+  const roleBefore = before.length === 2 && before[1].surface === "の" && PERSON_ROLES.includes(before[0].surface);
+  if (roleBefore && span.length >= 2 && (after.length === 0 || PARTICLE_POS.has(after[0].pos))) return true;
+  // A name standing right before は「 (寺川/綾 は「…」): a surname-like place and one or two kanji.
+  return m === c.length && beforeQuote && span.length >= 2 && span.length <= 3 && isProper(span[0]) && span.slice(1).every((t) => t.surface.length === 1);
+}
+
+/**
+ * The family and given name of the pieces `span` (a place-tagged surname alone when `placeSurname`,
+ * whatever its length), to `out`; false, with nothing written, when they are too long for a name.
+ */
+function pushName(span: Token[], placeSurname: boolean, out: Token[]): boolean {
+  let split = 1;
+  if (!placeSurname) {
+    // Family name, then given name.
+    let lastFamily = -1;
+    for (let x = 0; x < span.length; x++) if (isPersonTag(span[x]) && span[x].pos3 === "姓") lastFamily = x;
+    if (lastFamily >= 0) split = lastFamily + 1;
+    else {
+      let lastGiven = -1;
+      for (let x = 0; x < span.length; x++) if (isPersonTag(span[x]) && span[x].pos3 === "名") lastGiven = x;
+      split = lastGiven > 0 ? lastGiven : lastGiven === 0 ? 0 : 1;
+      // 万/里江: a numeral that opens a given name is part of it.
+      if (lastGiven === 1 && isNumeral(span[0])) split = 0;
+    }
   }
   const family = surfaces(span, 0, split);
   const given = surfaces(span, split);
-  if (family.length > 5 || given.length > 4) {
-    for (const t of span) if (isProper(t)) out.push(t);
-    return tail();
-  }
+  if (!placeSurname && (family.length > 5 || given.length > 4)) return false;
   // Pieces joined into a name with no given part (テリー/伊藤, 石/清水) name a person in full.
   if (family) out.push(synth(family, span[0].start, "人名", !given && split >= 2 ? "一般" : "姓"));
   if (given) out.push(synth(given, span[split].start, "人名", "名"));
-  tail();
+  return true;
 }
 
 interface RawMention extends Span {

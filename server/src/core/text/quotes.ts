@@ -328,6 +328,9 @@ function endsWith(re: RegExp, s: string): boolean {
 /** The `ACTOR_PARTICLE` matches that start with は, が, も, から or より (a bare title may stand before them). */
 const TITLE_PARTICLES = new Set(["は", "が", "も", "から", "からは", "からも", "より"]);
 
+const COMMA = new Uint8Array(0x10000);
+COMMA[0x3001] = COMMA[0x2c] = 1;
+
 /** Persons, organisations and voices of a sentence, outside its quotes, in order. */
 function actorsOf(text: string, s: Sentence, quoteSpans: Span[], ctx: { persons: EntityMention[]; orgs: EntityMention[] }, history: PersonRef[]): Actor[] {
   const out: Actor[] = [];
@@ -339,10 +342,12 @@ function actorsOf(text: string, s: Sentence, quoteSpans: Span[], ctx: { persons:
     if (!outside(p) && !quoted) continue;
     const m = AFTER_NAME.exec(text.slice(p.end + (quoted ? 1 : 0), Math.min(s.end, p.end + 16)));
     let at = p.end + (quoted ? 1 : 0) + (m ? m[0].length : 0);
-    // マサルさん自身、…: the person, as the topic of what follows.
+    // マサルさん自身、…: the person, as the topic of what follows. (Every step runs for every person:
+    // a step first met in optimised code throws it away.)
     const self = text.startsWith("自身", at);
-    if (self) at += 2;
-    const marker = self && /^[、,]/.test(text.slice(at, at + 1)) ? "topic" : markerAt(text, at, s.end);
+    at += self ? 2 : 0;
+    const comma = at < text.length && COMMA[text.charCodeAt(at)] === 1;
+    const marker = self && comma ? "topic" : markerAt(text, at, s.end);
     out.push({ start: p.start, end: p.end, at, marker, name: p.canonical, kind: "person", span: { start: p.start, end: p.end }, people: false });
   }
   for (const o of ctx.orgs) {
