@@ -118,6 +118,8 @@ export function findQuotes(text: string, start: number, end: number): RawQuote[]
   let opener = 0;
   let closer = 0;
   let depth = 0;
+  // (`out.length > 0`, as a boolean: a test that needs no type feedback.)
+  let found = false;
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
     if (QUOTE_CODES[c] !== 1) continue;
@@ -128,17 +130,23 @@ export function findQuotes(text: string, start: number, end: number): RawQuote[]
         opener = c;
         closer = closes;
         depth = 1;
-      } else if (out.length === 0) {
+      } else if (!found) {
         // A closing mark with no opener: the scraper cut the opening off (`…派遣する」…が表明`).
         const mark = CLOSER_TO_OPENER[text[i]];
-        if (!text.slice(start, i).includes(mark) && i - start >= 2) out.push({ open: -1, innerStart: start, innerEnd: i, close: i, mark });
+        if (!text.slice(start, i).includes(mark) && i - start >= 2) {
+          out.push({ open: -1, innerStart: start, innerEnd: i, close: i, mark });
+          found = true;
+        }
       }
       continue;
     }
     // (A straight mark closes what it opened: it never nests.)
     if (c === closer) {
       if (--depth === 0) {
-        if (i - openAt > 1) out.push({ open: openAt, innerStart: openAt + 1, innerEnd: i, close: i, mark: text[openAt] });
+        if (i - openAt > 1) {
+          out.push({ open: openAt, innerStart: openAt + 1, innerEnd: i, close: i, mark: text[openAt] });
+          found = true;
+        }
         openAt = -1;
       }
     } else if (c === opener) depth++;
