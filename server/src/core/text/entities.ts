@@ -520,6 +520,8 @@ const isProper = (t: Token): boolean => t.pos === "名詞" && t.pos1 === "固有
  * comparison that met only the first kind deoptimises at the second.)
  */
 const NUMERAL = new Set(["数"]);
+const SUFFIX_POS = new Set(["接尾"]);
+const PREFIX_POS = new Set(["接頭詞"]);
 const isNumeral = (t: Token): boolean => NUMERAL.has(t.pos1);
 const isPersonTag = (t: Token): boolean => isProper(t) && t.pos2 === "人名";
 const isUnknown = (t: Token): boolean => t.reading === "";
@@ -569,15 +571,10 @@ export function selectEntityTokens(tokens: Token[]): Token[] {
       const prev = tokens[j - 1];
       const u = tokens[j];
       if (u.start !== prev.start + prev.surface.length) break;
-      if (nominal(u)) {
-        j++;
-        continue;
-      }
-      if (u.surface === "・" && j + 1 < tokens.length && dotJoins(prev, u, tokens[j + 1])) {
-        j += 2;
-        continue;
-      }
-      break;
+      // (One step for both ways on: a step first taken in optimised code throws it away.)
+      const width = nominal(u) ? 1 : u.surface === "・" && j + 1 < tokens.length && dotJoins(prev, u, tokens[j + 1]) ? 2 : 0;
+      if (width === 0) break;
+      j += width;
     }
     // Most chunks are common nouns, and then `chunkEntities` finds nothing (see there).
     let named = i > 0 && tokens[i - 1].surface === "の";
@@ -637,8 +634,13 @@ function chunkEntities(c: Token[], before: Token[], after: Token[], out: Token[]
       if (suffix === null) continue;
       let s = 0;
       // Nothing before a number or a date (2012年2月5日放送) belongs to the name.
-      for (let k = 0; k < e - 1; k++) if (isNumeral(c[k]) || (k > 0 && c[k].pos1 === "接尾" && isNumeral(c[k - 1]))) s = k + 1;
-      while (s < e - 1 && (c[s].pos === "接頭詞" || isNumeral(c[s]) || NOT_NAME_START.has(c[s].surface) || isTitleToken(c[s]))) s++;
+      let afterNumeral = false;
+      for (let k = 0; k < e - 1; k++) {
+        const numeral = isNumeral(c[k]);
+        if (numeral || (afterNumeral && SUFFIX_POS.has(c[k].pos1))) s = k + 1;
+        afterNumeral = numeral;
+      }
+      while (s < e - 1 && (PREFIX_POS.has(c[s].pos) || isNumeral(c[s]) || NOT_NAME_START.has(c[s].surface) || isTitleToken(c[s]))) s++;
       const startChar = s === 0 ? 0 : ends[s - 1];
       if (upto.length - startChar <= suffix.length) continue;
       // The part before the suffix must name something: a proper noun, an unknown word, a Latin word
