@@ -35,10 +35,14 @@ export interface DictionaryData {
   unkInvoke: Uint8Array;
   /** The lattice's own layouts of the arrays above (`latticeArrays`), shared by every thread. */
   trie: Int32Array;
+  /** The entries that can be on a best path (`winnableEntries`), five per entry; trie value k's are `wordStart[k] .. wordStart[k + 1]`. */
   entries: Int16Array;
+  wordStart: Int32Array;
   ccByLeft: Int16Array;
   /** `[1]` when every word of the trie ends on a character boundary (`wordsEndOnCharacters`), else `[0]`. */
   wordEnds: Uint8Array;
+  /** `[1]` when every token-info id is a multiple of 10 (as kuromoji's builder writes them), else `[0]`. */
+  idsByTenth: Uint8Array;
   /** The trie by UTF-16 code unit (`charTrie`), empty when some word ends inside a character. */
   charTrie: Int32Array;
   codeIds: Uint16Array;
@@ -187,7 +191,7 @@ const loaded = new Map<string, DictionaryData>();
 // damaged or foreign file is ignored and written again.
 
 const DICT_MAGIC = "SHTNDICT";
-const DICT_FORMAT = 5;
+const DICT_FORMAT = 6;
 const DICT_PREFIX = 16;
 type ArrayKind = "i32" | "u32" | "i16" | "u16" | "u8";
 const FIELDS: ArrayField<keyof DictionaryData>[] = [
@@ -207,8 +211,10 @@ const FIELDS: ArrayField<keyof DictionaryData>[] = [
   ["unkInvoke", "u8"],
   ["trie", "i32"],
   ["entries", "i16"],
+  ["wordStart", "i32"],
   ["ccByLeft", "i16"],
   ["wordEnds", "u8"],
+  ["idsByTenth", "u8"],
   ["charTrie", "i32"],
   ["codeIds", "u16"],
   ["leftIds", "i16"],
@@ -537,20 +543,22 @@ export function kuromojiFromData(data: DictionaryData): KTokenizer {
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** The arrays `latticeArrays` derives, which the lattice (tokenizer.ts) reads instead of kuromoji's. */
-export type LatticeArrays = Pick<DictionaryData, "trie" | "entries" | "ccByLeft" | "wordEnds" | "charTrie" | "codeIds" | "leftIds" | "rightIds">;
+export type LatticeArrays = Pick<DictionaryData, "trie" | "entries" | "wordStart" | "ccByLeft" | "wordEnds" | "idsByTenth" | "charTrie" | "codeIds" | "leftIds" | "rightIds">;
 
 /**
  * The lattice's layouts of kuromoji's arrays, made once per dictionary (kept in its cache file and
  * shared with the workers, so no thread makes or holds a copy of its own):
  * - `trie`: the trie's base and check side by side (a step reads a node's check, then its base:
  *   one cache line instead of two far apart);
- * - `entries`: every known entry's left id, right id, cost and id (in two halves) in the target
- *   map's order, so the entries of a trie match are read one after the other instead of each from
- *   its own place in the 10 MB entry buffer;
+ * - `entries`: every known entry that can be on a best path (`winnableEntries`), its left id,
+ *   right id, cost and id (in two halves) in the target map's order, so the entries of a trie match
+ *   are read one after the other instead of each from its own place in the 10 MB entry buffer;
+ *   `wordStart` indexes them by trie value;
  * - `ccByLeft`: the connection costs by left id, then right id (kuromoji's are by right id): a
  *   node's predecessors are read from one row of 2.6 KB, not from one cache line each across 3.4 MB;
  *   with the ids renumbered most used first (`leftIds`, `rightIds`, see `idOrder`), as in `entries`;
- * - `wordEnds`: whether every word ends on a character (`wordsEndOnCharacters`);
+ * - `wordEnds`: whether every word ends on a character (`wordsEndOnCharacters`); `idsByTenth`:
+ *   whether every entry's id is a multiple of 10 (the features are then kept by `id / 10`);
  * - `charTrie` and `codeIds`: the trie by UTF-16 code unit (`charTrie`), when it does.
  */
 export function latticeArrays(
@@ -585,27 +593,66 @@ export function latticeArrays(
     ids = idOrder(tid, tmStart, tmIds, made?.valueLength ?? null, dim, rows, buffer);
   }
   const { leftIds, rightIds } = ids;
-  const entries = new Int16Array(buffer(Math.ceil((tmIds.length * 10) / 8) * 8));
+  const all = new Int16Array(tmIds.length * 5);
+  const idsByTenth = new Uint8Array(buffer(8));
+  idsByTenth[0] = 1;
   for (let i = 0; i < tmIds.length; i++) {
     const id = tmIds[i];
-    entries[5 * i] = leftIds[short(id)];
-    entries[5 * i + 1] = rightIds[short(id + 2)];
-    entries[5 * i + 2] = short(id + 4);
-    entries[5 * i + 3] = id & 0xffff;
-    entries[5 * i + 4] = id >>> 16;
+    all[5 * i] = leftIds[short(id)];
+    all[5 * i + 1] = rightIds[short(id + 2)];
+    all[5 * i + 2] = short(id + 4);
+    all[5 * i + 3] = id & 0xffff;
+    all[5 * i + 4] = id >>> 16;
+    if (id % 10 !== 0) idsByTenth[0] = 0;
   }
+  const { wordStart, entries } = winnableEntries(tmStart, all, buffer);
   const ccByLeft = new Int16Array(buffer(Math.ceil((rows * dim * 2) / 8) * 8));
   for (let r = 0; r < rows; r++) for (let l = 0; l < dim; l++) ccByLeft[leftIds[l] * rows + rightIds[r]] = cc[2 + r * dim + l];
   return {
     trie,
     entries,
+    wordStart,
     ccByLeft,
     wordEnds,
+    idsByTenth,
     charTrie: chars?.charTrie ?? new Int32Array(buffer(8)).subarray(0, 0),
     codeIds: chars?.codeIds ?? new Uint16Array(buffer(8)).subarray(0, 0),
     leftIds,
     rightIds,
   };
+}
+
+/**
+ * The entries of each trie value (one surface: its nodes share start and length) that can be on a
+ * best path: of those with the same left and right ids only the cheapest — the first of equal costs —
+ * can (they have the same best predecessor, and as predecessors the same connection costs, so the
+ * cheaper is always chosen first), and kuromoji's nodes for the others are never on its path.
+ * `all` and `entries` five numbers per entry; `wordStart` indexes `entries` as `tmStart` does `all`.
+ */
+function winnableEntries(tmStart: ArrayLike<number>, all: Int16Array, buffer: (bytes: number) => ArrayBufferLike): { wordStart: Int32Array; entries: Int16Array } {
+  const values = tmStart.length - 1;
+  const wordStart = new Int32Array(buffer(Math.ceil((tmStart.length * 4) / 8) * 8)).subarray(0, tmStart.length);
+  const kept = new Int16Array(all.length);
+  let at = 0;
+  for (let v = 0; v < values; v++) {
+    wordStart[v] = at / 5;
+    const first = 5 * tmStart[v];
+    const last = 5 * tmStart[v + 1];
+    for (let i = first; i < last; i += 5) {
+      let beaten = false;
+      for (let j = first; j < last && !beaten; j += 5) {
+        if (j === i || all[j] !== all[i] || all[j + 1] !== all[i + 1]) continue;
+        beaten = all[j + 2] < all[i + 2] || (all[j + 2] === all[i + 2] && j < i);
+      }
+      if (beaten) continue;
+      for (let k = 0; k < 5; k++) kept[at + k] = all[i + k];
+      at += 5;
+    }
+  }
+  wordStart[values] = at / 5;
+  const entries = new Int16Array(buffer(Math.ceil((at * 2) / 8) * 8)).subarray(0, at);
+  entries.set(kept.subarray(0, at));
+  return { wordStart, entries };
 }
 
 /**

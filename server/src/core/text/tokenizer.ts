@@ -290,9 +290,8 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
   const { tmStart, tmIds, tmPresent } = packedTargetMap(known);
   const kb = known.dictionary.buffer;
   // Shared with the dictionary when it came from dictionary.ts; made here for kuromoji's own loader.
-  const { trie, entries: allEntries, ccByLeft, wordEnds, charTrie: ct, codeIds, leftIds, rightIds } = latticeArraysOf.get(known) ?? latticeArrays(base, check, kb, tmStart, tmIds, cc);
+  const { trie, entries, wordStart, ccByLeft, wordEnds, idsByTenth, charTrie: ct, codeIds, leftIds, rightIds } = latticeArraysOf.get(known) ?? latticeArrays(base, check, kb, tmStart, tmIds, cc);
   const ctSlots = ct.length / 3;
-  const { wordStart, entries } = winnableEntries(tmStart, allEntries);
   const boundaryEnds = wordEnds[0] === 1;
   const ub = unknown.dictionary.buffer;
   const posBytes = (known as unknown as { pos_buffer?: { buffer?: Uint8Array } }).pos_buffer?.buffer;
@@ -339,7 +338,7 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     }
     page[slot & 1023] = f;
   };
-  const knownSlots = byTenth(tmIds) ? featureSlots() : null;
+  const knownSlots = idsByTenth[0] === 1 ? featureSlots() : null;
   let unknownSlots: (string[] | undefined)[][] | null | undefined;
   const featuresOf = new Map<number, string[]>();
   const unknownFeaturesOf = new Map<number, string[]>();
@@ -679,37 +678,6 @@ function latticeTokens(t: kuromoji.Tokenizer<kuromoji.IpadicFeatures>): ((text: 
     }
     return out;
   };
-}
-
-/**
- * The entries of each trie value (one surface: its nodes share start and length) that can be on a
- * best path: of those with the same left and right ids only the cheapest — the first of equal costs —
- * can (they have the same best predecessor, and as predecessors the same connection costs, so the
- * cheaper is always chosen first), and kuromoji's nodes for the others are never on its path.
- * `entries` in `latticeArrays`' layout (five per entry), `wordStart` indexing it as `tmStart` does the full list.
- */
-function winnableEntries(tmStart: Int32Array, all: Int16Array): { wordStart: Int32Array; entries: Int16Array } {
-  const values = tmStart.length - 1;
-  const wordStart = new Int32Array(tmStart.length);
-  const kept = new Int16Array(all.length);
-  let at = 0;
-  for (let v = 0; v < values; v++) {
-    wordStart[v] = at / 5;
-    const first = 5 * tmStart[v];
-    const last = 5 * tmStart[v + 1];
-    for (let i = first; i < last; i += 5) {
-      let beaten = false;
-      for (let j = first; j < last && !beaten; j += 5) {
-        if (j === i || all[j] !== all[i] || all[j + 1] !== all[i + 1]) continue;
-        beaten = all[j + 2] < all[i + 2] || (all[j + 2] === all[i + 2] && j < i);
-      }
-      if (beaten) continue;
-      for (let k = 0; k < 5; k++) kept[at + k] = all[i + k];
-      at += 5;
-    }
-  }
-  wordStart[values] = at / 5;
-  return { wordStart, entries: kept.slice(0, at) };
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
