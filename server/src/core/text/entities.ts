@@ -522,6 +522,7 @@ const isProper = (t: Token): boolean => t.pos === "名詞" && t.pos1 === "固有
 const NUMERAL = new Set(["数"]);
 const SUFFIX_POS = new Set(["接尾"]);
 const PREFIX_POS = new Set(["接頭詞"]);
+const PARTICLE_POS = new Set(["助詞"]);
 const isNumeral = (t: Token): boolean => NUMERAL.has(t.pos1);
 const isPersonTag = (t: Token): boolean => isProper(t) && t.pos2 === "人名";
 const isUnknown = (t: Token): boolean => t.reading === "";
@@ -582,8 +583,11 @@ export function selectEntityTokens(tokens: Token[]): Token[] {
     if (named) chunkEntities(tokens.slice(i, j), tokens.slice(Math.max(0, i - 2), i), tokens.slice(j, j + 2), out);
     i = j;
   }
-  return out;
+  // (An empty list made before `out`'s literal learnt that it holds objects has another map than a
+  // full one; kept in a clause memo, it met code optimised for the other later on.)
+  return out.length === 0 ? (NO_TOKENS as Token[]) : out;
 }
+const NO_TOKENS: readonly Token[] = Object.freeze([]);
 
 /**
  * Whether `u`, a ・, joins the words around it into one chunk. (Apart from `selectEntityTokens`: its
@@ -742,10 +746,9 @@ function personsOf(c: Token[], before: Token[], after: Token[], out: Token[]): v
   pushProper(out, c, m);
 }
 
-/** What may stand between a speaker's name and a quote: は「, が『. */
+/** A speaker's particle and the quote mark after it (は「, が『). */
 const SPEAKER_PARTICLES = new Set(["は", "が", "も"]);
 const QUOTE_OPENERS = new Set(["「", "『"]);
-const PARTICLE_POS = new Set(["助詞"]);
 
 /** The proper nouns of `list` from `from` on, to `out`. */
 function pushProper(out: Token[], list: Token[], from: number): void {
@@ -856,6 +859,7 @@ for (let c = 0; c <= 0x3000; c++) if (/\s/u.test(String.fromCharCode(c))) LIST_I
 const HAN_OR_HIGH = charSet([], [["\ud800", "\udbff"]]);
 for (let c = 0x2e80; c <= 0xfaff; c++) if (/[\p{Script=Han}々]/u.test(String.fromCharCode(c))) HAN_OR_HIGH[c] = 1;
 /** Where a `LIST_ITEM` match can start: the text's start, or a lead character (`LIST_ITEM_LEAD`) before a kanji. */
+/** (Not read past the end: `charCodeAt` there is NaN, and a table read at NaN deoptimises.) */
 const kanjiNext = (s: string, p: number): boolean => p + 1 < s.length && HAN_OR_HIGH[s.charCodeAt(p + 1)] === 1;
 /** An appositive role and the name after it (女優の小雪が). */
 const APPOSITIVE_ROLES = [

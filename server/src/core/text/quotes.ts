@@ -336,6 +336,7 @@ function endsWith(re: RegExp, s: string): boolean {
 /** The `ACTOR_PARTICLE` matches that start with は, が, も, から or より (a bare title may stand before them). */
 const TITLE_PARTICLES = new Set(["は", "が", "も", "から", "からは", "からも", "より"]);
 
+/** 、 and , as a table (read after 自身). */
 const COMMA = new Uint8Array(0x10000);
 COMMA[0x3001] = COMMA[0x2c] = 1;
 
