@@ -1323,8 +1323,10 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
 let takenMarks = new Uint8Array(1 << 12);
 
 /** Nicknames the text introduces (`XことY`, X in quote marks or not) for a person mention Y right after. */
-function nicknamesOf(text: string, regions: Span[], raw: RawMention[]): { nick: string; full: string }[] {
-  const out: { nick: string; full: string }[] = [];
+function nicknamesOf(text: string, regions: Span[], raw: RawMention[]): readonly Nickname[] {
+  // (Made with its first nickname: a `[]` that stays empty in most texts is another kind of array,
+  // and a push into it deoptimised.)
+  let out: Nickname[] | null = null;
   for (const region of regions) {
     const slice = text.slice(region.start, region.end);
     if (!slice.includes("こと")) continue;
@@ -1342,11 +1344,18 @@ function nicknamesOf(text: string, regions: Span[], raw: RawMention[]): { nick: 
       const person = raw.find((r) => r.type === "person" && r.start === after && /^[\p{Script=Han}々]/u.test(r.name) && r.name.length >= 3);
       const nick = m[1].replace(/^[^\p{Script=Han}々ァ-ヴーぁ-ん]+/u, "");
       if (!person || nick.length < 2 || nick === person.name || /^(?:その|この|あの|同じ|彼|彼女)/.test(nick)) continue;
-      out.push({ nick, full: person.name });
+      const n: Nickname = { nick, full: person.name };
+      if (out === null) out = [n];
+      else out.push(n);
     }
   }
-  return out;
+  return out ?? NO_NICKNAMES;
 }
+interface Nickname {
+  nick: string;
+  full: string;
+}
+const NO_NICKNAMES: readonly Nickname[] = Object.freeze([]);
 
 /** `NICKNAME`'s lookahead after a こと: Han, 々, katakana or ー (a high surrogate may start a Han character). */
 const NAME_AFTER_KOTO = charSet("々ー", [["ァ", "ヴ"], ["\ud800", "\udbff"]]);
