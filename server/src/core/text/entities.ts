@@ -131,16 +131,16 @@ function memoized(fn: (s: string) => string, limit = 50_000): (s: string) => str
 export const canonicalName: (text: string) => string = memoized(canonicalNameOf);
 
 function canonicalNameOf(text: string): string {
-  let s = text.normalize("NFKC").replace(/[\s()（）]/g, "");
-  const m = TITLED_NAME_WHOLE.exec(s);
-  if (m) return m[1];
-  for (const t of PERSON_TITLES) {
-    if (s.length > t.length && s.endsWith(t)) {
-      s = s.slice(0, -t.length);
-      break;
-    }
+  const s = text.normalize("NFKC").replace(/[\s()（）]/g, "");
+  // (Every step runs for every name, a title or none: a step first met in optimised code throws it away.)
+  const whole = s.replace(TITLED_NAME_WHOLE, "$1");
+  if (whole !== s) return whole;
+  let title = "";
+  for (let i = 0; i < PERSON_TITLES.length && title === ""; i++) {
+    const t = PERSON_TITLES[i];
+    if (s.length > t.length && s.endsWith(t)) title = t;
   }
-  return s;
+  return s.slice(0, s.length - title.length);
 }
 
 /** The comparison key of a name: titles stripped, ッ and ー dropped, small kana enlarged, ヴ → ブ. */
@@ -160,20 +160,17 @@ function aliasKeyOf(text: string): string {
  * (The key is that of a prefix of the run, titles stripped, and NFKC leaves katakana as it is.)
  */
 function firstKeyCode(run: string): number {
-  for (let k = 0; k < run.length; k++) {
-    const c = run.charCodeAt(k);
-    if (c === 0x30c3 || c === 0x30fc || c === 0x30fb || c === 0xff1d || c === 0x3d) continue;
-    switch (c) {
-      case 0x30f4: return 0x30d6; // ヴ → ブ
-      case 0x30f5: return 0x30ab; // ヵ → カ
-      case 0x30f6: return 0x30b1; // ヶ → ケ
-      case 0x30a1: case 0x30a3: case 0x30a5: case 0x30a7: case 0x30a9: case 0x30e3: case 0x30e5: case 0x30e7: case 0x30ee:
-        return c + 1; // small kana (SMALL_TO_LARGE)
-    }
-    return c;
-  }
-  return -1;
+  // (One path for every run: a path first taken in optimised code throws it away.)
+  let code = 0;
+  for (let k = 0; code === 0 && k < run.length; k++) code = KEY_CODE[run.charCodeAt(k)];
+  return code === 0 ? -1 : code;
 }
+/** A katakana run's code unit as `aliasKey` spells it, 0 for one it drops (ッ, ー, ・, ＝, =). */
+const KEY_CODE = new Uint16Array(0x10000);
+for (let c = 1; c < 0x10000; c++) KEY_CODE[c] = c;
+for (const c of "ッー・＝=") KEY_CODE[c.charCodeAt(0)] = 0;
+KEY_CODE[0x30f4] = 0x30d6; // ヴ → ブ
+for (const [small, large] of Object.entries(SMALL_TO_LARGE)) KEY_CODE[small.charCodeAt(0)] = large.charCodeAt(0);
 
 /** Key of a multi-part name's family name (last part): `スティーブ・ウィトコフ` → key of `ウィトコフ`. */
 function familyKey(text: string): string | null {
@@ -518,6 +515,15 @@ function synth(surface: string, start: number, pos2: string, pos3: string): Toke
 }
 
 const isProper = (t: Token): boolean => t.pos === "名詞" && t.pos1 === "固有名詞";
+/**
+ * (A set, not `===`: kuromoji's short feature strings are internalised and its longer ones not, and a
+ * comparison that met only the first kind deoptimises at the second.)
+ */
+const NUMERAL = new Set(["数"]);
+const SUFFIX_POS = new Set(["接尾"]);
+const PREFIX_POS = new Set(["接頭詞"]);
+const PARTICLE_POS = new Set(["助詞"]);
+const isNumeral = (t: Token): boolean => NUMERAL.has(t.pos1);
 const isPersonTag = (t: Token): boolean => isProper(t) && t.pos2 === "人名";
 const isUnknown = (t: Token): boolean => t.reading === "";
 const isTitleToken = (t: Token): boolean => TITLE_SET.has(t.surface) || HONORIFICS.has(t.surface) || (t.pos1 === "接尾" && t.pos2 === "人名");
@@ -566,23 +572,10 @@ export function selectEntityTokens(tokens: Token[]): Token[] {
       const prev = tokens[j - 1];
       const u = tokens[j];
       if (u.start !== prev.start + prev.surface.length) break;
-      if (nominal(u)) {
-        j++;
-        continue;
-      }
-      const next = tokens[j + 1];
-      if (
-        u.surface === "・" &&
-        next &&
-        next.start === u.start + 1 &&
-        nominal(next) &&
-        (KATAKANA_WORD.test(prev.surface) || latinWord(prev.surface)) &&
-        (KATAKANA_WORD.test(next.surface) || latinWord(next.surface))
-      ) {
-        j += 2;
-        continue;
-      }
-      break;
+      // (One step for both ways on: a step first taken in optimised code throws it away.)
+      const width = nominal(u) ? 1 : u.surface === "・" && j + 1 < tokens.length && dotJoins(prev, u, tokens[j + 1]) ? 2 : 0;
+      if (width === 0) break;
+      j += width;
     }
     // Most chunks are common nouns, and then `chunkEntities` finds nothing (see there).
     let named = i > 0 && tokens[i - 1].surface === "の";
@@ -590,7 +583,18 @@ export function selectEntityTokens(tokens: Token[]): Token[] {
     if (named) chunkEntities(tokens.slice(i, j), tokens.slice(Math.max(0, i - 2), i), tokens.slice(j, j + 2), out);
     i = j;
   }
-  return out;
+  // (An empty list made before `out`'s literal learnt that it holds objects has another map than a
+  // full one; kept in a clause memo, it met code optimised for the other later on.)
+  return out.length === 0 ? (NO_TOKENS as Token[]) : out;
+}
+const NO_TOKENS: readonly Token[] = Object.freeze([]);
+
+/**
+ * Whether `u`, a ・, joins the words around it into one chunk. (Apart from `selectEntityTokens`: its
+ * steps, first met one by one, each threw away the optimised code of that function's callers.)
+ */
+function dotJoins(prev: Token, u: Token, next: Token): boolean {
+  return next.start === u.start + 1 && nominal(next) && (KATAKANA_WORD.test(prev.surface) || latinWord(prev.surface)) && (KATAKANA_WORD.test(next.surface) || latinWord(next.surface));
 }
 
 /** A katakana word (with ・ or ＝ inside) or a Latin word. */
@@ -632,16 +636,23 @@ function chunkEntities(c: Token[], before: Token[], after: Token[], out: Token[]
       const upto = text.slice(0, ends[e - 1]);
       const suffix = orgSuffixOf(upto);
       if (suffix === null) continue;
-      const m = [suffix];
       let s = 0;
       // Nothing before a number or a date (2012年2月5日放送) belongs to the name.
-      for (let k = 0; k < e - 1; k++) if (c[k].pos1 === "数" || (c[k].pos1 === "接尾" && k > 0 && c[k - 1].pos1 === "数")) s = k + 1;
-      while (s < e - 1 && (c[s].pos === "接頭詞" || c[s].pos1 === "数" || NOT_NAME_START.has(c[s].surface) || isTitleToken(c[s]))) s++;
+      let afterNumeral = false;
+      for (let k = 0; k < e - 1; k++) {
+        const numeral = isNumeral(c[k]);
+        if (numeral || (afterNumeral && SUFFIX_POS.has(c[k].pos1))) s = k + 1;
+        afterNumeral = numeral;
+      }
+      while (s < e - 1 && (PREFIX_POS.has(c[s].pos) || isNumeral(c[s]) || NOT_NAME_START.has(c[s].surface) || isTitleToken(c[s]))) s++;
       const startChar = s === 0 ? 0 : ends[s - 1];
-      if (upto.length - startChar <= m[0].length) continue;
-      // The part before the suffix must name something: a proper noun, an unknown word, a Latin word.
+      if (upto.length - startChar <= suffix.length) continue;
+      // The part before the suffix must name something: a proper noun, an unknown word, a Latin word
+      // (the last token not when it is the suffix alone, a common noun).
+      const last = c[e - 1];
+      const bareSuffix = last.surface === suffix && !isProper(last);
       let distinctive = false;
-      for (let k = s; k < e; k++) if (isDistinctive(c[k]) && !(k === e - 1 && c[k].surface === m[0] && !isProper(c[k]))) distinctive = true;
+      for (let k = s; k < e; k++) if (isDistinctive(c[k]) && !(k === e - 1 && bareSuffix)) distinctive = true;
       if (!distinctive) continue;
       orgFrom = s;
       orgTo = e;
@@ -681,22 +692,12 @@ function personsOf(c: Token[], before: Token[], after: Token[], out: Token[]): v
     personsOf(c.slice(latin + 1), [], after, out);
     return;
   }
+  // (Rare shapes are tested behind one boolean each, in helpers of their own: each path first taken
+  // after the optimiser compiled this function would throw its code away.)
   // A name standing right before は「 (寺川/綾 は「…」): a surname-like proper noun and one or two
   // kanji the dictionary does not know as a given name.
-  if (
-    c.length >= 2 &&
-    c.length <= 3 &&
-    after.length === 2 &&
-    /^(?:は|が|も)$/.test(after[0].surface) &&
-    /^[「『]$/.test(after[1].surface) &&
-    isProper(c[0]) &&
-    (c[0].pos2 === "人名" || (c[0].pos2 === "地域" && c[0].pos3 === "一般")) &&
-    c.slice(1).every((t) => t.surface.length === 1 && HAN.test(t.surface) && !isTitleToken(t) && !NOT_NAME_SUFFIX.has(t.surface) && !isProper(t))
-  ) {
-    out.push(synth(c[0].surface, c[0].start, "人名", "姓"));
-    out.push(synth(surfaces(c, 1), c[1].start, "人名", "名"));
-    return;
-  }
+  const beforeQuote = after.length === 2 && SPEAKER_PARTICLES.has(after[0].surface) && QUOTE_OPENERS.has(after[1].surface);
+  if (beforeQuote && speakerNameBeforeQuote(c, out)) return;
   // Trailing titles and honorifics (会長, 選手, 氏, さん).
   let m = c.length;
   while (m > 0 && isTitleToken(c[m - 1])) m--;
@@ -710,16 +711,9 @@ function personsOf(c: Token[], before: Token[], after: Token[], out: Token[]): v
     // A name followed by 町 or 市 is a place (三春町).
     if (PLACE_SUFFIX.has(nextSurface(k))) return false;
     if (isPersonTag(t)) return true;
-    if (isProper(t) && t.pos2 === "地域" && t.pos3 === "一般" && k + 1 < m && isPersonTag(c[k + 1]) && c[k + 1].pos3 === "名") return true;
-    if (isProper(t) && t.pos2 === "地域" && t.pos3 === "一般" && k === m - 1 && honorificAfter && HAN.test(t.surface)) return true;
+    if (isProper(t) && t.pos2 === "地域" && t.pos3 === "一般" && placeInName(c, k, m, honorificAfter)) return true;
     if (NOT_NAME_START.has(t.surface) || isTitleToken(t) || NOT_NAME_SUFFIX.has(t.surface)) return false;
-    // Kanji numerals open and close given names (万里江, 仙一, 健二): before a name part, or right
-    // after one at the end of the name.
-    if (t.pos1 === "数") {
-      if (!/^[一二三四五六七八九十百千万]$/.test(t.surface)) return false;
-      if (k + 1 < m && isPersonTag(c[k + 1])) return c[k + 1].pos3 === "姓" || c[k + 1].pos3 === "名";
-      return /^[一二三五六七八九十]$/.test(t.surface) && k === m - 1 && k > 0 && isPersonTag(c[k - 1]);
-    }
+    if (isNumeral(t)) return numeralInName(c, k, m);
     // 娘さん, 母さん: a relative, not a name.
     if (honorificAfter && k === m - 1 && KIN_WORD.has(t.surface)) return false;
     if (t.surface.length === 1 && HAN.test(t.surface)) return true;
@@ -739,63 +733,104 @@ function personsOf(c: Token[], before: Token[], after: Token[], out: Token[]): v
     if (isProper(c[k - 1]) && !isPersonTag(c[k - 1])) out.push(c[k - 1]);
   }
   const span = c.slice(k, m);
-  const tail = (): void => {
-    for (let x = m; x < c.length; x++) if (isProper(c[x])) out.push(c[x]);
-  };
-  if (span.length === 0) return tail();
-  const hasTag = span.some(isPersonTag);
-  const allHan = span.every((t) => HAN.test(t.surface));
-  const pieces = span.length >= 2 || (span.length === 1 && span[0].surface.length === 1);
-  // Untagged pieces are a name when a title follows at the start of a chunk (孫社長, 角会長,
-  // 孫正義氏) or a role precedes them (番組MCの魔裟斗).
-  // A name standing right before は「 (寺川/綾 は「…」): a surname-like place and one or two kanji.
-  const speakerSlot =
-    m === c.length &&
-    after.length === 2 &&
-    /^(?:は|が|も)$/.test(after[0].surface) &&
-    /^[「『]$/.test(after[1].surface) &&
-    span.length >= 2 &&
-    span.length <= 3 &&
-    isProper(span[0]) &&
-    span.slice(1).every((t) => t.surface.length === 1);
-  const roleBefore = before.length === 2 && before[1].surface === "の" && PERSON_ROLES.includes(before[0].surface);
+  if (span.length > 0) {
+    const hasTag = span.some(isPersonTag);
+    // A surname the dictionary knows as a place, with an honorific after it (千谷さん).
+    const placeSurname = honorificAfter && !hasTag && placeAlone(span);
+    // Untagged pieces are a name when a title follows at the start of a chunk (孫社長, 角会長,
+    // 孫正義氏) or a role precedes them (番組MCの魔裟斗), or right before は「 (寺川/綾 は「…」).
+    const named = hasTag || placeSurname || untaggedName(c, k, m, span, length, before, after, titled, beforeQuote);
+    if (named && !placeSurname && span.length === 1 && isPersonTag(span[0])) out.push(span[0]);
+    else if (!(named && pushName(span, placeSurname, out))) pushProper(out, span, 0);
+  }
+  pushProper(out, c, m);
+}
+
+/** A speaker's particle and the quote mark after it (は「, が『). */
+const SPEAKER_PARTICLES = new Set(["は", "が", "も"]);
+const QUOTE_OPENERS = new Set(["「", "『"]);
+
+/** The proper nouns of `list` from `from` on, to `out`. */
+function pushProper(out: Token[], list: Token[], from: number): void {
+  for (let x = from; x < list.length; x++) if (isProper(list[x])) out.push(list[x]);
+}
+
+/** 寺川/綾 before は「: a surname-like proper noun and one or two kanji unknown as a given name, as a name (to `out`). */
+function speakerNameBeforeQuote(c: Token[], out: Token[]): boolean {
+  if (
+    c.length >= 2 &&
+    c.length <= 3 &&
+    isProper(c[0]) &&
+    (c[0].pos2 === "人名" || (c[0].pos2 === "地域" && c[0].pos3 === "一般")) &&
+    c.slice(1).every((t) => t.surface.length === 1 && HAN.test(t.surface) && !isTitleToken(t) && !NOT_NAME_SUFFIX.has(t.surface) && !isProper(t))
+  ) {
+    out.push(synth(c[0].surface, c[0].start, "人名", "姓"));
+    out.push(synth(surfaces(c, 1), c[1].start, "人名", "名"));
+    return true;
+  }
+  return false;
+}
+
+/** A lone place-tagged token. */
+function placeAlone(span: Token[]): boolean {
+  return span.length === 1 && isProper(span[0]) && span[0].pos2 === "地域";
+}
+
+/** A place-tagged token `c[k]` as part of a name: before a given name, or a surname before an honorific. */
+function placeInName(c: Token[], k: number, m: number, honorificAfter: boolean): boolean {
+  return (k + 1 < m && isPersonTag(c[k + 1]) && c[k + 1].pos3 === "名") || (k === m - 1 && honorificAfter && HAN.test(c[k].surface));
+}
+
+/**
+ * Kanji numerals open and close given names (万里江, 仙一, 健二): before a name part, or right after one
+ * at the end of the name.
+ */
+function numeralInName(c: Token[], k: number, m: number): boolean {
+  const t = c[k];
+  if (!/^[一二三四五六七八九十百千万]$/.test(t.surface)) return false;
+  if (k + 1 < m && isPersonTag(c[k + 1])) return c[k + 1].pos3 === "姓" || c[k + 1].pos3 === "名";
+  return /^[一二三五六七八九十]$/.test(t.surface) && k === m - 1 && k > 0 && isPersonTag(c[k - 1]);
+}
+
+/** Whether the untagged pieces `span` = `c[k..m)` (`length` characters) are a name (see `personsOf`). */
+function untaggedName(c: Token[], k: number, m: number, span: Token[], length: number, before: Token[], after: Token[], titled: boolean, beforeQuote: boolean): boolean {
+  if (!(length <= 4 && span.every((t) => HAN.test(t.surface)))) return false;
   // …at the start of the chunk, or after a team or place (巨人原辰徳監督) or a title.
-  const starts = k === 0 || (isProper(c[k - 1]) && (c[k - 1].pos2 === "組織" || c[k - 1].pos2 === "地域")) || isTitleToken(c[k - 1]);
-  const untaggedOk = allHan && length <= 4 && starts && ((titled && pieces) || (roleBefore && span.length >= 2 && (!after[0] || after[0].pos === "助詞")) || speakerSlot);
-  if (!hasTag && span.length === 1 && isProper(span[0]) && span[0].pos2 === "地域" && honorificAfter) {
-    out.push(synth(span[0].surface, span[0].start, "人名", "姓"));
-    return tail();
-  }
-  if (!hasTag && !untaggedOk) {
-    for (const t of span) if (isProper(t)) out.push(t);
-    return tail();
-  }
-  if (span.length === 1 && isPersonTag(span[0])) {
-    out.push(span[0]);
-    return tail();
-  }
-  // Family name, then given name.
-  let lastFamily = -1;
-  for (let x = 0; x < span.length; x++) if (isPersonTag(span[x]) && span[x].pos3 === "姓") lastFamily = x;
-  let split: number;
-  if (lastFamily >= 0) split = lastFamily + 1;
-  else {
-    let lastGiven = -1;
-    for (let x = 0; x < span.length; x++) if (isPersonTag(span[x]) && span[x].pos3 === "名") lastGiven = x;
-    split = lastGiven > 0 ? lastGiven : lastGiven === 0 ? 0 : 1;
-    // 万/里江: a numeral that opens a given name is part of it.
-    if (lastGiven === 1 && span[0].pos1 === "数") split = 0;
+  if (!(k === 0 || (isProper(c[k - 1]) && (c[k - 1].pos2 === "組織" || c[k - 1].pos2 === "地域")) || isTitleToken(c[k - 1]))) return false;
+  const pieces = span.length >= 2 || (span.length === 1 && span[0].surface.length === 1);
+  if (titled && pieces) return true;
+  const roleBefore = before.length === 2 && before[1].surface === "の" && PERSON_ROLES.includes(before[0].surface);
+  if (roleBefore && span.length >= 2 && (after.length === 0 || PARTICLE_POS.has(after[0].pos))) return true;
+  // A name standing right before は「 (寺川/綾 は「…」): a surname-like place and one or two kanji.
+  return m === c.length && beforeQuote && span.length >= 2 && span.length <= 3 && isProper(span[0]) && span.slice(1).every((t) => t.surface.length === 1);
+}
+
+/**
+ * The family and given name of the pieces `span` (a place-tagged surname alone when `placeSurname`,
+ * whatever its length), to `out`; false, with nothing written, when they are too long for a name.
+ */
+function pushName(span: Token[], placeSurname: boolean, out: Token[]): boolean {
+  let split = 1;
+  if (!placeSurname) {
+    // Family name, then given name.
+    let lastFamily = -1;
+    for (let x = 0; x < span.length; x++) if (isPersonTag(span[x]) && span[x].pos3 === "姓") lastFamily = x;
+    if (lastFamily >= 0) split = lastFamily + 1;
+    else {
+      let lastGiven = -1;
+      for (let x = 0; x < span.length; x++) if (isPersonTag(span[x]) && span[x].pos3 === "名") lastGiven = x;
+      split = lastGiven > 0 ? lastGiven : lastGiven === 0 ? 0 : 1;
+      // 万/里江: a numeral that opens a given name is part of it.
+      if (lastGiven === 1 && isNumeral(span[0])) split = 0;
+    }
   }
   const family = surfaces(span, 0, split);
   const given = surfaces(span, split);
-  if (family.length > 5 || given.length > 4) {
-    for (const t of span) if (isProper(t)) out.push(t);
-    return tail();
-  }
+  if (!placeSurname && (family.length > 5 || given.length > 4)) return false;
   // Pieces joined into a name with no given part (テリー/伊藤, 石/清水) name a person in full.
   if (family) out.push(synth(family, span[0].start, "人名", !given && split >= 2 ? "一般" : "姓"));
   if (given) out.push(synth(given, span[split].start, "人名", "名"));
-  tail();
+  return true;
 }
 
 interface RawMention extends Span {
@@ -824,7 +859,8 @@ for (let c = 0; c <= 0x3000; c++) if (/\s/u.test(String.fromCharCode(c))) LIST_I
 const HAN_OR_HIGH = charSet([], [["\ud800", "\udbff"]]);
 for (let c = 0x2e80; c <= 0xfaff; c++) if (/[\p{Script=Han}々]/u.test(String.fromCharCode(c))) HAN_OR_HIGH[c] = 1;
 /** Where a `LIST_ITEM` match can start: the text's start, or a lead character (`LIST_ITEM_LEAD`) before a kanji. */
-const kanjiNext = (s: string, p: number): boolean => HAN_OR_HIGH[s.charCodeAt(p + 1)] === 1;
+/** (Not read past the end: `charCodeAt` there is NaN, and a table read at NaN deoptimises.) */
+const kanjiNext = (s: string, p: number): boolean => p + 1 < s.length && HAN_OR_HIGH[s.charCodeAt(p + 1)] === 1;
 /** An appositive role and the name after it (女優の小雪が). */
 const APPOSITIVE_ROLES = [
   ...PERSON_ROLES, "レスラー", "プロレスラー", "ボクサー", "力士", "騎手", "棋士", "ライター", "グラビアアイドル", "女子アナ", "芸妓",
@@ -1287,8 +1323,10 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
 let takenMarks = new Uint8Array(1 << 12);
 
 /** Nicknames the text introduces (`XことY`, X in quote marks or not) for a person mention Y right after. */
-function nicknamesOf(text: string, regions: Span[], raw: RawMention[]): { nick: string; full: string }[] {
-  const out: { nick: string; full: string }[] = [];
+function nicknamesOf(text: string, regions: Span[], raw: RawMention[]): readonly Nickname[] {
+  // (Made with its first nickname: a `[]` that stays empty in most texts is another kind of array,
+  // and a push into it deoptimised.)
+  let out: Nickname[] | null = null;
   for (const region of regions) {
     const slice = text.slice(region.start, region.end);
     if (!slice.includes("こと")) continue;
@@ -1306,20 +1344,29 @@ function nicknamesOf(text: string, regions: Span[], raw: RawMention[]): { nick: 
       const person = raw.find((r) => r.type === "person" && r.start === after && /^[\p{Script=Han}々]/u.test(r.name) && r.name.length >= 3);
       const nick = m[1].replace(/^[^\p{Script=Han}々ァ-ヴーぁ-ん]+/u, "");
       if (!person || nick.length < 2 || nick === person.name || /^(?:その|この|あの|同じ|彼|彼女)/.test(nick)) continue;
-      out.push({ nick, full: person.name });
+      const n: Nickname = { nick, full: person.name };
+      if (out === null) out = [n];
+      else out.push(n);
     }
   }
-  return out;
+  return out ?? NO_NICKNAMES;
 }
+interface Nickname {
+  nick: string;
+  full: string;
+}
+const NO_NICKNAMES: readonly Nickname[] = Object.freeze([]);
 
 /** `NICKNAME`'s lookahead after a こと: Han, 々, katakana or ー (a high surrogate may start a Han character). */
 const NAME_AFTER_KOTO = charSet("々ー", [["ァ", "ヴ"], ["\ud800", "\udbff"]]);
 for (let c = 0x2e80; c <= 0xfaff; c++) if (/\p{Script=Han}/u.test(String.fromCharCode(c))) NAME_AFTER_KOTO[c] = 1;
 /** True when some こと at or after `koto` in `s` is followed, directly or after は, by what `NICKNAME` looks ahead for. */
 function nameFollowsKoto(s: string, koto: number): boolean {
-  for (let k = koto; k >= 0; k = s.indexOf("こと", k + 1)) {
-    if (NAME_AFTER_KOTO[s.charCodeAt(k + 2)] === 1) return true;
-    if (s.charCodeAt(k + 2) === 0x306f && NAME_AFTER_KOTO[s.charCodeAt(k + 3)] === 1) return true;
+  // (Not read past the end: `charCodeAt` there is NaN, and a table read at NaN deoptimises.)
+  for (let k = koto; k >= 0 && k + 2 < s.length; k = s.indexOf("こと", k + 1)) {
+    const c = s.charCodeAt(k + 2);
+    if (NAME_AFTER_KOTO[c] === 1) return true;
+    if (c === 0x306f && k + 3 < s.length && NAME_AFTER_KOTO[s.charCodeAt(k + 3)] === 1) return true;
   }
   return false;
 }

@@ -103,44 +103,53 @@ interface RawQuote {
   mark: string;
 }
 
-/** Finds outermost quotes in `[start, end)` of `text`. */
+/** For each opening mark's code unit, the closing mark's (a straight mark closes itself); 0 for others. */
+const CLOSER_OF = new Uint16Array(0x10000);
+for (const [o, c] of [...Object.entries(PAIRS), ['"', '"']]) CLOSER_OF[o.charCodeAt(0)] = c.charCodeAt(0);
+
+/**
+ * Finds outermost quotes in `[start, end)` of `text`. (By code unit, with one path for every opener,
+ * the straight mark's included: each path first taken after the optimiser compiled this would throw
+ * the code away.)
+ */
 export function findQuotes(text: string, start: number, end: number): RawQuote[] {
   const out: RawQuote[] = [];
   let openAt = -1;
-  let openMark = "";
+  let opener = 0;
+  let closer = 0;
   let depth = 0;
-  let straightOpen = -1;
+  // (`out.length > 0`, as a boolean: a test that needs no type feedback.)
+  let found = false;
   for (let i = start; i < end; i++) {
-    if (QUOTE_CODES[text.charCodeAt(i)] !== 1) continue;
-    const ch = text[i];
-    if (openAt < 0 && straightOpen < 0) {
-      if (ch in PAIRS) {
+    const c = text.charCodeAt(i);
+    if (QUOTE_CODES[c] !== 1) continue;
+    if (openAt < 0) {
+      const closes = CLOSER_OF[c];
+      if (closes !== 0) {
         openAt = i;
-        openMark = ch;
+        opener = c;
+        closer = closes;
         depth = 1;
-      } else if (ch === '"') {
-        straightOpen = i;
-      } else if (ch in CLOSER_TO_OPENER && out.length === 0 && !text.slice(start, i).includes(CLOSER_TO_OPENER[ch])) {
+      } else if (!found) {
         // A closing mark with no opener: the scraper cut the opening off (`…派遣する」…が表明`).
-        if (i - start >= 2) out.push({ open: -1, innerStart: start, innerEnd: i, close: i, mark: CLOSER_TO_OPENER[ch] });
+        const mark = CLOSER_TO_OPENER[text[i]];
+        if (!text.slice(start, i).includes(mark) && i - start >= 2) {
+          out.push({ open: -1, innerStart: start, innerEnd: i, close: i, mark });
+          found = true;
+        }
       }
       continue;
     }
-    if (straightOpen >= 0) {
-      if (ch === '"') {
-        if (i - straightOpen > 1) out.push({ open: straightOpen, innerStart: straightOpen + 1, innerEnd: i, close: i, mark: '"' });
-        straightOpen = -1;
-      }
-      continue;
-    }
-    if (ch === openMark) depth++;
-    else if (ch === PAIRS[openMark]) {
-      depth--;
-      if (depth === 0) {
-        if (i - openAt > 1) out.push({ open: openAt, innerStart: openAt + 1, innerEnd: i, close: i, mark: openMark });
+    // (A straight mark closes what it opened: it never nests.)
+    if (c === closer) {
+      if (--depth === 0) {
+        if (i - openAt > 1) {
+          out.push({ open: openAt, innerStart: openAt + 1, innerEnd: i, close: i, mark: text[openAt] });
+          found = true;
+        }
         openAt = -1;
       }
-    }
+    } else if (c === opener) depth++;
   }
   return out;
 }
@@ -254,7 +263,7 @@ interface Actor {
   kind: "person" | "organization" | "group";
   span: Span;
   /** For a group: an unnamed person or people (女友達, 娘さん), rather than a crowd or an institution. */
-  people?: boolean;
+  people: boolean;
 }
 
 function markerAt(text: string, at: number, limit: number): Marker {
@@ -327,6 +336,10 @@ function endsWith(re: RegExp, s: string): boolean {
 /** The `ACTOR_PARTICLE` matches that start with は, が, も, から or より (a bare title may stand before them). */
 const TITLE_PARTICLES = new Set(["は", "が", "も", "から", "からは", "からも", "より"]);
 
+/** 、 and , as a table (read after 自身). */
+const COMMA = new Uint8Array(0x10000);
+COMMA[0x3001] = COMMA[0x2c] = 1;
+
 /** Persons, organisations and voices of a sentence, outside its quotes, in order. */
 function actorsOf(text: string, s: Sentence, quoteSpans: Span[], ctx: { persons: EntityMention[]; orgs: EntityMention[] }, history: PersonRef[]): Actor[] {
   const out: Actor[] = [];
@@ -338,29 +351,23 @@ function actorsOf(text: string, s: Sentence, quoteSpans: Span[], ctx: { persons:
     if (!outside(p) && !quoted) continue;
     const m = AFTER_NAME.exec(text.slice(p.end + (quoted ? 1 : 0), Math.min(s.end, p.end + 16)));
     let at = p.end + (quoted ? 1 : 0) + (m ? m[0].length : 0);
-    // マサルさん自身、…: the person, as the topic of what follows.
+    // マサルさん自身、…: the person, as the topic of what follows. (Every step runs for every person:
+    // a step first met in optimised code throws it away.)
     const self = text.startsWith("自身", at);
-    if (self) at += 2;
-    const marker = self && /^[、,]/.test(text.slice(at, at + 1)) ? "topic" : markerAt(text, at, s.end);
-    out.push({ start: p.start, end: p.end, at, marker, name: p.canonical, kind: "person", span: { start: p.start, end: p.end } });
+    at += self ? 2 : 0;
+    const comma = at < text.length && COMMA[text.charCodeAt(at)] === 1;
+    const marker = self && comma ? "topic" : markerAt(text, at, s.end);
+    out.push({ start: p.start, end: p.end, at, marker, name: p.canonical, kind: "person", span: { start: p.start, end: p.end }, people: false });
   }
   for (const o of ctx.orgs) {
     if (!outside(o)) continue;
     // A government body speaks as a group (ロシア大統領府は), other organisations in their own name.
     const group = /(?:政府|大統領府|当局|省|府|軍)$/.test(o.canonical);
-    out.push({ start: o.start, end: o.end, at: o.end, marker: markerAt(text, o.end, s.end), name: group ? null : o.canonical, kind: group ? "group" : "organization", span: { start: o.start, end: o.end } });
+    out.push({ start: o.start, end: o.end, at: o.end, marker: markerAt(text, o.end, s.end), name: group ? null : o.canonical, kind: group ? "group" : "organization", span: { start: o.start, end: o.end }, people: false });
   }
   const slice = text.slice(s.start, s.end);
-  const taken = (a: number, b: number) => out.some((x) => a < x.end && x.start < b);
-  if (slice.includes("同")) {
-    for (const m of allMatches(ANAPHOR, slice)) {
-      const start = s.start + (m.index ?? 0);
-      const end = start + m[0].length;
-      if (taken(start, end) || !outside({ start, end })) continue;
-      const ref = resolveTitle(history, m[1], start, true);
-      out.push({ start, end, at: end, marker: markerAt(text, end, s.end), name: ref ? ref.name : null, kind: ref ? "person" : "group", span: ref ? ref.span : { start, end } });
-    }
-  }
+  const free = (a: number, b: number) => !out.some((x) => a < x.end && x.start < b) && outside({ start: a, end: b });
+  if (slice.includes("同")) anaphorActors(text, s, slice, history, out, free);
   let lastEnd = -1;
   for (const m of allMatches(ACTOR_PARTICLE, slice)) {
     const at = m.index ?? 0;
@@ -369,33 +376,61 @@ function actorsOf(text: string, s: Sentence, quoteSpans: Span[], ctx: { persons:
     const particle = m[0];
     // A bare title (知事は): not inside a longer word, nor a generic noun after の (ライバル国の選手が).
     const title = TITLE_PARTICLES.has(particle) ? wordEndingAt(slice, at, BARE_TITLES, BARE_MAX) : null;
-    // (番組MCが, 番組司会の: the programme's host, unnamed here.)
-    const hostOf = title !== null && /^(?:MC|司会|司会者)$/.test(title) && slice.slice(Math.max(0, at - title.length - 2), at - title.length) === "番組";
-    // (協栄ジムの会長は: an organisation's holder of that title — the one last named with it, or an
-    // unnamed one; never the person spoken of before.)
-    const orgHolder = title !== null && slice[at - title.length - 1] === "の" && ctx.orgs.some((o) => o.end === s.start + at - title.length - 1);
-    if (title && (hostOf || orgHolder || !(at - title.length > 0 && /[一-龥々ァ-ヴー・A-Za-zのな]/.test(slice[at - title.length - 1])))) {
-      const start = s.start + at - title.length - (hostOf ? 2 : 0);
-      const end = s.start + at;
-      if (!taken(start, end) && outside({ start, end })) {
-        const ref = resolveTitle(history, title, s.start + at - title.length, false);
-        // An unresolved 選手が is people in general; an unresolved 首相は or 司会から is an unnamed one.
-        if (ref || !/^(?:選手|投手|コーチ|記者|アナ|キャスター|先生|医師|弁護士|議員|社員|職員)$/.test(title)) {
-          out.push({ start, end, at: end, marker: markerAt(text, end, s.end), name: ref ? ref.name : null, kind: ref ? "person" : "group", span: ref ? ref.span : { start, end } });
-          continue;
-        }
+    if (title !== null) {
+      const a = bareTitleActor(text, s, slice, at, title, ctx.orgs, history, free);
+      if (a !== null) {
+        out.push(a);
+        continue;
       }
     }
     const group = wordEndingAt(slice, at, GROUP_SET, GROUP_MAX);
     if (group) {
       const start = s.start + at - group.length;
       const end = s.start + at;
-      if (taken(start, end) || !outside({ start, end })) continue;
+      if (!free(start, end)) continue;
       const marker = particle.startsWith("によ") ? "source" : markerAt(text, end, s.end);
       out.push({ start, end, at: end, marker, name: null, kind: "group", span: { start, end }, people: UNNAMED_SET.has(group) });
     }
   }
   return out.sort((a, b) => a.start - b.start);
+}
+
+// (The two kinds of actor below stand apart from `actorsOf`: their branches are met one by one over a
+// corpus, and each first meeting inside actorsOf's optimised code would throw that code away.)
+
+/** 同氏, 同会長 in `slice` (the sentence `s`): the person last named with that title, else an unnamed one. */
+function anaphorActors(text: string, s: Sentence, slice: string, history: PersonRef[], out: Actor[], free: (start: number, end: number) => boolean): void {
+  for (const m of allMatches(ANAPHOR, slice)) {
+    const start = s.start + (m.index ?? 0);
+    const end = start + m[0].length;
+    if (!free(start, end)) continue;
+    out.push(titleActor(text, s, resolveTitle(history, m[1], start, true), start, end));
+  }
+}
+
+/**
+ * A bare title before the particle at `at` of `slice` (知事は): the person last named with it, else an
+ * unnamed one; null when the title is part of a longer word, or people in general (選手が).
+ */
+function bareTitleActor(text: string, s: Sentence, slice: string, at: number, title: string, orgs: EntityMention[], history: PersonRef[], free: (start: number, end: number) => boolean): Actor | null {
+  const x = at - title.length;
+  // (番組MCが, 番組司会の: the programme's host, unnamed here.)
+  const hostOf = /^(?:MC|司会|司会者)$/.test(title) && x >= 2 && slice.startsWith("番組", x - 2);
+  // (協栄ジムの会長は: an organisation's holder of that title — the one last named with it, or an
+  // unnamed one; never the person spoken of before.)
+  const orgHolder = x > 0 && slice.charCodeAt(x - 1) === 0x306e && orgs.some((o) => o.end === s.start + x - 1);
+  if (!(hostOf || orgHolder || !(x > 0 && /[一-龥々ァ-ヴー・A-Za-zのな]/.test(slice[x - 1])))) return null;
+  const start = s.start + x - (hostOf ? 2 : 0);
+  const end = s.start + at;
+  if (!free(start, end)) return null;
+  const ref = resolveTitle(history, title, s.start + x, false);
+  // An unresolved 選手が is people in general; an unresolved 首相は or 司会から is an unnamed one.
+  if (!ref && /^(?:選手|投手|コーチ|記者|アナ|キャスター|先生|医師|弁護士|議員|社員|職員)$/.test(title)) return null;
+  return titleActor(text, s, ref, start, end);
+}
+
+function titleActor(text: string, s: Sentence, ref: PersonRef | null, start: number, end: number): Actor {
+  return { start, end, at: end, marker: markerAt(text, end, s.end), name: ref ? ref.name : null, kind: ref ? "person" : "group", span: ref ? ref.span : { start, end }, people: false };
 }
 
 /** A person named so far, with the title the text gives them (for 同会長, 知事は). */
