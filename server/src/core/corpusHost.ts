@@ -18,6 +18,7 @@ import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import { DEFAULT_INCLUDE } from "./corpus/corpusFiles";
 import { listCorpusFiles } from "./corpus/corpusFiles";
+import type { CorpusProblem } from "./model";
 import { AnalysisCache, isInside, resolveCacheDir, TOOL_VERSION } from "./index/cache";
 import type { CorpusIndex } from "./index/corpusIndex";
 import { optionsKeyOf, readSnapshot, snapshotPath, type SourceRecord } from "./index/snapshot";
@@ -243,9 +244,10 @@ export class CorpusHost {
     // A restart after changes (a new catalogue, too many changes): the snapshot this host wrote or
     // read describes the corpus before them, and reading it would only hold up requests.
     if (restart && snapshotFile && this.knownSnapshot && sameStat(this.knownSnapshot, await statOf(snapshotFile))) ignoreSnapshot = true;
+    const listingProblems: CorpusProblem[] = [];
     const [snapshot, files, catalogueStat, aliasStat] = await Promise.all([
       snapshotFile && !ignoreSnapshot ? readSnapshot(snapshotFile, { tool: TOOL_VERSION, analysis: analysisVersion(), optionsKey: key }) : Promise.resolve(null),
-      listCorpusFiles(dir, options).catch(() => null),
+      listCorpusFiles(dir, options, listingProblems).catch(() => null),
       statOf(path.join(dir, "sources.yaml")),
       aliasPath ? statOf(aliasPath) : Promise.resolve(null),
     ]);
@@ -276,7 +278,8 @@ export class CorpusHost {
       }
       snapshot.records.closeLater(0);
     }
-    const built = await coldBuild(this.context(), args);
+    // (The listing above is the build's: the tree is not walked again.)
+    const built = await coldBuild(this.context(), files ? { ...args, listed: { files, problems: listingProblems } } : args);
     this.state = built.state;
     old?.reader?.closeLater();
     return { analysed: built.analysed, cached: built.cached, full: true };

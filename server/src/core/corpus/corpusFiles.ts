@@ -283,8 +283,8 @@ export async function findCorpusFiles(dir: string, options: FindOptions = {}, pr
 }
 
 /** Lists the corpus files with their stat; throws only when `dir` itself is unreadable. */
-export function listCorpusFiles(dir: string, filter: CorpusFilter): Promise<CorpusFile[]> {
-  return findCorpusFiles(dir, { ...filter, stat: true });
+export function listCorpusFiles(dir: string, filter: CorpusFilter, problems: CorpusProblem[] = []): Promise<CorpusFile[]> {
+  return findCorpusFiles(dir, { ...filter, stat: true }, problems);
 }
 
 /** The stat of one file, or null when it cannot be read. */

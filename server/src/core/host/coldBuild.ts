@@ -9,6 +9,7 @@
  * When no snapshot can be written (no usable cache folder, a full disk), the sources are kept in
  * memory instead.
  */
+import type { CorpusFile } from "../corpus/corpusFiles";
 import type { RawSource } from "../corpus/loadCorpus";
 import type { AnalysisCache } from "../index/cache";
 import { TOOL_VERSION } from "../index/cache";
@@ -55,6 +56,8 @@ export interface BuildContext {
 
 export interface ColdBuildArgs {
   options: HostOptions;
+  /** The corpus as the host just listed it (see `LoadCorpusOptions.listed`), when it did. */
+  listed?: { files: CorpusFile[]; problems: CorpusProblem[] };
   optionsKey: string;
   dir: string;
   cache: AnalysisCache | null;
@@ -132,7 +135,7 @@ async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: Snapsho
   };
 
   const ingested = await ingestCorpus(
-    { corpusDir: dir, include: options.include, exclude: options.exclude, cache: setup.cache, workers: ctx.background ? Math.max(1, defaultWorkerCount() - 1) : defaultWorkerCount(), tokenizer: ctx.tokenizer, stat: true, onProgress: (done, total) => ctx.progress(done, total) },
+    { corpusDir: dir, include: options.include, exclude: options.exclude, cache: setup.cache, workers: ctx.background ? Math.max(1, defaultWorkerCount() - 1) : defaultWorkerCount(), tokenizer: ctx.tokenizer, stat: true, listed: args.listed, onProgress: (done, total) => ctx.progress(done, total) },
     setup,
     {
       digest,
