@@ -3,7 +3,7 @@
  * events over the kept body regions. Plain data, deterministic, no editor or LSP types.
  */
 import { SpanSet } from "../sortedSearch";
-import type { AnalyzedText, DateMention, NumberMention, PartialDate, Span } from "../model";
+import type { AnalyzedText, DateMention, EntityMention, NumberMention, PartialDate, QuoteUnit, Span } from "../model";
 import { extractDates, parsePartialDate } from "./dates";
 import { AliasTable, extractEntities } from "./entities";
 import { extractEvents } from "./events";
@@ -81,7 +81,10 @@ export function analyzeText(text: string, regions: Span[], context: AnalyzeConte
     }
   }
   const entities = extractEntities(text, sentences, tokens, aliases, context.tokenizer.entityTokensOnly === true);
-  const persons = entities.filter((e) => e.type === "person");
+  // Arrays handed on are built by push: optimised code's inlined filter/map make arrays of another
+  // elements kind than the builtins do, and the functions reading both deoptimise ("wrong map").
+  const persons: EntityMention[] = [];
+  for (const e of entities) if (e.type === "person") persons.push(e);
   const quotes = extractQuotes(text, sentences, { persons, entities });
 
   const blocks = context.references ?? detectReferenceBlocks(text);
@@ -104,8 +107,11 @@ export function analyzeText(text: string, regions: Span[], context: AnalyzeConte
   }
   // Numbers that are part of a date (`6月18日`) were skipped by the parser; drop any overlap left.
   const dateSpans = new SpanSet(dates);
-  const filteredNumbers = numbers.filter((n) => !dateSpans.overlaps(n.start, n.end));
-  const events = extractEvents(text, { sentences, dates, entities, quotes: quotes.map((q) => ({ start: q.start, end: q.end, kind: q.kind })) });
+  const filteredNumbers: NumberMention[] = [];
+  for (const n of numbers) if (!dateSpans.overlaps(n.start, n.end)) filteredNumbers.push(n);
+  const quoteSpans: { start: number; end: number; kind: QuoteUnit["kind"] }[] = [];
+  for (const q of quotes) quoteSpans.push({ start: q.start, end: q.end, kind: q.kind });
+  const events = extractEvents(text, { sentences, dates, entities, quotes: quoteSpans });
   return { sentences, quotes, entities, events, numbers: filteredNumbers, dates };
 }
 

@@ -227,11 +227,12 @@ const lastFolded = { input: "", output: "" };
 let foldCodes = new Uint16Array(1024);
 const UTF16 = new TextDecoder("utf-16le", { ignoreBOM: true });
 
-const KANJI_DIGITS: Record<string, number> = {
+// Maps, not records: a record read by many different keys deoptimises optimised code ("wrong name").
+const KANJI_DIGITS = new Map<string, number>(Object.entries({
   〇: 0, 零: 0, 一: 1, 壱: 1, 二: 2, 弐: 2, 三: 3, 参: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,
-};
-const KANJI_SMALL_UNITS: Record<string, number> = { 十: 10, 拾: 10, 百: 100, 千: 1000 };
-const KANJI_BIG_UNITS: Record<string, number> = { 万: 1e4, 億: 1e8, 兆: 1e12 };
+}));
+const KANJI_SMALL_UNITS = new Map<string, number>(Object.entries({ 十: 10, 拾: 10, 百: 100, 千: 1000 }));
+const KANJI_BIG_UNITS = new Map<string, number>(Object.entries({ 万: 1e4, 億: 1e8, 兆: 1e12 }));
 
 /** Characters that may appear in a numeral: ASCII and full-width digits, kanji numerals, separators. */
 export const NUMERAL_CHARS = "0-9０-９〇零一二三四五六七八九十百千万億兆壱弐参拾.．,，";
@@ -246,7 +247,7 @@ export function parseJapaneseNumber(s: string): number | null {
   if (/^\d+(\.\d+)?$/.test(t)) return Number(t);
   // Positional kanji digits without units: 二〇二五 = 2025.
   if (/^[〇零一二三四五六七八九]{2,}$/.test(t)) {
-    return Number([...t].map((c) => KANJI_DIGITS[c]).join(""));
+    return Number([...t].map((c) => KANJI_DIGITS.get(c)).join(""));
   }
   let total = 0;
   let section = 0; // below 万
@@ -262,21 +263,24 @@ export function parseJapaneseNumber(s: string): number | null {
       any = true;
       continue;
     }
-    if (ch in KANJI_DIGITS) {
-      current = KANJI_DIGITS[ch];
+    const digit = KANJI_DIGITS.get(ch);
+    if (digit !== undefined) {
+      current = digit;
       i++;
       any = true;
       continue;
     }
-    if (ch in KANJI_SMALL_UNITS) {
-      section += (current ?? 1) * KANJI_SMALL_UNITS[ch];
+    const small = KANJI_SMALL_UNITS.get(ch);
+    if (small !== undefined) {
+      section += (current ?? 1) * small;
       current = null;
       i++;
       any = true;
       continue;
     }
-    if (ch in KANJI_BIG_UNITS) {
-      total += (section + (current ?? 0) || 1) * KANJI_BIG_UNITS[ch];
+    const big = KANJI_BIG_UNITS.get(ch);
+    if (big !== undefined) {
+      total += (section + (current ?? 0) || 1) * big;
       section = 0;
       current = null;
       i++;
