@@ -100,7 +100,7 @@ export interface EventUnit extends Span {
   participants: string[];
   place: string | null;
   sentence: number;
-  /** The happening's own name when the text gives it (「三春盆踊り」 in `「三春盆踊り」が開催された`). */
+  /** The happening's own name when the text gives it (「北浜盆踊り」 in `「北浜盆踊り」を開催した`). */
   name?: string;
 }
 

@@ -209,10 +209,10 @@ const LATIN = /[A-Za-z]/;
 const NAME_FIELDS = ["author", "editor", "translator", "bookauthor", "editora", "editorb"];
 
 /**
- * `author = {村上 春樹}`: Japanese writers put the family name first, with a space and no comma.
- * BibTeX, biber and Pandoc read that as `First Last` and print 春樹 as the family name. The entry
+ * `author = {村上 晴美}`: Japanese writers put the family name first, with a space and no comma.
+ * BibTeX, biber and Pandoc read that as `First Last` and print 晴美 as the family name. The entry
  * is read as Pandoc reads it (what the hover shows is what the bibliography will print) and each
- * such name is returned, to be reported with the fix: `{村上, 春樹}`.
+ * such name is returned, to be reported with the fix: `{村上, 晴美}`.
  */
 function unseparatedJapaneseNames(raw: RawEntry): string[] {
   const out: string[] = [];

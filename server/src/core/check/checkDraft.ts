@@ -38,7 +38,7 @@ export interface CheckOptions {
   memo?: DraftMemo;
 }
 
-/** Katakana spelling variants (ウィトコフ/ウィットコフ) compare equal; so do names that differ by a title only. */
+/** Katakana spelling variants (ラトコフ/ラットコフ) compare equal; so do names that differ by a title only. */
 function foldName(s: string): string {
   return normalizeForMatch(s).replace(/[ッっーｰ・=＝\s]/g, "");
 }

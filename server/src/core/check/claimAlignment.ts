@@ -33,7 +33,7 @@ export type MentionKind = "date" | "number" | "entity";
 
 /**
  * The title of a work — a film, programme, song, book, product — as a term quote in 『』 or 「」:
- * compared like a name (the award went to 『最強のふたり』, not 『キツツキと雨』). The span and `text`
+ * compared like a name (the award went to 『夜明けの港』, not 『風の手紙』). The span and `text`
  * include the marks, so the words around it are the sentence's and a fix keeps the title quoted;
  * `canonical` is the title alone, normalised.
  */
@@ -206,8 +206,8 @@ function commonSuffix(a: string, b: string): number {
 }
 
 /**
- * The words on each side of a mention. Digits are masked: the slot of `1600` in `2560×1600ドット` is the
- * same as that of `1800` in `2880×1800ドット`, whatever the neighbouring number says.
+ * The words on each side of a mention. Digits are masked: the slot of `1200` in `1920×1200ドット` is the
+ * same as that of `1500` in `2400×1500ドット`, whatever the neighbouring number says.
  */
 function contextOf(text: string, start: number, end: number, lo: number, hi: number): { left: string; right: string } {
   const mask = (s: string) => normalizeForMatch(s).replace(/[0-9]/g, "0");
@@ -299,7 +299,7 @@ interface PairRules<T> {
   /**
    * When the draft sentence has a single mention of this class and the passage a single comparable
    * one that plays the same part (`sameRole`), they are the same slot even if the sentence was
-   * rephrased around it (`- 4月30日：…と警告` against `…は3月30日、…と警告した`). Needs a passage
+   * rephrased around it (`- 6月2日：…と警告` against `…は6月1日、…と警告した`). Needs a passage
    * that covers the sentence well.
    */
   sameRole?: (d: T, s: T, source: IndexedSource, at: PlainMention<T>) => boolean;
@@ -364,7 +364,7 @@ function pairMention<T extends Span>(
     }
     const passageText = normalizeForMatch(source.text.slice(passage.span.start, passage.span.end));
     if (rules.presentInText?.(d.mention, passageText) && bestScore < STRONG_CONTEXT) return { ...none, agrees: true };
-    // What the value is of, said right before it (高さ55ミリ / 高さは45ミリ, 会期は…): the one competitor
+    // What the value is of, said right before it (高さ70ミリ / 高さは65ミリ, 会期は…): the one competitor
     // measuring the same thing holds the slot, whatever particle or prefix stands between.
     const attribute = rules.byNeighbourhood ? attributeBefore(plain, d.start, 0) : null;
     if (attribute && bestScore < STRONG_CONTEXT) {
@@ -373,7 +373,7 @@ function pairMention<T extends Span>(
     }
     if (best && bestScore >= MIN_CONTEXT) return { ...none, source: best, context: bestScore };
     // A reworded sentence keeps the words around the slot but not always right next to it
-    // (`8月30日に使われた練習場は` / `8月29日の練習場は`): the one competitor that shares clearly
+    // (`5月10日に使われた練習場は` / `5月9日の練習場は`): the one competitor that shares clearly
     // more of the nearby words than any other holds the slot.
     const around = windowBigrams(plain, d.start, d.end, 0, plain.length);
     const byWindow = (rules.byNeighbourhood ? competitors : [])
@@ -509,7 +509,7 @@ export function alignSentenceClaims(analysis: DraftAnalysis, index: CorpusIndex,
     kind: "date",
     byNeighbourhood: true,
     ownSentence: true,
-    // `1月20日以降` bounds a period; it is not the date of a happening unless the draft's date bounds one too.
+    // `4月1日以降` bounds a period; it is not the date of a happening unless the draft's date bounds one too.
     sameKindOfSlot: (plain, d, source, s) => {
       const theirs = RANGE_BOUNDARY.exec(source.text.slice(s.end, s.end + 3));
       return !theirs || plain.slice(d.end, d.end + 3).startsWith(theirs[0]);
@@ -517,14 +517,14 @@ export function alignSentenceClaims(analysis: DraftAnalysis, index: CorpusIndex,
     comparable: (d, s) => datesComparable(d.date, s.date),
     equal: (d, s) => datesAgree(d.date, s.date),
     sameRole: (d, s, source, at) => {
-      // `1月20日以降`, `発足後`: a boundary of a period, not the date of the event itself — unless
+      // `4月1日以降`, `発足後`: a boundary of a period, not the date of the event itself — unless
       // the draft's date bounds it the same way (`7月1日から発売` against `6月30日からは…開始`).
       const bound = RANGE_BOUNDARY.exec(source.text.slice(s.end, s.end + 3));
       if (bound && !sentence.plain.slice(at.end, at.end + 3).startsWith(bound[0])) return false;
       const mine = draftEventAt(d);
       const theirs = source.events.find((e) => e.dateSpan.start === s.start);
       // The same kind of happening, not another one of that kind with other people taking part.
-      // (A family name alone is the person its full name names: 春田 takes part where 春田真 does.)
+      // (A family name alone is the person its full name names: 梅谷 takes part where 梅谷真 does.)
       const shared = (p: string, q: string) => sameEntity(p, q) || p.startsWith(q) || q.startsWith(p);
       return (
         !!mine &&

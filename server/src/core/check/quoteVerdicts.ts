@@ -45,7 +45,7 @@ export interface NearMatch extends SourceMatch {
 export const NEAR_SIMILARITY = 0.7;
 /**
  * A looser floor for short quotes whose first and last words match a source quote's exactly
- * (「対面会談への一歩」 against 「対面会談に向けた一歩」): a reworded middle is still a misquote of
+ * (「合意への一歩」 against 「合意に向けた一歩」): a reworded middle is still a misquote of
  * that quote, not an invented one.
  */
 export const LOOSE_SIMILARITY = 0.5;
@@ -158,7 +158,7 @@ function foldKana(s: string): string {
 }
 
 /**
- * A source written in half-width katakana (legacy systems, ｽﾏｰﾄﾌｫﾝﾃﾞ ﾖﾔｸ) has no hiragana to
+ * A source written in half-width katakana (legacy systems, ｽﾏｰﾄﾌｫﾝﾃﾞ ｹﾝｻｸ) has no hiragana to
  * write: a quote that transcribes it with hiragana (スマートフォンで) has the same words.
  */
 function sameWordsInKana(normalized: string, m: SourceMatch): boolean {

@@ -13,7 +13,7 @@
  *    is reported on both files as a problem to fix.
  * 2. Files inferring the same key are ordered by their date-time (`published`), then by path. The
  *    first keeps the key unless an explicit key holds it; each next one gets the next free suffix:
- *    `nikkei-2025-04-12`, `nikkei-2025-04-12a`, `nikkei-2025-04-12b`, … `…z`, `…aa`, `…ab`.
+ *    `nikkei-2025-06-20`, `nikkei-2025-06-20a`, `nikkei-2025-06-20b`, … `…z`, `…aa`, `…ab`.
  * 3. Suffixes are lower-case letters appended to the key, after a `-` when the key ends in a letter
  *    (`notes-a`), so a suffixed key is still a valid Pandoc key. A suffix never produces a key that
  *    any file claims for itself.

@@ -15,7 +15,7 @@ const LEGACY_NAME_ENCODINGS: Array<[label: string, shown: string]> = [
 ];
 
 /**
- * How a bad name reads: `港市.txt` read as Shift_JIS or EUC-JP, else its bytes escaped. A name is a
+ * How a bad name reads: `春野市.txt` read as Shift_JIS or EUC-JP, else its bytes escaped. A name is a
  * few bytes, read by the strict decoders; EUC-JP's kanji bytes are also valid Shift_JIS half-width
  * katakana (ｹﾁ), so the reading with fewer of them wins.
  */

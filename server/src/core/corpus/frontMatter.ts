@@ -2,7 +2,7 @@
  * YAML front matter of Markdown (and plain-text) corpus files: a `---` line at the very start, YAML,
  * then a `---` or `...` line. Broken YAML is reported with its line in the file and the body still
  * loads; a block of plain `name: value` lines that YAML rejects (`title: [速報] 見出し`,
- * `title: 山田市長: 会見`) is read line by line as the text written, with a warning. A block that is
+ * `title: 森本市長: 会見`) is read line by line as the text written, with a warning. A block that is
  * opened but never closed cannot be told from the body, so the file is marked fatal and the loader
  * skips it with that reason.
  *

@@ -247,7 +247,7 @@ export function readFields(raw: Record<string, unknown>): { entry: CatalogueEntr
   return { entry, errors };
 }
 
-/** `2025-04-12`, `2025/4/12`, `2025-03-24T08:57:00+09:00` → ISO 8601; `null` when not a date. */
+/** `2025-06-20`, `2025/6/20`, `2025-06-09T10:15:00+09:00` → ISO 8601; `null` when not a date. */
 export function normalizeIsoDate(s: string): string | null {
   const t = s.trim();
   const m = /^(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(t);
@@ -265,7 +265,7 @@ const NUM_DATETIME =
   /(?<!\d)(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})(?!\d)(?:(?:[Tt]|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?/;
 
 /**
- * Parses a dateline (`2025年3月24日(月)08時57分`, `公開日:2025/04/12`, `2012-08-02T11:00:00+0900`) into
+ * Parses a dateline (`2025年6月9日(月)10時15分`, `公開日:2025/06/20`, `2012-08-02T11:00:00+0900`) into
  * ISO 8601. A stated zone is kept (normalised to `+09:00`); times without one are taken as JST.
  */
 export function parseDateline(line: string): string | null {

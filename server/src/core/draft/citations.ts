@@ -120,7 +120,7 @@ export function isCitableKey(key: string): boolean {
 
 /**
  * The key as Shutten writes it after `@`, so that Pandoc reads it back as the same key: bare when
- * Pandoc would read it whole (`nikkei-2025-04-12`), else in braces (`{yamada--2024}`,
+ * Pandoc would read it whole (`nikkei-2025-06-20`), else in braces (`{yamada--2024}`,
  * `{yamada2024:}`: bare, Pandoc stops at `--` and drops a trailing `:`).
  */
 export function writtenKey(key: string): string {

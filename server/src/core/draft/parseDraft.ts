@@ -5,11 +5,11 @@
  * Prose is what Pandoc reads as prose: paragraphs, headings, and the paragraphs inside list items,
  * block quotes, footnote definitions (`[^1]: …`, also with no space after the colon) and (when a
  * table extension is present) table cells; the text between the tags of an HTML block (Pandoc's
- * `markdown_in_html_blocks`: `<div>\n山田市長は「…」[@key]。\n</div>`); and the caption of a figure
+ * `markdown_in_html_blocks`: `<div>\n森本市長は「…」[@key]。\n</div>`); and the caption of a figure
  * (an image alone in its paragraph). Code blocks, inline code, HTML comments, `<pre>`/`<script>`/
  * `<style>` content, link destinations, inline images and front matter contribute nothing. A note's
  * citations also back the sentence that calls it when that sentence cites nothing itself
- * (`…無料にする[^1]。` with `[^1]: [@key]`).
+ * (`…延長する[^1]。` with `[^1]: [@key]`).
  *
  * Each prose block is flattened into a *stream*: one entry per UTF-16 unit of its visible text
  * (escapes and entities decoded, continuation indentation and `> ` markers dropped), each entry
@@ -482,7 +482,7 @@ function parseDraftOrThrow(text: string): ParsedDraft {
 
 /**
  * A note's citations back the sentence that calls it, when that sentence cites nothing itself:
- * `港市は…無料にする[^1]。` with `[^1]: [@key]` is a claim cited to `@key`, as Pandoc renders it.
+ * `春野市は…延長する[^1]。` with `[^1]: [@key]` is a claim cited to `@key`, as Pandoc renders it.
  */
 function citeNotesInCallingSentences(draft: ParsedDraft, calls: { id: string; at: number; block: number }[], notes: Map<string, number[]>): void {
   if (calls.length === 0) return;

@@ -1,7 +1,7 @@
 /**
  * Completion, by what the writer is typing:
  *   `[@`, `@`, `本文@` → source keys (title, outlet, date), and events whose date or participant
- *                        matches what is typed (`[@3月18日`), inserting the reporting source's key;
+ *                        matches what is typed (`[@6月18日`), inserting the reporting source's key;
  *   after 「 or 『     → corpus quotes ranked against the typed text in kanji or kana (readings),
  *                        inserting the exact words, the closing mark and the citation as one snippet;
  *   after a date       → the corpus's events of that date, with their citation;
@@ -159,7 +159,7 @@ export function completeQuotes(text: string, offset: number, catalog: CorpusCata
   return { items, incomplete: true };
 }
 
-/** Events whose date or participant matches the typed key prefix (`[@3月18日`): inserts the reporting source's key. */
+/** Events whose date or participant matches the typed key prefix (`[@6月18日`): inserts the reporting source's key. */
 function completeEventKeys(text: string, offset: number, at: KeyPrefix, catalog: CorpusCatalog, locale: Locale, limit: number): CompletionEntry[] {
   const prefix = at.prefix;
   if (!prefix || /^[\x21-\x7e]+$/.test(prefix)) return [];
@@ -189,7 +189,7 @@ function wordBefore(text: string, offset: number): { word: string; start: number
   return { word: text.slice(i, offset), start: i };
 }
 
-/** After a date (`3月18日`): the corpus's events on it, inserting the date, the happening and its citation. */
+/** After a date (`6月18日`): the corpus's events on it, inserting the date, the happening and its citation. */
 function completeEventsAfterDate(text: string, offset: number, catalog: CorpusCatalog, locale: Locale, limit: number): CompletionEntry[] {
   const { word, start } = wordBefore(text, offset);
   const m = /(?:[0-9０-９]{4}年)?[0-9０-９]{1,2}月(?:[0-9０-９]{1,2}日)?$/.exec(word);
@@ -225,11 +225,11 @@ function entityDocumentation(e: CatalogEntity, locale: Locale): string {
   return `${e.spellings.map(escapeMd).join(" · ")}\n\n${keys}${more}`;
 }
 
-/** After part of a name (`プー`, `ぷー`, `ゼレン`): entity names from the corpus, most mentioned first. */
+/** After part of a name (`ボル`, `ぼる`, `コワレ`): entity names from the corpus, most mentioned first. */
 function completeEntities(text: string, offset: number, catalog: CorpusCatalog, locale: Locale, limit: number): CompletionEntry[] {
   const { word, start } = wordBefore(text, offset);
   const t = featureText(locale);
-  // The longest tail of the run that starts some name wins (`会談したプー` → `プー`).
+  // The longest tail of the run that starts some name wins (`会談したボル` → `ボル`).
   for (let from = 0; from <= word.length - 2; from++) {
     const tail = word.slice(from);
     if (/^[0-9０-９]/.test(tail)) continue;

@@ -4,7 +4,7 @@
  * collected with its index):
  *
  * - quotes with their kana reading (kuromoji's katakana readings folded to hiragana), so typing
- *   `「けんとう` finds 「検討が必要」; the same words held by many sources are one *phrase* (a newsroom
+ *   `「けんとう` finds 「検討を重ねたい」; the same words held by many sources are one *phrase* (a newsroom
  *   archive repeats a quote across hundreds of articles), and a bigram → phrase posting list over
  *   both the text and the reading means a keystroke only verifies the phrases that share the typed
  *   text's rarest bigram; phrases carry a precomputed rank order (speech first, reported by more
@@ -80,7 +80,7 @@ export interface CatalogEvent {
 
 export interface CatalogEntity {
   canonical: string;
-  /** Spellings seen in the corpus (`プーチン大統領`, `プーチン氏`…), canonical first. */
+  /** Spellings seen in the corpus (`ボルコフ大統領`, `ボルコフ氏`…), canonical first. */
   spellings: string[];
   type: EntityType;
   /** Mentions across the corpus. */
@@ -529,7 +529,7 @@ export function searchEntities(catalog: CorpusCatalog, typed: string, limit = 50
   return out;
 }
 
-/** Writer-typed month-day (`3月18日`, `3/18`, `03-18`) → `MM-DD`, or a month alone → `MM-`. */
+/** Writer-typed month-day (`6月18日`, `6/18`, `06-18`) → `MM-DD`, or a month alone → `MM-`. */
 export function monthDayKey(typed: string): string | null {
   const s = typed.normalize("NFKC");
   let m = /(?:(\d{4})[年/-])?(\d{1,2})[月/-](?:(\d{1,2})日?)?$/.exec(s);
@@ -543,7 +543,7 @@ export function monthDayKey(typed: string): string | null {
   return `${mm}-${String(day).padStart(2, "0")}`;
 }
 
-/** Events on a typed date (`3月18日`) or month (`3月`), or with a participant whose name starts with `typed`; by date, then key. */
+/** Events on a typed date (`6月18日`) or month (`6月`), or with a participant whose name starts with `typed`; by date, then key. */
 export function searchEvents(catalog: CorpusCatalog, typed: string, limit = 50): CatalogEvent[] {
   if (limit <= 0) return [];
   const md = monthDayKey(typed);

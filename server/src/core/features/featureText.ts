@@ -58,7 +58,7 @@ export function featureText(locale: Locale): Text {
   return locale === "ja" ? ja : en;
 }
 
-/** A date as a writer reads it: `2025年3月18日`, `3月18日`, `2025年3月`. */
+/** A date as a writer reads it: `2025年6月18日`, `6月18日`, `2025年6月`. */
 export function displayDate(d: { year: number | null; month: number | null; day: number | null }): string {
   return `${d.year !== null ? `${d.year}年` : ""}${d.month !== null ? `${d.month}月` : ""}${d.day !== null ? `${d.day}日` : ""}`;
 }

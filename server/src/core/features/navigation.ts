@@ -284,7 +284,7 @@ export interface InlayHintData {
   tooltip: string;
 }
 
-/** After each citation of known sources: their outlet and date (`日本経済新聞 2025-04-12`). */
+/** After each citation of known sources: their outlet and date (`日本経済新聞 2025-06-20`). */
 export function inlayHints(draft: ParsedDraft, index: CorpusIndex, range?: Span): InlayHintData[] {
   const out: InlayHintData[] = [];
   for (const c of draft.citations) {

@@ -105,7 +105,7 @@ export function analyzeText(text: string, regions: Span[], context: AnalyzeConte
       numbers.push({ start: n.start + s.start, end: n.end + s.start, text: n.text, value: n.value, counter: n.counter, sentence: i });
     }
   }
-  // Numbers that are part of a date (`3月18日`) were skipped by the parser; drop any overlap left.
+  // Numbers that are part of a date (`6月18日`) were skipped by the parser; drop any overlap left.
   const dateSpans = new SpanSet(dates);
   const filteredNumbers: NumberMention[] = [];
   for (const n of numbers) if (!dateSpans.overlaps(n.start, n.end)) filteredNumbers.push(n);

@@ -1,8 +1,8 @@
 /**
  * Date expressions in Japanese news text, resolved against a reference date (the article's date).
  *
- * Handles `2025年3月24日(月)`, `令和7年3月24日`, `3月18日`, `11日`, `今月2日`, `先月`, `同日`, `昨年`, `昨日`/`本日`/`明日`,
- * `2025/04/12`, `2025-04-12`, `4/22`, `3月下旬` (month only) and kanji or full-width numerals.
+ * Handles `2025年6月9日(月)`, `令和7年6月9日`, `6月18日`, `11日`, `今月2日`, `先月`, `同日`, `昨年`, `昨日`/`本日`/`明日`,
+ * `2025/06/20`, `2025-06-20`, `4/22`, `3月下旬` (month only) and kanji or full-width numerals.
  * Durations (`30日間`, `3日以内`, `数日`) are not dates.
  */
 import type { PartialDate, Span } from "../model";
@@ -279,8 +279,8 @@ export function extractDates(text: string, reference: PartialDate | null, previo
         const day = num(m[1]);
         explicit = { year: null, month: null, day };
         // A bare day follows the month of a date just listed before it (`2月12日、13日`, `25日から28日`)
-        // or of a past date whose story the sentence goes on with (`1月29日に決勝があって、30日に帰国`);
-        // after a date still to come it is the reference's (`6月16日の公開に先駆けて、19日には会見`), and
+        // or of a past date whose story the sentence goes on with (`5月29日に試合があって、30日に帰国`);
+        // after a date still to come it is the reference's (`9月16日の発売を前に、19日には会見`), and
         // so it is after `先日`/`本日` (`先日18日`).
         const listed = lastHereEnd >= 0 && /^[\s\u3000、,・とや〜~～\-－]*(?:から|及び|および|または|又は|か)?[\s\u3000、,]*$/u.test(gap);
         const toldOn = lastHereEnd >= 0 && !!lastHere && (!ref || compare(lastHere, ref) <= 0) && !/(?:先日|去る|本日|今日|昨日|明日|今週|先週|来週)[\s\u3000]*$/u.test(folded.slice(0, start));

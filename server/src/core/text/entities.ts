@@ -2,10 +2,10 @@
  * Named entities (people, places, organisations) and their alias clusters.
  *
  * kuromoji's IPADIC lacks most foreign names, so a person is mainly found as a katakana run followed
- * by a title (プーチン大統領, ウィトコフ中東担当特使, ダルチエフ駐米大使), plus kuromoji's 人名 tags;
+ * by a title (ボルコフ大統領, ラトコフ特使, ザルキン駐米大使), plus kuromoji's 人名 tags;
  * once a name is known as a person, its bare occurrences count too. Clusters join spellings that
- * differ only by titles, honorifics, ッ/ー/small kana (ウィトコフ = ウィットコフ), or a given name
- * (スティーブ・ウィトコフ = ウィトコフ), and whatever a user alias file says.
+ * differ only by titles, honorifics, ッ/ー/small kana (ラトコフ = ラットコフ), or a given name
+ * (マイク・ラトコフ = ラトコフ), and whatever a user alias file says.
  */
 import { parse as parseYaml } from "yaml";
 import type { EntityMention, EntityType, Span } from "../model";
@@ -18,7 +18,7 @@ export const PERSON_TITLES = [
   "長官", "副長官", "大使", "副次官補", "次官補", "次官", "外相", "国防相", "蔵相", "財務相", "経済相", "法相", "外務大臣",
   "大臣", "議長", "書記長", "委員長", "代表", "会長", "社長", "司令官", "補佐官", "顧問", "議員", "知事", "市長", "国王",
   "皇太子", "首長", "元首", "首席", "報道局長", "局長", "教授", "博士", "監督", "選手", "被告", "容疑者", "氏", "さん", "様", "君",
-  // Japanese news: offices, ranks, jobs and honorifics that follow a name (石破首相, 鈴木市長, 長友選手, 春田会長).
+  // Japanese news: offices, ranks, jobs and honorifics that follow a name (石破首相, 鈴木市長, 梶浦選手, 梅谷会長).
   "官房長官", "幹事長", "政調会長", "党首", "県知事", "府知事", "都知事", "道知事", "町長", "村長", "区長", "副会長", "副社長",
   "理事長", "専務", "常務", "取締役", "部長", "課長", "店長", "院長", "校長", "園長", "学長", "総長", "所長", "署長", "本部長",
   "館長", "座長", "団長", "隊長", "編集長", "准教授", "講師", "医師", "弁護士", "記者", "キャスター", "アナウンサー", "アナ",
@@ -30,7 +30,7 @@ const TITLE_SET = new Set(PERSON_TITLES);
 const HONORIFICS = new Set(["氏", "さん", "様", "君", "くん", "ちゃん", "殿", "嬢", "夫人", "女史"]);
 
 /**
- * Roles that introduce a person by apposition (番組司会の宮根誠司, 女優の小雪, 日本代表・長友): the
+ * Roles that introduce a person by apposition (番組司会の岩根昭吾, 女優の小鞠, 日本代表・梶浦): the
  * name that follows them is a person even when the dictionary has no 人名 tag for it.
  */
 const PERSON_ROLES = [
@@ -127,7 +127,7 @@ function memoized(fn: (s: string) => string, limit = 50_000): (s: string) => str
   };
 }
 
-/** Strips titles, qualifiers and honorifics: `プーチン大統領` → `プーチン`, `トランプ前米大統領` → `トランプ`. */
+/** Strips titles, qualifiers and honorifics: `ボルコフ大統領` → `ボルコフ`, `マクレイン前米大統領` → `マクレイン`. */
 export const canonicalName: (text: string) => string = memoized(canonicalNameOf);
 
 function canonicalNameOf(text: string): string {
@@ -172,7 +172,7 @@ for (const c of "ッー・＝=") KEY_CODE[c.charCodeAt(0)] = 0;
 KEY_CODE[0x30f4] = 0x30d6; // ヴ → ブ
 for (const [small, large] of Object.entries(SMALL_TO_LARGE)) KEY_CODE[small.charCodeAt(0)] = large.charCodeAt(0);
 
-/** Key of a multi-part name's family name (last part): `スティーブ・ウィトコフ` → key of `ウィトコフ`. */
+/** Key of a multi-part name's family name (last part): `マイク・ラトコフ` → key of `ラトコフ`. */
 function familyKey(text: string): string | null {
   const name = canonicalName(text);
   const parts = name.split(/[・＝=]/).filter((p) => p.length > 0);
@@ -188,12 +188,12 @@ function kanjiLed(s: string): boolean {
  * Alias clusters across a corpus. Observe every mention (`observe`), then ask `canonical(name)` for
  * the cluster's display name: the user's canonical name when the alias file names the cluster, else
  * its most frequent spelling (ties: the lexicographically smaller, so the result is deterministic);
- * a Japanese full name is preferred to its family name alone (三池崇史 over 三池), a Western family
- * name to the full name (プーチン over ウラジーミル・プーチン).
+ * a Japanese full name is preferred to its family name alone (三栖隆文 over 三栖), a Western family
+ * name to the full name (ボルコフ over ウラジーミル・ボルコフ).
  *
  * Clusters are computed from everything observed, whatever the order: spellings with the same key;
- * a Western full name (given・family) with its family name; a Japanese family name (三池, 桑田) with
- * the one full name observed that starts with it (三池崇史) — when two full names share it (鈴木聡美,
+ * a Western full name (given・family) with its family name; a Japanese family name (三栖, 井坂) with
+ * the one full name observed that starts with it (三栖隆文) — when two full names share it (鈴木咲子,
  * 鈴木一郎) the family name alone stays its own, ambiguous, cluster.
  */
 export class AliasTable {
@@ -250,14 +250,14 @@ export class AliasTable {
     };
     const userKeys = new Set([...this.userCanonical.values()].map((c) => aliasKey(c)));
     const known = (k: string): boolean => this.counts.has(k) || userKeys.has(k);
-    // Western full names join their family name (スティーブ・ウィトコフ → ウィトコフ).
+    // Western full names join their family name (マイク・ラトコフ → ラトコフ).
     for (const [k, spelling] of [...this.multiPart].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))) {
       const fk = familyKey(spelling);
       if (fk === null || fk === k || !known(fk)) continue;
       const target = find(this.rawKey(canonicalName(spelling).split(/[・＝=]/).pop() ?? spelling));
       if (find(k) !== target) parent.set(find(k), target);
     }
-    // Japanese family names join the one full name that starts with them (三池 → 三池崇史).
+    // Japanese family names join the one full name that starts with them (三栖 → 三栖隆文).
     const persons = [...this.kanjiPersons].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
     const fullsByPrefix = new Map<string, string[]>();
     for (const f of persons) {
@@ -277,8 +277,8 @@ export class AliasTable {
       const target = [...clusters][0];
       if (find(family) !== target) parent.set(find(family), target);
     }
-    // …and given names of two or more characters the one full name that ends with them (俊輔 →
-    // 中村俊輔), unless they name a family too.
+    // …and given names of two or more characters the one full name that ends with them (泰輔 →
+    // 中川泰輔), unless they name a family too.
     const fullsBySuffix = new Map<string, string[]>();
     for (const f of persons) {
       for (let n = Math.max(2, f.length - 3); n <= Math.min(4, f.length - 1); n++) {
@@ -413,7 +413,7 @@ export class AliasTable {
 
   /**
    * True when two names are in the same cluster, or when one is a Japanese family name and the other
-   * a full name that starts with it (加藤 and 加藤浩次 may be one person even where the corpus has two
+   * a full name that starts with it (加藤 and 加藤康平 may be one person even where the corpus has two
    * 加藤: a bare family name never contradicts a full name).
    */
   same(a: string, b: string): boolean {
@@ -424,7 +424,7 @@ export class AliasTable {
     const y = aliasKey(b);
     const [short, long] = x.length <= y.length ? [x, y] : [y, x];
     if (!kanjiLed(short) || short.length > 4 || long.length - short.length > 4 || long.length <= short.length || this.types.get(short) !== "person") return false;
-    // …or a given name alone (俊輔) and a full name that ends with it.
+    // …or a given name alone (泰輔) and a full name that ends with it.
     return long.startsWith(short) || (short.length >= 2 && long.length - short.length <= 3 && long.endsWith(short));
   }
 
@@ -434,7 +434,7 @@ export class AliasTable {
     return false;
   }
 
-  /** Person spelling keys seen so far (used to find bare mentions such as トランプ政権). */
+  /** Person spelling keys seen so far (used to find bare mentions such as マクレイン政権). */
   personKeys(): Set<string> {
     const out = new Set<string>();
     for (const [k, t] of this.types) if (t === "person") out.add(k);
@@ -471,7 +471,7 @@ function latinWord(w: string): boolean {
 }
 /** One-character prefixes and words that never start a name (同会長 is an anaphor, 新社長 a new one). */
 const NOT_NAME_START = new Set(["同", "各", "両", "全", "本", "当", "自", "他", "新", "旧", "前", "元", "現", "副", "総", "故", "某", "諸", "次", "我", "計", "約", "第", "同社", "同局", "同校", "同店", "同党", "同氏"]);
-/** Words that end an organisation's name (長万部観光協会, 東京都教育委員会, 大阪府警, みずほ銀行, 〜ジム). */
+/** Words that end an organisation's name (北浜観光協会, 東京都教育委員会, 大阪府警, みずほ銀行, 〜ジム). */
 const ORG_SUFFIXES = [
       "新聞社", "新聞", "通信社", "通信", "放送", "テレビ", "県警", "府警", "道警", "警視庁", "警察署", "警察", "実行委員会", "委員会",
       "連盟", "協会", "銀行", "信用金庫", "株式会社", "大学", "高校", "高等学校", "中学校", "小学校", "学園", "財団", "機構", "研究所",
@@ -502,11 +502,11 @@ const LATIN_NOT_ORG = new Set([
   "APP", "WEB", "SIM", "NFC", "QR", "DJ", "MV", "PV", "CD", "BD", "GB", "MB", "KB", "TB", "MHZ", "GHZ", "WIFI", "ISO", "USA",
 ]);
 
-/** One-character suffixes that never end a name (宛, 家, 側, 町…); 都, 介 may (長友佑都). */
+/** One-character suffixes that never end a name (宛, 家, 側, 町…); 都, 介 may (梶浦佑都). */
 const NOT_NAME_SUFFIX = new Set(["宛", "宛て", "家", "側", "派", "組", "陣", "達", "等", "的", "化", "性", "製", "産", "系", "流", "風", "式", "型", "用", "中", "内", "外", "前", "後", "間", "頃", "兼", "率", "戦", "杯", "賞", "代", "歳", "才", "年", "月", "日", "時", "分", "回", "位", "人", "名", "枚", "本", "個", "点", "号", "目", "度", "円", "件", "部", "課", "局", "社", "店", "校", "駅", "港", "線", "町", "市", "村", "県", "区", "郡", "州", "府", "省", "庁", "署", "館", "院", "園", "会", "団", "軍", "隊", "党", "国", "語", "版", "作", "著", "役", "君", "氏", "様", "殿", "嬢", "ら", "たち"]);
 /** Relatives and people by role that take an honorific without being names (娘さん, 奥さん, 客さま). */
 const KIN_WORD = new Set(["娘", "息子", "母", "父", "妻", "夫", "姉", "兄", "妹", "弟", "嫁", "婿", "奥", "客", "皆", "孫", "叔母", "叔父", "伯母", "伯父", "祖母", "祖父", "親", "子", "主人", "旦那", "彼", "彼女", "先輩", "後輩", "店員", "友達"]);
-/** Suffixes that make the word before them a place (三春町, 唐津市). */
+/** Suffixes that make the word before them a place (山里町, 北浜市). */
 const PLACE_SUFFIX = new Set(["町", "市", "村", "県", "区", "郡", "州"]);
 
 /** A synthesized token: one name part, an organisation, from several of kuromoji's pieces. */
@@ -550,8 +550,8 @@ function nominal(t: Token): boolean {
 /**
  * The tokens entity extraction reads, from kuromoji's tokens of a text: its proper nouns (名詞,固有名詞),
  * with names that the dictionary cuts into pieces joined again as 人名 parts (十/倉/雅和 → 十倉 + 雅和,
- * 宮/根/誠司 → 宮根 + 誠司, 孫/正義 before 氏 or 社長), and organisations written as a name and a
- * suffix (長万部/観光/協会, 日本/野球/機構) joined as one 組織 token.
+ * 岩/根/昭吾 → 岩根 + 昭吾, 堀/正義 before 氏 or 社長), and organisations written as a name and a
+ * suffix (北浜/観光/協会, 日本/野球/機構) joined as one 組織 token.
  *
  * Pure and local: it never looks across 、 or 。, so applying it to each clause alone (as the corpus
  * workers do, keeping only its answer) or to a whole sentence gives the same tokens, and applying
@@ -637,7 +637,7 @@ function chunkEntities(c: Token[], before: Token[], after: Token[], out: Token[]
       const suffix = orgSuffixOf(upto);
       if (suffix === null) continue;
       let s = 0;
-      // Nothing before a number or a date (2012年2月5日放送) belongs to the name.
+      // Nothing before a number or a date (2012年6月9日放送) belongs to the name.
       let afterNumeral = false;
       for (let k = 0; k < e - 1; k++) {
         const numeral = isNumeral(c[k]);
@@ -694,7 +694,7 @@ function personsOf(c: Token[], before: Token[], after: Token[], out: Token[]): v
   }
   // (Rare shapes are tested behind one boolean each, in helpers of their own: each path first taken
   // after the optimiser compiled this function would throw its code away.)
-  // A name standing right before は「 (寺川/綾 は「…」): a surname-like proper noun and one or two
+  // A name standing right before は「 (山川/葵 は「…」): a surname-like proper noun and one or two
   // kanji the dictionary does not know as a given name.
   const beforeQuote = after.length === 2 && SPEAKER_PARTICLES.has(after[0].surface) && QUOTE_OPENERS.has(after[1].surface);
   if (beforeQuote && speakerNameBeforeQuote(c, out)) return;
@@ -702,13 +702,13 @@ function personsOf(c: Token[], before: Token[], after: Token[], out: Token[]): v
   let m = c.length;
   while (m > 0 && isTitleToken(c[m - 1])) m--;
   const titled = m < c.length;
-  // A name may also follow a title or role in the same chunk (ニワンゴ社長杉本): scan back from the end.
+  // A name may also follow a title or role in the same chunk (ミドリ社長杉森): scan back from the end.
   const nextSurface = (k: number): string => (k + 1 < c.length ? c[k + 1].surface : (after[0]?.surface ?? ""));
-  // A surname the dictionary knows as a place, with an honorific after it (千谷さん, 千葉氏).
+  // A surname the dictionary knows as a place, with an honorific after it (鵜谷さん, 千葉氏).
   const honorificAfter = titled && m === c.length - 1 && HONORIFICS.has(c[m].surface);
   const nameish = (k: number): boolean => {
     const t = c[k];
-    // A name followed by 町 or 市 is a place (三春町).
+    // A name followed by 町 or 市 is a place (山里町).
     if (PLACE_SUFFIX.has(nextSurface(k))) return false;
     if (isPersonTag(t)) return true;
     if (isProper(t) && t.pos2 === "地域" && t.pos3 === "一般" && placeInName(c, k, m, honorificAfter)) return true;
@@ -726,7 +726,7 @@ function personsOf(c: Token[], before: Token[], after: Token[], out: Token[]): v
     length += c[k].surface.length;
   }
   // The tokens before the name, up to the one that stopped the scan, are a chunk of their own (a
-  // place before 県知事, a company before 社長, 鈴木 before 三春町); that one stays only as a place
+  // place before 県知事, a company before 社長, 鈴木 before 山里町); that one stays only as a place
   // or an organisation.
   if (k > 0) {
     personsOf(c.slice(0, k - 1), before, c.slice(k - 1, k + 1), out);
@@ -735,10 +735,10 @@ function personsOf(c: Token[], before: Token[], after: Token[], out: Token[]): v
   const span = c.slice(k, m);
   if (span.length > 0) {
     const hasTag = span.some(isPersonTag);
-    // A surname the dictionary knows as a place, with an honorific after it (千谷さん).
+    // A surname the dictionary knows as a place, with an honorific after it (鵜谷さん).
     const placeSurname = honorificAfter && !hasTag && placeAlone(span);
-    // Untagged pieces are a name when a title follows at the start of a chunk (孫社長, 角会長,
-    // 孫正義氏) or a role precedes them (番組MCの魔裟斗), or right before は「 (寺川/綾 は「…」).
+    // Untagged pieces are a name when a title follows at the start of a chunk (堀社長, 桐会長,
+    // 堀正義氏) or a role precedes them (番組MCの田中), or right before は「 (山川/葵 は「…」).
     const named = hasTag || placeSurname || untaggedName(c, k, m, span, length, before, after, titled, beforeQuote);
     if (named && !placeSurname && span.length === 1 && isPersonTag(span[0])) out.push(span[0]);
     else if (!(named && pushName(span, placeSurname, out))) pushProper(out, span, 0);
@@ -755,7 +755,7 @@ function pushProper(out: Token[], list: Token[], from: number): void {
   for (let x = from; x < list.length; x++) if (isProper(list[x])) out.push(list[x]);
 }
 
-/** 寺川/綾 before は「: a surname-like proper noun and one or two kanji unknown as a given name, as a name (to `out`). */
+/** 山川/葵 before は「: a surname-like proper noun and one or two kanji unknown as a given name, as a name (to `out`). */
 function speakerNameBeforeQuote(c: Token[], out: Token[]): boolean {
   if (
     c.length >= 2 &&
@@ -782,7 +782,7 @@ function placeInName(c: Token[], k: number, m: number, honorificAfter: boolean):
 }
 
 /**
- * Kanji numerals open and close given names (万里江, 仙一, 健二): before a name part, or right after one
+ * Kanji numerals open and close given names (万由美, 晋一, 洋二): before a name part, or right after one
  * at the end of the name.
  */
 function numeralInName(c: Token[], k: number, m: number): boolean {
@@ -795,13 +795,13 @@ function numeralInName(c: Token[], k: number, m: number): boolean {
 /** Whether the untagged pieces `span` = `c[k..m)` (`length` characters) are a name (see `personsOf`). */
 function untaggedName(c: Token[], k: number, m: number, span: Token[], length: number, before: Token[], after: Token[], titled: boolean, beforeQuote: boolean): boolean {
   if (!(length <= 4 && span.every((t) => HAN.test(t.surface)))) return false;
-  // …at the start of the chunk, or after a team or place (巨人原辰徳監督) or a title.
+  // …at the start of the chunk, or after a team or place (巨人森田浩監督) or a title.
   if (!(k === 0 || (isProper(c[k - 1]) && (c[k - 1].pos2 === "組織" || c[k - 1].pos2 === "地域")) || isTitleToken(c[k - 1]))) return false;
   const pieces = span.length >= 2 || (span.length === 1 && span[0].surface.length === 1);
   if (titled && pieces) return true;
   const roleBefore = before.length === 2 && before[1].surface === "の" && PERSON_ROLES.includes(before[0].surface);
   if (roleBefore && span.length >= 2 && (after.length === 0 || PARTICLE_POS.has(after[0].pos))) return true;
-  // A name standing right before は「 (寺川/綾 は「…」): a surname-like place and one or two kanji.
+  // A name standing right before は「 (山川/葵 は「…」): a surname-like place and one or two kanji.
   return m === c.length && beforeQuote && span.length >= 2 && span.length <= 3 && isProper(span[0]) && span.slice(1).every((t) => t.surface.length === 1);
 }
 
@@ -820,14 +820,14 @@ function pushName(span: Token[], placeSurname: boolean, out: Token[]): boolean {
       let lastGiven = -1;
       for (let x = 0; x < span.length; x++) if (isPersonTag(span[x]) && span[x].pos3 === "名") lastGiven = x;
       split = lastGiven > 0 ? lastGiven : lastGiven === 0 ? 0 : 1;
-      // 万/里江: a numeral that opens a given name is part of it.
+      // 万/由美: a numeral that opens a given name is part of it.
       if (lastGiven === 1 && isNumeral(span[0])) split = 0;
     }
   }
   const family = surfaces(span, 0, split);
   const given = surfaces(span, split);
   if (!placeSurname && (family.length > 5 || given.length > 4)) return false;
-  // Pieces joined into a name with no given part (テリー/伊藤, 石/清水) name a person in full.
+  // Pieces joined into a name with no given part (ジョー/山本, 石/井坂) name a person in full.
   if (family) out.push(synth(family, span[0].start, "人名", !given && split >= 2 ? "一般" : "姓"));
   if (given) out.push(synth(given, span[split].start, "人名", "名"));
   return true;
@@ -850,7 +850,7 @@ interface PersonCandidate extends Span {
 const GENERIC_KATAKANA =
   /^(?:ユーザー?|スタッフ|ファン|ゲスト|メンバー|キャスト|プロデューサー|ディレクター|マネージャー|ママ|パパ|オーナー|ドライバー|パートナー|ヒロイン|ヒーロー|アイドル|モデル|タレント|アーティスト|シェフ|コーチ|キャプテン|リーダー|チーム|クラブ)$/u;
 const AGE_AFTER = /^[（(]\d{1,3}(?:歳)?[）)]/u;
-/** A 3–5 kanji item of a 、-separated list (…した入江陵介、北島康介…): the shape of a full name. */
+/** A 3–5 kanji item of a 、-separated list (…した村瀬健太、石動誠…): the shape of a full name. */
 const LIST_ITEM = /(^|[、，・\s\u3000]|[ぁ-ん])([\p{Script=Han}々]{3,5})(?=、|と|の|ら|、|そして)/uy;
 /** The lead characters of a `LIST_ITEM` (`\s` holds no character above U+3000 but U+FEFF). */
 const LIST_ITEM_LEAD = charSet("、，・\u3000\ufeff", [["ぁ", "ん"]]);
@@ -861,16 +861,16 @@ for (let c = 0x2e80; c <= 0xfaff; c++) if (/[\p{Script=Han}々]/u.test(String.fr
 /** Where a `LIST_ITEM` match can start: the text's start, or a lead character (`LIST_ITEM_LEAD`) before a kanji. */
 /** (Not read past the end: `charCodeAt` there is NaN, and a table read at NaN deoptimises.) */
 const kanjiNext = (s: string, p: number): boolean => p + 1 < s.length && HAN_OR_HIGH[s.charCodeAt(p + 1)] === 1;
-/** An appositive role and the name after it (女優の小雪が). */
+/** An appositive role and the name after it (女優の小鞠が). */
 const APPOSITIVE_ROLES = [
   ...PERSON_ROLES, "レスラー", "プロレスラー", "ボクサー", "力士", "騎手", "棋士", "ライター", "グラビアアイドル", "女子アナ", "芸妓",
   "ダンサー", "ミュージシャン", "ボーカル", "ギタリスト", "ドラマー", "DJ", "写真家", "カメラマン", "デザイナー", "俳人", "詩人", "画家",
   "投手", "捕手", "内野手", "外野手", "コーチ", "監督", "GM", "オーナー", "ストライカー", "ゴールキーパー", "番長",
 ].filter((r, i, all) => all.indexOf(r) === i).sort((a, b) => b.length - a.length);
-/** An appositive role and the name after it (女優の小雪が, レスラー・華名と); checked against a later quote. */
+/** An appositive role and the name after it (女優の小鞠が, レスラー・瑠名と); checked against a later quote. */
 const ROLE_THEN_NAME = new RegExp(`(?:${APPOSITIVE_ROLES.join("|")})(?:の|・)([\\p{Script=Han}々ァ-ヴー]{2,5}?)(?=が|は|も|、|と|の|に|[（(])`, "uy");
 const APPOSITIVE_FIRST = charSet(APPOSITIVE_ROLES);
-/** What follows a name that the text goes on to quote: 小雪は「…」 (tested in place after the name). */
+/** What follows a name that the text goes on to quote: 小鞠は「…」 (tested in place after the name). */
 const QUOTE_AFTER_NAME = /(?:は|が|も)[^。「]{0,30}「/uy;
 /** True when `name` stands somewhere in `text` with a quote opening after it (`QUOTE_AFTER_NAME`). */
 function quotedLater(text: string, name: string): boolean {
@@ -880,33 +880,33 @@ function quotedLater(text: string, name: string): boolean {
   }
   return false;
 }
-/** A player's position and the name after it (ブラジル代表FWネイマール). */
+/** A player's position and the name after it (ブラジル代表FWペレイリーニョ). */
 const POSITION_THEN_NAME = /(?:FW|MF|DF|GK|ＦＷ|ＭＦ|ＤＦ|ＧＫ)[\s\u3000・]?([ァ-ヴー]{2,}(?:[・＝][ァ-ヴー]{2,})*)(?![ァ-ヴー・＝])/gu;
-/** A nickname and the name it stands for: “キングカズ”こと三浦知良. */
+/** A nickname and the name it stands for: “キングタク”こと山村拓也. */
 const NICKNAME = /[“"「『]?([^\s“”"「」『』、。（）()]{2,10}?)[”"」』]?(?:こと|ことは)(?=[\p{Script=Han}々ァ-ヴー])/gu;
 /**
  * A Western full name in katakana and what only a person does in a film or on a stage after it
- * (ヒュー・ジャックマンが演じた, ジム・キャリー演じる, …の主演により).
+ * (ピーター・ハロルドが演じた, ジム・ブレナン演じる, …の主演により).
  */
 const FOREIGN_THEN_ROLE = /(?<![ァ-ヴー・＝])([ァ-ヴー]{2,}(?:[・＝][ァ-ヴー]{2,}){1,2})(?:が|の|も|は)?(?=演じ|主演|扮し|扮す|出演)/gu;
-/** A role and a Western full name after it (エースのユニス・マフムード, 監督・ジョン・スミス). */
+/** A role and a Western full name after it (エースのアリ・ハッサニ, 監督・ジョン・スミス). */
 const ROLE_THEN_FOREIGN = new RegExp(`(?:${PERSON_ROLES.join("|")})(?:の|・)([ァ-ヴー]{2,}(?:[・＝][ァ-ヴー]{2,})+)(?![ァ-ヴー・＝])`, "gu");
-/** A kanji name the alias table may know (入江陵介, in a draft that gives no other clue). */
+/** A kanji name the alias table may know (村瀬健太, in a draft that gives no other clue). */
 const KANJI_RUN = /(?<![\p{Script=Han}々])[\p{Script=Han}々]{2,5}(?![\p{Script=Han}々])/gu;
 /** A name with an honorific and an age or 仮名 in parentheses: 会社員のさくらさん(仮名・38歳). */
 /** What every `NAME_WITH_AGE` match holds: a sentence without it needs no search. */
 const HONORIFIC_PAREN = /(?:さん|氏|くん|ちゃん)[（(]/u;
 const NAME_WITH_AGE = /(?<=の|、|^|\s|は|が)([\p{Script=Han}\p{Script=Hiragana}ァ-ヴー々]{1,6}?)(?:さん|氏|くん|ちゃん)[（(](?:仮名|[^（）()]{0,8}?\d{1,3}(?:歳|才))/gmu;
-/** A Western full name (アントニオ・バンデラス) standing as the actor of its clause. */
+/** A Western full name (ルイス・カブレラ) standing as the actor of its clause. */
 const WESTERN_NAME = /(?<![ァ-ヴー・＝])([ァ-ヴー]{2,}(?:[・＝][ァ-ヴー]{2,})+)(?=は|が|も|と(?!し)|、|氏|さん|監督|選手|容疑者|被告|[（(]\d)/gu;
-/** A quoted name with an honorific: 「ぼん」さん. */
+/** A quoted name with an honorific: 「ぽんた」さん. */
 const QUOTED_NAME = /「([^「」\s]{1,12})」(?:さん|氏|君|くん|ちゃん|様)/uy;
 const QUOTED_NAME_FIRST = charSet("「");
 const HAN_CHAR = /[\p{Script=Han}々〆ヶ]/u;
 const KANA_OR_HAN = /[\p{Script=Han}々〆ヶァ-ヴー]/u;
 /** A title starting at a given offset (sticky: tested in place, no slicing). */
 const TITLE_AT = new RegExp(`(?:${PERSON_TITLES.join("|")})`, "uy");
-/** A title right before a name (社長杉本, 監督・三池). */
+/** A title right before a name (社長杉森, 監督・三栖). */
 const TITLE_BEFORE = new RegExp(`(?:${KANJI_TITLES.join("|")})・?$`, "u");
 
 /** The first characters of the expressions searched in each sentence, found in one pass (`positionsBySet`). */
@@ -976,7 +976,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
     slices.push(slice);
     const at = entityFirsts(slice);
     firsts.push(at);
-    // 1. katakana + title; a katakana word + 社長 + a name is the name's company (ニワンゴ社長杉本).
+    // 1. katakana + title; a katakana word + 社長 + a name is the name's company (ミドリ社長杉森).
     // Each maximal katakana run once, its title tested in place (a regex over the whole sentence
     // would retry every position inside every run).
     for (const run of matchesAt(KATAKANA_RUN, slice, at[AT_KATAKANA])) {
@@ -1057,10 +1057,10 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
     }
   }
   // 4. A name the text gives in full (or with a title) makes its family name a person wherever it
-  // stands alone (長友佑都 … 長友は); both spellings are one cluster in the alias table.
+  // stands alone (梶浦佑都 … 梶浦は); both spellings are one cluster in the alias table.
   const families = new Map<string, Set<string>>();
   const knownNames = new Set<string>();
-  /** Given names of two or more characters and the full names that end with them (俊輔 → 中村俊輔). */
+  /** Given names of two or more characters and the full names that end with them (泰輔 → 中川泰輔). */
   const givens = new Map<string, Set<string>>();
   const rememberName = (c: PersonCandidate): void => {
     knownNames.add(c.name);
@@ -1075,12 +1075,12 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
     }
   };
   for (const c of accepted) rememberName(c);
-  // …and a name the alias table already knows as a person (a draft names 平岡 alone, the corpus
-  // 平岡拓晃 and 平岡).
+  // …and a name the alias table already knows as a person (a draft names 平賀 alone, the corpus
+  // 平賀拓真 and 平賀).
   for (const c of candidates) if (!accepted.has(c) && (knownNames.has(c.name) || families.has(c.name) || aliases.typeOf(c.name) === "person")) accepted.add(c);
   // Names the dictionary does not know at all, from what stands around them: an item of a list of
-  // people (入江陵介、北島康介、松田丈志), a name after an appositive role that the text goes on to quote
-  // (女優の小雪が … 小雪は「…」), a quoted name with an honorific (「ぼん」さん).
+  // people (村瀬健太、石動誠、新井田大輔), a name after an appositive role that the text goes on to quote
+  // (女優の小鞠が … 小鞠は「…」), a quoted name with an honorific (「ぽんた」さん).
   let listed = false;
   for (const c of accepted) if (c.family && c.given) listed = true;
   const knowsPersons = aliases.hasPersons();
@@ -1138,7 +1138,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       const start = region.start + (m.index ?? 0);
       const c: PersonCandidate = { start, end: start + name.length, name, family: "", given: "" };
       const overlapping = candidates.filter((x) => x.start < c.end && c.start < x.end);
-      // (A part of the name taken alone — ヒュー — gives way to the whole name.)
+      // (A part of the name taken alone — ピーター — gives way to the whole name.)
       if (overlapping.some((x) => x.start < c.start || x.end > c.end) || isPlaceWord(name)) continue;
       for (const x of overlapping) {
         candidates.splice(candidates.indexOf(x), 1);
@@ -1184,7 +1184,7 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
       accepted.add(c);
     }
   }
-  // Every accepted name's other mentions (小雪 again, 入江 alone, 俊輔 for 中村俊輔); names accepted
+  // Every accepted name's other mentions (小鞠 again, 村瀬 alone, 泰輔 for 中川泰輔); names accepted
   // since step 4 are remembered too.
   for (const c of accepted) rememberName(c);
   for (const c of accepted) raw.push({ start: c.start, end: c.end, text: c.name, type: "person", name: c.name });
@@ -1248,8 +1248,8 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
     }
   }
 
-  // A given name alone stands for the one full name the text gives with it (俊輔 → 中村俊輔); a
-  // nickname for the name it introduces (“キングカズ”こと三浦知良: キングカズ, カズ → 三浦知良).
+  // A given name alone stands for the one full name the text gives with it (泰輔 → 中川泰輔); a
+  // nickname for the name it introduces (“キングタク”こと山村拓也: キングタク, タク → 山村拓也).
   const nicknames = nicknamesOf(text, regions, raw);
   for (const r of raw) {
     if (r.type !== "person") continue;
@@ -1266,13 +1266,13 @@ export function extractEntities(text: string, regions: Span[], allTokens: Token[
     }
   }
   for (const r of raw) if (r.type === "person") aliases.observe(r.name, "person");
-  // The family name of a Western full name stands for the person alone later on (バンデラスは).
+  // The family name of a Western full name stands for the person alone later on (カブレラは).
   for (const r of raw) {
     if (r.type !== "person") continue;
     const parts = canonicalName(r.name).split(/[・＝]/);
     if (parts.length > 1 && parts[parts.length - 1].length >= 3 && !isPlaceWord(parts[parts.length - 1])) aliases.observe(parts[parts.length - 1], "person");
   }
-  // 6. bare katakana mentions of known persons (トランプ政権, (プーチン)大統領).
+  // 6. bare katakana mentions of known persons (マクレイン政権, (ボルコフ)大統領).
   const persons = aliases.personKeys();
   // A run's key starts with its first character that the key keeps: runs whose first kept character
   // starts no person's key need no key of their own.
@@ -1397,7 +1397,7 @@ function latinOrganisation(text: string, start: number, end: number): boolean {
   if (/[（(]$/.test(before) && /^[）)]/.test(after)) return true;
   if (/^(?:本社|社長|会長|社員|傘下|グループ|側)/.test(after)) return true;
   if (/^[A-Za-z][a-z]+[A-Z]/.test(word) && word.length >= 4) return true;
-  // A word of a Latin phrase (a title such as SUPER SOCCER) is not a name on its own.
+  // A word of a Latin phrase (a title such as MORNING STAGE) is not a name on its own.
   if (/[A-Za-z][\s\u3000]$/.test(before) || /^[\s\u3000][A-Za-z]/.test(after)) return false;
   return /^[A-Z]{3,6}$/.test(word) && !LATIN_NOT_ORG.has(word.toUpperCase());
 }

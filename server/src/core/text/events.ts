@@ -2,8 +2,8 @@
  * Events: a dated happening in one sentence — the date, a predicate (会談, 電話会談, 合意, 警告, 発表…),
  * the participants (persons named outside quotes) and the place (a place before で).
  *
- * Not events: dates of photo captions (`2月13日撮影`), magazine issues and releases (`4月29日号`,
- * `4月22日発売`), publication stamps (`公開日:`, `08時57分`), and dates with no predicate in the sentence.
+ * Not events: dates of photo captions (`5月2日撮影`), magazine issues and releases (`6月10日号`,
+ * `6月3日発売`), publication stamps (`公開日:`, `10時15分`), and dates with no predicate in the sentence.
  */
 import type { DateMention, EntityMention, EventUnit, Sentence, Span } from "../model";
 import { SpanSet } from "../sortedSearch";
@@ -75,7 +75,7 @@ const NOT_EVENT_AFTER = /^[\s\u3000]*(?:[(（][^)）]*[)）])?[\s\u3000]*(?:撮�
 const STAMP_REST = 200;
 /** A publication stamp: a date and a clock time with nothing after them but 配信/更新/公開. */
 const STAMP_AFTER = /^[\s\u3000]*(?:[(（][^)）]*[)）])?[\s\u3000]*[0-9０-９]{1,2}(?:時|:|：)[0-9０-９]{2}分?[\s\u3000]*(?:配信|更新|公開|JST)?[\s\u3000]*$/u;
-/** Stamps (`公開日:`, `更新日:`) and a periodical's release note inside its issue date (`4月29日号(4月22日発売)`). */
+/** Stamps (`公開日:`, `更新日:`) and a periodical's release note inside its issue date (`6月10日号(6月3日発売)`). */
 const NOT_EVENT_BEFORE = /(?:(?:公開日|更新日|投稿日|配信日|掲載日|発行日)[\s\u3000]*[:：]?|号[\s\u3000]*[(（])[\s\u3000]*$/u;
 /** A label that dates what it names: `発売日：2012年5月25日`. */
 const LABEL_BEFORE = /(?:発売日|発売予定日|開催日時?|放送日時?|放映日|配信開始日時?|開始日時?|締切日?|締め切り日?)[\s\u3000]*(?:[:：]|は|が|の)[\s\u3000]*$/u;
@@ -135,7 +135,7 @@ function findPredicates(text: string, s: Span, quotes: readonly QuoteSpan[]): Pr
     if (name.length >= 2 && name.length <= 40 && EVENT_NAME_END.test(name) && !joinsIn(text, q)) hits.push({ start: q.start, end: q.end, normal: "開催", name });
   }
   hits.sort((a, b) => a.start - b.start);
-  // 開かれる米ロ協議, 会見が行われ: a verb of holding names no happening; the noun it holds does.
+  // 開かれる日米協議, 会見が行われ: a verb of holding names no happening; the noun it holds does.
   const out: PredicateHit[] = [];
   for (const h of hits) {
     const held = HOLDING.has(text.slice(h.start, h.end)) ? heldBy(text, h, hits) : undefined;
@@ -173,7 +173,7 @@ const ATTACHED_AFTER = new RegExp(
 );
 /** A date that opens its clause as a time adverbial: `25日、`, `2日深夜、`, `19日には`, `8月11日（土）は`. */
 const ADVERBIAL = /^(?:[(（][^()（）]{0,16}[)）])?[\s\u3000]*(?:[月火水木金土日]曜日?)?(?:深夜|夜|朝|午前|午後|昼|夕方|夕刻|未明|早朝|正午|晩)?(?:[0-9０-９]{1,2}時(?:[0-9０-９]{1,2}分|半)?)?[\s\u3000]*(、|,|，|に、?|には|にも|から|より|は|に)/u;
-/** A television or radio programme named right after the date's clause opens: `テレビ朝日「報道ステーション」では`. */
+/** A television or radio programme named right after the date's clause opens: `テレビ朝日「夕方ワイド」では`. */
 const PROGRAMME =
   /^[^。]{0,30}?(?:(?:テレビ|TV|ＴＶ|放送|ラジオ|局|チャンネル|NHK|ＮＨＫ|TBS|ＴＢＳ|フジ|日テレ|テレ朝|テレ東|BS|ＢＳ|CS|ＣＳ|WOWOW|系)[^。「『」』]{0,12}[「『][^「」『』]{1,40}[」』][\s\u3000]*(?:番組内|番組|の中|内|放送分)?[\s\u3000]*(?:では|で、|で(?:放送|放映|生放送|中継|オンエア)|に(?:生?出演|登場)|には)|番組(?:内)?(?:では|には|で、))/u;
 
@@ -190,13 +190,13 @@ function predicateFor(text: string, sentence: Span, date: Span, preds: Predicate
   if (PERIOD_LABEL.test(before)) return { start: date.start, end: date.start, normal: /^[\s\u3000]*(?:[(（][^)）]*[)）])?[\s\u3000]*まで/u.test(text.slice(date.end, date.end + 12)) ? "終了" : "開始", name: null };
   if (PERIOD_END.test(before)) return { start: date.start, end: date.start, normal: "終了", name: null };
   if (preds.length === 0 && yearOnly) return null;
-  // 1. Attached after the date: 11日の記者会見, 23日放送分, 2日深夜放送, 4月21日（土）から全国ロードショー, 5月15日を希望.
+  // 1. Attached after the date: 11日の記者会見, 23日放送分, 2日深夜放送, 6月9日（土）から全国ロードショー, 7月3日を希望.
   const nextAfter = preds.find((p) => p.start >= date.end && p.start - date.end <= 24 && ATTACHED_AFTER.test(text.slice(date.end, p.start)));
   if (nextAfter) return nextAfter;
-  // 1b. Attached before it: 政権が発足した1月20日.
+  // 1b. Attached before it: 政権が発足した4月1日.
   const justBefore = preds.find((p) => p.end <= date.start && /^(?:した|された|する|される|の)$/.test(text.slice(p.end, date.start)));
   if (justBefore) return justBefore;
-  // A year alone (今年に入り, 2019年以来) dates an event only when the predicate is attached to it.
+  // A year alone (今年に入り, 2015年以来) dates an event only when the predicate is attached to it.
   if (yearOnly) return null;
   const after = text.slice(date.end, sentence.end);
   const adverbial = ADVERBIAL.exec(after);
@@ -205,12 +205,12 @@ function predicateFor(text: string, sentence: Span, date: Span, preds: Predicate
     return { start: date.end, end: date.end, normal: "放送", name: null };
   }
   if (preds.length === 0) return null;
-  // 3. The sentence's topic is a predicate noun: 電話会談は…2月12日と3月18日の2回.
+  // 3. The sentence's topic is a predicate noun: 会談は…4月8日と5月20日の2回.
   const topic = preds.find((p) => p.end <= date.start && /^(?:は|も)/.test(text.slice(p.end, p.end + 1)));
   if (topic) return topic;
   // 4. A date with に/には/から/は opens the clause of the first predicate after it (今月11日に、…対戦する
-  //    イラク代表…を伝えた); a bare date with a comma dates the sentence's main predicate, its last one.
-  //    A topic after the date (3月下旬に米政府は…合意したと発表した) makes it the main clause's again.
+  //    韓国代表…を伝えた); a bare date with a comma dates the sentence's main predicate, its last one.
+  //    A topic after the date (5月下旬に市は…合意したと発表した) makes it the main clause's again.
   //    A verb continuing into the next (参加して…開催された) hands the date on to it.
   if (adverbial && adverbial[1] !== "、" && adverbial[1] !== "," && adverbial[1] !== "，") {
     const later = preds.filter((p) => p.start >= date.end);
@@ -325,7 +325,7 @@ export function extractEvents(text: string, ctx: EventContext): EventUnit[] {
     // A year alone inside a caption credit such as (2025年 ロイター/…) is no event.
     if (d.date.month === null && /^[\s\u3000]*[A-Za-zァ-ヴー]+\//.test(text.slice(d.end, d.end + 20))) continue;
     const facts = sentenceFacts(d.sentence, s);
-    // A date inside a quote is dated by what the quoted words say (アジアカップが1月29日に決勝があって):
+    // A date inside a quote is dated by what the quoted words say (大会が5月29日に試合があって):
     // its predicate and participants come from within that quote.
     const quote = facts.quotes.find((q) => d.start >= q.start && d.end <= q.end);
     if (quote && quote.kind !== "speech") continue;
@@ -415,7 +415,7 @@ function contentBigrams(s: string): Set<string> {
 
 const ADDRESS = /([\p{Script=Han}\p{Script=Katakana}ー]{1,16}?(?:都|道|府|県|市|区|町|村|島))(?:にて|で(?![はもの]))/gu;
 const ADDRESS_END = /[都道府県市区町村島](?:にて|で(?![はもの]))/u;
-/** An address written before で/にて outside quotes (`佐賀県唐津市呼子町にて`): a place by its suffix. */
+/** An address written before で/にて outside quotes (`佐賀県北浜市山里町にて`): a place by its suffix. */
 function addressIn(text: string, s: Span, quotes: SpanSet): string | null {
   const sentence = text.slice(s.start, s.end);
   // Every match ends so: most sentences need no search (which retries each kanji or katakana at length).

@@ -4,7 +4,7 @@
  * What is folded: NFKC (full/half width, compatibility forms), whitespace and line breaks (removed),
  * quote marks (removed, so 「」『』“”"" nesting and wrapping never matter), long vowel mark and dash
  * variants after kana (→ ー), comma variants (→ 、), Latin case. What is kept: kanji vs kana, so
- * いら立っている and いらだっている stay different and a misquote is reported.
+ * 分かっている and わかっている stay different and a misquote is reported.
  */
 
 /** Quote marks removed by normalisation. */
@@ -293,12 +293,12 @@ export function parseJapaneseNumber(s: string): number | null {
   return total + section + (current ?? 0);
 }
 
-/** Short editorial insertions in parentheses: `(プーチン)大統領`, `（中略）`, `(笑)`. */
+/** Short editorial insertions in parentheses: `(ボルコフ)大統領`, `（中略）`, `(笑)`. */
 const PARENTHETICAL = /[(（][^()（）\n]{1,20}[)）]/g;
 
 /**
  * Blanks short parentheticals with spaces (which normalisation drops), keeping every offset: a
- * quote that leaves out the editor's `(プーチン)` matches the source's words, and one that keeps
+ * quote that leaves out the editor's `(ボルコフ)` matches the source's words, and one that keeps
  * it matches too.
  */
 export function maskParentheticals(s: string): string {

@@ -79,7 +79,7 @@ function mayCount(s: string, p: number): boolean {
   return e < s.length && KANJI_COUNTER_FIRST[s.charCodeAt(e)] === 1;
 }
 
-/** Extracts numbers with counters from `text`. Dates (`3月18日`, `2025年`) and times (`08時57分`) are skipped. */
+/** Extracts numbers with counters from `text`. Dates (`6月18日`, `2025年`) and times (`10時15分`) are skipped. */
 export function extractNumbers(text: string): ExtractedNumber[] {
   const folded = foldWidth(text);
   const out: ExtractedNumber[] = [];
@@ -95,19 +95,19 @@ export function extractNumbers(text: string): ExtractedNumber[] {
     if (counter) {
       const spelling = counter[0];
       const normal = counter[1];
-      // Dates and clock times are not numbers: 3月, 18日 after 月, 2025年, 8時57分.
+      // Dates and clock times are not numbers: 6月, 18日 after 月, 2025年, 10時15分.
       if (normal === "日間" && spelling === "日") continue;
       if (spelling === "分" && /時$/.test(folded.slice(Math.max(0, start - 1), start))) continue;
       if (isKanji && !/^(?:回|度|人|カ月|ヶ月|か月|日間|時間|週間|年間|つ|カ国|か国|倍|割)/.test(rest)) continue;
       if (isKanji && numeral === "一" && /^(?:つ|度|人)/.test(rest) && /[同唯]$/.test(folded.slice(start - 1, start))) continue;
     } else if (/^[月年時]/.test(rest) && !/^(?:時間|年間|年目|月間|年ぶり)/.test(rest)) {
-      // `8年` as a count of years (`住友銀行に8年勤めた`); `2012年`, `平成8年`, `8年度` are dates.
+      // `8年` as a count of years (`役所に8年勤めた`); `2012年`, `平成8年`, `8年度` are dates.
       if (isKanji || !/^年/.test(rest) || numeral.length > 3 || !YEAR_COUNT.test(rest) || ERA_BEFORE.test(folded.slice(Math.max(0, start - 2), start))) continue;
       counter = ["年", "年"];
     } else if (!isKanji) {
       const open = OPEN_COUNTER.exec(rest);
       if (open && !NOT_OPEN_COUNTER.test(open[0])) counter = [open[0], open[0].normalize("NFKC").toLowerCase()];
-      // A bare large number (`興行収入20億を超える`): its magnitude is its unit.
+      // A bare large number (`売上高30億を超える`): its magnitude is its unit.
       else if (/[万億兆]$/.test(numeral)) counter = ["", "(数)"];
     }
     if (!counter) continue;

@@ -5,21 +5,21 @@
  * with no opener at the start of a sentence is a quote whose opener the scraper cut off.
  *
  * Kind: *speech* when followed by と (述べた, 語った, 表明, …) — unless that と names or titles it
- * (と題した, として, という番組) —, when a speaker or a role directly introduces it (`トランプ氏「…」`, a
- * headline, `生田曰く「…」`), when a speaker follows it in parentheses (`「…」（松田）`), when it is
+ * (と題した, として, という番組) —, when a speaker or a role directly introduces it (`マクレイン氏「…」`, a
+ * headline, `生稲曰く「…」`), when a speaker follows it in parentheses (`「…」（新井田）`), when it is
  * one of a run of quotes that ends in speech (`「…」「…」と回答した`), when voices are reported
  * (`「…」などの声`), or when a clause-like quote stands in a sentence with a speech verb; otherwise
- * *term* (scare quotes, titles of programmes and works, names, templates such as 「一番○○なのは」).
+ * *term* (scare quotes, titles of programmes and works, names, templates such as 「最近ハマっている○○は」).
  *
  * Speaker: the sentence's actors — people (their titles, ages and honorifics skipped, 同氏/同会長 and a
  * bare 知事は resolved to the person last named with that title), organisations, and collective or
  * unnamed voices (ネット上では, ファンからは, 司会から, ロシア側は) — are read with the particle that
  * marks them. In order: a name in parentheses after the quote; the person the quote's verb phrase
- * modifies (`「…」と語った長友。`) or who follows と; the actor right before the opener (`Xは「`,
+ * modifies (`「…」と語った梶浦。`) or who follows と; the actor right before the opener (`Xは「`,
  * `Xが「`, `Xから「…」と訊かれ`, `X曰く「`, `X「`); for reported voices, only whoever they come from;
  * the nearest actor of the quote's own clause (a subject of an earlier clause such as
- * `櫻井が「…」と尋ねると、` does not reach the next one); the sentence's topic; a topic after the quote
- * (`「…」と、プーチン氏は述べた`); else the speaker carried from the previous sentences — the last
+ * `櫻庭が「…」と尋ねると、` does not reach the next one); the sentence's topic; a topic after the quote
+ * (`「…」と、ボルコフ氏は述べた`); else the speaker carried from the previous sentences — the last
  * topic or speaker, kept across at most one paragraph with no person of its own, and never taken from
  * an interviewer's question or an anonymous voice. A collective or unnamed actor gives no speaker.
  */
@@ -64,15 +64,15 @@ const GENERIC_PEOPLE_AFTER =
   /^[\s\u3000]*(?:[)）][\s\u3000]*)?(?:など|とか)?(?:という|といった|って|なんていう|なんて|と(?:いう|言う|考える|思う|思っている|思ってる|感じる|感じている|話す|話した|嘆く|こぼす|答える|答えた|語る|語った))[\s\u3000]*(?:[^。「『、]{0,8}?の)?(?:人|方|女性|男性|独女|主婦|ママ|ユーザー|若者|社会人|学生|OL)(?:たち|ら)?(?:は|も|が|を|に|の|、|。|$)/u;
 /** A saying, or what is said in general (「…」ともいいます, 「…」といわれている): no one's words in particular. */
 const SAYING_AFTER = /^[\s\u3000]*(?:など)?(?:ともい[いうわえ]|とも言[いうわえ]|と(?:よく|一般に|昔から|俗に)?(?:いわれ|言われ)て(?:い|お))/u;
-/** A thought, not words said (「…」と思っても, 「…」と先のことを考える, 「…」と感じた): no one's speech. */
+/** A thought, not words said (「…」と思っても, 「…」と心の中で考える, 「…」と感じた): no one's speech. */
 const THOUGHT_AFTER = /^[\s\u3000]*(?:って|と)(?:[^。、「『]{0,8}?(?:思(?!わず)|考え)|[\s\u3000]*感じ(?!させ))/u;
-/** A survey's item and its share (「思う」と答えた人は21％, 「…」という人は8％): a tally, not anyone's words. */
+/** A survey's item and its share (「思う」と答えた人は34％, 「…」という人は12％): a tally, not anyone's words. */
 const SURVEY_AFTER = /^[\s\u3000]*(?:と|という|って|との)[^。「『]{0,10}?(?:人|回答者?|答え)[^。「『]{0,6}?[0-9０-９.．]+[\s\u3000]*(?:％|%|人|割)/u;
-/** A thought imagined as one of several (「…」と羨ましく思ったり): no one said it. */
+/** A thought imagined as one of several (「…」と不安に思ったり): no one said it. */
 const IMAGINED_AFTER = /^[\s\u3000]*(?:って|と)[^。「『、]{0,10}?(?:たり|だり)(?:[、。]|する|して|も)/u;
-/** `という`/`といった` + a noun that is not a kind of speech: the quote names that thing (「…」という新球団名). */
+/** `という`/`といった` + a noun that is not a kind of speech: the quote names that thing (「…」という新商品名). */
 const NAMING_AFTER = /^[\s\u3000]*(?:という|といった)[\s\u3000]*(?![^。、]{0,6}?(?:言葉|発言|声|質問|問い|コメント|意見|思い|気持ち|考え|メッセージ|一言|セリフ|台詞|答え|回答|返事|話|主張|指摘|批判|感想|説明|約束|決意|願い|叫び|つぶやき|ツイート|書き込))[^。、「]{0,8}?[\p{Script=Han}ァ-ヴー]{2,}(?:が|を|に|は|で|の|から|と|も)/u;
-/** An honorific or a noun right after the closing mark: the quote is a name (「ぼん」さん, 「演奏してみた」動画). */
+/** An honorific or a noun right after the closing mark: the quote is a name (「ぽんた」さん, 「弾いてみた」動画). */
 const NAME_AFTER = /^(?:さん|氏|君|くん|ちゃん|様|殿|[\p{Script=Han}ァ-ヴー]{1,6}(?:を|が|に|で|の|は|も|へ|や))/u;
 /** A question reported after a quote: its asker is only the one named as asking it. */
 const QUESTION_AFTER = /^[\s\u3000]*(?:(?:と|という|といった|との)[^。「『、]{0,6}?(?:質問|問い)|と[^。「『、]{0,8}?(?:尋ね|訊|聞か|聞い|聞き|問わ|問い|質問))/u;
@@ -83,7 +83,7 @@ const PASSIVE_AFTER = /^[\s\u3000]*と(?!も)[\s\u3000、]*[^。「『、]{0,6}?
  * the topic or subject of `Xは「…」と訊かれ` is the one who heard the words, not who said them.
  */
 const HEARER_PASSIVE_AFTER = /^[\s\u3000]*と(?!も)[\s\u3000、]*(?![^。「『、]{0,3}?(?:述べ|話さ|語ら|申さ|仰|おっしゃ|発言さ|挨拶さ|説明さ|表明さ|強調さ|言及さ|コメントさ))[^。「『、]{0,6}?(?:され|られ|かれ|われ|まれ|ばれ)/u;
-/** A template with blanks (「一番○○なのはオレ」という質問), not anyone's words. */
+/** A template with blanks (「最近ハマっている○○は」という質問), not anyone's words. */
 const TEMPLATE = /○○|〇〇|××|●●|△△|□□/u;
 /** A quote that reads as a clause (ends like a sentence), for quotes standing alone. */
 const CLAUSE_END = /(?:る|た|だ|い|う|す|ぬ|ない|ません|です|ます|よ|ね|か|な|わ|ぞ|ろ|ろう|しよう|っす|[！？!?。…wｗ]|[（(]笑[）)])[\s\u3000]*$/u;
@@ -131,7 +131,7 @@ export function findQuotes(text: string, start: number, end: number): RawQuote[]
         closer = closes;
         depth = 1;
       } else if (!found) {
-        // A closing mark with no opener: the scraper cut the opening off (`…派遣する」…が表明`).
+        // A closing mark with no opener: the scraper cut the opening off (`…検討する」…が表明`).
         const mark = CLOSER_TO_OPENER[text[i]];
         if (!text.slice(start, i).includes(mark) && i - start >= 2) {
           out.push({ open: -1, innerStart: start, innerEnd: i, close: i, mark });
@@ -164,7 +164,7 @@ const AFTER_NAME = new RegExp(
   `^(?:[・\\s\\u3000]?(?:前|元|現|新)?[一-龥]{0,4}?(${TITLE_ALT}))?(?:[（(](?:[^（）()「」]{0,12}?\\d{1,3}(?:歳|才)?[^（）()「」]{0,10}|仮名)[）)])?(?:氏|さん|様|君|くん|ちゃん)?`,
   "u",
 );
-/** A title or role right before a name (佐賀県知事の古川康氏, 番組MCの魔裟斗, 社長杉本). */
+/** A title or role right before a name (山形県知事の大川誠氏, 番組MCの田中, 社長杉森). */
 const TITLE_BEFORE_NAME = new RegExp(`(${TITLE_ALT}|司会|MC|キャスター|アナウンサー|女優|俳優|歌手|記者|主演)(?:の|・)?[\\s\\u3000]*$`, "u");
 /** 同氏, 同会長: the person last named (with that title). */
 const ANAPHOR = new RegExp(`同(${PERSON_TITLES.filter((t) => /^[一-龥]/.test(t)).join("|")})`, "gu");
@@ -344,14 +344,14 @@ COMMA[0x3001] = COMMA[0x2c] = 1;
 function actorsOf(text: string, s: Sentence, quoteSpans: Span[], ctx: { persons: EntityMention[]; orgs: EntityMention[] }, history: PersonRef[]): Actor[] {
   const out: Actor[] = [];
   const outside = (a: Span) => !within(a, quoteSpans) && !quoteSpans.some((q) => a.start < q.end && q.start < a.end);
-  // A quoted name with an honorific (「ぼん」さんは) is an actor, though inside quote marks.
+  // A quoted name with an honorific (「ぽんた」さんは) is an actor, though inside quote marks.
   const quotedName = (p: Span) => quoteSpans.some((q) => q.start === p.start && q.end === p.end) && /^」(?:さん|氏|君|くん|ちゃん|様)/.test(text.slice(p.end, p.end + 3));
   for (const p of ctx.persons) {
     const quoted = quotedName(p);
     if (!outside(p) && !quoted) continue;
     const m = AFTER_NAME.exec(text.slice(p.end + (quoted ? 1 : 0), Math.min(s.end, p.end + 16)));
     let at = p.end + (quoted ? 1 : 0) + (m ? m[0].length : 0);
-    // マサルさん自身、…: the person, as the topic of what follows. (Every step runs for every person:
+    // ノボルさん自身、…: the person, as the topic of what follows. (Every step runs for every person:
     // a step first met in optimised code throws it away.)
     const self = text.startsWith("自身", at);
     at += self ? 2 : 0;
@@ -416,7 +416,7 @@ function bareTitleActor(text: string, s: Sentence, slice: string, at: number, ti
   const x = at - title.length;
   // (番組MCが, 番組司会の: the programme's host, unnamed here.)
   const hostOf = /^(?:MC|司会|司会者)$/.test(title) && x >= 2 && slice.startsWith("番組", x - 2);
-  // (協栄ジムの会長は: an organisation's holder of that title — the one last named with it, or an
+  // (北斗ジムの会長は: an organisation's holder of that title — the one last named with it, or an
   // unnamed one; never the person spoken of before.)
   const orgHolder = x > 0 && slice.charCodeAt(x - 1) === 0x306e && orgs.some((o) => o.end === s.start + x - 1);
   if (!(hostOf || orgHolder || !(x > 0 && /[一-龥々ァ-ヴー・A-Za-zのな]/.test(slice[x - 1])))) return null;
@@ -558,7 +558,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
     }
     const lineStart = text.lastIndexOf("\n", s.start - 1) + 1;
     if (lineStart > (sentences[si - 1]?.start ?? -1)) {
-      // A transcript's line: `木下：…` (or `木下優樹菜（以下、木下）：…`) is that person's; `——…？` is the
+      // A transcript's line: `木暮：…` (or `木暮真由美（以下、木暮）：…`) is that person's; `——…？` is the
       // interviewer's, who is no one the article names.
       const head = text.slice(lineStart, Math.min(s.end, lineStart + 40));
       // (Every match ends with a colon: most lines hold none, and the lazy name part is costly to retry.)
@@ -615,13 +615,13 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       const titleBefore = endsWith(TITLE_BEFORE, beforeText) || outletBefore;
       if (speechAfter || voice) kind = "speech";
 
-      // A name in parentheses right after the quote: 「…」（松田）.
+      // A name in parentheses right after the quote: 「…」（新井田）.
       const paren = /^[（(]([^）)「」]{1,10})[）)]/.exec(after);
       if (paren && !termAfter && r.mark !== "『") {
         const at = afterStart + 1;
         const p = persons.find((x) => x.start === at);
         // A name the analysis did not tag counts when the quote reads as someone's words and the text
-        // names it elsewhere too (寺川綾 … 「…」（寺川）), not for a product's maker or a gloss.
+        // names it elsewhere too (山川葵 … 「…」（山川）), not for a product's maker or a gloss.
         const raw = paren[1];
         const plausible =
           /^[\p{Script=Han}々ァ-ヴー・]{1,6}$/u.test(raw) &&
@@ -642,11 +642,11 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
           own = true;
         }
       }
-      // The actor right after と (「…」とトランプ氏), or modified by the quote's verb phrase (「…」と語った長友。),
-      // or whose words they are called (「…」吉高由里子の問いに, 「…」とのファンの声).
+      // The actor right after と (「…」とマクレイン氏), or modified by the quote's verb phrase (「…」と語った梶浦。),
+      // or whose words they are called (「…」森下由紀の問いに, 「…」とのファンの声).
       if (!speaker && !termAfter && !naming) {
         const at = afterStart + (speechAfter ? speechAfter[0].length : 0);
-        // 「…」と証言するのは、バツ1の男性と結婚した妹を持つ佳奈さん（35歳）。: the person the cleft ends on.
+        // 「…」と話すのは、会社員の奈緒さん（41歳）。: the person the cleft ends on.
         const cleftAt = speechAfter ? /^[^、。「『]{0,12}?(?:のが|のは)[、,]?/.exec(text.slice(at, s.end)) : null;
         if (cleftAt && !raws.some((x) => x.open > at && x.open < s.end)) {
           const last = actors.filter((a) => a.start > at + cleftAt[0].length && a.kind === "person" && a.name && /^[\s\u3000]*(?:だ|です|でした|だった)?[。．]?[\s\u3000]*$/.test(text.slice(a.at, s.end))).pop();
@@ -660,7 +660,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
           if (next.start < afterStart) continue;
           if (next.start > at + 30) break;
           const between = text.slice(at, next.start);
-          // 「…」と語るのが、会社員のさくらさん: the one the clause is said of.
+          // 「…」と語るのが、会社員のみどりさん: the one the clause is said of.
           const cleft = speechAfter !== null && /^[^、。「『]{0,12}?(?:のが|のは)[、,]?[^、。「『]{0,12}$/.test(between) && ["end", "topic", "other"].includes(next.marker);
           if (cleft && next.kind === "person" && next.name) {
             speaker = { name: next.name, span: next.span };
@@ -670,7 +670,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
           }
           if (/[、。「『]/.test(between)) break;
           const direct = speechAfter !== null && next.start <= at + 2 && /^[\s\u3000]*$/.test(between);
-          // …but not the one a passive verb modifies (「…」と訊かれた平岡は: the one asked).
+          // …but not the one a passive verb modifies (「…」と訊かれた平賀は: the one asked).
           const modified = !PASSIVE_AFTER.test(after) && (speechAfter !== null || kind === "speech" || (endsLikeClause() && inner.length >= 6 && SPEECH_VERBS.test(between))) && /(?:[るたすくうぐぶむぬつ]|ている|ていた|てる|てた)$/.test(between) && (["topic", "subject", "end", "and"].includes(next.marker) || (next.kind === "person" && next.name !== null));
           const owner = next.marker === "possessive" && /^(?:の|いう|いった)?[^、。「『]{0,8}$/.test(between) && /^の(?:問い|質問|言葉|呼びかけ|発言|一言|コメント|声|意見|メッセージ)/.test(text.slice(next.at, next.at + 6));
           if ((direct || modified || owner) && next.kind !== "organization") {
@@ -683,7 +683,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       }
       // The actor right before the opener: Xは「, Xが「, Xから「…」と訊かれ, X曰く「, X「 (a headline).
       let unnamed = false;
-      // 木下：「…」 — a transcript line that opens with the quote.
+      // 木暮：「…」 — a transcript line that opens with the quote.
       if (!own && line?.speaker && r.open >= 0 && /^[\s\u3000]*$/.test(text.slice(line.opens, r.open)) && HAS_WORDS.test(inner)) {
         speaker = line.speaker;
         own = true;
@@ -721,8 +721,8 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       // A quote standing alone as a sentence, worded as one, is someone's words.
       if (kind === "term" && standalone && inner.length >= 5 && (endsLikeClause() || (inner.length >= 8 && /[はがをにでも]/.test(inner)))) kind = "speech";
       // 『…』 names a work and a short “…” stresses a word: speech only when a speech verb or a speaker
-      // before it says so (『…』とジェイソン・ステイサムが is a list).
-      // (“…” stresses or names whatever its length — “大人だから”と感情的にならずに — unless a speech verb follows.)
+      // before it says so (『…』とマーク・ブレナンが is a list).
+      // (“…” stresses or names whatever its length — “大事な話”と念を押して — unless a speech verb follows.)
       const workOrStress = (r.mark === "『" || r.mark === "“") && !(speechAfter && SPEECH_VERBS.test(after.slice(0, 16).split(/[、，,]/)[0])) && !(own && r.open >= 0 && kind === "speech" && !speechAfter && r.mark === "『");
       // 「A」と“B” is a pair of names unless A reads as someone's words.
       const pairWith = !clauseLike && inner.length <= 12 && /^[\s\u3000]*と[\s\u3000]*[“"]/.test(after);
@@ -747,12 +747,12 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
         // The nearest actor of the quote's own clause; else the sentence's topic; else a topic after it.
         const clauseStart = Math.max(s.start, maxOf(breaks.filter((b) => b <= openAt)));
         // A topic (は) outranks a subject (が), which may belong to a relative clause
-        // (ゼレンスキー大統領が提案した停止について「…」); a subject right before the opener was taken above.
+        // (コワレフスキー大統領が提案した案について「…」); a subject right before the opener was taken above.
         const topics = actors.filter((a) => a.end <= openAt && a.marker === "topic");
         const clauseTopic = topics.filter((a) => a.start >= clauseStart);
         const clauseSubject = actors.filter((a) => a.start >= clauseStart && a.end <= openAt && a.marker === "subject");
-        // A topic or subject after the quote whose own verb is one of speech (「…」と、プーチン氏は述べた;
-        // a headline's 「…」…ゼレンスキー大統領が表明), not one that opens a quote of its own.
+        // A topic or subject after the quote whose own verb is one of speech (「…」と、ボルコフ氏は述べた;
+        // a headline's 「…」…コワレフスキー大統領が表明), not one that opens a quote of its own.
         const later = actors.find((a) => {
           if (a.start < afterStart || (a.marker !== "topic" && a.marker !== "subject")) return false;
           if (raws.some((x) => x.open > afterStart && x.open < a.start)) return false;
@@ -792,7 +792,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
         q.question = next.question;
       }
     }
-    // 「A」と笑いつつも、「B」と語る俊輔だった: quotes whose verbs are coordinated share the subject that
+    // 「A」と言いつつも、「B」と話す泰輔だった: quotes whose verbs are coordinated share the subject that
     // the last one names, when nothing in this sentence named one for them.
     for (let qi = pending.length - 2; qi >= 0; qi--) {
       const q = pending[qi];
@@ -804,7 +804,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       if (CLAUSE_BREAK.test(between) || actors.some((a) => a.start > q.raw.close && a.end <= next.raw.open)) continue;
       q.speaker = next.speaker;
     }
-    // そう不思議がるのは、会社員の泰子さん。 / …残念、と厚子さん。: the speaker of the quote just before,
+    // そう話すのは、会社員の佐和子さん。 / …残念、と喜代子さん。: the speaker of the quote just before,
     // named after it.
     if (raws.length === 0 && unclaimed.length > 0) {
       const sentence = text.slice(s.start, s.end);
@@ -830,10 +830,10 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
       if (q.kind === "speech" && !q.own && standalone) unclaimed.push(out.length - 1);
     }
     // What the next sentences inherit: this sentence's topic person, else its last speaker, else a
-    // person it ends on (…と語った長友。); a collective topic with no person leaves no one.
+    // person it ends on (…と語った梶浦。); a collective topic with no person leaves no one.
     const personTopic = actors.filter((a) => a.kind === "person" && a.marker === "topic" && a.name);
-    // (Not a name that only says what a topic is — ネタは、ずばり斎藤佑樹だ — which nobody speaks in;
-    // a cleft's name — …したのは、理香さん。 — is the one the sentence is about.)
+    // (Not a name that only says what a topic is — 話題は、ずばり新人の鵜川だ — which nobody speaks in;
+    // a cleft's name — …したのは、沙耶さん。 — is the one the sentence is about.)
     const endPerson = actors.filter(
       (a) => a.kind === "person" && a.marker === "end" && a.name && /^[\s\u3000]*(?:だ|で|。|$)/.test(text.slice(a.at, s.end)) && !/(?<!の)は[、,\s\u3000]*(?:[ぁ-ん]{2,4}[、,\s\u3000]*)?$/.test(text.slice(s.start, a.start)),
     );
@@ -846,7 +846,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
     // A heading (■…, 【…】) names what follows, not who speaks in it.
     const heading = /^[\s\u3000]*[■□●○◆◇▼▽▲△★☆【]/.test(text.slice(lineStart, s.end));
     if (heading && !hasSpeech) continue;
-    // 県教育委員会が作成したマニュアルによると、: what follows is that source's (a document's: no one's).
+    // 市が作成した手引きによると、: what follows is that source's (a document's: no one's).
     const by = raws.length === 0 ? /によ(?:ると|れば)[、,]?[\s\u3000]*$/.exec(blanked) : null;
     if (by) {
       const at = s.start + (by.index ?? 0);
@@ -866,18 +866,18 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
     else if (groupTopic && raws.length > 0) carried = { speaker: null, paragraph: s.paragraph };
     else if (subjects.length > 0 && raws.length === 0) carried = { speaker: { name: subjects[subjects.length - 1].name!, span: subjects[subjects.length - 1].span }, paragraph: s.paragraph };
     else if (groupTopic) carried = { speaker: null, paragraph: s.paragraph };
-    // 恵子さんの畑でも…: the person a sentence is about, through the noun it is the topic of.
+    // 富枝さんの庭でも…: the person a sentence is about, through the noun it is the topic of.
     if (!next && !spoke && raws.length === 0) {
       const about = actors.find((a) => a.kind === "person" && a.name && a.marker === "possessive" && /^の[^、。「『はもが]{1,6}(?:では|でも|には|は|も)/.test(text.slice(a.at, a.at + 12)));
       if (about && endPerson.length === 0 && subjects.length === 0) carried = { speaker: { name: about.name!, span: about.span }, paragraph: s.paragraph };
     }
-    // 千谷さんによると、…という。: the quotes that follow are likely that source's.
+    // 鵜谷さんによると、…という。: the quotes that follow are likely that source's.
     // (A survey's, a manual's, a report's: no one's.)
     if (!next && !spoke && !hasSpeech && endPerson.length === 0 && subjects.length === 0) {
       const source = actors.find((a) => a.kind === "person" && a.name && /^によ(?:る|れ)/.test(text.slice(a.at, a.at + 3)));
       if (source) carried = { speaker: { name: source.name!, span: source.span }, paragraph: s.paragraph };
     }
-    // 久保さんに話を聞いてみた。: the answers that follow are that person's; 最後に、…うかがってみた。: the
+    // 西田さんに話を聞いてみた。: the answers that follow are that person's; 最後に、…うかがってみた。: the
     // person asked before answers again.
     if (!hasSpeech) {
       const asked = ASKED.exec(blanked);
@@ -891,7 +891,7 @@ export function extractQuotes(text: string, sentences: Sentence[], ctx: QuoteCon
     }
     // The interviewer's question names no one to carry to the answer.
     if (line && !line.speaker) carried = null;
-    // …女友達に、突然こんなことを言われた。: the quotes that follow are the words of whoever said them to
+    // …同僚に、ある日こんなことを言われた。: the quotes that follow are the words of whoever said them to
     // the topic, named or not.
     const told = raws.length === 0 ? TOLD.exec(blanked) : null;
     if (told) {
