@@ -3,7 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, chmod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { loadCorpus, type CorpusFs, nodeCorpusFs } from "../../server/src/core/corpus/loadCorpus";
+import { findCorpus, loadCorpus, type CorpusFs, nodeCorpusFs } from "../../server/src/core/corpus/loadCorpus";
+import { listCorpusFiles } from "../../server/src/core/corpus/corpusFiles";
+import type { CorpusProblem } from "../../server/src/core/model";
 import { LineIndex } from "../../server/src/core/lineIndex";
 
 const root = join(__dirname, "..", "..");
@@ -169,6 +171,31 @@ test("the workers' blocking reader refuses an oversized file by its size and say
     assert.match(missing.problems[0].message, /cannot read file \(ENOENT\)/);
     const folder = await readFileBytes(dir, nodeCorpusFsSync, 10000);
     assert.match(folder.problems[0].message, /cannot read file \(EISDIR\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a corpus the host has just listed is not walked again by the build: same files, same walk problems", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "shutten-corpus-"));
+  try {
+    cpSync(join(root, "corpus", "002_a7bcb88a404c413b.txt"), join(dir, "a.txt"));
+    mkdirSync(join(dir, "sub"));
+    cpSync(join(root, "corpus", "003_da387fb42327dcfe.txt"), join(dir, "sub", "b.md"));
+    symlinkSync(join(dir, "missing.txt"), join(dir, "dangling.txt"));
+    let readdirs = 0;
+    const fs: CorpusFs = { ...nodeCorpusFs, readdir: async (p) => (readdirs++, nodeCorpusFs.readdir(p)) };
+    const walked = await findCorpus({ dir, fs, stat: true });
+    assert.ok(readdirs > 0);
+    const listingProblems: CorpusProblem[] = [];
+    const files = await listCorpusFiles(dir, {}, listingProblems);
+    readdirs = 0;
+    const reused = await findCorpus({ dir, fs, stat: true, listed: { files, problems: listingProblems } });
+    assert.equal(readdirs, 0);
+    assert.deepEqual(reused.files.map((f) => f.rel), walked.files.map((f) => f.rel));
+    assert.deepEqual(reused.files.map((f) => f.rel), ["a.txt", "sub/b.md"]);
+    assert.deepEqual(reused.problems.map((p) => `${p.code}: ${p.message}`), walked.problems.map((p) => `${p.code}: ${p.message}`));
+    assert.match(reused.problems.map((p) => p.message).join("\n"), /broken symbolic link/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -93,7 +93,7 @@ export async function findCorpus(options: LoadCorpusOptions): Promise<FoundCorpu
   const cataloguePath = path.join(dir, catalogueName);
   const catalogue = await readCatalogue(cataloguePath, catalogueName, fs, problems);
   const files = options.listed ? options.listed.files : await findCorpusFiles(dir, { ...options, fs }, problems);
-  if (options.listed) problems.push(...options.listed.problems);
+  if (options.listed) pushAll(problems, options.listed.problems);
   return { dir, catalogue, cataloguePath, catalogueName, files, problems };
 }
 
