@@ -26,7 +26,7 @@ import { analysisVersion } from "./ingest/buildCorpus";
 import { AliasTable } from "./text/entities";
 import { loadTokenizer, type Tokenizer } from "./text/tokenizer";
 import { applyChanges, ChangeLoader, planChanges } from "./host/changes";
-import { coldBuild, type BuildContext, type ColdBuildArgs } from "./host/coldBuild";
+import { coldBuild, prepareColdBuild, type BuildContext, type ColdBuildArgs, type EarlyBuild } from "./host/coldBuild";
 import { sameStat, statOf, tooManyChanges, type FileSource, type HostOptions, type State } from "./host/fileTable";
 import { fromSnapshot, recoverRecord } from "./host/warmStart";
 import { waitingForBackground } from "./backgroundWork";
@@ -244,6 +244,22 @@ export class CorpusHost {
     // A restart after changes (a new catalogue, too many changes): the snapshot this host wrote or
     // read describes the corpus before them, and reading it would only hold up requests.
     if (restart && snapshotFile && this.knownSnapshot && sameStat(this.knownSnapshot, await statOf(snapshotFile))) ignoreSnapshot = true;
+    // No snapshot to start from: a cold build is certain, and its workers start now, loading their
+    // code while the corpus is listed.
+    const early = !snapshotFile || ignoreSnapshot || (await statOf(snapshotFile)) === null ? await prepareColdBuild(this.context(), { options, dir, cache }) : undefined;
+    try {
+      return await this.startWith(options, key, { dir, cache, snapshotFile, aliasPath, ignoreSnapshot, early });
+    } finally {
+      // (Closed by the cold build; again here, harmlessly, when something failed before it.)
+      await early?.pool?.close();
+    }
+  }
+
+  private async startWith(
+    options: HostOptions,
+    key: string,
+    { dir, cache, snapshotFile, aliasPath, ignoreSnapshot, early }: { dir: string; cache: AnalysisCache | null; snapshotFile: string | null; aliasPath: string | null; ignoreSnapshot: boolean; early: EarlyBuild | undefined },
+  ): Promise<{ analysed: number; cached: number; full: boolean }> {
     const listingProblems: CorpusProblem[] = [];
     const [snapshot, files, catalogueStat, aliasStat] = await Promise.all([
       snapshotFile && !ignoreSnapshot ? readSnapshot(snapshotFile, { tool: TOOL_VERSION, analysis: analysisVersion(), optionsKey: key }) : Promise.resolve(null),
@@ -279,7 +295,7 @@ export class CorpusHost {
       snapshot.records.closeLater(0);
     }
     // (The listing above is the build's: the tree is not walked again.)
-    const built = await coldBuild(this.context(), files ? { ...args, listed: { files, problems: listingProblems } } : args);
+    const built = await coldBuild(this.context(), { ...args, early, ...(files ? { listed: { files, problems: listingProblems } } : {}) });
     this.state = built.state;
     old?.reader?.closeLater();
     return { analysed: built.analysed, cached: built.cached, full: true };

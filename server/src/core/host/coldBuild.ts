@@ -18,9 +18,9 @@ import { aliasStateSteps, canonicalMemo, EventEncoder, SnapshotWriter, type Reco
 import type { CorpusProblem, IndexedSource } from "../model";
 import { AliasTable } from "../text/entities";
 import type { Tokenizer } from "../text/tokenizer";
-import { analysisVersion, ingestCorpus, prepareBuild } from "../ingest/buildCorpus";
+import { analysisVersion, ingestCorpus, prepareBuild, startIngestionPool, type BuildSetup } from "../ingest/buildCorpus";
 import type { FileResult } from "../ingest/fileJob";
-import { defaultWorkerCount } from "../ingest/workerPool";
+import { defaultWorkerCount, type WorkerPool } from "../ingest/workerPool";
 import {
   assembleProblems,
   catalogueOrphans,
@@ -58,6 +58,8 @@ export interface ColdBuildArgs {
   options: HostOptions;
   /** The corpus as the host just listed it (see `LoadCorpusOptions.listed`), when it did. */
   listed?: { files: CorpusFile[]; problems: CorpusProblem[] };
+  /** The setup and workers started before the listing (`prepareColdBuild`), when the host did. */
+  early?: EarlyBuild;
   optionsKey: string;
   dir: string;
   cache: AnalysisCache | null;
@@ -67,19 +69,48 @@ export interface ColdBuildArgs {
   aliasStat: State["aliasStat"];
 }
 
+/** A cold build's setup and workers, started before the corpus is listed. */
+export interface EarlyBuild {
+  setup: BuildSetup;
+  pool: WorkerPool | null;
+}
+
+function buildWorkers(ctx: BuildContext): number {
+  return ctx.background ? Math.max(1, defaultWorkerCount() - 1) : defaultWorkerCount();
+}
+
+/**
+ * What a cold build needs before it has the corpus's files — its setup and its ingestion workers —
+ * started when the host knows one is coming (no snapshot to start from), so the workers load their
+ * code while the host lists the corpus. `coldBuild` closes the workers; so must a caller that ends up
+ * not calling it.
+ */
+export async function prepareColdBuild(ctx: BuildContext, args: Pick<ColdBuildArgs, "options" | "dir" | "cache">): Promise<EarlyBuild> {
+  const { options, dir } = args;
+  const setup = await prepareBuild({ corpusDir: dir, include: options.include, exclude: options.exclude, cache: args.cache, aliasFile: options.aliasFile });
+  return { setup, pool: startIngestionPool(setup, buildWorkers(ctx)) };
+}
+
 /** Builds the whole corpus (analyses from the per-file cache where they are) into a new state. */
 export async function coldBuild(ctx: BuildContext, args: ColdBuildArgs): Promise<{ state: State; analysed: number; cached: number }> {
-  const writer = args.snapshotFile ? await SnapshotWriter.open(args.snapshotFile) : null;
+  let writer: SnapshotWriter | null;
+  try {
+    writer = args.snapshotFile ? await SnapshotWriter.open(args.snapshotFile) : null;
+  } catch (e) {
+    await args.early?.pool?.close();
+    throw e;
+  }
   const built = await buildInto(ctx, args, writer);
   if (built) return built;
-  // The snapshot could not be written part way (its records are gone with it): once more, in memory.
+  // The snapshot could not be written part way (its records are gone with it): once more, in memory
+  // (with workers of its own: the first build's are closed).
   ctx.log("warn", `shutten: could not write the index snapshot ${args.snapshotFile}; the corpus is kept in memory`);
-  return (await buildInto(ctx, args, null))!;
+  return (await buildInto(ctx, { ...args, early: undefined }, null))!;
 }
 
 async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: SnapshotWriter | null): Promise<{ state: State; analysed: number; cached: number } | null> {
   const { options, dir } = args;
-  const setup = await prepareBuild({ corpusDir: dir, include: options.include, exclude: options.exclude, cache: args.cache, aliasFile: options.aliasFile });
+  const setup = args.early?.setup ?? (await prepareBuild({ corpusDir: dir, include: options.include, exclude: options.exclude, cache: args.cache, aliasFile: options.aliasFile }));
   const aliases = setup.aliasYaml ? AliasTable.fromYaml(setup.aliasYaml) : new AliasTable();
   const mentionNames = new MentionNames([]);
   const segment = new SegmentBuilder();
@@ -135,9 +166,10 @@ async function buildInto(ctx: BuildContext, args: ColdBuildArgs, writer: Snapsho
   };
 
   const ingested = await ingestCorpus(
-    { corpusDir: dir, include: options.include, exclude: options.exclude, cache: setup.cache, workers: ctx.background ? Math.max(1, defaultWorkerCount() - 1) : defaultWorkerCount(), tokenizer: ctx.tokenizer, stat: true, listed: args.listed, onProgress: (done, total) => ctx.progress(done, total) },
+    { corpusDir: dir, include: options.include, exclude: options.exclude, cache: setup.cache, workers: buildWorkers(ctx), tokenizer: ctx.tokenizer, stat: true, listed: args.listed, onProgress: (done, total) => ctx.progress(done, total) },
     setup,
     {
+      ...(args.early ? { pool: args.early.pool } : {}),
       digest,
       keepResults: false,
       onFound: (found) => {

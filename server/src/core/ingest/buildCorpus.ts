@@ -139,6 +139,8 @@ export async function ingestCorpus(
   options: BuildCorpusOptions,
   setup: BuildSetup,
   args: {
+    /** Workers already started for this build (`startIngestionPool`); closed when the build ends, as its own are. */
+    pool?: WorkerPool | null;
     digest: boolean;
     onFile?: (i: number, result: FileResult) => void | Promise<void>;
     onFound?: (found: FoundCorpus) => void;
@@ -153,10 +155,7 @@ export async function ingestCorpus(
   const inThread = options.fs !== undefined || options.analyze !== undefined || given !== undefined || !script || !portableCache;
   const workerCount = options.workers ?? (inThread ? 0 : defaultWorkerCount());
   // Workers start (and load their code) while this thread walks the tree.
-  const pool =
-    workerCount > 0 && script && portableCache && options.fs === undefined && options.analyze === undefined
-      ? new WorkerPool(script, workerCount, { cache: cache?.portable ?? null, aliasYaml: setup.aliasYaml, aliasHash: setup.aliasHash })
-      : null;
+  const pool = args.pool !== undefined ? args.pool : workerCount > 0 && options.fs === undefined && options.analyze === undefined ? startIngestionPool(setup, workerCount) : null;
   try {
     const found = await findCorpus({ ...options, dir: setup.dir });
     args.onFound?.(found);
@@ -217,6 +216,20 @@ export async function ingestCorpus(
   } finally {
     await pool?.close();
   }
+}
+
+/**
+ * The ingestion workers for a build of `setup`, started now: a caller that knows a cold build is
+ * coming starts them before it lists the corpus, so they load their code meanwhile (a quarter of a
+ * second, during which no file would be analysed). Null when files must be run on this thread (no
+ * bundled worker script, or a cache the workers cannot open).
+ */
+export function startIngestionPool(setup: BuildSetup, workers = defaultWorkerCount()): WorkerPool | null {
+  const script = workerScript();
+  const cache = setup.cache;
+  const portableCache = cache === null || (cache.portable !== null && Object.getPrototypeOf(cache) === AnalysisCache.prototype);
+  if (workers <= 0 || !script || !portableCache) return null;
+  return new WorkerPool(script, workers, { cache: cache?.portable ?? null, aliasYaml: setup.aliasYaml, aliasHash: setup.aliasHash });
 }
 
 /** Loads and analyses the corpus; each source's analysis comes from the cache when its inputs are unchanged. */
