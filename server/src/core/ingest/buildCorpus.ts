@@ -151,7 +151,7 @@ export async function ingestCorpus(
   const { cache } = setup;
   const given = options.tokenizer;
   const script = workerScript();
-  const portableCache = cache === null || (cache.portable !== null && Object.getPrototypeOf(cache) === AnalysisCache.prototype);
+  const portableCache = workersCanOpen(cache);
   const inThread = options.fs !== undefined || options.analyze !== undefined || given !== undefined || !script || !portableCache;
   const workerCount = options.workers ?? (inThread ? 0 : defaultWorkerCount());
   // Workers start (and load their code) while this thread walks the tree.
@@ -227,9 +227,13 @@ export async function ingestCorpus(
 export function startIngestionPool(setup: BuildSetup, workers = defaultWorkerCount()): WorkerPool | null {
   const script = workerScript();
   const cache = setup.cache;
-  const portableCache = cache === null || (cache.portable !== null && Object.getPrototypeOf(cache) === AnalysisCache.prototype);
-  if (workers <= 0 || !script || !portableCache) return null;
+  if (workers <= 0 || !script || !workersCanOpen(cache)) return null;
   return new WorkerPool(script, workers, { cache: cache?.portable ?? null, aliasYaml: setup.aliasYaml, aliasHash: setup.aliasHash });
+}
+
+/** Whether a worker can open `cache` itself (none, or a plain `AnalysisCache` with a portable description). */
+function workersCanOpen(cache: AnalysisCache | null): boolean {
+  return cache === null || (cache.portable !== null && Object.getPrototypeOf(cache) === AnalysisCache.prototype);
 }
 
 /** Loads and analyses the corpus; each source's analysis comes from the cache when its inputs are unchanged. */
