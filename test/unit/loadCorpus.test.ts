@@ -86,12 +86,17 @@ test("bad inputs are reported with file and reason; the rest loads", async () =>
   assert.match(reason("dup-a.md"), /^duplicate-key: .*dup-b\.md/);
 });
 
+/** Two sample articles in `dir`: `a.txt` and `sub/b.md`. */
+function twoArticles(dir: string): void {
+  cpSync(join(root, "corpus", "002_a7bcb88a404c413b.txt"), join(dir, "a.txt"));
+  mkdirSync(join(dir, "sub"));
+  cpSync(join(root, "corpus", "003_da387fb42327dcfe.txt"), join(dir, "sub", "b.md"));
+}
+
 test("symlink loops, unreadable and oversized files, include/exclude", async () => {
   const dir = mkdtempSync(join(tmpdir(), "shutten-corpus-"));
   try {
-    cpSync(join(root, "corpus", "002_a7bcb88a404c413b.txt"), join(dir, "a.txt"));
-    mkdirSync(join(dir, "sub"));
-    cpSync(join(root, "corpus", "003_da387fb42327dcfe.txt"), join(dir, "sub", "b.md"));
+    twoArticles(dir);
     symlinkSync(dir, join(dir, "sub", "loop"));
     symlinkSync(join(dir, "missing.txt"), join(dir, "dangling.txt"));
     writeFileSync(join(dir, "big.txt"), Buffer.alloc(20000, 0x41));
@@ -179,9 +184,7 @@ test("the workers' blocking reader refuses an oversized file by its size and say
 test("a corpus the host has just listed is not walked again by the build: same files, same walk problems", async () => {
   const dir = mkdtempSync(join(tmpdir(), "shutten-corpus-"));
   try {
-    cpSync(join(root, "corpus", "002_a7bcb88a404c413b.txt"), join(dir, "a.txt"));
-    mkdirSync(join(dir, "sub"));
-    cpSync(join(root, "corpus", "003_da387fb42327dcfe.txt"), join(dir, "sub", "b.md"));
+    twoArticles(dir);
     symlinkSync(join(dir, "missing.txt"), join(dir, "dangling.txt"));
     let readdirs = 0;
     const fs: CorpusFs = { ...nodeCorpusFs, readdir: async (p) => (readdirs++, nodeCorpusFs.readdir(p)) };

@@ -243,10 +243,11 @@ export class CorpusHost {
     this.rebuild = false;
     // A restart after changes (a new catalogue, too many changes): the snapshot this host wrote or
     // read describes the corpus before them, and reading it would only hold up requests.
-    if (restart && snapshotFile && this.knownSnapshot && sameStat(this.knownSnapshot, await statOf(snapshotFile))) ignoreSnapshot = true;
+    const snapshotStat = snapshotFile ? await statOf(snapshotFile) : null;
+    if (restart && this.knownSnapshot && sameStat(this.knownSnapshot, snapshotStat)) ignoreSnapshot = true;
     // No snapshot to start from: a cold build is certain, and its workers start now, loading their
     // code while the corpus is listed.
-    const early = !snapshotFile || ignoreSnapshot || (await statOf(snapshotFile)) === null ? await prepareColdBuild(this.context(), { options, dir, cache }) : undefined;
+    const early = snapshotStat === null || ignoreSnapshot ? await prepareColdBuild(this.context(), { options, dir, cache }) : undefined;
     try {
       return await this.startWith(options, key, { dir, cache, snapshotFile, aliasPath, ignoreSnapshot, early });
     } finally {

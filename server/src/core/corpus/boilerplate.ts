@@ -21,6 +21,7 @@
  */
 import type { Span } from "../model";
 import { allMatches } from "../text/matches";
+import { onFirstCall } from "../warmUp";
 
 export type LineVerdict =
   | "body"
@@ -53,7 +54,7 @@ export function cleanBoilerplate(text: string, regions?: Span[]): Span[] {
 
 /** `classifyLines` of every region and `cleanBoilerplate`'s body, classifying each line once. */
 export function classifyAndClean(text: string, regions: Span[]): { lines: ClassifiedLine[]; body: Span[] } {
-  if (!warmedUp) warmUp();
+  warmUp();
   const lines: ClassifiedLine[] = [];
   const body: Span[] = [];
   for (const region of regions) {
@@ -657,13 +658,10 @@ function escapeRe(s: string): string {
 // made-up pages that take every branch of the rules (three times: V8 records feedback only after a
 // function's first calls, and one round left classifyLines and isPromptLine short of it).
 
-let warmedUp = false;
-
-function warmUp(): void {
-  warmedUp = true;
+const warmUp = onFirstCall(() => {
   const pages = warmUpPages();
   for (let round = 0; round < 3; round++) for (const page of pages) classifyAndClean(page, [{ start: 0, end: page.length }]);
-}
+});
 
 /** The made-up pages of the warm-up: every verdict, and the rare branches of the rules (exported for tests). */
 export function warmUpPages(): string[] {

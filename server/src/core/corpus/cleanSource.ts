@@ -13,6 +13,7 @@ import { parseFrontMatter } from "./frontMatter";
 import { extractHtml, MAX_DEPTH as HTML_MAX_DEPTH } from "./html";
 import { inferMetadata, readFields, resolveMetadata, type CatalogueEntry } from "./metadata";
 import type { DecodedFile } from "./readSource";
+import { onFirstCall } from "../warmUp";
 
 /** A decoded, cleaned source before analysis. */
 export interface RawSource {
@@ -37,7 +38,7 @@ export function cleanSource(
   decoded: DecodedFile,
   args: { path: string; relPath: string; catalogue: CatalogueEntry | null },
 ): { source: RawSource | null; problems: CorpusProblem[] } {
-  if (!warmedUp) warmUp();
+  warmUp();
   const problems: CorpusProblem[] = [];
   const { hash } = decoded;
   const format = formatOf(args.relPath);
@@ -85,10 +86,7 @@ export function cleanSource(
 // metadata inference (a date inside a headline, credit and copyright lines, a labelled address), so
 // `inferMetadata` is compiled with their type feedback instead of deoptimising when one first occurs.
 // (Five rounds: V8 records feedback only after a function's first calls, and three were just enough.)
-let warmedUp = false;
-
-function warmUp(): void {
-  warmedUp = true;
+const warmUp = onFirstCall(() => {
   const prose = "政府は10日、新しい方針を決めたと発表した。関係する省庁が来月から具体的な検討を始め、年内に結論を出す見通しだという。担当者は今後の日程についても説明した。";
   const texts = [
     ["https://example.com/news/1", "2025年1月10日(金) 10時00分 配信", "# 2025年の新しい方針を発表", "", prose, "(共同通信)", "", "Copyright © 共同通信社"],
@@ -108,4 +106,4 @@ function warmUp(): void {
     cleanSource({ text: markdown, encoding: "utf-8", hash: "" }, { path: "warm-up.md", relPath: "warm-up.md", catalogue: null });
     cleanSource({ text: texts[0].join("\n"), encoding: "utf-8", hash: "" }, { path: "warm-up.txt", relPath: "warm-up.txt", catalogue });
   }
-}
+});

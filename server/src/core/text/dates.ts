@@ -8,6 +8,7 @@
 import type { PartialDate, Span } from "../model";
 import { foldWidth, parseJapaneseNumber } from "./normalize";
 import { allMatches, charSet, matchesWhere, stickyOf } from "./matches";
+import { onFirstCall } from "../warmUp";
 
 export interface ExtractedDate extends Span {
   text: string;
@@ -177,7 +178,7 @@ function yearFor(month: number, day: number | null, ref: PartialDate | null): nu
  * `同日` repeats the previous date found in the same call, or `previous` (the last date of the text before).
  */
 export function extractDates(text: string, reference: PartialDate | null, previous: PartialDate | null = null): ExtractedDate[] {
-  if (!warm) warmUp();
+  warmUp();
   const folded = foldWidth(text);
   const found: { start: number; end: number; kind: string; m: RegExpMatchArray }[] = [];
   let present = 0;
@@ -333,13 +334,11 @@ const WARM_UP = [
   "昨日、本日、明日に",
   "20日、一日、2月12日、13日、1月3日に決勝があって、5日に帰国。先日18日、13月40日に",
 ];
-let warm = false;
-function warmUp(): void {
-  warm = true;
+const warmUp = onFirstCall(() => {
   // Each sentence with each reference: V8 records no feedback for a function until it has run for a
   // while (about eight times its bytecode's length).
   for (const reference of [{ year: 2000, month: 1, day: 15 }, { year: 2000, month: 12, day: 15 }, null]) {
     let previous: PartialDate | null = null;
     for (const s of WARM_UP) for (const d of extractDates(s, reference, previous)) previous = d.date;
   }
-}
+});

@@ -8,6 +8,7 @@
 import type { DateMention, EntityMention, EventUnit, Sentence, Span } from "../model";
 import { SpanSet } from "../sortedSearch";
 import { allMatches } from "./matches";
+import { onFirstCall } from "../warmUp";
 
 /**
  * Predicates as spelled in text → normal form, longest spelling first when matched. Broadcasts,
@@ -292,7 +293,7 @@ interface SentenceFacts {
 
 /** Builds the events of a text from its sentences, dates, entities and quotes. */
 export function extractEvents(text: string, ctx: EventContext): EventUnit[] {
-  if (!warm) warmUp();
+  warmUp();
   const out: EventUnit[] = [];
   const quotesByStart = new SpansByStart(ctx.quotes);
   const entitiesByStart = new SpansByStart(ctx.entities);
@@ -452,9 +453,7 @@ function placeOf(text: string, entities: EntityMention[]): string | null {
  * of an organisation, a programme), run on its first call: a path first taken after V8 has optimised these
  * functions deoptimises them, one more compile each (dates.ts does the same).
  */
-let warm = false;
-function warmUp(): void {
-  warm = true;
+const warmUp = onFirstCall(() => {
   const text =
     "2000年1月5日、「北区で夏祭」が東京都港区で開かれ、山田太郎が「緑会議」も参加して会談した。" +
     "「1月6日に大阪で大会があって」と語った。同日、ワシントンのホワイトハウスで会見が行われた。発売日：2000年2月1日、「南区で」、期間：2月1日〜2月5日まで。" +
@@ -488,4 +487,4 @@ function warmUp(): void {
   // Several times: V8 records no feedback for a function until it has run for a while (about eight
   // times its bytecode's length).
   for (let i = 0; i < 20; i++) extractEvents(text, { sentences, dates, entities, quotes });
-}
+});

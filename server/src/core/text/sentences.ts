@@ -8,6 +8,7 @@
  * sentence beyond its paragraph. Bullets (✅ 💡 • …) are stripped from the start of a sentence.
  */
 import type { Sentence, Span } from "../model";
+import { onFirstCall } from "../warmUp";
 
 const OPENERS: Record<string, string> = { "「": "」", "『": "』", "“": "”", "（": "）", "(": ")" };
 /** `OPENERS` as a Map: a record read by many different keys deoptimises optimised code. */
@@ -78,7 +79,7 @@ function closesSoon(text: string, from: number, limit: number, closer: string): 
  * separated by blank lines (a gap between regions that holds a blank line also starts a paragraph).
  */
 export function splitSentences(text: string, regions: Span[]): Sentence[] {
-  if (!warm) warmUp();
+  warmUp();
   const out: Sentence[] = [];
   let paragraph = -1;
   let lastContentEnd = -1;
@@ -142,10 +143,8 @@ export function splitSentences(text: string, regions: Span[]): Sentence[] {
  * that does not close, a bracket, a bullet, a blank line), run on its first call: a path first taken
  * after V8 has optimised it deoptimises it, one more compile (dates.ts does the same).
  */
-let warm = false;
-function warmUp(): void {
-  warm = true;
+const warmUp = onFirstCall(() => {
   const text = "・「あ\nい」と。（う\n「え\n\nお」！\r\n";
   // Several times: V8 records no feedback for a function until it has run for a while.
   for (let i = 0; i < 10; i++) splitSentences(text, [{ start: 0, end: text.length }]);
-}
+});
