@@ -33,7 +33,7 @@ export interface DictionaryData {
   unkChar: Uint8Array;
   unkCompat: Uint32Array;
   unkInvoke: Uint8Array;
-  /** The lattice's own layouts of the arrays above (`latticeArrays`), shared by every thread. */
+  /** The lattice's own layouts of the arrays above (`latticeArrays`), shared by every thread; `trie` empty when `charTrie` is not. */
   trie: Int32Array;
   /** The entries that can be on a best path (`winnableEntries`), five per entry; trie value k's are `wordStart[k] .. wordStart[k + 1]`. */
   entries: Int16Array;
@@ -76,6 +76,17 @@ function trimZeros(bytes: Uint8Array): Uint8Array {
   let end = bytes.length;
   while (end > 0 && bytes[end - 1] === 0) end--;
   return bytes.subarray(0, end);
+}
+
+/**
+ * Without the zero padding after its last non-zero byte but a few: kuromoji's buffers read 0 past
+ * their end, as from the zeros, and the few kept hold the zero high bytes of a last entry's number
+ * and its string's NUL (its `getInt` returns 0 for a number reaching past the end). tid.dat and
+ * tid_pos.dat are padded to 10 and 40 MB for 4 and 36.
+ */
+function trimPadding(bytes: Uint8Array): Uint8Array {
+  const end = trimZeros(bytes).length;
+  return bytes.subarray(0, Math.min(bytes.length, Math.ceil((end + 8) / 8) * 8));
 }
 
 /** Whether every byte of `bytes` from `from` on is zero. */
@@ -170,13 +181,13 @@ function assemble(raw: Record<FileName, Uint8Array>, shipped: ShippedLattice | n
   const trie = shrunkTrie(aligned(raw.base), aligned(raw.check));
   const bytes = (a: Int32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   const targetMap = packTargetMapBytes(raw.tid_map);
-  const tid = shared(raw.tid);
+  const tid = shared(trimPadding(raw.tid));
   const cc = new Int16Array(shared(raw.cc, 2).buffer);
   return {
     base: i32(bytes(trie.base)),
     check: i32(bytes(trie.check)),
     tid,
-    tidPos: shared(raw.tid_pos),
+    tidPos: shared(trimPadding(raw.tid_pos)),
     ...targetMap,
     cc,
     ...latticeArrays(trie.base, trie.check, tid, targetMap.tmStart, targetMap.tmIds, cc, (n) => new SharedArrayBuffer(n), shipped),
@@ -201,7 +212,7 @@ const loaded = new Map<string, DictionaryData>();
 // damaged or foreign file is ignored and written again.
 
 const DICT_MAGIC = "SHTNDICT";
-const DICT_FORMAT = 6;
+const DICT_FORMAT = 7;
 const DICT_PREFIX = 16;
 type ArrayKind = "i32" | "u32" | "i16" | "u16" | "u8";
 const FIELDS: ArrayField<keyof DictionaryData>[] = [
@@ -560,7 +571,7 @@ export type LatticeArrays = Pick<DictionaryData, "trie" | "entries" | "wordStart
  * The lattice's layouts of kuromoji's arrays, made once per dictionary (kept in its cache file and
  * shared with the workers, so no thread makes or holds a copy of its own):
  * - `trie`: the trie's base and check side by side (a step reads a node's check, then its base:
- *   one cache line instead of two far apart);
+ *   one cache line instead of two far apart), for a dictionary with no `charTrie` (empty else);
  * - `entries`: every known entry that can be on a best path (`winnableEntries`), its left id,
  *   right id, cost and id (in two halves) in the target map's order, so the entries of a trie match
  *   are read one after the other instead of each from its own place in the 10 MB entry buffer;
@@ -582,12 +593,6 @@ export function latticeArrays(
   buffer: (bytes: number) => ArrayBufferLike = (n) => new ArrayBuffer(n),
   shipped: ShippedLattice | null = null,
 ): LatticeArrays {
-  const n = check.length;
-  const trie = new Int32Array(buffer(8 * n));
-  for (let i = 0; i < n; i++) {
-    trie[2 * i] = base[i];
-    trie[2 * i + 1] = check[i];
-  }
   // kuromoji's ByteBuffer.getShort: a little-endian signed 16-bit value.
   const short = (i: number) => ((tid[i] | (tid[i + 1] << 8)) << 16) >> 16;
   const wordEnds = new Uint8Array(buffer(8));
@@ -604,6 +609,9 @@ export function latticeArrays(
     ids = idOrder(tid, tmStart, tmIds, made?.valueLength ?? null, dim, rows, buffer);
   }
   const { leftIds, rightIds } = ids;
+  // The byte trie only when there is no character trie: the lattice then reads nothing else (and it
+  // is 11 MB of every dictionary cache file's write, read and checksum).
+  const trie = chars && chars.charTrie.length > 0 ? new Int32Array(buffer(8)).subarray(0, 0) : byteTrie(base, check, buffer);
   const all = new Int16Array(tmIds.length * 5);
   const idsByTenth = new Uint8Array(buffer(8));
   idsByTenth[0] = 1;
@@ -631,6 +639,17 @@ export function latticeArrays(
     leftIds,
     rightIds,
   };
+}
+
+/** kuromoji's double-array trie as the lattice's byte trie reads it: each node's base and check side by side. */
+export function byteTrie(base: ArrayLike<number>, check: ArrayLike<number>, buffer: (bytes: number) => ArrayBufferLike = (n) => new ArrayBuffer(n)): Int32Array {
+  const n = check.length;
+  const trie = new Int32Array(buffer(Math.max(8, 8 * n))).subarray(0, 2 * n);
+  for (let i = 0; i < n; i++) {
+    trie[2 * i] = base[i];
+    trie[2 * i + 1] = check[i];
+  }
+  return trie;
 }
 
 /**
